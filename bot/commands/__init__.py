@@ -1,0 +1,1 @@
+"""One module per ``gemist`` command; each exposes ``register(subparsers)``."""

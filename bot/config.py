@@ -1,0 +1,194 @@
+"""Gemist's settings: environment variables, optionally a TOML file with the same keys.
+
+Precedence: command-line option > environment variable > TOML file > default. Keys in the TOML
+file are the environment names without the ``GEMIST_`` prefix, in lower case
+(``database_url = "..."``), plus the tables ``[school]``, ``[calendar]`` and ``[codes]``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = ["ConfigError", "Secret", "Settings", "load_settings"]
+
+DEFAULT_DATABASE_URL = "sqlite:///gemist.db"
+DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
+ENV_PREFIX = "GEMIST_"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the key and the source."""
+
+
+class Secret:
+    """A string that never shows itself in logs, reprs or error messages."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Gemist reads from its environment, resolved and validated."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_token: Secret | None = None
+    telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Brussels"))
+    rules: Path | None = None
+    school_id: str = "school"
+    school_name: str = "School"
+    # The school's own free days (pedagogical study days), and an iCal file with more.
+    free_days: tuple[date, ...] = ()
+    calendar_ical: Path | None = None
+    # Wednesday afternoon has no lessons in most Flemish schools.
+    wednesday_afternoon_free: bool = True
+    # The school's mapping of older platform letters that have no fixed meaning (e.g. L).
+    code_map: Mapping[str, str] = field(default_factory=dict)
+
+
+def load_settings(
+    config_file: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Resolve settings from a TOML file, the environment and explicit overrides."""
+    env = os.environ if environ is None else environ
+    if config_file is None and env.get(ENV_PREFIX + "CONFIG"):
+        config_file = Path(env[ENV_PREFIX + "CONFIG"])
+    raw: dict[str, Any] = {}
+    source = "defaults"
+    if config_file is not None:
+        raw = _read_toml(config_file)
+        source = str(config_file)
+    for key in ("database_url", "telegram_token", "telegram_api_url", "timezone", "rules"):
+        if value := env.get(ENV_PREFIX + key.upper()):
+            raw[key] = value
+    raw.update({k: v for k, v in overrides.items() if v is not None})
+    return _build(raw, source)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as err:
+        raise ConfigError(f"{path}: no such configuration file") from err
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from err
+
+
+def _build(raw: dict[str, Any], source: str) -> Settings:
+    known = {
+        "database_url",
+        "telegram_token",
+        "telegram_api_url",
+        "timezone",
+        "rules",
+        "school",
+        "calendar",
+        "codes",
+    }
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(
+            f"{source}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})"
+        )
+    school = _table(raw, "school", source)
+    calendar = _table(raw, "calendar", source)
+    codes = _table(raw, "codes", source)
+    kwargs: dict[str, Any] = {}
+    for key in ("database_url", "telegram_api_url"):
+        if key in raw:
+            kwargs[key] = _string(raw[key], key, source)
+    if "telegram_token" in raw:
+        kwargs["telegram_token"] = Secret(_string(raw["telegram_token"], "telegram_token", source))
+    if "timezone" in raw:
+        name = _string(raw["timezone"], "timezone", source)
+        try:
+            kwargs["timezone"] = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as err:
+            raise ConfigError(f"{source}: timezone: unknown timezone {name!r}") from err
+    if "rules" in raw:
+        kwargs["rules"] = Path(_string(raw["rules"], "rules", source))
+    if "id" in school:
+        kwargs["school_id"] = _string(school["id"], "school.id", source)
+    if "name" in school:
+        kwargs["school_name"] = _string(school["name"], "school.name", source)
+    if "free_days" in calendar:
+        kwargs["free_days"] = _dates(calendar["free_days"], "calendar.free_days", source)
+    if "ical" in calendar:
+        kwargs["calendar_ical"] = Path(_string(calendar["ical"], "calendar.ical", source))
+    if "wednesday_afternoon_free" in calendar:
+        value = calendar["wednesday_afternoon_free"]
+        if not isinstance(value, bool):
+            raise ConfigError(
+                f"{source}: calendar.wednesday_afternoon_free: expected true or false"
+            )
+        kwargs["wednesday_afternoon_free"] = value
+    kwargs["code_map"] = _code_map(codes, source)
+    return Settings(**kwargs)
+
+
+def _table(raw: dict[str, Any], key: str, source: str) -> dict[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: {key}: expected a table ([{key}])")
+    return value
+
+
+def _string(value: Any, key: str, source: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{source}: {key}: expected a non-empty string")
+    return value.strip()
+
+
+def _dates(value: Any, key: str, source: str) -> tuple[date, ...]:
+    if not isinstance(value, list):
+        raise ConfigError(f"{source}: {key}: expected a list of dates")
+    days: list[date] = []
+    for index, item in enumerate(value):
+        if isinstance(item, date):
+            days.append(item)
+            continue
+        try:
+            days.append(date.fromisoformat(str(item)))
+        except ValueError as err:
+            raise ConfigError(f"{source}: {key}[{index}]: {item!r} is not a date") from err
+    return tuple(days)
+
+
+def _code_map(codes: dict[str, Any], source: str) -> dict[str, str]:
+    from bot.domain import CANONICAL_CODES
+
+    mapping: dict[str, str] = {}
+    for letter, target in codes.items():
+        if not isinstance(target, str) or target.upper() not in CANONICAL_CODES:
+            raise ConfigError(
+                f"{source}: codes.{letter}: {target!r} is not one of {', '.join(CANONICAL_CODES)}"
+            )
+        mapping[letter.upper()] = target.upper()
+    return mapping

@@ -1,0 +1,99 @@
+"""Database engines and schema migrations.
+
+One async SQLAlchemy engine per process: ``sqlite+aiosqlite`` (WAL) by default, or
+``postgresql+asyncpg``. Users write plain URLs (``sqlite:///gemist.db``,
+``postgresql://user@host/db``); :func:`async_url` adds the async driver. The schema is owned by
+Alembic (``bot/migrations``); :func:`migrate` brings any database to the newest revision.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+__all__ = ["DatabaseError", "alembic_config", "async_url", "connect", "display_url", "migrate"]
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+class DatabaseError(Exception):
+    """The database URL cannot be used; the message shows the URL without its password."""
+
+
+def async_url(url: str) -> URL:
+    """Parse a user's database URL and pick the async driver Gemist uses for it."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as err:
+        raise DatabaseError(f"not a database URL: {_mask(url)!r}") from err
+    driver = _DRIVERS.get(parsed.drivername)
+    if driver is None:
+        raise DatabaseError(
+            f"unsupported database {parsed.drivername!r} in {display_url(parsed)}: "
+            "use sqlite:///FILE or postgresql://USER@HOST/DB"
+        )
+    return parsed.set(drivername=driver)
+
+
+def display_url(url: URL | str) -> str:
+    """The URL as it may appear in logs and messages: the password masked."""
+    if isinstance(url, str):
+        url = make_url(url)
+    return url.render_as_string(hide_password=True)
+
+
+def _mask(text: str) -> str:
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", text)
+
+
+def connect(url: str, **engine_kwargs: Any) -> AsyncEngine:
+    """An async engine for ``url``, with SQLite tuned for one writer and many readers."""
+    target = async_url(url)
+    if target.get_backend_name() == "sqlite":
+        engine = create_async_engine(target, **engine_kwargs)
+        sa.event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(target, pool_pre_ping=True, **engine_kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
+    """Upgrade the database behind ``engine`` to ``revision``; a no-op when it is there."""
+
+    def upgrade(connection: sa.Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+    async with engine.begin() as connection:
+        await connection.run_sync(upgrade)

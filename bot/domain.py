@@ -1,0 +1,74 @@
+"""Domain vocabulary shared by every layer: absence codes, half-days, roles.
+
+Pure values with no dependencies, so that integrations, storage and the planner all speak the
+same language.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = [
+    "CANONICAL_CODES",
+    "LEGACY_CODES",
+    "UNKNOWN_CODE",
+    "CodeClass",
+    "HalfDay",
+    "StaffRole",
+    "code_class",
+]
+
+
+class HalfDay(StrEnum):
+    AM = "am"
+    PM = "pm"
+
+
+class CodeClass(StrEnum):
+    """How the ladder treats an absence code."""
+
+    PROBLEMATIC = "problematic"
+    JUSTIFIED = "justified"
+    UNKNOWN = "unknown"
+    NOT_COMPULSORY = "not_compulsory"
+
+
+class StaffRole(StrEnum):
+    TEACHER = "teacher"
+    COORDINATOR = "coordinator"
+    CLB = "clb"
+    DIRECTION = "direction"
+
+
+UNKNOWN_CODE = "-"
+"""Stored for a mark whose code is not known yet (registration pending)."""
+
+# The Discimus codes (since 1 September 2019) and their class.
+_CLASSES: dict[str, CodeClass] = {
+    "B": CodeClass.PROBLEMATIC,
+    "Z": CodeClass.JUSTIFIED,
+    "R": CodeClass.JUSTIFIED,
+    "P": CodeClass.JUSTIFIED,
+    "M": CodeClass.JUSTIFIED,
+    "H": CodeClass.JUSTIFIED,
+    "A": CodeClass.NOT_COMPULSORY,
+    UNKNOWN_CODE: CodeClass.UNKNOWN,
+}
+
+CANONICAL_CODES: tuple[str, ...] = tuple(code for code in _CLASSES if code != UNKNOWN_CODE)
+
+LEGACY_CODES: dict[str, str] = {
+    "D": "Z",  # doktersattest (medical certificate)
+    "T": "R",
+    "U": "R",
+    "Y": "R",
+    "C": "R",
+    "J": "R",
+}
+"""Older letters that platforms still show, with a fixed meaning. ``L`` has none: it needs a
+school's own mapping (``[codes] L = "P"``)."""
+
+
+def code_class(code: str) -> CodeClass:
+    """The class of a canonical code (``-`` for not known yet)."""
+    return _CLASSES[code]

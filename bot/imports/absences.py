@@ -1,0 +1,295 @@
+"""Importing an absence feed: a snapshot per date, corrections kept, nothing lost or guessed.
+
+For every date the feed contains, the feed is the complete list of absent half-days. What is
+stored for such a date and no longer listed is retracted (a correction); a changed code is a
+correction too; the old values stay in :class:`~bot.models.MarkCorrection`.
+
+The whole feed is one transaction: a file found unusable halfway leaves nothing behind.
+
+Two paths, one result. A date with nothing stored yet (the daily case, and a first import) is
+*fresh*: its marks are appended straight to ``absence_mark``. A date with stored marks goes
+through a temporary stage table and is merged with set-based SQL that records the corrections.
+Duplicates inside the file are found in memory, before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlmodel import col
+
+from bot.imports.bulk import BulkWriter, bulk_writer
+from bot.imports.merge import merge_stage, stage_columns
+from bot.imports.report import FileReport, ImportReport
+from bot.imports.runs import fail_run, finish_run, start_run
+from bot.models import FeedDay, Pupil
+from integrations.abc import AbsenceRow, AbsenceSource, RowReject
+from integrations.base import prefetch
+from integrations.exceptions import FeedParseError
+from scheduler.clock import Clock
+
+__all__ = ["MARK_COLUMNS", "import_absences"]
+
+MARK_COLUMNS = (
+    "school_id", "pupil_id", "date", "half_day", "code", "expected_return", "note",
+    "source", "first_seen", "last_seen", "run_id",
+)  # fmt: skip
+STAGE_COLUMNS = ("line", "pupil_id", "date", "half_day", "code", "expected_return", "note", "keep")
+STAGE = "gemist_stage_marks"
+
+Progress = Callable[[int], None]
+
+
+async def import_absences(
+    engine: AsyncEngine,
+    source: AbsenceSource,
+    *,
+    school_id: str,
+    school_name: str,
+    clock: Clock,
+    started_by: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import ``source`` for ``school_id``; the report says what happened, row by row."""
+    report = ImportReport(kind="absences")
+    report.run_id = await start_run(
+        engine,
+        school_id=school_id,
+        school_name=school_name,
+        kind="absences",
+        source=source.name,
+        clock=clock,
+        started_by=started_by,
+    )
+    file = FileReport(source.location)
+    report.files.append(file)
+    try:
+        async with engine.begin() as conn:
+            job = _FeedImport(conn, await bulk_writer(conn), school_id, report.run_id, clock, file)
+            await job.run(source, progress)
+    except FeedParseError as err:
+        report.error = err
+        report.files = [FileReport(source.location)]
+    except BaseException:
+        await fail_run(engine, report, clock)
+        raise
+    report.warnings.extend(source.warnings())
+    await finish_run(engine, report, clock)
+    return report
+
+
+@dataclass(frozen=True, slots=True)
+class _Day:
+    fresh: bool  # nothing stored for this date before this import
+    value: Any  # the date as the driver stores it
+    key: int  # the date's part of a half-day key
+
+
+class _FeedImport:
+    """The state of one feed import inside its transaction."""
+
+    def __init__(
+        self,
+        conn: AsyncConnection,
+        writer: BulkWriter,
+        school_id: str,
+        run_id: int,
+        clock: Clock,
+        file: FileReport,
+    ) -> None:
+        self.conn = conn
+        self.writer = writer
+        self.school_id = school_id
+        self.run_id = run_id
+        self.now = clock.now()
+        self.file = file
+        self.pupils: dict[str, int] = {}
+        # (pupil, date, half-day) packed in an int -> line << 32 | digest of the values.
+        self.seen: dict[int, int] = {}
+        # Per date in the feed: whether it is fresh, and its value for the driver and the key.
+        self.days: dict[dt.date, _Day] = {}
+        self.withdrawn: set[int] = set()
+        self.withdrawn_rows: list[tuple[int, dt.date, str, bool]] = []
+        self.appended = 0
+        self.staging = False
+
+    async def run(self, source: AbsenceSource, progress: Progress | None) -> None:
+        await self._lock()
+        rows = await self.conn.execute(
+            sa.select(col(Pupil.pupil_id), col(Pupil.id)).where(
+                col(Pupil.school_id) == self.school_id
+            )
+        )
+        self.pupils = {pupil_id: pk for pupil_id, pk in rows if pk is not None}
+        async for batch in prefetch(source.batches()):
+            self.file.rows += batch.rows
+            self.file.rejects.extend(batch.rejects)
+            await self._write(batch.records, batch.kept, source.name)
+            if progress is not None:
+                progress(self.file.rows)
+        await self._withdraw_conflicts()
+        self.file.imported += self.appended
+        if self.staging:
+            merged = await merge_stage(
+                self.conn,
+                STAGE,
+                school_id=self.school_id,
+                run_id=self.run_id,
+                source=source.name,
+                now=self.now,
+            )
+            self.file.imported += merged.imported
+            self.file.unchanged += merged.unchanged
+            self.file.corrections += merged.corrections
+            await self.writer.drop_stage(STAGE)
+        await self._record_feed_days()
+        self.file.rejects.sort(key=lambda reject: reject.line or 0)
+
+    async def _lock(self) -> None:
+        """One feed import per school at a time; on SQLite, take the write lock now."""
+        if self.conn.dialect.name == "postgresql":
+            await self.conn.execute(
+                sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                {"key": f"gemist-import-{self.school_id}"},
+            )
+        else:
+            await self.conn.execute(sa.text("DELETE FROM feed_day WHERE 0"))
+
+    async def _write(
+        self,
+        records: list[AbsenceRow],
+        kept: list[tuple[str, dt.date, str]],
+        source_name: str,
+    ) -> None:
+        """Check one batch against the roster and the rest of the file, and write it."""
+        school, run, pupils, seen = self.school_id, self.run_id, self.pupils, self.seen
+        days, withdrawn, date_value = self.days, self.withdrawn, self.writer.date
+        now = self.writer.instant(self.now)
+        appended: list[tuple[Any, ...]] = []
+        staged: list[tuple[Any, ...]] = []
+        for record in records:
+            pupil_id, day, half, code, back, note, line = record
+            pk = pupils.get(pupil_id)
+            if pk is None:
+                self._reject(line, "pupil_id", f"no pupil with id {pupil_id!r} in the roster")
+                continue
+            known = days.get(day) or await self._learn_date(day)
+            key = (pk << 21) | known.key | (half == "pm")
+            packed = ((line or 0) << 32) | (hash((code, back, note)) & 0xFFFFFFFF)
+            if seen.setdefault(key, packed) is not packed or (withdrawn and key in withdrawn):
+                self._duplicate(record, key, packed, pk)
+                continue
+            if back is not None:
+                back = date_value(back)
+            if known.fresh:
+                appended.append(
+                    (school, pk, known.value, half, code, back, note, source_name, now, now, run)
+                )
+            else:
+                staged.append((line, pk, known.value, half, code, back, note, False))
+        for pupil_id, day, half in kept:
+            pk = pupils.get(pupil_id)
+            if pk is not None:
+                known = days.get(day) or await self._learn_date(day)
+                if not known.fresh:
+                    staged.append((None, pk, known.value, half, None, None, None, True))
+        if appended:
+            await self.writer.insert("absence_mark", MARK_COLUMNS, appended)
+            self.appended += len(appended)
+        if staged:
+            await self._ensure_stage()
+            await self.writer.insert(STAGE, STAGE_COLUMNS, staged)
+
+    def _duplicate(self, record: AbsenceRow, key: int, packed: int, pk: int) -> None:
+        """A second row for a half-day: a repeat is rejected, a conflict rejects both."""
+        _, day, half, _, _, _, line = record
+        when = f"{day.isoformat()} {half}"
+        if key in self.withdrawn:  # the pair was already found conflicting
+            self._reject(line, None, f"conflicts with another row for {when}; not imported")
+            return
+        earlier = self.seen[key]
+        first_line = earlier >> 32
+        if earlier & 0xFFFFFFFF == packed & 0xFFFFFFFF:
+            self._reject(line, None, f"repeats line {first_line} (same mark for {when})")
+            return
+        self._reject(
+            line,
+            None,
+            f"conflicts with line {first_line}: another mark for {when}; neither imported",
+        )
+        self._reject(
+            first_line,
+            None,
+            f"conflicts with line {line}: another mark for {when}; neither imported",
+        )
+        del self.seen[key]
+        self.withdrawn.add(key)
+        self.withdrawn_rows.append((pk, day, half, self.days[day].fresh))
+
+    async def _withdraw_conflicts(self) -> None:
+        """Take back the first row of each conflicting pair; a stored mark stays as it was."""
+        for pk, day, half, was_fresh in self.withdrawn_rows:
+            where = "WHERE pupil_id = :pupil AND date = :date AND half_day = :half"
+            if was_fresh:
+                sql = f"DELETE FROM absence_mark {where}"
+                self.appended -= 1
+            else:
+                sql = f"UPDATE {STAGE} SET keep = TRUE, code = NULL {where}"
+            await self.conn.execute(
+                sa.text(sql).bindparams(sa.bindparam("date", type_=sa.Date)),
+                {"pupil": pk, "date": day, "half": half},
+            )
+
+    def _reject(self, line: int | None, column: str | None, reason: str) -> None:
+        self.file.rejects.append(RowReject(self.file.file, line, column, reason))
+
+    async def _learn_date(self, day: dt.date) -> _Day:
+        """The first row of a date: is anything stored for it yet?"""
+        stored = await self.conn.scalar(
+            sa.text(
+                "SELECT 1 FROM absence_mark WHERE school_id = :school AND date = :date LIMIT 1"
+            ).bindparams(sa.bindparam("date", type_=sa.Date)),
+            {"school": self.school_id, "date": day},
+        )
+        known = self.days[day] = _Day(
+            fresh=stored is None, value=self.writer.date(day), key=day.toordinal() << 1
+        )
+        return known
+
+    async def _ensure_stage(self) -> None:
+        if not self.staging:
+            await self.writer.create_stage(STAGE, stage_columns(self.conn.dialect.name))
+            self.staging = True
+
+    async def _record_feed_days(self) -> None:
+        if not self.days:
+            return
+        table = FeedDay.__table__  # type: ignore[attr-defined]
+        insert: Any
+        if self.conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        statement = insert(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=["school_id", "date"],
+            set_={"last_imported_at": statement.excluded.last_imported_at, "run_id": self.run_id},
+        )
+        await self.conn.execute(
+            statement,
+            [
+                {
+                    "school_id": self.school_id,
+                    "date": day,
+                    "first_imported_at": self.now,
+                    "last_imported_at": self.now,
+                    "run_id": self.run_id,
+                }
+                for day in sorted(self.days)
+            ],
+        )

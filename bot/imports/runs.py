@@ -1,0 +1,122 @@
+"""The record of each import run: opened before the data is touched, closed with the result.
+
+The run row is written in its own short transactions so that it survives when the import
+itself is rolled back (an unusable file is still on record, with its reason).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlmodel import col
+
+from bot.imports.report import ImportReport
+from bot.models import ImportReject, ImportRun, School
+from scheduler.clock import Clock
+
+__all__ = ["ensure_school", "fail_run", "finish_run", "start_run", "who"]
+
+
+def who() -> str:
+    """The person or service starting an import, as far as the machine knows."""
+    try:
+        return os.environ.get("GEMIST_ACTOR") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+async def ensure_school(conn: AsyncConnection, school_id: str, name: str, clock: Clock) -> None:
+    """Create the school row the first time anything is imported for it."""
+    exists = await conn.scalar(sa.select(col(School.id)).where(col(School.id) == school_id))
+    if exists is None:
+        await conn.execute(
+            sa.insert(School).values(id=school_id, name=name, created_at=clock.now())
+        )
+
+
+async def start_run(
+    engine: AsyncEngine,
+    *,
+    school_id: str,
+    school_name: str,
+    kind: str,
+    source: str,
+    clock: Clock,
+    started_by: str | None = None,
+) -> int:
+    async with engine.begin() as conn:
+        await ensure_school(conn, school_id, school_name, clock)
+        result = await conn.execute(
+            sa.insert(ImportRun)
+            .values(
+                school_id=school_id,
+                kind=kind,
+                source=source[:500],
+                started_by=(started_by or who())[:100],
+                started_at=clock.now(),
+                status="running",
+                summary=[],
+            )
+            .returning(col(ImportRun.id))
+        )
+        run_id = result.scalar_one()
+    assert run_id is not None
+    return run_id
+
+
+async def finish_run(engine: AsyncEngine, report: ImportReport, clock: Clock) -> None:
+    """Store the counts, the per-file summaries and every reject of a finished run."""
+    assert report.run_id is not None
+    rejects = [
+        {
+            "run_id": report.run_id,
+            "file": reject.file[:500],
+            "line": reject.line,
+            "column": reject.column,
+            "reason": reject.reason,
+        }
+        for file in report.files
+        for reject in file.rejects
+    ]
+    if report.error is not None:
+        error = report.error
+        rejects.append(
+            {
+                "run_id": report.run_id,
+                "file": error.file[:500],
+                "line": error.line,
+                "column": error.column,
+                "reason": error.reason,
+            }
+        )
+    async with engine.begin() as conn:
+        await conn.execute(
+            sa.update(ImportRun)
+            .where(col(ImportRun.id) == report.run_id)
+            .values(
+                finished_at=clock.now(),
+                status=report.status,
+                rows=report.total("rows"),
+                imported=report.total("imported"),
+                unchanged=report.total("unchanged"),
+                rejected=report.total("rejected"),
+                corrections=report.total("corrections"),
+                summary=[file.summary() for file in report.files],
+            )
+        )
+        if rejects:
+            await conn.execute(sa.insert(ImportReject), rejects)
+
+
+async def fail_run(engine: AsyncEngine, report: ImportReport, clock: Clock) -> None:
+    """Mark a run that stopped on an unexpected error; its data was rolled back."""
+    assert report.run_id is not None
+    async with engine.begin() as conn:
+        await conn.execute(
+            sa.update(ImportRun)
+            .where(col(ImportRun.id) == report.run_id)
+            .values(finished_at=clock.now(), status="failed")
+        )

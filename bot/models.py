@@ -1,0 +1,244 @@
+"""The stored facts: schools, people, classes, absence marks, and the record of every import.
+
+Times are stored in UTC (:class:`UTCDateTime`); reasoning in local time happens elsewhere. Rows
+are never deleted to "correct" a fact: a person who left is made inactive, a mark a later feed no
+longer lists is retracted and the change is kept in :class:`MarkCorrection`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+__all__ = [
+    "AbsenceMark",
+    "FeedDay",
+    "Guardian",
+    "GuardianLink",
+    "ImportReject",
+    "ImportRun",
+    "MarkCorrection",
+    "Pupil",
+    "School",
+    "SchoolClass",
+    "Staff",
+    "TeachingAssignment",
+    "UTCDateTime",
+]
+
+# A surrogate key that is 64-bit on PostgreSQL and SQLite's rowid alias on SQLite.
+BigKey = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
+    """An aware datetime stored as UTC; SQLite keeps it naive, PostgreSQL as timestamptz."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} cannot be stored")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _utc(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+class School(SQLModel, table=True):
+    __tablename__ = "school"
+
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    created_at: dt.datetime = _utc()
+
+
+class Staff(SQLModel, table=True):
+    __tablename__ = "staff"
+    __table_args__ = (sa.UniqueConstraint("school_id", "staff_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", max_length=64)
+    staff_id: str = Field(max_length=64)
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    role: str = Field(max_length=20)
+    email: str | None = Field(default=None, max_length=254)
+    language: str = Field(default="nl", max_length=16)
+    telegram_chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    active: bool = True
+    updated_at: dt.datetime = _utc()
+
+
+class SchoolClass(SQLModel, table=True):
+    __tablename__ = "school_class"
+    __table_args__ = (sa.UniqueConstraint("school_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", max_length=64)
+    name: str = Field(max_length=64)
+
+
+class Pupil(SQLModel, table=True):
+    __tablename__ = "pupil"
+    __table_args__ = (sa.UniqueConstraint("school_id", "pupil_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", max_length=64)
+    pupil_id: str = Field(max_length=64)
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    birth_date: dt.date
+    class_id: int = Field(foreign_key="school_class.id", index=True)
+    language: str = Field(default="nl", max_length=16)
+    spilfiguur_id: int | None = Field(default=None, foreign_key="staff.id")
+    # Only meaningful from 18: may the school contact the parents? None = not asked.
+    guardian_consent: bool | None = None
+    email: str | None = Field(default=None, max_length=254)
+    telegram_chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    active: bool = True
+    updated_at: dt.datetime = _utc()
+
+
+class Guardian(SQLModel, table=True):
+    __tablename__ = "guardian"
+    __table_args__ = (sa.UniqueConstraint("school_id", "guardian_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", max_length=64)
+    guardian_id: str = Field(max_length=64)
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    language: str = Field(max_length=16)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=32)
+    telegram_chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    active: bool = True
+    updated_at: dt.datetime = _utc()
+
+
+class GuardianLink(SQLModel, table=True):
+    """A guardian's tie to one pupil; contact permission is per child."""
+
+    __tablename__ = "guardian_link"
+    __table_args__ = (sa.UniqueConstraint("guardian_id", "pupil_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    guardian_id: int = Field(foreign_key="guardian.id")
+    pupil_id: int = Field(foreign_key="pupil.id", index=True)
+    relation: str | None = Field(default=None, max_length=50)
+    may_contact: bool = True
+
+
+class TeachingAssignment(SQLModel, table=True):
+    __tablename__ = "teaching_assignment"
+    __table_args__ = (sa.UniqueConstraint("staff_id", "class_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    class_id: int = Field(foreign_key="school_class.id", index=True)
+    role: str = Field(default="teacher", max_length=20)
+
+
+class ImportRun(SQLModel, table=True):
+    """Who imported what, when, and with which result."""
+
+    __tablename__ = "import_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", max_length=64)
+    kind: str = Field(max_length=20)  # "roster" or "absences"
+    source: str = Field(max_length=500)
+    started_by: str = Field(max_length=100)
+    started_at: dt.datetime = _utc()
+    finished_at: dt.datetime | None = _utc(default=None)
+    # "ok", "partial" (some rows rejected), "unusable" (nothing imported), "failed".
+    status: str = Field(default="running", max_length=20)
+    rows: int = 0
+    imported: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    corrections: int = 0
+    # Per-file summaries, as printed by ``import --json``.
+    summary: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
+
+
+class ImportReject(SQLModel, table=True):
+    __tablename__ = "import_reject"
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="import_run.id", index=True)
+    file: str = Field(max_length=500)
+    line: int | None = None
+    column: str | None = Field(default=None, max_length=64)
+    reason: str
+
+
+class AbsenceMark(SQLModel, table=True):
+    """One half-day a pupil was registered absent, as the school's feed last said it."""
+
+    __tablename__ = "absence_mark"
+    __table_args__ = (
+        sa.UniqueConstraint("pupil_id", "date", "half_day"),
+        sa.Index("ix_absence_mark_school_date", "school_id", "date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigKey)
+    school_id: str = Field(foreign_key="school.id", max_length=64)
+    pupil_id: int = Field(foreign_key="pupil.id")
+    date: dt.date
+    half_day: str = Field(max_length=2)
+    code: str = Field(max_length=1)
+    expected_return: dt.date | None = None
+    note: str | None = None
+    source: str = Field(max_length=100)
+    first_seen: dt.datetime = _utc()
+    last_seen: dt.datetime = _utc()
+    # Set when a later feed for the same date no longer lists this mark.
+    retracted_at: dt.datetime | None = _utc(default=None)
+    run_id: int = Field(foreign_key="import_run.id")
+
+
+class MarkCorrection(SQLModel, table=True):
+    """A change a later feed made to a mark: what it was, what it became, and when."""
+
+    __tablename__ = "mark_correction"
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigKey)
+    mark_id: int = Field(foreign_key="absence_mark.id", index=True, sa_type=BigKey)
+    # "changed" (another code), "retracted" (no longer listed), "reinstated" (listed again).
+    kind: str = Field(max_length=12)
+    old_code: str | None = Field(default=None, max_length=1)
+    new_code: str | None = Field(default=None, max_length=1)
+    corrected_at: dt.datetime = _utc()
+    run_id: int = Field(foreign_key="import_run.id")
+
+
+class FeedDay(SQLModel, table=True):
+    """A date for which the school's absence feed was imported: its absentees are known.
+
+    A school day without a row here is unknown, never "everybody present".
+    """
+
+    __tablename__ = "feed_day"
+
+    school_id: str = Field(foreign_key="school.id", primary_key=True, max_length=64)
+    date: dt.date = Field(primary_key=True)
+    first_imported_at: dt.datetime = _utc()
+    last_imported_at: dt.datetime = _utc()
+    run_id: int = Field(foreign_key="import_run.id")

@@ -1,0 +1,1 @@
+"""Message templates and their rendering (Babel: locales, plurals, dates, right-to-left)."""

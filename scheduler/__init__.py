@@ -1,0 +1,1 @@
+"""The school calendar, the clock, and the wiring of Gemist's recurring ticks."""
