@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 
 from bot.imports.bulk import BulkWriter, bulk_writer
+from bot.imports.runs import lock_school
 from bot.models import Guardian, GuardianLink, Pupil, SchoolClass, Staff, TeachingAssignment
 
 __all__ = [
@@ -170,7 +171,7 @@ class RosterStore:
     @classmethod
     async def open(cls, conn: AsyncConnection, school_id: str, now: dt.datetime) -> RosterStore:
         """Lock the school's roster and prepare to write it."""
-        await _lock_school(conn, school_id)
+        await lock_school(conn, school_id)
         return cls(conn, await bulk_writer(conn), school_id, now)
 
     async def load_people(self, spec: People) -> Stored[str]:
@@ -274,21 +275,6 @@ class RosterStore:
                 sa.insert(CLASSES), [{"school_id": self.school_id, "name": n} for n in missing]
             )
             known.update(await self.load_classes())
-
-
-async def _lock_school(conn: AsyncConnection, school_id: str) -> None:
-    """One import per school at a time (the key the absence import takes too).
-
-    On SQLite, a write that changes nothing takes the database's write lock now, so that what
-    is loaded next cannot change before it is written.
-    """
-    if conn.dialect.name == "postgresql":
-        await conn.execute(
-            sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-            {"key": f"gemist-import-{school_id}"},
-        )
-    else:
-        await conn.execute(sa.delete(CLASSES).where(sa.false()))
 
 
 def _is_date(table: sa.Table, column: str) -> bool:

@@ -26,7 +26,7 @@ from sqlmodel import col
 from bot.imports.bulk import BulkWriter, bulk_writer
 from bot.imports.merge import merge_stage, stage_columns
 from bot.imports.report import FileReport, ImportReport
-from bot.imports.runs import fail_run, finish_run, start_run
+from bot.imports.runs import fail_run, finish_run, lock_school, start_run
 from bot.models import FeedDay, Pupil
 from integrations.abc import AbsenceRow, AbsenceSource, RowReject
 from integrations.base import prefetch
@@ -119,7 +119,7 @@ class _FeedImport:
         self.staging = False
 
     async def run(self, source: AbsenceSource, progress: Progress | None) -> None:
-        await self._lock()
+        await lock_school(self.conn, self.school_id)
         rows = await self.conn.execute(
             sa.select(col(Pupil.pupil_id), col(Pupil.id)).where(
                 col(Pupil.school_id) == self.school_id
@@ -149,16 +149,6 @@ class _FeedImport:
             await self.writer.drop_stage(STAGE)
         await self._record_feed_days()
         self.file.rejects.sort(key=lambda reject: reject.line or 0)
-
-    async def _lock(self) -> None:
-        """One feed import per school at a time; on SQLite, take the write lock now."""
-        if self.conn.dialect.name == "postgresql":
-            await self.conn.execute(
-                sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                {"key": f"gemist-import-{self.school_id}"},
-            )
-        else:
-            await self.conn.execute(sa.text("DELETE FROM feed_day WHERE 0"))
 
     async def _write(
         self,

@@ -17,7 +17,7 @@ from bot.imports.report import ImportReport
 from bot.models import ImportReject, ImportRun, School
 from scheduler.clock import Clock
 
-__all__ = ["ensure_school", "fail_run", "finish_run", "start_run", "who"]
+__all__ = ["ensure_school", "fail_run", "finish_run", "lock_school", "start_run", "who"]
 
 
 def who() -> str:
@@ -120,3 +120,18 @@ async def fail_run(engine: AsyncEngine, report: ImportReport, clock: Clock) -> N
             .where(col(ImportRun.id) == report.run_id)
             .values(finished_at=clock.now(), status="failed")
         )
+
+
+async def lock_school(conn: AsyncConnection, school_id: str) -> None:
+    """Let one import per school run at a time, until ``conn``'s transaction ends.
+
+    PostgreSQL: an advisory lock on the school. SQLite: a write that changes nothing takes the
+    database's write lock now, so that what an import loads cannot change before it writes.
+    """
+    if conn.dialect.name == "postgresql":
+        await conn.execute(
+            sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+            {"key": f"gemist-import-{school_id}"},
+        )
+    else:
+        await conn.execute(sa.delete(School).where(sa.false()))

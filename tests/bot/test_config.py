@@ -1,0 +1,94 @@
+"""Settings from the environment and a TOML file (CONTRACTS.md §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Secret, load_settings
+
+
+def toml(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "gemist.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults():
+    settings = load_settings(environ={})
+
+    assert settings.database_url == "sqlite:///gemist.db"
+    assert settings.timezone.key == "Europe/Brussels"
+    assert settings.telegram_token is None
+
+
+def test_environment_beats_file_and_options_beat_both(tmp_path):
+    path = toml(tmp_path, 'database_url = "sqlite:///file.db"\ntimezone = "Europe/Paris"\n')
+    env = {"GEMIST_DATABASE_URL": "sqlite:///env.db"}
+
+    assert load_settings(path, environ=env).database_url == "sqlite:///env.db"
+    assert load_settings(path, environ=env).timezone.key == "Europe/Paris"
+    assert load_settings(path, environ=env, database_url="sqlite:///cli.db").database_url == (
+        "sqlite:///cli.db"
+    )
+
+
+def test_the_config_file_can_come_from_the_environment(tmp_path):
+    path = toml(tmp_path, '[school]\nid = "sjc"\nname = "Sint-Jozefcollege"\n')
+
+    settings = load_settings(environ={"GEMIST_CONFIG": str(path)})
+
+    assert (settings.school_id, settings.school_name) == ("sjc", "Sint-Jozefcollege")
+
+
+def test_school_tables(tmp_path):
+    path = toml(
+        tmp_path,
+        '[calendar]\nfree_days = [2026-10-05, "2027-02-03"]\nwednesday_afternoon_free = false\n'
+        '[codes]\nl = "p"\n',
+    )
+
+    settings = load_settings(path, environ={})
+
+    assert settings.free_days == (dt.date(2026, 10, 5), dt.date(2027, 2, 3))
+    assert settings.wednesday_afternoon_free is False
+    assert settings.code_map == {"L": "P"}
+
+
+BAD = [
+    ('databse_url = "x"\n', "unknown key 'databse_url'"),
+    ('timezone = "Mars/Olympus"\n', "timezone: unknown timezone 'Mars/Olympus'"),
+    ("[calendar]\nfree_days = [\"soon\"]\n", "calendar.free_days[0]: 'soon' is not a date"),
+    ('[codes]\nL = "X"\n', "codes.L: 'X' is not one of B, Z, R, P, M, H, A"),
+    ("school = 3\n", "school: expected a table ([school])"),
+    ('[calendar]\nwednesday_afternoon_free = "ja"\n',
+     "calendar.wednesday_afternoon_free: expected true or false"),
+    ("database_url = \n", "not valid TOML"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "message"), BAD)
+def test_a_bad_file_names_the_key(tmp_path, text, message):
+    path = toml(tmp_path, text)
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={})
+
+    assert str(path) in str(caught.value)
+    assert message in str(caught.value)
+
+
+def test_a_missing_file_is_named(tmp_path):
+    with pytest.raises(ConfigError, match="no such configuration file"):
+        load_settings(tmp_path / "absent.toml", environ={})
+
+
+def test_the_token_never_shows_itself():
+    settings = load_settings(environ={"GEMIST_TELEGRAM_TOKEN": "123456:SECRET-token"})
+
+    assert settings.telegram_token == Secret("123456:SECRET-token")
+    assert settings.telegram_token.reveal() == "123456:SECRET-token"
+    assert "SECRET" not in repr(settings)
+    assert "SECRET" not in str(settings.telegram_token)
