@@ -26,11 +26,10 @@ from sqlmodel import col
 from bot.imports.bulk import BulkWriter, bulk_writer
 from bot.imports.merge import merge_stage, stage_columns
 from bot.imports.report import FileReport, ImportReport
-from bot.imports.runs import fail_run, finish_run, lock_school, start_run
+from bot.imports.runs import lock_school, recorded_run
 from bot.models import FeedDay, Pupil
 from integrations.abc import AbsenceRow, AbsenceSource, RowReject
 from integrations.base import prefetch
-from integrations.exceptions import FeedParseError
 from scheduler.clock import Clock
 
 __all__ = ["MARK_COLUMNS", "import_absences"]
@@ -57,29 +56,21 @@ async def import_absences(
 ) -> ImportReport:
     """Import ``source`` for ``school_id``; the report says what happened, row by row."""
     report = ImportReport(kind="absences")
-    report.run_id = await start_run(
+    file = FileReport(source.location)
+    report.files.append(file)
+    async with recorded_run(
         engine,
+        report,
         school_id=school_id,
         school_name=school_name,
-        kind="absences",
         source=source.name,
         clock=clock,
         started_by=started_by,
-    )
-    file = FileReport(source.location)
-    report.files.append(file)
-    try:
+    ) as run_id:
         async with engine.begin() as conn:
-            job = _FeedImport(conn, await bulk_writer(conn), school_id, report.run_id, clock, file)
+            job = _FeedImport(conn, await bulk_writer(conn), school_id, run_id, clock, file)
             await job.run(source, progress)
-    except FeedParseError as err:
-        report.error = err
-        report.files = [FileReport(source.location)]
-    except BaseException:
-        await fail_run(engine, report, clock)
-        raise
-    report.warnings.extend(source.warnings())
-    await finish_run(engine, report, clock)
+        report.warnings.extend(source.warnings())
     return report
 
 

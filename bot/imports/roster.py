@@ -36,9 +36,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.imports import _roster_store as store
 from bot.imports.report import FileReport, ImportReport
-from bot.imports.runs import fail_run, finish_run, start_run
+from bot.imports.runs import recorded_run
 from integrations.abc import GuardianRecord, RosterSnapshot, RosterSource, RowReject
-from integrations.exceptions import FeedParseError
 from scheduler.clock import Clock
 
 __all__ = ["PARTS", "import_roster"]
@@ -75,16 +74,15 @@ async def import_roster(
     order. An unusable input (:class:`FeedParseError`) is reported in ``error``, nothing stored.
     """
     report = ImportReport(kind="roster")
-    report.run_id = await start_run(
+    async with recorded_run(
         engine,
+        report,
         school_id=school_id,
         school_name=school_name,
-        kind="roster",
         source=source.name,
         clock=clock,
         started_by=started_by,
-    )
-    try:
+    ):
         snapshot = await source.snapshot()
         files = _file_reports(snapshot)
         report.files = list(files.values())
@@ -92,13 +90,6 @@ async def import_roster(
         async with engine.begin() as conn:
             db = await store.RosterStore.open(conn, school_id, clock.now())
             await _RosterImport(db, snapshot, files, report.warnings).run()
-    except FeedParseError as err:
-        report.error = err
-        report.files = [FileReport(err.file)]
-    except BaseException:
-        await fail_run(engine, report, clock)
-        raise
-    await finish_run(engine, report, clock)
     return report
 
 

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
-from bot.imports.report import ImportReport
+from bot.imports.report import FileReport, ImportReport
 from bot.models import ImportReject, ImportRun, School
+from integrations.exceptions import FeedParseError
 from scheduler.clock import Clock
 
-__all__ = ["ensure_school", "fail_run", "finish_run", "lock_school", "start_run", "who"]
+__all__ = ["ensure_school", "lock_school", "recorded_run", "who"]
 
 
 def who() -> str:
@@ -35,6 +38,43 @@ async def ensure_school(conn: AsyncConnection, school_id: str, name: str, clock:
         await conn.execute(
             sa.insert(School).values(id=school_id, name=name, created_at=clock.now())
         )
+
+
+@asynccontextmanager
+async def recorded_run(
+    engine: AsyncEngine,
+    report: ImportReport,
+    *,
+    school_id: str,
+    school_name: str,
+    source: str,
+    clock: Clock,
+    started_by: str | None = None,
+) -> AsyncIterator[int]:
+    """Record an import run around its body, and yield the run's id.
+
+    An unusable input (:class:`FeedParseError`) ends the body: it goes into ``report.error``,
+    and the body's transaction, rolled back, left nothing. Any other error marks the run
+    failed and propagates.
+    """
+    report.run_id = await start_run(
+        engine,
+        school_id=school_id,
+        school_name=school_name,
+        kind=report.kind,
+        source=source,
+        clock=clock,
+        started_by=started_by,
+    )
+    try:
+        yield report.run_id
+    except FeedParseError as err:
+        report.error = err
+        report.files = [FileReport(err.file)]
+    except BaseException:
+        await fail_run(engine, report, clock)
+        raise
+    await finish_run(engine, report, clock)
 
 
 async def start_run(
