@@ -141,3 +141,14 @@ def test_the_database_url_comes_from_the_environment(roster, tmp_path, monkeypat
 
     assert main(["import", "roster", str(roster)]) == 0
     assert path.exists()
+
+
+def test_a_long_import_shows_progress_on_a_terminal(gemist, roster, tmp_path, capsys, monkeypatch):
+    gemist("import", "roster", str(roster))
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    feed = write(tmp_path / "absences.csv", "pupil_id;date;half_day\nP1;2026-11-17;am\n")
+
+    assert gemist("import", "absences", str(feed)) == 0
+
+    assert "\rabsences.csv: 1 rows read" in capsys.readouterr().err
