@@ -23,6 +23,7 @@ import asyncio
 import csv
 import datetime as dt
 import json
+import os
 import random
 import resource
 import secrets
@@ -124,12 +125,9 @@ def step_sqlite_baseline(database: Path, feed: Path, table: str) -> float:
 
 
 async def _postgres_baseline(url: str, feed: Path, table: str) -> float:
-    import asyncpg
 
     target = sa.make_url(url)
-    conn = await asyncpg.connect(
-        host=target.host, port=target.port, user=target.username, database=target.database
-    )
+    conn = await _asyncpg_connect(target)
     try:
         keys = dict(await conn.fetch("SELECT pupil_id, id FROM pupil"))
         run = await conn.fetchval("SELECT MAX(id) FROM import_run")
@@ -160,8 +158,25 @@ async def _gemist_import(url: str, feed: Path) -> dict[str, Any]:
     return {"seconds": elapsed, **report.files[0].summary()}
 
 
-def run_step(step: str, target: str, feed: str, table: str = "baseline_mark") -> None:
-    """Entry point of a child process: run one step and print its figures as JSON."""
+async def _asyncpg_connect(url: sa.URL) -> Any:
+    import asyncpg
+
+    return await asyncpg.connect(
+        host=url.host,
+        port=url.port,
+        user=url.username,
+        password=url.password,
+        database=url.database,
+    )
+
+
+def run_step(step: str, feed: str, table: str = "baseline_mark") -> None:
+    """Entry point of a child process: run one step and print its figures as JSON.
+
+    The database comes from ``GEMIST_BENCH_TARGET``, not the command line, where a password
+    would be visible to every user of the machine.
+    """
+    target = os.environ["GEMIST_BENCH_TARGET"]
     if step == "sqlite-baseline":
         result: dict[str, Any] = {"seconds": step_sqlite_baseline(Path(target), Path(feed), table)}
     elif step == "postgres-baseline":
@@ -177,10 +192,11 @@ def run_step(step: str, target: str, feed: str, table: str = "baseline_mark") ->
 
 def _child(step: str, target: str, feed: Path, *extra: str) -> dict[str, Any]:
     completed = subprocess.run(
-        [sys.executable, "-m", "bot.benchmark", step, target, str(feed), *extra],
+        [sys.executable, "-m", "bot.benchmark", step, str(feed), *extra],
         check=True,
         capture_output=True,
         text=True,
+        env={**os.environ, "GEMIST_BENCH_TARGET": target},
     )
     result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     return result
@@ -328,15 +344,11 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def _measure_postgres(server: str, feed: Path, pupils: int) -> dict[str, Any]:
-    import asyncpg
-
     admin = sa.make_url(server)
     name = f"gemist_bench_{secrets.token_hex(4)}"
 
     async def admin_sql(sql: str) -> None:
-        conn = await asyncpg.connect(
-            host=admin.host, port=admin.port, user=admin.username, database=admin.database
-        )
+        conn = await _asyncpg_connect(admin)
         try:
             await conn.execute(sql)
         finally:

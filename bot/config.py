@@ -80,15 +80,31 @@ def load_settings(
     if config_file is None and env.get(ENV_PREFIX + "CONFIG"):
         config_file = Path(env[ENV_PREFIX + "CONFIG"])
     raw: dict[str, Any] = {}
-    source = "defaults"
     if config_file is not None:
         raw = _read_toml(config_file)
-        source = str(config_file)
+        raw = _relative_paths(raw, config_file.parent)
+    # Where each top-level value came from, so that an error points at the right place.
+    sources = dict.fromkeys(raw, str(config_file))
     for key in ("database_url", "telegram_token", "telegram_api_url", "timezone", "rules"):
         if value := env.get(ENV_PREFIX + key.upper()):
             raw[key] = value
-    raw.update({k: v for k, v in overrides.items() if v is not None})
-    return _build(raw, source)
+            sources[key] = ENV_PREFIX + key.upper()
+    for key, value in overrides.items():
+        if value is not None:
+            raw[key] = value
+            sources[key] = "command line"
+    return _build(raw, sources)
+
+
+def _relative_paths(raw: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """Paths in a configuration file are relative to that file, not to where gemist runs."""
+    raw = dict(raw)
+    if isinstance(raw.get("rules"), str):
+        raw["rules"] = str(folder / raw["rules"])
+    calendar = raw.get("calendar")
+    if isinstance(calendar, dict) and isinstance(calendar.get("ical"), str):
+        raw["calendar"] = {**calendar, "ical": str(folder / calendar["ical"])}
+    return raw
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -101,39 +117,50 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {err}") from err
 
 
-def _build(raw: dict[str, Any], source: str) -> Settings:
-    known = {
-        "database_url",
-        "telegram_token",
-        "telegram_api_url",
-        "timezone",
-        "rules",
-        "school",
-        "calendar",
-        "codes",
-    }
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise ConfigError(
-            f"{source}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})"
-        )
+_KNOWN: dict[str, set[str] | None] = {
+    "database_url": None, "telegram_token": None, "telegram_api_url": None, "timezone": None,
+    "rules": None, "school": {"id", "name"},
+    "calendar": {"free_days", "ical", "wednesday_afternoon_free"}, "codes": None,
+}  # fmt: skip
+"""The keys a configuration may hold; for tables, the keys inside them."""
+
+
+def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
+    for key in raw:
+        if key not in _KNOWN:
+            raise ConfigError(
+                f"{sources[key]}: unknown key {key!r} (known: {', '.join(sorted(_KNOWN))})"
+            )
+    # Tables only come from the file.
+    source = next(
+        (sources[key] for key in ("school", "calendar", "codes") if key in sources),
+        "configuration",
+    )
     school = _table(raw, "school", source)
     calendar = _table(raw, "calendar", source)
     codes = _table(raw, "codes", source)
+    for name, table in (("school", school), ("calendar", calendar)):
+        allowed = _KNOWN[name] or set()
+        for key in table:
+            if key not in allowed:
+                raise ConfigError(
+                    f"{source}: unknown key {name}.{key} (known: {', '.join(sorted(allowed))})"
+                )
     kwargs: dict[str, Any] = {}
     for key in ("database_url", "telegram_api_url"):
         if key in raw:
-            kwargs[key] = _string(raw[key], key, source)
+            kwargs[key] = _string(raw[key], key, sources[key])
     if "telegram_token" in raw:
-        kwargs["telegram_token"] = Secret(_string(raw["telegram_token"], "telegram_token", source))
+        token = _string(raw["telegram_token"], "telegram_token", sources["telegram_token"])
+        kwargs["telegram_token"] = Secret(token)
     if "timezone" in raw:
-        name = _string(raw["timezone"], "timezone", source)
+        name = _string(raw["timezone"], "timezone", sources["timezone"])
         try:
             kwargs["timezone"] = ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError) as err:
-            raise ConfigError(f"{source}: timezone: unknown timezone {name!r}") from err
+            raise ConfigError(f"{sources['timezone']}: unknown timezone {name!r}") from err
     if "rules" in raw:
-        kwargs["rules"] = Path(_string(raw["rules"], "rules", source))
+        kwargs["rules"] = Path(_string(raw["rules"], "rules", sources["rules"]))
     if "id" in school:
         kwargs["school_id"] = _string(school["id"], "school.id", source)
     if "name" in school:

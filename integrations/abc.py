@@ -70,9 +70,10 @@ class AbsenceBatch:
 
     records: list[AbsenceRow] = field(default_factory=list)
     rejects: list[RowReject] = field(default_factory=list)
-    #: Marks the feed names (pupil id, date, half-day) whose row was rejected for another
-    #: value: what is stored for them must be kept, not taken as corrected away.
-    kept: list[tuple[str, dt.date, str]] = field(default_factory=list)
+    #: What rejected rows still name, as (pupil id, date, half-day), ``None`` where the row did
+    #: not say it readably. What is stored there must be kept, not taken as corrected away: a
+    #: rejected row is not proof that a mark is gone.
+    kept: list[tuple[str | None, dt.date | None, str | None]] = field(default_factory=list)
     rows: int = 0
 
 

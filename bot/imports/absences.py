@@ -71,6 +71,7 @@ async def import_absences(
             job = _FeedImport(conn, await bulk_writer(conn), school_id, run_id, clock, file)
             await job.run(source, progress)
         report.warnings.extend(source.warnings())
+        report.warnings.extend(job.warnings())
     return report
 
 
@@ -108,6 +109,10 @@ class _FeedImport:
         self.withdrawn_rows: list[tuple[int, dt.date, str, bool]] = []
         self.appended = 0
         self.staging = False
+        # Retraction needs a complete list: rejected rows can make a date's list, or the file's,
+        # incomplete.
+        self.retract = True
+        self.guarded_dates: set[dt.date] = set()
 
     async def run(self, source: AbsenceSource, progress: Progress | None) -> None:
         await lock_school(self.conn, self.school_id)
@@ -133,6 +138,8 @@ class _FeedImport:
                 run_id=self.run_id,
                 source=source.name,
                 now=self.now,
+                retract=self.retract,
+                guarded_dates=self.guarded_dates,
             )
             self.file.imported += merged.imported
             self.file.unchanged += merged.unchanged
@@ -144,7 +151,7 @@ class _FeedImport:
     async def _write(
         self,
         records: list[AbsenceRow],
-        kept: list[tuple[str, dt.date, str]],
+        kept: list[tuple[str | None, dt.date | None, str | None]],
         source_name: str,
     ) -> None:
         """Check one batch against the roster and the rest of the file, and write it."""
@@ -173,18 +180,50 @@ class _FeedImport:
                 )
             else:
                 staged.append((line, pk, known.value, half, code, back, note, False))
-        for pupil_id, day, half in kept:
-            pk = pupils.get(pupil_id)
-            if pk is not None:
-                known = days.get(day) or await self._learn_date(day)
-                if not known.fresh:
-                    staged.append((None, pk, known.value, half, None, None, None, True))
+        staged.extend(await self._keep(kept))
         if appended:
             await self.writer.insert("absence_mark", MARK_COLUMNS, appended)
             self.appended += len(appended)
         if staged:
             await self._ensure_stage()
             await self.writer.insert(STAGE, STAGE_COLUMNS, staged)
+
+    def warnings(self) -> list[str]:
+        """What the user must know about marks that were kept because rows were rejected."""
+        name = self.file.file
+        if not self.retract:
+            return [
+                f"{name}: some rejected rows name no readable date, so no stored mark was "
+                "taken back by this import; fix those rows and import the file again"
+            ]
+        if self.guarded_dates:
+            days = ", ".join(day.isoformat() for day in sorted(self.guarded_dates))
+            return [
+                f"{name}: rows without a readable pupil id were rejected, so no stored mark of "
+                f"{days} was taken back; fix those rows and import the file again"
+            ]
+        return []
+
+    async def _keep(
+        self, kept: list[tuple[str | None, dt.date | None, str | None]]
+    ) -> list[tuple[Any, ...]]:
+        """Guard what rejected rows name against retraction; stage rows that say so."""
+        staged: list[tuple[Any, ...]] = []
+        for pupil_id, day, half in kept:
+            if day is None:
+                self.retract = False  # which date's list is incomplete? We cannot tell.
+                continue
+            known = self.days.get(day) or await self._learn_date(day)
+            if known.fresh:
+                continue  # nothing stored for that date, nothing to guard
+            if pupil_id is None:
+                self.guarded_dates.add(day)
+                continue
+            pk = self.pupils.get(pupil_id)
+            if pk is not None:
+                for each in (half,) if half else ("am", "pm"):
+                    staged.append((None, pk, known.value, each, None, None, None, True))
+        return staged
 
     def _duplicate(self, record: AbsenceRow, key: int, packed: int, pk: int) -> None:
         """A second row for a half-day: a repeat is rejected, a conflict rejects both."""

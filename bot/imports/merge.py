@@ -8,6 +8,7 @@ set-based SQL that runs the same on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -44,7 +45,7 @@ _SAME = (
 # Stored, active marks of the feed's dates that the feed no longer lists.
 _GONE = (
     "m.school_id = :school AND m.retracted_at IS NULL"
-    " AND m.date IN (SELECT DISTINCT date FROM {stage})"
+    " AND m.date IN (SELECT DISTINCT date FROM {stage}) AND m.date NOT IN :guarded"
     " AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE " + _MATCH + ")"
 )
 
@@ -57,14 +58,25 @@ async def merge_stage(
     run_id: int,
     source: str,
     now: dt.datetime,
+    retract: bool = True,
+    guarded_dates: Collection[dt.date] = (),
 ) -> Merged:
-    """Apply the staged snapshot: corrections first (they need the old values), then upsert."""
-    params = {"school": school_id, "run": run_id, "now": now, "source": source}
+    """Apply the staged snapshot: corrections first (they need the old values), then upsert.
+
+    ``retract=False`` takes nothing away (the feed's lists are not known to be complete);
+    marks on ``guarded_dates`` are not taken away either.
+    """
+    params: dict[str, object] = {
+        "school": school_id, "run": run_id, "now": now, "source": source,
+        "guarded": sorted(guarded_dates),
+    }  # fmt: skip
 
     def statement(sql: str) -> sa.TextClause:
         text = sa.text(sql.format(stage=stage))
         if ":now" in sql:
             text = text.bindparams(sa.bindparam("now", type_=UTCDateTime))
+        if ":guarded" in sql:
+            text = text.bindparams(sa.bindparam("guarded", type_=sa.Date, expanding=True))
         return text
 
     async def run(sql: str) -> int:
@@ -97,12 +109,14 @@ async def merge_stage(
         + _MATCH
         + " WHERE NOT s.keep AND m.retracted_at IS NOT NULL"
     )
-    retracted = await run(
-        "INSERT INTO mark_correction (mark_id, kind, old_code, new_code, corrected_at, run_id)"
-        " SELECT m.id, 'retracted', m.code, NULL, :now, :run FROM absence_mark m WHERE " + _GONE
-    )
-    await run("UPDATE absence_mark SET retracted_at = :now, run_id = :run WHERE id IN"
-              " (SELECT m.id FROM absence_mark m WHERE " + _GONE + ")")  # fmt: skip
+    retracted = 0
+    if retract:
+        retracted = await run(
+            "INSERT INTO mark_correction (mark_id, kind, old_code, new_code, corrected_at, run_id)"
+            " SELECT m.id, 'retracted', m.code, NULL, :now, :run FROM absence_mark m WHERE " + _GONE
+        )
+        await run("UPDATE absence_mark SET retracted_at = :now, run_id = :run WHERE id IN"
+                  " (SELECT m.id FROM absence_mark m WHERE " + _GONE + ")")  # fmt: skip
     await run(
         "INSERT INTO absence_mark (school_id, pupil_id, date, half_day, code, expected_return,"
         " note, source, first_seen, last_seen, run_id)"

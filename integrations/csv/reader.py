@@ -73,7 +73,7 @@ class CsvTable:
                 first = self._handle.readline()
                 self._offset += 1
         except UnicodeDecodeError as err:
-            raise FeedParseError(self.name, _not_utf8(err), line=self._offset + 1) from err
+            raise self._not_utf8(err) from err
         if not first.strip():
             raise FeedParseError(self.name, "the file is empty: a header row is required")
         delimiter = max(DELIMITERS, key=first.count)
@@ -112,6 +112,14 @@ class CsvTable:
             self.warnings.append(f"{self.name}: ignoring unknown column(s): {', '.join(ignored)}")
         return {name: index for name, index in columns.items() if name in known}
 
+    def _not_utf8(self, err: UnicodeDecodeError) -> FeedParseError:
+        return FeedParseError(
+            self.name,
+            f"not UTF-8 text (byte 0x{err.object[err.start]:02x}); "
+            "save the file as 'CSV UTF-8', not as plain 'CSV'",
+            line=_first_undecodable_line(self.path),
+        )
+
     def __iter__(self) -> Iterator[tuple[int, list[str]] | RowReject]:
         """Rows with the physical line they start on (a quoted field may span lines)."""
         width = self.width
@@ -134,9 +142,7 @@ class CsvTable:
                     continue
                 yield line, fields
         except UnicodeDecodeError as err:
-            raise FeedParseError(
-                self.name, _not_utf8(err) + f" (near line {offset + end + 1})"
-            ) from err
+            raise self._not_utf8(err) from err
         except csv.Error as err:
             raise FeedParseError(
                 self.name, f"not readable as CSV: {err}", line=offset + end + 1
@@ -165,11 +171,15 @@ def _open_text(path: Path, name: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
 
 
-def _not_utf8(err: UnicodeDecodeError) -> str:
-    return (
-        f"not UTF-8 text (byte 0x{err.object[err.start]:02x}); "
-        "save the file as 'CSV UTF-8', not as plain 'CSV'"
-    )
+def _first_undecodable_line(path: Path) -> int | None:
+    """The number of the first line that is not UTF-8 (the decoder reads ahead of the rows)."""
+    with path.open("rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return None
 
 
 def _normalise(name: str) -> str:

@@ -88,6 +88,7 @@ class CsvAbsenceSource(AbsenceSource):
             count += 1
             if item.__class__ is RowReject:
                 batch.rejects.append(item)
+                batch.kept.append((None, None, None))  # a row we cannot split names nothing sure
             else:
                 line, fields = item  # type: ignore[misc]
                 pupil = fields[pupil_at].strip()
@@ -134,9 +135,7 @@ class CsvAbsenceSource(AbsenceSource):
                 parsed[column] = parse(fields[at], parsed)
             except ValueProblem as problem:
                 batch.rejects.append(RowReject(self.location, line, column, str(problem)))
-                if column in ("code", "expected_return"):
-                    # The row names a mark; what is stored for it must not be taken away.
-                    batch.kept.append((parsed["pupil_id"], parsed["date"], parsed["half_day"]))  # type: ignore[arg-type]
+                batch.kept.append(self._named(fields, columns))
                 return
         at = columns.get("note")
         note = (fields[at].strip() or None) if at is not None else None
@@ -144,6 +143,18 @@ class CsvAbsenceSource(AbsenceSource):
             (parsed["pupil_id"], parsed["date"], parsed["half_day"], parsed["code"],  # type: ignore[arg-type]
              parsed["expected_return"], note, line)
         )  # fmt: skip
+
+    def _named(
+        self, fields: list[str], columns: dict[str, int]
+    ) -> tuple[str | None, dt.date | None, str | None]:
+        """The half-day a rejected row still names, as far as it names it readably."""
+        named: list[object] = []
+        for column in ("pupil_id", "date", "half_day"):
+            try:
+                named.append(self._parsers[column](fields[columns[column]], {}))
+            except ValueProblem:
+                named.append(None)
+        return named[0], named[1], named[2]  # type: ignore[return-value]
 
     # Careful parsers, in the order a row is checked; each caches what it accepts.
 

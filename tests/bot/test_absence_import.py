@@ -134,15 +134,16 @@ async def test_a_file_not_in_utf8_halfway_leaves_nothing_behind(engine, clock, t
         f"P{1 + n % 3};2026-11-{10 + n // 6:02d};{'am' if n % 2 else 'pm'};B;;\n" for n in range(30)
     )
     path = tmp_path / "absences.csv"
-    path.write_bytes(
-        (HEADER + good).encode() + "P1;2026-11-30;am;B;;Ã©tÃ©\n".encode("cp1252") + b"\xe9\n"
-    )
+    # Line 32 was saved by Excel as plain "CSV" (cp1252): its "é" is not UTF-8.
+    path.write_bytes((HEADER + good).encode() + "P1;2026-11-30;am;B;;café\n".encode("cp1252"))
 
     report = await import_feed(engine, clock, path, batch_rows=5)
 
     assert report.exit_code == EXIT_UNUSABLE
-    assert "not UTF-8 text" in report.error.reason
-    assert "save the file as 'CSV UTF-8'" in report.error.reason
+    assert report.error.line == 32  # the header, 30 good rows, then the bad one
+    assert report.error.reason == (
+        "not UTF-8 text (byte 0xe9); save the file as 'CSV UTF-8', not as plain 'CSV'"
+    )
     assert await count(engine, "absence_mark") == 0
     assert await count(engine, "feed_day") == 0
 
@@ -369,3 +370,45 @@ async def test_a_large_feed_in_many_batches(engine, clock, tmp_path):
 
     assert (first.files[0].imported, second.files[0].unchanged) == (1800, 1800)
     assert await count(engine, "absence_mark") == 1800
+
+
+# A rejected row is no proof that a mark is gone: what it still names stays as stored.
+GUARDED = [
+    ("bad half-day guards both halves", "P1;2026-11-17;middag;B;;\n",
+     {("P1", "2026-11-17", "am", "B"), ("P1", "2026-11-17", "pm", "B")}, None),
+    ("bad code guards that half-day", "P1;2026-11-17;am;Q;;\n",
+     {("P1", "2026-11-17", "am", "B")}, None),
+    ("no pupil id guards the whole date", ";2026-11-17;am;B;;\n",
+     {("P1", "2026-11-17", "am", "B"), ("P1", "2026-11-17", "pm", "B"),
+      ("P3", "2026-11-17", "am", "B")},
+     "rows without a readable pupil id were rejected, so no stored mark of 2026-11-17"),
+    ("bad date guards everything", "P1;2026-11-37;am;B;;\n",
+     {("P1", "2026-11-17", "am", "B"), ("P1", "2026-11-17", "pm", "B"),
+      ("P3", "2026-11-17", "am", "B")},
+     "some rejected rows name no readable date, so no stored mark was taken back"),
+    ("a row that cannot be split guards everything", "P1;2026-11-17\n",
+     {("P1", "2026-11-17", "am", "B"), ("P1", "2026-11-17", "pm", "B"),
+      ("P3", "2026-11-17", "am", "B")},
+     "some rejected rows name no readable date"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "kept", "warning"), [g[1:] for g in GUARDED], ids=[g[0] for g in GUARDED]
+)
+@pytest.mark.usefixtures("pupils")
+async def test_rejected_rows_keep_what_they_name(engine, clock, tmp_path, bad_row, kept, warning):
+    stored = "P1;2026-11-17;am;B;;\nP1;2026-11-17;pm;B;;\nP3;2026-11-17;am;B;;\n"
+    await import_feed(engine, clock, write(tmp_path / "a.csv", HEADER + stored))
+
+    # The new feed lists only P2 for that date, plus one rejected row.
+    feed = write(tmp_path / "b.csv", HEADER + "P2;2026-11-17;am;Z;;\n" + bad_row)
+    report = await import_feed(engine, clock, feed)
+
+    assert report.files[0].rejected == 1
+    assert await active_marks(engine) == kept | {("P2", "2026-11-17", "am", "Z")}
+    if warning is None:
+        assert report.warnings == []
+    else:
+        assert len(report.warnings) == 1
+        assert warning in report.warnings[0]

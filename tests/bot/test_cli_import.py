@@ -152,3 +152,12 @@ def test_a_long_import_shows_progress_on_a_terminal(gemist, roster, tmp_path, ca
     assert gemist("import", "absences", str(feed)) == 0
 
     assert "\rabsences.csv: 1 rows read" in capsys.readouterr().err
+
+
+def test_a_reader_that_goes_away_is_no_error(monkeypatch, capsys):
+    async def closed_pipe(args, settings):
+        raise BrokenPipeError
+
+    monkeypatch.setattr("bot.commands.calendar.run", closed_pipe)
+
+    assert main(["calendar"]) == 0

@@ -59,7 +59,10 @@ def test_school_tables(tmp_path):
 
 BAD = [
     ('databse_url = "x"\n', "unknown key 'databse_url'"),
-    ('timezone = "Mars/Olympus"\n', "timezone: unknown timezone 'Mars/Olympus'"),
+    ('timezone = "Mars/Olympus"\n', "unknown timezone 'Mars/Olympus'"),
+    ("[calendar]\nfreedays = [2026-10-05]\n", "unknown key calendar.freedays (known: free_days, "
+     "ical, wednesday_afternoon_free)"),
+    ('[school]\nnaam = "x"\n', "unknown key school.naam (known: id, name)"),
     ("[calendar]\nfree_days = [\"soon\"]\n", "calendar.free_days[0]: 'soon' is not a date"),
     ('[codes]\nL = "X"\n', "codes.L: 'X' is not one of B, Z, R, P, M, H, A"),
     ("school = 3\n", "school: expected a table ([school])"),
@@ -92,3 +95,23 @@ def test_the_token_never_shows_itself():
     assert settings.telegram_token.reveal() == "123456:SECRET-token"
     assert "SECRET" not in repr(settings)
     assert "SECRET" not in str(settings.telegram_token)
+
+
+def test_an_environment_value_is_blamed_on_its_variable():
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"GEMIST_TIMEZONE": "Europe/Brussel"})
+
+    assert str(caught.value) == "GEMIST_TIMEZONE: unknown timezone 'Europe/Brussel'"
+
+
+def test_paths_in_the_file_are_relative_to_the_file(tmp_path, monkeypatch):
+    folder = tmp_path / "etc"
+    folder.mkdir()
+    path = folder / "gemist.toml"
+    path.write_text('rules = "rules.yaml"\n[calendar]\nical = "vrij.ics"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    settings = load_settings(path, environ={})
+
+    assert settings.rules == folder / "rules.yaml"
+    assert settings.calendar_ical == folder / "vrij.ics"
