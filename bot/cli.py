@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.commands import bench, calendar, imports
+from bot.commands import bench, calendar, imports, rules
 from bot.config import ConfigError, load_settings
 
 __all__ = ["EXIT_OK", "EXIT_REJECTS", "EXIT_UNUSABLE", "main"]
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     imports.register(commands)
     calendar.register(commands)
+    rules.register(commands)
     bench.register(commands)
     return parser
 

@@ -13,7 +13,9 @@ from bot.commands.common import open_database
 from bot.config import Settings
 from bot.imports import ImportReport, import_absences
 from integrations.csv.source import CsvAbsenceSource
+from scheduler.calendar import SchoolCalendar
 from scheduler.clock import WallClock
+from scheduler.ical import CalendarFileError
 
 __all__ = ["print_report", "register"]
 
@@ -41,6 +43,12 @@ async def run_absences(args: argparse.Namespace, settings: Settings) -> int:
     engine = await open_database(settings)
     if engine is None:
         return 2
+    try:
+        calendar = SchoolCalendar.from_settings(settings)
+    except CalendarFileError as err:
+        print(f"gemist: calendar: {err}", file=sys.stderr)
+        await engine.dispose()
+        return 2
     progress = _progress(args.path.name)
     try:
         source = CsvAbsenceSource(args.path, code_map=settings.code_map)
@@ -51,6 +59,7 @@ async def run_absences(args: argparse.Namespace, settings: Settings) -> int:
             school_name=settings.school_name,
             clock=WallClock(settings.timezone),
             progress=progress,
+            calendar=calendar,
         )
     finally:
         await engine.dispose()

@@ -30,6 +30,7 @@ from bot.imports.runs import lock_school, recorded_run
 from bot.models import FeedDay, Pupil
 from integrations.abc import AbsenceRow, AbsenceSource, RowReject
 from integrations.base import prefetch
+from scheduler.calendar import SchoolCalendar
 from scheduler.clock import Clock
 
 __all__ = ["MARK_COLUMNS", "import_absences"]
@@ -53,8 +54,13 @@ async def import_absences(
     clock: Clock,
     started_by: str | None = None,
     progress: Progress | None = None,
+    calendar: SchoolCalendar | None = None,
 ) -> ImportReport:
-    """Import ``source`` for ``school_id``; the report says what happened, row by row."""
+    """Import ``source`` for ``school_id``; the report says what happened, row by row.
+
+    With the school's ``calendar``, marks on half-days without lessons are pointed out (they
+    are stored as the feed says, but the care engine does not act on them).
+    """
     report = ImportReport(kind="absences")
     file = FileReport(source.location)
     report.files.append(file)
@@ -69,6 +75,7 @@ async def import_absences(
     ) as run_id:
         async with engine.begin() as conn:
             job = _FeedImport(conn, await bulk_writer(conn), school_id, run_id, clock, file)
+            job.calendar = calendar
             await job.run(source, progress)
         report.warnings.extend(source.warnings())
         report.warnings.extend(job.warnings())
@@ -80,6 +87,7 @@ class _Day:
     fresh: bool  # nothing stored for this date before this import
     value: Any  # the date as the driver stores it
     key: int  # the date's part of a half-day key
+    lessons: tuple[str, ...]  # the half-days with lessons (both when there is no calendar)
 
 
 class _FeedImport:
@@ -113,6 +121,10 @@ class _FeedImport:
         # incomplete.
         self.retract = True
         self.guarded_dates: set[dt.date] = set()
+        self.calendar: SchoolCalendar | None = None
+        # Marks on half-days without lessons: how many, and the first one.
+        self.off_lessons = 0
+        self.first_off_lessons: tuple[dt.date, str] | None = None
 
     async def run(self, source: AbsenceSource, progress: Progress | None) -> None:
         await lock_school(self.conn, self.school_id)
@@ -172,6 +184,8 @@ class _FeedImport:
             if seen.setdefault(key, packed) is not packed or (withdrawn and key in withdrawn):
                 self._duplicate(record, key, packed, pk)
                 continue
+            if half not in known.lessons:
+                self._off_lessons(day, half)
             if back is not None:
                 back = date_value(back)
             if known.fresh:
@@ -191,18 +205,26 @@ class _FeedImport:
     def warnings(self) -> list[str]:
         """What the user must know about marks that were kept because rows were rejected."""
         name = self.file.file
+        notes = []
+        if self.first_off_lessons is not None:
+            day, half = self.first_off_lessons
+            notes.append(
+                f"{name}: {self.off_lessons} mark(s) fall on half-days without lessons in the "
+                f"school calendar (the first: {day.isoformat()} {half}); they are stored, but "
+                "Gemist does not act on them"
+            )
         if not self.retract:
-            return [
+            notes.append(
                 f"{name}: some rejected rows name no readable date, so no stored mark was "
                 "taken back by this import; fix those rows and import the file again"
-            ]
-        if self.guarded_dates:
+            )
+        elif self.guarded_dates:
             days = ", ".join(day.isoformat() for day in sorted(self.guarded_dates))
-            return [
+            notes.append(
                 f"{name}: rows without a readable pupil id were rejected, so no stored mark of "
                 f"{days} was taken back; fix those rows and import the file again"
-            ]
-        return []
+            )
+        return notes
 
     async def _keep(
         self, kept: list[tuple[str | None, dt.date | None, str | None]]
@@ -277,9 +299,25 @@ class _FeedImport:
             {"school": self.school_id, "date": day},
         )
         known = self.days[day] = _Day(
-            fresh=stored is None, value=self.writer.date(day), key=day.toordinal() << 1
+            fresh=stored is None,
+            value=self.writer.date(day),
+            key=day.toordinal() << 1,
+            lessons=self._lessons(day),
         )
         return known
+
+    def _lessons(self, day: dt.date) -> tuple[str, ...]:
+        if self.calendar is None:
+            return ("am", "pm")
+        try:
+            return tuple(self.calendar.half_days(day))
+        except ValueError:  # a year the calendar does not know: say nothing rather than guess
+            return ("am", "pm")
+
+    def _off_lessons(self, day: dt.date, half: str) -> None:
+        self.off_lessons += 1
+        if self.first_off_lessons is None:
+            self.first_off_lessons = (day, half)
 
     async def _ensure_stage(self) -> None:
         if not self.staging:

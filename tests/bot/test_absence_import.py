@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from bot.imports import EXIT_OK, EXIT_REJECTS, EXIT_UNUSABLE
+from bot.imports import EXIT_OK, EXIT_REJECTS, EXIT_UNUSABLE, import_absences
 from integrations.abc import RowReject
+from integrations.csv.source import CsvAbsenceSource
+from scheduler.calendar import SchoolCalendar
 from tests.helpers.feeds import active_marks, corrections, count, import_feed, write
 from tests.helpers.seed import seed_pupils
 
@@ -412,3 +414,27 @@ async def test_rejected_rows_keep_what_they_name(engine, clock, tmp_path, bad_ro
     else:
         assert len(report.warnings) == 1
         assert warning in report.warnings[0]
+
+
+@pytest.mark.usefixtures("pupils")
+async def test_marks_without_lessons_are_stored_and_pointed_out(engine, clock, tmp_path):
+    # Saturday 21 Nov, Wednesday 18 Nov in the afternoon, and Armistice Day 11 Nov.
+    feed = HEADER + (
+        "P1;2026-11-21;am;B;;\nP1;2026-11-18;pm;B;;\nP2;2026-11-18;am;B;;\nP3;2026-11-11;am;B;;\n"
+    )
+
+    report = await import_absences(
+        engine,
+        CsvAbsenceSource(write(tmp_path / "a.csv", feed)),
+        school_id="school",
+        school_name="Testschool",
+        clock=clock,
+        calendar=SchoolCalendar(),
+    )
+
+    assert report.exit_code == EXIT_OK
+    assert report.files[0].imported == 4
+    assert report.warnings == [
+        "a.csv: 3 mark(s) fall on half-days without lessons in the school calendar (the first: "
+        "2026-11-21 am); they are stored, but Gemist does not act on them"
+    ]

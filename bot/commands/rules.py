@@ -1,0 +1,243 @@
+"""``gemist rules check FILE``: validate a rules file and show the settings it gives."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings
+from bot.rules import (
+    WEEKDAY_NAMES,
+    Cap,
+    CodeRule,
+    Ladder,
+    Rules,
+    RulesError,
+    format_duration,
+    load_rules,
+)
+
+EXIT_OK = 0
+EXIT_INVALID = 2
+
+
+def register(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "rules", help="the coordinator's rules file"
+    )
+    actions = parser.add_subparsers(dest="rules_action", metavar="ACTION", required=True)
+    check = actions.add_parser(
+        "check", help="validate a rules file; print what is wrong, with the key"
+    )
+    check.add_argument(
+        "file", nargs="?", type=Path, metavar="FILE", help="the rules file (default: $GEMIST_RULES)"
+    )
+    check.set_defaults(handler=run)
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate a rules file: a summary on stdout, or every problem on stderr."""
+    path: Path | None = args.file or settings.rules
+    if path is None:
+        print("gemist: rules check: give a FILE (or set GEMIST_RULES)", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        rules = await asyncio.to_thread(load_rules, path)
+    except RulesError as err:
+        for line in err.lines:
+            print(line, file=sys.stderr)
+        count = len(err.problems)
+        print(f"{path}: invalid ({count} problem{'s' if count > 1 else ''})", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{path}: valid")
+    print("\n".join(summary(rules)))
+    return EXIT_OK
+
+
+def summary(rules: Rules) -> Iterator[str]:
+    """The effective settings, a line or a few per section."""
+    width = 15
+    for label, text in _sections(rules):
+        for index, line in enumerate(text):
+            yield f"  {label if index == 0 else '':<{width}} {line}"
+    changed = list(_changed(rules.model_dump(), Rules.default().model_dump()))
+    yield ""
+    yield (
+        f"Changed from the defaults: {', '.join(changed)}"
+        if changed
+        else "Every setting is the default."
+    )
+
+
+def _sections(rules: Rules) -> Iterator[tuple[str, list[str]]]:
+    yield "codes", list(_codes(rules))
+    pupil, guardian, teacher = rules.pupil, rules.guardian, rules.teacher
+    yield (
+        "pupil",
+        [
+            f"check-in at {pupil.checkin_at:%H:%M} from age {pupil.min_age}; "
+            + _again(pupil.followup_every_school_days, pupil.max_followups, "every ")
+        ],
+    )
+    yield (
+        "guardian",
+        [
+            f"notice {format_duration(guardian.grace_period)} after the check-in without a "
+            "reassuring answer; "
+            + _again(guardian.followup_after_school_days, guardian.max_followups, "after "),
+            f"care message on school day {guardian.care_on_school_day} of a justified absence",
+        ],
+    )
+    after = "; else the morning the pupil is back" if teacher.welcome_on_return else ""
+    yield (
+        "long absence",
+        [
+            f"{rules.long_absence.school_days} school days in a row",
+            f"teachers: welcome reminder at {teacher.welcome_day_before_at:%H:%M} "
+            f"the school day before the return{after}",
+        ],
+    )
+    coordinator, nudges = rules.coordinator, rules.nudges
+    yield (
+        "coordinator",
+        [
+            f"digest at {coordinator.digest_at:%H:%M}; "
+            f"reminder after {coordinator.reminder_after_school_days} school days"
+        ],
+    )
+    absent = f"{nudges.absent_half_days} absent half-days" if nudges.absent_half_days else None
+    yield (
+        "nudges",
+        [
+            "; ".join(
+                part
+                for part in (
+                    f"{nudges.problematic_half_days} problematic half-days (CLB)",
+                    absent,
+                    f"no answer after {nudges.no_answer_after_school_days} school days",
+                )
+                if part
+            )
+        ],
+    )
+    yield "patterns", [_patterns(rules)]
+    delivery = rules.delivery
+    days = ", ".join(WEEKDAY_NAMES[day] for day in delivery.weekdays)
+    yield (
+        "delivery",
+        [
+            f"{delivery.not_before:%H:%M} to {delivery.not_after:%H:%M} on school days ({days}); "
+            f"expires after {format_duration(delivery.expire_after)}"
+        ],
+    )
+    caps = rules.caps
+    yield (
+        "caps",
+        [
+            "; ".join(
+                f"{role} {_cap(caps.for_role(role))}"
+                for role in ("pupil", "guardian", "teacher", "coordinator")
+            )
+        ],
+    )
+    hold = rules.hold
+    yield (
+        "hold",
+        [
+            f"more than {hold.school_percent:g}% of the school, or {hold.class_percent:g}% "
+            f"of a class of at least {hold.min_class_size}, absent on one day"
+        ],
+    )
+    yield "pauses", [_pauses(rules)]
+    yield (
+        "do not contact",
+        [
+            ", ".join(
+                entry.guardian + (f" (about {entry.pupil})" if entry.pupil else "")
+                for entry in rules.do_not_contact
+            )
+            or "nobody"
+        ],
+    )
+
+
+def _codes(rules: Rules) -> Iterator[str]:
+    # Codes with the same steps share a line, in the order of the file's defaults.
+    groups: dict[tuple[Ladder, CodeRule], list[str]] = {}
+    for code in ("B", "-", "Z", "R", "P", "M", "H", "A"):
+        groups.setdefault((rules.ladder(code), rules.code(code)), []).append(code)
+    for (ladder, rule), codes in groups.items():
+        guardian = "guardian notice" if ladder is Ladder.UNEXPLAINED else "guardian care"
+        steps = [
+            name
+            for name, on in (
+                ("pupil check-in", rule.pupil_checkin),
+                (guardian, rule.guardian),
+                ("teacher welcome", rule.teacher_welcome),
+                ("coordinator", rule.coordinator),
+            )
+            if on
+        ]
+        yield f"{', '.join(codes)}: {', '.join(steps) or 'no outreach'}"
+
+
+def _patterns(rules: Rules) -> str:
+    patterns = rules.nudges.patterns
+    parts = []
+    if same := patterns.same_weekday:
+        parts.append(
+            f"same weekday {same.times} times in {same.within_weeks} weeks "
+            f"(absences of at most {_school_days(same.max_school_days)})"
+        )
+    if back := patterns.after_holiday:
+        parts.append(
+            f"{_count(back.times)} absent on the first school day after "
+            f"{back.min_closed_days}+ days off"
+        )
+    if short := patterns.short_absences:
+        parts.append(
+            f"{short.episodes} absences of at most {_school_days(short.max_school_days)} "
+            f"in {short.within_weeks} weeks"
+        )
+    return "; ".join(parts) or "none"
+
+
+def _school_days(count: int) -> str:
+    return f"{count} school day{'s' if count > 1 else ''}"
+
+
+def _count(times: int) -> str:
+    return "once" if times == 1 else f"{times} times"
+
+
+def _pauses(rules: Rules) -> str:
+    # Reasons stay out of the summary: they can be sensitive and terminals get shared.
+    parts = []
+    for pause in rules.pauses:
+        start = f" from {pause.start}" if pause.start else ""
+        until = f" until {pause.until}" if pause.until else ""
+        parts.append(f"{pause.pupil}{start}{until}")
+    return ", ".join(parts) or "none"
+
+
+def _cap(cap: Cap | None) -> str:
+    return f"{cap.per_day}/day {cap.per_week}/week" if cap else "no cap"
+
+
+def _again(school_days: int, times: int, spacing: str) -> str:
+    if not times:
+        return "no follow-up"
+    return f"again {spacing}{school_days} school days, at most {_count(times)}"
+
+
+def _changed(given: Any, default: Any, path: str = "") -> Iterator[str]:
+    """Dotted keys whose value differs from the default."""
+    if isinstance(given, dict) and isinstance(default, dict):
+        for key, value in given.items():
+            yield from _changed(value, default.get(key), f"{path}.{key}" if path else str(key))
+    elif given != default:
+        yield path
