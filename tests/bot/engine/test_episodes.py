@@ -9,7 +9,7 @@ import pytest
 from bot.domain import HalfDay
 from bot.engine.episodes import Episode, EpisodeClass, Mark, Slot, episodes, year_counts
 from scheduler.calendar import SchoolCalendar, SchoolYear
-from tests.bot.engine import CALENDAR, FEED, YEAR, day, days, marks, slot, whole_days
+from tests.helpers.engine import CALENDAR, FEED, YEAR, day, days, marks, slot, whole_days
 
 
 def summary(episode: Episode) -> str:

@@ -18,7 +18,7 @@ from bot.engine.signals import (
     weekday_pattern,
 )
 from scheduler.calendar import SchoolCalendar
-from tests.bot.engine import CALENDAR, FEED, YEAR, day, days, marks, slot, whole_days
+from tests.helpers.engine import CALENDAR, FEED, YEAR, day, days, marks, slot, whole_days
 
 
 def absences(*spec: str, no_feed: str = "") -> list[Episode]:
