@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.commands import bench, calendar, imports, rules
+from bot.commands import bench, calendar, imports, messages, rules
 from bot.config import ConfigError, load_settings
 
 __all__ = ["EXIT_OK", "EXIT_REJECTS", "EXIT_UNUSABLE", "main"]
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     calendar.register(commands)
     rules.register(commands)
     bench.register(commands)
+    messages.register(commands)
     return parser
 
 

@@ -1,1 +1,53 @@
-"""Message templates and their rendering (Babel: locales, plurals, dates, right-to-left)."""
+"""Message templates and their rendering (Babel: locales, plurals, dates, right-to-left).
+
+Every text the bot sends is a :class:`Template` in :data:`TEMPLATES`, written in Dutch and
+translated in the gettext catalogs under ``locales/<lang>/LC_MESSAGES/gemist.po``.
+:func:`render` picks the reader's language, formats dates and numbers with Babel and composes
+guardian messages as the language law asks.
+
+Catalog work, from the repository root (``babel.cfg`` tells Babel where the texts are)::
+
+    pybabel extract -F messages/babel.cfg -k N_ -k Nn_:1,2 --add-comments=Translators: \\
+        --no-location --sort-output --project=Gemist -o locales/gemist.pot .
+    pybabel update -i locales/gemist.pot -d locales -D gemist --no-fuzzy-matching \\
+        --ignore-obsolete
+    pybabel init -i locales/gemist.pot -d locales -D gemist -l de   # a new language
+
+No compile step is needed: the ``.po`` files are compiled in memory at first use. After
+``pybabel init -l ar`` (or ``update``), check the Arabic ``Plural-Forms`` header: Babel 2.18
+writes a wrong one, and ``tests/messages/test_catalogs.py`` pins the CLDR expression.
+"""
+
+from __future__ import annotations
+
+from messages._catalogs import Catalogs
+from messages._languages import FAMILY_LANGUAGES, SOURCE_LANGUAGE, STAFF_LANGUAGES, is_rtl
+from messages._model import Audience, Button, Offer, Plural, Template, Text
+from messages._placeholders import PLACEHOLDERS
+from messages._registry import TEMPLATES, get_template, templates_of
+from messages._render import Part, Rendered, RenderedButton, render, resolve_language
+from messages._samples import SAMPLE_CONTEXT
+
+__all__ = [
+    "FAMILY_LANGUAGES",
+    "PLACEHOLDERS",
+    "SAMPLE_CONTEXT",
+    "SOURCE_LANGUAGE",
+    "STAFF_LANGUAGES",
+    "TEMPLATES",
+    "Audience",
+    "Button",
+    "Catalogs",
+    "Offer",
+    "Part",
+    "Plural",
+    "Rendered",
+    "RenderedButton",
+    "Template",
+    "Text",
+    "get_template",
+    "is_rtl",
+    "render",
+    "resolve_language",
+    "templates_of",
+]

@@ -1,0 +1,70 @@
+"""``gemist messages preview``: every template rendered with sample data, for coordinators."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from bot.config import Settings
+from messages import SAMPLE_CONTEXT, TEMPLATES, Template, render, templates_of
+
+EXIT_OK = 0
+EXIT_UNUSABLE = 2
+
+_AUDIENCE = {
+    "pupil": "leerling",
+    "guardian": "ouder",
+    "teacher": "leerkracht",
+    "coordinator": "spilfiguur",
+    "anyone": "iedereen",
+}
+
+
+def register(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "messages", help="the messages Gemist sends, in every language"
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    preview = actions.add_parser(
+        "preview", help="render every template with sample data (pupil Yasmine)"
+    )
+    preview.add_argument(
+        "--lang",
+        default="nl",
+        metavar="LANG",
+        help="the reader's language, e.g. fr or tr (default: nl); Dutch where none exists yet",
+    )
+    preview.add_argument(
+        "--kind",
+        metavar="KIND",
+        help="only this kind (e.g. guardian_notice) or template id (guardian_notice.first)",
+    )
+    preview.set_defaults(handler=run)
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Print every template (or one kind) as the reader of ``--lang`` would receive it."""
+    chosen = templates_of(args.kind) if args.kind else list(TEMPLATES.values())
+    if not chosen:
+        kinds = ", ".join(sorted({template.kind for template in TEMPLATES.values()}))
+        print(
+            f"gemist: messages: no kind or template {args.kind!r}; kinds: {kinds}", file=sys.stderr
+        )
+        return EXIT_UNUSABLE
+    print("\n\n".join("\n".join(_preview(template, args.lang)) for template in chosen))
+    return EXIT_OK
+
+
+def _preview(template: Template, lang: str) -> Iterator[str]:
+    rendered = render(template.id, lang, SAMPLE_CONTEXT)
+    audience = _AUDIENCE[template.audience.value]
+    yield f"=== {template.id} · {audience} · {rendered.lang} ==="
+    if template.description:
+        yield f"when: {template.description}"
+    yield ""
+    yield rendered.text
+    if rendered.buttons:
+        yield ""
+        yield "  ".join(f"[{button.label}]" for button in rendered.buttons)

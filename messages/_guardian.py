@@ -1,0 +1,231 @@
+"""Templates for guardians: notices, care, corrections and the answers to their quick replies.
+
+Guardians are addressed with "u". A notice asks, it does not reproach (seed 002, 3.1.4); it
+says how many half-days the pupil missed this school year, because parents underestimate it,
+and names one concrete thing the parent can do (DOMAIN.md, principle 4).
+"""
+
+from __future__ import annotations
+
+from messages._model import N_, Audience, Button, Nn_, Offer, Plural, Template, Text
+
+__all__ = ["GUARDIAN_TEMPLATES"]
+
+HELP = Offer.HELP
+REPLY = Offer.REPLY
+
+# The guardian's quick replies (CONTRACTS.md section 2).
+SICK = Button("sick", N_("Mijn kind is ziek"))
+WILL_CONTACT = Button("will_contact_school", N_("Ik neem contact op met de school"))
+WANT_A_CALL = Button("want_a_call", N_("Bel mij graag op"))
+RETURN = Button("return", N_("Ik weet wanneer mijn kind terugkomt"))
+
+# Translators: the greeting of a message to a parent or guardian, as in a school letter.
+GREETING = Text(N_("Beste ouder,"))
+# Translators: the sign-off of a message to a parent; {sender} is a person with a role.
+SIGNED = Text(N_("Met vriendelijke groeten,\n{sender}\n{school}"))
+# Translators: {missed_half_days} is a number; a school day has two halves.
+COUNT = Plural(
+    Nn_(
+        "Dit schooljaar miste {first_name} tot nu toe {missed_half_days} halve schooldag.",
+        "Dit schooljaar miste {first_name} tot nu toe {missed_half_days} halve schooldagen.",
+    ),
+    "missed_half_days",
+)
+
+GUARDIAN_TEMPLATES = (
+    Template(
+        "guardian_notice.first",
+        Audience.GUARDIAN,
+        (
+            GREETING,
+            Text(N_("{first_name} was op {date} niet op school, en we kennen de reden nog niet.")),
+            Text(
+                N_(
+                    "Kunt u ons laten weten waarom? Tik op een knop hieronder of antwoord op "
+                    "dit bericht."
+                ),
+                REPLY,
+            ),
+            COUNT,
+            Text(N_("Een tip: vraag {first_name} vanavond eens rustig hoe het op school gaat.")),
+            Text(
+                N_(
+                    "Kan de school ergens bij helpen? We denken graag met u mee. U kunt ook "
+                    "altijd terecht bij {contact}."
+                ),
+                HELP,
+            ),
+            SIGNED,
+        ),
+        (SICK, WILL_CONTACT, WANT_A_CALL, RETURN),
+        "An absence is not explained yet (never when all its codes are justified).",
+    ),
+    Template(
+        "guardian_notice.followup",
+        Audience.GUARDIAN,
+        (
+            GREETING,
+            Text(
+                N_(
+                    "We stuurden u eerder een bericht over {first_name}, die sinds {date} niet "
+                    "op school is. Misschien is dat bericht niet goed aangekomen."
+                )
+            ),
+            Text(N_("We willen graag weten hoe het met {first_name} gaat.")),
+            COUNT,
+            Text(
+                N_(
+                    "Wat u kunt doen: stuur ons een kort antwoord, ook als u de reden nog niet "
+                    "weet. Dan zoeken we samen verder."
+                ),
+                REPLY,
+            ),
+            Text(
+                N_(
+                    "Praat u liever met iemand? Tik op “Bel mij graag op” of neem contact op "
+                    "met {contact}."
+                ),
+                HELP,
+            ),
+            SIGNED,
+        ),
+        (SICK, WILL_CONTACT, WANT_A_CALL, RETURN),
+        "No reassuring answer some school days after the first notice.",
+    ),
+    Template(
+        "guardian_care",
+        Audience.GUARDIAN,
+        (
+            GREETING,
+            Text(
+                N_(
+                    "{first_name} is al een tijdje niet op school. We denken aan {first_name} "
+                    "en aan u."
+                )
+            ),
+            Text(
+                N_(
+                    "Kunnen we iets doen? We kunnen bijvoorbeeld lesmateriaal doorsturen, of "
+                    "samen bekijken hoe {first_name} rustig kan terugkomen."
+                ),
+                HELP,
+            ),
+            Text(
+                N_(
+                    "Laat het ons gerust weten met een knop hieronder of met een kort bericht. "
+                    "U kunt ook terecht bij {contact}."
+                ),
+                REPLY,
+            ),
+            SIGNED,
+        ),
+        (WANT_A_CALL, RETURN),
+        "A long absence with a known reason, such as illness: care, not questions.",
+    ),
+    Template(
+        "guardian_correction",
+        Audience.GUARDIAN,
+        (
+            GREETING,
+            Text(
+                N_(
+                    "Ons bericht over {first_name} van {date} klopte niet. Alles is in orde, u "
+                    "hoeft niets te doen. Sorry voor de ongerustheid."
+                )
+            ),
+            Text(
+                N_(
+                    "Hebt u nog een vraag? Antwoord gerust op dit bericht of neem contact op "
+                    "met {contact}."
+                ),
+                HELP | REPLY,
+            ),
+            SIGNED,
+        ),
+        description="An earlier notice turned out to be wrong (a corrected register).",
+    ),
+    Template(
+        "guardian_ack.sick",
+        Audience.GUARDIAN,
+        (
+            Text(N_("Dank u om het te laten weten. We wensen {first_name} een goede beterschap.")),
+            Text(
+                N_(
+                    "Wanneer {first_name} terugkomt, kunt u een briefje of een doktersattest "
+                    "meegeven."
+                )
+            ),
+            Text(
+                N_(
+                    "Kunnen we iets doen, bijvoorbeeld lesmateriaal doorsturen? Antwoord gerust "
+                    "op dit bericht."
+                ),
+                HELP | REPLY,
+            ),
+        ),
+        description="The guardian tapped 'my child is sick'.",
+    ),
+    Template(
+        "guardian_ack.will_contact_school",
+        Audience.GUARDIAN,
+        (
+            Text(N_("Dank u. We horen graag van u. U kunt terecht bij {contact}.")),
+            Text(N_("Hebt u intussen een vraag? Antwoord gerust op dit bericht."), HELP | REPLY),
+        ),
+        description="The guardian will contact the school.",
+    ),
+    Template(
+        "guardian_ack.want_a_call",
+        Audience.GUARDIAN,
+        (
+            Text(
+                N_(
+                    "Dank u. {sender} belt u zo snel mogelijk op, op een schooldag tijdens de "
+                    "schooluren."
+                ),
+                HELP,
+            ),
+            Text(
+                N_("Past een bepaald moment u het best? Laat het ons weten in een bericht."),
+                REPLY,
+            ),
+        ),
+        description="The guardian asked to be called; the coordinator is nudged.",
+    ),
+    Template(
+        "guardian_ack.return",
+        Audience.GUARDIAN,
+        (
+            Text(
+                N_(
+                    "Dank u om het te laten weten. We kijken ernaar uit om {first_name} terug "
+                    "te zien op {date}."
+                )
+            ),
+            Text(
+                N_(
+                    "Kan de school iets doen om het terugkomen makkelijker te maken? Laat het "
+                    "ons gerust weten."
+                ),
+                HELP | REPLY,
+            ),
+        ),
+        description="The guardian told the date the pupil is expected back.",
+    ),
+    Template(
+        "guardian_ack.free_text",
+        Audience.GUARDIAN,
+        (
+            Text(
+                N_(
+                    "Dank u voor uw bericht. {sender} leest het en neemt zo snel mogelijk "
+                    "contact met u op."
+                ),
+                HELP,
+            ),
+            Text(N_("Hebt u intussen nog een vraag? Stuur gerust nog een bericht."), REPLY),
+        ),
+        description="The guardian wrote something in their own words.",
+    ),
+)

@@ -1,0 +1,226 @@
+"""Rendering a template for one reader: language, numbers, dates, plurals, direction.
+
+The language is chosen per template, not per paragraph: a template is rendered in the first
+language of the reader's chain (``pt_BR``, ``pt``, ``nl``) whose catalog translates every one of
+its texts, so a reader never gets half a translation. Dutch, the source, ends every chain.
+
+Guardian messages follow the language law: the translation comes first, labelled as one, then
+the Dutch original; ``lang`` is then ``fr+nl``. A Dutch-speaking guardian gets the Dutch alone.
+"""
+
+from __future__ import annotations
+
+import gettext
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from messages._catalogs import Catalogs
+from messages._languages import SOURCE_LANGUAGE, is_rtl, normalize
+from messages._model import N_, Audience, Plural, Template, Text
+from messages._placeholders import PLACEHOLDERS, Kind
+from messages._registry import get_template
+
+__all__ = ["Part", "Rendered", "RenderedButton", "render", "resolve_language"]
+
+_log = logging.getLogger(__name__)
+
+# Translators: the first line of a translated message to a parent. The Dutch original follows
+# it in the same message, as the language law asks.
+TRANSLATION_LABEL = N_("Vertaling (de Nederlandse tekst staat eronder):")
+DIVIDER = "\u2014\u2014\u2014"
+RLM, LRM = "\u200f", "\u200e"  # right-to-left and left-to-right marks
+FSI, PDI = "\u2068", "\u2069"  # first-strong isolate and its end, around inserted values
+
+_DEFAULT_CATALOGS = Catalogs()
+_DUTCH = gettext.NullTranslations()  # the msgids are Dutch: no catalog needed
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One language's text within a message."""
+
+    lang: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedButton:
+    """A quick reply as shown: ``key`` goes back to the bot, ``label`` to the reader."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A message ready to send: ``lang`` is ``nl``, ``fr`` or, for guardians, ``fr+nl``."""
+
+    text: str
+    lang: str
+    buttons: tuple[RenderedButton, ...] = ()
+    parts: tuple[Part, ...] = ()
+
+
+def render(
+    template_id: str,
+    lang: str,
+    context: Mapping[str, object],
+    *,
+    catalogs: Catalogs | None = None,
+) -> Rendered:
+    """Render one template for a reader of ``lang``, with the values in ``context``.
+
+    Raises ``LookupError`` for an unknown template and ``ValueError`` for a missing or
+    mistyped value, naming the template and the placeholder.
+    """
+    template = get_template(template_id)
+    missing = sorted(template.placeholders - context.keys())
+    if missing:
+        raise ValueError(f"Template {template_id!r} needs values for: {', '.join(missing)}")
+    catalogs = catalogs or _DEFAULT_CATALOGS
+    # Dutch first: it checks the values, and guardians get it beside any translation.
+    dutch = _compose(template, SOURCE_LANGUAGE, _DUTCH, context)
+    chosen = resolve_language(template, lang, catalogs)
+    if chosen != SOURCE_LANGUAGE:
+        loaded = catalogs.get(chosen)
+        assert loaded is not None  # resolve_language only picks languages with a catalog
+        try:
+            translated = _compose(template, chosen, loaded.translations, context)
+        except (KeyError, IndexError, ValueError) as err:
+            # A broken translation (a misspelt placeholder) must not silence the message.
+            _log.warning(
+                "Template %s in %s is broken (%s); sending Dutch", template_id, chosen, err
+            )
+        else:
+            label = loaded.translations.gettext(TRANSLATION_LABEL)
+            return _finish(template, translated, dutch, label)
+    return _finish(template, dutch, dutch, "")
+
+
+def resolve_language(template: Template, lang: str, catalogs: Catalogs) -> str:
+    """The first language in the reader's chain that has all of the template's texts."""
+    needed = set(template.msgids)
+    if template.audience is Audience.GUARDIAN:
+        needed.add(TRANSLATION_LABEL)
+    code = normalize(lang)
+    chain = [code, code.split("_")[0], SOURCE_LANGUAGE]
+    for candidate in dict.fromkeys(chain):  # in order, without repeats
+        if candidate == SOURCE_LANGUAGE:
+            break
+        loaded = catalogs.get(candidate)
+        if loaded is not None and needed <= loaded.complete:
+            return candidate
+    return SOURCE_LANGUAGE
+
+
+@dataclass(frozen=True, slots=True)
+class _Composed:
+    lang: str
+    text: str
+    buttons: tuple[RenderedButton, ...]
+
+
+def _compose(
+    template: Template,
+    lang: str,
+    translations: gettext.NullTranslations,
+    context: Mapping[str, object],
+) -> _Composed:
+    rtl = is_rtl(lang)
+    values = _values(template, lang, context, isolate=rtl)
+    text = ""
+    for segment in template.segments:
+        if isinstance(segment, Text):
+            wording = translations.gettext(segment.msgid)
+        else:
+            count = _count(template, segment, context)
+            wording = translations.ngettext(*segment.forms, count)
+        paragraph = wording.format_map(values)
+        if text:
+            text += "\n" if segment.tight else "\n\n"
+        text += paragraph
+    buttons = tuple(
+        RenderedButton(
+            button.key,
+            translations.gettext(button.label).format_map(values)
+            if button.translatable
+            else button.label,
+        )
+        for button in template.buttons
+    )
+    if rtl:
+        text = _mark_lines(text, RLM)
+        buttons = tuple(RenderedButton(b.key, f"{RLM}{b.label}") for b in buttons)
+    return _Composed(lang, text, buttons)
+
+
+def _finish(template: Template, reader: _Composed, dutch: _Composed, label: str) -> Rendered:
+    """One language alone, or for a guardian a translation followed by the Dutch original."""
+    if reader.lang == SOURCE_LANGUAGE or template.audience is not Audience.GUARDIAN:
+        return Rendered(reader.text, reader.lang, reader.buttons, (Part(reader.lang, reader.text),))
+    rtl = is_rtl(reader.lang)
+    translated = f"{RLM if rtl else ''}{label}\n\n{reader.text}"
+    original = _mark_lines(dutch.text, LRM) if rtl else dutch.text
+    # Buttons, too, carry both languages; in right-to-left the Dutch half is isolated.
+    buttons = tuple(
+        RenderedButton(
+            mine.key,
+            f"{mine.label} / {FSI}{theirs.label}{PDI}" if rtl else f"{mine.label} / {theirs.label}",
+        )
+        for mine, theirs in zip(reader.buttons, dutch.buttons, strict=True)
+    )
+    return Rendered(
+        f"{translated}\n\n{DIVIDER}\n\n{original}",
+        f"{reader.lang}+{SOURCE_LANGUAGE}",
+        buttons,
+        (Part(reader.lang, translated), Part(SOURCE_LANGUAGE, original)),
+    )
+
+
+def _values(
+    template: Template, lang: str, context: Mapping[str, object], *, isolate: bool
+) -> dict[str, str]:
+    locale = Locale.parse(lang)
+    values: dict[str, str] = {}
+    for name in template.placeholders:
+        value = context[name]
+        kind = PLACEHOLDERS.get(name, Kind.TEXT)
+        if kind is Kind.COUNT:
+            shown = format_decimal(_as_int(template, name, value), locale=locale)
+        elif kind is Kind.DATE:
+            shown = format_date(_as_date(template, name, value), "EEEE d MMMM", locale=locale)
+        elif kind is Kind.WEEKDAY:
+            shown = format_date(_as_date(template, name, value), "EEEE", locale=locale)
+        else:
+            shown = str(value)
+        # In right-to-left text, a Latin name or a phone number is isolated, so that its
+        # punctuation cannot drift to the wrong end of the line.
+        values[name] = f"{FSI}{shown}{PDI}" if isolate else shown
+    return values
+
+
+def _count(template: Template, segment: Plural, context: Mapping[str, object]) -> int:
+    return _as_int(template, segment.count, context[segment.count])
+
+
+def _as_int(template: Template, name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"Template {template.id!r}: {name} must be a whole number, not {value!r}")
+    return value
+
+
+def _as_date(template: Template, name: str, value: object) -> date:
+    if not isinstance(value, date):
+        raise ValueError(f"Template {template.id!r}: {name} must be a date, not {value!r}")
+    return value
+
+
+def _mark_lines(text: str, mark: str) -> str:
+    """Start every non-empty line with a direction mark, so each paragraph keeps its direction."""
+    return "\n".join(f"{mark}{line}" if line else line for line in text.split("\n"))

@@ -1,0 +1,26 @@
+"""Sample values for every placeholder: the preview command and the tests render with these."""
+
+from __future__ import annotations
+
+from datetime import date
+
+__all__ = ["SAMPLE_CONTEXT"]
+
+# A fictional pupil and school. Tuesday 17 November 2026 is a school day; the return date
+# is the Monday after.
+SAMPLE_CONTEXT: dict[str, object] = {
+    "first_name": "Yasmine",
+    "school": "Sint-Jozefcollege",
+    "sender": "mevrouw Claes (leerlingenbegeleiding)",
+    "contact": "mevrouw Claes, 050 12 34 56",
+    "class_name": "2B",
+    "date": date(2026, 11, 17),
+    "weekday": date(2026, 11, 17),
+    "missed_half_days": 7,
+    "days_without_answer": 3,
+    "absent_pupils": 22,
+    "held_messages": 40,
+    "new_absences": 12,
+    "open_nudges": 3,
+    "pupils_back": 1,
+}

@@ -1,0 +1,228 @@
+"""Templates for staff: the warm-welcome reminder, nudges, hold alerts and the daily digest.
+
+Colleagues are addressed with "je", as in a Flemish staff room. Staff texts exist in Dutch,
+French and English. They speak of pupils with the same care as the family texts.
+"""
+
+from __future__ import annotations
+
+from messages._model import N_, Audience, Button, Nn_, Plural, Template, Text
+
+__all__ = ["STAFF_TEMPLATES"]
+
+ACK = Button("ack", N_("Gezien, ik volg op"))
+SNOOZE = Button("snooze", N_("Herinner me later"))
+NUDGE_BUTTONS = (ACK, SNOOZE)
+
+STAFF_TEMPLATES = (
+    Template(
+        "teacher_welcome",
+        Audience.TEACHER,
+        (
+            Text(N_("Dag collega,")),
+            Text(
+                N_(
+                    "{first_name} ({class_name}) komt na een lange afwezigheid terug naar "
+                    "school, naar verwachting op {date}. Een warm onthaal helpt om de draad "
+                    "weer op te pakken."
+                )
+            ),
+            Text(N_("Enkele tips:")),
+            # Translators: the welcome tips of seeds 000 and 001 (2.4); keep them concrete.
+            Text(
+                N_(
+                    "• Begroet {first_name} persoonlijk aan de deur: \u201cFijn dat je er weer "
+                    "bent.\u201d\n"
+                    "• Vraag niet naar de afwezigheid waar de klas bij is; doe dat later, "
+                    "rustig en apart.\n"
+                    "• Spreek met {first_name} af wat de klas te horen krijgt, en wie het "
+                    "vertelt.\n"
+                    "• Vraag een klasgenoot om de eerste dagen buddy te zijn.\n"
+                    "• Plan op de eerste dag geen toets, presentatie of sportproef.\n"
+                    "• Vraag in de loop van de week nog eens hoe het gaat."
+                ),
+                tight=True,
+            ),
+            Text(N_("Vragen of zorgen? Neem contact op met {sender}.")),
+        ),
+        (Button("ack", N_("Gelezen, bedankt")),),
+        "Before or at a pupil's return after a long absence (principle 5).",
+    ),
+    Template(
+        "coordinator_nudge.clb_threshold",
+        Audience.COORDINATOR,
+        (
+            Plural(
+                Nn_(
+                    "{first_name} ({class_name}) heeft dit schooljaar {missed_half_days} halve "
+                    "dag problematische afwezigheid (code B).",
+                    "{first_name} ({class_name}) heeft dit schooljaar {missed_half_days} halve "
+                    "dagen problematische afwezigheid (code B).",
+                ),
+                "missed_half_days",
+            ),
+            Text(
+                N_(
+                    "Dat is de drempel waarop de school het CLB betrekt en een "
+                    "begeleidingsdossier opent. Is dat al gebeurd?"
+                )
+            ),
+            Text(N_("Tip: vraag eerst aan {first_name} hoe het gaat, en betrek de ouders.")),
+        ),
+        NUDGE_BUTTONS,
+        "The count of problematic half-days reached the CLB threshold.",
+    ),
+    Template(
+        "coordinator_nudge.asks_to_talk",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_("{first_name} ({class_name}) wil graag met iemand praten (bericht van {date}).")
+            ),
+            Text(
+                N_(
+                    "We hebben {first_name} gezegd dat er snel iemand contact opneemt. Lukt "
+                    "dat vandaag nog? Een kort berichtje dat je het gezien hebt, helpt al."
+                )
+            ),
+        ),
+        NUDGE_BUTTONS,
+        "A pupil (or guardian) asked to talk or to be called.",
+    ),
+    Template(
+        "coordinator_nudge.no_answer",
+        Audience.COORDINATOR,
+        (
+            Plural(
+                Nn_(
+                    "Sinds de afwezigheid van {first_name} ({class_name}) op {date} hebben we "
+                    "al {days_without_answer} schooldag niets gehoord, niet van "
+                    "{first_name} en niet van de ouders.",
+                    "Sinds de afwezigheid van {first_name} ({class_name}) op {date} hebben we "
+                    "al {days_without_answer} schooldagen niets gehoord, niet van "
+                    "{first_name} en niet van de ouders.",
+                ),
+                "days_without_answer",
+            ),
+            Text(
+                N_(
+                    "Misschien helpt een telefoontje. Of vraag even rond: heeft een klasgenoot "
+                    "of collega nog contact met {first_name}?"
+                )
+            ),
+        ),
+        NUDGE_BUTTONS,
+        "No contact with the pupil or the guardians for some school days.",
+    ),
+    Template(
+        "coordinator_nudge.pattern",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "Bij {first_name} ({class_name}) valt een patroon op in de afwezigheden: "
+                    "bijvoorbeeld vaak op dezelfde dag, of moeilijk terugkomen na een weekend "
+                    "of vakantie."
+                )
+            ),
+            Plural(
+                Nn_(
+                    "Dit schooljaar: {missed_half_days} halve dag afwezig, alle codes samen.",
+                    "Dit schooljaar: {missed_half_days} halve dagen afwezig, alle codes samen.",
+                ),
+                "missed_half_days",
+            ),
+            Text(
+                N_(
+                    "Een gesprek kan helpen om te begrijpen wat er speelt. De tijdlijn van "
+                    "{first_name} toont de details."
+                )
+            ),
+        ),
+        NUDGE_BUTTONS,
+        "A pattern signal: fixed days, after holidays, frequent short absences.",
+    ),
+    Template(
+        "coordinator_nudge.unacknowledged",
+        Audience.COORDINATOR,
+        (
+            Text(N_("Een melding over {first_name} ({class_name}) van {date} staat nog open.")),
+            Text(
+                N_(
+                    "Volgt iemand dit op? Tik op “Gezien, ik volg op”, of vraag een collega om "
+                    "het over te nemen."
+                )
+            ),
+        ),
+        NUDGE_BUTTONS,
+        "An earlier nudge has not been acknowledged.",
+    ),
+    Template(
+        "hold_alert",
+        Audience.COORDINATOR,
+        (
+            Plural(
+                Nn_(
+                    "Op {date} staat in {class_name} {absent_pupils} leerling als afwezig gemeld.",
+                    "Op {date} staan in {class_name} {absent_pupils} leerlingen als afwezig "
+                    "gemeld.",
+                ),
+                "absent_pupils",
+            ),
+            Text(
+                N_(
+                    "Dat lijkt op een fout in de gegevens, of op een uitstap. Daarom houden we "
+                    "de berichten aan leerlingen en ouders voorlopig tegen."
+                )
+            ),
+            Plural(
+                Nn_(
+                    "{held_messages} bericht wacht.",
+                    "{held_messages} berichten wachten.",
+                ),
+                "held_messages",
+            ),
+            Text(
+                N_(
+                    "Klopt de afwezigheid toch? Tik dan op “Toch versturen”. Anders gaat er "
+                    "niets weg."
+                )
+            ),
+        ),
+        (Button("release", N_("Toch versturen")), Button("discard", N_("Niet versturen"))),
+        "Outreach held because a feed looks wrong, e.g. a whole class absent.",
+    ),
+    Template(
+        "coordinator_digest",
+        Audience.COORDINATOR,
+        (
+            Text(N_("Goeiemorgen! Het overzicht van {date}:")),
+            Plural(
+                Nn_(
+                    "• {new_absences} leerling met een nieuwe afwezigheid",
+                    "• {new_absences} leerlingen met een nieuwe afwezigheid",
+                ),
+                "new_absences",
+                tight=True,
+            ),
+            Plural(
+                Nn_(
+                    "• {open_nudges} melding wacht op opvolging",
+                    "• {open_nudges} meldingen wachten op opvolging",
+                ),
+                "open_nudges",
+                tight=True,
+            ),
+            Plural(
+                Nn_(
+                    "• {pupils_back} leerling komt vandaag terug na een lange afwezigheid",
+                    "• {pupils_back} leerlingen komen vandaag terug na een lange afwezigheid",
+                ),
+                "pupils_back",
+                tight=True,
+            ),
+            Text(N_("Fijne schooldag!")),
+        ),
+        description="Every school morning, to each coordinator.",
+    ),
+)

@@ -1,0 +1,102 @@
+"""The gettext catalogs: in sync with the templates, complete for en and fr, Arabic plurals."""
+
+from __future__ import annotations
+
+import gettext
+import shutil
+from pathlib import Path
+
+import pytest
+from babel import Locale
+from babel.messages.pofile import read_po
+
+from messages import TEMPLATES, Catalogs
+from messages._catalogs import LOCALES_DIR
+from messages._model import fields_of
+from messages._render import TRANSLATION_LABEL
+
+# CLDR's Arabic plural categories in gettext's order. Babel 2.18 writes
+# "n%100>=0 && n%100<=2 ? 4 : 5" for the fifth form, which sends 11-99 to "other" and
+# 100-102 to "many": the header below is written by hand and pinned here.
+ARABIC_PLURAL_FORMS = (
+    "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : "
+    "n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);"
+)
+ARABIC_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+COMPLETE = ("en", "fr")
+
+
+def _source_ids() -> set[str]:
+    ids = {msgid for template in TEMPLATES.values() for msgid in template.msgids}
+    return ids | {TRANSLATION_LABEL}
+
+
+def _po_ids(path: Path) -> set[str]:
+    with path.open("rb") as file:
+        catalog = read_po(file)
+    ids: set[str] = set()
+    for message in catalog:
+        if message.id:
+            ids.update([message.id] if isinstance(message.id, str) else message.id)
+    return ids
+
+
+def test_template_file_is_in_sync_with_the_templates() -> None:
+    """A changed Dutch text needs `pybabel extract` and `update` (messages/__init__.py)."""
+    assert _po_ids(LOCALES_DIR / "gemist.pot") == _source_ids()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_catalogs_are_updated(lang: str) -> None:
+    assert _po_ids(Catalogs().path(lang)) == _source_ids()
+
+
+@pytest.mark.parametrize("lang", COMPLETE)
+def test_complete_languages_translate_everything(lang: str) -> None:
+    loaded = Catalogs().get(lang)
+    assert loaded is not None
+    assert _source_ids() - loaded.complete == set()
+
+
+@pytest.mark.parametrize("lang", COMPLETE)
+def test_translations_keep_the_placeholders(lang: str) -> None:
+    with Catalogs().path(lang).open("rb") as file:
+        catalog = read_po(file)
+    for message in catalog:
+        if not message.id:
+            continue
+        source = message.id if isinstance(message.id, str) else message.id[1]
+        strings = [message.string] if isinstance(message.string, str) else message.string or ()
+        for string in strings:
+            assert set(fields_of(string)) == set(fields_of(source)), (lang, source)
+
+
+def test_arabic_plural_forms_header_is_pinned() -> None:
+    with Catalogs().path("ar").open("rb") as file:
+        catalog = read_po(file, locale="ar")
+    assert catalog.plural_forms == ARABIC_PLURAL_FORMS
+
+
+def test_arabic_plural_forms_follow_cldr() -> None:
+    """The header, evaluated as gettext does, agrees with CLDR's rules for 0 to 1000."""
+    loaded = Catalogs().get("ar")
+    assert loaded is not None
+    expression = ARABIC_PLURAL_FORMS.split("plural=", 1)[1].rstrip(";")
+    plural = gettext.c2py(expression)
+    rule = Locale.parse("ar").plural_form
+    for n in range(1001):
+        assert ARABIC_CATEGORIES[plural(n)] == rule(n), n
+    # The loaded catalog uses the header too (not Babel's own table).
+    assert loaded.translations.plural(103) == 3
+    assert loaded.translations.plural(111) == 4
+
+
+def test_catalogs_load_from_the_po_file_alone(tmp_path: Path) -> None:
+    """A fresh install has no compiled .mo files: the .po is compiled in memory."""
+    folder = tmp_path / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    shutil.copy(Catalogs().path("fr"), folder / "gemist.po")
+    loaded = Catalogs(tmp_path).get("fr")
+    assert loaded is not None
+    assert loaded.translations.gettext("Beste ouder,") == "Chers parents,"
+    assert not list(tmp_path.rglob("*.mo"))

@@ -1,0 +1,70 @@
+"""The template registry: ids, kinds, placeholders and quick-reply keys match the contracts."""
+
+from __future__ import annotations
+
+import pytest
+
+from messages import PLACEHOLDERS, SAMPLE_CONTEXT, TEMPLATES, Audience, get_template, templates_of
+
+# CONTRACTS.md section 2: the kinds of `simulate --json`, plus the onboarding texts and the
+# acknowledgements of quick replies, which are not separate kinds there.
+CONTRACT_KINDS = {
+    "pupil_checkin",
+    "guardian_notice",
+    "guardian_care",
+    "guardian_correction",
+    "teacher_welcome",
+    "coordinator_nudge",
+    "coordinator_digest",
+    "hold_alert",
+}
+OTHER_KINDS = {"pupil_ack", "guardian_ack", "onboarding"}
+PUPIL_KEYS = {"sick", "not_good", "want_to_talk", "rather_not_say", "return"}
+GUARDIAN_KEYS = {"sick", "will_contact_school", "want_a_call", "return"}
+NUDGE_REASONS = {"clb_threshold", "asks_to_talk", "no_answer", "pattern", "unacknowledged"}
+
+
+def test_every_kind_of_the_contract_has_templates() -> None:
+    kinds = {template.kind for template in TEMPLATES.values()}
+    assert kinds == CONTRACT_KINDS | OTHER_KINDS
+
+
+@pytest.mark.parametrize(
+    ("kind", "variants"),
+    [
+        ("pupil_checkin", {"first", "followup", "welcome_back"}),
+        ("guardian_notice", {"first", "followup"}),
+        ("coordinator_nudge", NUDGE_REASONS),
+        ("pupil_ack", PUPIL_KEYS | {"free_text"}),
+        ("guardian_ack", GUARDIAN_KEYS | {"free_text"}),
+    ],
+)
+def test_variants(kind: str, variants: set[str]) -> None:
+    assert {t.id.split(".", 1)[1] for t in templates_of(kind)} == variants
+
+
+def test_every_quick_reply_has_an_acknowledgement() -> None:
+    for template in TEMPLATES.values():
+        for button in template.buttons:
+            if template.audience is Audience.PUPIL:
+                assert button.key in PUPIL_KEYS, template.id
+                get_template(f"pupil_ack.{button.key}")
+            elif template.audience is Audience.GUARDIAN and button.key != "language":
+                assert button.key in GUARDIAN_KEYS, template.id
+                get_template(f"guardian_ack.{button.key}")
+
+
+def test_placeholders_are_known_and_have_sample_values() -> None:
+    for template in TEMPLATES.values():
+        assert template.placeholders <= PLACEHOLDERS.keys(), template.id
+        assert template.placeholders <= SAMPLE_CONTEXT.keys(), template.id
+
+
+def test_guardian_notices_carry_the_count() -> None:
+    for template in templates_of("guardian_notice"):
+        assert "missed_half_days" in template.placeholders, template.id
+
+
+def test_unknown_template_is_named() -> None:
+    with pytest.raises(LookupError, match=r"pupil_checkin\.nope"):
+        get_template("pupil_checkin.nope")

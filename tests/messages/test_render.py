@@ -1,0 +1,185 @@
+"""Rendering: the language chain, the language law, Babel formatting, right-to-left."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+
+from messages import SAMPLE_CONTEXT, Catalogs, get_template, render
+from messages._render import FSI, LRM, PDI, RLM, TRANSLATION_LABEL
+
+
+def _catalog(root: Path, lang: str, entries: dict[str, str], *, fuzzy: bool = False) -> Catalogs:
+    """A catalog folder with only ``entries`` translated, to test partial translations."""
+    catalog = Catalog(locale=lang, domain="gemist")
+    for msgid, string in entries.items():
+        catalog.add(msgid, string, flags=("fuzzy",) if fuzzy else ())
+    folder = root / lang / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "gemist.po").open("wb") as file:
+        write_po(file, catalog)
+    return Catalogs(root)
+
+
+# Arabic, written for these tests only: one pupil template, one guardian template and the label.
+ARABIC = {
+    "Dank je om het te laten weten, {first_name}. Beterschap, rust goed uit!": (
+        "شكرًا لأنك أخبرتني يا {first_name}. أتمنى لك الشفاء العاجل، ارتح جيدًا!"
+    ),
+    "Heb je iets nodig, zoals hulp met de lessen die je mist? Stuur me gerust een berichtje.": (
+        "هل تحتاج إلى شيء، مثل المساعدة في الدروس التي فاتتك؟ أرسل لي رسالة."
+    ),
+    "Dank u. We horen graag van u. U kunt terecht bij {contact}.": (
+        "شكرًا لكم. يسعدنا أن نسمع منكم. يمكنكم التواصل مع {contact}."
+    ),
+    "Hebt u intussen een vraag? Antwoord gerust op dit bericht.": (
+        "هل لديكم سؤال في هذه الأثناء؟ يمكنكم الرد على هذه الرسالة."
+    ),
+    TRANSLATION_LABEL: "ترجمة (النص الهولندي الأصلي أدناه):",
+}
+
+
+def test_dutch_is_the_source() -> None:
+    rendered = render("pupil_checkin.first", "nl", SAMPLE_CONTEXT)
+    assert rendered.lang == "nl"
+    assert rendered.text.startswith("Hoi Yasmine, ik heb je vandaag gemist op school.")
+    assert [b.key for b in rendered.buttons] == [
+        "sick",
+        "not_good",
+        "want_to_talk",
+        "rather_not_say",
+    ]
+
+
+@pytest.mark.parametrize(("asked", "lang"), [("fr_BE", "fr"), ("fr-be", "fr"), ("EN", "en")])
+def test_regional_codes_fall_back_to_the_language(asked: str, lang: str) -> None:
+    assert render("pupil_checkin.first", asked, SAMPLE_CONTEXT).lang == lang
+
+
+@pytest.mark.parametrize("lang", ["de", "tr", "ar", "xx", ""])
+def test_missing_languages_fall_back_wholly_to_dutch(lang: str) -> None:
+    rendered = render("pupil_checkin.first", lang, SAMPLE_CONTEXT)
+    assert rendered == render("pupil_checkin.first", "nl", SAMPLE_CONTEXT)
+
+
+def test_a_partly_translated_template_is_never_mixed(tmp_path: Path) -> None:
+    # Only the first paragraph of the check-in is translated: the whole message stays Dutch.
+    first = "Hoi {first_name}, ik heb je vandaag gemist op school."
+    catalogs = _catalog(tmp_path, "de", {first: "Hallo {first_name}, du hast mir heute gefehlt."})
+    rendered = render("pupil_checkin.first", "de", SAMPLE_CONTEXT, catalogs=catalogs)
+    assert rendered.lang == "nl"
+    assert "Hallo" not in rendered.text
+
+
+def test_fuzzy_translations_do_not_count(tmp_path: Path) -> None:
+    catalogs = _catalog(tmp_path, "ar", ARABIC, fuzzy=True)
+    assert render("pupil_ack.sick", "ar", SAMPLE_CONTEXT, catalogs=catalogs).lang == "nl"
+
+
+def test_a_broken_translation_falls_back_to_dutch(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = dict(ARABIC)
+    broken["Dank je om het te laten weten, {first_name}. Beterschap, rust goed uit!"] = "{voornaam}"
+    catalogs = _catalog(tmp_path, "ar", broken)
+    with caplog.at_level(logging.WARNING):
+        rendered = render("pupil_ack.sick", "ar", SAMPLE_CONTEXT, catalogs=catalogs)
+    assert rendered.lang == "nl"
+    assert "broken" in caplog.text
+
+
+def test_guardian_message_follows_the_language_law() -> None:
+    rendered = render("guardian_notice.first", "fr", SAMPLE_CONTEXT)
+    assert rendered.lang == "fr+nl"
+    french, dutch = rendered.parts
+    assert (french.lang, dutch.lang) == ("fr", "nl")
+    assert french.text.startswith("Traduction (le texte néerlandais se trouve plus bas)\u00a0:")
+    assert dutch.text == render("guardian_notice.first", "nl", SAMPLE_CONTEXT).text
+    assert rendered.text.index(french.text) < rendered.text.index(dutch.text)
+    assert rendered.buttons[0].label == "Mon enfant est malade / Mijn kind is ziek"
+
+
+def test_the_translation_has_the_same_paragraphs_as_the_dutch() -> None:
+    """Nothing in the translation that the Dutch lacks: paragraph for paragraph."""
+    for lang in ("en", "fr"):
+        rendered = render("guardian_notice.followup", lang, SAMPLE_CONTEXT)
+        translated, dutch = (part.text.split("\n\n") for part in rendered.parts)
+        assert len(translated) == len(dutch) + 1  # the label
+
+
+def test_dutch_speaking_guardians_get_dutch_alone() -> None:
+    rendered = render("guardian_notice.first", "nl", SAMPLE_CONTEXT)
+    assert rendered.lang == "nl"
+    assert "Vertaling" not in rendered.text
+    assert len(rendered.parts) == 1
+
+
+def test_pupils_and_staff_get_their_language_alone() -> None:
+    assert render("pupil_checkin.first", "fr", SAMPLE_CONTEXT).lang == "fr"
+    assert render("teacher_welcome", "en", SAMPLE_CONTEXT).lang == "en"
+
+
+def test_dates_weekdays_and_numbers_in_the_readers_language() -> None:
+    context = {**SAMPLE_CONTEXT, "date": date(2026, 11, 17), "held_messages": 1234}
+    assert "dinsdag 17 november" in render("hold_alert", "nl", context).text
+    assert "1.234 berichten wachten." in render("hold_alert", "nl", context).text
+    assert "Tuesday 17 November" in render("hold_alert", "en", context).text
+    assert "1,234 messages" in render("hold_alert", "en", context).text
+    french = render("hold_alert", "fr", context).text
+    assert "mardi 17 novembre" in french
+    assert "1\u202f234 messages" in french
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "expected"),
+    [
+        ("nl", 1, "1 halve schooldag."),
+        ("nl", 0, "0 halve schooldagen."),
+        ("en", 1, "1 half-day of school."),
+        ("en", 2, "2 half-days of school."),
+        ("fr", 0, "0 demi-journée d'école."),  # French counts zero as singular
+        ("fr", 2, "2 demi-journées d'école."),
+    ],
+)
+def test_plurals(lang: str, count: int, expected: str) -> None:
+    context = {**SAMPLE_CONTEXT, "missed_half_days": count}
+    assert expected in render("guardian_notice.first", lang, context).text
+
+
+def test_right_to_left_text_is_marked(tmp_path: Path) -> None:
+    catalogs = _catalog(tmp_path, "ar", ARABIC)
+    pupil = render("pupil_ack.sick", "ar", SAMPLE_CONTEXT, catalogs=catalogs)
+    assert pupil.lang == "ar"
+    assert all(line.startswith(RLM) for line in pupil.text.split("\n") if line)
+    assert f"{FSI}Yasmine{PDI}" in pupil.text  # a Latin name inside Arabic is isolated
+
+    guardian = render("guardian_ack.will_contact_school", "ar", SAMPLE_CONTEXT, catalogs=catalogs)
+    assert guardian.lang == "ar+nl"
+    arabic, dutch = guardian.parts
+    assert arabic.text.startswith(f"{RLM}ترجمة")
+    assert all(line.startswith(LRM) for line in dutch.text.split("\n") if line)
+
+
+def test_missing_values_are_named() -> None:
+    context = dict(SAMPLE_CONTEXT)
+    del context["missed_half_days"]
+    with pytest.raises(ValueError, match=r"guardian_notice\.first.*missed_half_days"):
+        render("guardian_notice.first", "nl", context)
+
+
+def test_mistyped_values_are_named() -> None:
+    with pytest.raises(ValueError, match="missed_half_days must be a whole number"):
+        render("guardian_notice.first", "nl", {**SAMPLE_CONTEXT, "missed_half_days": "7"})
+    with pytest.raises(ValueError, match="date must be a date"):
+        render("guardian_notice.first", "fr", {**SAMPLE_CONTEXT, "date": "2026-11-17"})
+
+
+def test_unknown_template() -> None:
+    with pytest.raises(LookupError, match="nope"):
+        render("nope", "nl", SAMPLE_CONTEXT)
+    assert get_template("hold_alert").kind == "hold_alert"
