@@ -22,6 +22,8 @@ __all__ = [
     "ImportReject",
     "ImportRun",
     "MarkCorrection",
+    "Outreach",
+    "OutreachEvent",
     "Pupil",
     "School",
     "SchoolClass",
@@ -242,3 +244,58 @@ class FeedDay(SQLModel, table=True):
     first_imported_at: dt.datetime = _utc()
     last_imported_at: dt.datetime = _utc()
     run_id: int = Field(foreign_key="import_run.id")
+
+
+class Outreach(SQLModel, table=True):
+    """One message the planner wants delivered: the outbox row (see :mod:`bot.outbox`).
+
+    ``recipient_id`` is the database id of a pupil, guardian or staff member, as
+    ``recipient_role`` says. ``last_error`` holds the kind of failure and a short reason from the
+    channel, never message contents or addresses.
+    """
+
+    __tablename__ = "outreach"
+    __table_args__ = (
+        sa.UniqueConstraint("idempotency_key"),
+        # The dispatcher's question: which planned rows may be tried now?
+        sa.Index("ix_outreach_ready", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigKey)
+    school_id: str = Field(foreign_key="school.id", max_length=64)
+    idempotency_key: str = Field(max_length=200)
+    kind: str = Field(max_length=32)
+    recipient_role: str = Field(max_length=20)
+    recipient_id: int
+    channel: str = Field(max_length=20)
+    pupil_id: int | None = Field(default=None, foreign_key="pupil.id", index=True)
+    lang: str = Field(max_length=16)
+    # The render context; ``text`` is filled in when the message is rendered.
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    text: str | None = None
+    due_at: dt.datetime = _utc()
+    expires_at: dt.datetime = _utc()
+    status: str = Field(default="planned", max_length=12)
+    attempts: int = 0
+    # Equal to ``due_at`` at first; later when a retry or the delivery gate pushed it back.
+    next_attempt_at: dt.datetime = _utc()
+    last_error: str | None = Field(default=None, max_length=200)
+    claimed_by: str | None = Field(default=None, max_length=100)
+    claimed_at: dt.datetime | None = _utc(default=None)
+    sent_at: dt.datetime | None = _utc(default=None)
+    cancelled_reason: str | None = Field(default=None, max_length=200)
+    created_at: dt.datetime = _utc()
+    updated_at: dt.datetime = _utc()
+
+
+class OutreachEvent(SQLModel, table=True):
+    """One status change of an :class:`Outreach` row: the audit trail of every message."""
+
+    __tablename__ = "outreach_event"
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigKey)
+    outreach_id: int = Field(foreign_key="outreach.id", index=True, sa_type=BigKey)
+    at: dt.datetime = _utc()
+    from_status: str | None = Field(default=None, max_length=12)  # None: the row was planned
+    to_status: str = Field(max_length=12)
+    detail: str | None = Field(default=None, max_length=200)

@@ -1,0 +1,147 @@
+"""The interface every outbound channel implements, and the recording channel of simulate.
+
+A channel delivers one message and says how it went; it never retries, sleeps or decides what
+happens next. That policy lives in the dispatcher (:mod:`bot.outbox.policy`), the one place where
+"try again in 30 s", "give up and tell the coordinator" and "this person blocked us" are decided.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.outbox.records import Outgoing
+from scheduler.clock import Clock
+
+__all__ = [
+    "Channel",
+    "ChannelRouter",
+    "DeliveryOutcome",
+    "Outcome",
+    "Recorded",
+    "RecordingChannel",
+]
+
+
+class Outcome(StrEnum):
+    """The kinds of delivery outcome a channel can report."""
+
+    SENT = "sent"
+    RETRY_AFTER = "retry_after"  # the channel asked us to wait (Telegram's 429 flood control)
+    BLOCKED_BY_USER = "blocked_by_user"  # the person blocked the bot or left the chat
+    INVALID_RECIPIENT = "invalid_recipient"  # no such chat or address
+    FAILED_TEMPORARILY = "failed_temporarily"  # network, timeout, 5xx: trying again may work
+    FAILED_PERMANENTLY = "failed_permanently"  # the channel refuses this message for good
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryOutcome:
+    """How one delivery went.
+
+    ``detail`` is a short reason for the audit trail and the coordinator ("HTTP 502", "chat not
+    found"): never the message text, a phone number or an address, because it is stored and
+    shown. ``delay`` is set only for :attr:`Outcome.RETRY_AFTER`.
+    """
+
+    kind: Outcome
+    delay: timedelta | None = None
+    detail: str | None = None
+
+    @classmethod
+    def sent(cls) -> DeliveryOutcome:
+        return cls(Outcome.SENT)
+
+    @classmethod
+    def retry_after(cls, seconds: float, detail: str | None = None) -> DeliveryOutcome:
+        if seconds < 0:
+            raise ValueError(f"retry_after must not be negative, not {seconds}")
+        return cls(Outcome.RETRY_AFTER, timedelta(seconds=seconds), detail)
+
+    @classmethod
+    def blocked_by_user(cls, detail: str | None = None) -> DeliveryOutcome:
+        return cls(Outcome.BLOCKED_BY_USER, detail=detail)
+
+    @classmethod
+    def invalid_recipient(cls, detail: str | None = None) -> DeliveryOutcome:
+        return cls(Outcome.INVALID_RECIPIENT, detail=detail)
+
+    @classmethod
+    def failed_temporarily(cls, detail: str | None = None) -> DeliveryOutcome:
+        return cls(Outcome.FAILED_TEMPORARILY, detail=detail)
+
+    @classmethod
+    def failed_permanently(cls, detail: str | None = None) -> DeliveryOutcome:
+        return cls(Outcome.FAILED_PERMANENTLY, detail=detail)
+
+    def describe(self) -> str:
+        """The outcome as the audit trail stores it: ``"retry_after: 429"``."""
+        return self.kind.value if self.detail is None else f"{self.kind.value}: {self.detail}"
+
+
+class Channel(abc.ABC):
+    """Delivers messages to people over one medium (Telegram, Smartschool, e-mail, ...)."""
+
+    @abc.abstractmethod
+    async def deliver(self, message: Outgoing) -> DeliveryOutcome:
+        """Deliver ``message`` once and report the outcome.
+
+        Return an outcome for every failure the channel understands; raise only on a bug (the
+        dispatcher then treats the attempt as a temporary failure). Return within a small part
+        of the dispatcher's lease: a message still being sent when the lease runs out may be
+        sent a second time by another worker. A channel that cannot tell whether a timed-out
+        request went out should say ``failed_temporarily`` only when a repeat is acceptable.
+        """
+
+
+class ChannelRouter(Channel):
+    """Sends each message over the channel its row names (``telegram``, ``email``, ...)."""
+
+    def __init__(self, channels: Mapping[str, Channel]) -> None:
+        self._channels = dict(channels)
+
+    async def deliver(self, message: Outgoing) -> DeliveryOutcome:
+        channel = self._channels.get(message.channel)
+        if channel is None:
+            # A configuration mistake, not a reason to stop the other schools' messages: the
+            # row fails and the coordinator sees why.
+            known = ", ".join(sorted(self._channels)) or "none"
+            return DeliveryOutcome.failed_permanently(
+                f"no channel {message.channel!r} (configured: {known})"
+            )
+        return await channel.deliver(message)
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """One message the recording channel accepted, and when."""
+
+    at: datetime
+    message: Outgoing
+
+
+FailureHook = Callable[[Outgoing], DeliveryOutcome | None]
+"""Decides the outcome of a delivery instead of the channel; ``None`` lets it go through."""
+
+
+class RecordingChannel(Channel):
+    """Keeps every delivered message in memory, in order: ``gemist simulate`` and the tests.
+
+    ``fail`` injects failures: it sees each message first and may return the outcome to report
+    instead of delivering it (a 429, a blocked user, ...).
+    """
+
+    def __init__(self, clock: Clock, fail: FailureHook | None = None) -> None:
+        self._clock = clock
+        self._fail = fail
+        self.deliveries: list[Recorded] = []
+
+    async def deliver(self, message: Outgoing) -> DeliveryOutcome:
+        if self._fail is not None:
+            outcome = self._fail(message)
+            if outcome is not None and outcome.kind is not Outcome.SENT:
+                return outcome
+        self.deliveries.append(Recorded(self._clock.now(), message))
+        return DeliveryOutcome.sent()

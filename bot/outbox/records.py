@@ -1,0 +1,105 @@
+"""The values that pass through the outbox: what the planner hands in, what a channel gets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+__all__ = ["TERMINAL", "Outgoing", "PlannedOutreach", "Status"]
+
+
+class Status(StrEnum):
+    """Where an outreach row is in its life (the machine is drawn in :mod:`bot.outbox`)."""
+
+    PLANNED = "planned"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    DEAD = "dead"
+
+
+TERMINAL = frozenset({Status.SENT, Status.FAILED, Status.EXPIRED, Status.CANCELLED, Status.DEAD})
+"""Statuses a row never leaves."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedOutreach:
+    """A message the planner wants delivered; :func:`bot.outbox.store.plan` stores it once.
+
+    ``idempotency_key`` names the promise, not the attempt: the planner builds it from
+    (episode, step, recipient), so planning the same step again on the next tick is a no-op.
+    """
+
+    school_id: str
+    idempotency_key: str
+    kind: str
+    recipient_role: str
+    recipient_id: int
+    channel: str
+    lang: str
+    due_at: dt.datetime
+    expires_at: dt.datetime
+    pupil_id: int | None = None
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    text: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.expires_at <= self.due_at:
+            raise ValueError(
+                f"outreach {self.idempotency_key!r} expires ({self.expires_at}) "
+                f"before it is due ({self.due_at})"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A claimed outreach row on its way out: what the gate, the rate limiter and the channel
+    see.
+
+    ``claimed_by`` and ``claimed_at`` are the lease: the store only accepts the outcome from the
+    worker that still holds it.
+    """
+
+    id: int
+    school_id: str
+    idempotency_key: str
+    kind: str
+    recipient_role: str
+    recipient_id: int
+    channel: str
+    pupil_id: int | None
+    lang: str
+    payload: Mapping[str, Any]
+    text: str | None
+    due_at: dt.datetime
+    expires_at: dt.datetime
+    attempts: int
+    claimed_by: str
+    claimed_at: dt.datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any], worker: str, claimed_at: dt.datetime) -> Outgoing:
+        """The message for a row just claimed by ``worker`` at ``claimed_at``."""
+        return cls(
+            id=row["id"],
+            school_id=row["school_id"],
+            idempotency_key=row["idempotency_key"],
+            kind=row["kind"],
+            recipient_role=row["recipient_role"],
+            recipient_id=row["recipient_id"],
+            channel=row["channel"],
+            pupil_id=row["pupil_id"],
+            lang=row["lang"],
+            payload=row["payload"],
+            text=row["text"],
+            due_at=row["due_at"],
+            expires_at=row["expires_at"],
+            attempts=row["attempts"],
+            claimed_by=worker,
+            claimed_at=claimed_at,
+        )

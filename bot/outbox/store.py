@@ -1,0 +1,302 @@
+"""The outbox's storage: every status change of an outreach row, each with its audit event.
+
+Each function is one transaction and writes an :class:`~bot.models.OutreachEvent` for every row
+it moves, in that same transaction: the audit trail cannot disagree with the rows.
+
+Concurrency. On PostgreSQL several workers claim at once: :func:`claim` locks the rows it picks
+with ``SELECT ... FOR UPDATE SKIP LOCKED``, so two workers never get the same row and never wait
+for each other. SQLite has a single writer: every write transaction here starts with ``BEGIN
+IMMEDIATE``, which takes the write lock before the first read, so a claim's read and its update
+are one step even with several processes on one file.
+
+Leases. A claimed row carries ``claimed_by`` and ``claimed_at``; the worker's later writes
+(:func:`complete`, :func:`release`) only apply while it still holds that claim. A row whose
+lease ran out (its worker died, or hung) is put back by :func:`recover`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.outbox.backoff import RetryPolicy
+from bot.outbox.channel import DeliveryOutcome
+from bot.outbox.policy import Decision, decide
+from bot.outbox.records import Outgoing, PlannedOutreach, Status
+from bot.outbox.tables import (
+    OUTREACH,
+    Transition,
+    clip,
+    held,
+    record,
+    update,
+    write_transaction,
+)
+
+__all__ = [
+    "Claim",
+    "cancel",
+    "claim",
+    "complete",
+    "plan",
+    "recover",
+    "release",
+]
+
+
+async def plan(
+    conn: AsyncConnection, items: Sequence[PlannedOutreach], now: dt.datetime
+) -> dict[str, int]:
+    """Store the items whose idempotency key is new, as ``planned``; the others are left alone.
+
+    Runs in the caller's transaction (the planner's), so a tick's outreach is stored whole or
+    not at all. Returns the new rows' ids by idempotency key.
+    """
+    if not items:
+        return {}
+    rows = [_planned_row(item, now) for item in items]
+    insert = _insert(conn).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    result = await conn.execute(insert.returning(OUTREACH.c.id, OUTREACH.c.idempotency_key), rows)
+    new = {key: outreach_id for outreach_id, key in result.all()}
+    await record(
+        conn, now, [(outreach_id, None, Status.PLANNED, None) for outreach_id in new.values()]
+    )
+    return new
+
+
+def _planned_row(item: PlannedOutreach, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "school_id": item.school_id,
+        "idempotency_key": item.idempotency_key,
+        "kind": item.kind,
+        "recipient_role": item.recipient_role,
+        "recipient_id": item.recipient_id,
+        "channel": item.channel,
+        "pupil_id": item.pupil_id,
+        "lang": item.lang,
+        "payload": dict(item.payload),
+        "text": item.text,
+        "due_at": item.due_at,
+        "expires_at": item.expires_at,
+        "status": Status.PLANNED.value,
+        "attempts": 0,
+        "next_attempt_at": item.due_at,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _insert(conn: AsyncConnection) -> postgresql.Insert | sqlite.Insert:
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(OUTREACH)
+    if conn.dialect.name == "sqlite":
+        return sqlite.insert(OUTREACH)
+    raise LookupError(f"the outbox does not support the {conn.dialect.name!r} database")
+
+
+async def cancel(
+    conn: AsyncConnection,
+    now: dt.datetime,
+    reason: str,
+    *,
+    ids: Collection[int] | None = None,
+    keys: Collection[str] | None = None,
+    school_id: str | None = None,
+    pupil_id: int | None = None,
+    kinds: Collection[str] | None = None,
+) -> list[int]:
+    """Cancel the ``planned`` rows that match every filter given; returns their ids.
+
+    Rows already ``sending`` are in flight and finish; rows that were sent stay sent (a
+    correction after a sent notice is the planner's business: an apology, not a cancellation).
+    At least one of ``ids``, ``keys``, ``school_id`` or ``pupil_id`` is required, so that a
+    missing argument cannot cancel the whole outbox.
+    """
+    filters: list[sa.ColumnElement[bool]] = []
+    if ids is not None:
+        filters.append(OUTREACH.c.id.in_(list(ids)))
+    if keys is not None:
+        filters.append(OUTREACH.c.idempotency_key.in_(list(keys)))
+    if school_id is not None:
+        filters.append(OUTREACH.c.school_id == school_id)
+    if pupil_id is not None:
+        filters.append(OUTREACH.c.pupil_id == pupil_id)
+    if not filters:
+        raise ValueError("cancel() needs ids, keys, school_id or pupil_id")
+    if kinds is not None:
+        filters.append(OUTREACH.c.kind.in_(list(kinds)))
+    reason = clip(reason) or "cancelled"
+    result = await conn.execute(
+        sa.update(OUTREACH)
+        .where(OUTREACH.c.status == Status.PLANNED, *filters)
+        .values(status=Status.CANCELLED, cancelled_reason=reason, updated_at=now)
+        .returning(OUTREACH.c.id)
+    )
+    cancelled = sorted(result.scalars().all())
+    await record(conn, now, [(row, Status.PLANNED, Status.CANCELLED, reason) for row in cancelled])
+    return cancelled
+
+
+@dataclass(slots=True)
+class Claim:
+    """What one :func:`claim` took: messages to send now, and ids of rows it found stale."""
+
+    messages: list[Outgoing] = field(default_factory=list)
+    expired: list[int] = field(default_factory=list)
+
+
+async def claim(engine: AsyncEngine, worker: str, now: dt.datetime, limit: int) -> Claim:
+    """Take up to ``limit`` due rows for ``worker``, earliest ``due_at`` first.
+
+    A due row is ``planned`` with ``next_attempt_at <= now``. Rows past their ``expires_at`` are
+    marked ``expired`` instead: after an outage a stale message is dropped, not sent days late.
+    """
+    due = (
+        sa.select(OUTREACH)
+        .where(OUTREACH.c.status == Status.PLANNED, OUTREACH.c.next_attempt_at <= now)
+        .order_by(OUTREACH.c.due_at, OUTREACH.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # SQLite ignores it; BEGIN IMMEDIATE serialises
+    )
+    result = Claim()
+    async with write_transaction(engine) as conn:
+        picked = (await conn.execute(due)).mappings().all()
+        result.expired = [row["id"] for row in picked if row["expires_at"] <= now]
+        live = [row for row in picked if row["expires_at"] > now]
+        if result.expired:
+            await conn.execute(
+                sa.update(OUTREACH)
+                .where(OUTREACH.c.id.in_(result.expired))
+                .values(status=Status.EXPIRED, updated_at=now)
+            )
+        if live:
+            await conn.execute(
+                sa.update(OUTREACH)
+                .where(OUTREACH.c.id.in_([row["id"] for row in live]))
+                .values(status=Status.SENDING, claimed_by=worker, claimed_at=now, updated_at=now)
+            )
+        events: list[Transition] = [
+            (row, Status.PLANNED, Status.EXPIRED, "not sent before it expired")
+            for row in result.expired
+        ]
+        events += [(row["id"], Status.PLANNED, Status.SENDING, worker) for row in live]
+        await record(conn, now, events)
+    result.messages = [Outgoing.from_row(row, worker, now) for row in live]
+    return result
+
+
+async def complete(
+    engine: AsyncEngine,
+    message: Outgoing,
+    outcome: DeliveryOutcome,
+    now: dt.datetime,
+    policy: RetryPolicy,
+) -> Decision | None:
+    """Record how an attempt went, as :func:`bot.outbox.policy.decide` rules.
+
+    Returns the decision, or ``None`` when the worker no longer held the row (its lease ran out
+    and another worker took it over): then nothing is written.
+    """
+    decision = decide(message, outcome, now, policy)
+    values: dict[str, Any] = {
+        "status": decision.status,
+        "attempts": OUTREACH.c.attempts + 1,
+        "updated_at": now,
+    }
+    if decision.error is not None:
+        values["last_error"] = clip(decision.error)
+    if decision.status is Status.SENT:
+        values["sent_at"] = now
+    if decision.status is Status.PLANNED:
+        values.update(next_attempt_at=decision.next_attempt_at, claimed_by=None, claimed_at=None)
+    detail = decision.error or message.claimed_by
+    async with write_transaction(engine) as conn:
+        before = Status.SENDING
+        done = await update(conn, held(message), values)
+        if not done and decision.status is Status.SENT:
+            # Our lease ran out and another worker put the row back, but nobody has taken it
+            # since: it did go out, and saying so now spares the person a second copy.
+            before = Status.PLANNED
+            done = await update(
+                conn, (OUTREACH.c.id == message.id, OUTREACH.c.status == Status.PLANNED), values
+            )
+        if not done:
+            return None
+        await record(conn, now, [(message.id, before, decision.status, detail)])
+    return decision
+
+
+async def release(
+    engine: AsyncEngine,
+    messages: Iterable[Outgoing],
+    now: dt.datetime,
+    *,
+    detail: str,
+    until: dt.datetime | None = None,
+) -> list[int]:
+    """Put claimed, unsent messages back to ``planned``, due again at ``until`` if given.
+
+    The attempt count is unchanged: nothing was attempted. Returns the ids released.
+    """
+    values: dict[str, Any] = {
+        "status": Status.PLANNED,
+        "claimed_by": None,
+        "claimed_at": None,
+        "updated_at": now,
+    }
+    if until is not None:
+        values["next_attempt_at"] = until
+    released: list[int] = []
+    async with write_transaction(engine) as conn:
+        for message in messages:
+            if await update(conn, held(message), values):
+                released.append(message.id)
+        await record(conn, now, [(row, Status.SENDING, Status.PLANNED, detail) for row in released])
+    return released
+
+
+async def recover(
+    engine: AsyncEngine, now: dt.datetime, lease: dt.timedelta, *, worker: str | None = None
+) -> list[int]:
+    """Put rows stuck in ``sending`` back to ``planned``; returns their ids.
+
+    Stuck means claimed ``lease`` or longer ago, or, when ``worker`` is given, claimed by that
+    worker at any time: a worker starting again under its old id takes back what its previous
+    life left behind, without waiting for the lease (only safe when no other live process uses
+    the same id). A row that was sent just before its worker died is sent again: the duplicate
+    window of :mod:`bot.outbox`.
+    """
+    stuck: sa.ColumnElement[bool] = OUTREACH.c.claimed_at <= now - lease
+    if worker is not None:
+        stuck = sa.or_(stuck, OUTREACH.c.claimed_by == worker)
+    async with write_transaction(engine) as conn:
+        rows = (
+            await conn.execute(
+                sa.select(OUTREACH.c.id, OUTREACH.c.claimed_by)
+                .where(OUTREACH.c.status == Status.SENDING, stuck)
+                .order_by(OUTREACH.c.id)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        if not rows:
+            return []
+        await conn.execute(
+            sa.update(OUTREACH)
+            .where(OUTREACH.c.id.in_([row.id for row in rows]))
+            .values(status=Status.PLANNED, claimed_by=None, claimed_at=None, updated_at=now)
+        )
+        await record(
+            conn,
+            now,
+            [
+                (row.id, Status.SENDING, Status.PLANNED, f"recovered from {row.claimed_by}")
+                for row in rows
+            ],
+        )
+    return [row.id for row in rows]
