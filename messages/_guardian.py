@@ -131,7 +131,7 @@ GUARDIAN_TEMPLATES = (
             Text(
                 N_(
                     "Ons bericht over {first_name} van {date} klopte niet. Alles is in orde, u "
-                    "hoeft niets te doen. Sorry voor de ongerustheid."
+                    "hoeft niets te doen. Sorry als we u ongerust gemaakt hebben."
                 )
             ),
             Text(
@@ -181,8 +181,8 @@ GUARDIAN_TEMPLATES = (
         (
             Text(
                 N_(
-                    "Dank u. {sender} belt u zo snel mogelijk op, op een schooldag tijdens de "
-                    "schooluren."
+                    "Dank u. We bellen u zo snel mogelijk op, op een schooldag tijdens de "
+                    "schooluren. U krijgt dan {sender} aan de lijn."
                 ),
                 HELP,
             ),
@@ -219,8 +219,8 @@ GUARDIAN_TEMPLATES = (
         (
             Text(
                 N_(
-                    "Dank u voor uw bericht. {sender} leest het en neemt zo snel mogelijk "
-                    "contact met u op."
+                    "Dank u voor uw bericht. We geven het door aan {sender}, die zo snel "
+                    "mogelijk contact met u opneemt."
                 ),
                 HELP,
             ),

@@ -28,8 +28,8 @@ ONBOARDING_TEMPLATES = (
             Text(N_("Hoi {first_name}, welkom! Je bent nu verbonden met {school}.")),
             Text(
                 N_(
-                    "Ben je eens niet op school? Dan stuur ik je soms een berichtje om te "
-                    "vragen hoe het met je gaat. Je mag altijd antwoorden."
+                    "Ben je eens niet op school? Dan krijg je hier soms een berichtje met de "
+                    "vraag hoe het met je gaat. Je mag altijd antwoorden."
                 ),
                 REPLY,
             ),
@@ -102,7 +102,7 @@ ONBOARDING_TEMPLATES = (
         Audience.ANYONE,
         (
             Text(
-                N_("Deze code werkt niet. Misschien is ze verlopen, of is er een tikfout gebeurd.")
+                N_("Deze code werkt niet. Misschien is ze verlopen, of zit er een tikfout in.")
             ),
             Text(N_("Probeer het nog eens, of vraag een nieuwe code aan de school."), HELP | REPLY),
         ),

@@ -63,7 +63,7 @@ STAFF_TEMPLATES = (
             ),
             Text(
                 N_(
-                    "Dat is de drempel waarop de school het CLB betrekt en een "
+                    "Daarmee is de drempel bereikt waarop de school het CLB betrekt en een "
                     "begeleidingsdossier opent. Is dat al gebeurd?"
                 )
             ),
@@ -82,7 +82,8 @@ STAFF_TEMPLATES = (
             Text(
                 N_(
                     "We hebben {first_name} gezegd dat er snel iemand contact opneemt. Lukt "
-                    "dat vandaag nog? Een kort berichtje dat je het gezien hebt, helpt al."
+                    "dat vandaag nog? Een kort berichtje aan {first_name} dat je het gezien "
+                    "hebt, helpt al."
                 )
             ),
         ),
@@ -163,8 +164,9 @@ STAFF_TEMPLATES = (
         (
             Plural(
                 Nn_(
-                    "Op {date} staat in {class_name} {absent_pupils} leerling als afwezig gemeld.",
-                    "Op {date} staan in {class_name} {absent_pupils} leerlingen als afwezig "
+                    "Op {date} staat {absent_pupils} leerling van {class_name} als afwezig "
+                    "gemeld.",
+                    "Op {date} staan {absent_pupils} leerlingen van {class_name} als afwezig "
                     "gemeld.",
                 ),
                 "absent_pupils",
