@@ -101,9 +101,7 @@ ONBOARDING_TEMPLATES = (
         "onboarding.unknown_code",
         Audience.ANYONE,
         (
-            Text(
-                N_("Deze code werkt niet. Misschien is ze verlopen, of zit er een tikfout in.")
-            ),
+            Text(N_("Deze code werkt niet. Misschien is ze verlopen, of zit er een tikfout in.")),
             Text(N_("Probeer het nog eens, of vraag een nieuwe code aan de school."), HELP | REPLY),
         ),
         description="An invitation code that is unknown, used or expired.",

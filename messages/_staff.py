@@ -164,8 +164,7 @@ STAFF_TEMPLATES = (
         (
             Plural(
                 Nn_(
-                    "Op {date} staat {absent_pupils} leerling van {class_name} als afwezig "
-                    "gemeld.",
+                    "Op {date} staat {absent_pupils} leerling van {class_name} als afwezig gemeld.",
                     "Op {date} staan {absent_pupils} leerlingen van {class_name} als afwezig "
                     "gemeld.",
                 ),
