@@ -1,0 +1,130 @@
+"""The facts the planner decides on: one pupil, the people around them, and their answers.
+
+The planner's caller reads these from the store; the planner itself never does. Every value is
+frozen, so one set of facts always gives the same plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from bot.engine.episodes import Mark
+
+__all__ = [
+    "RETURN_PREFIX",
+    "Answer",
+    "Channel",
+    "GuardianFacts",
+    "PupilFacts",
+    "ReplyFacts",
+    "SenderRole",
+    "StaffFacts",
+    "age_on",
+]
+
+Channel = Literal["telegram", "email"]
+
+RETURN_PREFIX = "return:"
+"""A ``return:YYYY-MM-DD`` answer: expected back on that date."""
+
+
+class Answer(StrEnum):
+    """The quick-reply keys of CONTRACTS.md §2 (``return:`` answers carry a date, see
+    :data:`RETURN_PREFIX`)."""
+
+    SICK = "sick"  # pupil or guardian
+    NOT_GOOD = "not_good"  # pupil
+    WANT_TO_TALK = "want_to_talk"  # pupil
+    RATHER_NOT_SAY = "rather_not_say"  # pupil
+    WILL_CONTACT_SCHOOL = "will_contact_school"  # guardian
+    WANT_A_CALL = "want_a_call"  # guardian
+
+
+class SenderRole(StrEnum):
+    PUPIL = "pupil"
+    GUARDIAN = "guardian"
+
+
+@dataclass(frozen=True, slots=True)
+class StaffFacts:
+    """A teacher of the pupil's class, or the pupil's spilfiguur."""
+
+    id: int
+    staff_id: str
+    language: str
+    channel: Channel | None
+
+
+@dataclass(frozen=True, slots=True)
+class GuardianFacts:
+    """A guardian of the pupil; ``may_contact`` is the roster's flag (the rules file's
+    do-not-contact list is checked on top of it)."""
+
+    id: int
+    guardian_id: str
+    language: str
+    channel: Channel | None
+    may_contact: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyFacts:
+    """An answer about the pupil: a quick-reply key, a ``return:`` date or free text.
+
+    ``episode_key`` is the key of the episode the answered message was about; None when the
+    answer could not be tied to one.
+    """
+
+    at: dt.datetime
+    sender_role: SenderRole
+    answer: str
+    episode_key: str | None
+
+    @property
+    def return_date(self) -> dt.date | None:
+        """The date of a ``return:YYYY-MM-DD`` answer; None for any other or a malformed one."""
+        if not self.answer.startswith(RETURN_PREFIX):
+            return None
+        try:
+            return dt.date.fromisoformat(self.answer.removeprefix(RETURN_PREFIX))
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class PupilFacts:
+    """One pupil as the planner sees it.
+
+    ``marks`` are the pupil's active absence marks (any school year, any order); ``channel``
+    is where the pupil can be reached, None when nowhere; ``guardian_consent`` is the consent
+    of a pupil of 18 or older to contact their guardians.
+    """
+
+    school_id: str
+    id: int
+    pupil_id: str
+    first_name: str
+    birth_date: dt.date
+    class_name: str
+    language: str
+    channel: Channel | None
+    guardian_consent: bool = False
+    marks: tuple[Mark, ...] = ()
+    guardians: tuple[GuardianFacts, ...] = ()
+    teachers: tuple[StaffFacts, ...] = ()
+    spilfiguur: StaffFacts | None = None
+    replies: tuple[ReplyFacts, ...] = ()
+
+    def age_on(self, day: dt.date) -> int:
+        """The pupil's age in whole years on ``day``."""
+        return age_on(self.birth_date, day)
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Whole years from ``birth_date`` to ``day`` (born on 29 February: a year older on
+    1 March in a common year)."""
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - before_birthday

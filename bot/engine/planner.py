@@ -1,0 +1,248 @@
+"""The planner: from one pupil's facts, the outreach that is due (issue 3, "The ladder").
+
+:func:`plan_pupil` is pure: the caller reads the facts, the rules and the instant, and stores
+what comes back with :func:`bot.outbox.store.plan`. Every row carries an idempotency key per
+(episode, step, recipient), so the same facts planned on every tick give the same rows and the
+outbox keeps the first. Rows come back sorted by due time, then key.
+
+This slice plans, per episode that is still going on (or ended today):
+
+1. ``pupil_checkin`` at ``pupil.checkin_at`` on the episode's first day, for a pupil of at least
+   ``pupil.min_age`` on that day with a reachable channel.
+2. ``guardian_notice`` for an unexplained episode (``Episode.is_unexplained``), about its first
+   unexplained day: at check-in time plus ``guardian.grace_period`` when the pupil got a
+   check-in, at check-in time when the pupil is too young or unreachable.
+3. ``guardian_care`` at check-in time on school day ``guardian.care_on_school_day`` of an
+   episode whose codes all start the care ladder.
+
+Later slices add follow-up check-ins and notices, ``teacher_welcome``, the coordinator's nudges
+and digest, caps, the mass-absence hold and corrections (which cancel rows planned here).
+
+Decisions
+---------
+- **Codes.** A step goes only when every code marked up to the day it is about allows it
+  (``rules.code(c)``): an exclusion (R) anywhere before that day silences the pupil and the
+  guardian steps, a justified absence is never asked about.
+- **Replies.** No pupil answer stops the notice to the guardians of an unexplained absence: the
+  school still needs the guardian's explanation, and the pupil's words are not passed on. A
+  pupil's ``sick``, ``rather_not_say`` or ``return:`` answer before the notice is due softens it
+  (``payload["soft"]``); ``not_good`` and ``want_to_talk`` change nothing here (they nudge the
+  coordinator, a later slice). Any guardian answer tied to the episode before the notice is due
+  stops the notices to every guardian of that episode. Answers after the due time change
+  nothing, so a row planned earlier stays the same.
+- **The count.** ``payload["missed_half_days"]`` is ``Counts.total`` of the school year, over
+  the marks up to and including the day the notice is about: every missed half-day whatever
+  its code (problematic, unknown and justified; below compulsory age, too, which no pupil of
+  a check-in age has).
+- **Care day.** School day *n* of an episode is its *n*-th date with a mark (a day without a
+  feed in between is not counted).
+- **Guardians.** Only with ``may_contact`` in the roster, not on the rules file's do-not-contact
+  list, with a channel; for a pupil of 18 or older only with the pupil's consent.
+- **Pauses.** A pause on the day a step is about or on the day it is due silences it.
+- **Window.** A due time outside the delivery window moves to the next allowed moment
+  (:meth:`Window.next_allowed`): ``not_before`` the same day when too early, else
+  ``not_before`` on the next school day on an allowed weekday. ``expires_at`` is the due time
+  plus ``delivery.expire_after``; a row planned late (a feed that came days late) is planned
+  anyway and expired by the outbox, never sent days late.
+- **What is known.** Nothing is planned about a day after today (a mark entered ahead of time
+  waits for its day), and nothing for an episode whose pupil was seen back before today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple
+
+from bot.domain import CodeClass, code_class
+from bot.engine._window import Window
+from bot.engine.episodes import Episode, Slot, episodes, year_counts
+from bot.engine.facts import Answer, PupilFacts, ReplyFacts, SenderRole
+from bot.outbox.records import PlannedOutreach
+from bot.rules import Ladder, Rules
+from scheduler.calendar import SchoolCalendar
+
+__all__ = ["ADULT_AGE", "SOFTENING_ANSWERS", "plan_pupil"]
+
+ADULT_AGE = 18
+"""From this age the guardians are only contacted with the pupil's consent."""
+
+SOFTENING_ANSWERS = frozenset({Answer.SICK, Answer.RATHER_NOT_SAY})
+"""Pupil answers that soften the guardian notice (``return:`` answers do, too)."""
+
+_UNEXPLAINED = frozenset({CodeClass.PROBLEMATIC, CodeClass.UNKNOWN})
+_Step = Literal["pupil_checkin", "guardian"]
+
+
+class _Recipient(NamedTuple):
+    role: str
+    id: int
+    person_id: str
+    channel: str
+    lang: str
+
+
+def plan_pupil(
+    pupil: PupilFacts,
+    *,
+    rules: Rules,
+    calendar: SchoolCalendar,
+    tz: dt.tzinfo,
+    now: dt.datetime,
+    feed_days: frozenset[dt.date],
+    horizon: Slot | None,
+) -> list[PlannedOutreach]:
+    """The outreach about ``pupil`` that the facts call for, as of ``now``.
+
+    ``feed_days`` and ``horizon`` are those of :func:`bot.engine.episodes.episodes`; ``tz`` is
+    the school's timezone. Due and expiry times are UTC instants.
+    """
+    plan = _Planner(pupil, rules, Window(rules.delivery, calendar, tz), now.astimezone(tz).date())
+    found: list[PlannedOutreach] = []
+    for episode in episodes(pupil.marks, calendar, feed_days, horizon=horizon):
+        if episode.start > plan.today:
+            continue
+        if episode.returned is not None and episode.returned.date < plan.today:
+            continue
+        found += plan.episode(episode)
+    found.sort(key=lambda item: (item.due_at, item.idempotency_key))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Planner:
+    pupil: PupilFacts
+    rules: Rules
+    window: Window
+    today: dt.date
+
+    def episode(self, episode: Episode) -> list[PlannedOutreach]:
+        checkin = self.checkin(episode)
+        found = [checkin] if checkin else []
+        found += self.notices(episode, checkin)
+        found += self.care(episode)
+        return found
+
+    def checkin(self, episode: Episode) -> PlannedOutreach | None:
+        pupil, day = self.pupil, episode.start
+        if pupil.channel is None or pupil.age_on(day) < self.rules.pupil.min_age:
+            return None
+        if not self.codes_allow(episode, day, "pupil_checkin"):
+            return None
+        due = self.window.next_allowed(self.checkin_time(day))
+        if self.paused(day, due):
+            return None
+        return self.outreach(
+            episode,
+            "pupil_checkin",
+            _Recipient("pupil", pupil.id, pupil.pupil_id, pupil.channel, pupil.language),
+            due=due,
+            payload={"date": day.isoformat()},
+        )
+
+    def notices(self, episode: Episode, checkin: PlannedOutreach | None) -> list[PlannedOutreach]:
+        if not episode.is_unexplained:
+            return []
+        day = next(mark.date for mark in episode.marks if code_class(mark.code) in _UNEXPLAINED)
+        if day > self.today or not self.codes_allow(episode, day, "guardian"):
+            return []
+        at = self.checkin_time(day)
+        if checkin is not None:
+            at = max(at, checkin.due_at) + self.rules.guardian.grace_period
+        due = self.window.next_allowed(at)
+        replies = [reply for reply in self.pupil.replies if _answers(reply, episode, due)]
+        if self.paused(day, due) or any(r.sender_role == SenderRole.GUARDIAN for r in replies):
+            return []
+        payload = {
+            "date": day.isoformat(),
+            "missed_half_days": self.missed_half_days(day),
+            "soft": any(_softens(reply) for reply in replies),
+        }
+        return [
+            self.outreach(episode, "guardian_notice", guardian, due=due, payload=payload)
+            for guardian in self.guardians(day)
+        ]
+
+    def care(self, episode: Episode) -> list[PlannedOutreach]:
+        school_day = self.rules.guardian.care_on_school_day
+        if episode.is_unexplained or episode.school_days < school_day:
+            return []
+        day = episode.dates[school_day - 1]
+        if day > self.today or not self.codes_allow(episode, day, "guardian"):
+            return []
+        codes = _codes_until(episode, day)
+        if any(self.rules.ladder(code) is not Ladder.CARE for code in codes):
+            return []
+        due = self.window.next_allowed(self.checkin_time(day))
+        if self.paused(day, due):
+            return []
+        payload = {"date": day.isoformat()}
+        return [
+            self.outreach(episode, "guardian_care", guardian, due=due, payload=payload)
+            for guardian in self.guardians(day)
+        ]
+
+    def guardians(self, day: dt.date) -> list[_Recipient]:
+        pupil = self.pupil
+        if pupil.age_on(day) >= ADULT_AGE and not pupil.guardian_consent:
+            return []
+        return [
+            _Recipient("guardian", guardian.id, guardian.guardian_id, channel, guardian.language)
+            for guardian in pupil.guardians
+            if (channel := guardian.channel) is not None
+            and guardian.may_contact
+            and self.rules.may_contact(guardian.guardian_id, pupil.pupil_id)
+        ]
+
+    def codes_allow(self, episode: Episode, day: dt.date, step: _Step) -> bool:
+        return all(bool(getattr(self.rules.code(c), step)) for c in _codes_until(episode, day))
+
+    def paused(self, day: dt.date, due: dt.datetime) -> bool:
+        due_day = due.astimezone(self.window.tz).date()
+        return any(self.rules.is_paused(self.pupil.pupil_id, when) for when in (day, due_day))
+
+    def checkin_time(self, day: dt.date) -> dt.datetime:
+        return self.window.local(day, self.rules.pupil.checkin_at)
+
+    def missed_half_days(self, day: dt.date) -> int:
+        known = (mark for mark in self.pupil.marks if mark.date <= day)
+        return year_counts(known, self.window.calendar.school_year_of(day)).total
+
+    def outreach(
+        self,
+        episode: Episode,
+        kind: str,
+        recipient: _Recipient,
+        *,
+        due: dt.datetime,
+        payload: Mapping[str, Any],
+    ) -> PlannedOutreach:
+        return PlannedOutreach(
+            school_id=self.pupil.school_id,
+            idempotency_key=f"{episode.key}:{kind}:{recipient.role}:{recipient.person_id}",
+            kind=kind,
+            recipient_role=recipient.role,
+            recipient_id=recipient.id,
+            channel=recipient.channel,
+            lang=recipient.lang,
+            due_at=due,
+            expires_at=self.window.expiry(due),
+            pupil_id=self.pupil.id,
+            payload={"episode": episode.key, "first_name": self.pupil.first_name, **payload},
+        )
+
+
+def _codes_until(episode: Episode, day: dt.date) -> Iterable[str]:
+    return {mark.code for mark in episode.marks if mark.date <= day}
+
+
+def _answers(reply: ReplyFacts, episode: Episode, due: dt.datetime) -> bool:
+    """Whether ``reply`` answers about ``episode`` before a step due at ``due``."""
+    return reply.episode_key == episode.key and reply.at < due
+
+
+def _softens(reply: ReplyFacts) -> bool:
+    return reply.sender_role == SenderRole.PUPIL and (
+        reply.answer in SOFTENING_ANSWERS or reply.return_date is not None
+    )

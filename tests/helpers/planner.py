@@ -1,0 +1,100 @@
+"""Shorthand for planner tests: a pupil with guardians, planning "as of" a local time, and the
+plan as readable rows, on the real 2026-2027 calendar of ``tests.helpers.engine``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+
+from bot.engine.episodes import Mark
+from bot.engine.facts import GuardianFacts, PupilFacts, ReplyFacts, SenderRole
+from bot.engine.planner import plan_pupil
+from bot.outbox.records import PlannedOutreach
+from bot.rules import Rules
+from scheduler.clock import BRUSSELS
+from tests.helpers.engine import CALENDAR, FEED, day
+
+AGE_DAY = date(2026, 11, 17)
+"""Ages are given on Tuesday 17 November 2026."""
+
+
+def born(age: int) -> date:
+    """A birth date that makes the pupil ``age`` on 17 November 2026 (a birthday in June)."""
+    return date(AGE_DAY.year - age, 6, 1)
+
+
+def local(text: str) -> datetime:
+    """``"11-17 10:30"``: that wall-clock time in Brussels, as an aware datetime."""
+    when, clock = text.split()
+    return datetime.combine(day(when), time.fromisoformat(clock), tzinfo=BRUSSELS)
+
+
+def guardian(
+    number: int, *, may_contact: bool = True, channel: str | None = "telegram"
+) -> GuardianFacts:
+    """Guardian ``G<number>`` with database id ``100 + number``."""
+    return GuardianFacts(
+        id=100 + number,
+        guardian_id=f"G{number}",
+        language="nl",
+        channel=channel,  # type: ignore[arg-type]
+        may_contact=may_contact,
+    )
+
+
+def reply(at: str, role: str, answer: str, episode: str | None) -> ReplyFacts:
+    """An answer at local time ``at`` (``"11-17 11:00"``) about the episode with that key."""
+    return ReplyFacts(local(at), SenderRole(role), answer, episode)
+
+
+def pupil(
+    marks: Sequence[Mark],
+    *,
+    age: int = 14,
+    channel: str | None = "telegram",
+    consent: bool = False,
+    guardians: Sequence[GuardianFacts] = (guardian(1), guardian(2)),
+    replies: Sequence[ReplyFacts] = (),
+) -> PupilFacts:
+    """Pupil ``P1`` (database id 1) of class 2A."""
+    return PupilFacts(
+        school_id="S1",
+        id=1,
+        pupil_id="P1",
+        first_name="Yasmine",
+        birth_date=born(age),
+        class_name="2A",
+        language="nl",
+        channel=channel,  # type: ignore[arg-type]
+        guardian_consent=consent,
+        marks=tuple(marks),
+        guardians=tuple(guardians),
+        replies=tuple(replies),
+    )
+
+
+def plan(facts: PupilFacts, now: str, rules: Rules | None = None) -> list[PlannedOutreach]:
+    """The plan at local time ``now``, with a feed for every school day up to that day."""
+    instant = local(now)
+    return plan_pupil(
+        facts,
+        rules=rules or Rules.default(),
+        calendar=CALENDAR,
+        tz=BRUSSELS,
+        now=instant.astimezone(UTC),
+        feed_days=frozenset(when for when in FEED if when <= instant.date()),
+        horizon=None,
+    )
+
+
+def rows(planned: Sequence[PlannedOutreach]) -> list[tuple[str, str, str]]:
+    """``(kind, recipient, "MM-DD HH:MM" in Brussels)`` per row; the recipient is ``P1`` or
+    ``G<n>``, read from the key."""
+    return [
+        (
+            item.kind,
+            item.idempotency_key.rsplit(":", 1)[1],
+            item.due_at.astimezone(BRUSSELS).strftime("%m-%d %H:%M"),
+        )
+        for item in planned
+    ]
