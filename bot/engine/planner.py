@@ -15,8 +15,10 @@ This slice plans, per episode that is still going on (or ended today):
 3. ``guardian_care`` at check-in time on school day ``guardian.care_on_school_day`` of an
    episode whose codes all start the care ladder.
 
-Later slices add follow-up check-ins and notices, ``teacher_welcome``, the coordinator's nudges
-and digest, caps, the mass-absence hold and corrections (which cancel rows planned here).
+The second slice adds follow-up check-ins and notices (:mod:`bot.engine._followups`),
+``teacher_welcome`` (:mod:`bot.engine._welcome`) and the coordinator's nudges
+(:mod:`bot.engine._nudges`); each module states its own decisions. Later slices add the digest,
+nudge reminders, caps, the mass-absence hold and corrections (which cancel rows planned here).
 
 Decisions
 ---------
@@ -56,9 +58,12 @@ from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 from bot.domain import CodeClass, code_class
+from bot.engine._followups import guardian_followups, pupil_followups
+from bot.engine._nudges import no_answer_nudge, pupil_nudges
+from bot.engine._welcome import teacher_welcome
 from bot.engine._window import Window
 from bot.engine.episodes import Episode, Slot, episodes, year_counts
-from bot.engine.facts import Answer, PupilFacts, ReplyFacts, SenderRole
+from bot.engine.facts import Answer, PupilFacts, ReplyFacts, SenderRole, StaffFacts
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Ladder, Rules
 from scheduler.calendar import SchoolCalendar
@@ -72,10 +77,12 @@ SOFTENING_ANSWERS = frozenset({Answer.SICK, Answer.RATHER_NOT_SAY})
 """Pupil answers that soften the guardian notice (``return:`` answers do, too)."""
 
 _UNEXPLAINED = frozenset({CodeClass.PROBLEMATIC, CodeClass.UNKNOWN})
-_Step = Literal["pupil_checkin", "guardian"]
+_Step = Literal["pupil_checkin", "guardian", "teacher_welcome", "coordinator"]
 
 
-class _Recipient(NamedTuple):
+class Recipient(NamedTuple):
+    """Who gets a row; ``person_id`` is the roster's id, the last part of the key."""
+
     role: str
     id: int
     person_id: str
@@ -100,12 +107,14 @@ def plan_pupil(
     """
     plan = _Planner(pupil, rules, Window(rules.delivery, calendar, tz), now.astimezone(tz).date())
     found: list[PlannedOutreach] = []
-    for episode in episodes(pupil.marks, calendar, feed_days, horizon=horizon):
+    every = episodes(pupil.marks, calendar, feed_days, horizon=horizon)
+    for episode in every:
         if episode.start > plan.today:
             continue
         if episode.returned is not None and episode.returned.date < plan.today:
             continue
         found += plan.episode(episode)
+    found += pupil_nudges(plan, every)
     found.sort(key=lambda item: (item.due_at, item.idempotency_key))
     return found
 
@@ -120,8 +129,13 @@ class _Planner:
     def episode(self, episode: Episode) -> list[PlannedOutreach]:
         checkin = self.checkin(episode)
         found = [checkin] if checkin else []
-        found += self.notices(episode, checkin)
+        notices = self.notices(episode, checkin)
+        found += notices
         found += self.care(episode)
+        found += pupil_followups(self, episode)
+        found += guardian_followups(self, episode, notices)
+        found += teacher_welcome(self, episode)
+        found += no_answer_nudge(self, episode, [*found, *notices])
         return found
 
     def checkin(self, episode: Episode) -> PlannedOutreach | None:
@@ -136,7 +150,7 @@ class _Planner:
         return self.outreach(
             episode,
             "pupil_checkin",
-            _Recipient("pupil", pupil.id, pupil.pupil_id, pupil.channel, pupil.language),
+            Recipient("pupil", pupil.id, pupil.pupil_id, pupil.channel, pupil.language),
             due=due,
             payload={"date": day.isoformat()},
         )
@@ -151,13 +165,13 @@ class _Planner:
         if checkin is not None:
             at = max(at, checkin.due_at) + self.rules.guardian.grace_period
         due = self.window.next_allowed(at)
-        replies = [reply for reply in self.pupil.replies if _answers(reply, episode, due)]
+        replies = self.replies_before(episode, due)
         if self.paused(day, due) or any(r.sender_role == SenderRole.GUARDIAN for r in replies):
             return []
         payload = {
             "date": day.isoformat(),
             "missed_half_days": self.missed_half_days(day),
-            "soft": any(_softens(reply) for reply in replies),
+            "soft": self.softened(replies),
         }
         return [
             self.outreach(episode, "guardian_notice", guardian, due=due, payload=payload)
@@ -183,17 +197,36 @@ class _Planner:
             for guardian in self.guardians(day)
         ]
 
-    def guardians(self, day: dt.date) -> list[_Recipient]:
+    def guardians(self, day: dt.date) -> list[Recipient]:
         pupil = self.pupil
         if pupil.age_on(day) >= ADULT_AGE and not pupil.guardian_consent:
             return []
         return [
-            _Recipient("guardian", guardian.id, guardian.guardian_id, channel, guardian.language)
+            Recipient("guardian", guardian.id, guardian.guardian_id, channel, guardian.language)
             for guardian in pupil.guardians
             if (channel := guardian.channel) is not None
             and guardian.may_contact
             and self.rules.may_contact(guardian.guardian_id, pupil.pupil_id)
         ]
+
+    def pupil_recipient(self) -> Recipient | None:
+        pupil = self.pupil
+        if pupil.channel is None:
+            return None
+        return Recipient("pupil", pupil.id, pupil.pupil_id, pupil.channel, pupil.language)
+
+    def staff(self, role: str, person: StaffFacts) -> Recipient | None:
+        if person.channel is None:
+            return None
+        return Recipient(role, person.id, person.staff_id, person.channel, person.language)
+
+    def replies_before(self, episode: Episode, due: dt.datetime) -> list[ReplyFacts]:
+        """The answers about ``episode`` that came before a step due at ``due``."""
+        return [reply for reply in self.pupil.replies if _answers(reply, episode, due)]
+
+    @staticmethod
+    def softened(replies: Iterable[ReplyFacts]) -> bool:
+        return any(_softens(reply) for reply in replies)
 
     def codes_allow(self, episode: Episode, day: dt.date, step: _Step) -> bool:
         return all(bool(getattr(self.rules.code(c), step)) for c in _codes_until(episode, day))
@@ -211,16 +244,22 @@ class _Planner:
 
     def outreach(
         self,
-        episode: Episode,
+        episode: Episode | str,
         kind: str,
-        recipient: _Recipient,
+        recipient: Recipient,
         *,
         due: dt.datetime,
         payload: Mapping[str, Any],
+        step: str | None = None,
     ) -> PlannedOutreach:
+        """A row keyed ``{scope}:{step}:{role}:{person}``: the scope is the episode's key (or a
+        given one, for what is not about one episode), the step defaults to the kind."""
+        scope = episode if isinstance(episode, str) else episode.key
+        about = {} if isinstance(episode, str) else {"episode": episode.key}
+        key = f"{scope}:{step or kind}:{recipient.role}:{recipient.person_id}"
         return PlannedOutreach(
             school_id=self.pupil.school_id,
-            idempotency_key=f"{episode.key}:{kind}:{recipient.role}:{recipient.person_id}",
+            idempotency_key=key,
             kind=kind,
             recipient_role=recipient.role,
             recipient_id=recipient.id,
@@ -229,7 +268,7 @@ class _Planner:
             due_at=due,
             expires_at=self.window.expiry(due),
             pupil_id=self.pupil.id,
-            payload={"episode": episode.key, "first_name": self.pupil.first_name, **payload},
+            payload={**about, "first_name": self.pupil.first_name, **payload},
         )
 
 

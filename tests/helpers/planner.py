@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 from bot.engine.episodes import Mark
-from bot.engine.facts import GuardianFacts, PupilFacts, ReplyFacts, SenderRole
+from bot.engine.facts import GuardianFacts, PupilFacts, ReplyFacts, SenderRole, StaffFacts
 from bot.engine.planner import plan_pupil
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Rules
@@ -42,6 +42,17 @@ def guardian(
     )
 
 
+def staff(code: str, number: int, *, channel: str | None = "telegram") -> StaffFacts:
+    """Staff member ``<code><number>`` (``T1`` a teacher, ``C1`` a coordinator) with database id
+    ``200 + number`` for teachers and ``300 + number`` for others."""
+    return StaffFacts(
+        id=(200 if code == "T" else 300) + number,
+        staff_id=f"{code}{number}",
+        language="nl",
+        channel=channel,  # type: ignore[arg-type]
+    )
+
+
 def reply(at: str, role: str, answer: str, episode: str | None) -> ReplyFacts:
     """An answer at local time ``at`` (``"11-17 11:00"``) about the episode with that key."""
     return ReplyFacts(local(at), SenderRole(role), answer, episode)
@@ -55,6 +66,8 @@ def pupil(
     consent: bool = False,
     guardians: Sequence[GuardianFacts] = (guardian(1), guardian(2)),
     replies: Sequence[ReplyFacts] = (),
+    teachers: Sequence[StaffFacts] = (),
+    spilfiguur: StaffFacts | None = None,
 ) -> PupilFacts:
     """Pupil ``P1`` (database id 1) of class 2A."""
     return PupilFacts(
@@ -70,6 +83,8 @@ def pupil(
         marks=tuple(marks),
         guardians=tuple(guardians),
         replies=tuple(replies),
+        teachers=tuple(teachers),
+        spilfiguur=spilfiguur,
     )
 
 
@@ -88,8 +103,8 @@ def plan(facts: PupilFacts, now: str, rules: Rules | None = None) -> list[Planne
 
 
 def rows(planned: Sequence[PlannedOutreach]) -> list[tuple[str, str, str]]:
-    """``(kind, recipient, "MM-DD HH:MM" in Brussels)`` per row; the recipient is ``P1`` or
-    ``G<n>``, read from the key."""
+    """``(kind, recipient, "MM-DD HH:MM" in Brussels)`` per row; the recipient is ``P1``,
+    ``G<n>``, ``T<n>`` or ``C<n>``, read from the key."""
     return [
         (
             item.kind,

@@ -1,0 +1,199 @@
+"""``coordinator_nudge``: the spilfiguur hears of what needs a person (DOMAIN.md, 6 and 8).
+
+Every nudge goes to ``pupil.spilfiguur`` (none without one, or without a channel), with its
+reason in ``payload["reason"]``. The coordinator is staff: the delivery window applies, pauses
+do not (the coordinator keeps the overview of a paused pupil, too).
+
+- ``clb_threshold``: once per school year (keyed on it), on the day the count of problematic
+  half-days reaches ``nudges.problematic_half_days``, at ``pupil.checkin_at``, when the feed of
+  the morning has settled. The law counts every B, whatever the code switches say.
+- ``asks_to_talk``: one per ``want_to_talk`` answer of the pupil or ``want_a_call`` answer of a
+  guardian, due when it came (or the next allowed moment), keyed on the answer's instant.
+- ``no_answer``: for an unexplained episode whose codes allow coordinator nudges,
+  ``nudges.no_answer_after_school_days`` school days (of the calendar) after the day of the first
+  pupil or guardian step planned for it, at ``pupil.checkin_at``, when no pupil or guardian
+  answered about the episode before then and the pupil was not seen back before that day. An
+  episode nobody was asked about (a pause, no channel) gets none: the digest shows it.
+- ``pattern``: each enabled pattern signal (``weekday_pattern``, ``after_holiday``,
+  ``frequent_short``) that fires, keyed on its kind and the date it was reached, at
+  ``pupil.checkin_at`` on that date; ``payload["signal"]`` names it. Only episodes with a code
+  that counts for the coordinator (not A) take part.
+
+Nudges that are not about one episode are planned from the day they are about until the day
+they expire, so a tick that runs a little late still plans them, and an old one is not planned
+again every day of the year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from bot.engine import signals
+from bot.engine.episodes import Episode, year_counts
+from bot.engine.facts import Answer, SenderRole
+from bot.outbox.records import PlannedOutreach
+from scheduler.calendar import SchoolCalendar, SchoolYear
+
+if TYPE_CHECKING:
+    from bot.engine.planner import Recipient, _Planner
+
+__all__ = ["no_answer_nudge", "pupil_nudges"]
+
+KIND = "coordinator_nudge"
+_ASKS = {SenderRole.PUPIL: Answer.WANT_TO_TALK, SenderRole.GUARDIAN: Answer.WANT_A_CALL}
+
+
+def pupil_nudges(plan: _Planner, every: Sequence[Episode]) -> list[PlannedOutreach]:
+    """The nudges about the pupil as a whole: CLB threshold, asks to talk, patterns."""
+    coordinator = _coordinator(plan)
+    if coordinator is None:
+        return []
+    found = [*_clb(plan, coordinator), *_asks_to_talk(plan, coordinator)]
+    known = _known(every, plan.today)
+    counted = [episode for episode in known if _counts(plan, episode)]
+    for signal in _patterns(plan, counted):
+        due = plan.window.next_allowed(plan.checkin_time(signal.reached_on))
+        scope = f"{signal.kind}-{signal.reached_on.isoformat()}"
+        payload = _signal_payload("pattern", signal)
+        found += _nudge(plan, scope, "pattern", coordinator, due, payload)
+    return found
+
+
+def no_answer_nudge(
+    plan: _Planner, episode: Episode, steps: Sequence[PlannedOutreach]
+) -> list[PlannedOutreach]:
+    """The nudge when nobody answered after the first pupil or guardian step of ``episode``."""
+    coordinator = _coordinator(plan)
+    asked = [item.due_at for item in steps if item.recipient_role in ("pupil", "guardian")]
+    if coordinator is None or not asked or not episode.is_unexplained:
+        return []
+    calendar = plan.window.calendar
+    day = min(asked).astimezone(plan.window.tz).date()
+    for _ in range(plan.rules.nudges.no_answer_after_school_days):
+        day = calendar.next_school_day(day)
+    if day > plan.today or not plan.codes_allow(episode, day, "coordinator"):
+        return []
+    if episode.returned is not None and episode.returned.date < day:
+        return []
+    due = plan.window.next_allowed(plan.checkin_time(day))
+    if plan.replies_before(episode, due):
+        return []
+    reason = {"reason": "no_answer", "date": day.isoformat()}
+    return [
+        plan.outreach(episode, KIND, coordinator, due=due, payload=reason, step=f"{KIND}:no_answer")
+    ]
+
+
+def _clb(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach]:
+    year = plan.window.calendar.school_year_of(plan.today)
+    known = (mark for mark in plan.pupil.marks if mark.date <= plan.today)
+    counts = year_counts(known, year)
+    signal = signals.clb_threshold(counts, threshold=plan.rules.nudges.problematic_half_days)
+    if signal is None:
+        return []
+    due = plan.window.next_allowed(plan.checkin_time(signal.reached_on))
+    payload = {**_signal_payload("clb_threshold", signal), "problematic": counts.problematic}
+    return _nudge(plan, str(year), "clb_threshold", coordinator, due, payload)
+
+
+def _asks_to_talk(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach]:
+    found: list[PlannedOutreach] = []
+    for reply in plan.pupil.replies:
+        if _ASKS.get(reply.sender_role) != reply.answer:
+            continue
+        if reply.at.astimezone(plan.window.tz).date() > plan.today:
+            continue
+        due = plan.window.next_allowed(reply.at)
+        instant = reply.at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        scope = f"{reply.episode_key or 'reply'}:{instant}-{reply.sender_role}"
+        payload = {"reason": "asks_to_talk", "answer": reply.answer, "from": reply.sender_role}
+        if reply.episode_key is not None:
+            payload["episode"] = reply.episode_key
+        found += _nudge(plan, scope, "asks_to_talk", coordinator, due, payload)
+    return found
+
+
+def _patterns(plan: _Planner, known: Sequence[Episode]) -> list[signals.Signal]:
+    settings, today = plan.rules.nudges.patterns, plan.today
+    found: list[signals.Signal | None] = []
+    if (weekday := settings.same_weekday) is not None:
+        found.append(
+            signals.weekday_pattern(
+                known,
+                today,
+                times=weekday.times,
+                weeks=weekday.within_weeks,
+                max_days=weekday.max_school_days,
+            )
+        )
+    if (holiday := settings.after_holiday) is not None:
+        year = plan.window.calendar.school_year_of(today)
+        first_days = _first_days(plan.window.calendar, year, holiday.min_closed_days)
+        found.append(signals.after_holiday(known, first_days, times=holiday.times))
+    if (short := settings.short_absences) is not None:
+        found.append(
+            signals.frequent_short(
+                known,
+                today,
+                count=short.episodes,
+                max_days=short.max_school_days,
+                weeks=short.within_weeks,
+            )
+        )
+    return [signal for signal in found if signal is not None]
+
+
+def _nudge(
+    plan: _Planner,
+    scope: str,
+    reason: str,
+    coordinator: Recipient,
+    due: dt.datetime,
+    payload: dict[str, Any],
+) -> list[PlannedOutreach]:
+    """A nudge not tied to one episode, while its day has come and it has not expired."""
+    about = dt.date.fromisoformat(payload["date"]) if "date" in payload else plan.today
+    expires = plan.window.expiry(due).astimezone(plan.window.tz).date()
+    if not about <= plan.today <= expires:
+        return []
+    return [
+        plan.outreach(scope, KIND, coordinator, due=due, payload=payload, step=f"{KIND}:{reason}")
+    ]
+
+
+def _signal_payload(reason: str, signal: signals.Signal) -> dict[str, Any]:
+    return {
+        "reason": reason,
+        "signal": str(signal.kind),
+        "date": signal.reached_on.isoformat(),
+        "dates": [day.isoformat() for day in signal.dates],
+        "detail": signal.reason,
+    }
+
+
+def _coordinator(plan: _Planner) -> Recipient | None:
+    spilfiguur = plan.pupil.spilfiguur
+    return None if spilfiguur is None else plan.staff("coordinator", spilfiguur)
+
+
+def _known(every: Sequence[Episode], today: dt.date) -> list[Episode]:
+    """The episodes as known today: marks entered ahead of their day left out."""
+    known = []
+    for episode in every:
+        if episode.end <= today:
+            known.append(episode)
+        elif episode.start <= today:
+            known.append(Episode(tuple(m for m in episode.marks if m.date <= today), None))
+    return known
+
+
+def _counts(plan: _Planner, episode: Episode) -> bool:
+    return any(plan.rules.code(code).coordinator for code in episode.codes)
+
+
+@lru_cache(maxsize=8)
+def _first_days(calendar: SchoolCalendar, year: SchoolYear, closed: int) -> frozenset[dt.date]:
+    return signals.first_days_back(calendar, year, min_closed_days=closed)
