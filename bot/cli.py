@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.commands import bench, calendar, imports, messages, rules
+from bot.commands import bench, calendar, imports, messages, rules, simulate
 from bot.config import ConfigError, load_settings
 
 __all__ = ["EXIT_OK", "EXIT_REJECTS", "EXIT_UNUSABLE", "main"]
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules.register(commands)
     bench.register(commands)
     messages.register(commands)
+    simulate.register(commands)
     return parser
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "Outreach",
     "OutreachEvent",
     "Pupil",
+    "Reply",
     "School",
     "SchoolClass",
     "Staff",
@@ -299,3 +300,22 @@ class OutreachEvent(SQLModel, table=True):
     from_status: str | None = Field(default=None, max_length=12)  # None: the row was planned
     to_status: str = Field(max_length=12)
     detail: str | None = Field(default=None, max_length=200)
+
+
+class Reply(SQLModel, table=True):
+    """An answer from a pupil or a guardian about a pupil: a quick-reply key or free text.
+
+    ``sender_id`` is the roster's id of the sender (``P0042``, ``G001``); ``episode_key`` is the
+    key of the episode the answered message was about, None when it could not be tied to one.
+    """
+
+    __tablename__ = "reply"
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigKey)
+    school_id: str = Field(foreign_key="school.id", max_length=64)
+    pupil_id: int = Field(foreign_key="pupil.id", index=True)
+    sender_role: str = Field(max_length=20)
+    sender_id: str = Field(max_length=64)
+    answer: str
+    received_at: dt.datetime = _utc()
+    episode_key: str | None = Field(default=None, max_length=200)

@@ -57,7 +57,10 @@ def pupil_nudges(plan: _Planner, every: Sequence[Episode]) -> list[PlannedOutrea
     for signal in _patterns(plan, counted):
         due = plan.window.next_allowed(plan.checkin_time(signal.reached_on))
         scope = f"{signal.kind}-{signal.reached_on.isoformat()}"
-        payload = _signal_payload("pattern", signal)
+        payload = {
+            **_signal_payload("pattern", signal),
+            "missed_half_days": plan.missed_half_days(signal.reached_on),
+        }
         found += _nudge(plan, scope, "pattern", coordinator, due, payload)
     return found
 
@@ -81,7 +84,12 @@ def no_answer_nudge(
     due = plan.window.next_allowed(plan.checkin_time(day))
     if plan.replies_before(episode, due):
         return []
-    reason = {"reason": "no_answer", "date": day.isoformat()}
+    reason = {
+        "reason": "no_answer",
+        "date": episode.start.isoformat(),  # "since the absence on {date}"
+        "nudge_day": day.isoformat(),
+        "days_without_answer": plan.rules.nudges.no_answer_after_school_days,
+    }
     return [
         plan.outreach(episode, KIND, coordinator, due=due, payload=reason, step=f"{KIND}:no_answer")
     ]
@@ -95,7 +103,11 @@ def _clb(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach]:
     if signal is None:
         return []
     due = plan.window.next_allowed(plan.checkin_time(signal.reached_on))
-    payload = {**_signal_payload("clb_threshold", signal), "problematic": counts.problematic}
+    payload = {
+        **_signal_payload("clb_threshold", signal),
+        "problematic": counts.problematic,
+        "missed_half_days": counts.problematic,  # the text counts the B half-days
+    }
     return _nudge(plan, str(year), "clb_threshold", coordinator, due, payload)
 
 
@@ -109,7 +121,12 @@ def _asks_to_talk(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreac
         due = plan.window.next_allowed(reply.at)
         instant = reply.at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         scope = f"{reply.episode_key or 'reply'}:{instant}-{reply.sender_role}"
-        payload = {"reason": "asks_to_talk", "answer": reply.answer, "from": reply.sender_role}
+        payload = {
+            "reason": "asks_to_talk",
+            "answer": reply.answer,
+            "from": reply.sender_role,
+            "date": reply.at.astimezone(plan.window.tz).date().isoformat(),
+        }
         if reply.episode_key is not None:
             payload["episode"] = reply.episode_key
         found += _nudge(plan, scope, "asks_to_talk", coordinator, due, payload)

@@ -66,6 +66,7 @@ def teacher_welcome(plan: _Planner, episode: Episode) -> list[PlannedOutreach]:
     if plan.paused(back, due):
         return []
     payload = {
+        "date": back.isoformat(),  # the day the pupil is expected back, as the text says
         "return_date": back.isoformat(),
         "date_known": known,
         "school_days": len(dates),

@@ -1,0 +1,43 @@
+"""The text of an outreach row, rendered at dispatch from its kind and payload.
+
+The row's payload holds the render context: what the planner put there (``first_name``,
+``date``, ``missed_half_days``, ...) and what the planner tick added from the store
+(``school``, ``class_name``, ``sender``, ``contact``). Dates travel as ISO strings and become
+dates again here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from messages import PLACEHOLDERS, TEMPLATES, Rendered, render
+from messages._placeholders import Kind
+
+__all__ = ["render_outreach", "template_for"]
+
+_DATED = frozenset(name for name, kind in PLACEHOLDERS.items() if kind in (Kind.DATE, Kind.WEEKDAY))
+
+
+def template_for(kind: str, payload: Mapping[str, Any]) -> str:
+    """The template id of a row: ``kind.variant``, ``kind.reason``, ``kind`` or ``kind.first``."""
+    candidates = [f"{kind}.{payload[name]}" for name in ("variant", "reason") if payload.get(name)]
+    candidates += [kind, f"{kind}.first"]
+    for candidate in candidates:
+        if candidate in TEMPLATES:
+            return candidate
+    raise LookupError(f"no message template for outreach of kind {kind!r}")
+
+
+def render_outreach(kind: str, lang: str, payload: Mapping[str, Any]) -> Rendered:
+    """The message for an outreach row; ``Rendered.lang`` is e.g. ``tr+nl`` for a guardian."""
+    context = dict(payload)
+    for name in _DATED & context.keys():
+        value = context[name]
+        if isinstance(value, str):
+            context[name] = dt.date.fromisoformat(value)
+        elif isinstance(value, dt.datetime):
+            context[name] = value.date()
+    context.setdefault("weekday", context.get("date"))
+    return render(template_for(kind, payload), lang, context)

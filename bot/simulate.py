@@ -1,0 +1,417 @@
+"""``gemist simulate``: replay a period in virtual time through the real engine (CONTRACTS.md §2).
+
+A throw-away SQLite database in a temporary folder; the roster imported at the start; then a
+:class:`~scheduler.clock.VirtualClock` walks every day from the first to the last date. On each
+day, in this order at equal instants:
+
+1. at the feed time (:data:`FEED_TIME`, 09:30), on a date the feed has rows for, that date's
+   rows are imported with the real :func:`~bot.imports.import_absences`;
+2. every reply is stored at its own instant (:func:`~bot.engine.tick.record_reply`);
+3. every :data:`TICK_EVERY` from :data:`FIRST_TICK` to :data:`LAST_TICK`, the planner tick
+   (:func:`~bot.engine.tick.planner_tick`) and then the dispatcher run until nothing is due,
+   delivering to a :class:`~bot.outbox.RecordingChannel`; texts are rendered at dispatch.
+
+Nothing here decides who gets what: that is the planner's, the outbox's and the dispatcher's
+business, exactly as in live mode. The same input gives the same output, byte for byte.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import tempfile
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
+
+from bot.db import connect, migrate
+from bot.engine._text import render_outreach
+from bot.engine.facts import SenderRole
+from bot.engine.tick import planner_tick, record_reply
+from bot.imports import import_absences, import_roster
+from bot.models import Guardian, Pupil, Staff
+from bot.outbox import Channel, DeliveryOutcome, Dispatcher, Outgoing, RecordingChannel
+from bot.rules import Rules
+from integrations.abc import AbsenceBatch, AbsenceRow, AbsenceSource
+from integrations.csv import CsvAbsenceSource, CsvRosterSource
+from integrations.exceptions import FeedParseError
+from scheduler.calendar import SchoolCalendar
+from scheduler.clock import VirtualClock
+
+__all__ = [
+    "FEED_TIME",
+    "FIRST_TICK",
+    "LAST_TICK",
+    "TICK_EVERY",
+    "SimulatedMessage",
+    "SimulationError",
+    "simulate",
+]
+
+FEED_TIME = dt.time(9, 30)
+FIRST_TICK = dt.time(7, 0)
+LAST_TICK = dt.time(20, 30)
+TICK_EVERY = dt.timedelta(minutes=15)
+DAYS_AFTER = 7
+"""Without ``--to``, the replay runs this many days past the feed's last date."""
+
+REPLY_COLUMNS = ("at", "sender_role", "sender_id", "pupil_id", "answer")
+WORKER = "simulate"
+
+Warn = Callable[[str], None]
+
+
+class SimulationError(Exception):
+    """The input cannot be replayed (exit code 2); the message says which file and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatedMessage:
+    """One delivered message, as ``simulate --json`` prints it."""
+
+    at: dt.datetime
+    kind: str
+    recipient_role: str
+    recipient_id: str
+    pupil_id: str | None
+    channel: str
+    lang: str
+    text: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The fields in the order of CONTRACTS.md §2; ``at`` in local time with its offset."""
+        return {
+            "at": self.at.isoformat(),
+            "kind": self.kind,
+            "recipient_role": self.recipient_role,
+            "recipient_id": self.recipient_id,
+            "pupil_id": self.pupil_id,
+            "channel": self.channel,
+            "lang": self.lang,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Reply:
+    at: dt.datetime
+    sender_role: SenderRole
+    sender_id: str
+    pupil_id: str
+    answer: str
+
+
+class _Feed:
+    """The absence feed read once, its rows grouped by date."""
+
+    def __init__(self, source: CsvAbsenceSource) -> None:
+        self.source = source
+        self.rows: dict[dt.date, list[AbsenceRow]] = defaultdict(list)
+        self.kept: dict[dt.date | None, list[tuple[str | None, dt.date | None, str | None]]] = (
+            defaultdict(list)
+        )
+        self.rejects: list[str] = []
+
+    async def read(self) -> None:
+        async for batch in self.source.batches():
+            for row in batch.records:
+                self.rows[row[1]].append(row)
+            for kept in batch.kept:
+                self.kept[kept[1]].append(kept)
+            for reject in batch.rejects:
+                where = f"line {reject.line}" if reject.line is not None else "file"
+                column = f", {reject.column}" if reject.column else ""
+                self.rejects.append(f"{reject.file} {where}{column}: {reject.reason}")
+
+    def day(self, date: dt.date) -> _DaySource:
+        kept = [*self.kept.get(date, ()), *self.kept.get(None, ())]
+        return _DaySource(self.source, date, self.rows.get(date, []), kept)
+
+
+class _DaySource(AbsenceSource):
+    """One date's rows of the feed: what the school's system would deliver that morning."""
+
+    def __init__(
+        self,
+        feed: CsvAbsenceSource,
+        date: dt.date,
+        rows: list[AbsenceRow],
+        kept: list[tuple[str | None, dt.date | None, str | None]],
+    ) -> None:
+        self.name = f"{feed.name}@{date.isoformat()}"
+        self.location = feed.location
+        self._batch = AbsenceBatch(records=list(rows), kept=list(kept), rows=len(rows))
+
+    async def batches(self) -> AsyncIterator[AbsenceBatch]:
+        yield self._batch
+
+
+class _RenderingChannel(Channel):
+    """Renders each message's text at dispatch, then hands it to the recording channel."""
+
+    def __init__(self, inner: Channel) -> None:
+        self._inner = inner
+
+    async def deliver(self, message: Outgoing) -> DeliveryOutcome:
+        try:
+            rendered = render_outreach(message.kind, message.lang, message.payload)
+        except (LookupError, ValueError) as err:
+            return DeliveryOutcome.failed_permanently(f"cannot render: {err}")
+        return await self._inner.deliver(
+            dataclasses.replace(message, text=rendered.text, lang=rendered.lang)
+        )
+
+
+def read_replies(path: Path, tz: ZoneInfo) -> list[_Reply]:
+    """The replies file (``at,sender_role,sender_id,pupil_id,answer``), in time order."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [name for name in REPLY_COLUMNS if name not in (reader.fieldnames or ())]
+            if missing:
+                raise SimulationError(f"{path.name}: missing column(s) {', '.join(missing)}")
+            replies = [_reply(path.name, reader.line_num, row, tz) for row in reader]
+    except OSError as err:
+        raise SimulationError(f"{path}: cannot be read: {err.strerror}") from err
+    except UnicodeDecodeError as err:
+        raise SimulationError(f"{path.name}: not UTF-8 text") from err
+    return sorted(replies, key=lambda reply: reply.at)
+
+
+def _reply(file: str, line: int, row: Mapping[str, str | None], tz: ZoneInfo) -> _Reply:
+    values = {name: (row.get(name) or "").strip() for name in REPLY_COLUMNS}
+    try:
+        at = dt.datetime.fromisoformat(values["at"])
+    except ValueError:
+        raise SimulationError(
+            f"{file}, line {line}, column at: not a date and time: {values['at']!r}"
+        ) from None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=tz)
+    try:
+        role = SenderRole(values["sender_role"])
+    except ValueError:
+        raise SimulationError(
+            f"{file}, line {line}, column sender_role: expected pupil or guardian, "
+            f"not {values['sender_role']!r}"
+        ) from None
+    for name in ("sender_id", "pupil_id", "answer"):
+        if not values[name]:
+            raise SimulationError(f"{file}, line {line}, column {name}: empty")
+    return _Reply(at, role, values["sender_id"], values["pupil_id"], values["answer"])
+
+
+async def simulate(
+    roster: Path,
+    absences: Path,
+    *,
+    rules: Rules,
+    calendar: SchoolCalendar,
+    replies: Path | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    tz: ZoneInfo,
+    school_id: str = "school",
+    school_name: str = "School",
+    code_map: Mapping[str, str] | None = None,
+    warn: Warn | None = None,
+) -> list[SimulatedMessage]:
+    """Replay the period and return every delivered message, in order.
+
+    Raises :class:`SimulationError` for input that cannot be replayed; rejected rows and
+    replies that name nobody are told to ``warn`` and left out.
+    """
+    say: Warn = warn or (lambda _text: None)
+    feed = _Feed(CsvAbsenceSource(absences, code_map=code_map))
+    try:
+        await feed.read()
+    except FeedParseError as err:
+        raise SimulationError(str(err)) from err
+    for text in [*feed.source.warnings(), *feed.rejects]:
+        say(text)
+    answers = read_replies(replies, tz) if replies is not None else []
+    if start is None or end is None:
+        if not feed.rows:
+            raise SimulationError(f"{absences.name}: no usable rows, and no --from and --to")
+        start = start or min(feed.rows)
+        end = end or max(feed.rows) + dt.timedelta(days=DAYS_AFTER)
+    if end < start:
+        raise SimulationError(f"--to {end} is before --from {start}")
+    with tempfile.TemporaryDirectory(prefix="gemist-simulate-") as folder:
+        engine = connect(f"sqlite:///{Path(folder) / 'simulate.db'}")
+        try:
+            await migrate(engine)
+            replay = _Replay(engine, rules, calendar, tz, school_id, school_name, say, start)
+            return await replay.run(roster, feed, answers, start, end)
+        finally:
+            await engine.dispose()
+
+
+class _Replay:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        rules: Rules,
+        calendar: SchoolCalendar,
+        tz: ZoneInfo,
+        school_id: str,
+        school_name: str,
+        warn: Warn,
+        start: dt.date,
+    ) -> None:
+        self.engine = engine
+        self.rules = rules
+        self.calendar = calendar
+        self.tz = tz
+        self.school_id = school_id
+        self.school_name = school_name
+        self.warn = warn
+        self.clock = VirtualClock(dt.datetime.combine(start, dt.time(), tzinfo=tz), tz)
+        self.recording = RecordingChannel(self.clock)
+        self.dispatcher = Dispatcher(engine, _RenderingChannel(self.recording), self.clock, WORKER)
+
+    async def run(
+        self,
+        roster: Path,
+        feed: _Feed,
+        answers: list[_Reply],
+        start: dt.date,
+        end: dt.date,
+    ) -> list[SimulatedMessage]:
+        await self.import_roster(roster)
+        pending = [reply for reply in answers if reply.at >= self.clock.now()]
+        for reply in answers[: len(answers) - len(pending)]:
+            self.warn(f"reply at {reply.at.isoformat()} comes before the replay starts: left out")
+        day = start
+        while day <= end:
+            for _at, _order, action in self.events(day, feed, pending):
+                await action()
+            day += dt.timedelta(days=1)
+        return await self.messages()
+
+    async def import_roster(self, roster: Path) -> None:
+        report = await import_roster(
+            self.engine,
+            CsvRosterSource(roster, today=self.clock.today()),
+            school_id=self.school_id,
+            school_name=self.school_name,
+            clock=self.clock,
+            started_by=WORKER,
+        )
+        if report.error is not None:
+            raise SimulationError(f"roster: {report.error}")
+        for text in report.warnings:
+            self.warn(f"roster: {text}")
+        for file in report.files:
+            for reject in file.rejects:
+                where = f"line {reject.line}" if reject.line is not None else "file"
+                self.warn(f"{reject.file} {where}: {reject.reason}")
+
+    def events(
+        self, day: dt.date, feed: _Feed, pending: list[_Reply]
+    ) -> list[tuple[dt.datetime, int, Callable[[], Any]]]:
+        """Everything that happens on ``day``, in order (at equal instants: feed, replies,
+        ticks)."""
+        found: list[tuple[dt.datetime, int, Callable[[], Any]]] = []
+        if day in feed.rows:
+            feed_at = self.clock.localize(day, FEED_TIME.hour, FEED_TIME.minute)
+            found.append((feed_at, 0, self.feed_action(feed_at, feed, day)))
+        for reply in pending:
+            if reply.at.astimezone(self.tz).date() == day:
+                found.append((reply.at, 1, self.reply_action(reply)))
+        moment = dt.datetime.combine(day, FIRST_TICK)
+        while moment.time() <= LAST_TICK and moment.date() == day:
+            at = self.clock.localize(day, moment.hour, moment.minute)
+            found.append((at, 2, self.tick_action(at)))
+            moment += TICK_EVERY
+        found.sort(key=lambda event: (event[0].astimezone(dt.UTC), event[1]))
+        return found
+
+    async def at(self, instant: dt.datetime, work: Any) -> None:
+        self.clock.set(instant)
+        await work
+
+    def feed_action(self, instant: dt.datetime, feed: _Feed, day: dt.date) -> Callable[[], Any]:
+        return lambda: self.at(instant, self.import_day(feed, day))
+
+    def reply_action(self, reply: _Reply) -> Callable[[], Any]:
+        return lambda: self.at(reply.at, self.store_reply(reply))
+
+    def tick_action(self, instant: dt.datetime) -> Callable[[], Any]:
+        return lambda: self.at(instant, self.tick())
+
+    async def import_day(self, feed: _Feed, day: dt.date) -> None:
+        await import_absences(
+            self.engine,
+            feed.day(day),
+            school_id=self.school_id,
+            school_name=self.school_name,
+            clock=self.clock,
+            started_by=WORKER,
+            calendar=self.calendar,
+        )
+
+    async def store_reply(self, reply: _Reply) -> None:
+        stored = await record_reply(
+            self.engine,
+            school_id=self.school_id,
+            pupil_id=reply.pupil_id,
+            sender_role=reply.sender_role,
+            sender_id=reply.sender_id,
+            answer=reply.answer,
+            at=reply.at,
+        )
+        if stored is None:
+            self.warn(f"reply at {reply.at.isoformat()}: no pupil {reply.pupil_id!r}; left out")
+
+    async def tick(self) -> None:
+        await planner_tick(
+            self.engine,
+            school_id=self.school_id,
+            rules=self.rules,
+            calendar=self.calendar,
+            clock=self.clock,
+        )
+        await self.dispatcher.drain()
+
+    async def messages(self) -> list[SimulatedMessage]:
+        """The recorded deliveries, with roster ids instead of database ids."""
+        ids: dict[tuple[str, int], str] = {}
+        async with self.engine.connect() as conn:
+            for role, table, column in (
+                ("pupil", Pupil, col(Pupil.pupil_id)),
+                ("guardian", Guardian, col(Guardian.guardian_id)),
+                ("staff", Staff, col(Staff.staff_id)),
+            ):
+                rows = await conn.execute(sa.select(col(table.id), column))
+                ids.update({(role, pk): person for pk, person in rows if pk is not None})
+        found: list[SimulatedMessage] = []
+        for recorded in self.recording.deliveries:
+            message = recorded.message
+            role = (
+                message.recipient_role
+                if message.recipient_role in ("pupil", "guardian")
+                else "staff"
+            )
+            pupil = ids.get(("pupil", message.pupil_id)) if message.pupil_id is not None else None
+            found.append(
+                SimulatedMessage(
+                    at=recorded.at.astimezone(self.tz),
+                    kind=message.kind,
+                    recipient_role=message.recipient_role,
+                    recipient_id=ids.get((role, message.recipient_id), str(message.recipient_id)),
+                    pupil_id=pupil,
+                    channel=message.channel,
+                    lang=message.lang,
+                    text=message.text or "",
+                )
+            )
+        return found

@@ -1,0 +1,123 @@
+"""``gemist simulate`` on the example school (docs/example): kinds, times, recipients, languages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+EXAMPLE = Path(__file__).parents[2] / "docs" / "example"
+ARGS = [
+    "simulate",
+    "--roster",
+    str(EXAMPLE / "roster"),
+    "--absences",
+    str(EXAMPLE / "absences.csv"),
+]
+FIELDS = ["at", "kind", "recipient_role", "recipient_id", "pupil_id", "channel", "lang", "text"]
+
+
+def _run(capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
+    code = main([*ARGS, *extra])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.slow
+def test_the_example_school_replayed(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no gemist.db may appear anywhere: the database is thrown away
+    code, out, _err = _run(capsys, "--json")
+
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert all(list(line) == FIELDS for line in lines)
+    head = [
+        (m["at"], m["kind"], m["recipient_role"], m["recipient_id"], m["pupil_id"], m["lang"])
+        for m in lines[:2]
+    ]
+    assert head == [
+        # Ruben (3A, 14) absent with B on Monday 9 November: he first, his guardian two hours on.
+        ("2026-11-09T10:30:00+01:00", "pupil_checkin", "pupil", "P0022", "P0022", "nl"),
+        ("2026-11-09T12:30:00+01:00", "guardian_notice", "guardian", "G029", "P0022", "nl"),
+    ]
+    assert lines[0]["channel"] == "email"  # nobody has a Telegram id; e-mail is next
+    assert lines[0]["text"].startswith("Hoi Ruben, ik heb je vandaag gemist op school.")
+    assert "Ruben was op maandag 9 november niet op school" in lines[1]["text"]
+    assert "Dit schooljaar miste Ruben tot nu toe 1 halve schooldag." in lines[1]["text"]
+    assert "Hanne Verstraete (leerlingenbegeleiding)" in lines[1]["text"]
+    assert list(tmp_path.iterdir()) == []
+
+    # Sofiia (Z), Noor (Z), Lana (P), Zofia (D read as Z): all justified, never a notice.
+    notices = {m["pupil_id"] for m in lines if m["kind"] == "guardian_notice"}
+    assert notices.isdisjoint({"P0011", "P0016", "P0027", "P0004"})
+    # Noor's long illness: a caring message on her third school day, not a question.
+    care = [m for m in lines if m["kind"] == "guardian_care"]
+    assert [(m["at"], m["recipient_id"]) for m in care] == [("2026-11-19T10:30:00+01:00", "G023")]
+    # Adam (12, no channel of his own): his Arabic-speaking guardian at once, at 10:30. The
+    # Arabic catalog does not translate the notice yet, so it goes in Dutch alone.
+    adam = [m for m in lines if m["kind"] == "guardian_notice" and m["pupil_id"] == "P0014"]
+    assert [(m["at"], m["recipient_id"], m["lang"]) for m in adam] == [
+        ("2026-11-27T10:30:00+01:00", "G021", "nl")
+    ]
+    # Bart Janssens (G009) may not be contacted; Wout's mother is.
+    assert "G009" not in {m["recipient_id"] for m in lines}
+    assert [m["at"] for m in lines] == sorted(m["at"] for m in lines)
+
+
+@pytest.mark.slow
+def test_the_same_input_gives_byte_identical_output(capsys):
+    period = ("--from", "2026-11-09", "--to", "2026-11-13", "--json")
+    first = _run(capsys, *period)
+    second = _run(capsys, *period)
+
+    assert first[0] == 0
+    assert first[1]
+    assert first[1] == second[1]
+    assert first[1].encode() == second[1].encode()
+
+
+def test_a_readable_timeline_without_json(capsys):
+    code, out, err = _run(capsys, "--from", "2026-11-09", "--to", "2026-11-09")
+
+    assert code == 0
+    assert out.splitlines()[0] == ("Mon 2026-11-09 10:30  pupil_checkin to pupil P0022 (email, nl)")
+    assert "    Hoi Ruben, ik heb je vandaag gemist op school." in out
+    assert "guardian_notice to guardian G029 about P0022 (email, nl)" in out
+    assert "2 messages" in err
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"--roster": "no-such-folder"}, "no such folder"),
+        ({"--absences": "no-such-file.csv"}, "no-such-file.csv"),
+        ({"--rules": "no-such-rules.yaml"}, "no such rules file"),
+    ],
+)
+def test_unusable_input_exits_2_with_a_message(capsys, tmp_path, change, message):
+    args = list(ARGS)
+    for option, value in change.items():
+        path = str(tmp_path / value)
+        if option in args:
+            args[args.index(option) + 1] = path
+        else:
+            args += [option, path]
+    code = main([*args, "--json"])
+    captured = capsys.readouterr()
+
+    assert code == 2
+    assert captured.out == ""
+    assert message in captured.err
+    assert captured.err.startswith("gemist: simulate: ")
+
+
+def test_a_bad_rules_file_exits_2(capsys, tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("pupil:\n  min_age: many\n", encoding="utf-8")
+    code, out, err = _run(capsys, "--rules", str(rules), "--json")
+
+    assert (code, out) == (2, "")
+    assert "min_age" in err
