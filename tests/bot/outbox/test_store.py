@@ -169,11 +169,17 @@ async def test_two_workers_claiming_at_once_never_get_the_same_row(db_url, clock
     try:
         await plan_items(engines[0], [item(f"m{n:03}", now) for n in range(300)], now)
 
+        # Both claim at the same moment, round after round, so that every claim races the
+        # other worker's (left to the scheduler, one worker could drain all before the other
+        # started, and the race would not be tested). 25 rounds x 2 x 7 > 300 rows.
+        barrier = asyncio.Barrier(2)
+
         async def worker(index: int) -> list[int]:
             taken: list[int] = []
-            while batch := (await claim(engines[index], f"w{index}", now, limit=7)).messages:
+            for _ in range(25):
+                await barrier.wait()
+                batch = (await claim(engines[index], f"w{index}", now, limit=7)).messages
                 taken += [message.id for message in batch]
-                await asyncio.sleep(0)  # let the other worker in between batches
             return taken
 
         first, second = await asyncio.gather(worker(0), worker(1))
