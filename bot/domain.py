@@ -6,6 +6,7 @@ same language.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "CodeClass",
     "HalfDay",
     "StaffRole",
+    "age_on",
     "code_class",
 ]
 
@@ -72,3 +74,10 @@ school's own mapping (``[codes] L = "P"``)."""
 def code_class(code: str) -> CodeClass:
     """The class of a canonical code (``-`` for not known yet)."""
     return _CLASSES[code]
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Whole years from ``birth_date`` to ``day`` (born on 29 February: a year older on
+    1 March in a common year)."""
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - before_birthday

@@ -34,6 +34,7 @@ __all__ = [
     "ClosedPeriod",
     "SchoolCalendar",
     "SchoolYear",
+    "first_year_of",
 ]
 
 WEEKEND = "Weekend"
@@ -83,7 +84,7 @@ class SchoolYear:
     @classmethod
     def containing(cls, day: date) -> SchoolYear:
         """The school year ``day`` belongs to (1 September to 31 August)."""
-        return cls(day.year if day.month >= 9 else day.year - 1)
+        return cls(first_year_of(day))
 
     @classmethod
     def current_or_coming(cls, day: date) -> SchoolYear:
@@ -233,7 +234,7 @@ class SchoolCalendar:
 
     def _year_days(self, day: date) -> _YearDays:
         # SchoolYear.containing, without building a value on this hot path.
-        first_year = day.year if day.month >= 9 else day.year - 1
+        first_year = first_year_of(day)
         year_days = self._years.get(first_year)
         if year_days is None:
             year_days = self._years[first_year] = self._work_out(SchoolYear(first_year))
@@ -274,3 +275,9 @@ def _flemish_holidays(year: SchoolYear) -> dict[date, str]:
 def _each_day(start: date, end: date) -> Iterator[date]:
     for offset in range((end - start).days + 1):
         yield start + offset * ONE_DAY
+
+
+def first_year_of(day: date) -> int:
+    """The calendar year in which the school year holding ``day`` starts (it runs from
+    1 September to 31 August)."""
+    return day.year if day.month >= 9 else day.year - 1

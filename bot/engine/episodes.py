@@ -49,7 +49,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from bot.domain import CANONICAL_CODES, UNKNOWN_CODE, CodeClass, HalfDay, code_class
-from scheduler.calendar import SchoolCalendar, SchoolYear
+from scheduler.calendar import SchoolCalendar, SchoolYear, first_year_of
 
 __all__ = [
     "Counts",
@@ -307,7 +307,7 @@ def _timeline_for(
 ) -> _Timeline:
     """The timeline covering the marks and every feed day (so that a return is found)."""
     extent = _feed_extent(feed_days)
-    first_year, last_year = _first_year_of(first_day), _first_year_of(last_day)
+    first_year, last_year = first_year_of(first_day), first_year_of(last_day)
     if extent.first_year is not None and extent.last_year is not None:
         # Covering all feed years makes most pupils of a tick share one timeline.
         first_year = min(first_year, extent.first_year)
@@ -320,7 +320,7 @@ def _feed_extent(feed_days: frozenset[dt.date]) -> _FeedExtent:
     if not feed_days:
         return _FeedExtent(None, None, Slot(dt.date.min, AM))  # nothing is known
     first, last = min(feed_days), max(feed_days)
-    return _FeedExtent(_first_year_of(first), _first_year_of(last), Slot(last + _ONE_DAY, AM))
+    return _FeedExtent(first_year_of(first), first_year_of(last), Slot(last + _ONE_DAY, AM))
 
 
 @lru_cache(maxsize=16)
@@ -368,10 +368,6 @@ def _without_repeats(ordered: tuple[Mark, ...]) -> list[Mark]:
 def _each_day(first: dt.date, last: dt.date) -> Iterator[dt.date]:
     for offset in range((last - first).days + 1):
         yield first + offset * _ONE_DAY
-
-
-def _first_year_of(day: dt.date) -> int:
-    return day.year if day.month >= 9 else day.year - 1
 
 
 def _class_of(code: str) -> CodeClass:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
+from bot.domain import age_on
 from bot.engine.episodes import Mark
 
 __all__ = [
@@ -121,10 +122,3 @@ class PupilFacts:
     def age_on(self, day: dt.date) -> int:
         """The pupil's age in whole years on ``day``."""
         return age_on(self.birth_date, day)
-
-
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    """Whole years from ``birth_date`` to ``day`` (born on 29 February: a year older on
-    1 March in a common year)."""
-    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
-    return day.year - birth_date.year - before_birthday

@@ -15,7 +15,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from babel import Locale, UnknownLocaleError
 
-from bot.domain import StaffRole
+from bot.domain import StaffRole, age_on
 from integrations.abc import GuardianRecord, PupilRecord, StaffRecord, TeachingRecord
 from integrations.csv.const import TEACHING_ROLES
 from integrations.csv.values import (
@@ -163,7 +163,7 @@ def birth_date(text: str, today: dt.date) -> dt.date:
     born = parse_date(text)
     if born > today:
         raise ValueProblem(f"{born.isoformat()} is in the future")
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    age = age_on(born, today)
     if not AGE_MIN <= age <= AGE_MAX:
         raise ValueProblem(
             f"{born.isoformat()} makes the pupil {age} year{'' if age == 1 else 's'} old "
