@@ -17,7 +17,6 @@ business, exactly as in live mode. The same input gives the same output, byte fo
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import tempfile
@@ -40,8 +39,9 @@ from bot.imports import import_absences, import_roster
 from bot.models import Guardian, Pupil, Staff
 from bot.outbox import Channel, DeliveryOutcome, Dispatcher, Outgoing, RecordingChannel
 from bot.rules import Rules
-from integrations.abc import AbsenceBatch, AbsenceRow, AbsenceSource
+from integrations.abc import AbsenceBatch, AbsenceRow, AbsenceSource, RowReject
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
+from integrations.csv.reader import CsvTable
 from integrations.exceptions import FeedParseError
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import VirtualClock
@@ -171,18 +171,22 @@ class _RenderingChannel(Channel):
 
 
 def read_replies(path: Path, tz: ZoneInfo) -> list[_Reply]:
-    """The replies file (``at,sender_role,sender_id,pupil_id,answer``), in time order."""
+    """The replies file (``at,sender_role,sender_id,pupil_id,answer``), in time order.
+
+    Read like every canonical file (BOM, ``;`` or ``,``, header names trimmed, not-CSV
+    refused); any row that cannot be used makes the whole file unusable.
+    """
+    replies: list[_Reply] = []
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [name for name in REPLY_COLUMNS if name not in (reader.fieldnames or ())]
-            if missing:
-                raise SimulationError(f"{path.name}: missing column(s) {', '.join(missing)}")
-            replies = [_reply(path.name, reader.line_num, row, tz) for row in reader]
-    except OSError as err:
-        raise SimulationError(f"{path}: cannot be read: {err.strerror}") from err
-    except UnicodeDecodeError as err:
-        raise SimulationError(f"{path.name}: not UTF-8 text") from err
+        with CsvTable(path, REPLY_COLUMNS) as table:
+            for row in table:
+                if isinstance(row, RowReject):
+                    raise SimulationError(f"{row.file}, line {row.line}: {row.reason}")
+                line, fields = row
+                values = {name: fields[table.columns[name]] for name in REPLY_COLUMNS}
+                replies.append(_reply(table.name, line, values, tz))
+    except FeedParseError as err:
+        raise SimulationError(str(err)) from err
     return sorted(replies, key=lambda reply: reply.at)
 
 

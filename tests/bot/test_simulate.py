@@ -121,3 +121,45 @@ def test_a_bad_rules_file_exits_2(capsys, tmp_path):
 
     assert (code, out) == (2, "")
     assert "min_age" in err
+
+
+def test_a_reply_from_a_spreadsheet_reaches_the_coordinator(capsys, tmp_path):
+    # Saved by Excel in Belgium: BOM and ';'. Ruben (P0022) asks to talk on Monday 9 November.
+    replies = tmp_path / "replies.csv"
+    replies.write_text(
+        "\ufeffat;sender_role;sender_id;pupil_id;answer\n"
+        "2026-11-09T11:00:00+01:00;pupil;P0022;P0022;want_to_talk\n",
+        encoding="utf-8",
+    )
+
+    code, out, _err = _run(
+        capsys, "--replies", str(replies), "--from", "2026-11-09", "--to", "2026-11-09", "--json"
+    )
+
+    assert code == 0
+    nudges = [
+        (m["at"], m["recipient_id"], m["pupil_id"])
+        for m in map(json.loads, out.splitlines())
+        if m["kind"] == "coordinator_nudge"
+    ]
+    assert nudges == [("2026-11-09T11:00:00+01:00", "S03", "P0022")]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("at,sender_role,sender_id,pupil_id\n", "missing required column answer"),
+        ("at,sender_role,sender_id,pupil_id,answer\nsoon,pupil,P0022,P0022,sick\n",
+         "line 2, column at: not a date and time: 'soon'"),
+        ("at,sender_role,sender_id,pupil_id,answer\n2026-11-09T11:00,pupil,P0022\n",
+         "line 2: has 3 fields where the header has 5"),
+    ],
+)  # fmt: skip
+def test_an_unusable_replies_file_says_where(capsys, tmp_path, text, message):
+    replies = tmp_path / "replies.csv"
+    replies.write_text(text, encoding="utf-8")
+
+    code, _out, err = _run(capsys, "--replies", str(replies), "--json")
+
+    assert code == 2
+    assert message in err
