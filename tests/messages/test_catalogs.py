@@ -1,4 +1,5 @@
-"""The gettext catalogs: in sync with the templates, complete for en and fr, Arabic plurals."""
+"""The gettext catalogs: in sync with the templates, complete where a language is tested, Arabic
+plurals."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from messages import TEMPLATES, Catalogs
 from messages._catalogs import LOCALES_DIR
 from messages._model import fields_of
 from messages._render import TRANSLATION_LABEL
+from tests.messages.support import COMPLETE
 
 # CLDR's Arabic plural categories in gettext's order. Babel 2.18 writes
 # "n%100>=0 && n%100<=2 ? 4 : 5" for the fifth form, which sends 11-99 to "other" and
@@ -23,7 +25,6 @@ ARABIC_PLURAL_FORMS = (
     "n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);"
 )
 ARABIC_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
-COMPLETE = ("en", "fr")
 
 
 def _source_ids() -> set[str]:
@@ -46,7 +47,9 @@ def test_template_file_is_in_sync_with_the_templates() -> None:
     assert _po_ids(LOCALES_DIR / "gemist.pot") == _source_ids()
 
 
-@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+@pytest.mark.parametrize(
+    "lang", sorted(p.parent.parent.name for p in LOCALES_DIR.glob("*/LC_MESSAGES/gemist.po"))
+)
 def test_catalogs_are_updated(lang: str) -> None:
     assert _po_ids(Catalogs().path(lang)) == _source_ids()
 
@@ -100,3 +103,26 @@ def test_catalogs_load_from_the_po_file_alone(tmp_path: Path) -> None:
     assert loaded is not None
     assert loaded.translations.gettext("Beste ouder,") == "Chers parents,"
     assert not list(tmp_path.rglob("*.mo"))
+
+
+@pytest.mark.parametrize(
+    "lang", sorted(path.parent.parent.name for path in LOCALES_DIR.glob("*/LC_MESSAGES/gemist.po"))
+)
+def test_plural_forms_split_numbers_as_cldr_does(lang: str) -> None:
+    """Every catalog's ``Plural-Forms`` sorts 0 to 1000 into the same groups as CLDR's rules.
+
+    The order of the forms is the header's own, so only the grouping is compared: one gettext
+    form per CLDR category, and back.
+    """
+    with Catalogs().path(lang).open("rb") as file:
+        catalog = read_po(file, locale=lang)
+    expression = catalog.plural_forms.split("plural=", 1)[1].strip().rstrip(";")
+    plural = gettext.c2py(expression)
+    rule = Locale.parse(lang).plural_form
+    pairs = {(plural(n), rule(n)) for n in range(1001)}
+    forms = {form for form, _ in pairs}
+    assert len(forms) == len(pairs), f"{lang}: one gettext form covers two CLDR categories"
+    assert len({category for _, category in pairs}) == len(pairs), (
+        f"{lang}: one CLDR category is split over two gettext forms"
+    )
+    assert forms == set(range(catalog.num_plurals)), f"{lang}: forms {sorted(forms)} in use"

@@ -1,10 +1,7 @@
 """Tone and length, over every template in every language (DOMAIN.md, principles 2 and 4).
 
-The forbidden words were reviewed per language: accusing, threatening, legal and money words
-that must never reach a pupil, a parent or a colleague writing about a pupil. Each entry is a
-regular expression matched case-insensitively at the start of a word, so ``spijbel`` also
-catches ``spijbelen`` and ``spijbelaar``; words that would otherwise catch innocent ones (``wet``
-in ``weten``) are whole words.
+The per-language data (forbidden words, the cues of help and of a way to answer, how a text
+quotes a button) lives in ``tests/messages/languages``, one module per language.
 """
 
 from __future__ import annotations
@@ -14,28 +11,8 @@ import re
 import pytest
 
 from messages import SAMPLE_CONTEXT, Audience, Catalogs, Offer, Rendered, Template, Text, render
+from tests.messages.languages import all_cues
 from tests.messages.support import case_id, renderings
-
-FORBIDDEN: dict[str, tuple[str, ...]] = {
-    "nl": (
-        "spijbel", "ongewettigd", "ongeoorloofd", "sanctie", "sanctioner", "straf", "bestraf",
-        "boete", "verplicht", "leerplicht", "schooltoelage", "toelage", "groeipakket",
-        "uitkering", "geld", "euro", r"wet\b", "wettelijk", r"wetten\b", "politie", "parket",
-        "rechter", "tucht", "schorsing", "uitsluiting", "schuld", r"moet(en)?\b", "spijt u",
-    ),
-    "en": (
-        "truan", "unexcused", "unauthori[sz]ed", "sanction", "punish", "penalt", r"fines?\b",
-        r"fined\b", "mandatory", "compulsory", "allowance", "benefit", "money", r"law\b",
-        "legal", "illegal", "police", "court", "prosecut", r"must\b", r"have to\b", "obligat",
-        "blame", "fault", "detention", "suspen[ds]", "expel",
-    ),
-    "fr": (
-        "école buissonnière", "absentéisme", "injustifi", "sanction", "puni", "amende",
-        "obligatoire", "obligation", "allocation", "argent", r"loi\b", "légal", "illégal",
-        "police", "tribunal", r"juge\b", r"doi[st]\b", r"doivent\b", r"devez\b", "faute",
-        "exclusion", "renvoi", "retenue",
-    ),
-}  # fmt: skip
 
 CASES = list(renderings())
 IDS = [case_id(template, lang) for template, lang, _ in CASES]
@@ -48,7 +25,7 @@ def _template_id(template: Template) -> str:
 
 
 def _forbidden(lang: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)(" + "|".join(FORBIDDEN[lang]) + ")", re.IGNORECASE)
+    return all_cues()[lang].forbidden_pattern()
 
 
 @pytest.mark.parametrize(("template", "lang", "rendered"), CASES, ids=IDS)
@@ -62,16 +39,11 @@ def test_no_accusing_threatening_or_legal_words(
             assert found is None, f"{template.id} ({part.lang}): {found and found.group(0)!r}"
 
 
-@pytest.mark.parametrize("lang", FORBIDDEN)
+@pytest.mark.parametrize("lang", list(all_cues()))
 def test_the_forbidden_list_catches_what_it_should(lang: str) -> None:
-    samples = {
-        "nl": "Uw kind spijbelt; dat is ongewettigd en de leerplicht geldt.",
-        "en": "Truancy is unexcused; attendance is compulsory by law.",
-        "fr": "L'absentéisme injustifié entraîne une sanction.",
-    }
-    assert _forbidden(lang).search(samples[lang])
-    innocent = {"nl": "Laat u het ons weten?", "en": "Get well soon", "fr": "Nous pensons à vous"}
-    assert _forbidden(lang).search(innocent[lang]) is None
+    cues = all_cues()[lang]
+    assert _forbidden(lang).search(cues.guilty)
+    assert _forbidden(lang).search(cues.innocent) is None
 
 
 @pytest.mark.parametrize(("template", "lang", "rendered"), CASES, ids=IDS)
@@ -103,22 +75,6 @@ def test_families_are_offered_help_and_a_way_to_answer(template: Template) -> No
     assert Offer.REPLY in template.offers, template.id
 
 
-# Words that show a paragraph really offers help (or an answer), per language: a check that
-# the flags on the paragraphs are honest, and that translations kept the offer.
-HELP_CUES = {
-    "nl": r"help|hulp|praten|iets (voor je )?doen|nodig|makkelijker|contact|terecht|bel|vraag",
-    "en": r"help|talk|in touch|contact|call|ask|anything|something|need|easier|question|"
-    r"not on your own",
-    "fr": r"aid|parler|contact|adresser|appel|question|compter|quelque chose|besoin|faciliter|"
-    r"demandez",
-}
-REPLY_CUES = {
-    "nl": r"antwoord|bericht|knop|tik|stuur|weten|zeg|probeer|/start",
-    "en": r"reply|answer|message|tap|send|let us know|tell|try again|/start",
-    "fr": r"répon|message|bouton|appu[iy]|envo[iy]|écri|dites|dire|dis-le|réessayez|/start",
-}
-
-
 @pytest.mark.parametrize(("template", "lang", "rendered"), CASES, ids=IDS)
 def test_offers_are_worded_in_every_language(
     template: Template, lang: str, rendered: Rendered
@@ -130,24 +86,22 @@ def test_offers_are_worded_in_every_language(
         text = catalog.translations.gettext(segment.msgid) if catalog else segment.msgid
         cue_lang = rendered.parts[0].lang
         if Offer.HELP in segment.offers:
-            assert re.search(HELP_CUES[cue_lang], text, re.IGNORECASE), (template.id, text)
+            assert re.search(all_cues()[cue_lang].help, text, re.IGNORECASE), (template.id, text)
         if Offer.REPLY in segment.offers:
-            assert re.search(REPLY_CUES[cue_lang], text, re.IGNORECASE), (template.id, text)
+            assert re.search(all_cues()[cue_lang].reply, text, re.IGNORECASE), (template.id, text)
 
 
 # A text that tells the reader which button to tap must quote that button's label exactly.
-TAP = {
-    "nl": r"Tik (?:dan )?op “([^”]+)”",
-    "en": r"Tap “([^”]+)”",
-    "fr": "Appuyez (?:alors )?sur «\u00a0([^»]+?)\u00a0»",
-}
 
 
 @pytest.mark.parametrize(("template", "lang", "rendered"), CASES, ids=IDS)
 def test_quoted_buttons_exist(template: Template, lang: str, rendered: Rendered) -> None:
     labels = {label for button in rendered.buttons for label in button.label.split(" / ")}
     for part in rendered.parts:
-        for quoted in re.findall(TAP[part.lang], part.text):
+        tap = all_cues()[part.lang].tap
+        if tap is None:
+            continue
+        for quoted in re.findall(tap, part.text):
             assert quoted in labels, (template.id, part.lang, quoted)
 
 

@@ -1,0 +1,18 @@
+"""French."""
+
+from tests.messages.languages import Cues
+
+CUES = Cues(
+    forbidden=(
+        "école buissonnière", "absentéisme", "injustifi", "sanction", "puni", "amende",
+        "obligatoire", "obligation", "allocation", "argent", r"loi\b", "légal", "illégal",
+        "police", "tribunal", r"juge\b", r"doi[st]\b", r"doivent\b", r"devez\b", "faute",
+        "exclusion", "renvoi", "retenue",
+    ),
+    guilty="L'absentéisme injustifié entraîne une sanction.",
+    innocent="Nous pensons à vous",
+    help=r"aid|parler|contact|adresser|appel|question|compter|quelque chose|besoin|faciliter|"
+    r"demandez",
+    reply=r"répon|message|bouton|appu[iy]|envo[iy]|écri|dites|dire|dis-le|réessayez|/start",
+    tap="Appuyez (?:alors )?sur «\u00a0([^»]+?)\u00a0»",
+)  # fmt: skip

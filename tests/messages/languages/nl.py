@@ -1,0 +1,17 @@
+"""Dutch, the source language."""
+
+from tests.messages.languages import Cues
+
+CUES = Cues(
+    forbidden=(
+        "spijbel", "ongewettigd", "ongeoorloofd", "sanctie", "sanctioner", "straf", "bestraf",
+        "boete", "verplicht", "leerplicht", "schooltoelage", "toelage", "groeipakket",
+        "uitkering", "geld", "euro", r"wet\b", "wettelijk", r"wetten\b", "politie", "parket",
+        "rechter", "tucht", "schorsing", "uitsluiting", "schuld", r"moet(en)?\b", "spijt u",
+    ),
+    guilty="Uw kind spijbelt; dat is ongewettigd en de leerplicht geldt.",
+    innocent="Laat u het ons weten?",
+    help=r"help|hulp|praten|iets (voor je )?doen|nodig|makkelijker|contact|terecht|bel|vraag",
+    reply=r"antwoord|bericht|knop|tik|stuur|weten|zeg|probeer|/start",
+    tap=r"Tik (?:dan )?op “([^”]+)”",
+)  # fmt: skip
