@@ -15,6 +15,7 @@ from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
 __all__ = [
+    "SCHOOL_SCOPE",
     "AbsenceMark",
     "FeedDay",
     "Guardian",
@@ -24,6 +25,7 @@ __all__ = [
     "MarkCorrection",
     "Outreach",
     "OutreachEvent",
+    "OutreachHold",
     "Pupil",
     "Reply",
     "School",
@@ -260,6 +262,8 @@ class Outreach(SQLModel, table=True):
         sa.UniqueConstraint("idempotency_key"),
         # The dispatcher's question: which planned rows may be tried now?
         sa.Index("ix_outreach_ready", "status", "next_attempt_at"),
+        # The caps' question: how much did this person get today, this week?
+        sa.Index("ix_outreach_recipient", "recipient_role", "recipient_id", "sent_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigKey)
@@ -285,8 +289,39 @@ class Outreach(SQLModel, table=True):
     claimed_at: dt.datetime | None = _utc(default=None)
     sent_at: dt.datetime | None = _utc(default=None)
     cancelled_reason: str | None = Field(default=None, max_length=200)
+    # A coordinator's "seen, I'm on it" on a nudge: no reminder follows.
+    acknowledged_at: dt.datetime | None = _utc(default=None)
+    acknowledged_by: str | None = Field(default=None, max_length=100)
     created_at: dt.datetime = _utc()
     updated_at: dt.datetime = _utc()
+
+
+class OutreachHold(SQLModel, table=True):
+    """A day on which an unbelievable share of a class or the school was marked absent.
+
+    Outreach to and about the pupils of the ``scope`` (a class name, or :data:`SCHOOL_SCOPE`)
+    for that day waits while ``status`` is ``held``; a coordinator ``released`` it (the absence
+    was real: a trip, a strike) or ``discarded`` it (a broken feed: nothing about that day goes
+    out).
+    """
+
+    __tablename__ = "outreach_hold"
+    __table_args__ = (sa.UniqueConstraint("school_id", "date", "scope"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", max_length=64)
+    date: dt.date
+    scope: str = Field(max_length=64)
+    status: str = Field(default="held", max_length=12)
+    absent: int
+    pupils: int
+    detected_at: dt.datetime = _utc()
+    decided_at: dt.datetime | None = _utc(default=None)
+    decided_by: str | None = Field(default=None, max_length=100)
+
+
+SCHOOL_SCOPE = "*"
+"""The scope of a hold over the whole school (class names never are ``*``)."""
 
 
 class OutreachEvent(SQLModel, table=True):

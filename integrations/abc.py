@@ -91,6 +91,9 @@ class AbsenceSource(abc.ABC):
     name: str
     #: The file name (or endpoint) rejects refer to.
     location: str
+    #: Dates the feed is a complete snapshot of even where it lists nobody: a school day on
+    #: which no one was absent. Without it, a date the feed does not mention stays unknown.
+    covers: tuple[dt.date, ...] = ()
 
     @abc.abstractmethod
     def batches(self) -> AsyncIterator[AbsenceBatch]:

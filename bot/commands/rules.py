@@ -148,8 +148,9 @@ def _sections(rules: Rules) -> Iterator[tuple[str, list[str]]]:
     yield (
         "hold",
         [
-            f"more than {hold.school_percent:g}% of the school, or {hold.class_percent:g}% "
-            f"of a class of at least {hold.min_class_size}, absent on one day"
+            f"more than {hold.school_percent:g}% of a school of at least "
+            f"{hold.min_school_size}, or {hold.class_percent:g}% of a class of at least "
+            f"{hold.min_class_size}, absent on one day"
         ],
     )
     yield "pauses", [_pauses(rules)]

@@ -1,8 +1,8 @@
 """Reading the planner's facts from the store: every active pupil of a school in a few queries.
 
 One query per kind of fact (pupils, active marks, feed days, guardians, teachers, staff,
-replies), each for the whole school, grouped per pupil in memory: the number of queries does
-not grow with the number of pupils.
+replies, the notices and nudges sent), each for the whole school, grouped per pupil in memory:
+the number of queries does not grow with the number of pupils.
 
 Besides the :class:`~bot.engine.facts.PupilFacts`, the reading keeps what the message texts
 need and the planner does not: the school's name, the pupil's class and who signs the message
@@ -24,12 +24,21 @@ from sqlmodel import col
 
 from bot.domain import HalfDay
 from bot.engine.episodes import Mark
-from bot.engine.facts import Channel, GuardianFacts, PupilFacts, ReplyFacts, SenderRole, StaffFacts
+from bot.engine.facts import (
+    Channel,
+    GuardianFacts,
+    PupilFacts,
+    ReplyFacts,
+    SenderRole,
+    SentFacts,
+    StaffFacts,
+)
 from bot.models import (
     AbsenceMark,
     FeedDay,
     Guardian,
     GuardianLink,
+    Outreach,
     Pupil,
     Reply,
     School,
@@ -93,6 +102,7 @@ async def load_school_facts(conn: AsyncConnection, school_id: str) -> SchoolFact
     guardians = await _guardians(conn, school_id)
     teachers = await _teachers(conn, school_id, staff)
     replies = await _replies(conn, school_id)
+    sent = await _sent(conn, school_id)
     rows = await conn.execute(
         sa.select(
             col(Pupil.id),
@@ -131,6 +141,7 @@ async def load_school_facts(conn: AsyncConnection, school_id: str) -> SchoolFact
                 teachers=tuple(teachers.get(row.id, ())),
                 spilfiguur=spilfiguur.facts if spilfiguur else None,
                 replies=tuple(replies.get(row.id, ())),
+                sent=tuple(sent.get(row.id, ())),
             )
         )
         context[row.id] = _context(name, row.name, spilfiguur)
@@ -257,4 +268,47 @@ async def _replies(conn: AsyncConnection, school_id: str) -> dict[int, list[Repl
     found: dict[int, list[ReplyFacts]] = defaultdict(list)
     for pupil_id, at, role, answer, episode_key in rows:
         found[pupil_id].append(ReplyFacts(at, SenderRole(role), answer, episode_key))
+    return found
+
+
+SENT_KINDS = ("guardian_notice", "coordinator_nudge")
+"""The kinds of sent message the planner builds on (corrections, nudge reminders)."""
+
+
+async def _sent(conn: AsyncConnection, school_id: str) -> dict[int, list[SentFacts]]:
+    rows = await conn.execute(
+        sa.select(
+            col(Outreach.pupil_id),
+            col(Outreach.idempotency_key),
+            col(Outreach.kind),
+            col(Outreach.recipient_role),
+            col(Outreach.recipient_id),
+            col(Outreach.sent_at),
+            col(Outreach.payload),
+            col(Outreach.acknowledged_at),
+        )
+        .where(
+            col(Outreach.school_id) == school_id,
+            col(Outreach.status) == "sent",
+            col(Outreach.kind).in_(SENT_KINDS),
+            col(Outreach.pupil_id).is_not(None),
+        )
+        .order_by(col(Outreach.sent_at), col(Outreach.id))
+    )
+    found: dict[int, list[SentFacts]] = defaultdict(list)
+    for pupil_id, key, kind, role, recipient, sent_at, payload, acknowledged_at in rows:
+        about = payload.get("date") if isinstance(payload, dict) else None
+        reason = payload.get("reason") if isinstance(payload, dict) else None
+        found[pupil_id].append(
+            SentFacts(
+                key=key,
+                kind=kind,
+                recipient_role=role,
+                recipient_id=recipient,
+                sent_at=sent_at,
+                date=dt.date.fromisoformat(about) if isinstance(about, str) else None,
+                reason=reason if isinstance(reason, str) else None,
+                acknowledged=acknowledged_at is not None,
+            )
+        )
     return found

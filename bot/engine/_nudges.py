@@ -19,6 +19,11 @@ do not (the coordinator keeps the overview of a paused pupil, too).
   ``pupil.checkin_at`` on that date; ``payload["signal"]`` names it. Only episodes with a code
   that counts for the coordinator (not A) take part.
 
+- ``unacknowledged``: once per nudge that went out and that nobody marked as seen,
+  ``coordinator.reminder_after_school_days`` school days after the day it was sent, at
+  ``pupil.checkin_at``, to the same coordinator while they are still the pupil's spilfiguur.
+  A reminder is not reminded of again.
+
 Nudges that are not about one episode are planned from the day they are about until the day
 they expire, so a tick that runs a little late still plans them, and an old one is not planned
 again every day of the year.
@@ -40,7 +45,7 @@ from scheduler.calendar import SchoolCalendar, SchoolYear
 if TYPE_CHECKING:
     from bot.engine.planner import Recipient, _Planner
 
-__all__ = ["no_answer_nudge", "pupil_nudges"]
+__all__ = ["no_answer_nudge", "nudge_reminders", "pupil_nudges"]
 
 KIND = "coordinator_nudge"
 _ASKS = {SenderRole.PUPIL: Answer.WANT_TO_TALK, SenderRole.GUARDIAN: Answer.WANT_A_CALL}
@@ -93,6 +98,34 @@ def no_answer_nudge(
     return [
         plan.outreach(episode, KIND, coordinator, due=due, payload=reason, step=f"{KIND}:no_answer")
     ]
+
+
+def nudge_reminders(plan: _Planner) -> list[PlannedOutreach]:
+    """A reminder of each nudge sent to the pupil's coordinator that nobody acknowledged."""
+    coordinator = _coordinator(plan)
+    if coordinator is None:
+        return []
+    calendar, after = plan.window.calendar, plan.rules.coordinator.reminder_after_school_days
+    found: list[PlannedOutreach] = []
+    for sent in plan.pupil.sent:
+        if sent.kind != KIND or sent.acknowledged or sent.reason == "unacknowledged":
+            continue
+        if sent.recipient_id != coordinator.id:
+            continue
+        day = sent.sent_at.astimezone(plan.window.tz).date()
+        for _ in range(after):
+            day = calendar.next_school_day(day)
+        if day > plan.today:
+            continue
+        due = plan.window.next_allowed(plan.checkin_time(day))
+        payload = {
+            "reason": "unacknowledged",
+            "date": (sent.date or day).isoformat(),
+            "nudge": sent.key,
+            "reminder_day": day.isoformat(),
+        }
+        found += _nudge(plan, sent.key, "reminder", coordinator, due, payload, about=day)
+    return found
 
 
 def _clb(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach]:
@@ -170,9 +203,13 @@ def _nudge(
     coordinator: Recipient,
     due: dt.datetime,
     payload: dict[str, Any],
+    *,
+    about: dt.date | None = None,
 ) -> list[PlannedOutreach]:
-    """A nudge not tied to one episode, while its day has come and it has not expired."""
-    about = dt.date.fromisoformat(payload["date"]) if "date" in payload else plan.today
+    """A nudge not tied to one episode, while its day (``about``, else the payload's date) has
+    come and it has not expired."""
+    if about is None:
+        about = dt.date.fromisoformat(payload["date"]) if "date" in payload else plan.today
     expires = plan.window.expiry(due).astimezone(plan.window.tz).date()
     if not about <= plan.today <= expires:
         return []

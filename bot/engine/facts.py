@@ -22,6 +22,7 @@ __all__ = [
     "PupilFacts",
     "ReplyFacts",
     "SenderRole",
+    "SentFacts",
     "StaffFacts",
     "age_on",
 ]
@@ -96,12 +97,31 @@ class ReplyFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class SentFacts:
+    """A message about the pupil that went out: what corrections and reminders build on.
+
+    ``date`` is the day it was about (its payload's ``date``), ``reason`` a nudge's reason;
+    ``acknowledged`` says whether a coordinator marked a nudge as seen.
+    """
+
+    key: str
+    kind: str
+    recipient_role: str
+    recipient_id: int
+    sent_at: dt.datetime
+    date: dt.date | None = None
+    reason: str | None = None
+    acknowledged: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class PupilFacts:
     """One pupil as the planner sees it.
 
     ``marks`` are the pupil's active absence marks (any school year, any order); ``channel``
     is where the pupil can be reached, None when nowhere; ``guardian_consent`` is the consent
-    of a pupil of 18 or older to contact their guardians.
+    of a pupil of 18 or older to contact their guardians; ``sent`` are the guardian notices and
+    coordinator nudges about the pupil that went out.
     """
 
     school_id: str
@@ -118,6 +138,7 @@ class PupilFacts:
     teachers: tuple[StaffFacts, ...] = ()
     spilfiguur: StaffFacts | None = None
     replies: tuple[ReplyFacts, ...] = ()
+    sent: tuple[SentFacts, ...] = ()
 
     def age_on(self, day: dt.date) -> int:
         """The pupil's age in whole years on ``day``."""

@@ -17,8 +17,16 @@ This slice plans, per episode that is still going on (or ended today):
 
 The second slice adds follow-up check-ins and notices (:mod:`bot.engine._followups`),
 ``teacher_welcome`` (:mod:`bot.engine._welcome`) and the coordinator's nudges
-(:mod:`bot.engine._nudges`); each module states its own decisions. Later slices add the digest,
-nudge reminders, caps, the mass-absence hold and corrections (which cancel rows planned here).
+(:mod:`bot.engine._nudges`, with the reminders of nudges nobody acknowledged); the third adds
+apologies for notices a correction proved wrong (:mod:`bot.engine._corrections`). Each module
+states its own decisions. What is about the school rather than one pupil (the coordinator's
+digest, the mass-absence hold) and the withdrawal of rows no longer called for are the planner
+tick's (:mod:`bot.engine.tick`); caps and quiet hours at the moment of sending are the
+dispatcher's gate (:mod:`bot.engine.gate`).
+
+**The invariant that makes replay exact:** what :func:`plan_pupil` returns depends only on the
+facts, the local date of ``now`` and the horizon; never on the time of day itself. A step
+that is due at a time of day is planned ahead with that due time.
 
 Decisions
 ---------
@@ -58,8 +66,9 @@ from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 from bot.domain import CodeClass, code_class
+from bot.engine._corrections import guardian_corrections
 from bot.engine._followups import guardian_followups, pupil_followups
-from bot.engine._nudges import no_answer_nudge, pupil_nudges
+from bot.engine._nudges import no_answer_nudge, nudge_reminders, pupil_nudges
 from bot.engine._welcome import teacher_welcome
 from bot.engine._window import Window
 from bot.engine.episodes import Episode, Slot, episodes, year_counts
@@ -115,6 +124,8 @@ def plan_pupil(
             continue
         found += plan.episode(episode)
     found += pupil_nudges(plan, every)
+    found += nudge_reminders(plan)
+    found += guardian_corrections(plan)
     found.sort(key=lambda item: (item.due_at, item.idempotency_key))
     return found
 

@@ -14,23 +14,38 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from bot.domain import HalfDay
+from bot.engine._digest import plan_digests
 from bot.engine._facts_db import SchoolFacts, load_school_facts
+from bot.engine._window import Window
+from bot.engine.decisions import load_holds, store_suspects
 from bot.engine.episodes import Slot
 from bot.engine.facts import SenderRole
+from bot.engine.hold import LOOKBACK_DAYS, Decided, HoldState, Suspect, apply_holds, detect
 from bot.engine.planner import plan_pupil
-from bot.models import Guardian, Outreach, Pupil, Reply
-from bot.outbox import PlannedOutreach, Status, plan, write_transaction
+from bot.models import SCHOOL_SCOPE, Guardian, Outreach, Pupil, Reply
+from bot.outbox import PlannedOutreach, Status, plan, withdraw, write_transaction
 from bot.rules import Rules
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import Clock
 
-__all__ = ["DAY_COMPLETE", "horizon_at", "plan_school", "planner_tick", "record_reply"]
+__all__ = [
+    "DAY_COMPLETE",
+    "TICK_KINDS",
+    "SchoolPlan",
+    "horizon_at",
+    "plan_school",
+    "planner_tick",
+    "record_reply",
+]
 
 DAY_COMPLETE = dt.time(17, 0)
 """From this local time on, a day with a feed counts as complete: its afternoon is known."""
@@ -48,11 +63,48 @@ def horizon_at(
     return Slot(calendar.next_school_day(today), HalfDay.AM)
 
 
+TICK_KINDS = frozenset(
+    {
+        "pupil_checkin",
+        "guardian_notice",
+        "guardian_care",
+        "guardian_correction",
+        "teacher_welcome",
+        "coordinator_nudge",
+        "coordinator_digest",
+        "hold_alert",
+    }
+)
+"""The kinds the planner tick proposes, and so withdraws when it stops proposing them."""
+
+WITHDRAWN = "no longer called for"
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolPlan:
+    """What one tick proposes: the rows to plan, new suspect days, and what holds keep back."""
+
+    planned: list[PlannedOutreach]
+    suspects: list[Suspect]
+    held: Counter[tuple[dt.date, str]]
+
+
 def plan_school(
-    facts: SchoolFacts, *, rules: Rules, calendar: SchoolCalendar, clock: Clock
-) -> list[PlannedOutreach]:
-    """The outreach the facts call for now, each row's payload holding its render context."""
+    facts: SchoolFacts,
+    *,
+    rules: Rules,
+    calendar: SchoolCalendar,
+    clock: Clock,
+    holds: Mapping[tuple[dt.date, str], Decided] | None = None,
+) -> SchoolPlan:
+    """The outreach the facts call for now, each row's payload holding its render context.
+
+    ``holds`` are the stored holds; days found suspect that are not among them come back in
+    :attr:`SchoolPlan.suspects` and are held from this tick on.
+    """
     now = clock.now()
+    today = clock.today()
+    window = Window(rules.delivery, calendar, clock.tz)
     horizon = horizon_at(clock.local_now(), rules, calendar, facts.feed_days)
     planned: list[PlannedOutreach] = []
     for pupil in facts.pupils:
@@ -69,7 +121,67 @@ def plan_school(
         planned += [
             dataclasses.replace(item, payload={**context, **item.payload}) for item in found
         ]
-    return planned
+    planned += plan_digests(facts.pupils, rules=rules, window=window, today=today)
+    recent = [d for d in facts.feed_days if today - dt.timedelta(days=LOOKBACK_DAYS) <= d <= today]
+    stored = dict(holds or {})
+    suspects = [
+        suspect
+        for suspect in detect(facts.pupils, recent, rules.hold)
+        if (suspect.date, suspect.scope) not in stored
+    ]
+    stored.update({(s.date, s.scope): Decided(HoldState.HELD, detected_at=now) for s in suspects})
+    class_of = {pupil.id: pupil.class_name for pupil in facts.pupils}
+    kept, held = apply_holds(planned, stored, class_of, window)
+    kept += _hold_alerts(facts, stored, held, window, recent)
+    return SchoolPlan(kept, suspects, held)
+
+
+def _hold_alerts(
+    facts: SchoolFacts,
+    holds: Mapping[tuple[dt.date, str], Decided],
+    held: Counter[tuple[dt.date, str]],
+    window: Window,
+    recent: Sequence[dt.date],
+) -> list[PlannedOutreach]:
+    """One alert per undecided hold, to each coordinator of a pupil of its scope."""
+    found: list[PlannedOutreach] = []
+    for (day, scope), hold in sorted(holds.items()):
+        if hold.state is not HoldState.HELD or day not in recent:
+            continue
+        pupils = [p for p in facts.pupils if scope in (SCHOOL_SCOPE, p.class_name)]
+        absent = sum(1 for p in pupils if any(mark.date == day for mark in p.marks))
+        coordinators = {
+            p.spilfiguur.id: p.spilfiguur
+            for p in pupils
+            if p.spilfiguur is not None and p.spilfiguur.channel is not None
+        }
+        opens = window.local(day, window.delivery.not_before)
+        first = max(opens, hold.detected_at) if hold.detected_at else opens
+        due = window.next_allowed(first)
+        for staff in sorted(coordinators.values(), key=lambda person: person.staff_id):
+            assert staff.channel is not None
+            found.append(
+                PlannedOutreach(
+                    school_id=pupils[0].school_id,
+                    idempotency_key=f"hold-{day.isoformat()}-{scope}:hold_alert:coordinator:"
+                    f"{staff.staff_id}",
+                    kind="hold_alert",
+                    recipient_role="coordinator",
+                    recipient_id=staff.id,
+                    channel=staff.channel,
+                    lang=staff.language,
+                    due_at=due,
+                    expires_at=window.expiry(due),
+                    payload={
+                        "date": day.isoformat(),
+                        "scope": scope,
+                        "class_name": facts.school_name if scope == SCHOOL_SCOPE else scope,
+                        "absent_pupils": absent,
+                        "held_messages": held[(day, scope)],
+                    },
+                )
+            )
+    return found
 
 
 async def planner_tick(
@@ -80,14 +192,26 @@ async def planner_tick(
     calendar: SchoolCalendar,
     clock: Clock,
 ) -> int:
-    """Plan every active pupil of ``school_id`` as of ``clock``; returns the rows newly planned."""
+    """Plan every active pupil of ``school_id`` as of ``clock``, withdraw what is no longer
+    called for, hold what looks wrong; returns the rows newly planned."""
     async with engine.connect() as conn:
         facts = await load_school_facts(conn, school_id)
-    planned = plan_school(facts, rules=rules, calendar=calendar, clock=clock)
-    if not planned:
-        return 0
+        holds = await load_holds(conn, school_id)
+    proposal = plan_school(facts, rules=rules, calendar=calendar, clock=clock, holds=holds)
+    now = clock.now()
     async with write_transaction(engine) as conn:
-        new = await plan(conn, planned, clock.now())
+        await store_suspects(conn, school_id, proposal.suspects, now)
+        new = await plan(conn, proposal.planned, now)
+        proposed = {item.idempotency_key for item in proposal.planned}
+        pending = await conn.execute(
+            sa.select(col(Outreach.id), col(Outreach.idempotency_key)).where(
+                col(Outreach.school_id) == school_id,
+                col(Outreach.status) == Status.PLANNED,
+                col(Outreach.kind).in_(sorted(TICK_KINDS)),
+            )
+        )
+        stale = [row_id for row_id, key in pending if row_id is not None and key not in proposed]
+        await withdraw(conn, now, stale, WITHDRAWN)
     return len(new)
 
 

@@ -15,7 +15,7 @@ Duplicates inside the file are found in memory, before anything is written.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,6 +140,7 @@ class _FeedImport:
             await self._write(batch.records, batch.kept, source.name)
             if progress is not None:
                 progress(self.file.rows)
+        await self._cover(source.covers)
         await self._withdraw_conflicts()
         self.file.imported += self.appended
         if self.staging:
@@ -289,6 +290,21 @@ class _FeedImport:
 
     def _reject(self, line: int | None, column: str | None, reason: str) -> None:
         self.file.rejects.append(RowReject(self.file.file, line, column, reason))
+
+    async def _cover(self, dates: Iterable[dt.date]) -> None:
+        """Dates the feed covers whole, whether or not it listed anyone on them: a stored date
+        goes through the merge (so marks it no longer lists are retracted), every one becomes
+        a feed day."""
+        marker: list[tuple[Any, ...]] = []
+        for day in dates:
+            known = self.days.get(day) or await self._learn_date(day)
+            if not known.fresh:
+                # A keep row of no pupil (ids start at 1): it keeps nothing, but puts the date
+                # in the stage, and the merge looks at every date in the stage.
+                marker.append((None, 0, known.value, "am", None, None, None, True))
+        if marker:
+            await self._ensure_stage()
+            await self.writer.insert(STAGE, STAGE_COLUMNS, marker)
 
     async def _learn_date(self, day: dt.date) -> _Day:
         """The first row of a date: is anything stored for it yet?"""

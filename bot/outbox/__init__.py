@@ -11,7 +11,10 @@ The status machine::
                              │
                              ▼
           cancel()  ┌──── planned ─────┐  claim() after expires_at
-      cancelled ◄───┘     │     ▲      └───► expired
+      cancelled ◄───┘   ▲ │     ▲      └───► expired
+                        │ │     │
+     withdraw() ┌───────┘ │     │  (plan() again: proposed once more)
+      withdrawn ◄─────────┤     │
                    claim()│     │ retry_after or backoff (policy), postponed by the gate,
                           │     │ released unsent, recover() after a lost lease
                           ▼     │
@@ -23,7 +26,11 @@ The status machine::
                         invalid,    max_attempts times
                         permanent
 
-``sent``, ``failed``, ``expired``, ``cancelled`` and ``dead`` are final. ``failed`` and
+``sent``, ``failed``, ``expired``, ``cancelled`` and ``dead`` are final. ``withdrawn`` is the
+planner's "no longer called for" (an answer came, a correction removed the absence, a hold
+keeps it back): when the planner proposes the same key again (the absence was entered again,
+the hold was released), :func:`plan` puts it back to ``planned`` with the new due time. A
+person's cancellation (``cancelled``) is never undone by the planner. ``failed`` and
 ``dead`` are reported in :class:`DispatchReport.undelivered` for the coordinator.
 
 **Never lost.** A row exists from the planner's commit on and only these transitions move it. A
@@ -68,7 +75,7 @@ from bot.outbox.channel import (
 from bot.outbox.dispatcher import Acquire, Dispatcher, DispatchReport, Gate, Undelivered
 from bot.outbox.policy import Decision, decide
 from bot.outbox.records import TERMINAL, Outgoing, PlannedOutreach, Status
-from bot.outbox.store import Claim, cancel, claim, complete, plan, recover, release
+from bot.outbox.store import Claim, cancel, claim, complete, plan, recover, release, withdraw
 from bot.outbox.tables import write_transaction
 
 __all__ = [
@@ -97,5 +104,6 @@ __all__ = [
     "plan",
     "recover",
     "release",
+    "withdraw",
     "write_transaction",
 ]

@@ -25,9 +25,10 @@ __all__ = ["Acquire", "DispatchReport", "Dispatcher", "Gate", "Undelivered"]
 
 log = logging.getLogger(__name__)
 
-Gate = Callable[[Outgoing, datetime], datetime | None]
+Gate = Callable[[Outgoing, datetime], Awaitable[datetime | None]]
 """May postpone a message: returns the later instant it becomes due again, or ``None`` (or an
-instant not after now) to send it now. Quiet hours, caps and contact moments plug in here."""
+instant not after now) to send it now. Quiet hours, caps and contact moments plug in here
+(:class:`bot.engine.gate.DeliveryGate`)."""
 
 Acquire = Callable[[Outgoing], Awaitable[None]]
 """A rate limiter: returns when ``message`` may go out (per chat, per bot token, ...)."""
@@ -137,7 +138,7 @@ class Dispatcher:
         pending = list(claim.messages)
         while pending:
             message = pending.pop(0)
-            until = self._gate(message, self._clock.now()) if self._gate else None
+            until = await self._gate(message, self._clock.now()) if self._gate else None
             if until is not None and until > self._clock.now():
                 detail = f"postponed to {until.astimezone(UTC).isoformat()}"
                 await self._release([message], report.postponed, detail, until)

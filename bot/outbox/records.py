@@ -21,10 +21,11 @@ class Status(StrEnum):
     EXPIRED = "expired"
     CANCELLED = "cancelled"
     DEAD = "dead"
+    WITHDRAWN = "withdrawn"  # the planner no longer proposes it; planned again if it does
 
 
 TERMINAL = frozenset({Status.SENT, Status.FAILED, Status.EXPIRED, Status.CANCELLED, Status.DEAD})
-"""Statuses a row never leaves."""
+"""Statuses a row never leaves (``withdrawn`` is not one: the planner may propose it again)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,27 +47,72 @@ __all__ = [
     "plan",
     "recover",
     "release",
+    "withdraw",
 ]
+
+_REVIVED = ("due_at", "expires_at", "payload", "lang", "channel", "text")
 
 
 async def plan(
     conn: AsyncConnection, items: Sequence[PlannedOutreach], now: dt.datetime
 ) -> dict[str, int]:
-    """Store the items whose idempotency key is new, as ``planned``; the others are left alone.
+    """Store the items whose idempotency key is new, as ``planned``, and put back the
+    ``withdrawn`` rows proposed again; every other row is left alone.
 
     Runs in the caller's transaction (the planner's), so a tick's outreach is stored whole or
-    not at all. Returns the new rows' ids by idempotency key.
+    not at all. Returns the ids of the rows now planned anew, by idempotency key.
     """
     if not items:
         return {}
     rows = [_planned_row(item, now) for item in items]
+    revived = await _revive(conn, rows, now)
     insert = _insert(conn).on_conflict_do_nothing(index_elements=["idempotency_key"])
     result = await conn.execute(insert.returning(OUTREACH.c.id, OUTREACH.c.idempotency_key), rows)
     new = {key: outreach_id for outreach_id, key in result.all()}
     await record(
         conn, now, [(outreach_id, None, Status.PLANNED, None) for outreach_id in new.values()]
     )
-    return new
+    return {**revived, **new}
+
+
+async def _revive(
+    conn: AsyncConnection, rows: Sequence[dict[str, Any]], now: dt.datetime
+) -> dict[str, int]:
+    """Put ``withdrawn`` rows that are proposed again back to ``planned``, as proposed now."""
+    schools = sorted({row["school_id"] for row in rows})
+    withdrawn = dict(
+        (
+            await conn.execute(
+                sa.select(OUTREACH.c.idempotency_key, OUTREACH.c.id).where(
+                    OUTREACH.c.status == Status.WITHDRAWN, OUTREACH.c.school_id.in_(schools)
+                )
+            )
+        ).all()
+    )
+    again = [row for row in rows if row["idempotency_key"] in withdrawn]
+    revived: dict[str, int] = {}
+    for row in again:
+        key = row["idempotency_key"]
+        values = {name: row[name] for name in _REVIVED}
+        values.update(
+            status=Status.PLANNED,
+            next_attempt_at=row["due_at"],
+            cancelled_reason=None,
+            updated_at=now,
+        )
+        done = await conn.execute(
+            sa.update(OUTREACH)
+            .where(OUTREACH.c.id == withdrawn[key], OUTREACH.c.status == Status.WITHDRAWN)
+            .values(**values)
+        )
+        if done.rowcount:
+            revived[key] = withdrawn[key]
+    await record(
+        conn,
+        now,
+        [(row, Status.WITHDRAWN, Status.PLANNED, "proposed again") for row in revived.values()],
+    )
+    return revived
 
 
 def _planned_row(item: PlannedOutreach, now: dt.datetime) -> dict[str, Any]:
@@ -141,6 +186,27 @@ async def cancel(
     cancelled = sorted(result.scalars().all())
     await record(conn, now, [(row, Status.PLANNED, Status.CANCELLED, reason) for row in cancelled])
     return cancelled
+
+
+async def withdraw(
+    conn: AsyncConnection, now: dt.datetime, ids: Collection[int], reason: str
+) -> list[int]:
+    """Mark ``planned`` rows among ``ids`` as ``withdrawn``: the planner no longer proposes them.
+
+    Rows in any other status are left alone. Returns the ids withdrawn.
+    """
+    if not ids:
+        return []
+    reason = clip(reason) or "withdrawn"
+    result = await conn.execute(
+        sa.update(OUTREACH)
+        .where(OUTREACH.c.status == Status.PLANNED, OUTREACH.c.id.in_(sorted(ids)))
+        .values(status=Status.WITHDRAWN, cancelled_reason=reason, updated_at=now)
+        .returning(OUTREACH.c.id)
+    )
+    withdrawn = sorted(result.scalars().all())
+    await record(conn, now, [(row, Status.PLANNED, Status.WITHDRAWN, reason) for row in withdrawn])
+    return withdrawn
 
 
 @dataclass(slots=True)

@@ -61,7 +61,7 @@ class TeacherRules(Section):
 
 
 class CoordinatorRules(Section):
-    digest_at: TimeOfDay = time(16, 0)
+    digest_at: TimeOfDay = time(8, 30)  # the morning overview: yesterday's news, today's returns
     reminder_after_school_days: Positive = 2  # a nudge nobody acknowledged
 
 

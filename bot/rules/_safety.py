@@ -93,10 +93,11 @@ class Hold(Section):
     school_percent: Percent = 25
     class_percent: Percent = 60
     min_class_size: Positive = 5  # in smaller classes a few absences say nothing
+    min_school_size: Positive = 20  # likewise for a very small school (or a test roster)
 
     def holds_school(self, absent: int, pupils: int) -> bool:
         """Whether ``absent`` of the school's ``pupils`` is too many to be believed."""
-        return pupils > 0 and absent * 100 > self.school_percent * pupils
+        return pupils >= self.min_school_size and absent * 100 > self.school_percent * pupils
 
     def holds_class(self, absent: int, pupils: int) -> bool:
         """Whether ``absent`` of a class of ``pupils`` is too many to be believed."""

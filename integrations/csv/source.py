@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from bot.domain import UNKNOWN_CODE
@@ -27,8 +27,10 @@ class CsvAbsenceSource(AbsenceSource):
         *,
         code_map: Mapping[str, str] | None = None,
         batch_rows: int = BATCH_ROWS,
+        covers: Iterable[dt.date] = (),
     ) -> None:
         self.path = path
+        self.covers = tuple(sorted(set(covers)))
         self.location = path.name
         self.name = f"csv:{path.name}"
         self._code_mapper = CodeMapper(code_map)

@@ -49,7 +49,7 @@ def test_defaults_reproduce_the_domain():
     assert rules.long_absence.school_days == 5
     assert rules.teacher.welcome_day_before_at == time(15, 30)
     assert rules.teacher.welcome_on_return is True
-    assert rules.coordinator.digest_at == time(16, 0)
+    assert rules.coordinator.digest_at == time(8, 30)
     assert rules.coordinator.reminder_after_school_days == 2
     assert rules.nudges.problematic_half_days == 5
     assert rules.nudges.absent_half_days == 10
@@ -77,6 +77,7 @@ def test_defaults_reproduce_the_domain():
     assert (rules.caps.teacher, rules.caps.coordinator) == (None, None)
     assert (rules.hold.school_percent, rules.hold.class_percent) == (25, 60)
     assert rules.hold.min_class_size == 5
+    assert rules.hold.min_school_size == 20
     assert (rules.pauses, rules.do_not_contact) == ((), ())
 
 
@@ -178,7 +179,7 @@ def test_valid_files(text, get, expected):
 def test_the_example_file_loads():
     rules = load_rules(EXAMPLE)
 
-    assert rules.coordinator.digest_at == time(15, 45)
+    assert rules.coordinator.digest_at == time(8, 15)
     assert rules.caps.teacher == Cap(per_day=6, per_week=20)
     assert [(p.pupil, p.start, p.until) for p in rules.pauses] == [
         ("P0042", None, date(2027, 1, 8)),
@@ -226,7 +227,8 @@ INVALID = [
     ("guardians:\n  grace_period: 2h\n", "guardians: unknown key (did you mean 'guardian'?)"),
     ("grace_period: 2h\n", "grace_period: unknown key here (it belongs under guardian:)"),
     ("hold:\n  zzz: 1\n",
-     "hold.zzz: unknown key (known keys: class_percent, min_class_size, school_percent)"),
+     "hold.zzz: unknown key (known keys: class_percent, min_class_size, min_school_size, "
+     "school_percent)"),
     ("guardian: 2h\n", "guardian: expected keys below it (key: value), got '2h'"),
     ("1: x\n", "1: a key must be a name, got 1"),
     ('pupil:\n  checkin_at: "25:00"\n',
@@ -238,8 +240,8 @@ INVALID = [
     # The sending hours end at not_after: a digest at 20:00 would never go out.
     ('coordinator:\n  digest_at: "20:00"\n',
      "coordinator.digest_at: 20:00 is outside the sending hours (08:00 to 20:00)"),
-    ('delivery:\n  not_after: "16:00"\n',
-     "coordinator.digest_at: 16:00 is outside the sending hours (08:00 to 16:00)"),
+    ('delivery:\n  not_before: "09:00"\n',
+     "coordinator.digest_at: 08:30 is outside the sending hours (09:00 to 20:00)"),
     ("pupil:\n  min_age: 4\n", "pupil.min_age: must be at least 6, got 4"),
     ("pupil:\n  min_age: 21\n", "pupil.min_age: must be at most 18, got 21"),
     ("pupil:\n  min_age: yes\n", "pupil.min_age: true is not a whole number"),
@@ -485,7 +487,7 @@ def test_check_a_valid_file(capsys):
         "  codes           B, -: pupil check-in, guardian notice, teacher welcome, coordinator"
     )
     assert " " * 18 + "R: teacher welcome, coordinator" in lines
-    assert "  coordinator     digest at 15:45; reminder after 2 school days" in lines
+    assert "  coordinator     digest at 08:15; reminder after 2 school days" in lines
     assert (
         "  caps            pupil 2/day 5/week; guardian 2/day 5/week; teacher 6/day 20/week; "
         "coordinator no cap"

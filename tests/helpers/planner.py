@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 from bot.engine.episodes import Mark
-from bot.engine.facts import GuardianFacts, PupilFacts, ReplyFacts, SenderRole, StaffFacts
+from bot.engine.facts import (
+    GuardianFacts,
+    PupilFacts,
+    ReplyFacts,
+    SenderRole,
+    SentFacts,
+    StaffFacts,
+)
 from bot.engine.planner import plan_pupil
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Rules
@@ -68,6 +75,7 @@ def pupil(
     replies: Sequence[ReplyFacts] = (),
     teachers: Sequence[StaffFacts] = (),
     spilfiguur: StaffFacts | None = None,
+    sent: Sequence[SentFacts] = (),
 ) -> PupilFacts:
     """Pupil ``P1`` (database id 1) of class 2A."""
     return PupilFacts(
@@ -85,6 +93,7 @@ def pupil(
         replies=tuple(replies),
         teachers=tuple(teachers),
         spilfiguur=spilfiguur,
+        sent=tuple(sent),
     )
 
 

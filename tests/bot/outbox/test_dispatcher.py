@@ -138,7 +138,7 @@ async def test_the_gate_postpones_a_message_to_the_time_it_names(engine, clock):
         clock.today(), 10
     )  # a guardian who asked for 10:00 or later
 
-    def gate(message: Outgoing, at: dt.datetime) -> dt.datetime | None:
+    async def gate(message: Outgoing, at: dt.datetime) -> dt.datetime | None:
         if message.recipient_role == "guardian" and at < quiet_until:
             return quiet_until
         return None

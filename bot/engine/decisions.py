@@ -1,0 +1,137 @@
+"""What coordinators decide, stored: holds released or discarded, nudges acknowledged.
+
+Also the storing of holds found by the planner tick (:mod:`bot.engine.hold`). The command line
+(``gemist hold``, ``gemist nudges``) and, later, the bot's buttons call these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col
+
+from bot.engine.hold import Decided, HoldState, Suspect
+from bot.models import Outreach, OutreachHold
+
+__all__ = ["HoldRow", "acknowledge", "decide_hold", "list_holds", "load_holds", "store_suspects"]
+
+
+async def load_holds(conn: AsyncConnection, school_id: str) -> dict[tuple[dt.date, str], Decided]:
+    """Every stored hold of the school, by (date, scope)."""
+    rows = await conn.execute(
+        sa.select(
+            col(OutreachHold.date),
+            col(OutreachHold.scope),
+            col(OutreachHold.status),
+            col(OutreachHold.decided_at),
+            col(OutreachHold.detected_at),
+        ).where(col(OutreachHold.school_id) == school_id)
+    )
+    return {
+        (day, scope): Decided(HoldState(status), decided_at, detected_at)
+        for day, scope, status, decided_at, detected_at in rows
+    }
+
+
+async def store_suspects(
+    conn: AsyncConnection, school_id: str, suspects: Sequence[Suspect], now: dt.datetime
+) -> None:
+    """Store newly found suspect days as ``held``."""
+    if suspects:
+        await conn.execute(
+            sa.insert(OutreachHold),
+            [
+                {
+                    "school_id": school_id,
+                    "date": suspect.date,
+                    "scope": suspect.scope,
+                    "status": HoldState.HELD.value,
+                    "absent": suspect.absent,
+                    "pupils": suspect.pupils,
+                    "detected_at": now,
+                }
+                for suspect in suspects
+            ],
+        )
+
+
+async def decide_hold(
+    conn: AsyncConnection,
+    school_id: str,
+    day: dt.date,
+    scope: str,
+    state: HoldState,
+    *,
+    by: str,
+    at: dt.datetime,
+) -> bool:
+    """Release or discard a held day; False when there is no such hold still undecided."""
+    if state is HoldState.HELD:
+        raise ValueError("a hold is released or discarded, not held again")
+    result = await conn.execute(
+        sa.update(OutreachHold)
+        .where(
+            col(OutreachHold.school_id) == school_id,
+            col(OutreachHold.date) == day,
+            col(OutreachHold.scope) == scope,
+            col(OutreachHold.status) == HoldState.HELD.value,
+        )
+        .values(status=state.value, decided_at=at, decided_by=by)
+    )
+    return bool(result.rowcount)
+
+
+@dataclass(frozen=True, slots=True)
+class HoldRow:
+    """A stored hold, as ``gemist hold list`` shows it."""
+
+    date: dt.date
+    scope: str
+    status: str
+    absent: int
+    pupils: int
+    detected_at: dt.datetime
+    decided_at: dt.datetime | None
+    decided_by: str | None
+
+
+async def list_holds(conn: AsyncConnection, school_id: str) -> list[HoldRow]:
+    """The school's holds, newest day first."""
+    rows = await conn.execute(
+        sa.select(
+            col(OutreachHold.date),
+            col(OutreachHold.scope),
+            col(OutreachHold.status),
+            col(OutreachHold.absent),
+            col(OutreachHold.pupils),
+            col(OutreachHold.detected_at),
+            col(OutreachHold.decided_at),
+            col(OutreachHold.decided_by),
+        )
+        .where(col(OutreachHold.school_id) == school_id)
+        .order_by(col(OutreachHold.date).desc(), col(OutreachHold.scope))
+    )
+    return [HoldRow(*row) for row in rows]
+
+
+async def acknowledge(
+    conn: AsyncConnection, school_id: str, outreach_id: int, *, by: str, at: dt.datetime
+) -> bool:
+    """Mark a sent nudge as seen ("Gezien, ik volg op"): no reminder follows. False when there
+    is no such sent nudge not yet acknowledged."""
+    result = await conn.execute(
+        sa.update(Outreach)
+        .where(
+            col(Outreach.id) == outreach_id,
+            col(Outreach.school_id) == school_id,
+            col(Outreach.kind) == "coordinator_nudge",
+            col(Outreach.status) == "sent",
+            col(Outreach.acknowledged_at).is_(None),
+        )
+        .values(acknowledged_at=at, acknowledged_by=by)
+    )
+    return bool(result.rowcount)
