@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import gettext
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, get_date_format
 from babel.numbers import format_decimal
 
 from messages._catalogs import Catalogs
@@ -194,7 +196,8 @@ def _values(
         if kind is Kind.COUNT:
             shown = format_decimal(_as_int(template, name, value), locale=locale)
         elif kind is Kind.DATE:
-            shown = format_date(_as_date(template, name, value), "EEEE d MMMM", locale=locale)
+            day = _as_date(template, name, value)
+            shown = format_date(day, day_pattern(str(locale)), locale=locale)
         elif kind is Kind.WEEKDAY:
             shown = format_date(_as_date(template, name, value), "EEEE", locale=locale)
         else:
@@ -224,3 +227,20 @@ def _as_date(template: Template, name: str, value: object) -> date:
 def _mark_lines(text: str, mark: str) -> str:
     """Start every non-empty line with a direction mark, so each paragraph keeps its direction."""
     return "\n".join(f"{mark}{line}" if line else line for line in text.split("\n"))
+
+
+# The year and what belongs to it in a full date pattern: "'de' y" (es, pt), "y" and the quoted
+# abbreviation of "year" after it (bg, ru, uk), ", y" (en), "د y" (ps).
+_YEAR = re.compile(r"(?:,\s*|\s*'de'\s*|\s*د\s*|\s*)y+(?:\s*'[^']*'\.?)?")
+# English as written in Europe, the way the English texts were written: "Tuesday 17 November".
+_DAY_PATTERNS = {"en": "EEEE d MMMM"}
+
+
+@cache
+def day_pattern(lang: str) -> str:
+    """The locale's own full date without the year: "dinsdag 17 november", "Dienstag, 17.
+    November", "martes, 17 de noviembre", and in Turkish the day, the month, then the weekday."""
+    locale = Locale.parse(lang)
+    if locale.language in _DAY_PATTERNS:
+        return _DAY_PATTERNS[locale.language]
+    return _YEAR.sub("", get_date_format("full", locale=locale).pattern).strip()

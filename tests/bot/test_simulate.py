@@ -56,11 +56,11 @@ def test_the_example_school_replayed(capsys, tmp_path, monkeypatch):
     # Noor's long illness: a caring message on her third school day, not a question.
     care = [m for m in lines if m["kind"] == "guardian_care"]
     assert [(m["at"], m["recipient_id"]) for m in care] == [("2026-11-19T10:30:00+01:00", "G023")]
-    # Adam (12, no channel of his own): his Arabic-speaking guardian at once, at 10:30. The
-    # Arabic catalog does not translate the notice yet, so it goes in Dutch alone.
+    # Adam (12, no channel of his own): his Arabic-speaking guardian at once, at 10:30, in
+    # Arabic with the Dutch original below it (the language law).
     adam = [m for m in lines if m["kind"] == "guardian_notice" and m["pupil_id"] == "P0014"]
     assert [(m["at"], m["recipient_id"], m["lang"]) for m in adam] == [
-        ("2026-11-27T10:30:00+01:00", "G021", "nl")
+        ("2026-11-27T10:30:00+01:00", "G021", "ar+nl")
     ]
     # Bart Janssens (G009) may not be contacted; Wout's mother is.
     assert "G009" not in {m["recipient_id"] for m in lines}

@@ -61,7 +61,7 @@ def test_regional_codes_fall_back_to_the_language(asked: str, lang: str) -> None
     assert render("pupil_checkin.first", asked, SAMPLE_CONTEXT).lang == lang
 
 
-@pytest.mark.parametrize("lang", ["de", "tr", "ar", "xx", ""])
+@pytest.mark.parametrize("lang", ["sw", "hy", "xx", ""])  # no catalogs (yet)
 def test_missing_languages_fall_back_wholly_to_dutch(lang: str) -> None:
     rendered = render("pupil_checkin.first", lang, SAMPLE_CONTEXT)
     assert rendered == render("pupil_checkin.first", "nl", SAMPLE_CONTEXT)
@@ -132,6 +132,19 @@ def test_dates_weekdays_and_numbers_in_the_readers_language() -> None:
     assert "1,234 messages" in render("hold_alert", "en", context).text
     french = render("hold_alert", "fr", context).text
     assert "mardi 17 novembre" in french
+    # Each language's own order and words around the day (Babel's full date, without the year).
+    sample = {**SAMPLE_CONTEXT, "date": date(2026, 11, 17)}
+    for lang, shown in [
+        ("de", "Dienstag, 17. November"),
+        ("es", "martes, 17 de noviembre"),
+        ("pt", "terça-feira, 17 de novembro"),
+        ("tr", "17 Kas\u0131m Sal\u0131"),
+        (
+            "ru",
+            "\u0432\u0442\u043e\u0440\u043d\u0438\u043a, 17 \u043d\u043e\u044f\u0431\u0440\u044f",
+        ),
+    ]:
+        assert shown in render("guardian_notice.first", lang, sample).text, lang
     assert "1\u202f234 messages" in french
 
 

@@ -1,0 +1,18 @@
+"""German."""
+
+from tests.messages.languages import Cues
+
+CUES = Cues(
+    forbidden=(
+        "schwänz", "unentschuldigt", "unerlaubt", "sanktion", "straf", "bestraf", "bußgeld",
+        "bussgeld", "geldbuße", "geld", "kindergeld", "schulpflicht", "pflicht", "verpflicht",
+        "gesetz", "rechtlich", "illegal", "polizei", "gericht", "jugendamt", r"muss\b",
+        r"musst\b", r"müss", "schuld", "vorwurf", "verweis", "ausschluss", "nachsitz",
+        "verstoß", "verstoss", "konsequenz",
+    ),
+    guilty="Unentschuldigtes Fehlen verstößt gegen die Schulpflicht und wird bestraft.",
+    innocent="Wir denken an dich und wünschen dir gute Besserung.",
+    help=r"hilf|helf|rede|sprech|kontakt|wenden|ruf|frag|etwas|brauch|leichter|allein|meld",
+    reply=r"antwort|nachricht|button|tipp|schick|schreib|sag|bescheid|versuch|/start",
+    tap=r"Tippen Sie auf „([^“]+)“",
+)  # fmt: skip
