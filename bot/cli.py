@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot import __version__
 from bot.commands import bench, calendar, imports, messages, rules, simulate
+from bot.commands import run as run_command
 from bot.config import ConfigError, load_settings
 
 __all__ = ["EXIT_OK", "EXIT_REJECTS", "EXIT_UNUSABLE", "main"]
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.register(commands)
     messages.register(commands)
     simulate.register(commands)
+    run_command.register(commands)
     return parser
 
 

@@ -11,7 +11,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,6 +20,8 @@ __all__ = ["ConfigError", "Secret", "Settings", "load_settings"]
 
 DEFAULT_DATABASE_URL = "sqlite:///gemist.db"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
+DEFAULT_FEED_POLL_TIMES = (time(9, 15), time(13, 45))
+DEFAULT_PLANNER_INTERVAL_MINUTES = 5
 ENV_PREFIX = "GEMIST_"
 
 
@@ -68,6 +70,11 @@ class Settings:
     wednesday_afternoon_free: bool = True
     # The school's mapping of older platform letters that have no fixed meaning (e.g. L).
     code_map: Mapping[str, str] = field(default_factory=dict)
+    # Live mode (`gemist run`): the absence feed file polled at the school's local times on
+    # school days, and how often the planner looks at the facts.
+    absence_feed: Path | None = None
+    feed_poll_times: tuple[time, ...] = DEFAULT_FEED_POLL_TIMES
+    planner_interval_minutes: int = DEFAULT_PLANNER_INTERVAL_MINUTES
 
 
 def load_settings(
@@ -85,7 +92,10 @@ def load_settings(
         raw = _relative_paths(raw, config_file.parent)
     # Where each top-level value came from, so that an error points at the right place.
     sources = dict.fromkeys(raw, str(config_file))
-    for key in ("database_url", "telegram_token", "telegram_api_url", "timezone", "rules"):
+    for key in (
+        "database_url", "telegram_token", "telegram_api_url", "timezone", "rules",
+        "absence_feed", "feed_poll_times", "planner_interval_minutes",
+    ):  # fmt: skip
         if value := env.get(ENV_PREFIX + key.upper()):
             raw[key] = value
             sources[key] = ENV_PREFIX + key.upper()
@@ -99,8 +109,9 @@ def load_settings(
 def _relative_paths(raw: dict[str, Any], folder: Path) -> dict[str, Any]:
     """Paths in a configuration file are relative to that file, not to where gemist runs."""
     raw = dict(raw)
-    if isinstance(raw.get("rules"), str):
-        raw["rules"] = str(folder / raw["rules"])
+    for key in ("rules", "absence_feed"):
+        if isinstance(raw.get(key), str):
+            raw[key] = str(folder / raw[key])
     calendar = raw.get("calendar")
     if isinstance(calendar, dict) and isinstance(calendar.get("ical"), str):
         raw["calendar"] = {**calendar, "ical": str(folder / calendar["ical"])}
@@ -119,7 +130,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 _KNOWN: dict[str, set[str] | None] = {
     "database_url": None, "telegram_token": None, "telegram_api_url": None, "timezone": None,
-    "rules": None, "school": {"id", "name"},
+    "rules": None, "absence_feed": None, "feed_poll_times": None,
+    "planner_interval_minutes": None, "school": {"id", "name"},
     "calendar": {"free_days", "ical", "wednesday_afternoon_free"}, "codes": None,
 }  # fmt: skip
 """The keys a configuration may hold; for tables, the keys inside them."""
@@ -177,6 +189,20 @@ def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
             )
         kwargs["wednesday_afternoon_free"] = value
     kwargs["code_map"] = _code_map(codes, source)
+    if "absence_feed" in raw:
+        kwargs["absence_feed"] = Path(
+            _string(raw["absence_feed"], "absence_feed", sources["absence_feed"])
+        )
+    if "feed_poll_times" in raw:
+        kwargs["feed_poll_times"] = _times(
+            raw["feed_poll_times"], "feed_poll_times", sources["feed_poll_times"]
+        )
+    if "planner_interval_minutes" in raw:
+        kwargs["planner_interval_minutes"] = _minutes(
+            raw["planner_interval_minutes"],
+            "planner_interval_minutes",
+            sources["planner_interval_minutes"],
+        )
     return Settings(**kwargs)
 
 
@@ -206,6 +232,37 @@ def _dates(value: Any, key: str, source: str) -> tuple[date, ...]:
         except ValueError as err:
             raise ConfigError(f"{source}: {key}[{index}]: {item!r} is not a date") from err
     return tuple(days)
+
+
+def _times(value: Any, key: str, source: str) -> tuple[time, ...]:
+    """Local wall times: a TOML list of ``"HH:MM"`` (or TOML times), or ``"09:15,13:45"``."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list) or not items:
+        raise ConfigError(f'{source}: {key}: expected a list of times like ["09:15", "13:45"]')
+    times: list[time] = []
+    for index, item in enumerate(items):
+        if isinstance(item, time) and item.second == 0 and item.microsecond == 0:
+            times.append(item.replace(tzinfo=None))
+            continue
+        text = item.strip() if isinstance(item, str) else ""
+        hours, _, minutes = text.partition(":")
+        try:
+            if len(minutes) != 2 or not hours.isdigit() or not minutes.isdigit():
+                raise ValueError(text)
+            times.append(time(int(hours), int(minutes)))
+        except ValueError:
+            raise ConfigError(
+                f"{source}: {key}[{index}]: {item!r} is not a time like 09:15"
+            ) from None
+    return tuple(sorted(set(times)))
+
+
+def _minutes(value: Any, key: str, source: str) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1440:
+        raise ConfigError(f"{source}: {key}: expected a whole number of minutes, 1 to 1440")
+    return value
 
 
 def _code_map(codes: dict[str, Any], source: str) -> dict[str, str]:

@@ -115,3 +115,64 @@ def test_paths_in_the_file_are_relative_to_the_file(tmp_path, monkeypatch):
 
     assert settings.rules == folder / "rules.yaml"
     assert settings.calendar_ical == folder / "vrij.ics"
+
+
+def test_live_mode_defaults():
+    settings = load_settings(environ={})
+
+    assert settings.absence_feed is None
+    assert settings.feed_poll_times == (dt.time(9, 15), dt.time(13, 45))
+    assert settings.planner_interval_minutes == 5
+
+
+def test_live_mode_keys_from_the_file_and_the_environment(tmp_path):
+    path = toml(
+        tmp_path,
+        'absence_feed = "drop/absences.csv"\nfeed_poll_times = ["13:30", "08:45"]\n'
+        "planner_interval_minutes = 10\n",
+    )
+
+    from_file = load_settings(path, environ={})
+    from_env = load_settings(
+        path,
+        environ={
+            "GEMIST_ABSENCE_FEED": "/srv/feed.csv",
+            "GEMIST_FEED_POLL_TIMES": "09:00, 14:00",
+            "GEMIST_PLANNER_INTERVAL_MINUTES": "3",
+        },
+    )
+
+    assert from_file.absence_feed == tmp_path / "drop" / "absences.csv"
+    assert from_file.feed_poll_times == (dt.time(8, 45), dt.time(13, 30))
+    assert from_file.planner_interval_minutes == 10
+    assert from_env.absence_feed == Path("/srv/feed.csv")
+    assert from_env.feed_poll_times == (dt.time(9), dt.time(14))
+    assert from_env.planner_interval_minutes == 3
+
+
+LIVE_BAD = [
+    ('feed_poll_times = ["9h15"]\n', "feed_poll_times[0]: '9h15' is not a time like 09:15"),
+    ('feed_poll_times = ["25:00"]\n', "feed_poll_times[0]: '25:00' is not a time like 09:15"),
+    ("feed_poll_times = []\n", "feed_poll_times: expected a list of times"),
+    ("planner_interval_minutes = 0\n", "planner_interval_minutes: expected a whole number"),
+    ('planner_interval_minutes = "vijf"\n', "planner_interval_minutes: expected a whole number"),
+    ("absence_feed = 3\n", "absence_feed: expected a non-empty string"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "message"), LIVE_BAD)
+def test_a_bad_live_mode_key_is_named(tmp_path, text, message):
+    path = toml(tmp_path, text)
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={})
+
+    assert str(path) in str(caught.value)
+    assert message in str(caught.value)
+
+
+def test_a_bad_poll_time_in_the_environment_is_blamed_on_its_variable():
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"GEMIST_FEED_POLL_TIMES": "09:15;13:45"})
+
+    assert str(caught.value).startswith("GEMIST_FEED_POLL_TIMES: feed_poll_times[0]:")

@@ -1,0 +1,33 @@
+"""A channel wrapper that renders each message's text at dispatch time.
+
+The planner stores a render context in each outreach row's payload, never a finished text: the
+text is written at the moment the message goes out, in the recipient's language. ``gemist
+simulate`` and ``gemist run --dry-run`` both put this wrapper in front of the channel that
+records or prints what would be sent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from bot.engine._text import render_outreach
+from bot.outbox.channel import Channel, DeliveryOutcome
+from bot.outbox.records import Outgoing
+
+__all__ = ["RenderingChannel"]
+
+
+class RenderingChannel(Channel):
+    """Renders each message's text at dispatch, then hands it to ``inner``."""
+
+    def __init__(self, inner: Channel) -> None:
+        self._inner = inner
+
+    async def deliver(self, message: Outgoing) -> DeliveryOutcome:
+        try:
+            rendered = render_outreach(message.kind, message.lang, message.payload)
+        except (LookupError, ValueError) as err:
+            return DeliveryOutcome.failed_permanently(f"cannot render: {err}")
+        return await self._inner.deliver(
+            dataclasses.replace(message, text=rendered.text, lang=rendered.lang)
+        )

@@ -1,0 +1,286 @@
+"""The live service behind ``gemist run``: the recurring ticks on one scheduler, one clock.
+
+On start the service brings the database up to date, takes back what an earlier run of this
+worker left in ``sending`` (:meth:`~bot.outbox.Dispatcher.resume`), runs each job once (so that a
+restart at 10:00 does not wait until tomorrow for the 09:15 feed), and then lets the scheduler
+(:mod:`scheduler.jobs`) run them:
+
+- :meth:`Service.poll_feed` imports the configured feed file, on school days, when its contents
+  changed since the last poll (size and modification time, then a SHA-256 of the contents);
+- :meth:`Service.plan` is the planner tick;
+- :meth:`Service.dispatch` delivers what is due, batch after batch, until nothing is, through
+  the school's delivery gate (:class:`~bot.engine.gate.DeliveryGate`: the sending hours and the
+  caps, checked again at the moment of sending).
+
+Every job reads "now" from the :class:`~scheduler.clock.Clock`. A job that raises is logged
+with the error's type and the first line of its message (never a traceback, which could quote
+message texts or personal data) and the scheduler carries on. :meth:`Service.stop` lets the
+jobs in flight finish (the dispatcher stops after its current batch) before it returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Settings
+from bot.db import migrate
+from bot.engine.gate import DeliveryGate
+from bot.engine.tick import planner_tick
+from bot.imports import ImportReport, import_absences
+from bot.outbox import Channel, Dispatcher, DispatchReport
+from bot.rules import Rules
+from integrations.csv import CsvAbsenceSource
+from scheduler.calendar import SchoolCalendar
+from scheduler.clock import Clock
+from scheduler.jobs import DISPATCH, FEED_POLL, PLANNER, Schedule, build_scheduler
+
+__all__ = ["FeedFingerprint", "Service", "describe_error"]
+
+log = logging.getLogger(__name__)
+
+STARTED_BY = "run"
+MAX_DISPATCH_RUNS = 100
+"""Batches one dispatch tick sends at most; the next tick goes on with the rest."""
+_HASH_CHUNK = 1 << 20
+_MAX_ERROR = 200
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFingerprint:
+    """What tells one version of the feed file from another."""
+
+    mtime_ns: int
+    size: int
+    sha256: str
+
+
+def fingerprint(path: Path, previous: FeedFingerprint | None = None) -> FeedFingerprint:
+    """The file's fingerprint; the contents are hashed only when size or time changed."""
+    stat = path.stat()
+    if previous is not None and (stat.st_mtime_ns, stat.st_size) == (
+        previous.mtime_ns,
+        previous.size,
+    ):
+        return previous
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return FeedFingerprint(stat.st_mtime_ns, stat.st_size, digest.hexdigest())
+
+
+def describe_error(err: BaseException) -> str:
+    """The error's type and the first line of its message, shortened: safe for a log.
+
+    SQLAlchemy puts the statement and its parameters (which can hold personal data) on the
+    lines after the first; the first line is the driver's own message.
+    """
+    text = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    if len(text) > _MAX_ERROR:
+        text = text[: _MAX_ERROR - 1] + "…"
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+class Service:
+    """Gemist in live mode for one school: feed polls, planner ticks and dispatch ticks."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        rules: Rules,
+        calendar: SchoolCalendar,
+        engine: AsyncEngine,
+        clock: Clock,
+        channel: Channel,
+        worker_id: str,
+        schedule: Schedule | None = None,
+    ) -> None:
+        self.settings = settings
+        self.rules = rules
+        self.calendar = calendar
+        self.engine = engine
+        self.clock = clock
+        self.schedule = schedule or Schedule.from_settings(settings)
+        gate = DeliveryGate(engine, rules, calendar, clock.tz)
+        self.dispatcher = Dispatcher(engine, channel, clock, worker_id, gate=gate)
+        self._feed_seen: FeedFingerprint | None = None
+        self._feed_missing = False
+        self._stopping = False
+        self._in_flight: set[asyncio.Task[object]] = set()
+        self._scheduler: AsyncIOScheduler | None = None
+
+    # -- the jobs ------------------------------------------------------------------------------
+
+    async def poll_feed(self) -> ImportReport | None:
+        """Import the feed file if today is a school day and the file changed; the report, or
+        ``None`` when nothing was imported."""
+        path = self.settings.absence_feed
+        if path is None:
+            return None
+        today = self.clock.today()
+        if not self.calendar.is_school_day(today):
+            log.debug("feed poll: %s is not a school day", today.isoformat())
+            return None
+        try:
+            seen = await asyncio.to_thread(fingerprint, path, self._feed_seen)
+        except FileNotFoundError:
+            if not self._feed_missing:
+                log.warning("feed poll: no file %s yet", path)
+            self._feed_missing = True
+            return None
+        self._feed_missing = False
+        if self._feed_seen is not None and seen.sha256 == self._feed_seen.sha256:
+            self._feed_seen = seen
+            log.debug("feed poll: %s unchanged", path.name)
+            return None
+        report = await import_absences(
+            self.engine,
+            CsvAbsenceSource(path, code_map=self.settings.code_map),
+            school_id=self.settings.school_id,
+            school_name=self.settings.school_name,
+            clock=self.clock,
+            started_by=STARTED_BY,
+            calendar=self.calendar,
+        )
+        # Also after an unusable file: importing the same bytes again would not help.
+        self._feed_seen = seen
+        if report.error is not None:
+            log.warning("feed %s unusable, nothing imported: %s", path.name, report.error)
+        else:
+            log.info(
+                "feed %s imported (%s): %d rows, %d new, %d corrections, %d rejected",
+                path.name,
+                report.status,
+                report.total("rows"),
+                report.total("imported"),
+                report.total("corrections"),
+                report.total("rejected"),
+            )
+        return report
+
+    async def plan(self) -> int:
+        """The planner tick; returns the rows newly planned."""
+        planned = await planner_tick(
+            self.engine,
+            school_id=self.settings.school_id,
+            rules=self.rules,
+            calendar=self.calendar,
+            clock=self.clock,
+        )
+        if planned:
+            log.info("planner: %d new outreach planned", planned)
+        return planned
+
+    async def dispatch(self) -> DispatchReport:
+        """Deliver what is due, batch after batch, until nothing is or the service stops."""
+        total = DispatchReport()
+        for _ in range(MAX_DISPATCH_RUNS):
+            report = await self.dispatcher.run_once()
+            total.add(report)
+            if report.idle or self._stopping:
+                break
+        if not total.idle:
+            log.info(
+                "dispatch: %d sent, %d to retry, %d undelivered, %d expired",
+                len(total.sent),
+                len(total.retried),
+                len(total.undelivered),
+                len(total.expired),
+            )
+        return total
+
+    def guarded(
+        self, name: str, job: Callable[[], Awaitable[object]]
+    ) -> Callable[[], Awaitable[None]]:
+        """``job`` as the scheduler runs it: skipped once stopping, its errors logged, never
+        raised, and waited for by :meth:`stop`."""
+
+        async def run() -> None:
+            if self._stopping:
+                return
+            task = asyncio.current_task()
+            if task is not None:
+                self._in_flight.add(task)
+            try:
+                await job()
+            except Exception as err:
+                log.error("%s job failed: %s", name, describe_error(err))
+            finally:
+                if task is not None:
+                    self._in_flight.discard(task)
+
+        return run
+
+    def jobs(self) -> dict[str, Callable[[], Awaitable[None]]]:
+        """The recurring jobs by id (:mod:`scheduler.jobs`); no feed poll without a feed."""
+        jobs = {
+            PLANNER: self.guarded(PLANNER, self.plan),
+            DISPATCH: self.guarded(DISPATCH, self.dispatch),
+        }
+        if self.settings.absence_feed is not None:
+            jobs[FEED_POLL] = self.guarded(FEED_POLL, self.poll_feed)
+        return jobs
+
+    # -- the life cycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Migrate, resume, run every job once, then start the scheduler on this loop."""
+        await migrate(self.engine)
+        recovered = await self.dispatcher.resume()
+        if recovered:
+            log.info("resumed: %d messages an earlier run left unsent", len(recovered))
+        if self.settings.absence_feed is None:
+            log.warning("no absence_feed configured: the feed is not polled")
+        jobs = self.jobs()
+        for name in (FEED_POLL, PLANNER, DISPATCH):
+            if name in jobs:
+                await jobs[name]()
+        self._scheduler = build_scheduler(self.schedule, jobs, self.clock.now())
+        self._scheduler.start()
+
+    async def stop(self) -> None:
+        """Start no new job, let the ones in flight finish, and shut the scheduler down."""
+        self._stopping = True
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is not None:
+            scheduler.pause()
+        current = asyncio.current_task()
+        waiting = [task for task in self._in_flight if task is not current]
+        if waiting:
+            await asyncio.gather(*waiting, return_exceptions=True)
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+            await asyncio.sleep(0)  # the shutdown runs on the loop's next turn
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Start, run until SIGINT, SIGTERM or ``stop`` is set, then stop cleanly."""
+        stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        signals = (signal.SIGINT, signal.SIGTERM)
+        for sig in signals:
+            with contextlib.suppress(NotImplementedError):  # not on Windows
+                loop.add_signal_handler(sig, stop.set)
+        try:
+            await self.start()
+            log.info(
+                "started: school %s, worker %s", self.settings.school_id, self.dispatcher.worker_id
+            )
+            await stop.wait()
+            log.info("stopping: letting the jobs in flight finish")
+        finally:
+            await self.stop()
+            for sig in signals:
+                with contextlib.suppress(NotImplementedError):
+                    loop.remove_signal_handler(sig)
+        log.info("stopped")
