@@ -13,11 +13,23 @@ day, in this order at equal instants:
 
 Nothing here decides who gets what: that is the planner's, the outbox's and the dispatcher's
 business, exactly as in live mode. The same input gives the same output, byte for byte.
+
+Skipped ticks
+-------------
+The planner's output depends only on the stored facts, the local date and the horizon
+(:func:`~bot.engine.tick.horizon_at`, which moves at ``pupil.checkin_at`` and at
+:data:`~bot.engine.tick.DAY_COMPLETE`), and the outbox keeps the first row of every
+idempotency key. A planner tick whose facts, date and horizon equal those of the last tick that
+ran would therefore store nothing, and the replay skips it; the dispatcher still runs at every
+tick. In the replay the facts change only with an import, a stored reply or a dispatcher run
+that did something (the facts include what was sent); the holds a tick stores are its own
+output, found again by the next tick on the same facts. This invariant binds the planner: a step
+due at a time of day (the daily digest) is planned ahead with its due time, never decided by
+the tick that happens to run at that time.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import tempfile
 from collections import defaultdict
@@ -32,12 +44,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from bot.db import connect, migrate
-from bot.engine._text import render_outreach
 from bot.engine.facts import SenderRole
-from bot.engine.tick import planner_tick, record_reply
+from bot.engine.tick import DAY_COMPLETE, planner_tick, record_reply
 from bot.imports import import_absences, import_roster
 from bot.models import Guardian, Pupil, Staff
-from bot.outbox import Channel, DeliveryOutcome, Dispatcher, Outgoing, RecordingChannel
+from bot.outbox import Dispatcher, RecordingChannel
+from bot.outbox.rendering import RenderingChannel
 from bot.rules import Rules
 from integrations.abc import AbsenceBatch, AbsenceRow, AbsenceSource, RowReject
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
@@ -154,22 +166,6 @@ class _DaySource(AbsenceSource):
         yield self._batch
 
 
-class _RenderingChannel(Channel):
-    """Renders each message's text at dispatch, then hands it to the recording channel."""
-
-    def __init__(self, inner: Channel) -> None:
-        self._inner = inner
-
-    async def deliver(self, message: Outgoing) -> DeliveryOutcome:
-        try:
-            rendered = render_outreach(message.kind, message.lang, message.payload)
-        except (LookupError, ValueError) as err:
-            return DeliveryOutcome.failed_permanently(f"cannot render: {err}")
-        return await self._inner.deliver(
-            dataclasses.replace(message, text=rendered.text, lang=rendered.lang)
-        )
-
-
 def read_replies(path: Path, tz: ZoneInfo) -> list[_Reply]:
     """The replies file (``at,sender_role,sender_id,pupil_id,answer``), in time order.
 
@@ -280,7 +276,11 @@ class _Replay:
         self.warn = warn
         self.clock = VirtualClock(dt.datetime.combine(start, dt.time(), tzinfo=tz), tz)
         self.recording = RecordingChannel(self.clock)
-        self.dispatcher = Dispatcher(engine, _RenderingChannel(self.recording), self.clock, WORKER)
+        self.dispatcher = Dispatcher(engine, RenderingChannel(self.recording), self.clock, WORKER)
+        self.facts_version = 0
+        """Counts the changes to the stored facts: imports, replies, dispatcher runs."""
+        self.last_planned: tuple[int, dt.date, bool, bool] | None = None
+        """What the last planner tick that ran planned from (see "Skipped ticks")."""
 
     async def run(
         self,
@@ -302,6 +302,7 @@ class _Replay:
         return await self.messages()
 
     async def import_roster(self, roster: Path) -> None:
+        self.facts_version += 1
         report = await import_roster(
             self.engine,
             CsvRosterSource(roster, today=self.clock.today()),
@@ -353,6 +354,7 @@ class _Replay:
         return lambda: self.at(instant, self.tick())
 
     async def import_day(self, feed: _Feed, day: dt.date) -> None:
+        self.facts_version += 1
         await import_absences(
             self.engine,
             feed.day(day),
@@ -364,6 +366,7 @@ class _Replay:
         )
 
     async def store_reply(self, reply: _Reply) -> None:
+        self.facts_version += 1
         stored = await record_reply(
             self.engine,
             school_id=self.school_id,
@@ -377,14 +380,30 @@ class _Replay:
             self.warn(f"reply at {reply.at.isoformat()}: no pupil {reply.pupil_id!r}; left out")
 
     async def tick(self) -> None:
-        await planner_tick(
-            self.engine,
-            school_id=self.school_id,
-            rules=self.rules,
-            calendar=self.calendar,
-            clock=self.clock,
+        if (planned_from := self.planned_from()) != self.last_planned:
+            await planner_tick(
+                self.engine,
+                school_id=self.school_id,
+                rules=self.rules,
+                calendar=self.calendar,
+                clock=self.clock,
+            )
+            self.last_planned = planned_from
+        if not (await self.dispatcher.drain()).idle:
+            self.facts_version += 1  # the facts include what was sent
+
+    def planned_from(self) -> tuple[int, dt.date, bool, bool]:
+        """The facts' version, the local date, and where the horizon stands in the day: all a
+        planner tick's output depends on (a superset of :func:`~bot.engine.tick.horizon_at`'s
+        inputs, so a skipped tick is one that would have stored nothing)."""
+        local = self.clock.local_now()
+        moment = local.time()
+        return (
+            self.facts_version,
+            local.date(),
+            moment >= self.rules.pupil.checkin_at,
+            moment >= DAY_COMPLETE,
         )
-        await self.dispatcher.drain()
 
     async def messages(self) -> list[SimulatedMessage]:
         """The recorded deliveries, with roster ids instead of database ids."""

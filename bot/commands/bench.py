@@ -1,11 +1,14 @@
-"""``gemist bench import``: measure a feed import against a bare database baseline."""
+"""``gemist bench import`` and ``gemist bench engine``: measure against a bare database baseline."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from typing import Any
 
 from bot.config import Settings
+
+POSTGRES = "postgresql://127.0.0.1:5432/postgres"
 
 
 def register(commands: Any) -> None:
@@ -14,20 +17,53 @@ def register(commands: Any) -> None:
     feed = kinds.add_parser("import", help="time a large feed import against a bare baseline")
     feed.add_argument("--rows", type=int, default=1_000_000, help="half-day marks in the feed")
     feed.add_argument("--pupils", type=int, default=50_000, help="pupils in the roster")
-    feed.add_argument(
+    _databases(feed)
+    feed.set_defaults(handler=run)
+    engine = kinds.add_parser(
+        "engine", help="time a school year replay and a planner tick against a bare read"
+    )
+    engine.add_argument(
+        "--pupils", type=int, default=50_000, help="pupils of the planner tick's school"
+    )
+    engine.add_argument(
+        "--replay-pupils", type=int, default=1_000, help="pupils of the replayed school"
+    )
+    engine.add_argument("--seed", type=int, default=2026, help="seed of the generated schools")
+    engine.add_argument(
+        "--until",
+        type=dt.date.fromisoformat,
+        default=dt.date(2027, 6, 30),
+        metavar="DATE",
+        help="last day of the replay (default 2027-06-30: the whole school year)",
+    )
+    engine.add_argument(
+        "--part",
+        dest="parts",
+        action="append",
+        choices=("replay", "tick"),
+        help="limit to one measurement (repeatable; default both)",
+    )
+    engine.add_argument(
+        "--out", metavar="DIR", help="keep the generated schools in DIR (for gemist simulate)"
+    )
+    _databases(engine)
+    engine.set_defaults(handler=run_engine)
+
+
+def _databases(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--backend",
         dest="backends",
         action="append",
         choices=("sqlite", "postgresql"),
         help="limit to one backend (repeatable; default both)",
     )
-    feed.add_argument(
+    parser.add_argument(
         "--postgres",
-        default="postgresql://127.0.0.1:5432/postgres",
+        default=POSTGRES,
         metavar="URL",
         help="a PostgreSQL server where a throw-away database may be created",
     )
-    feed.set_defaults(handler=run)
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -36,4 +72,14 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.benchmark import run_command
 
     args.backends = args.backends or ["sqlite", "postgresql"]
+    return await asyncio.to_thread(run_command, args)
+
+
+async def run_engine(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from bot.benchmark_engine import run_command
+
+    args.backends = args.backends or ["sqlite", "postgresql"]
+    args.parts = args.parts or ["replay", "tick"]
     return await asyncio.to_thread(run_command, args)
