@@ -4,12 +4,15 @@ A throw-away SQLite database in a temporary folder; the roster imported at the s
 :class:`~scheduler.clock.VirtualClock` walks every day from the first to the last date. On each
 day, in this order at equal instants:
 
-1. at the feed time (:data:`FEED_TIME`, 09:30), on a date the feed has rows for, that date's
-   rows are imported with the real :func:`~bot.imports.import_absences`;
+1. at the feed time (:data:`FEED_TIME`, 09:30), on a date the feed has rows for, and on every
+   school day between its first and last date (a day on which nobody was absent), that date's
+   rows are imported with the real :func:`~bot.imports.import_absences`, as the whole
+   register of that date;
 2. every reply is stored at its own instant (:func:`~bot.engine.tick.record_reply`);
 3. every :data:`TICK_EVERY` from :data:`FIRST_TICK` to :data:`LAST_TICK`, the planner tick
    (:func:`~bot.engine.tick.planner_tick`) and then the dispatcher run until nothing is due,
-   delivering to a :class:`~bot.outbox.RecordingChannel`; texts are rendered at dispatch.
+   through the school's delivery gate (:class:`~bot.engine.gate.DeliveryGate`), delivering to a
+   :class:`~bot.outbox.RecordingChannel`; texts are rendered at dispatch.
 
 Nothing here decides who gets what: that is the planner's, the outbox's and the dispatcher's
 business, exactly as in live mode. The same input gives the same output, byte for byte.
@@ -45,6 +48,7 @@ from sqlmodel import col
 
 from bot.db import connect, migrate
 from bot.engine.facts import SenderRole
+from bot.engine.gate import DeliveryGate
 from bot.engine.tick import DAY_COMPLETE, planner_tick, record_reply
 from bot.imports import import_absences, import_roster
 from bot.models import Guardian, Pupil, Staff
@@ -143,6 +147,17 @@ class _Feed:
                 column = f", {reject.column}" if reject.column else ""
                 self.rejects.append(f"{reject.file} {where}{column}: {reject.reason}")
 
+    def covers(self, day: dt.date, calendar: SchoolCalendar) -> bool:
+        """Whether the feed speaks for ``day``: a date it lists, or a school day between its
+        first and last date (the register of a day on which nobody was absent)."""
+        if day in self.rows:
+            return True
+        return (
+            bool(self.rows)
+            and min(self.rows) <= day <= max(self.rows)
+            and (calendar.is_school_day(day))
+        )
+
     def day(self, date: dt.date) -> _DaySource:
         kept = [*self.kept.get(date, ()), *self.kept.get(None, ())]
         return _DaySource(self.source, date, self.rows.get(date, []), kept)
@@ -160,6 +175,7 @@ class _DaySource(AbsenceSource):
     ) -> None:
         self.name = f"{feed.name}@{date.isoformat()}"
         self.location = feed.location
+        self.covers = (date,)  # the register of that day, also when nobody is on it
         self._batch = AbsenceBatch(records=list(rows), kept=list(kept), rows=len(rows))
 
     async def batches(self) -> AsyncIterator[AbsenceBatch]:
@@ -276,7 +292,10 @@ class _Replay:
         self.warn = warn
         self.clock = VirtualClock(dt.datetime.combine(start, dt.time(), tzinfo=tz), tz)
         self.recording = RecordingChannel(self.clock)
-        self.dispatcher = Dispatcher(engine, RenderingChannel(self.recording), self.clock, WORKER)
+        gate = DeliveryGate(engine, rules, calendar, tz)
+        self.dispatcher = Dispatcher(
+            engine, RenderingChannel(self.recording), self.clock, WORKER, gate=gate
+        )
         self.facts_version = 0
         """Counts the changes to the stored facts: imports, replies, dispatcher runs."""
         self.last_planned: tuple[int, dt.date, bool, bool] | None = None
@@ -326,7 +345,7 @@ class _Replay:
         """Everything that happens on ``day``, in order (at equal instants: feed, replies,
         ticks)."""
         found: list[tuple[dt.datetime, int, Callable[[], Any]]] = []
-        if day in feed.rows:
+        if feed.covers(day, self.calendar):
             feed_at = self.clock.localize(day, FEED_TIME.hour, FEED_TIME.minute)
             found.append((feed_at, 0, self.feed_action(feed_at, feed, day)))
         for reply in pending:
