@@ -162,6 +162,10 @@ class SchoolCalendar:
         self._free_days: dict[date, str] = dict(free_days or {})
         self._wednesday_afternoon_free = wednesday_afternoon_free
         self._years: dict[int, _YearDays] = {}
+        # The planner asks for the same neighbours over and over: remembered, as the calendar
+        # never changes once made.
+        self._next: dict[date, date] = {}
+        self._previous: dict[date, date] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SchoolCalendar:
@@ -191,11 +195,17 @@ class SchoolCalendar:
 
     def next_school_day(self, day: date) -> date:
         """The first school day after ``day``."""
-        return self._search(day, ONE_DAY)
+        found = self._next.get(day)
+        if found is None:
+            found = self._next[day] = self._search(day, ONE_DAY)
+        return found
 
     def previous_school_day(self, day: date) -> date:
         """The last school day before ``day``."""
-        return self._search(day, -ONE_DAY)
+        found = self._previous.get(day)
+        if found is None:
+            found = self._previous[day] = self._search(day, -ONE_DAY)
+        return found
 
     def school_year_of(self, day: date) -> SchoolYear:
         """The school year ``day`` belongs to (the summer holiday ends a school year)."""

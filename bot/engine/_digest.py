@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from bot.engine._window import Window
 from bot.engine.facts import PupilFacts, StaffFacts
@@ -32,41 +32,45 @@ KIND = "coordinator_digest"
 
 
 def plan_digests(
-    pupils: Iterable[PupilFacts], *, rules: Rules, window: Window, today: dt.date
+    school_id: str,
+    pupils: Iterable[PupilFacts],
+    *,
+    coordinators: Mapping[int, StaffFacts],
+    open_nudges: Mapping[int, int],
+    rules: Rules,
+    window: Window,
+    today: dt.date,
 ) -> list[PlannedOutreach]:
-    """Today's digest for every coordinator who has something in it."""
+    """Today's digest for every coordinator who has something in it.
+
+    ``pupils`` must hold at least every pupil absent on the previous school day or expected
+    back today; ``open_nudges`` counts, per coordinator, the nudges of this school year that
+    nobody acknowledged.
+    """
     if not window.allows_day(today):
         return []
     calendar = window.calendar
     yesterday = calendar.previous_school_day(today)
     before = calendar.previous_school_day(yesterday)
-    year = calendar.school_year_of(today)
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    coordinators: dict[int, tuple[str, StaffFacts]] = {}
+    for staff_id, count in open_nudges.items():
+        counts[staff_id][1] = count
     for pupil in pupils:
         coordinator = pupil.spilfiguur
-        if coordinator is None or coordinator.channel is None:
+        if coordinator is None:
             continue
-        coordinators[coordinator.id] = (pupil.school_id, coordinator)
-        tally = counts[coordinator.id]
         days = {mark.date for mark in pupil.marks}
+        tally = counts[coordinator.id]
         tally[0] += yesterday in days and before not in days
-        tally[1] += sum(
-            1
-            for sent in pupil.sent
-            if sent.kind == "coordinator_nudge"
-            and sent.recipient_id == coordinator.id
-            and not sent.acknowledged
-            and year.span_start <= sent.sent_at.astimezone(window.tz).date() <= year.span_end
-        )
         tally[2] += _back_today(pupil, today)
     due = window.next_allowed(window.local(today, rules.coordinator.digest_at))
     found: list[PlannedOutreach] = []
-    for staff_id, (school_id, coordinator) in sorted(coordinators.items()):
-        new, open_nudges, back = counts[staff_id]
-        if not (new or open_nudges or back):
+    for staff_id, (new, open_count, back) in sorted(counts.items()):
+        coordinator = coordinators.get(staff_id)
+        if coordinator is None or coordinator.channel is None:
             continue
-        assert coordinator.channel is not None
+        if not (new or open_count or back):
+            continue
         found.append(
             PlannedOutreach(
                 school_id=school_id,
@@ -82,7 +86,7 @@ def plan_digests(
                 payload={
                     "date": today.isoformat(),
                     "new_absences": new,
-                    "open_nudges": open_nudges,
+                    "open_nudges": open_count,
                     "pupils_back": back,
                 },
             )

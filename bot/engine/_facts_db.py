@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -38,7 +38,9 @@ from bot.models import (
     FeedDay,
     Guardian,
     GuardianLink,
+    MarkCorrection,
     Outreach,
+    OutreachHold,
     Pupil,
     Reply,
     School,
@@ -47,7 +49,13 @@ from bot.models import (
     TeachingAssignment,
 )
 
-__all__ = ["ROLE_LABELS", "SchoolFacts", "channel_of", "load_school_facts"]
+__all__ = [
+    "ROLE_LABELS",
+    "SchoolFacts",
+    "channel_of",
+    "load_school_facts",
+    "recent_pupils",
+]
 
 ROLE_LABELS: Mapping[str, str] = {
     "coordinator": "leerlingenbegeleiding",
@@ -61,13 +69,27 @@ ROLE_LABELS: Mapping[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class SchoolFacts:
-    """Every active pupil's facts, the school's feed days, and each pupil's render context."""
+    """The pupils' facts, the school's feed days, each pupil's render context, and the figures
+    about the whole school that the hold and the digest need."""
 
     school_name: str
     feed_days: frozenset[dt.date]
     pupils: tuple[PupilFacts, ...]
     context: Mapping[int, Mapping[str, Any]]
     """Per pupil (database id): ``school``, ``class_name``, ``sender`` and ``contact``."""
+    class_sizes: Mapping[str, int] = field(default_factory=dict)
+    """Active pupils per class name, over the whole school (also when ``pupils`` is a part)."""
+    coordinators: Mapping[int, StaffFacts] = field(default_factory=dict)
+    """Every spilfiguur of an active pupil, by database id."""
+    open_nudges: Mapping[int, int] = field(default_factory=dict)
+    """Per coordinator (database id): nudges sent since ``since`` nobody acknowledged."""
+    since: dt.date | None = None
+    """When set, ``pupils`` holds only the pupils something may be due for (see
+    :func:`load_school_facts`)."""
+
+    @property
+    def school_size(self) -> int:
+        return sum(self.class_sizes.values())
 
 
 def channel_of(telegram_chat_id: int | None, email: str | None) -> Channel | None:
@@ -87,8 +109,21 @@ class _Person:
     email: str | None
 
 
-async def load_school_facts(conn: AsyncConnection, school_id: str) -> SchoolFacts:
-    """The facts of every active pupil of ``school_id``, sorted by roster id."""
+async def load_school_facts(
+    conn: AsyncConnection,
+    school_id: str,
+    *,
+    since: dt.date | None = None,
+    year_start: dt.date | None = None,
+) -> SchoolFacts:
+    """The facts of the active pupils of ``school_id``, sorted by roster id.
+
+    Without ``since``, every active pupil. With ``since`` (the first day whose news the tick
+    still acts on: the school day before today, or the last day with a feed before it), only the
+    pupils something may be due for, each with all their facts (:func:`recent_pupils`): the planner
+    gives the same rows for them, and nothing new for anyone else. ``year_start`` bounds the
+    nudges counted as open for the digest.
+    """
     school_name = await conn.scalar(sa.select(col(School.name)).where(col(School.id) == school_id))
     feed_days = frozenset(
         (
@@ -97,13 +132,18 @@ async def load_school_facts(conn: AsyncConnection, school_id: str) -> SchoolFact
             )
         ).scalars()
     )
+    chosen: Chosen = None
+    if since is not None:
+        recent = sorted(set((await conn.execute(recent_pupils(school_id, since))).scalars()))
+        if len(recent) <= MAX_CHOSEN:
+            chosen = recent
     staff = await _staff(conn, school_id)
-    marks = await _marks(conn, school_id)
-    guardians = await _guardians(conn, school_id)
-    teachers = await _teachers(conn, school_id, staff)
-    replies = await _replies(conn, school_id)
-    sent = await _sent(conn, school_id)
-    rows = await conn.execute(
+    marks = await _marks(conn, school_id, chosen)
+    guardians = await _guardians(conn, school_id, chosen)
+    teachers = await _teachers(conn, school_id, staff, chosen)
+    replies = await _replies(conn, school_id, chosen)
+    sent = await _sent(conn, school_id, chosen)
+    query = (
         sa.select(
             col(Pupil.id),
             col(Pupil.pupil_id),
@@ -120,6 +160,9 @@ async def load_school_facts(conn: AsyncConnection, school_id: str) -> SchoolFact
         .where(col(Pupil.school_id) == school_id, col(Pupil.active))
         .order_by(col(Pupil.pupil_id))
     )
+    if chosen is not None:
+        query = query.where(col(Pupil.id).in_(chosen))
+    rows = await conn.execute(query)
     name = school_name or school_id
     pupils: list[PupilFacts] = []
     context: dict[int, dict[str, Any]] = {}
@@ -145,7 +188,110 @@ async def load_school_facts(conn: AsyncConnection, school_id: str) -> SchoolFact
             )
         )
         context[row.id] = _context(name, row.name, spilfiguur)
-    return SchoolFacts(name, feed_days, tuple(pupils), context)
+    sizes, coordinators = await _school_figures(conn, school_id, staff)
+    return SchoolFacts(
+        name,
+        feed_days,
+        tuple(pupils),
+        context,
+        class_sizes=sizes,
+        coordinators=coordinators,
+        open_nudges=await _open_nudges(conn, school_id, year_start),
+        since=since,
+    )
+
+
+def recent_pupils(school_id: str, since: dt.date) -> sa.CompoundSelect[int]:
+    """The pupils something may be due for, on a tick that acts on the news from ``since`` on.
+
+    Every step the planner can propose anew is about a day with a mark from ``since`` on (an
+    episode still going on, a return seen today, a signal reached), about an answer, a
+    correction or a hold decision since then, or about a nudge still waiting for its reminder;
+    and a pupil with a planned row is planned again so that what is no longer called for can be
+    withdrawn. Everyone else would get the same rows as before, which the outbox already holds.
+    """
+    start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) - dt.timedelta(days=1)
+    mark = AbsenceMark.__table__.c  # type: ignore[attr-defined]
+    reminders_from = start - dt.timedelta(days=REMINDER_LOOKBACK_DAYS)
+    outreach = Outreach.__table__.c  # type: ignore[attr-defined]
+    holds = OutreachHold.__table__  # type: ignore[attr-defined]
+    held = holds.c
+    parts: list[sa.Select[int]] = [
+        sa.select(mark.pupil_id).where(
+            mark.school_id == school_id, mark.date >= since, mark.retracted_at.is_(None)
+        ),
+        sa.select(outreach.pupil_id).where(
+            outreach.school_id == school_id,
+            outreach.status == "planned",
+            outreach.pupil_id.is_not(None),
+        ),
+        sa.select(outreach.pupil_id).where(
+            outreach.school_id == school_id,
+            outreach.kind == "coordinator_nudge",
+            outreach.status == "sent",
+            outreach.acknowledged_at.is_(None),
+            outreach.sent_at >= reminders_from,
+            outreach.pupil_id.is_not(None),
+        ),
+        sa.select(col(Reply.pupil_id)).where(
+            col(Reply.school_id) == school_id, col(Reply.received_at) >= start
+        ),
+        sa.select(mark.pupil_id)
+        .join(MarkCorrection, col(MarkCorrection.mark_id) == mark.id)
+        .where(mark.school_id == school_id, col(MarkCorrection.corrected_at) >= start),
+        sa.select(mark.pupil_id)
+        .join(holds, sa.and_(held.school_id == mark.school_id, held.date == mark.date))
+        .where(
+            mark.school_id == school_id,
+            mark.retracted_at.is_(None),
+            held.decided_at >= start,
+        ),
+    ]
+    return sa.union(*parts)
+
+
+REMINDER_LOOKBACK_DAYS = 21
+"""A nudge sent longer ago than this has had its reminder (two school days, the weekend and a
+holiday week in between included)."""
+
+
+async def _school_figures(
+    conn: AsyncConnection, school_id: str, staff: Mapping[int, _Person]
+) -> tuple[dict[str, int], dict[int, StaffFacts]]:
+    """Active pupils per class, and every spilfiguur of an active pupil."""
+    rows = await conn.execute(
+        sa.select(col(SchoolClass.name), col(Pupil.spilfiguur_id), sa.func.count())
+        .join(SchoolClass, col(SchoolClass.id) == col(Pupil.class_id))
+        .where(col(Pupil.school_id) == school_id, col(Pupil.active))
+        .group_by(col(SchoolClass.name), col(Pupil.spilfiguur_id))
+    )
+    sizes: dict[str, int] = defaultdict(int)
+    coordinators: dict[int, StaffFacts] = {}
+    for class_name, spilfiguur_id, count in rows:
+        sizes[class_name] += count
+        person = staff.get(spilfiguur_id) if spilfiguur_id is not None else None
+        if person is not None:
+            coordinators[person.facts.id] = person.facts
+    return dict(sizes), coordinators
+
+
+async def _open_nudges(
+    conn: AsyncConnection, school_id: str, year_start: dt.date | None
+) -> dict[int, int]:
+    query = (
+        sa.select(col(Outreach.recipient_id), sa.func.count())
+        .where(
+            col(Outreach.school_id) == school_id,
+            col(Outreach.kind) == "coordinator_nudge",
+            col(Outreach.status) == "sent",
+            col(Outreach.acknowledged_at).is_(None),
+        )
+        .group_by(col(Outreach.recipient_id))
+    )
+    if year_start is not None:
+        start = dt.datetime.combine(year_start, dt.time(), tzinfo=dt.UTC)
+        query = query.where(col(Outreach.sent_at) >= start)
+    return {int(recipient): int(count) for recipient, count in await conn.execute(query)}
 
 
 def _context(school: str, class_name: str, signer: _Person | None) -> dict[str, Any]:
@@ -190,24 +336,48 @@ async def _staff(conn: AsyncConnection, school_id: str) -> dict[int, _Person]:
     }
 
 
-async def _marks(conn: AsyncConnection, school_id: str) -> dict[int, list[Mark]]:
-    rows = await conn.execute(
-        sa.select(
-            col(AbsenceMark.pupil_id),
-            col(AbsenceMark.date),
-            col(AbsenceMark.half_day),
-            col(AbsenceMark.code),
-            col(AbsenceMark.expected_return),
-        ).where(col(AbsenceMark.school_id) == school_id, col(AbsenceMark.retracted_at).is_(None))
-    )
+Chosen = list[int] | None
+"""The database ids of the pupils to read (:func:`recent_pupils`), or None for all."""
+
+MAX_CHOSEN = 20_000
+"""More pupils than this are read whole: a list of ids that long costs more than it saves (and
+the drivers limit the parameters of one statement)."""
+
+_Query = TypeVar("_Query", bound=sa.Select[*tuple[Any, ...]])
+
+
+def _among(query: _Query, school: Any, column: Any, chosen: Chosen) -> _Query:
+    """``query`` limited to the school's rows (``school`` is the condition), or to the chosen
+    pupils' (``column`` holds the pupil's id).
+
+    With chosen pupils, the school's condition is left out: their rows are the school's anyway,
+    and without it the database has one obvious way in, the pupils' index, instead of a guess
+    between that and the school's.
+    """
+    return query.where(school if chosen is None else column.in_(chosen))
+
+
+async def _marks(conn: AsyncConnection, school_id: str, chosen: Chosen) -> dict[int, list[Mark]]:
+    query = sa.select(
+        col(AbsenceMark.pupil_id),
+        col(AbsenceMark.date),
+        col(AbsenceMark.half_day),
+        col(AbsenceMark.code),
+        col(AbsenceMark.expected_return),
+    ).where(col(AbsenceMark.retracted_at).is_(None))
+    school = col(AbsenceMark.school_id) == school_id
+    rows = await conn.execute(_among(query, school, col(AbsenceMark.pupil_id), chosen))
     found: dict[int, list[Mark]] = defaultdict(list)
+    halves = {half.value: half for half in HalfDay}  # a lookup, not an enum call per mark
     for pupil_id, date, half_day, code, expected_return in rows:
-        found[pupil_id].append(Mark(date, HalfDay(half_day), code, expected_return))
+        found[pupil_id].append(Mark(date, halves[half_day], code, expected_return))
     return found
 
 
-async def _guardians(conn: AsyncConnection, school_id: str) -> dict[int, list[GuardianFacts]]:
-    rows = await conn.execute(
+async def _guardians(
+    conn: AsyncConnection, school_id: str, chosen: Chosen
+) -> dict[int, list[GuardianFacts]]:
+    query = (
         sa.select(
             col(GuardianLink.pupil_id),
             col(GuardianLink.may_contact),
@@ -218,9 +388,12 @@ async def _guardians(conn: AsyncConnection, school_id: str) -> dict[int, list[Gu
             col(Guardian.telegram_chat_id),
         )
         .join(Guardian, col(Guardian.id) == col(GuardianLink.guardian_id))
-        .where(col(Guardian.school_id) == school_id, col(Guardian.active))
-        .order_by(col(Guardian.guardian_id))
+        .where(col(Guardian.active))
     )
+    school = col(Guardian.school_id) == school_id
+    # No ORDER BY: sorted per pupil below, so that the database can start from the chosen
+    # pupils' links instead of walking every guardian in order.
+    rows = await conn.execute(_among(query, school, col(GuardianLink.pupil_id), chosen))
     found: dict[int, list[GuardianFacts]] = defaultdict(list)
     for row in rows:
         found[row.pupil_id].append(
@@ -232,17 +405,21 @@ async def _guardians(conn: AsyncConnection, school_id: str) -> dict[int, list[Gu
                 bool(row.may_contact),
             )
         )
+    for guardians in found.values():
+        guardians.sort(key=lambda guardian: guardian.guardian_id)
     return found
 
 
 async def _teachers(
-    conn: AsyncConnection, school_id: str, staff: Mapping[int, _Person]
+    conn: AsyncConnection, school_id: str, staff: Mapping[int, _Person], chosen: Chosen
 ) -> dict[int, list[StaffFacts]]:
-    rows = await conn.execute(
+    query = (
         sa.select(col(Pupil.id), col(TeachingAssignment.staff_id))
         .join(TeachingAssignment, col(TeachingAssignment.class_id) == col(Pupil.class_id))
-        .where(col(Pupil.school_id) == school_id, col(Pupil.active))
+        .where(col(Pupil.active))
     )
+    school = col(Pupil.school_id) == school_id
+    rows = await conn.execute(_among(query, school, col(Pupil.id), chosen))
     found: dict[int, list[StaffFacts]] = defaultdict(list)
     for pupil_id, staff_id in rows:
         person = staff.get(staff_id)
@@ -253,18 +430,18 @@ async def _teachers(
     return found
 
 
-async def _replies(conn: AsyncConnection, school_id: str) -> dict[int, list[ReplyFacts]]:
-    rows = await conn.execute(
-        sa.select(
-            col(Reply.pupil_id),
-            col(Reply.received_at),
-            col(Reply.sender_role),
-            col(Reply.answer),
-            col(Reply.episode_key),
-        )
-        .where(col(Reply.school_id) == school_id)
-        .order_by(col(Reply.received_at), col(Reply.id))
-    )
+async def _replies(
+    conn: AsyncConnection, school_id: str, chosen: Chosen
+) -> dict[int, list[ReplyFacts]]:
+    query = sa.select(
+        col(Reply.pupil_id),
+        col(Reply.received_at),
+        col(Reply.sender_role),
+        col(Reply.answer),
+        col(Reply.episode_key),
+    ).order_by(col(Reply.received_at), col(Reply.id))
+    school = col(Reply.school_id) == school_id
+    rows = await conn.execute(_among(query, school, col(Reply.pupil_id), chosen))
     found: dict[int, list[ReplyFacts]] = defaultdict(list)
     for pupil_id, at, role, answer, episode_key in rows:
         found[pupil_id].append(ReplyFacts(at, SenderRole(role), answer, episode_key))
@@ -275,8 +452,10 @@ SENT_KINDS = ("guardian_notice", "coordinator_nudge")
 """The kinds of sent message the planner builds on (corrections, nudge reminders)."""
 
 
-async def _sent(conn: AsyncConnection, school_id: str) -> dict[int, list[SentFacts]]:
-    rows = await conn.execute(
+async def _sent(
+    conn: AsyncConnection, school_id: str, chosen: Chosen
+) -> dict[int, list[SentFacts]]:
+    query = (
         sa.select(
             col(Outreach.pupil_id),
             col(Outreach.idempotency_key),
@@ -288,13 +467,14 @@ async def _sent(conn: AsyncConnection, school_id: str) -> dict[int, list[SentFac
             col(Outreach.acknowledged_at),
         )
         .where(
-            col(Outreach.school_id) == school_id,
             col(Outreach.status) == "sent",
             col(Outreach.kind).in_(SENT_KINDS),
             col(Outreach.pupil_id).is_not(None),
         )
         .order_by(col(Outreach.sent_at), col(Outreach.id))
     )
+    school = col(Outreach.school_id) == school_id
+    rows = await conn.execute(_among(query, school, col(Outreach.pupil_id), chosen))
     found: dict[int, list[SentFacts]] = defaultdict(list)
     for pupil_id, key, kind, role, recipient, sent_at, payload, acknowledged_at in rows:
         about = payload.get("date") if isinstance(payload, dict) else None

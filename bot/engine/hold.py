@@ -8,7 +8,8 @@ whose payload ``date`` is the day) is then held back, and the coordinators of th
 concerned get one ``hold_alert`` with the figures, until one of them decides:
 
 - ``released``: the absences are real; the held outreach is planned as usual, due no earlier
-  than the release (a check-in of 10:30 released at 14:00 goes out at 14:00, or expires);
+  than the release (a check-in of 10:30 released at 14:00 goes out at 14:00; one released after
+  its expiry is not sent at all);
 - ``discarded``: the feed was wrong; nothing about that day goes out for that scope (and when
   the feed is corrected, corrections do their usual work).
 
@@ -64,10 +65,20 @@ class Suspect:
     pupils: int
 
 
-def detect(pupils: Sequence[PupilFacts], days: Iterable[dt.date], rules: Hold) -> list[Suspect]:
-    """The scopes and days whose absences are too many to believe, in date and scope order."""
+def detect(
+    pupils: Sequence[PupilFacts],
+    days: Iterable[dt.date],
+    rules: Hold,
+    class_sizes: Mapping[str, int] | None = None,
+) -> list[Suspect]:
+    """The scopes and days whose absences are too many to believe, in date and scope order.
+
+    ``pupils`` must hold every pupil absent on ``days``; ``class_sizes`` counts the active
+    pupils of every class (by default, those of ``pupils``).
+    """
     wanted = set(days)
-    size = Counter(pupil.class_name for pupil in pupils)
+    size = Counter(pupil.class_name for pupil in pupils) if class_sizes is None else class_sizes
+    school = sum(size.values())
     absent: dict[dt.date, Counter[str]] = defaultdict(Counter)
     for pupil in pupils:
         for day in {mark.date for mark in pupil.marks} & wanted:
@@ -76,8 +87,8 @@ def detect(pupils: Sequence[PupilFacts], days: Iterable[dt.date], rules: Hold) -
     for day in sorted(absent):
         per_class = absent[day]
         total = sum(per_class.values())
-        if rules.holds_school(total, len(pupils)):
-            found.append(Suspect(day, SCHOOL_SCOPE, total, len(pupils)))
+        if rules.holds_school(total, school):
+            found.append(Suspect(day, SCHOOL_SCOPE, total, school))
         found += [
             Suspect(day, name, count, size[name])
             for name, count in sorted(per_class.items())
@@ -105,7 +116,8 @@ def apply_holds(
 
     A row about a held or discarded day of its pupil's class or of the school is kept back (a
     school hold wins when both apply); a row about a released day is due no earlier than the
-    release (or the first allowed moment after it).
+    release (or the first allowed moment after it), and is left out when that is past its
+    expiry: a check-in about Tuesday does not go out on Thursday.
     """
     kept: list[PlannedOutreach] = []
     held: Counter[tuple[dt.date, str]] = Counter()
@@ -123,7 +135,9 @@ def apply_holds(
         released = [hold.decided_at for _, hold in decided if hold.decided_at is not None]
         if released and max(released) > item.due_at:
             due = window.next_allowed(max(released))
-            item = dataclasses.replace(item, due_at=due, expires_at=window.expiry(due))
+            if due >= item.expires_at:
+                continue  # released too late: the message would be stale
+            item = dataclasses.replace(item, due_at=due)
         kept.append(item)
     return kept, held
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
 from bot.domain import HalfDay
@@ -31,7 +31,7 @@ from bot.engine.episodes import Slot
 from bot.engine.facts import SenderRole
 from bot.engine.hold import LOOKBACK_DAYS, Decided, HoldState, Suspect, apply_holds, detect
 from bot.engine.planner import plan_pupil
-from bot.models import SCHOOL_SCOPE, Guardian, Outreach, Pupil, Reply
+from bot.models import SCHOOL_SCOPE, FeedDay, Guardian, Outreach, Pupil, Reply
 from bot.outbox import PlannedOutreach, Status, plan, withdraw, write_transaction
 from bot.rules import Rules
 from scheduler.calendar import SchoolCalendar
@@ -121,12 +121,22 @@ def plan_school(
         planned += [
             dataclasses.replace(item, payload={**context, **item.payload}) for item in found
         ]
-    planned += plan_digests(facts.pupils, rules=rules, window=window, today=today)
-    recent = [d for d in facts.feed_days if today - dt.timedelta(days=LOOKBACK_DAYS) <= d <= today]
+    planned += plan_digests(
+        facts.pupils[0].school_id if facts.pupils else "",
+        facts.pupils,
+        coordinators=facts.coordinators,
+        open_nudges=facts.open_nudges,
+        rules=rules,
+        window=window,
+        today=today,
+    )
+    first = facts.since or today - dt.timedelta(days=LOOKBACK_DAYS)
+    recent = [day for day in facts.feed_days if first <= day <= today]
     stored = dict(holds or {})
+    sizes = facts.class_sizes or None
     suspects = [
         suspect
-        for suspect in detect(facts.pupils, recent, rules.hold)
+        for suspect in detect(facts.pupils, recent, rules.hold, sizes)
         if (suspect.date, suspect.scope) not in stored
     ]
     stored.update({(s.date, s.scope): Decided(HoldState.HELD, detected_at=now) for s in suspects})
@@ -148,9 +158,15 @@ def _hold_alerts(
     for (day, scope), hold in sorted(holds.items()):
         if hold.state is not HoldState.HELD or day not in recent:
             continue
-        pupils = [p for p in facts.pupils if scope in (SCHOOL_SCOPE, p.class_name)]
-        absent = sum(1 for p in pupils if any(mark.date == day for mark in p.marks))
-        coordinators = {
+        pupils = [
+            p
+            for p in facts.pupils
+            if scope in (SCHOOL_SCOPE, p.class_name) and any(m.date == day for m in p.marks)
+        ]
+        if not pupils:
+            continue
+        absent = len(pupils)
+        coordinators = {  # the coordinators of the pupils marked absent
             p.spilfiguur.id: p.spilfiguur
             for p in pupils
             if p.spilfiguur is not None and p.spilfiguur.channel is not None
@@ -191,11 +207,19 @@ async def planner_tick(
     rules: Rules,
     calendar: SchoolCalendar,
     clock: Clock,
+    everyone: bool = False,
 ) -> int:
-    """Plan every active pupil of ``school_id`` as of ``clock``, withdraw what is no longer
-    called for, hold what looks wrong; returns the rows newly planned."""
+    """Plan the pupils of ``school_id`` something may be due for as of ``clock``, withdraw what
+    is no longer called for, hold what looks wrong; returns the rows newly planned.
+
+    With ``everyone``, every active pupil is planned: the same rows come out (the tests hold
+    the two to that), only slower.
+    """
+    today = clock.today()
     async with engine.connect() as conn:
-        facts = await load_school_facts(conn, school_id)
+        since = None if everyone else await news_since(conn, school_id, today, calendar)
+        year = calendar.school_year_of(today)
+        facts = await load_school_facts(conn, school_id, since=since, year_start=year.span_start)
         holds = await load_holds(conn, school_id)
     proposal = plan_school(facts, rules=rules, calendar=calendar, clock=clock, holds=holds)
     now = clock.now()
@@ -213,6 +237,21 @@ async def planner_tick(
         stale = [row_id for row_id, key in pending if row_id is not None and key not in proposed]
         await withdraw(conn, now, stale, WITHDRAWN)
     return len(new)
+
+
+async def news_since(
+    conn: AsyncConnection, school_id: str, today: dt.date, calendar: SchoolCalendar
+) -> dt.date:
+    """The first day whose news a tick on ``today`` still acts on: the school day before
+    today, or the last day with a feed before today when that is earlier (a day without a feed
+    does not end an absence)."""
+    previous = calendar.previous_school_day(today)
+    last_fed = await conn.scalar(
+        sa.select(sa.func.max(col(FeedDay.date))).where(
+            col(FeedDay.school_id) == school_id, col(FeedDay.date) < today
+        )
+    )
+    return min(previous, last_fed) if last_fed is not None else previous
 
 
 async def record_reply(

@@ -75,6 +75,29 @@ async def recorded_run(
         await fail_run(engine, report, clock)
         raise
     await finish_run(engine, report, clock)
+    if report.error is None:
+        await refresh_statistics(engine, changed=report.total("imported"))
+
+
+BIG_IMPORT = 10_000
+"""From this many new rows on, PostgreSQL's statistics are refreshed at once, not when the
+autovacuum gets to it."""
+
+
+async def refresh_statistics(engine: AsyncEngine, *, changed: int) -> None:
+    """Let the database's query planner know what the tables hold now.
+
+    Without statistics, SQLite assumes an index on ``school_id`` is selective, and reads every
+    guardian of the school to find a few pupils' guardians: the planner tick's reading depends
+    on this. ``analysis_limit`` keeps the analysis to a sample, a few milliseconds.
+    """
+    if engine.dialect.name == "sqlite":
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+            await conn.exec_driver_sql("ANALYZE")
+    elif engine.dialect.name == "postgresql" and changed >= BIG_IMPORT:
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql("ANALYZE absence_mark, guardian_link, pupil, guardian")
 
 
 async def start_run(

@@ -17,7 +17,7 @@ lease ran out (its worker died, or hung) is put back by :func:`recover`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,34 +64,56 @@ async def plan(
     """
     if not items:
         return {}
-    rows = [_planned_row(item, now) for item in items]
-    revived = await _revive(conn, rows, now)
-    insert = _insert(conn).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    result = await conn.execute(insert.returning(OUTREACH.c.id, OUTREACH.c.idempotency_key), rows)
-    new = {key: outreach_id for outreach_id, key in result.all()}
-    await record(
-        conn, now, [(outreach_id, None, Status.PLANNED, None) for outreach_id in new.values()]
-    )
+    known = await _known(conn, [item.idempotency_key for item in items])
+    rows = [_planned_row(item, now) for item in items if item.idempotency_key not in known]
+    again = [
+        _planned_row(item, now)
+        for item in items
+        if item.idempotency_key in known and known[item.idempotency_key][1] == Status.WITHDRAWN
+    ]
+    revived = await _revive(conn, again, {key: row_id for key, (row_id, _) in known.items()}, now)
+    new: dict[str, int] = {}
+    if rows:
+        # A row another worker stored meanwhile is left alone (and not counted as new).
+        insert = _insert(conn).on_conflict_do_nothing(index_elements=["idempotency_key"])
+        result = await conn.execute(
+            insert.returning(OUTREACH.c.id, OUTREACH.c.idempotency_key), rows
+        )
+        new = {key: outreach_id for outreach_id, key in result.all()}
+        await record(
+            conn, now, [(outreach_id, None, Status.PLANNED, None) for outreach_id in new.values()]
+        )
     return {**revived, **new}
 
 
+_KEYS_PER_QUERY = 500
+
+
+async def _known(conn: AsyncConnection, keys: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """The stored rows among ``keys``: id and status by key (a few indexed lookups: most of a
+    tick's proposals are rows an earlier tick stored)."""
+    found: dict[str, tuple[int, str]] = {}
+    unique = sorted(set(keys))
+    for start in range(0, len(unique), _KEYS_PER_QUERY):
+        chunk = unique[start : start + _KEYS_PER_QUERY]
+        result = await conn.execute(
+            sa.select(OUTREACH.c.idempotency_key, OUTREACH.c.id, OUTREACH.c.status).where(
+                OUTREACH.c.idempotency_key.in_(chunk)
+            )
+        )
+        found.update({key: (row_id, status) for key, row_id, status in result})
+    return found
+
+
 async def _revive(
-    conn: AsyncConnection, rows: Sequence[dict[str, Any]], now: dt.datetime
+    conn: AsyncConnection,
+    rows: Sequence[dict[str, Any]],
+    ids: Mapping[str, int],
+    now: dt.datetime,
 ) -> dict[str, int]:
     """Put ``withdrawn`` rows that are proposed again back to ``planned``, as proposed now."""
-    schools = sorted({row["school_id"] for row in rows})
-    withdrawn = dict(
-        (
-            await conn.execute(
-                sa.select(OUTREACH.c.idempotency_key, OUTREACH.c.id).where(
-                    OUTREACH.c.status == Status.WITHDRAWN, OUTREACH.c.school_id.in_(schools)
-                )
-            )
-        ).all()
-    )
-    again = [row for row in rows if row["idempotency_key"] in withdrawn]
     revived: dict[str, int] = {}
-    for row in again:
+    for row in rows:
         key = row["idempotency_key"]
         values = {name: row[name] for name in _REVIVED}
         values.update(
@@ -102,11 +124,11 @@ async def _revive(
         )
         done = await conn.execute(
             sa.update(OUTREACH)
-            .where(OUTREACH.c.id == withdrawn[key], OUTREACH.c.status == Status.WITHDRAWN)
+            .where(OUTREACH.c.id == ids[key], OUTREACH.c.status == Status.WITHDRAWN)
             .values(**values)
         )
         if done.rowcount:
-            revived[key] = withdrawn[key]
+            revived[key] = ids[key]
     await record(
         conn,
         now,

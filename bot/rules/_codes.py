@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from pydantic import StrictBool, model_validator
@@ -102,6 +103,7 @@ class CodeRules(Section):
         return Ladder.CARE
 
 
+@lru_cache(maxsize=64)  # the planner asks for the same dozen codes all day
 def field_for_code(key: object) -> str | None:
     """The ``CodeRules`` field for a code as written (any case; ``-``, empty or ``unknown``)."""
     if not isinstance(key, str):

@@ -27,6 +27,13 @@ def test_a_tiny_run_prints_both_measurements(capsys, tmp_path):
     assert "gemist simulate:" in out
     assert "messages delivered" in out
     assert "Planner tick: 20 pupils" in out
-    for step in ("bare read", "load_school_facts", "plan_school", "planner_tick", "tick again"):
+    for step in (
+        "bare read of their rows",
+        "load_school_facts",
+        "plan_school",
+        "planner_tick, first",
+        "planner_tick, again (0 new)",
+        "planner_tick with every pupil",
+    ):
         assert f"sqlite     {step}" in out
-    assert "ratio to the bare read: tick" in out
+    assert "ratio to the bare read: first" in out

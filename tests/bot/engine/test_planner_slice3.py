@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 
 from bot.engine._digest import plan_digests
 from bot.engine._window import Window
@@ -108,8 +108,16 @@ def test_no_reminder_of_an_acknowledged_nudge_or_of_a_reminder() -> None:
 # --- the digest ------------------------------------------------------------------------------
 
 
-def digest(pupils: Sequence[PupilFacts], today: str) -> list[PlannedOutreach]:
-    return plan_digests(pupils, rules=Rules.default(), window=WINDOW, today=day(today))
+def digest(pupils: Sequence[PupilFacts], today: str, open_nudges: int = 0) -> list[PlannedOutreach]:
+    return plan_digests(
+        "S1",
+        pupils,
+        coordinators={COORDINATOR.id: COORDINATOR},
+        open_nudges={COORDINATOR.id: open_nudges} if open_nudges else {},
+        rules=Rules.default(),
+        window=WINDOW,
+        today=day(today),
+    )
 
 
 def test_the_digest_counts_new_absences_open_nudges_and_returns_per_coordinator() -> None:
@@ -121,7 +129,7 @@ def test_the_digest_counts_new_absences_open_nudges_and_returns_per_coordinator(
         pupil(marks("11-16 am Z 11-17"), spilfiguur=COORDINATOR, sent=(sent_nudge("11-12 10:30"),)),
         id=3,
     )
-    found = digest([new, going_on, back], "11-17")
+    found = digest([new, going_on, back], "11-17", open_nudges=1)
     assert [(item.kind, item.recipient_id) for item in found] == [
         ("coordinator_digest", COORDINATOR.id)
     ]
@@ -136,6 +144,8 @@ def test_the_digest_counts_new_absences_open_nudges_and_returns_per_coordinator(
 def test_no_digest_with_nothing_in_it_or_on_a_day_without_school() -> None:
     quiet = pupil([], spilfiguur=COORDINATOR)
     assert digest([quiet], "11-17") == []
+    # Open nudges alone are worth a digest, also with no pupil among the facts.
+    assert [item.payload["open_nudges"] for item in digest([], "11-17", open_nudges=2)] == [2]
     busy = pupil(whole_days("11-13"), spilfiguur=COORDINATOR)
     assert digest([busy], "11-14") == []  # a Saturday
     assert len(digest([busy], "11-16")) == 1  # Monday: Friday's new absence
@@ -205,14 +215,19 @@ def test_held_rows_are_kept_back_and_released_ones_are_due_from_the_release() ->
     assert whole_school == []
 
 
-def test_released_after_hours_goes_out_the_next_morning() -> None:
+def test_released_after_hours_goes_out_the_next_morning_unless_stale_by_then() -> None:
     facts = classmates(1, 1)[0]
     planned = plan(facts, "11-17 10:30")
-    late = datetime(2026, 11, 17, 21, 0, tzinfo=BRUSSELS).astimezone(UTC)
-    kept, _ = apply_holds(
-        planned,
-        {(date(2026, 11, 17), "2A"): Decided(HoldState.RELEASED, late)},
-        {facts.id: "2A"},
-        WINDOW,
-    )
-    assert {item.due_at for item in kept} == {local("11-18 08:00").astimezone(UTC)}
+    assert planned
+
+    def released_at(text: str) -> list[PlannedOutreach]:
+        at = local(text).astimezone(UTC)
+        decided = {(date(2026, 11, 17), "2A"): Decided(HoldState.RELEASED, at)}
+        return apply_holds(planned, decided, {facts.id: "2A"}, WINDOW)[0]
+
+    evening = released_at("11-17 21:00")
+    assert {item.due_at for item in evening} == {local("11-18 08:00").astimezone(UTC)}
+    assert [i.expires_at for i in evening] == [
+        i.expires_at for i in planned if i.idempotency_key in {e.idempotency_key for e in evening}
+    ]  # the expiry stays that of the day it is about
+    assert released_at("11-19 09:00") == []  # two days later: stale, not sent

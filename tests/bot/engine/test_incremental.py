@@ -1,0 +1,53 @@
+"""A planner tick plans only the pupils something may be due for; that must change nothing.
+
+The same generated school replayed twice through ``gemist simulate``'s engine: once with the
+ticks as they run (the pupils with recent news, :func:`~bot.engine._facts_db.recent_pupils`),
+once planning every pupil at every tick. The messages must be the same, byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from pathlib import Path
+
+import pytest
+
+import bot.simulate
+from bot.benchmark_engine import generate_school
+from bot.engine import tick
+from bot.rules import Rules
+from bot.simulate import simulate
+from scheduler.calendar import SchoolCalendar
+from scheduler.clock import BRUSSELS
+
+
+async def _replay(folder: Path) -> list[str]:
+    messages = await simulate(
+        folder / "roster",
+        folder / "absences.csv",
+        rules=Rules.default(),
+        calendar=SchoolCalendar(),
+        replies=folder / "replies.csv",
+        start=dt.date(2026, 10, 12),
+        end=dt.date(2026, 11, 13),  # the autumn holiday and Armistice Day included
+        tz=BRUSSELS,
+        school_id="bench",
+        school_name="Bench",
+    )
+    return [json.dumps(message.as_json(), ensure_ascii=False) for message in messages]
+
+
+@pytest.mark.slow
+async def test_planning_the_pupils_with_news_gives_what_planning_everyone_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate_school(tmp_path, 30, 11, replies=True)
+    recent = await _replay(tmp_path)
+    monkeypatch.setattr(
+        bot.simulate, "planner_tick", functools.partial(tick.planner_tick, everyone=True)
+    )
+    everyone = await _replay(tmp_path)
+    assert len(recent) > 30  # a school where things happen
+    assert recent == everyone
