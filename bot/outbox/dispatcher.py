@@ -1,9 +1,10 @@
 """The dispatcher: takes due outreach from the outbox and delivers it, one message at a time.
 
-One :meth:`Dispatcher.run_once` is one dispatch tick: put back what dead workers left in
-``sending``, claim a batch, and for each message ask the gate, wait for the rate limiter, send,
-and record the outcome at once. Recording each outcome before the next send is what keeps the
-duplicate window (see :mod:`bot.outbox`) at one message per worker.
+One :meth:`Dispatcher.run_once` is one dispatch tick: look whether anything is due (a read;
+most ticks stop there), put back what dead workers left in ``sending``, claim a batch, and for
+each message ask the gate, wait for the rate limiter, send, and record the outcome at once.
+Recording each outcome before the next send is what keeps the duplicate window (see
+:mod:`bot.outbox`) at one message per worker.
 """
 
 from __future__ import annotations
@@ -131,6 +132,8 @@ class Dispatcher:
         """One tick: recover, claim one batch, deliver it, record every outcome."""
         report = DispatchReport()
         now = self._clock.now()
+        if not await store.has_work(self._engine, now, self._lease):
+            return report
         report.recovered = await store.recover(self._engine, now, self._lease)
         claim = await store.claim(self._engine, self.worker_id, now, self._batch)
         report.claimed = len(claim.messages)

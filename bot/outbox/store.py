@@ -44,6 +44,7 @@ __all__ = [
     "cancel",
     "claim",
     "complete",
+    "has_work",
     "plan",
     "recover",
     "release",
@@ -229,6 +230,21 @@ async def withdraw(
     withdrawn = sorted(result.scalars().all())
     await record(conn, now, [(row, Status.PLANNED, Status.WITHDRAWN, reason) for row in withdrawn])
     return withdrawn
+
+
+async def has_work(engine: AsyncEngine, now: dt.datetime, lease: dt.timedelta) -> bool:
+    """Whether a dispatch run at ``now`` would find anything: a due ``planned`` row, or a
+    ``sending`` row whose lease ran out. A read, so that an idle dispatch tick (most of them)
+    costs no write transaction."""
+    due = sa.select(OUTREACH.c.id).where(
+        OUTREACH.c.status == Status.PLANNED, OUTREACH.c.next_attempt_at <= now
+    )
+    stale = sa.select(OUTREACH.c.id).where(
+        OUTREACH.c.status == Status.SENDING, OUTREACH.c.claimed_at <= now - lease
+    )
+    async with engine.connect() as conn:
+        found = await conn.scalar(sa.select(sa.or_(sa.exists(due), sa.exists(stale))))
+    return bool(found)
 
 
 @dataclass(slots=True)
