@@ -2,7 +2,8 @@
 
 Precedence: command-line option > environment variable > TOML file > default. Keys in the TOML
 file are the environment names without the ``GEMIST_`` prefix, in lower case
-(``database_url = "..."``), plus the tables ``[school]``, ``[calendar]`` and ``[codes]``.
+(``database_url = "..."``), plus the tables ``[school]``, ``[calendar]``, ``[codes]`` and
+``[messages]`` (the school's own wording of messages, see :mod:`messages._overrides`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from messages import OverrideError, Overrides, parse_overrides
 
 __all__ = ["ConfigError", "Secret", "Settings", "load_settings"]
 
@@ -75,6 +78,8 @@ class Settings:
     absence_feed: Path | None = None
     feed_poll_times: tuple[time, ...] = DEFAULT_FEED_POLL_TIMES
     planner_interval_minutes: int = DEFAULT_PLANNER_INTERVAL_MINUTES
+    # The school's own wording of messages, checked at load ([messages] in the file).
+    messages: Overrides = field(default_factory=Overrides)
 
 
 def load_settings(
@@ -133,6 +138,7 @@ _KNOWN: dict[str, set[str] | None] = {
     "rules": None, "absence_feed": None, "feed_poll_times": None,
     "planner_interval_minutes": None, "school": {"id", "name"},
     "calendar": {"free_days", "ical", "wednesday_afternoon_free"}, "codes": None,
+    "messages": None,
 }  # fmt: skip
 """The keys a configuration may hold; for tables, the keys inside them."""
 
@@ -145,12 +151,13 @@ def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
             )
     # Tables only come from the file.
     source = next(
-        (sources[key] for key in ("school", "calendar", "codes") if key in sources),
+        (sources[key] for key in ("school", "calendar", "codes", "messages") if key in sources),
         "configuration",
     )
     school = _table(raw, "school", source)
     calendar = _table(raw, "calendar", source)
     codes = _table(raw, "codes", source)
+    messages = _table(raw, "messages", source)
     for name, table in (("school", school), ("calendar", calendar)):
         allowed = _KNOWN[name] or set()
         for key in table:
@@ -189,6 +196,10 @@ def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
             )
         kwargs["wednesday_afternoon_free"] = value
     kwargs["code_map"] = _code_map(codes, source)
+    try:
+        kwargs["messages"] = parse_overrides(messages, "messages")
+    except OverrideError as err:
+        raise ConfigError(f"{source}: {err}") from err
     if "absence_feed" in raw:
         kwargs["absence_feed"] = Path(
             _string(raw["absence_feed"], "absence_feed", sources["absence_feed"])

@@ -59,6 +59,7 @@ from integrations.abc import AbsenceBatch, AbsenceRow, AbsenceSource, RowReject
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
 from integrations.csv.reader import CsvTable
 from integrations.exceptions import FeedParseError
+from messages import Overrides
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import VirtualClock
 
@@ -238,6 +239,7 @@ async def simulate(
     school_id: str = "school",
     school_name: str = "School",
     code_map: Mapping[str, str] | None = None,
+    overrides: Overrides | None = None,
     warn: Warn | None = None,
 ) -> list[SimulatedMessage]:
     """Replay the period and return every delivered message, in order.
@@ -265,7 +267,9 @@ async def simulate(
         engine = connect(f"sqlite:///{Path(folder) / 'simulate.db'}")
         try:
             await migrate(engine)
-            replay = _Replay(engine, rules, calendar, tz, school_id, school_name, say, start)
+            replay = _Replay(
+                engine, rules, calendar, tz, school_id, school_name, say, start, overrides
+            )
             return await replay.run(roster, feed, answers, start, end)
         finally:
             await engine.dispose()
@@ -282,6 +286,7 @@ class _Replay:
         school_name: str,
         warn: Warn,
         start: dt.date,
+        overrides: Overrides | None = None,
     ) -> None:
         self.engine = engine
         self.rules = rules
@@ -294,7 +299,11 @@ class _Replay:
         self.recording = RecordingChannel(self.clock)
         gate = DeliveryGate(engine, rules, calendar, tz)
         self.dispatcher = Dispatcher(
-            engine, RenderingChannel(self.recording), self.clock, WORKER, gate=gate
+            engine,
+            RenderingChannel(self.recording, overrides=overrides),
+            self.clock,
+            WORKER,
+            gate=gate,
         )
         self.facts_version = 0
         """Counts the changes to the stored facts: imports, replies, dispatcher runs."""

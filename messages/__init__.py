@@ -3,7 +3,9 @@
 Every text the bot sends is a :class:`Template` in :data:`TEMPLATES`, written in Dutch and
 translated in the gettext catalogs under ``locales/<lang>/LC_MESSAGES/gemist.po``.
 :func:`render` picks the reader's language, formats dates and numbers with Babel and composes
-guardian messages as the language law asks.
+guardian messages as the language law asks. A school may word a template its own way
+(:class:`Overrides`, read from the ``[messages]`` table of its configuration by
+:func:`parse_overrides`).
 
 Catalog work, from the repository root (``babel.cfg`` tells Babel where the texts are)::
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 from messages._catalogs import Catalogs
 from messages._languages import FAMILY_LANGUAGES, SOURCE_LANGUAGE, STAFF_LANGUAGES, is_rtl
 from messages._model import Audience, Button, Offer, Plural, Template, Text
+from messages._overrides import OverrideError, Overrides, parse_overrides
 from messages._placeholders import PLACEHOLDERS
 from messages._registry import TEMPLATES, get_template, templates_of
 from messages._render import Part, Rendered, RenderedButton, render, resolve_language
@@ -39,6 +42,8 @@ __all__ = [
     "Button",
     "Catalogs",
     "Offer",
+    "OverrideError",
+    "Overrides",
     "Part",
     "Plural",
     "Rendered",
@@ -47,6 +52,7 @@ __all__ = [
     "Text",
     "get_template",
     "is_rtl",
+    "parse_overrides",
     "render",
     "resolve_language",
     "templates_of",

@@ -6,6 +6,10 @@ its texts, so a reader never gets half a translation. Dutch, the source, ends ev
 
 Guardian messages follow the language law: the translation comes first, labelled as one, then
 the Dutch original; ``lang`` is then ``fr+nl``. A Dutch-speaking guardian gets the Dutch alone.
+
+A school's own wording (:mod:`messages._overrides`) replaces the paragraphs, never the buttons.
+Its languages are the ones the school wrote a text for (Dutch always) whose catalog also has
+the buttons and the guardians' label; anyone else gets the school's Dutch text.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from babel.numbers import format_decimal
 from messages._catalogs import Catalogs
 from messages._languages import SOURCE_LANGUAGE, is_rtl, normalize
 from messages._model import N_, Audience, Plural, Template, Text
+from messages._overrides import Overrides
 from messages._placeholders import PLACEHOLDERS, Kind
 from messages._registry import get_template
 
@@ -75,8 +80,10 @@ def render(
     context: Mapping[str, object],
     *,
     catalogs: Catalogs | None = None,
+    overrides: Overrides | None = None,
 ) -> Rendered:
-    """Render one template for a reader of ``lang``, with the values in ``context``.
+    """Render one template for a reader of ``lang``, with the values in ``context``, in the
+    school's own wording when ``overrides`` has one for it.
 
     Raises ``LookupError`` for an unknown template and ``ValueError`` for a missing or
     mistyped value, naming the template and the placeholder.
@@ -86,14 +93,15 @@ def render(
     if missing:
         raise ValueError(f"Template {template_id!r} needs values for: {', '.join(missing)}")
     catalogs = catalogs or _DEFAULT_CATALOGS
+    school = overrides.get(template_id) if overrides else None
     # Dutch first: it checks the values, and guardians get it beside any translation.
-    dutch = _compose(template, SOURCE_LANGUAGE, _DUTCH, context)
-    chosen = resolve_language(template, lang, catalogs)
+    dutch = _compose(template, SOURCE_LANGUAGE, _DUTCH, context, school)
+    chosen = resolve_language(template, lang, catalogs, school)
     if chosen != SOURCE_LANGUAGE:
         loaded = catalogs.get(chosen)
         assert loaded is not None  # resolve_language only picks languages with a catalog
         try:
-            translated = _compose(template, chosen, loaded.translations, context)
+            translated = _compose(template, chosen, loaded.translations, context, school)
         except (KeyError, IndexError, ValueError) as err:
             # A broken translation (a misspelt placeholder) must not silence the message.
             _log.warning(
@@ -105,9 +113,21 @@ def render(
     return _finish(template, dutch, dutch, "")
 
 
-def resolve_language(template: Template, lang: str, catalogs: Catalogs) -> str:
-    """The first language in the reader's chain that has all of the template's texts."""
-    needed = set(template.msgids)
+def resolve_language(
+    template: Template,
+    lang: str,
+    catalogs: Catalogs,
+    school: Mapping[str, str] | None = None,
+) -> str:
+    """The first language in the reader's chain that has all of the template's texts.
+
+    With the school's own texts (``school``, by language), the paragraphs come from the school:
+    a language then needs a school text, and from its catalog only the buttons and the label.
+    """
+    if school is None:
+        needed = set(template.msgids)
+    else:
+        needed = {button.label for button in template.buttons if button.translatable}
     if template.audience is Audience.GUARDIAN:
         needed.add(TRANSLATION_LABEL)
     code = normalize(lang)
@@ -115,6 +135,8 @@ def resolve_language(template: Template, lang: str, catalogs: Catalogs) -> str:
     for candidate in dict.fromkeys(chain):  # in order, without repeats
         if candidate == SOURCE_LANGUAGE:
             break
+        if school is not None and candidate not in school:
+            continue
         loaded = catalogs.get(candidate)
         if loaded is not None and needed <= loaded.complete:
             return candidate
@@ -133,20 +155,15 @@ def _compose(
     lang: str,
     translations: gettext.NullTranslations,
     context: Mapping[str, object],
+    school: Mapping[str, str] | None = None,
 ) -> _Composed:
+    """The paragraphs (the template's, or the school's text in ``lang``) and the buttons."""
     rtl = is_rtl(lang)
     values = _values(template, lang, context, isolate=rtl)
-    text = ""
-    for segment in template.segments:
-        if isinstance(segment, Text):
-            wording = translations.gettext(segment.msgid)
-        else:
-            count = _count(template, segment, context)
-            wording = translations.ngettext(*segment.forms, count)
-        paragraph = wording.format_map(values)
-        if text:
-            text += "\n" if segment.tight else "\n\n"
-        text += paragraph
+    if school is None:
+        text = _paragraphs(template, translations, context, values)
+    else:
+        text = school[lang].format_map(values)
     buttons = tuple(
         RenderedButton(
             button.key,
@@ -160,6 +177,27 @@ def _compose(
         text = _mark_lines(text, RLM)
         buttons = tuple(RenderedButton(b.key, f"{RLM}{b.label}") for b in buttons)
     return _Composed(lang, text, buttons)
+
+
+def _paragraphs(
+    template: Template,
+    translations: gettext.NullTranslations,
+    context: Mapping[str, object],
+    values: Mapping[str, str],
+) -> str:
+    """The template's own paragraphs in the catalog's language, with the values filled in."""
+    text = ""
+    for segment in template.segments:
+        if isinstance(segment, Text):
+            wording = translations.gettext(segment.msgid)
+        else:
+            count = _count(template, segment, context)
+            wording = translations.ngettext(*segment.forms, count)
+        paragraph = wording.format_map(values)
+        if text:
+            text += "\n" if segment.tight else "\n\n"
+        text += paragraph
+    return text
 
 
 def _finish(template: Template, reader: _Composed, dutch: _Composed, label: str) -> Rendered:

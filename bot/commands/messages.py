@@ -1,4 +1,8 @@
-"""``gemist messages preview``: every template rendered with sample data, for coordinators."""
+"""``gemist messages preview``: every template rendered with sample data, for coordinators.
+
+Templates the school words its own way (``[messages]`` in the configuration) are shown in that
+wording, marked ``(school text)`` in their header line.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from bot.config import Settings
-from messages import SAMPLE_CONTEXT, TEMPLATES, Template, render, templates_of
+from messages import SAMPLE_CONTEXT, TEMPLATES, Overrides, Template, render, templates_of
 
 EXIT_OK = 0
 EXIT_UNUSABLE = 2
@@ -53,14 +57,16 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             f"gemist: messages: no kind or template {args.kind!r}; kinds: {kinds}", file=sys.stderr
         )
         return EXIT_UNUSABLE
-    print("\n\n".join("\n".join(_preview(template, args.lang)) for template in chosen))
+    previews = ("\n".join(_preview(t, args.lang, settings.messages)) for t in chosen)
+    print("\n\n".join(previews))
     return EXIT_OK
 
 
-def _preview(template: Template, lang: str) -> Iterator[str]:
-    rendered = render(template.id, lang, SAMPLE_CONTEXT)
+def _preview(template: Template, lang: str, overrides: Overrides) -> Iterator[str]:
+    rendered = render(template.id, lang, SAMPLE_CONTEXT, overrides=overrides)
     audience = _AUDIENCE[template.audience.value]
-    yield f"=== {template.id} · {audience} · {rendered.lang} ==="
+    own = " (school text)" if overrides.get(template.id) else ""
+    yield f"=== {template.id} · {audience} · {rendered.lang}{own} ==="
     if template.description:
         yield f"when: {template.description}"
     yield ""

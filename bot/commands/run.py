@@ -87,7 +87,9 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
             calendar=calendar,
             engine=engine,
             clock=clock,
-            channel=RenderingChannel(DryRunChannel(engine, clock, sys.stdout)),
+            channel=RenderingChannel(
+                DryRunChannel(engine, clock, sys.stdout), overrides=settings.messages
+            ),
             worker_id=args.worker_id or f"run@{socket.gethostname()}",
         )
         await service.run()

@@ -59,6 +59,7 @@ async def run_simulate(args: argparse.Namespace, settings: Settings) -> int:
             school_id=settings.school_id,
             school_name=settings.school_name,
             code_map=settings.code_map,
+            overrides=settings.messages,
             warn=_warn,
         )
     except (SimulationError, RulesError, CalendarFileError) as err:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from messages import PLACEHOLDERS, TEMPLATES, Rendered, render
+from messages import PLACEHOLDERS, TEMPLATES, Overrides, Rendered, render
 from messages._placeholders import Kind
 
 __all__ = ["render_outreach", "template_for"]
@@ -30,8 +30,11 @@ def template_for(kind: str, payload: Mapping[str, Any]) -> str:
     raise LookupError(f"no message template for outreach of kind {kind!r}")
 
 
-def render_outreach(kind: str, lang: str, payload: Mapping[str, Any]) -> Rendered:
-    """The message for an outreach row; ``Rendered.lang`` is e.g. ``tr+nl`` for a guardian."""
+def render_outreach(
+    kind: str, lang: str, payload: Mapping[str, Any], overrides: Overrides | None = None
+) -> Rendered:
+    """The message for an outreach row, in the school's wording where ``overrides`` has one;
+    ``Rendered.lang`` is e.g. ``tr+nl`` for a guardian."""
     context = dict(payload)
     for name in _DATED & context.keys():
         value = context[name]
@@ -40,4 +43,4 @@ def render_outreach(kind: str, lang: str, payload: Mapping[str, Any]) -> Rendere
         elif isinstance(value, dt.datetime):
             context[name] = value.date()
     context.setdefault("weekday", context.get("date"))
-    return render(template_for(kind, payload), lang, context)
+    return render(template_for(kind, payload), lang, context, overrides=overrides)

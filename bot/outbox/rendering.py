@@ -3,7 +3,8 @@
 The planner stores a render context in each outreach row's payload, never a finished text: the
 text is written at the moment the message goes out, in the recipient's language. ``gemist
 simulate`` and ``gemist run --dry-run`` both put this wrapper in front of the channel that
-records or prints what would be sent.
+records or prints what would be sent. The school's own wording (``[messages]`` in its
+configuration) is applied here too.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import dataclasses
 from bot.engine._text import render_outreach
 from bot.outbox.channel import Channel, DeliveryOutcome
 from bot.outbox.records import Outgoing
+from messages import Overrides
 
 __all__ = ["RenderingChannel"]
 
@@ -20,12 +22,13 @@ __all__ = ["RenderingChannel"]
 class RenderingChannel(Channel):
     """Renders each message's text at dispatch, then hands it to ``inner``."""
 
-    def __init__(self, inner: Channel) -> None:
+    def __init__(self, inner: Channel, *, overrides: Overrides | None = None) -> None:
         self._inner = inner
+        self._overrides = overrides
 
     async def deliver(self, message: Outgoing) -> DeliveryOutcome:
         try:
-            rendered = render_outreach(message.kind, message.lang, message.payload)
+            rendered = render_outreach(message.kind, message.lang, message.payload, self._overrides)
         except (LookupError, ValueError) as err:
             return DeliveryOutcome.failed_permanently(f"cannot render: {err}")
         return await self._inner.deliver(

@@ -176,3 +176,42 @@ def test_a_bad_poll_time_in_the_environment_is_blamed_on_its_variable():
         load_settings(environ={"GEMIST_FEED_POLL_TIMES": "09:15;13:45"})
 
     assert str(caught.value).startswith("GEMIST_FEED_POLL_TIMES: feed_poll_times[0]:")
+
+
+def test_the_schools_own_wording_is_loaded(tmp_path):
+    path = toml(
+        tmp_path,
+        '[messages."pupil_checkin.first"]\n'
+        "nl = '''\nHoi {first_name}, we hebben je vandaag gemist.\n\n"
+        "Laat je even weten hoe het gaat?'''\n"
+        'fr = "Salut {first_name}, tu nous as manqué aujourd\'hui."\n',
+    )
+
+    settings = load_settings(path, environ={})
+
+    assert settings.messages.get("pupil_checkin.first") == {
+        "nl": "Hoi {first_name}, we hebben je vandaag gemist.\n\nLaat je even weten hoe het gaat?",
+        "fr": "Salut {first_name}, tu nous as manqué aujourd'hui.",
+    }
+    assert not load_settings(environ={}).messages
+
+
+MESSAGES_BAD = [
+    ('[messages."pupil_checkin.first"]\nnl = "Hoi"\nfr = "Salut {naam}"\n',
+     "messages.pupil_checkin.first.fr: unknown placeholder {naam}; this message knows: "
+     "{first_name}, {sender}"),
+    ('[messages."pupil_checkin.frist"]\nnl = "Hoi"\n',
+     "messages.pupil_checkin.frist: no message 'pupil_checkin.frist'; did you mean "
+     "pupil_checkin.first"),
+    ('messages = "Hoi"\n', "messages: expected a table ([messages])"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "message"), MESSAGES_BAD)
+def test_a_bad_override_names_the_file_and_the_key(tmp_path, text, message):
+    path = toml(tmp_path, text)
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={})
+
+    assert str(caught.value).startswith(f"{path}: {message}")
