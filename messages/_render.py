@@ -270,8 +270,15 @@ def _mark_lines(text: str, mark: str) -> str:
 # The year and what belongs to it in a full date pattern: "'de' y" (es, pt), "y" and the quoted
 # abbreviation of "year" after it (bg, ru, uk), ", y" (en), "د y" (ps).
 _YEAR = re.compile(r"(?:,\s*|\s*'de'\s*|\s*د\s*|\s*)y+(?:\s*'[^']*'\.?)?")
-# English as written in Europe, the way the English texts were written: "Tuesday 17 November".
-_DAY_PATTERNS = {"en": "EEEE d MMMM"}
+# Where the locale's full date reads wrong inside a sentence (the reviewers' findings): English
+# as written in Europe ("Tuesday 17 November"), Spanish and Portuguese without the comma that
+# a sentence never closes, Somali with the day before the month.
+_DAY_PATTERNS = {
+    "en": "EEEE d MMMM",
+    "es": "EEEE d 'de' MMMM",
+    "pt": "EEEE d 'de' MMMM",
+    "so": "EEEE, d MMMM",
+}
 
 
 @cache

@@ -136,8 +136,8 @@ def test_dates_weekdays_and_numbers_in_the_readers_language() -> None:
     sample = {**SAMPLE_CONTEXT, "date": date(2026, 11, 17)}
     for lang, shown in [
         ("de", "Dienstag, 17. November"),
-        ("es", "martes, 17 de noviembre"),
-        ("pt", "terça-feira, 17 de novembro"),
+        ("es", "martes 17 de noviembre"),
+        ("pt", "terça-feira 17 de novembro"),
         ("tr", "17 Kas\u0131m Sal\u0131"),
         (
             "ru",
