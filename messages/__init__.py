@@ -10,8 +10,8 @@ guardian messages as the language law asks. A school may word a template its own
 Catalog work, from the repository root (``babel.cfg`` tells Babel where the texts are)::
 
     pybabel extract -F messages/babel.cfg -k N_ -k Nn_:1,2 --add-comments=Translators: \\
-        --no-location --sort-output --project=Gemist -o locales/gemist.pot .
-    pybabel update -i locales/gemist.pot -d locales -D gemist --no-fuzzy-matching \\
+        --no-location --sort-output --width=100 --project=Gemist -o locales/gemist.pot .
+    pybabel update -i locales/gemist.pot -d locales -D gemist --width=100 --no-fuzzy-matching \\
         --ignore-obsolete
     pybabel init -i locales/gemist.pot -d locales -D gemist -l de   # a new language
 

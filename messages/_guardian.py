@@ -33,6 +33,14 @@ COUNT = Plural(
     "missed_half_days",
 )
 
+HELPING = Text(
+    N_(
+        "Kan de school ergens bij helpen? We denken graag met u mee. U kunt ook altijd terecht "
+        "bij {contact}."
+    ),
+    HELP,
+)
+
 GUARDIAN_TEMPLATES = (
     Template(
         "guardian_notice.first",
@@ -49,17 +57,38 @@ GUARDIAN_TEMPLATES = (
             ),
             COUNT,
             Text(N_("Een tip: vraag {first_name} vanavond eens rustig hoe het op school gaat.")),
-            Text(
-                N_(
-                    "Kan de school ergens bij helpen? We denken graag met u mee. U kunt ook "
-                    "altijd terecht bij {contact}."
-                ),
-                HELP,
-            ),
+            HELPING,
             SIGNED,
         ),
         (SICK, WILL_CONTACT, WANT_A_CALL, RETURN),
         "An absence is not explained yet (never when all its codes are justified).",
+    ),
+    Template(
+        "guardian_notice.soft",
+        Audience.GUARDIAN,
+        (
+            GREETING,
+            # The pupil already answered (sick, rather not say, a return date). What the pupil
+            # said stays between the pupil and the school: only the question is gentler.
+            Text(
+                N_(
+                    "{first_name} was op {date} niet op school. We willen graag weten of alles "
+                    "goed gaat met {first_name}."
+                )
+            ),
+            Text(
+                N_(
+                    "Laat u ons iets weten wanneer het u past? Tik op een knop hieronder of "
+                    "antwoord op dit bericht."
+                ),
+                REPLY,
+            ),
+            COUNT,
+            HELPING,
+            SIGNED,
+        ),
+        (SICK, WILL_CONTACT, WANT_A_CALL, RETURN),
+        "As the first notice, gentler: the pupil already answered the check-in.",
     ),
     Template(
         "guardian_notice.followup",

@@ -272,12 +272,14 @@ def _mark_lines(text: str, mark: str) -> str:
 _YEAR = re.compile(r"(?:,\s*|\s*'de'\s*|\s*د\s*|\s*)y+(?:\s*'[^']*'\.?)?")
 # Where the locale's full date reads wrong inside a sentence (the reviewers' findings): English
 # as written in Europe ("Tuesday 17 November"), Spanish and Portuguese without the comma that
-# a sentence never closes, Somali with the day before the month.
+# a sentence never closes, Somali with the day before the month, Pashto as reviewed ("درېنۍ د
+# نومبر 17": Babel 2.19's CLDR data writes "17, نومبر", with commas no sentence has).
 _DAY_PATTERNS = {
     "en": "EEEE d MMMM",
     "es": "EEEE d 'de' MMMM",
     "pt": "EEEE d 'de' MMMM",
     "so": "EEEE, d MMMM",
+    "ps": "EEEE د MMMM d",
 }
 
 

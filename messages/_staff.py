@@ -144,6 +144,34 @@ STAFF_TEMPLATES = (
         "A pattern signal: fixed days, after holidays, frequent short absences.",
     ),
     Template(
+        "coordinator_nudge.absent_half_days",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "{first_name} ({class_name}) was dit schooljaar al vaak afwezig, ook met "
+                    "een goede reden."
+                )
+            ),
+            Plural(
+                Nn_(
+                    "Dit schooljaar: {missed_half_days} halve dag afwezig, alle codes samen.",
+                    "Dit schooljaar: {missed_half_days} halve dagen afwezig, alle codes samen.",
+                ),
+                "missed_half_days",
+            ),
+            Text(
+                N_(
+                    "Veel lessen missen weegt, wat de reden ook is. Misschien helpt een gesprek, "
+                    "of hulp om de leerstof bij te werken? De tijdlijn van {first_name} toont "
+                    "de details."
+                )
+            ),
+        ),
+        NUDGE_BUTTONS,
+        "Many absent half-days this school year, whatever the codes (nudges.absent_half_days).",
+    ),
+    Template(
         "coordinator_nudge.unacknowledged",
         Audience.COORDINATOR,
         (

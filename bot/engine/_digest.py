@@ -7,6 +7,8 @@ coordinator) and planning it ahead keeps the planner's output free of the time o
 
 - ``new_absences``: the coordinator's pupils whose absence began on the previous school day
   (absent then and not on the school day before it);
+- only absences whose code counts for the coordinator (``codes.<code>.coordinator``: not A, a
+  toddler below compulsory school age) are counted;
 - ``open_nudges``: nudges to the coordinator this school year that nobody marked as seen;
 - ``pupils_back``: the coordinator's pupils expected back today (a return date in the feed or
   in a ``return:`` answer).
@@ -22,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from bot.engine._window import Window
+from bot.engine.episodes import Mark
 from bot.engine.facts import PupilFacts, StaffFacts
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Rules
@@ -59,10 +62,11 @@ def plan_digests(
         coordinator = pupil.spilfiguur
         if coordinator is None:
             continue
-        days = {mark.date for mark in pupil.marks}
+        counted = [mark for mark in pupil.marks if rules.code(mark.code).coordinator]
+        days = {mark.date for mark in counted}
         tally = counts[coordinator.id]
         tally[0] += yesterday in days and before not in days
-        tally[2] += _back_today(pupil, today)
+        tally[2] += _back_today(pupil, counted, today)
     due = window.next_allowed(window.local(today, rules.coordinator.digest_at))
     found: list[PlannedOutreach] = []
     for staff_id, (new, open_count, back) in sorted(counts.items()):
@@ -74,7 +78,7 @@ def plan_digests(
         found.append(
             PlannedOutreach(
                 school_id=school_id,
-                idempotency_key=f"digest-{today.isoformat()}:{KIND}:coordinator:"
+                idempotency_key=f"{school_id}:digest-{today.isoformat()}:{KIND}:coordinator:"
                 f"{coordinator.staff_id}",
                 kind=KIND,
                 recipient_role="coordinator",
@@ -94,7 +98,7 @@ def plan_digests(
     return found
 
 
-def _back_today(pupil: PupilFacts, today: dt.date) -> bool:
-    if any(mark.expected_return == today for mark in pupil.marks):
+def _back_today(pupil: PupilFacts, counted: Iterable[Mark], today: dt.date) -> bool:
+    if any(mark.expected_return == today for mark in counted):
         return True
     return any(reply.return_date == today for reply in pupil.replies)

@@ -15,7 +15,9 @@ follow-up only goes on a day the pupil is still marked absent:
   answered about the episode before the follow-up is due. A pupil's answer softens it as it
   softens the first notice.
 
-Both carry ``payload["variant"] = "followup"`` and ``payload["followup"] = k``; their keys name
+Both carry ``payload["variant"] = "followup"`` and ``payload["followup"] = k``; a guardian's
+follow-up says since when the pupil is away (``payload["date"]``, the day the first notice was
+about; ``payload["followup_day"]`` is its own day); their keys name
 the step with its number (``pupil_checkin:2``, ``guardian_notice:2``) so that each is a promise
 of its own.
 """
@@ -97,7 +99,8 @@ def guardian_followups(
         if plan.paused(day, due):
             continue
         payload = {
-            "date": day.isoformat(),
+            "date": about.isoformat(),  # "... who has been away since {date}"
+            "followup_day": day.isoformat(),
             "missed_half_days": plan.missed_half_days(day),
             "soft": plan.softened(replies),
             "variant": "followup",

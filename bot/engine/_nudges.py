@@ -7,6 +7,10 @@ do not (the coordinator keeps the overview of a paused pupil, too).
 - ``clb_threshold``: once per school year (keyed on it), on the day the count of problematic
   half-days reaches ``nudges.problematic_half_days``, at ``pupil.checkin_at``, when the feed of
   the morning has settled. The law counts every B, whatever the code switches say.
+- ``absent_half_days``: once per school year, on the day the pupil's absent half-days of any
+  code that counts for the coordinator (justified ones too; not A) reach
+  ``nudges.absent_half_days`` (``false`` turns it off), at ``pupil.checkin_at``: much missed
+  school weighs, whatever the reason.
 - ``asks_to_talk``: one per ``want_to_talk`` answer of the pupil or ``want_a_call`` answer of a
   guardian, due when it came (or the next allowed moment), keyed on the answer's instant.
 - ``no_answer``: for an unexplained episode whose codes allow coordinator nudges,
@@ -56,7 +60,11 @@ def pupil_nudges(plan: _Planner, every: Sequence[Episode]) -> list[PlannedOutrea
     coordinator = _coordinator(plan)
     if coordinator is None:
         return []
-    found = [*_clb(plan, coordinator), *_asks_to_talk(plan, coordinator)]
+    found = [
+        *_clb(plan, coordinator),
+        *_absent_half_days(plan, coordinator),
+        *_asks_to_talk(plan, coordinator),
+    ]
     known = _known(every, plan.today)
     counted = [episode for episode in known if _counts(plan, episode)]
     for signal in _patterns(plan, counted):
@@ -142,6 +150,29 @@ def _clb(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach]:
         "missed_half_days": counts.problematic,  # the text counts the B half-days
     }
     return _nudge(plan, str(year), "clb_threshold", coordinator, due, payload)
+
+
+def _absent_half_days(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach]:
+    threshold = plan.rules.nudges.absent_half_days
+    if threshold is None:
+        return []
+    year = plan.window.calendar.school_year_of(plan.today)
+    counted = sorted(
+        mark.slot
+        for mark in plan.pupil.marks
+        if year.span_start <= mark.date <= plan.today and plan.rules.code(mark.code).coordinator
+    )
+    if len(counted) < threshold:
+        return []
+    reached = counted[threshold - 1].date
+    due = plan.window.next_allowed(plan.checkin_time(reached))
+    payload = {
+        "reason": "absent_half_days",
+        "date": reached.isoformat(),
+        "missed_half_days": len(counted),
+        "threshold": threshold,
+    }
+    return _nudge(plan, str(year), "absent_half_days", coordinator, due, payload)
 
 
 def _asks_to_talk(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach]:

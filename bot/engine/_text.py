@@ -21,8 +21,11 @@ _DATED = frozenset(name for name, kind in PLACEHOLDERS.items() if kind in (Kind.
 
 
 def template_for(kind: str, payload: Mapping[str, Any]) -> str:
-    """The template id of a row: ``kind.variant``, ``kind.reason``, ``kind`` or ``kind.first``."""
+    """The template id of a row: ``kind.variant``, ``kind.reason``, ``kind.soft`` (a notice
+    after the pupil's reassuring answer), ``kind`` or ``kind.first``."""
     candidates = [f"{kind}.{payload[name]}" for name in ("variant", "reason") if payload.get(name)]
+    if payload.get("soft"):
+        candidates.append(f"{kind}.soft")
     candidates += [kind, f"{kind}.first"]
     for candidate in candidates:
         if candidate in TEMPLATES:

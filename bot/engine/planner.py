@@ -30,6 +30,7 @@ that is due at a time of day is planned ahead with that due time.
 
 Decisions
 ---------
+- **Keys.** ``{school}:{pupil}:{scope}:{step}:{role}:{person}`` (:meth:`_Planner.outreach`).
 - **Codes.** A step goes only when every code marked up to the day it is about allows it
   (``rules.code(c)``): an exclusion (R) anywhere before that day silences the pupil and the
   guardian steps, a justified absence is never asked about.
@@ -263,11 +264,17 @@ class _Planner:
         payload: Mapping[str, Any],
         step: str | None = None,
     ) -> PlannedOutreach:
-        """A row keyed ``{scope}:{step}:{role}:{person}``: the scope is the episode's key (or a
-        given one, for what is not about one episode), the step defaults to the kind."""
+        """A row keyed ``{school}:{pupil}:{scope}:{step}:{role}:{person}``: the scope is the
+        episode's key (or a given one, for what is not about one episode), the step defaults to
+        the kind. The school and the pupil make the key unique in the whole outbox: brothers and
+        sisters absent on the same day have the same guardian and the same episode key."""
         scope = episode if isinstance(episode, str) else episode.key
         about = {} if isinstance(episode, str) else {"episode": episode.key}
-        key = f"{scope}:{step or kind}:{recipient.role}:{recipient.person_id}"
+        pupil = self.pupil
+        key = (
+            f"{pupil.school_id}:{pupil.pupil_id}:{scope}:{step or kind}:"
+            f"{recipient.role}:{recipient.person_id}"
+        )
         return PlannedOutreach(
             school_id=self.pupil.school_id,
             idempotency_key=key,

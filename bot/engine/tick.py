@@ -179,8 +179,8 @@ def _hold_alerts(
             found.append(
                 PlannedOutreach(
                     school_id=pupils[0].school_id,
-                    idempotency_key=f"hold-{day.isoformat()}-{scope}:hold_alert:coordinator:"
-                    f"{staff.staff_id}",
+                    idempotency_key=f"{pupils[0].school_id}:hold-{day.isoformat()}-{scope}:"
+                    f"hold_alert:coordinator:{staff.staff_id}",
                     kind="hold_alert",
                     recipient_role="coordinator",
                     recipient_id=staff.id,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -57,8 +57,10 @@ _REVIVED = ("due_at", "expires_at", "payload", "lang", "channel", "text")
 async def plan(
     conn: AsyncConnection, items: Sequence[PlannedOutreach], now: dt.datetime
 ) -> dict[str, int]:
-    """Store the items whose idempotency key is new, as ``planned``, and put back the
-    ``withdrawn`` rows proposed again; every other row is left alone.
+    """Store the items whose idempotency key is new, as ``planned``, put back the
+    ``withdrawn`` rows proposed again, and bring ``planned`` rows up to date with what is
+    proposed now (facts changed before the row went out: a pupil answered, so the notice is
+    gentler; a return date moved, so the welcome moves with it); every other row is left alone.
 
     Runs in the caller's transaction (the planner's), so a tick's outreach is stored whole or
     not at all. Returns the ids of the rows now planned anew, by idempotency key.
@@ -70,9 +72,11 @@ async def plan(
     again = [
         _planned_row(item, now)
         for item in items
-        if item.idempotency_key in known and known[item.idempotency_key][1] == Status.WITHDRAWN
+        if item.idempotency_key in known and known[item.idempotency_key].status == Status.WITHDRAWN
     ]
-    revived = await _revive(conn, again, {key: row_id for key, (row_id, _) in known.items()}, now)
+    ids = {key: row.id for key, row in known.items()}
+    revived = await _revive(conn, again, ids, now)
+    await _refresh(conn, [item for item in items if _changed(item, known)], ids, now)
     new: dict[str, int] = {}
     if rows:
         # A row another worker stored meanwhile is left alone (and not counted as new).
@@ -90,20 +94,73 @@ async def plan(
 _KEYS_PER_QUERY = 500
 
 
-async def _known(conn: AsyncConnection, keys: Sequence[str]) -> dict[str, tuple[int, str]]:
-    """The stored rows among ``keys``: id and status by key (a few indexed lookups: most of a
-    tick's proposals are rows an earlier tick stored)."""
-    found: dict[str, tuple[int, str]] = {}
+_PLANNED_VALUES = ("due_at", "expires_at", "payload", "lang", "channel")
+"""What a ``planned`` row is brought up to date in when the planner proposes it otherwise."""
+
+
+class _Stored(NamedTuple):
+    """A stored row as :func:`plan` needs it; ``values`` only for ``planned`` rows."""
+
+    id: int
+    status: str
+    values: tuple[Any, ...] | None
+
+
+async def _known(conn: AsyncConnection, keys: Sequence[str]) -> dict[str, _Stored]:
+    """The stored rows among ``keys`` by key (a few indexed lookups: most of a tick's proposals
+    are rows an earlier tick stored, and most of those went out long ago)."""
+    found: dict[str, _Stored] = {}
     unique = sorted(set(keys))
+    planned = OUTREACH.c.status == Status.PLANNED
+    values = [
+        sa.case((planned, OUTREACH.c[name]), else_=sa.null()).label(name)
+        for name in _PLANNED_VALUES
+    ]
     for start in range(0, len(unique), _KEYS_PER_QUERY):
         chunk = unique[start : start + _KEYS_PER_QUERY]
         result = await conn.execute(
-            sa.select(OUTREACH.c.idempotency_key, OUTREACH.c.id, OUTREACH.c.status).where(
+            sa.select(OUTREACH.c.idempotency_key, OUTREACH.c.id, OUTREACH.c.status, *values).where(
                 OUTREACH.c.idempotency_key.in_(chunk)
             )
         )
-        found.update({key: (row_id, status) for key, row_id, status in result})
+        for key, row_id, status, *stored in result:
+            found[key] = _Stored(
+                row_id, status, tuple(stored) if status == Status.PLANNED else None
+            )
     return found
+
+
+def _changed(item: PlannedOutreach, known: Mapping[str, _Stored]) -> bool:
+    stored = known.get(item.idempotency_key)
+    if stored is None or stored.values is None:
+        return False
+    proposed = (item.due_at, item.expires_at, dict(item.payload), item.lang, item.channel)
+    return stored.values != proposed
+
+
+async def _refresh(
+    conn: AsyncConnection,
+    items: Sequence[PlannedOutreach],
+    ids: Mapping[str, int],
+    now: dt.datetime,
+) -> None:
+    """Bring ``planned`` rows up to date with the items proposed for them. A new due time
+    also becomes the next attempt's (a row the gate put off keeps its own while due stays)."""
+    changed: list[int] = []
+    for item in items:
+        row = _planned_row(item, now)
+        values = {name: row[name] for name in _PLANNED_VALUES}
+        values["updated_at"] = now
+        moved = OUTREACH.c.due_at != item.due_at
+        values["next_attempt_at"] = sa.case((moved, item.due_at), else_=OUTREACH.c.next_attempt_at)
+        done = await conn.execute(
+            sa.update(OUTREACH)
+            .where(OUTREACH.c.id == ids[item.idempotency_key], OUTREACH.c.status == Status.PLANNED)
+            .values(**values)
+        )
+        if done.rowcount:
+            changed.append(ids[item.idempotency_key])
+    await record(conn, now, [(row, Status.PLANNED, Status.PLANNED, "replanned") for row in changed])
 
 
 async def _revive(

@@ -21,7 +21,14 @@ CONTRACT_KINDS = {
 OTHER_KINDS = {"pupil_ack", "guardian_ack", "onboarding"}
 PUPIL_KEYS = {"sick", "not_good", "want_to_talk", "rather_not_say", "return"}
 GUARDIAN_KEYS = {"sick", "will_contact_school", "want_a_call", "return"}
-NUDGE_REASONS = {"clb_threshold", "asks_to_talk", "no_answer", "pattern", "unacknowledged"}
+NUDGE_REASONS = {
+    "clb_threshold",
+    "asks_to_talk",
+    "no_answer",
+    "pattern",
+    "unacknowledged",
+    "absent_half_days",
+}
 
 
 def test_every_kind_of_the_contract_has_templates() -> None:
@@ -33,7 +40,7 @@ def test_every_kind_of_the_contract_has_templates() -> None:
     ("kind", "variants"),
     [
         ("pupil_checkin", {"first", "followup", "welcome_back"}),
-        ("guardian_notice", {"first", "followup"}),
+        ("guardian_notice", {"first", "soft", "followup"}),
         ("coordinator_nudge", NUDGE_REASONS),
         ("pupil_ack", PUPIL_KEYS | {"free_text"}),
         ("guardian_ack", GUARDIAN_KEYS | {"free_text"}),

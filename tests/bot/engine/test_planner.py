@@ -253,9 +253,9 @@ def test_rows_carry_recipients_channels_and_keys() -> None:
         (item.idempotency_key, item.recipient_role, item.recipient_id, item.channel, item.pupil_id)
         for item in planned
     ] == [
-        ("2026-11-17-am:pupil_checkin:pupil:P1", "pupil", 1, "telegram", 1),
-        ("2026-11-17-am:guardian_notice:guardian:G1", "guardian", 101, "telegram", 1),
-        ("2026-11-17-am:guardian_notice:guardian:G2", "guardian", 102, "telegram", 1),
+        ("S1:P1:2026-11-17-am:pupil_checkin:pupil:P1", "pupil", 1, "telegram", 1),
+        ("S1:P1:2026-11-17-am:guardian_notice:guardian:G1", "guardian", 101, "telegram", 1),
+        ("S1:P1:2026-11-17-am:guardian_notice:guardian:G2", "guardian", 102, "telegram", 1),
     ]
     assert {item.school_id for item in planned} == {"S1"}
     assert all(item.expires_at - item.due_at == timedelta(hours=24) for item in planned)

@@ -357,7 +357,8 @@ def test_nudge_reasons_and_keys() -> None:
     assert [(item.payload["reason"], item.idempotency_key) for item in nudges] == [
         (
             "asks_to_talk",
-            "2026-11-16-am:20261119T090000Z-pupil:coordinator_nudge:asks_to_talk:coordinator:C1",
+            "S1:P1:2026-11-16-am:20261119T090000Z-pupil:coordinator_nudge:asks_to_talk:"
+            "coordinator:C1",
         ),
     ]  # the answer came before the no-answer nudge was due
 
@@ -367,15 +368,18 @@ def test_followups_carry_their_variant_and_distinct_keys() -> None:
     checkins = of("pupil_checkin", planned)
     assert [item.payload.get("variant") for item in checkins] == [None, "followup", "followup"]
     assert [item.idempotency_key for item in checkins] == [
-        "2026-11-09-am:pupil_checkin:pupil:P1",
-        "2026-11-09-am:pupil_checkin:2:pupil:P1",
-        "2026-11-09-am:pupil_checkin:3:pupil:P1",
+        "S1:P1:2026-11-09-am:pupil_checkin:pupil:P1",
+        "S1:P1:2026-11-09-am:pupil_checkin:2:pupil:P1",
+        "S1:P1:2026-11-09-am:pupil_checkin:3:pupil:P1",
     ]
 
 
 def test_clb_nudge_is_keyed_on_the_school_year() -> None:
     [nudge] = of("coordinator_nudge", plan(kid(FIVE_B), "11-17 23:00"))
-    assert nudge.idempotency_key == "2026-2027:coordinator_nudge:clb_threshold:coordinator:C1"
+    # Per pupil and school year: another pupil of the same coordinator gets a nudge of their own.
+    assert nudge.idempotency_key == (
+        "S1:P1:2026-2027:coordinator_nudge:clb_threshold:coordinator:C1"
+    )
     assert nudge.payload["problematic"] == 5
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
 
 from bot.db import connect
 from bot.outbox import DeliveryOutcome, RetryPolicy, Status, cancel, claim, complete, recover
+from bot.outbox.tables import OUTREACH
 from tests.bot.outbox.support import DAY, item, plan_items, rows, statuses, trail
 from tests.helpers.seed import seed_pupils
 
@@ -20,19 +22,74 @@ POLICY = RetryPolicy()
 pytestmark = pytest.mark.usefixtures("school")
 
 
-async def test_planning_the_same_key_again_changes_nothing(engine, clock):
+async def test_planning_the_same_key_again_stores_nothing_new(engine, clock):
     now = clock.now()
     first = await plan_items(engine, [item("a", now), item("b", now)], now)
-    again = await plan_items(engine, [item("b", now + DAY), item("c", now), item("c", now)], now)
+    again = await plan_items(engine, [item("b", now), item("c", now), item("c", now)], now)
 
     assert sorted(first) == ["a", "b"]
     assert list(again) == ["c"]
     stored = await rows(engine)
     assert sorted(stored) == ["a", "b", "c"]
-    assert stored["b"]["due_at"] == now  # the first plan stands
     assert stored["a"]["next_attempt_at"] == now
     assert stored["a"]["payload"] == {"first_name": "Yasmine", "count": 3}
     assert await trail(engine, again["c"]) == [(None, "planned", None)]
+    assert await trail(engine, first["b"]) == [(None, "planned", None)]  # the same proposal
+
+
+async def test_a_planned_row_follows_what_is_proposed_now(engine, clock):
+    now = clock.now()
+    ids = await plan_items(engine, [item("moved", now), item("gentler", now)], now)
+    gentler = replace(item("gentler", now), payload={"first_name": "Yasmine", "soft": True})
+
+    again = await plan_items(engine, [item("moved", now + DAY), gentler], now + MINUTE)
+
+    assert again == {}  # nothing new: two rows brought up to date
+    stored = await rows(engine)
+    assert stored["moved"]["due_at"] == now + DAY
+    assert stored["moved"]["next_attempt_at"] == now + DAY
+    assert stored["moved"]["expires_at"] == now + 2 * DAY
+    assert stored["gentler"]["payload"] == {"first_name": "Yasmine", "soft": True}
+    assert stored["gentler"]["due_at"] == now
+    assert await trail(engine, ids["moved"]) == [
+        (None, "planned", None),
+        ("planned", "planned", "replanned"),
+    ]
+
+
+async def test_a_row_put_off_by_the_gate_keeps_its_next_attempt_when_only_words_change(
+    engine, clock
+):
+    now = clock.now()
+    ids = await plan_items(engine, [item("capped", now)], now)
+    async with engine.begin() as conn:
+        await conn.execute(
+            sa.update(OUTREACH)
+            .where(OUTREACH.c.id == ids["capped"])
+            .values(next_attempt_at=now + DAY)
+        )
+    await plan_items(engine, [replace(item("capped", now), lang="fr")], now + MINUTE)
+
+    stored = (await rows(engine))["capped"]
+    assert stored["lang"] == "fr"
+    assert stored["next_attempt_at"] == now + DAY
+
+
+async def test_a_row_that_went_out_is_never_replanned(engine, clock):
+    now = clock.now()
+    ids = await plan_items(engine, [item("sent", now)], now)
+    (first,) = (await claim(engine, "w1", now, limit=1)).messages
+    await complete(engine, first, DeliveryOutcome.sent(), now, POLICY)
+
+    await plan_items(engine, [item("sent", now + DAY)], now + MINUTE)
+
+    stored = (await rows(engine))["sent"]
+    assert (stored["status"], stored["due_at"]) == ("sent", now)
+    assert [event[1] for event in await trail(engine, ids["sent"])] == [
+        "planned",
+        "sending",
+        "sent",
+    ]
 
 
 async def test_claim_takes_due_rows_earliest_first_and_nothing_early(engine, clock):
