@@ -1,4 +1,4 @@
-"""``gemist bench import`` and ``gemist bench engine``: measure against a bare database baseline."""
+"""``gemist bench import``, ``engine`` and ``telegram``: measured figures, printed, not asserted."""
 
 from __future__ import annotations
 
@@ -48,6 +48,14 @@ def register(commands: Any) -> None:
     )
     _databases(engine)
     engine.set_defaults(handler=run_engine)
+    telegram = kinds.add_parser(
+        "telegram",
+        help="send through python-telegram-bot to the local Bot API server, against its limits",
+    )
+    telegram.add_argument("--messages", type=int, default=10_000, help="messages to send")
+    telegram.add_argument("--chats", type=int, default=2_000, help="chats they go to")
+    telegram.add_argument("--seed", type=int, default=2026, help="seed of the sending order")
+    telegram.set_defaults(handler=run_telegram)
 
 
 def _databases(parser: argparse.ArgumentParser) -> None:
@@ -83,3 +91,9 @@ async def run_engine(args: argparse.Namespace, settings: Settings) -> int:
     args.backends = args.backends or ["sqlite", "postgresql"]
     args.parts = args.parts or ["replay", "tick"]
     return await asyncio.to_thread(run_command, args)
+
+
+async def run_telegram(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.benchmark_telegram import measure_and_report
+
+    return await measure_and_report(args.messages, args.chats, args.seed)

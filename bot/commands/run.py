@@ -1,22 +1,30 @@
 """``gemist run``: the live service (feed polls, planner and dispatch ticks) until stopped.
 
-Until the Telegram channel exists, the only channel is ``--dry-run``: every message that would
-be sent is rendered and printed on stdout as one JSON line, in the shape of ``gemist simulate
---json``, and marked sent. Logs go to stderr.
+With ``GEMIST_TELEGRAM_TOKEN`` set, messages go out over Telegram (python-telegram-bot, under
+Gemist's own rate limiter) to the people whose chat is linked; everyone else's messages fail
+as "no linked Telegram chat" and the coordinator sees them. With ``--dry-run`` nothing is sent:
+every message that would be is rendered and printed on stdout as one JSON line, in the shape of
+``gemist simulate --json``, and marked sent. Logs go to stderr.
+
+Not yet here (issue 5): the bot's side of the conversation (invitations, ``/start``, taps on
+the quick replies), so a live run only sends.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import socket
 import sys
+from collections.abc import AsyncIterator
 from typing import Any, TextIO
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
+from telegram.ext import ExtBot
 
 from bot.commands.common import open_database
 from bot.config import Settings
@@ -26,6 +34,10 @@ from bot.outbox.rendering import RenderingChannel
 from bot.rules import Rules, RulesError, load_rules
 from bot.service import Service
 from bot.simulate import SimulatedMessage
+from bot.telegram import DatabaseChats
+from integrations.telegram.callbacks import callback_secret
+from integrations.telegram.channel import TelegramChannel
+from integrations.telegram.ratelimit import TelegramRateLimiter
 from scheduler.calendar import CalendarFileError, SchoolCalendar
 from scheduler.clock import Clock, WallClock
 
@@ -38,10 +50,6 @@ NO_CHANNEL = (
     "gemist run: no channel to send messages with. Set GEMIST_TELEGRAM_TOKEN (or telegram_token "
     "in the configuration file) to send over Telegram, or add --dry-run to print every message "
     "instead of sending it."
-)
-NO_TELEGRAM_YET = (
-    "gemist run: this version of Gemist cannot send over Telegram yet; "
-    "add --dry-run to print every message instead of sending it."
 )
 
 
@@ -66,8 +74,8 @@ def register(commands: Any) -> None:
 async def run_service(args: argparse.Namespace, settings: Settings) -> int:
     """Run until stopped; 2 with a message on stderr when there is nothing to send with or
     the configuration cannot be used."""
-    if not args.dry_run:
-        print(NO_CHANNEL if settings.telegram_token is None else NO_TELEGRAM_YET, file=sys.stderr)
+    if not args.dry_run and settings.telegram_token is None:
+        print(NO_CHANNEL, file=sys.stderr)
         return EXIT_UNUSABLE
     try:
         rules = load_rules(settings.rules) if settings.rules is not None else Rules.default()
@@ -81,21 +89,39 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_UNUSABLE
     clock = WallClock(settings.timezone)
     try:
-        service = Service(
-            settings,
-            rules=rules,
-            calendar=calendar,
-            engine=engine,
-            clock=clock,
-            channel=RenderingChannel(
-                DryRunChannel(engine, clock, sys.stdout), overrides=settings.messages
-            ),
-            worker_id=args.worker_id or f"run@{socket.gethostname()}",
-        )
-        await service.run()
+        async with _channel(args, settings, engine, clock) as channel:
+            service = Service(
+                settings,
+                rules=rules,
+                calendar=calendar,
+                engine=engine,
+                clock=clock,
+                channel=RenderingChannel(channel, overrides=settings.messages),
+                worker_id=args.worker_id or f"run@{socket.gethostname()}",
+            )
+            await service.run()
     finally:
         await engine.dispose()
     return EXIT_OK
+
+
+@contextlib.asynccontextmanager
+async def _channel(
+    args: argparse.Namespace, settings: Settings, engine: AsyncEngine, clock: Clock
+) -> AsyncIterator[Channel]:
+    """The dry-run printer, or Telegram (its client open for as long as the service runs)."""
+    if args.dry_run or settings.telegram_token is None:
+        yield DryRunChannel(engine, clock, sys.stdout)
+        return
+    token = settings.telegram_token.reveal()
+    limiter = TelegramRateLimiter()
+    bot: ExtBot[None] = ExtBot(
+        token, base_url=f"{settings.telegram_api_url.rstrip('/')}/bot", rate_limiter=limiter
+    )
+    async with bot:
+        yield TelegramChannel(
+            bot, DatabaseChats(engine), secret=callback_secret(token), budget=limiter.budget
+        )
 
 
 class DryRunChannel(Channel):

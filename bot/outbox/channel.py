@@ -95,6 +95,12 @@ class Channel(abc.ABC):
         request went out should say ``failed_temporarily`` only when a repeat is acceptable.
         """
 
+    def ready_in(self, message: Outgoing) -> float:
+        """Seconds before ``message`` could go out without waiting for the channel's rate
+        limits (Telegram: one message a second per chat). The dispatcher sends what is ready
+        first, so one busy chat does not hold up a batch. A channel without limits says 0."""
+        return 0.0
+
 
 class ChannelRouter(Channel):
     """Sends each message over the channel its row names (``telegram``, ``email``, ...)."""
@@ -112,6 +118,10 @@ class ChannelRouter(Channel):
                 f"no channel {message.channel!r} (configured: {known})"
             )
         return await channel.deliver(message)
+
+    def ready_in(self, message: Outgoing) -> float:
+        channel = self._channels.get(message.channel)
+        return 0.0 if channel is None else channel.ready_in(message)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 One :meth:`Dispatcher.run_once` is one dispatch tick: look whether anything is due (a read;
 most ticks stop there), put back what dead workers left in ``sending``, claim a batch, and for
-each message ask the gate, wait for the rate limiter, send, and record the outcome at once.
+each message (the one the channel can send soonest first: :meth:`Channel.ready_in`) ask the
+gate, wait for the rate limiter, send, and record the outcome at once.
 Recording each outcome before the next send is what keeps the duplicate window (see
 :mod:`bot.outbox`) at one message per worker.
 """
@@ -140,7 +141,7 @@ class Dispatcher:
         report.expired = claim.expired
         pending = list(claim.messages)
         while pending:
-            message = pending.pop(0)
+            message = pending.pop(self._readiest(pending))
             until = await self._gate(message, self._clock.now()) if self._gate else None
             if until is not None and until > self._clock.now():
                 detail = f"postponed to {until.astimezone(UTC).isoformat()}"
@@ -167,6 +168,12 @@ class Dispatcher:
             if report.idle:
                 break
         return total
+
+    def _readiest(self, pending: list[Outgoing]) -> int:
+        """The index of the first message the channel can send soonest (claim order among
+        equals): a chat that must wait does not hold up the messages to other chats."""
+        waits = [self._channel.ready_in(message) for message in pending]
+        return waits.index(min(waits))
 
     async def _send(self, message: Outgoing, report: DispatchReport) -> None:
         outcome = await self._deliver(message)

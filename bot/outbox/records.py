@@ -82,6 +82,8 @@ class Outgoing:
     attempts: int
     claimed_by: str
     claimed_at: dt.datetime
+    buttons: tuple[tuple[str, str], ...] = ()
+    """The quick replies as ``(key, label)``, set with the text when the message is rendered."""
 
     @classmethod
     def from_row(cls, row: Mapping[Any, Any], worker: str, claimed_at: dt.datetime) -> Outgoing:

@@ -32,5 +32,13 @@ class RenderingChannel(Channel):
         except (LookupError, ValueError) as err:
             return DeliveryOutcome.failed_permanently(f"cannot render: {err}")
         return await self._inner.deliver(
-            dataclasses.replace(message, text=rendered.text, lang=rendered.lang)
+            dataclasses.replace(
+                message,
+                text=rendered.text,
+                lang=rendered.lang,
+                buttons=tuple((button.key, button.label) for button in rendered.buttons),
+            )
         )
+
+    def ready_in(self, message: Outgoing) -> float:
+        return self._inner.ready_in(message)

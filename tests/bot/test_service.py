@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import datetime as dt
 import json
 import logging
 import os
@@ -17,19 +19,24 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
 
+import bot.commands.run as run_command
 import bot.service as service_module
 from bot.cli import main
-from bot.config import Settings
+from bot.config import Secret, Settings
 from bot.engine.tick import planner_tick as real_tick
 from bot.imports import import_roster
-from bot.outbox import Channel, DeliveryOutcome, Outgoing, RecordingChannel
+from bot.models import Pupil
+from bot.outbox import Channel, DeliveryOutcome, Outcome, Outgoing, RecordingChannel
 from bot.rules import Rules
 from bot.service import Service, describe_error
 from integrations.csv import CsvRosterSource
+from integrations.telegram import LocalBotApi
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import BRUSSELS, VirtualClock
 from scheduler.jobs import DISPATCH, FEED_POLL, PLANNER
+from tests.helpers.seed import seed_pupils
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "docs" / "example"
@@ -265,15 +272,34 @@ def test_without_dry_run_or_token_run_exits_2_saying_what_to_configure(capsys, m
     assert "--dry-run" in err
 
 
-def test_with_a_token_but_no_telegram_channel_yet_run_exits_2(capsys, monkeypatch):
-    monkeypatch.setenv("GEMIST_TELEGRAM_TOKEN", "123:SECRET")
-    monkeypatch.delenv("GEMIST_CONFIG", raising=False)
+async def test_with_a_token_run_sends_over_telegram_to_the_configured_api(engine, clock):
+    """``gemist run`` with a token builds the Telegram channel on GEMIST_TELEGRAM_API_URL (here
+    the local Bot API) and sends the roster's linked people their messages."""
+    await seed_pupils(engine, clock, ["P1"])
+    async with engine.begin() as conn:
+        await conn.execute(sa.update(Pupil).values(telegram_chat_id=4242))
+        pupil = await conn.scalar(sa.select(col(Pupil.id)))
+    async with LocalBotApi("123:SECRET") as api:
+        api.add_user(4242, "Kind")
+        settings = Settings(
+            telegram_token=Secret("123:SECRET"), telegram_api_url=api.base_url.removesuffix("/bot")
+        )
+        args = argparse.Namespace(dry_run=False)
+        async with run_command._channel(args, settings, engine, clock) as channel:
+            outcome = await channel.deliver(_outgoing(pupil, "Hoi Kind"))
 
-    assert main(["--db", "sqlite:///unused.db", "run"]) == 2
+    assert outcome.kind is Outcome.SENT
+    assert [m.text for m in api.messages_to(4242)] == ["Hoi Kind"]
 
-    err = capsys.readouterr().err
-    assert "--dry-run" in err
-    assert "SECRET" not in err
+
+def _outgoing(pupil: int, text: str) -> Outgoing:
+    now = dt.datetime(2026, 11, 17, 9, 30, tzinfo=dt.UTC)
+    return Outgoing(
+        id=1, school_id="school", idempotency_key="k", kind="pupil_checkin",
+        recipient_role="pupil", recipient_id=pupil, channel="telegram", pupil_id=pupil,
+        lang="nl", payload={}, text=text, due_at=now, expires_at=now + dt.timedelta(days=1),
+        attempts=0, claimed_by="w1", claimed_at=now,
+    )  # fmt: skip
 
 
 def test_run_dry_run_prints_json_lines_and_stops_on_sigterm(tmp_path, capsys):

@@ -275,3 +275,31 @@ def test_a_dispatcher_needs_a_batch_and_a_lease(engine, clock):
         Dispatcher(engine, channel, clock, "w1", batch=0)
     with pytest.raises(ValueError, match="lease"):
         Dispatcher(engine, channel, clock, "w1", lease=dt.timedelta(0))
+
+
+async def test_a_chat_that_must_wait_does_not_hold_up_the_others(engine, clock):
+    """The channel says chat 1 can take its next message only in a second (Telegram's per-chat
+    limit): the dispatcher sends to chats 2 and 3 first, then comes back to chat 1."""
+    now = clock.now()
+    await plan_items(
+        engine,
+        [
+            item("1a", now - 3 * MINUTE, recipient_id=1),
+            item("1b", now - 2 * MINUTE, recipient_id=1),
+            item("2", now - MINUTE, recipient_id=2),
+            item("3", now, recipient_id=3),
+        ],
+        now,
+    )
+
+    class OneASecond(RecordingChannel):
+        def ready_in(self, message: Outgoing) -> float:
+            seen = {record.message.recipient_id for record in self.deliveries}
+            return 1.0 if message.recipient_id in seen else 0.0
+
+    channel = OneASecond(clock)
+    router = ChannelRouter({"telegram": channel})
+
+    await Dispatcher(engine, router, clock, "w1").run_once()
+
+    assert sent_keys(channel) == ["1a", "2", "3", "1b"]

@@ -1,0 +1,152 @@
+"""The Telegram channel: an outreach row becomes one ``sendMessage``, with its quick replies.
+
+Every failure Telegram can answer with becomes a :class:`~bot.outbox.DeliveryOutcome`; what
+happens next (wait, try again, give up and tell the coordinator) is the dispatcher's decision:
+
+=====================================  ==========================================================
+Telegram says                          outcome
+=====================================  ==========================================================
+429 Too Many Requests, ``retry_after``  ``retry_after`` (the whole bot waits: :class:`SendBudget`)
+403 Forbidden (blocked, deactivated)    ``blocked_by_user``; the chat is unlinked
+400 chat not found                      ``invalid_recipient``
+400 group upgraded to a supergroup      sent again at once to the new chat, which is stored
+400 anything else (too long, ...)       ``failed_permanently``
+401 Unauthorized                        ``failed_temporarily`` (a token to fix, not a message)
+timeout, network error, 5xx             ``failed_temporarily``
+=====================================  ==========================================================
+
+A timed-out request may have reached Telegram: trying again may then show the message twice.
+That is the one duplicate this channel allows, and it is rarer than losing a message would be.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import ExtBot
+
+from bot.outbox import Channel, DeliveryOutcome, Outgoing
+from integrations.telegram.callbacks import sign
+from integrations.telegram.ratelimit import SendBudget, seconds_of
+
+__all__ = ["ChatDirectory", "TelegramChannel"]
+
+_MAX_DETAIL = 120
+
+
+class ChatDirectory(Protocol):
+    """Where the chats of the school's people are kept (the roster in the database)."""
+
+    async def chat_of(self, role: str, person_id: int) -> int | None:
+        """The linked chat of the pupil, guardian or staff member, if any."""
+
+    async def unlink(self, role: str, person_id: int) -> None:
+        """The person blocked the bot or left: forget the chat."""
+
+    async def move(self, role: str, person_id: int, chat_id: int) -> None:
+        """The person's group chat became a supergroup with the id ``chat_id``."""
+
+
+class TelegramChannel(Channel):
+    """Sends rendered outreach through ``bot``; ``budget`` is the one of the bot's
+    :class:`~integrations.telegram.ratelimit.TelegramRateLimiter`, so that the dispatcher can
+    ask which chat is free (:meth:`ready_in`)."""
+
+    def __init__(
+        self,
+        bot: ExtBot[None],
+        chats: ChatDirectory,
+        *,
+        secret: bytes,
+        budget: SendBudget | None = None,
+    ) -> None:
+        self._bot = bot
+        self._chats = chats
+        self._secret = secret
+        self._budget = budget
+        self._known: dict[tuple[str, int], int] = {}
+
+    def ready_in(self, message: Outgoing) -> float:
+        if self._budget is None:
+            return 0.0
+        return self._budget.ready_in(
+            self._known.get((message.recipient_role, message.recipient_id))
+        )
+
+    async def deliver(self, message: Outgoing) -> DeliveryOutcome:
+        if not message.text:
+            return DeliveryOutcome.failed_permanently("no text: the message was not rendered")
+        person = (message.recipient_role, message.recipient_id)
+        chat = await self._chats.chat_of(*person)
+        if chat is None:
+            self._known.pop(person, None)
+            return DeliveryOutcome.invalid_recipient("no linked Telegram chat")
+        self._known[person] = chat
+        try:
+            return await self._send(message, chat)
+        except ChatMigrated as moved:
+            await self._chats.move(*person, moved.new_chat_id)
+            self._known[person] = moved.new_chat_id
+            try:
+                return await self._send(message, moved.new_chat_id)
+            except TelegramError as err:
+                return await self._failed(person, err)
+        except TelegramError as err:
+            return await self._failed(person, err)
+
+    async def _send(self, message: Outgoing, chat: int) -> DeliveryOutcome:
+        await self._bot.send_message(
+            chat, message.text or "", reply_markup=self._keyboard(message, chat)
+        )
+        return DeliveryOutcome.sent()
+
+    def _keyboard(self, message: Outgoing, chat: int) -> InlineKeyboardMarkup | None:
+        """One button a row: the labels are whole sentences in some languages."""
+        if not message.buttons:
+            return None
+        return InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        label, callback_data=sign(self._secret, message.id, key, chat)
+                    )
+                ]
+                for key, label in message.buttons
+            ]
+        )
+
+    async def _failed(self, person: tuple[str, int], err: TelegramError) -> DeliveryOutcome:
+        # Telegram's descriptions name the problem, never the text sent: safe to store.
+        detail = _clip(err.message)
+        if isinstance(err, RetryAfter):
+            return DeliveryOutcome.retry_after(seconds_of(err.retry_after), "429 Too Many Requests")
+        if isinstance(err, Forbidden):
+            await self._chats.unlink(*person)
+            self._known.pop(person, None)
+            return DeliveryOutcome.blocked_by_user(f"403 {detail}")
+        if isinstance(err, InvalidToken):
+            return DeliveryOutcome.failed_temporarily("401 Unauthorized: check the bot's token")
+        if isinstance(err, BadRequest):
+            if "chat not found" in err.message.lower():
+                return DeliveryOutcome.invalid_recipient("400 chat not found")
+            return DeliveryOutcome.failed_permanently(f"400 {detail}")
+        if isinstance(err, TimedOut):
+            return DeliveryOutcome.failed_temporarily("timed out")
+        if isinstance(err, NetworkError):
+            return DeliveryOutcome.failed_temporarily(f"network: {detail}")
+        return DeliveryOutcome.failed_temporarily(f"{type(err).__name__}: {detail}")
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 1] + "…"

@@ -1,0 +1,452 @@
+"""A local server that answers like the Telegram Bot API, for the tests and ``gemist demo``.
+
+The real python-telegram-bot client talks to it over HTTP on 127.0.0.1, so what is tested is
+the client library Gemist runs with, not a mock of it. It keeps Telegram's envelope (``{"ok":
+true, "result": ...}`` or ``{"ok": false, "error_code": ..., "description": ...}``), its error
+texts, and the limits Gemist must respect:
+
+- more than ``per_second`` messages from the bot within one second, or a second message to a
+  chat less than ``per_chat_interval`` after the one before: ``429`` with ``retry_after``;
+- a chat that blocked the bot: ``403``; an unknown chat: ``400 chat not found``; a group that
+  became a supergroup: ``400`` with ``migrate_to_chat_id``;
+- text over 4096 characters, callback data outside 1-64 bytes: ``400``;
+- ``getUpdates`` while a webhook is set: ``409``.
+
+People are made with :meth:`LocalBotApi.add_user`; what they do (type, tap a button) is
+injected with :meth:`send_text` and :meth:`press`, and reaches the bot through ``getUpdates``
+(long polling) or, once a webhook is set, as a POST to it with the secret token header.
+Everything the bot sent is kept in :attr:`sent`, every refusal in :attr:`rejections`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+__all__ = ["LocalBotApi", "Rejection", "SentMessage"]
+
+MAX_TEXT = 4096
+MAX_CALLBACK_BYTES = 64
+BOT_ID = 5_000_000_001
+
+
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    """A message the bot sent (or edited: ``edited`` is set), as the server accepted it."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    reply_markup: dict[str, Any] | None
+    at: float
+    edited: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A request the server refused."""
+
+    status: int
+    method: str
+    chat_id: int | None
+    description: str
+
+
+class ApiError(Exception):
+    """Answered as Telegram's error envelope."""
+
+    def __init__(self, status: int, description: str, **parameters: int) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.parameters = parameters
+
+
+@dataclass
+class _Chat:
+    id: int
+    first_name: str
+    language_code: str | None
+    kind: str = "private"
+    blocked: bool = False
+    migrated_to: int | None = None
+    next_message_id: int = 1
+    last_sent: float | None = None
+    messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+class LocalBotApi:
+    """The server; ``base_url`` is what ``telegram.Bot(token, base_url=...)`` takes."""
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        username: str = "gemist_test_bot",
+        per_second: int = 30,
+        per_chat_interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.token = token
+        self.username = username
+        self.per_second = per_second
+        self.per_chat_interval = per_chat_interval
+        self._clock = clock
+        self._chats: dict[int, _Chat] = {}
+        self._recent: deque[float] = deque()
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+        self._arrived = asyncio.Condition()
+        self._webhook: tuple[str, str | None] | None = None
+        self.sent: list[SentMessage] = []
+        self.callback_answers: list[dict[str, Any]] = []
+        self.rejections: list[Rejection] = []
+        self._runner: web.AppRunner | None = None
+        self._port = 0
+        self._session: aiohttp.ClientSession | None = None
+
+    # -- life cycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self._port = self._runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> LocalBotApi:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._port}/bot"
+
+    # -- what tests do ------------------------------------------------------------------------
+
+    def add_user(self, user_id: int, first_name: str, *, language_code: str | None = None) -> None:
+        """A person with a private chat whose id is their user id."""
+        self._chats[user_id] = _Chat(user_id, first_name, language_code)
+
+    def add_group(self, chat_id: int, title: str) -> None:
+        self._chats[chat_id] = _Chat(chat_id, title, None, kind="group")
+
+    def block(self, chat_id: int) -> None:
+        self._chats[chat_id].blocked = True
+
+    def migrate(self, chat_id: int, new_chat_id: int) -> None:
+        """The group ``chat_id`` became the supergroup ``new_chat_id``."""
+        old = self._chats[chat_id]
+        old.migrated_to = new_chat_id
+        self._chats[new_chat_id] = _Chat(new_chat_id, old.first_name, None, kind="supergroup")
+
+    def messages_to(self, chat_id: int) -> list[SentMessage]:
+        return [message for message in self.sent if message.chat_id == chat_id]
+
+    async def send_text(self, user_id: int, text: str, *, secret: str | None = None) -> int:
+        """The person types ``text``; returns the webhook's HTTP status (200 when polling)."""
+        chat = self._chats[user_id]
+        message = {
+            "message_id": self._message_id(chat),
+            "date": int(time.time()),
+            "chat": self._chat_json(chat),
+            "from": self._user_json(chat),
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return await self._push({"message": message}, secret)
+
+    async def press(
+        self, user_id: int, message_id: int, data: str, *, secret: str | None = None
+    ) -> int:
+        """The person taps the button with ``data`` under the bot's message ``message_id``."""
+        chat = self._chats[user_id]
+        query = {
+            "id": str(next(self._callback_ids)),
+            "from": self._user_json(chat),
+            "chat_instance": str(user_id),
+            "data": data,
+            "message": chat.messages.get(message_id)
+            or {"message_id": message_id, "date": 0, "chat": self._chat_json(chat)},
+        }
+        return await self._push({"callback_query": query}, secret)
+
+    async def _push(self, update: dict[str, Any], secret: str | None) -> int:
+        update["update_id"] = next(self._update_ids)
+        if self._webhook is None:
+            async with self._arrived:
+                self._updates.append(update)
+                self._arrived.notify_all()
+            return 200
+        url, expected = self._webhook
+        headers = {}
+        token = secret if secret is not None else expected
+        if token is not None:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = token
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        async with self._session.post(url, json=update, headers=headers) as response:
+            return response.status
+
+    # -- the API ------------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"].lower()
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        params = await _params(request)
+        handler = _METHODS.get(method)
+        if handler is None:
+            return _error(404, "Not Found")
+        try:
+            result = await handler(self, params)
+        except ApiError as err:
+            chat = params.get("chat_id")
+            self.rejections.append(
+                Rejection(err.status, method, _int(chat) if chat is not None else None,
+                          err.description)
+            )  # fmt: skip
+            return _error(err.status, err.description, err.parameters)
+        return web.json_response({"ok": True, "result": result})
+
+    async def _get_me(self, _params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Gemist",
+            "username": self.username,
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self._webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use "
+                "deleteWebhook to delete the webhook first",
+            )
+        offset = _int(params.get("offset", 0))
+        limit = _int(params.get("limit", 100))
+        timeout = float(params.get("timeout", 0))
+        async with self._arrived:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            if not self._updates and timeout > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._arrived.wait(), timeout)
+            return self._updates[:limit]
+
+    async def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat_for_sending(params)
+        text = str(params.get("text", ""))
+        if not text:
+            raise ApiError(400, "Bad Request: message text is empty")
+        if len(text) > MAX_TEXT:
+            raise ApiError(400, "Bad Request: message is too long")
+        markup = _markup(params.get("reply_markup"))
+        self._count(chat)
+        message_id = self._message_id(chat)
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": self._chat_json(chat),
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Gemist",
+                     "username": self.username},
+            "text": text,
+        }  # fmt: skip
+        if markup is not None:
+            message["reply_markup"] = markup
+        chat.messages[message_id] = message
+        self.sent.append(SentMessage(chat.id, message_id, text, markup, self._clock()))
+        return message
+
+    async def _edit(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat_for_sending(params)
+        message = chat.messages.get(_int(params.get("message_id", 0)))
+        if message is None:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        text = str(params.get("text", message["text"]))
+        markup = _markup(params.get("reply_markup")) if "reply_markup" in params else None
+        if len(text) > MAX_TEXT:
+            raise ApiError(400, "Bad Request: message is too long")
+        if text == message["text"] and markup == message.get("reply_markup"):
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message",
+            )
+        self._count(chat)
+        message["text"] = text
+        message.pop("reply_markup", None)
+        if markup is not None:
+            message["reply_markup"] = markup
+        message["edit_date"] = int(time.time())
+        self.sent.append(
+            SentMessage(chat.id, message["message_id"], text, markup, self._clock(), edited=True)
+        )
+        return message
+
+    async def _answer_callback(self, params: dict[str, Any]) -> bool:
+        self.callback_answers.append(params)
+        return True
+
+    async def _set_webhook(self, params: dict[str, Any]) -> bool:
+        url = str(params.get("url", ""))
+        secret = params.get("secret_token")
+        self._webhook = (url, str(secret) if secret else None) if url else None
+        return True
+
+    async def _delete_webhook(self, _params: dict[str, Any]) -> bool:
+        self._webhook = None
+        return True
+
+    async def _webhook_info(self, _params: dict[str, Any]) -> dict[str, Any]:
+        url = self._webhook[0] if self._webhook else ""
+        return {"url": url, "has_custom_certificate": False, "pending_update_count": 0}
+
+    async def _accept(self, _params: dict[str, Any]) -> bool:
+        return True
+
+    async def _get_chat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chats.get(_int(params.get("chat_id", 0)))
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        return {**self._chat_json(chat), "accent_color_id": 0, "max_reaction_count": 11}
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _chat_for_sending(self, params: dict[str, Any]) -> _Chat:
+        chat = self._chats.get(_int(params.get("chat_id", 0)))
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=chat.migrated_to,
+            )
+        if chat.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        return chat
+
+    def _count(self, chat: _Chat) -> None:
+        """Telegram's flood control: refuse, or count the message as sent now."""
+        now = self._clock()
+        while self._recent and self._recent[0] <= now - 1.0:
+            self._recent.popleft()
+        if chat.last_sent is not None and now - chat.last_sent < self.per_chat_interval:
+            wait = self.per_chat_interval - (now - chat.last_sent)
+            raise ApiError(429, f"Too Many Requests: retry after {_ceil(wait)}",
+                           retry_after=_ceil(wait))  # fmt: skip
+        if len(self._recent) >= self.per_second:
+            wait = self._recent[0] + 1.0 - now
+            raise ApiError(429, f"Too Many Requests: retry after {_ceil(wait)}",
+                           retry_after=_ceil(wait))  # fmt: skip
+        self._recent.append(now)
+        chat.last_sent = now
+
+    def _message_id(self, chat: _Chat) -> int:
+        chat.next_message_id += 1
+        return chat.next_message_id - 1
+
+    @staticmethod
+    def _chat_json(chat: _Chat) -> dict[str, Any]:
+        if chat.kind == "private":
+            return {"id": chat.id, "type": "private", "first_name": chat.first_name}
+        return {"id": chat.id, "type": chat.kind, "title": chat.first_name}
+
+    @staticmethod
+    def _user_json(chat: _Chat) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": chat.id, "is_bot": False, "first_name": chat.first_name}
+        if chat.language_code:
+            user["language_code"] = chat.language_code
+        return user
+
+
+_METHODS: dict[str, Callable[[LocalBotApi, dict[str, Any]], Any]] = {
+    "getme": LocalBotApi._get_me,
+    "getupdates": LocalBotApi._get_updates,
+    "sendmessage": LocalBotApi._send_message,
+    "editmessagetext": LocalBotApi._edit,
+    "editmessagereplymarkup": LocalBotApi._edit,
+    "answercallbackquery": LocalBotApi._answer_callback,
+    "setwebhook": LocalBotApi._set_webhook,
+    "deletewebhook": LocalBotApi._delete_webhook,
+    "getwebhookinfo": LocalBotApi._webhook_info,
+    "setmycommands": LocalBotApi._accept,
+    "deletemycommands": LocalBotApi._accept,
+    "getchat": LocalBotApi._get_chat,
+}
+
+
+async def _params(request: web.Request) -> dict[str, Any]:
+    """The request's parameters: query string, then a JSON or form body (PTB sends a form
+    whose nested objects, such as ``reply_markup``, are JSON strings)."""
+    params: dict[str, Any] = dict(request.query)
+    if request.method != "POST" or not request.can_read_body:
+        return params
+    if request.content_type == "application/json":
+        body = await request.json()
+        if isinstance(body, dict):
+            params.update(body)
+        return params
+    form = await request.post()
+    params.update({key: value for key, value in form.items() if isinstance(value, str)})
+    return params
+
+
+def _markup(raw: Any) -> dict[str, Any] | None:
+    if raw in (None, ""):
+        return None
+    markup = json.loads(raw) if isinstance(raw, str) else raw
+    if not isinstance(markup, dict):
+        raise ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_BYTES:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+    return markup
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ApiError(400, f"Bad Request: invalid integer {value!r}") from None
+
+
+def _ceil(seconds: float) -> int:
+    return max(1, int(-(-seconds // 1)))
+
+
+def _error(status: int, description: str, parameters: dict[str, int] | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return web.json_response(body, status=status)
