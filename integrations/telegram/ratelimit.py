@@ -85,6 +85,10 @@ class SendBudget:
     def reserve(self, chat: int | str | None) -> float:
         """Book the next slot for ``chat`` (``None``: a message not bound to one chat); returns
         the seconds to wait before sending."""
+        return self.book(chat) - self._clock()
+
+    def book(self, chat: int | str | None) -> float:
+        """Book the next slot for ``chat``; returns its instant (to :meth:`confirm` it by)."""
         now = self._clock()
         start = self._start(now, chat)
         insort(self._slots, start)
@@ -92,7 +96,7 @@ class SendBudget:
             self._chat_next[str(chat)] = start + self.chat_interval
             if len(self._chat_next) > _IDLE_CHATS:
                 self._forget(now)
-        return start - now
+        return start
 
     def confirm(self, chat: int | str | None, slot: float) -> None:
         """The message booked at ``slot`` goes out only now (a late wake-up, a busy loop):
@@ -178,11 +182,11 @@ class TelegramRateLimiter(BaseRateLimiter[None]):
         if endpoint.lower() in LIMITED_METHODS:
             chat = data.get("chat_id")
             async with self._lock:  # slots are handed out in the order requests arrive
-                delay = self.budget.reserve(chat)
-                slot = self.budget.now() + delay
+                slot = self.budget.book(chat)
+            delay = slot - self.budget.now()
             if delay > 0:
                 await asyncio.sleep(delay)
-            self.budget.confirm(chat, slot)
+            self.budget.confirm(chat, slot)  # the very instant booked: found and moved
         try:
             return await callback(*args, **kwargs)
         except RetryAfter as err:

@@ -178,3 +178,22 @@ def test_a_message_that_goes_out_late_is_counted_when_it_goes():
     assert [budget.reserve(chat) for chat in range(100, 129)] == [0] * 29
     assert clock.now + budget.reserve(129) == pytest.approx(1000.2 + budget.window)
     assert budget.ready_in(0) > 0  # and its chat counts from when it really went
+
+
+async def test_a_confirmed_send_is_counted_once():
+    """Each request moves its own slot to the instant it really went: 15 requests leave room
+    for 15 more in the same second, not for none (a slot counted twice would fill it)."""
+    clock = Clock()
+    limiter = TelegramRateLimiter(SendBudget(clock=clock))
+
+    async def call(**_: object) -> bool:
+        clock.now += 0.001  # each request takes a millisecond, so each confirm moves a slot
+        return True
+
+    for chat in range(15):
+        clock.now += 0.001
+        await limiter.process_request(call, (), {}, "sendMessage", {"chat_id": chat}, None)
+
+    assert limiter.budget.ready_in(99) == 0
+    assert [limiter.budget.reserve(chat) for chat in range(100, 115)] == [0] * 15
+    assert limiter.budget.reserve(200) > 0.9
