@@ -183,7 +183,13 @@ def test_a_message_that_goes_out_late_is_counted_when_it_goes():
 async def test_a_confirmed_send_is_counted_once():
     """Each request moves its own slot to the instant it really went: 15 requests leave room
     for 15 more in the same second, not for none (a slot counted twice would fill it)."""
-    clock = Clock()
+
+    class Ticking(Clock):
+        def __call__(self) -> float:  # like a real clock: every reading a little later
+            self.now += 1e-6
+            return self.now
+
+    clock = Ticking()
     limiter = TelegramRateLimiter(SendBudget(clock=clock))
 
     async def call(**_: object) -> bool:
@@ -195,5 +201,5 @@ async def test_a_confirmed_send_is_counted_once():
         await limiter.process_request(call, (), {}, "sendMessage", {"chat_id": chat}, None)
 
     assert limiter.budget.ready_in(99) == 0
-    assert [limiter.budget.reserve(chat) for chat in range(100, 115)] == [0] * 15
+    assert all(limiter.budget.reserve(chat) <= 0 for chat in range(100, 115))
     assert limiter.budget.reserve(200) > 0.9
