@@ -203,3 +203,18 @@ async def test_a_confirmed_send_is_counted_once():
     assert limiter.budget.ready_in(99) == 0
     assert all(limiter.budget.reserve(chat) <= 0 for chat in range(100, 115))
     assert limiter.budget.reserve(200) > 0.9
+
+
+async def test_a_message_is_counted_from_when_its_answer_came_back():
+    """Telegram had the message no later than its answer: counting from there keeps the next
+    message to the chat at least a second after it arrived, however slow the way there was."""
+    clock = Clock()
+    limiter = TelegramRateLimiter(SendBudget(clock=clock))
+
+    async def slow(**_: object) -> bool:
+        clock.now += 0.3
+        return True
+
+    await limiter.process_request(slow, (), {}, "sendMessage", {"chat_id": 5}, None)
+
+    assert limiter.budget.ready_in(5) == pytest.approx(limiter.budget.chat_interval)
