@@ -272,14 +272,16 @@ def _mark_lines(text: str, mark: str) -> str:
 _YEAR = re.compile(r"(?:,\s*|\s*'de'\s*|\s*د\s*|\s*)y+(?:\s*'[^']*'\.?)?")
 # Where the locale's full date reads wrong inside a sentence (the reviewers' findings): English
 # as written in Europe ("Tuesday 17 November"), Spanish and Portuguese without the comma that
-# a sentence never closes, Somali with the day before the month, Pashto as reviewed ("درېنۍ د
-# نومبر 17": Babel 2.19's CLDR data writes "17, نومبر", with commas no sentence has).
+# a sentence never closes, Somali with the day before the month, Pashto as reviewed: the weekday,
+# a comma, "د", the month and the day with its ordinal suffix (Babel 2.19's CLDR data writes
+# "17, نومبر", with commas no sentence has, and its Saturday in dates, "اونۍ", reads as "week",
+# so the stand-alone weekday "cccc" is used).
 _DAY_PATTERNS = {
     "en": "EEEE d MMMM",
     "es": "EEEE d 'de' MMMM",
     "pt": "EEEE d 'de' MMMM",
     "so": "EEEE, d MMMM",
-    "ps": "EEEE د MMMM d",
+    "ps": "cccc، د MMMM d'مه'",
 }
 
 

@@ -136,3 +136,18 @@ def test_plural_forms_split_numbers_as_cldr_does(lang: str) -> None:
         f"{lang}: one CLDR category is split over two gettext forms"
     )
     assert forms == set(range(catalog.num_plurals)), f"{lang}: forms {sorted(forms)} in use"
+
+
+def test_french_punctuation_keeps_its_no_break_space() -> None:
+    """French writes a space before ? ! : ; and inside « »; an ordinary one lets Telegram wrap
+    the mark onto a line of its own, so the catalog uses U+00A0 or U+202F there."""
+    with (LOCALES_DIR / "fr" / "LC_MESSAGES" / "gemist.po").open("rb") as file:
+        catalog = read_po(file)
+    loose = [
+        text
+        for message in catalog
+        if message.id
+        for text in ([message.string] if isinstance(message.string, str) else message.string)
+        if any(pair in text for pair in (" ?", " !", " :", " ;", " »", "« "))
+    ]
+    assert loose == []

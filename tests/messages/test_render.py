@@ -148,6 +148,17 @@ def test_dates_weekdays_and_numbers_in_the_readers_language() -> None:
     assert "1\u202f234 messages" in french
 
 
+def test_pashto_dates_read_as_the_reviewer_asked() -> None:
+    # CLDR's Saturday in dates, "اونۍ", means "week" to an Afghan reader; the stand-alone
+    # weekday "شنبه" is the one people use. The ordinal "مه" follows the day of the month.
+    saturday = {**SAMPLE_CONTEXT, "date": date(2026, 11, 14)}
+    text = render("guardian_notice.first", "ps", saturday).text
+    assert "شنبه، د نومبر 14مه" in text  # noqa: RUF001
+    assert "اونۍ" not in text
+    tuesday = {**SAMPLE_CONTEXT, "date": date(2026, 11, 17)}
+    assert "سه شنبه، د نومبر 17مه" in render("guardian_notice.first", "ps", tuesday).text  # noqa: RUF001
+
+
 @pytest.mark.parametrize(
     ("lang", "count", "expected"),
     [
