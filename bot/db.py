@@ -8,10 +8,13 @@ Alembic (``bot/migrations``); :func:`migrate` brings any database to the newest 
 
 from __future__ import annotations
 
+import functools
 import re
+import sqlite3
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -19,7 +22,15 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-__all__ = ["DatabaseError", "alembic_config", "async_url", "connect", "display_url", "migrate"]
+__all__ = [
+    "DatabaseError",
+    "alembic_config",
+    "async_url",
+    "connect",
+    "connect_scratch",
+    "display_url",
+    "migrate",
+]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -78,6 +89,62 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def connect_scratch(path: Path) -> AsyncEngine:
+    """An engine for a private, throw-away SQLite file (``gemist simulate``, benchmarks).
+
+    One task uses such a database and nothing must survive a crash, so two costs of the live
+    engine are dropped: SQLite runs on the event loop's own thread (:class:`_InlineSqlite`)
+    instead of handing every call to aiosqlite's worker thread and waiting for the answer, and
+    commits are not synced to disk (``synchronous=OFF``). WAL stays, so that a reader never
+    waits for a writer: on one thread such a wait could never end.
+    """
+    connector = functools.partial(sqlite3.connect, str(path))
+    # The file's URL, so that SQLAlchemy pools connections as for a file (an empty one would
+    # mean ":memory:", one connection shared by all); the connections are made here.
+    engine = create_async_engine(
+        f"sqlite+aiosqlite:///{path}", async_creator=lambda: _InlineSqlite(connector, 64)
+    )
+    sa.event.listen(engine.sync_engine, "connect", _scratch_pragmas)
+    return engine
+
+
+class _InlineSqlite(aiosqlite.Connection):
+    """aiosqlite's connection, each call run at once on the calling thread (no worker thread).
+
+    SQLAlchemy's aiosqlite dialect talks to this as to any aiosqlite connection; every call
+    of aiosqlite's connection and cursors goes through :meth:`_execute`.
+    """
+
+    def __await__(self) -> Any:
+        return self._connect().__await__()
+
+    async def _connect(self) -> _InlineSqlite:
+        if self._connection is None:
+            self._connection = self._connector()
+        return self
+
+    async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        if not self._running or self._connection is None:
+            raise ValueError("Connection closed")
+        return fn(*args, **kwargs)
+
+    def stop(self) -> None:
+        self._running = False
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    async def close(self) -> None:
+        self.stop()
+
+
+def _scratch_pragmas(dbapi_connection: Any, record: Any) -> None:
+    _sqlite_pragmas(dbapi_connection, record)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")
     cursor.close()
 
 

@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.config import Settings
 from bot.db import migrate
 from bot.engine.gate import DeliveryGate
-from bot.engine.tick import planner_tick
+from bot.engine.tick import PlanCache, planner_tick
 from bot.imports import ImportReport, import_absences
 from bot.outbox import Channel, Dispatcher, DispatchReport
 from bot.rules import Rules
@@ -111,6 +111,8 @@ class Service:
         self.calendar = calendar
         self.engine = engine
         self.clock = clock
+        self.plans = PlanCache()
+        """Each pupil's planned rows from the last tick, while nothing else changed."""
         self.schedule = schedule or Schedule.from_settings(settings)
         gate = DeliveryGate(engine, rules, calendar, clock.tz)
         self.dispatcher = Dispatcher(engine, channel, clock, worker_id, gate=gate)
@@ -177,6 +179,7 @@ class Service:
             rules=self.rules,
             calendar=self.calendar,
             clock=self.clock,
+            cache=self.plans,
         )
         if planned:
             log.info("planner: %d new outreach planned", planned)

@@ -23,12 +23,21 @@ The planner's output depends only on the stored facts, the local date and the ho
 (:func:`~bot.engine.tick.horizon_at`, which moves at ``pupil.checkin_at`` and at
 :data:`~bot.engine.tick.DAY_COMPLETE`), and the outbox keeps the first row of every
 idempotency key. A planner tick whose facts, date and horizon equal those of the last tick that
-ran would therefore store nothing, and the replay skips it; the dispatcher still runs at every
-tick. In the replay the facts change only with an import, a stored reply or a dispatcher run
-that did something (the facts include what was sent); the holds a tick stores are its own
-output, found again by the next tick on the same facts. This invariant binds the planner: a step
-due at a time of day (the daily digest) is planned ahead with its due time, never decided by
-the tick that happens to run at that time.
+ran would therefore store nothing, and the replay skips it. In the replay the facts change only
+with an import, a stored reply or a dispatcher run that changed what the planner reads of the
+outbox: a message of one of :data:`~bot.engine._facts_db.SENT_KINDS` sent, or any outcome but a
+plain delivery or a postponement (a failure, an expiry, a retry), to be safe. Which pupils a
+tick plans does depend on other rows (a pupil with a planned row is planned), but not what it
+proposes for them (the tests hold ``planner_tick(everyone=True)`` to the same rows). The holds
+a tick stores are its own output, found again by the next tick on the same facts. This
+invariant binds the planner: a step due at a time of day (the daily digest) is planned ahead
+with its due time, never decided by the tick that happens to run at that time.
+
+Likewise the dispatcher runs at a tick only from the earliest instant a planned row may be
+tried (:func:`~bot.outbox.store.next_attempt`, read again after every planner tick and every
+dispatcher run, the only steps of the replay that write to the outbox): a run before it would
+find nothing due. No row is ever left in ``sending`` here, which a live dispatcher also looks
+for.
 """
 
 from __future__ import annotations
@@ -46,13 +55,14 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
-from bot.db import connect, migrate
+from bot.db import connect_scratch, migrate
+from bot.engine._facts_db import SENT_KINDS
 from bot.engine.facts import SenderRole
 from bot.engine.gate import DeliveryGate
-from bot.engine.tick import DAY_COMPLETE, planner_tick, record_reply
+from bot.engine.tick import DAY_COMPLETE, PlanCache, planner_tick, record_reply
 from bot.imports import import_absences, import_roster
 from bot.models import Guardian, Pupil, Staff
-from bot.outbox import Dispatcher, RecordingChannel
+from bot.outbox import Dispatcher, DispatchReport, RecordingChannel, store
 from bot.outbox.rendering import RenderingChannel
 from bot.rules import Rules
 from integrations.abc import AbsenceBatch, AbsenceRow, AbsenceSource, RowReject
@@ -264,7 +274,7 @@ async def simulate(
     if end < start:
         raise SimulationError(f"--to {end} is before --from {start}")
     with tempfile.TemporaryDirectory(prefix="gemist-simulate-") as folder:
-        engine = connect(f"sqlite:///{Path(folder) / 'simulate.db'}")
+        engine = connect_scratch(Path(folder) / "simulate.db")
         try:
             await migrate(engine)
             replay = _Replay(
@@ -309,6 +319,9 @@ class _Replay:
         """Counts the changes to the stored facts: imports, replies, dispatcher runs."""
         self.last_planned: tuple[int, dt.date, bool, bool] | None = None
         """What the last planner tick that ran planned from (see "Skipped ticks")."""
+        self.plans = PlanCache()
+        self.next_attempt: dt.datetime | None = None
+        """The earliest instant a planned row may be tried (see "Skipped ticks")."""
 
     async def run(
         self,
@@ -415,10 +428,18 @@ class _Replay:
                 rules=self.rules,
                 calendar=self.calendar,
                 clock=self.clock,
+                cache=self.plans,
             )
             self.last_planned = planned_from
-        if not (await self.dispatcher.drain()).idle:
-            self.facts_version += 1  # the facts include what was sent
+            self.next_attempt = await store.next_attempt(self.engine)
+        if self.next_attempt is None or self.clock.now() < self.next_attempt:
+            return
+        delivered = len(self.recording.deliveries)
+        report = await self.dispatcher.drain()
+        kinds = {record.message.kind for record in self.recording.deliveries[delivered:]}
+        if _changes_facts(report, kinds):
+            self.facts_version += 1
+        self.next_attempt = await store.next_attempt(self.engine)
 
     def planned_from(self) -> tuple[int, dt.date, bool, bool]:
         """The facts' version, the local date, and where the horizon stands in the day: all a
@@ -466,3 +487,12 @@ class _Replay:
                 )
             )
         return found
+
+
+def _changes_facts(report: DispatchReport, delivered_kinds: set[str]) -> bool:
+    """Whether a dispatcher run changed what the planner reads (see "Skipped ticks")."""
+    if report.undelivered or report.expired or report.retried:
+        return True
+    if report.recovered or report.released or report.lost:
+        return True
+    return not delivered_kinds.isdisjoint(SENT_KINDS)

@@ -17,6 +17,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -28,7 +29,7 @@ from bot.engine._facts_db import SchoolFacts, load_school_facts
 from bot.engine._window import Window
 from bot.engine.decisions import load_holds, store_suspects
 from bot.engine.episodes import Slot
-from bot.engine.facts import SenderRole
+from bot.engine.facts import PupilFacts, SenderRole
 from bot.engine.hold import LOOKBACK_DAYS, Decided, HoldState, Suspect, apply_holds, detect
 from bot.engine.planner import plan_pupil
 from bot.models import SCHOOL_SCOPE, FeedDay, Guardian, Outreach, Pupil, Reply
@@ -40,6 +41,7 @@ from scheduler.clock import Clock
 __all__ = [
     "DAY_COMPLETE",
     "TICK_KINDS",
+    "PlanCache",
     "SchoolPlan",
     "horizon_at",
     "plan_school",
@@ -80,6 +82,61 @@ TICK_KINDS = frozenset(
 WITHDRAWN = "no longer called for"
 
 
+class PlanCache:
+    """The rows :func:`~bot.engine.planner.plan_pupil` gave for each pupil's facts, kept from
+    one tick to the next while the other inputs of the planner stay the same.
+
+    The planner is a pure function of a pupil's facts, the rules, the calendar, the timezone,
+    the local date, the feed days and the horizon (never of the time of day), and most pupils'
+    facts do not change between two ticks: their rows are taken from here instead of planned
+    again. :meth:`start` is called once per tick with the other inputs; when any differs from
+    the last tick's, the cache starts afresh. The facts themselves are the key (frozen,
+    compared by value).
+    """
+
+    def __init__(self) -> None:
+        self._inputs: tuple[Any, ...] = ()
+        self._rows: dict[PupilFacts, tuple[PlannedOutreach, ...]] = {}
+
+    def start(
+        self,
+        *,
+        rules: Rules,
+        calendar: SchoolCalendar,
+        clock: Clock,
+        feed_days: frozenset[dt.date],
+        horizon: Slot,
+    ) -> None:
+        inputs = (rules, calendar, clock.tz, clock.today(), feed_days, horizon)
+        same = len(self._inputs) == len(inputs) and all(
+            new is old or (index > 1 and new == old)  # rules and calendar: the same objects
+            for index, (new, old) in enumerate(zip(inputs, self._inputs, strict=True))
+        )
+        if not same:
+            self._rows.clear()
+        self._inputs = inputs
+        self._now = clock.now()
+
+    def rows(self, pupil: PupilFacts) -> tuple[PlannedOutreach, ...]:
+        """The rows for ``pupil`` as of the tick :meth:`start` described."""
+        found = self._rows.get(pupil)
+        if found is None:
+            rules, calendar, tz, _today, feed_days, horizon = self._inputs
+            found = tuple(
+                plan_pupil(
+                    pupil,
+                    rules=rules,
+                    calendar=calendar,
+                    tz=tz,
+                    now=self._now,
+                    feed_days=feed_days,
+                    horizon=horizon,
+                )
+            )
+            self._rows[pupil] = found
+        return found
+
+
 @dataclass(frozen=True, slots=True)
 class SchoolPlan:
     """What one tick proposes: the rows to plan, new suspect days, and what holds keep back."""
@@ -96,27 +153,25 @@ def plan_school(
     calendar: SchoolCalendar,
     clock: Clock,
     holds: Mapping[tuple[dt.date, str], Decided] | None = None,
+    cache: PlanCache | None = None,
 ) -> SchoolPlan:
     """The outreach the facts call for now, each row's payload holding its render context.
 
     ``holds`` are the stored holds; days found suspect that are not among them come back in
-    :attr:`SchoolPlan.suspects` and are held from this tick on.
+    :attr:`SchoolPlan.suspects` and are held from this tick on. ``cache`` keeps each pupil's
+    rows for the next tick (:class:`PlanCache`).
     """
     now = clock.now()
     today = clock.today()
     window = Window(rules.delivery, calendar, clock.tz)
     horizon = horizon_at(clock.local_now(), rules, calendar, facts.feed_days)
     planned: list[PlannedOutreach] = []
+    cache = cache or PlanCache()
+    cache.start(
+        rules=rules, calendar=calendar, clock=clock, feed_days=facts.feed_days, horizon=horizon
+    )
     for pupil in facts.pupils:
-        found = plan_pupil(
-            pupil,
-            rules=rules,
-            calendar=calendar,
-            tz=clock.tz,
-            now=now,
-            feed_days=facts.feed_days,
-            horizon=horizon,
-        )
+        found = cache.rows(pupil)
         context = facts.context[pupil.id]
         planned += [
             dataclasses.replace(item, payload={**context, **item.payload}) for item in found
@@ -208,12 +263,14 @@ async def planner_tick(
     calendar: SchoolCalendar,
     clock: Clock,
     everyone: bool = False,
+    cache: PlanCache | None = None,
 ) -> int:
     """Plan the pupils of ``school_id`` something may be due for as of ``clock``, withdraw what
     is no longer called for, hold what looks wrong; returns the rows newly planned.
 
     With ``everyone``, every active pupil is planned: the same rows come out (the tests hold
-    the two to that), only slower.
+    the two to that), only slower. ``cache`` is the :class:`PlanCache` of the process's
+    earlier ticks.
     """
     today = clock.today()
     async with engine.connect() as conn:
@@ -221,7 +278,9 @@ async def planner_tick(
         year = calendar.school_year_of(today)
         facts = await load_school_facts(conn, school_id, since=since, year_start=year.span_start)
         holds = await load_holds(conn, school_id)
-    proposal = plan_school(facts, rules=rules, calendar=calendar, clock=clock, holds=holds)
+    proposal = plan_school(
+        facts, rules=rules, calendar=calendar, clock=clock, holds=holds, cache=cache
+    )
     now = clock.now()
     async with write_transaction(engine) as conn:
         await store_suspects(conn, school_id, proposal.suspects, now)

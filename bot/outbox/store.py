@@ -45,6 +45,7 @@ __all__ = [
     "claim",
     "complete",
     "has_work",
+    "next_attempt",
     "plan",
     "recover",
     "release",
@@ -302,6 +303,18 @@ async def has_work(engine: AsyncEngine, now: dt.datetime, lease: dt.timedelta) -
     async with engine.connect() as conn:
         found = await conn.scalar(sa.select(sa.or_(sa.exists(due), sa.exists(stale))))
     return bool(found)
+
+
+async def next_attempt(engine: AsyncEngine) -> dt.datetime | None:
+    """The earliest instant a ``planned`` row may be tried, None when none is planned."""
+    async with engine.connect() as conn:
+        found = await conn.scalar(
+            sa.select(sa.func.min(OUTREACH.c.next_attempt_at)).where(
+                OUTREACH.c.status == Status.PLANNED
+            )
+        )
+    # min() keeps the column's type, so this is an aware UTC instant like the column's.
+    return found if isinstance(found, dt.datetime) else None
 
 
 @dataclass(slots=True)

@@ -30,3 +30,32 @@ def test_passwords_never_show():
     with pytest.raises(DatabaseError) as caught:
         async_url("not a url with:pass@word")
     assert "not a database URL" in str(caught.value)
+
+
+async def test_a_scratch_database_runs_sqlite_on_the_callers_thread(tmp_path):
+    import threading
+
+    import sqlalchemy as sa
+
+    from bot.db import connect_scratch, migrate
+
+    before = threading.active_count()
+    engine = connect_scratch(tmp_path / "scratch.db")
+    try:
+        await migrate(engine)
+        async with engine.begin() as conn:
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO school (id, name, created_at)"
+                    " VALUES ('s', 'School', '2026-01-01 00:00:00')"
+                )
+            )
+        async with engine.connect() as reader:  # a reader while a writer holds the lock
+            async with engine.begin() as writer:
+                await writer.execute(sa.text("UPDATE school SET name = 'Other'"))
+                assert await reader.scalar(sa.text("SELECT name FROM school")) == "School"
+            assert await reader.scalar(sa.text("PRAGMA synchronous")) == 0  # OFF
+            assert await reader.scalar(sa.text("PRAGMA journal_mode")) == "wal"
+        assert threading.active_count() == before  # no aiosqlite worker thread was started
+    finally:
+        await engine.dispose()

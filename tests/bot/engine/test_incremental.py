@@ -51,3 +51,32 @@ async def test_planning_the_pupils_with_news_gives_what_planning_everyone_gives(
     everyone = await _replay(tmp_path)
     assert len(recent) > 30  # a school where things happen
     assert recent == everyone
+
+
+class _NoCache(tick.PlanCache):
+    """Plans every pupil afresh at every tick."""
+
+    def rows(self, pupil):  # type: ignore[no-untyped-def]
+        self._rows.clear()
+        return super().rows(pupil)
+
+
+@pytest.mark.slow
+async def test_the_replays_shortcuts_change_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Skipped planner ticks, skipped dispatcher runs and the plan cache against a replay that
+    plans and dispatches at every tick with nothing remembered."""
+    generate_school(tmp_path, 30, 12, replies=True)
+    fast = await _replay(tmp_path)
+    runs = iter(range(1_000_000))
+    monkeypatch.setattr(bot.simulate._Replay, "planned_from", lambda _self: next(runs))
+    monkeypatch.setattr(bot.simulate, "PlanCache", _NoCache)
+
+    async def always(_engine: object) -> dt.datetime:
+        return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+    monkeypatch.setattr(bot.simulate.store, "next_attempt", always)
+    slow = await _replay(tmp_path)
+    assert len(fast) > 30
+    assert fast == slow

@@ -215,3 +215,51 @@ def test_rows_are_rendered_from_their_kind_and_payload():
     dutch = render_outreach("pupil_checkin", "nl", payload)
     assert dutch.lang == "nl"
     assert dutch.text.startswith("Hoi Yasmine,")
+
+
+async def test_the_plan_cache_plans_only_pupils_whose_facts_changed(
+    engine, clock, tmp_path, monkeypatch
+):
+    from bot.engine import tick
+
+    await _seed(engine, clock, tmp_path)
+    clock.set(datetime(2026, 11, 17, 11, 0, tzinfo=BRUSSELS))
+    planned: list[str] = []
+    real = tick.plan_pupil
+
+    def counting(pupil, **kwargs):  # type: ignore[no-untyped-def]
+        planned.append(pupil.pupil_id)
+        return real(pupil, **kwargs)
+
+    monkeypatch.setattr(tick, "plan_pupil", counting)
+    cache = tick.PlanCache()
+
+    def plan(facts: SchoolFacts) -> list[str]:
+        rows = tick.plan_school(facts, rules=RULES, calendar=CALENDAR, clock=clock, cache=cache)
+        return sorted(item.idempotency_key for item in rows.planned)
+
+    facts = await _facts(engine)
+    first = plan(facts)
+    assert len(planned) == len(facts.pupils)
+    planned.clear()
+    clock.advance(timedelta(minutes=15))  # the same day and horizon: nothing planned again
+    assert plan(await _facts(engine)) == first
+    assert planned == []
+    await record_reply(
+        engine,
+        school_id=SCHOOL,
+        pupil_id="P0022",
+        sender_role=SenderRole.PUPIL,
+        sender_id="P0022",
+        answer="want_to_talk",
+        at=clock.now(),
+    )
+    changed = plan(await _facts(engine))
+    assert planned == ["P0022"]  # only the pupil whose facts changed
+    assert set(first) < set(changed)  # the coordinator is nudged
+    uncached = tick.plan_school(await _facts(engine), rules=RULES, calendar=CALENDAR, clock=clock)
+    assert changed == sorted(item.idempotency_key for item in uncached.planned)
+    planned.clear()
+    clock.set(datetime(2026, 11, 17, 17, 30, tzinfo=BRUSSELS))  # the horizon moved
+    plan(await _facts(engine))
+    assert len(planned) == len(facts.pupils)
