@@ -22,6 +22,7 @@ __all__ = [
     "GuardianLink",
     "ImportReject",
     "ImportRun",
+    "Invitation",
     "MarkCorrection",
     "Outreach",
     "OutreachEvent",
@@ -345,6 +346,16 @@ class Reply(SQLModel, table=True):
     """
 
     __tablename__ = "reply"
+    __table_args__ = (
+        sa.Index(
+            "ux_reply_tap",
+            "outreach_id",
+            "answer",
+            unique=True,
+            sqlite_where=sa.text("outreach_id IS NOT NULL"),
+            postgresql_where=sa.text("outreach_id IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigKey)
     school_id: str = Field(foreign_key="school.id", max_length=64)
@@ -354,3 +365,36 @@ class Reply(SQLModel, table=True):
     answer: str
     received_at: dt.datetime = _utc()
     episode_key: str | None = Field(default=None, max_length=200)
+    # The message whose button was tapped: a second tap on the same button stores nothing.
+    outreach_id: int | None = Field(default=None, foreign_key="outreach.id", sa_type=BigKey)
+
+
+class Invitation(SQLModel, table=True):
+    """A one-time code that links a Telegram chat to a pupil, a guardian or a staff member.
+
+    Only the SHA-256 of the code is stored: the code itself exists on the letter and in the link
+    (``https://t.me/<bot>?start=<code>``). ``role`` is ``pupil``, ``guardian`` or ``staff`` and
+    ``person_id`` the database id in that table. A code works once, until ``expires_at``, and
+    not after a newer invitation for the same person (``revoked_at``). ``chat_id`` is the chat
+    that used it; ``stopped_at`` is set when that chat sent /stop, after which a bare /start from
+    the same chat links it again.
+    """
+
+    __tablename__ = "invitation"
+    __table_args__ = (
+        sa.UniqueConstraint("code_hash"),
+        sa.Index("ix_invitation_person", "role", "person_id"),
+        sa.Index("ix_invitation_chat", "chat_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", max_length=64)
+    role: str = Field(max_length=12)
+    person_id: int
+    code_hash: str = Field(max_length=64)
+    created_at: dt.datetime = _utc()
+    expires_at: dt.datetime = _utc()
+    used_at: dt.datetime | None = _utc(default=None)
+    chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    stopped_at: dt.datetime | None = _utc(default=None)
+    revoked_at: dt.datetime | None = _utc(default=None)

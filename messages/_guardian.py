@@ -243,6 +243,21 @@ GUARDIAN_TEMPLATES = (
         description="The guardian told the date the pupil is expected back.",
     ),
     Template(
+        "guardian_return_choice",
+        Audience.GUARDIAN,
+        (
+            Text(
+                N_("Wanneer komt {first_name} naar verwachting terug naar school? Tik op een dag."),
+                REPLY,
+            ),
+            Text(
+                N_("Weet u het nog niet? Dan kunt u ook gewoon contact opnemen met een bericht."),
+                HELP,
+            ),
+        ),
+        description="After the return button: the next school days as buttons.",
+    ),
+    Template(
         "guardian_ack.free_text",
         Audience.GUARDIAN,
         (

@@ -88,6 +88,18 @@ ONBOARDING_TEMPLATES = (
         "Choosing the language of the messages.",
     ),
     Template(
+        "onboarding.stop_confirm",
+        Audience.ANYONE,
+        (
+            Text(
+                N_("Geen berichten meer ontvangen van Gemist? Tik dan op de knop hieronder."), REPLY
+            ),
+            Text(N_("Vragen? De school helpt graag verder."), HELP),
+        ),
+        (Button("stop_yes", N_("Ja, stoppen")), Button("stop_no", N_("Nee, toch niet"))),
+        "Asks to confirm /stop.",
+    ),
+    Template(
         "onboarding.stop",
         Audience.ANYONE,
         (

@@ -14,6 +14,7 @@ class Kind(StrEnum):
     COUNT = "count"  # an int, written with the reader's digits and separators; picks plurals
     DATE = "date"  # a date, as "dinsdag 17 november"
     WEEKDAY = "weekday"  # a date, as "dinsdag"
+    LANGUAGE = "language"  # a language code, shown as the language's name: "Turks"
 
 
 PLACEHOLDERS: dict[str, Kind] = {
@@ -31,4 +32,7 @@ PLACEHOLDERS: dict[str, Kind] = {
     "new_absences": Kind.COUNT,
     "open_nudges": Kind.COUNT,
     "pupils_back": Kind.COUNT,
+    "writer": Kind.TEXT,  # who wrote a forwarded message: a pupil, or a guardian with relation
+    "language": Kind.LANGUAGE,  # the language a forwarded message was written in
+    "message": Kind.TEXT,  # a pupil's or guardian's own words, forwarded as they are
 }

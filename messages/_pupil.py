@@ -170,6 +170,20 @@ PUPIL_TEMPLATES = (
         description="The pupil told the date they expect to be back.",
     ),
     Template(
+        "pupil_return_choice",
+        Audience.PUPIL,
+        (
+            Text(N_("Wanneer denk je terug naar school te komen? Tik op een dag."), REPLY),
+            Text(
+                N_(
+                    "Weet je het nog niet? Geen probleem, neem gerust contact op met een berichtje."
+                ),
+                HELP,
+            ),
+        ),
+        description="After the return button: the next school days as buttons.",
+    ),
+    Template(
         "pupil_ack.free_text",
         Audience.PUPIL,
         (

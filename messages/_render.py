@@ -238,12 +238,23 @@ def _values(
             shown = format_date(day, day_pattern(str(locale)), locale=locale)
         elif kind is Kind.WEEKDAY:
             shown = format_date(_as_date(template, name, value), "EEEE", locale=locale)
+        elif kind is Kind.LANGUAGE:
+            shown = _language_name(str(value), locale)
         else:
             shown = str(value)
         # In right-to-left text, a Latin name or a phone number is isolated, so that its
         # punctuation cannot drift to the wrong end of the line.
         values[name] = f"{FSI}{shown}{PDI}" if isolate else shown
     return values
+
+
+def _language_name(code: str, reader: Locale) -> str:
+    """The language ``code`` named in the reader's language ("Turks", "turc"); the code itself
+    when Babel does not know it."""
+    try:
+        return Locale.parse(code).get_language_name(reader) or code
+    except (ValueError, LookupError):
+        return code
 
 
 def _count(template: Template, segment: Plural, context: Mapping[str, object]) -> int:

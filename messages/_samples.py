@@ -23,4 +23,7 @@ SAMPLE_CONTEXT: dict[str, object] = {
     "new_absences": 12,
     "open_nudges": 3,
     "pupils_back": 1,
+    "writer": "de moeder van Yasmine",
+    "language": "tr",
+    "message": "Yasmine is ziek, ze heeft koorts. Ze komt terug als ze beter is.",
 }

@@ -254,4 +254,33 @@ STAFF_TEMPLATES = (
         ),
         description="Every school morning, to each coordinator.",
     ),
+    Template(
+        "coordinator_forward",
+        Audience.COORDINATOR,
+        (
+            Text(N_("{writer} schreef over {first_name} ({class_name}), in het {language}:")),
+            Text(N_("{message}")),
+            Text(N_("Gemist stuurt dit alleen door: neem zelf contact op als dat nodig is.")),
+        ),
+        description="A pupil or guardian wrote to the bot in their own words: to the "
+        "spilfiguur, with the language it was written in.",
+    ),
+    Template(
+        "staff_ack.ack",
+        Audience.COORDINATOR,
+        (Text(N_("Genoteerd: je volgt dit op. Dank je!")),),
+        description="A coordinator or teacher tapped “seen”.",
+    ),
+    Template(
+        "staff_ack.release",
+        Audience.COORDINATOR,
+        (Text(N_("Genoteerd: wat wachtte voor {date}, wordt nu verstuurd.")),),
+        description="A coordinator released a mass-absence hold.",
+    ),
+    Template(
+        "staff_ack.discard",
+        Audience.COORDINATOR,
+        (Text(N_("Genoteerd: over {date} wordt niets verstuurd.")),),
+        description="A coordinator discarded a mass-absence hold (the feed was wrong).",
+    ),
 )

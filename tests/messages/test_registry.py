@@ -18,7 +18,15 @@ CONTRACT_KINDS = {
     "coordinator_digest",
     "hold_alert",
 }
-OTHER_KINDS = {"pupil_ack", "guardian_ack", "onboarding"}
+OTHER_KINDS = {
+    "pupil_ack",
+    "guardian_ack",
+    "onboarding",
+    "pupil_return_choice",
+    "guardian_return_choice",
+    "coordinator_forward",
+    "staff_ack",
+}
 PUPIL_KEYS = {"sick", "not_good", "want_to_talk", "rather_not_say", "return"}
 GUARDIAN_KEYS = {"sick", "will_contact_school", "want_a_call", "return"}
 NUDGE_REASONS = {

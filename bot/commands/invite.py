@@ -1,0 +1,105 @@
+"""``gemist invite``: one-time invitation codes and deep links (CONTRACTS.md section 2).
+
+A new code for every active pupil, guardian or staff member (``--role``), of one class with
+``--class``; earlier unused codes of the same people stop working. The codes are shown once and
+only their hashes are kept (:mod:`bot.telegram.invites`). The links name the bot:
+``telegram_bot`` in the configuration (``GEMIST_TELEGRAM_BOT``), else Telegram is asked with the
+token (``getMe``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.commands.common import open_database
+from bot.config import Settings
+from bot.telegram.invites import ROLES, create_invitations
+from scheduler.clock import WallClock
+
+__all__ = ["bot_username", "register"]
+
+EXIT_OK = 0
+EXIT_UNUSABLE = 2
+
+NO_BOT = (
+    "gemist invite: the links need the bot's username. Set telegram_bot in the configuration "
+    "file (or GEMIST_TELEGRAM_BOT), or GEMIST_TELEGRAM_TOKEN so that Telegram can be asked."
+)
+
+
+def register(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "invite", help="one-time invitation codes and deep links to link a Telegram chat"
+    )
+    parser.add_argument("--role", required=True, choices=ROLES, help="who is invited")
+    parser.add_argument(
+        "--class", dest="class_name", metavar="CLASS", help="only this class's people"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object per invitation")
+    parser.set_defaults(handler=run)
+
+
+async def bot_username(settings: Settings) -> str | None:
+    """The bot's username: configured, else asked of Telegram; None when neither can be."""
+    if settings.telegram_bot:
+        return settings.telegram_bot
+    if settings.telegram_token is None:
+        return None
+    bot = Bot(
+        settings.telegram_token.reveal(),
+        base_url=f"{settings.telegram_api_url.rstrip('/')}/bot",
+    )
+    try:
+        async with bot:
+            return bot.username
+    except TelegramError as err:  # the description never holds the token
+        print(f"gemist invite: Telegram did not answer getMe: {err.message}", file=sys.stderr)
+        return None
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    username = await bot_username(settings)
+    if username is None:
+        print(NO_BOT, file=sys.stderr)
+        return EXIT_UNUSABLE
+    engine = await open_database(settings)
+    if engine is None:
+        return EXIT_UNUSABLE
+    try:
+        invited = await create_invitations(
+            engine,
+            school_id=settings.school_id,
+            role=args.role,
+            class_name=args.class_name,
+            bot_username=username,
+            now=WallClock(settings.timezone).now(),
+        )
+    finally:
+        await engine.dispose()
+    if not invited:
+        where = f" in class {args.class_name}" if args.class_name else ""
+        print(f"gemist invite: no active {args.role}{where} to invite", file=sys.stderr)
+        return EXIT_OK
+    for item in invited:
+        if args.json:
+            print(json.dumps(item.as_json(), ensure_ascii=False))
+        else:
+            pupils = f" (for {', '.join(item.pupil_ids)})" if item.role == "guardian" else ""
+            print(
+                f"{item.person_id}  {item.first_name} {item.last_name}{pupils}  [{item.lang}]\n"
+                f"    {item.link}"
+            )
+    if not args.json:
+        expires = invited[0].expires_at.astimezone(settings.timezone)
+        print(
+            f"\n{len(invited)} invitations, each usable once, until {expires:%Y-%m-%d %H:%M}. "
+            "Earlier unused codes of the same people no longer work.",
+            file=sys.stderr,
+        )
+    return EXIT_OK

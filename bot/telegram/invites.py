@@ -1,0 +1,371 @@
+"""Invitations: one-time codes that link a Telegram chat to a person of the roster.
+
+A school prints a letter (or sends a link) per pupil, guardian or staff member; the link
+``https://t.me/<bot>?start=<code>`` opens the bot, which receives ``/start <code>`` and links
+that chat to that person (:func:`redeem`). A code
+
+- is random: 32 URL-safe characters from :func:`secrets.token_urlsafe`, 192 bits, well within
+  Telegram's 64 characters of ``[A-Za-z0-9_-]`` for a start parameter;
+- is stored only as its SHA-256 (a copy of the database links nobody's chat);
+- works once, until it expires (:data:`VALID_FOR` by default), and no longer once a newer
+  invitation for the same person was made (reprinting a letter revokes the old one).
+
+Someone who sends /stop is unlinked (:func:`stop`); a bare ``/start`` from the same chat
+links them again (:func:`restart`), without a new letter: the text that confirms /stop says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlmodel import col
+
+from bot.models import (
+    Guardian,
+    GuardianLink,
+    Invitation,
+    Pupil,
+    SchoolClass,
+    Staff,
+    TeachingAssignment,
+)
+
+__all__ = [
+    "CODE_BYTES",
+    "ROLES",
+    "VALID_FOR",
+    "Invited",
+    "Linked",
+    "Refused",
+    "create_invitations",
+    "deep_link",
+    "hash_code",
+    "linked",
+    "redeem",
+    "restart",
+    "stop",
+]
+
+CODE_BYTES = 24
+"""Random bytes per code: 192 bits, 32 characters."""
+VALID_FOR = dt.timedelta(days=30)
+ROLES = ("pupil", "guardian", "staff")
+_TABLES: dict[str, Any] = {"pupil": Pupil, "guardian": Guardian, "staff": Staff}
+
+
+def hash_code(code: str) -> str:
+    """What the database keeps of a code."""
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def deep_link(bot_username: str, code: str) -> str:
+    return f"https://t.me/{bot_username}?start={code}"
+
+
+@dataclass(frozen=True, slots=True)
+class Invited:
+    """One invitation as ``gemist invite --json`` prints it (CONTRACTS.md section 2)."""
+
+    role: str
+    person_id: str
+    first_name: str
+    last_name: str
+    pupil_ids: tuple[str, ...]
+    lang: str
+    code: str
+    link: str
+    expires_at: dt.datetime
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "role": self.role,
+            "person_id": self.person_id,
+            "pupil_ids": list(self.pupil_ids),
+            "lang": self.lang,
+            "code": self.code,
+            "link": self.link,
+            "expires_at": self.expires_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Linked:
+    """A chat linked to a person: who, in which language, with what to greet them."""
+
+    role: str  # pupil, guardian or staff
+    person_id: int
+    roster_id: str
+    first_name: str
+    lang: str
+    school_id: str
+
+
+class Refused(enum.StrEnum):
+    """Why a code links nobody; the person is told the same friendly text for each."""
+
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+
+
+async def create_invitations(
+    engine: AsyncEngine,
+    *,
+    school_id: str,
+    role: str,
+    bot_username: str,
+    now: dt.datetime,
+    class_name: str | None = None,
+    valid_for: dt.timedelta = VALID_FOR,
+) -> list[Invited]:
+    """A new code for every active person of ``role`` (of ``class_name``: its pupils, their
+    guardians, its teachers), revoking their earlier unused ones. The codes are returned once
+    and never stored."""
+    if role not in ROLES:
+        raise ValueError(f"no such role {role!r} (known: {', '.join(ROLES)})")
+    expires = now + valid_for
+    found: list[Invited] = []
+    async with engine.begin() as conn:
+        people = await _people(conn, school_id, role, class_name)
+        ids = [person[0] for person in people]
+        if ids:
+            await conn.execute(
+                sa.update(Invitation)
+                .where(
+                    col(Invitation.role) == role,
+                    col(Invitation.person_id).in_(ids),
+                    col(Invitation.used_at).is_(None),
+                    col(Invitation.revoked_at).is_(None),
+                )
+                .values(revoked_at=now)
+            )
+        rows = []
+        for person_id, roster_id, first, last, lang, pupils in people:
+            code = secrets.token_urlsafe(CODE_BYTES)
+            rows.append(
+                {
+                    "school_id": school_id,
+                    "role": role,
+                    "person_id": person_id,
+                    "code_hash": hash_code(code),
+                    "created_at": now,
+                    "expires_at": expires,
+                }
+            )
+            found.append(
+                Invited(
+                    role=role,
+                    person_id=roster_id,
+                    first_name=first,
+                    last_name=last,
+                    pupil_ids=pupils,
+                    lang=lang,
+                    code=code,
+                    link=deep_link(bot_username, code),
+                    expires_at=expires,
+                )
+            )
+        if rows:
+            await conn.execute(sa.insert(Invitation), rows)
+    return found
+
+
+async def _people(
+    conn: AsyncConnection, school_id: str, role: str, class_name: str | None
+) -> list[tuple[int, str, str, str, str, tuple[str, ...]]]:
+    """(id, roster id, first name, last name, language, pupil ids) of the role's people."""
+    in_class = sa.select(col(SchoolClass.id)).where(
+        col(SchoolClass.school_id) == school_id, col(SchoolClass.name) == class_name
+    )
+    if role == "pupil":
+        query = sa.select(
+            col(Pupil.id),
+            col(Pupil.pupil_id),
+            col(Pupil.first_name),
+            col(Pupil.last_name),
+            col(Pupil.language),
+        ).where(col(Pupil.school_id) == school_id, col(Pupil.active))
+        if class_name is not None:
+            query = query.where(col(Pupil.class_id).in_(in_class))
+        rows = await conn.execute(query.order_by(col(Pupil.pupil_id)))
+        return [
+            (int(pk or 0), rid, first, last, lang, (rid,)) for pk, rid, first, last, lang in rows
+        ]
+    if role == "guardian":
+        children = sa.select(
+            col(GuardianLink.guardian_id), col(Pupil.pupil_id), col(Pupil.class_id)
+        ).join(Pupil, col(Pupil.id) == col(GuardianLink.pupil_id))
+        children = children.where(col(Pupil.active), col(Pupil.school_id) == school_id)
+        if class_name is not None:
+            children = children.where(col(Pupil.class_id).in_(in_class))
+        pupils: dict[int, list[str]] = {}
+        for guardian, pupil, _class in await conn.execute(children.order_by(col(Pupil.pupil_id))):
+            pupils.setdefault(guardian, []).append(pupil)
+        query = sa.select(
+            col(Guardian.id),
+            col(Guardian.guardian_id),
+            col(Guardian.first_name),
+            col(Guardian.last_name),
+            col(Guardian.language),
+        ).where(col(Guardian.school_id) == school_id, col(Guardian.active))
+        rows = await conn.execute(query.order_by(col(Guardian.guardian_id)))
+        return [
+            (int(pk), rid, first, last, lang, tuple(pupils[pk]))
+            for pk, rid, first, last, lang in rows
+            if pk is not None and pk in pupils
+        ]
+    query = sa.select(
+        col(Staff.id),
+        col(Staff.staff_id),
+        col(Staff.first_name),
+        col(Staff.last_name),
+        col(Staff.language),
+    ).where(col(Staff.school_id) == school_id, col(Staff.active))
+    if class_name is not None:
+        query = query.where(
+            col(Staff.id).in_(
+                sa.select(col(TeachingAssignment.staff_id)).where(
+                    col(TeachingAssignment.class_id).in_(in_class)
+                )
+            )
+        )
+    rows = await conn.execute(query.order_by(col(Staff.staff_id)))
+    return [(int(pk or 0), rid, first, last, lang, ()) for pk, rid, first, last, lang in rows]
+
+
+async def redeem(
+    engine: AsyncEngine, code: str, chat_id: int, now: dt.datetime
+) -> Linked | Refused:
+    """Link ``chat_id`` to the person of ``code``, once; why not, otherwise."""
+    async with engine.begin() as conn:
+        row = (
+            await conn.execute(
+                sa.select(
+                    col(Invitation.id),
+                    col(Invitation.role),
+                    col(Invitation.person_id),
+                    col(Invitation.expires_at),
+                    col(Invitation.used_at),
+                    col(Invitation.revoked_at),
+                ).where(col(Invitation.code_hash) == hash_code(code))
+            )
+        ).one_or_none()
+        if row is None:
+            return Refused.UNKNOWN
+        invitation, role, person, expires_at, used_at, revoked_at = row
+        if used_at is not None:
+            return Refused.USED
+        if revoked_at is not None or expires_at <= now:
+            return Refused.EXPIRED
+        taken = await conn.execute(
+            sa.update(Invitation)
+            .where(col(Invitation.id) == invitation, col(Invitation.used_at).is_(None))
+            .values(used_at=now, chat_id=chat_id)
+        )
+        if not taken.rowcount:  # another chat used it a moment ago
+            return Refused.USED
+        return await _link(conn, role, person, chat_id)
+
+
+async def _link(conn: AsyncConnection, role: str, person: int, chat_id: int) -> Linked | Refused:
+    table = _TABLES[role]
+    await conn.execute(
+        sa.update(table).where(col(table.id) == person).values(telegram_chat_id=chat_id)
+    )
+    roster = {"pupil": Pupil.pupil_id, "guardian": Guardian.guardian_id, "staff": Staff.staff_id}
+    found = (
+        await conn.execute(
+            sa.select(
+                col(roster[role]),
+                col(table.first_name),
+                col(table.language),
+                col(table.school_id),
+                col(table.active),
+            ).where(col(table.id) == person)
+        )
+    ).one_or_none()
+    if found is None or not found[4]:
+        return Refused.EXPIRED  # the person left the roster since the letter was printed
+    return Linked(role, person, found[0], found[1], found[2], found[3])
+
+
+async def linked(engine: AsyncEngine, chat_id: int) -> list[Linked]:
+    """Everyone this chat is linked to (a parent who teaches at the school is two people)."""
+    found: list[Linked] = []
+    async with engine.connect() as conn:
+        for role, table, roster in (
+            ("pupil", Pupil, Pupil.pupil_id),
+            ("guardian", Guardian, Guardian.guardian_id),
+            ("staff", Staff, Staff.staff_id),
+        ):
+            rows = await conn.execute(
+                sa.select(
+                    col(table.id),
+                    col(roster),
+                    col(table.first_name),
+                    col(table.language),
+                    col(table.school_id),
+                )
+                .where(col(table.telegram_chat_id) == chat_id, col(table.active))
+                .order_by(col(table.id))
+            )
+            found += [
+                Linked(role, int(pk or 0), rid, first, lang, school)
+                for pk, rid, first, lang, school in rows
+            ]
+    return found
+
+
+async def stop(engine: AsyncEngine, chat_id: int, now: dt.datetime) -> Sequence[Linked]:
+    """Unlink the chat from everyone; returns who it was linked to."""
+    people = await linked(engine, chat_id)
+    async with engine.begin() as conn:
+        for table in (Pupil, Guardian, Staff):
+            await conn.execute(
+                sa.update(table)
+                .where(col(table.telegram_chat_id) == chat_id)
+                .values(telegram_chat_id=None)
+            )
+        await conn.execute(
+            sa.update(Invitation)
+            .where(col(Invitation.chat_id) == chat_id, col(Invitation.stopped_at).is_(None))
+            .values(stopped_at=now)
+        )
+    return people
+
+
+async def restart(engine: AsyncEngine, chat_id: int, now: dt.datetime) -> list[Linked]:
+    """Link the chat again to the people it stopped for (a bare /start after /stop)."""
+    async with engine.begin() as conn:
+        rows = (
+            await conn.execute(
+                sa.select(col(Invitation.id), col(Invitation.role), col(Invitation.person_id))
+                .where(col(Invitation.chat_id) == chat_id, col(Invitation.stopped_at).is_not(None))
+                .order_by(col(Invitation.id))
+            )
+        ).all()
+        found: list[Linked] = []
+        for invitation, role, person in rows:
+            table = _TABLES[role]
+            current = await conn.scalar(
+                sa.select(col(table.telegram_chat_id)).where(col(table.id) == person)
+            )
+            if current is not None and current != chat_id:
+                continue  # linked to another chat since: that link stands
+            await conn.execute(
+                sa.update(Invitation)
+                .where(col(Invitation.id) == invitation)
+                .values(stopped_at=None)
+            )
+            person_linked = await _link(conn, role, person, chat_id)
+            if isinstance(person_linked, Linked):
+                found.append(person_linked)
+    return found

@@ -1,0 +1,159 @@
+"""Invitations on both backends: one code per person, hashed, single use, expiring, revocable;
+/stop unlinks and a bare /start links the same chat again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import col
+
+from bot.cli import main
+from bot.imports import import_roster
+from bot.models import Guardian, Invitation, Pupil, Staff
+from bot.telegram.invites import (
+    Linked,
+    Refused,
+    create_invitations,
+    hash_code,
+    linked,
+    redeem,
+    restart,
+    stop,
+)
+from integrations.csv import CsvRosterSource
+
+EXAMPLE = Path(__file__).parents[3] / "docs" / "example"
+SCHOOL = "school"
+BOT = "GemistTestBot"
+
+
+async def _roster(engine, clock) -> None:
+    report = await import_roster(
+        engine,
+        CsvRosterSource(EXAMPLE / "roster", today=clock.today()),
+        school_id=SCHOOL,
+        school_name="Sint-Jozefcollege",
+        clock=clock,
+    )
+    assert report.exit_code == 0
+
+
+async def _invite(engine, clock, role: str, class_name: str | None = None):
+    return await create_invitations(
+        engine,
+        school_id=SCHOOL,
+        role=role,
+        bot_username=BOT,
+        now=clock.now(),
+        class_name=class_name,
+    )
+
+
+async def test_codes_are_random_url_safe_and_stored_only_as_hashes(engine, clock):
+    await _roster(engine, clock)
+    invited = await _invite(engine, clock, "pupil")
+    assert len(invited) == 30
+    codes = [item.code for item in invited]
+    assert len(set(codes)) == len(codes)
+    for item in invited:
+        assert re.fullmatch(r"[A-Za-z0-9_-]{32}", item.code)  # 192 bits, within 64 characters
+        assert item.link == f"https://t.me/{BOT}?start={item.code}"
+        assert item.expires_at == clock.now() + dt.timedelta(days=30)
+    async with engine.connect() as conn:
+        stored = set((await conn.execute(sa.select(col(Invitation.code_hash)))).scalars())
+    assert stored == {hash_code(code) for code in codes}
+    assert not stored & set(codes)
+
+
+async def test_a_guardian_code_links_the_chat_once(engine, clock):
+    await _roster(engine, clock)
+    invited = {item.person_id: item for item in await _invite(engine, clock, "guardian", "3A")}
+    g003 = invited["G003"]
+    assert g003.pupil_ids == ("P0018",)
+    assert g003.lang == "ar"
+
+    done = await redeem(engine, g003.code, 5551, clock.now())
+    assert isinstance(done, Linked)
+    assert (done.role, done.roster_id, done.lang) == ("guardian", "G003", "ar")
+    async with engine.connect() as conn:
+        chat = await conn.scalar(
+            sa.select(col(Guardian.telegram_chat_id)).where(col(Guardian.guardian_id) == "G003")
+        )
+    assert chat == 5551
+    assert [person.roster_id for person in await linked(engine, 5551)] == ["G003"]
+    # the same code again, from the same or another chat: used
+    assert await redeem(engine, g003.code, 5551, clock.now()) is Refused.USED
+    assert await redeem(engine, g003.code, 6661, clock.now()) is Refused.USED
+    assert await linked(engine, 6661) == []
+    assert await redeem(engine, "not-a-code", 6661, clock.now()) is Refused.UNKNOWN
+
+
+async def test_an_expired_or_revoked_code_links_nobody(engine, clock):
+    await _roster(engine, clock)
+    first = {item.person_id: item for item in await _invite(engine, clock, "staff")}
+    later = clock.now() + dt.timedelta(days=31)
+    assert await redeem(engine, first["S01"].code, 7001, later) is Refused.EXPIRED
+    again = {item.person_id: item for item in await _invite(engine, clock, "staff")}
+    assert await redeem(engine, first["S02"].code, 7002, clock.now()) is Refused.EXPIRED
+    done = await redeem(engine, again["S02"].code, 7002, clock.now())
+    assert isinstance(done, Linked)
+    assert done.role == "staff"
+    async with engine.connect() as conn:
+        rows = await conn.execute(sa.select(col(Staff.staff_id), col(Staff.telegram_chat_id)))
+        chats: dict[str, int | None] = {}
+        for staff, chat in rows:
+            chats[staff] = chat
+    assert chats["S01"] is None
+    assert chats["S02"] == 7002
+
+
+async def test_stop_unlinks_and_a_bare_start_links_again(engine, clock):
+    await _roster(engine, clock)
+    pupils = {item.person_id: item for item in await _invite(engine, clock, "pupil")}
+    assert isinstance(await redeem(engine, pupils["P0016"].code, 8001, clock.now()), Linked)
+
+    stopped = await stop(engine, 8001, clock.now())
+    assert [person.roster_id for person in stopped] == ["P0016"]
+    assert await linked(engine, 8001) == []
+    assert await restart(engine, 9999, clock.now()) == []  # another chat gets nothing
+    back = await restart(engine, 8001, clock.now())
+    assert [person.roster_id for person in back] == ["P0016"]
+    async with engine.connect() as conn:
+        chat = await conn.scalar(
+            sa.select(col(Pupil.telegram_chat_id)).where(col(Pupil.pupil_id) == "P0016")
+        )
+    assert chat == 8001
+    assert await restart(engine, 8001, clock.now()) == []  # nothing stopped any more
+
+
+def test_gemist_invite_prints_json_lines(tmp_path, capsys, monkeypatch):
+    db = f"sqlite:///{tmp_path / 'gemist.db'}"
+    assert main(["--db", db, "import", "roster", str(EXAMPLE / "roster")]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("GEMIST_TELEGRAM_BOT", "@" + BOT)
+    assert main(["--db", db, "invite", "--role", "guardian", "--class", "3A", "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines
+    assert list(lines[0]) == [
+        "role",
+        "person_id",
+        "pupil_ids",
+        "lang",
+        "code",
+        "link",
+        "expires_at",
+    ]
+    assert {line["role"] for line in lines} == {"guardian"}
+    assert all(line["link"].startswith(f"https://t.me/{BOT}?start=") for line in lines)
+
+
+def test_gemist_invite_without_a_bot_name_says_what_to_set(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("GEMIST_TELEGRAM_BOT", raising=False)
+    monkeypatch.delenv("GEMIST_TELEGRAM_TOKEN", raising=False)
+    db = f"sqlite:///{tmp_path / 'gemist.db'}"
+    assert main(["--db", db, "invite", "--role", "pupil"]) == 2
+    assert "GEMIST_TELEGRAM_BOT" in capsys.readouterr().err
