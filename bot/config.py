@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from messages import OverrideError, Overrides, parse_overrides
 
-__all__ = ["ConfigError", "Secret", "Settings", "listen_address", "load_settings"]
+__all__ = ["ConfigError", "Secret", "Settings", "load_settings"]
 
 DEFAULT_DATABASE_URL = "sqlite:///gemist.db"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
@@ -65,10 +65,6 @@ class Settings:
     # The bot's username, for the invitation links (t.me/<bot>?start=...); asked of Telegram
     # (getMe) when not set and a token is.
     telegram_bot: str | None = None
-    # Webhook mode: the public HTTPS address Telegram posts updates to, and where Gemist's own
-    # web server listens for them (behind the school's reverse proxy). Unset: long polling.
-    telegram_webhook_url: str | None = None
-    telegram_webhook_listen: str = "127.0.0.1:8080"
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Brussels"))
     rules: Path | None = None
     school_id: str = "school"
@@ -105,8 +101,7 @@ def load_settings(
     # Where each top-level value came from, so that an error points at the right place.
     sources = dict.fromkeys(raw, str(config_file))
     for key in (
-        "database_url", "telegram_token", "telegram_api_url", "telegram_bot",
-        "telegram_webhook_url", "telegram_webhook_listen", "timezone", "rules",
+        "database_url", "telegram_token", "telegram_api_url", "telegram_bot", "timezone", "rules",
         "absence_feed", "feed_poll_times", "planner_interval_minutes",
     ):  # fmt: skip
         if value := env.get(ENV_PREFIX + key.upper()):
@@ -143,8 +138,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 _KNOWN: dict[str, set[str] | None] = {
     "database_url": None, "telegram_token": None, "telegram_api_url": None,
-    "telegram_bot": None, "telegram_webhook_url": None, "telegram_webhook_listen": None,
-    "timezone": None,
+    "telegram_bot": None, "timezone": None,
     "rules": None, "absence_feed": None, "feed_poll_times": None,
     "planner_interval_minutes": None, "school": {"id", "name"},
     "calendar": {"free_days", "ical", "wednesday_afternoon_free"}, "codes": None,
@@ -180,15 +174,11 @@ def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
         "database_url",
         "telegram_api_url",
         "telegram_bot",
-        "telegram_webhook_url",
-        "telegram_webhook_listen",
     ):
         if key in raw:
             kwargs[key] = _string(raw[key], key, sources[key])
     if "telegram_bot" in kwargs:
         kwargs["telegram_bot"] = kwargs["telegram_bot"].removeprefix("@")
-    if "telegram_webhook_listen" in kwargs:
-        _host_port(kwargs["telegram_webhook_listen"], sources["telegram_webhook_listen"])
     if "telegram_token" in raw:
         token = _string(raw["telegram_token"], "telegram_token", sources["telegram_token"])
         kwargs["telegram_token"] = Secret(token)
@@ -235,21 +225,6 @@ def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
             sources["planner_interval_minutes"],
         )
     return Settings(**kwargs)
-
-
-def _host_port(value: str, source: str) -> tuple[str, int]:
-    host, _, port = value.rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ConfigError(
-            f"{source}: telegram_webhook_listen: expected HOST:PORT (e.g. 127.0.0.1:8080), "
-            f"not {value!r}"
-        )
-    return host, int(port)
-
-
-def listen_address(settings: Settings) -> tuple[str, int]:
-    """Where the webhook server listens: ``telegram_webhook_listen`` as host and port."""
-    return _host_port(settings.telegram_webhook_listen, "telegram_webhook_listen")
 
 
 def _table(raw: dict[str, Any], key: str, source: str) -> dict[str, Any]:
