@@ -95,7 +95,10 @@ class PlanCache:
     """
 
     def __init__(self) -> None:
-        self._inputs: tuple[Any, ...] = ()
+        self._rules: Rules | None = None
+        self._calendar: SchoolCalendar | None = None
+        self._key: tuple[Any, ...] = ()
+        self._now = dt.datetime.min.replace(tzinfo=dt.UTC)
         self._rows: dict[PupilFacts, tuple[PlannedOutreach, ...]] = {}
 
     def start(
@@ -107,26 +110,24 @@ class PlanCache:
         feed_days: frozenset[dt.date],
         horizon: Slot,
     ) -> None:
-        inputs = (rules, calendar, clock.tz, clock.today(), feed_days, horizon)
-        same = len(self._inputs) == len(inputs) and all(
-            new is old or (index > 1 and new == old)  # rules and calendar: the same objects
-            for index, (new, old) in enumerate(zip(inputs, self._inputs, strict=True))
-        )
-        if not same:
+        # Rules and calendar count as the same only as the same objects; the rest by value.
+        key = (clock.tz, clock.today(), feed_days, horizon)
+        if rules is not self._rules or calendar is not self._calendar or key != self._key:
             self._rows.clear()
-        self._inputs = inputs
-        self._now = clock.now()
+        self._rules, self._calendar, self._key, self._now = rules, calendar, key, clock.now()
 
     def rows(self, pupil: PupilFacts) -> tuple[PlannedOutreach, ...]:
         """The rows for ``pupil`` as of the tick :meth:`start` described."""
         found = self._rows.get(pupil)
         if found is None:
-            rules, calendar, tz, _today, feed_days, horizon = self._inputs
+            if self._rules is None or self._calendar is None:
+                raise RuntimeError("PlanCache.rows before start()")
+            tz, _today, feed_days, horizon = self._key
             found = tuple(
                 plan_pupil(
                     pupil,
-                    rules=rules,
-                    calendar=calendar,
+                    rules=self._rules,
+                    calendar=self._calendar,
                     tz=tz,
                     now=self._now,
                     feed_days=feed_days,

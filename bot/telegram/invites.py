@@ -58,7 +58,12 @@ CODE_BYTES = 24
 """Random bytes per code: 192 bits, 32 characters."""
 VALID_FOR = dt.timedelta(days=30)
 ROLES = ("pupil", "guardian", "staff")
-_TABLES: dict[str, Any] = {"pupil": Pupil, "guardian": Guardian, "staff": Staff}
+_PEOPLE: dict[str, tuple[Any, Any]] = {
+    "pupil": (Pupil, Pupil.pupil_id),
+    "guardian": (Guardian, Guardian.guardian_id),
+    "staff": (Staff, Staff.staff_id),
+}
+"""Per role: the roster table and its column of roster ids."""
 
 
 def hash_code(code: str) -> str:
@@ -200,14 +205,14 @@ async def _people(
             (int(pk or 0), rid, first, last, lang, (rid,)) for pk, rid, first, last, lang in rows
         ]
     if role == "guardian":
-        children = sa.select(
-            col(GuardianLink.guardian_id), col(Pupil.pupil_id), col(Pupil.class_id)
-        ).join(Pupil, col(Pupil.id) == col(GuardianLink.pupil_id))
+        children = sa.select(col(GuardianLink.guardian_id), col(Pupil.pupil_id)).join(
+            Pupil, col(Pupil.id) == col(GuardianLink.pupil_id)
+        )
         children = children.where(col(Pupil.active), col(Pupil.school_id) == school_id)
         if class_name is not None:
             children = children.where(col(Pupil.class_id).in_(in_class))
         pupils: dict[int, list[str]] = {}
-        for guardian, pupil, _class in await conn.execute(children.order_by(col(Pupil.pupil_id))):
+        for guardian, pupil in await conn.execute(children.order_by(col(Pupil.pupil_id))):
             pupils.setdefault(guardian, []).append(pupil)
         query = sa.select(
             col(Guardian.id),
@@ -276,15 +281,14 @@ async def redeem(
 
 
 async def _link(conn: AsyncConnection, role: str, person: int, chat_id: int) -> Linked | Refused:
-    table = _TABLES[role]
+    table, roster = _PEOPLE[role]
     await conn.execute(
         sa.update(table).where(col(table.id) == person).values(telegram_chat_id=chat_id)
     )
-    roster = {"pupil": Pupil.pupil_id, "guardian": Guardian.guardian_id, "staff": Staff.staff_id}
     found = (
         await conn.execute(
             sa.select(
-                col(roster[role]),
+                col(roster),
                 col(table.first_name),
                 col(table.language),
                 col(table.school_id),
@@ -301,11 +305,7 @@ async def linked(engine: AsyncEngine, chat_id: int) -> list[Linked]:
     """Everyone this chat is linked to (a parent who teaches at the school is two people)."""
     found: list[Linked] = []
     async with engine.connect() as conn:
-        for role, table, roster in (
-            ("pupil", Pupil, Pupil.pupil_id),
-            ("guardian", Guardian, Guardian.guardian_id),
-            ("staff", Staff, Staff.staff_id),
-        ):
+        for role, (table, roster) in _PEOPLE.items():
             rows = await conn.execute(
                 sa.select(
                     col(table.id),
@@ -328,7 +328,7 @@ async def stop(engine: AsyncEngine, chat_id: int, now: dt.datetime) -> Sequence[
     """Unlink the chat from everyone; returns who it was linked to."""
     people = await linked(engine, chat_id)
     async with engine.begin() as conn:
-        for table in (Pupil, Guardian, Staff):
+        for table, _roster in _PEOPLE.values():
             await conn.execute(
                 sa.update(table)
                 .where(col(table.telegram_chat_id) == chat_id)
@@ -354,7 +354,7 @@ async def restart(engine: AsyncEngine, chat_id: int, now: dt.datetime) -> list[L
         ).all()
         found: list[Linked] = []
         for invitation, role, person in rows:
-            table = _TABLES[role]
+            table, _roster = _PEOPLE[role]
             current = await conn.scalar(
                 sa.select(col(table.telegram_chat_id)).where(col(table.id) == person)
             )
