@@ -293,6 +293,8 @@ class Outreach(SQLModel, table=True):
     # A coordinator's "seen, I'm on it" on a nudge: no reminder follows.
     acknowledged_at: dt.datetime | None = _utc(default=None)
     acknowledged_by: str | None = Field(default=None, max_length=100)
+    # "Remind me later": the reminder of an unacknowledged nudge waits until this school day.
+    snoozed_until: dt.date | None = None
     created_at: dt.datetime = _utc()
     updated_at: dt.datetime = _utc()
 
@@ -398,3 +400,19 @@ class Invitation(SQLModel, table=True):
     chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
     stopped_at: dt.datetime | None = _utc(default=None)
     revoked_at: dt.datetime | None = _utc(default=None)
+
+
+class PupilPause(SQLModel, table=True):
+    """A coordinator paused outreach about a pupil (from the bot): no message to the pupil or
+    their guardians from ``starts`` to ``ends``, both included; the coordinator's own nudges go
+    on. Pauses in the rules file work the same way."""
+
+    __tablename__ = "pupil_pause"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", max_length=64)
+    pupil_id: int = Field(foreign_key="pupil.id", index=True)
+    starts: dt.date
+    ends: dt.date
+    created_at: dt.datetime = _utc()
+    created_by: str = Field(max_length=100)

@@ -24,6 +24,7 @@ from functools import cache
 
 from babel import Locale
 from babel.dates import format_date, get_date_format
+from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from messages._catalogs import Catalogs
@@ -33,7 +34,7 @@ from messages._overrides import Overrides
 from messages._placeholders import PLACEHOLDERS, Kind
 from messages._registry import get_template
 
-__all__ = ["Part", "Rendered", "RenderedButton", "render", "resolve_language"]
+__all__ = ["Part", "Rendered", "RenderedButton", "day_label", "render", "resolve_language"]
 
 _log = logging.getLogger(__name__)
 
@@ -240,6 +241,8 @@ def _values(
             shown = format_date(_as_date(template, name, value), "EEEE", locale=locale)
         elif kind is Kind.LANGUAGE:
             shown = _language_name(str(value), locale)
+        elif isinstance(value, (list, tuple)):  # names: "Yasmine en Ilyas", "Yasmine et Ilyas"
+            shown = format_list([str(item) for item in value], locale=locale)
         else:
             shown = str(value)
         # In right-to-left text, a Latin name or a phone number is isolated, so that its
@@ -297,6 +300,13 @@ _DAY_PATTERNS = {
 
 
 @cache
+def day_label(template_id: str, lang: str, day: date) -> str:
+    """``day`` as the text of ``template_id`` shows dates to a reader of ``lang`` (in the
+    language the template is rendered in): for buttons whose labels are dates."""
+    chosen = resolve_language(get_template(template_id), lang, _DEFAULT_CATALOGS)
+    return format_date(day, day_pattern(chosen), locale=Locale.parse(chosen))
+
+
 def day_pattern(lang: str) -> str:
     """The locale's own full date without the year: "dinsdag 17 november", "Dienstag, 17.
     November", "martes, 17 de noviembre", and in Turkish the day, the month, then the weekday."""

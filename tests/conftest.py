@@ -84,7 +84,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 TABLES = (
-    "reply", "outreach_event", "outreach",
+    "pupil_pause", "reply", "outreach_event", "outreach",
     "mark_correction", "absence_mark", "feed_day", "import_reject", "guardian_link",
     "teaching_assignment", "pupil", "guardian", "staff", "school_class", "import_run", "school",
 )  # fmt: skip

@@ -42,6 +42,7 @@ from bot.models import (
     Outreach,
     OutreachHold,
     Pupil,
+    PupilPause,
     Reply,
     School,
     SchoolClass,
@@ -143,6 +144,7 @@ async def load_school_facts(
     teachers = await _teachers(conn, school_id, staff, chosen)
     replies = await _replies(conn, school_id, chosen)
     sent = await _sent(conn, school_id, chosen)
+    pauses = await _pauses(conn, school_id, chosen)
     query = (
         sa.select(
             col(Pupil.id),
@@ -185,6 +187,7 @@ async def load_school_facts(
                 spilfiguur=spilfiguur.facts if spilfiguur else None,
                 replies=tuple(replies.get(row.id, ())),
                 sent=tuple(sent.get(row.id, ())),
+                pauses=tuple(pauses.get(row.id, ())),
             )
         )
         context[row.id] = _context(name, row.name, spilfiguur)
@@ -239,6 +242,10 @@ def recent_pupils(school_id: str, since: dt.date) -> sa.CompoundSelect[int]:
         sa.select(mark.pupil_id)
         .join(MarkCorrection, col(MarkCorrection.mark_id) == mark.id)
         .where(mark.school_id == school_id, col(MarkCorrection.corrected_at) >= start),
+        sa.select(col(PupilPause.pupil_id)).where(
+            col(PupilPause.school_id) == school_id,
+            sa.or_(col(PupilPause.created_at) >= start, col(PupilPause.ends) >= since),
+        ),
         sa.select(mark.pupil_id)
         .join(holds, sa.and_(held.school_id == mark.school_id, held.date == mark.date))
         .where(
@@ -469,6 +476,7 @@ async def _sent(
             payload["date"].as_string(),
             payload["reason"].as_string(),
             col(Outreach.acknowledged_at),
+            col(Outreach.snoozed_until),
         )
         .where(
             col(Outreach.status) == "sent",
@@ -480,7 +488,7 @@ async def _sent(
     school = col(Outreach.school_id) == school_id
     rows = await conn.execute(_among(query, school, col(Outreach.pupil_id), chosen))
     found: dict[int, list[SentFacts]] = defaultdict(list)
-    for pupil_id, key, kind, role, recipient, sent_at, about, reason, acknowledged_at in rows:
+    for pupil_id, key, kind, role, recipient, sent_at, about, reason, acked, snoozed in rows:
         found[pupil_id].append(
             SentFacts(
                 key=key,
@@ -490,9 +498,24 @@ async def _sent(
                 sent_at=sent_at,
                 date=_iso_date(about),
                 reason=reason,
-                acknowledged=acknowledged_at is not None,
+                acknowledged=acked is not None,
+                snoozed_until=snoozed,
             )
         )
+    return found
+
+
+async def _pauses(
+    conn: AsyncConnection, school_id: str, chosen: Chosen
+) -> dict[int, list[tuple[dt.date, dt.date]]]:
+    query = sa.select(col(PupilPause.pupil_id), col(PupilPause.starts), col(PupilPause.ends))
+    query = query.order_by(col(PupilPause.starts), col(PupilPause.id))
+    school = col(PupilPause.school_id) == school_id
+    found: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for pupil_id, starts, ends in await conn.execute(
+        _among(query, school, col(PupilPause.pupil_id), chosen)
+    ):
+        found[pupil_id].append((starts, ends))
     return found
 
 

@@ -123,6 +123,10 @@ def nudge_reminders(plan: _Planner) -> list[PlannedOutreach]:
         day = sent.sent_at.astimezone(plan.window.tz).date()
         for _ in range(after):
             day = calendar.next_school_day(day)
+        step = "reminder"
+        if sent.snoozed_until is not None and sent.snoozed_until > day:
+            # A reminder sent before the snooze stays sent; the snoozed one is a step of its own.
+            day, step = sent.snoozed_until, f"reminder:{sent.snoozed_until.isoformat()}"
         if day > plan.today:
             continue
         due = plan.window.next_allowed(plan.checkin_time(day))
@@ -132,7 +136,7 @@ def nudge_reminders(plan: _Planner) -> list[PlannedOutreach]:
             "nudge": sent.key,
             "reminder_day": day.isoformat(),
         }
-        found += _nudge(plan, sent.key, "reminder", coordinator, due, payload, about=day)
+        found += _nudge(plan, sent.key, step, coordinator, due, payload, about=day)
     return found
 
 

@@ -15,9 +15,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
 from bot.engine.hold import Decided, HoldState, Suspect
-from bot.models import Outreach, OutreachHold
+from bot.models import Outreach, OutreachHold, PupilPause
 
-__all__ = ["HoldRow", "acknowledge", "decide_hold", "list_holds", "load_holds", "store_suspects"]
+__all__ = [
+    "ACKNOWLEDGED_KINDS",
+    "HoldRow",
+    "acknowledge",
+    "decide_hold",
+    "list_holds",
+    "load_holds",
+    "pause_pupil",
+    "snooze",
+    "store_suspects",
+]
 
 
 async def load_holds(conn: AsyncConnection, school_id: str) -> dict[tuple[dt.date, str], Decided]:
@@ -118,20 +128,80 @@ async def list_holds(conn: AsyncConnection, school_id: str) -> list[HoldRow]:
     return [HoldRow(*row) for row in rows]
 
 
+ACKNOWLEDGED_KINDS = ("coordinator_nudge", "teacher_welcome")
+"""The messages staff mark as seen."""
+
+
 async def acknowledge(
     conn: AsyncConnection, school_id: str, outreach_id: int, *, by: str, at: dt.datetime
 ) -> bool:
-    """Mark a sent nudge as seen ("Gezien, ik volg op"): no reminder follows. False when there
-    is no such sent nudge not yet acknowledged."""
+    """Mark a sent nudge ("Gezien, ik volg op") or welcome reminder ("Gelezen") as seen: no
+    reminder follows. False when there is no such sent message not yet acknowledged."""
     result = await conn.execute(
         sa.update(Outreach)
         .where(
             col(Outreach.id) == outreach_id,
             col(Outreach.school_id) == school_id,
-            col(Outreach.kind) == "coordinator_nudge",
+            col(Outreach.kind).in_(ACKNOWLEDGED_KINDS),
             col(Outreach.status) == "sent",
             col(Outreach.acknowledged_at).is_(None),
         )
         .values(acknowledged_at=at, acknowledged_by=by)
     )
     return bool(result.rowcount)
+
+
+async def snooze(
+    conn: AsyncConnection, school_id: str, outreach_id: int, *, until: dt.date
+) -> bool:
+    """Put off the reminder of a sent nudge until the school day ``until`` ("remind me
+    later"); snoozing a reminder puts off the nudge it reminds of. False when there is no such
+    nudge still open."""
+    row = (
+        await conn.execute(
+            sa.select(col(Outreach.idempotency_key), col(Outreach.payload)).where(
+                col(Outreach.id) == outreach_id,
+                col(Outreach.school_id) == school_id,
+                col(Outreach.kind) == "coordinator_nudge",
+                col(Outreach.status) == "sent",
+            )
+        )
+    ).one_or_none()
+    if row is None:
+        return False
+    key, payload = row
+    if isinstance(payload, dict) and payload.get("reason") == "unacknowledged":
+        key = str(payload.get("nudge"))
+    result = await conn.execute(
+        sa.update(Outreach)
+        .where(
+            col(Outreach.idempotency_key) == key,
+            col(Outreach.school_id) == school_id,
+            col(Outreach.acknowledged_at).is_(None),
+        )
+        .values(snoozed_until=until)
+    )
+    return bool(result.rowcount)
+
+
+async def pause_pupil(
+    conn: AsyncConnection,
+    school_id: str,
+    pupil_id: int,
+    *,
+    starts: dt.date,
+    ends: dt.date,
+    by: str,
+    at: dt.datetime,
+) -> None:
+    """No outreach to or about the pupil's family from ``starts`` to ``ends`` (included)."""
+    await conn.execute(
+        sa.insert(PupilPause).values(
+            school_id=school_id,
+            pupil_id=pupil_id,
+            starts=starts,
+            ends=ends,
+            created_at=at,
+            created_by=by,
+        )
+    )

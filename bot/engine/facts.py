@@ -112,6 +112,8 @@ class SentFacts:
     date: dt.date | None = None
     reason: str | None = None
     acknowledged: bool = False
+    snoozed_until: dt.date | None = None
+    """A nudge's "remind me later": its reminder waits until this school day."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,8 @@ class PupilFacts:
     spilfiguur: StaffFacts | None = None
     replies: tuple[ReplyFacts, ...] = ()
     sent: tuple[SentFacts, ...] = ()
+    pauses: tuple[tuple[dt.date, dt.date], ...] = ()
+    """Days a coordinator paused outreach about the pupil from the bot, as (first, last)."""
 
     def age_on(self, day: dt.date) -> int:
         """The pupil's age in whole years on ``day``."""

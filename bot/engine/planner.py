@@ -245,7 +245,11 @@ class _Planner:
 
     def paused(self, day: dt.date, due: dt.datetime) -> bool:
         due_day = due.astimezone(self.window.tz).date()
-        return any(self.rules.is_paused(self.pupil.pupil_id, when) for when in (day, due_day))
+        return any(
+            self.rules.is_paused(self.pupil.pupil_id, when)
+            or any(first <= when <= last for first, last in self.pupil.pauses)
+            for when in (day, due_day)
+        )
 
     def checkin_time(self, day: dt.date) -> dt.datetime:
         return self.window.local(day, self.rules.pupil.checkin_at)

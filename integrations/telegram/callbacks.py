@@ -31,7 +31,7 @@ MAX_BYTES = 64
 
 _PREFIX = "o"
 _MAC_CHARS = 16  # 96 bits
-_KEY = re.compile(r"[a-z_]{1,24}(?::\d{4}-\d{2}-\d{2})?")
+_KEY = re.compile(r"[a-z_]{1,24}(?::[a-z0-9-]{1,10})?")  # "sick", "return:2026-11-23", "lang:tr"
 _DATA = re.compile(
     rf"{_PREFIX}\.(\d{{1,18}})\.([a-z_:0-9-]{{1,35}})\.([A-Za-z0-9_-]{{{_MAC_CHARS}}})"
 )

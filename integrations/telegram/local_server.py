@@ -108,6 +108,7 @@ class LocalBotApi:
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self._arrived = asyncio.Condition()
+        self._answered = asyncio.Event()
         self._webhook: tuple[str, str | None] | None = None
         self.sent: list[SentMessage] = []
         self.callback_answers: list[dict[str, Any]] = []
@@ -164,6 +165,18 @@ class LocalBotApi:
 
     def messages_to(self, chat_id: int) -> list[SentMessage]:
         return [message for message in self.sent if message.chat_id == chat_id]
+
+    async def wait_for(
+        self, chat_id: int, count: int, *, within: float = 10.0
+    ) -> list[SentMessage]:
+        """The messages sent to ``chat_id``, once there are at least ``count`` (edits of a
+        message's buttons included); ``TimeoutError`` when the bot takes longer than
+        ``within`` seconds."""
+        async with asyncio.timeout(within):
+            while len(found := self.messages_to(chat_id)) < count:
+                self._answered.clear()
+                await self._answered.wait()
+        return found
 
     async def send_text(self, user_id: int, text: str, *, secret: str | None = None) -> int:
         """The person types ``text``; returns the webhook's HTTP status (200 when polling)."""
@@ -283,6 +296,7 @@ class LocalBotApi:
             message["reply_markup"] = markup
         chat.messages[message_id] = message
         self.sent.append(SentMessage(chat.id, message_id, text, markup, self._clock()))
+        self._answered.set()
         return message
 
     async def _edit(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -309,10 +323,12 @@ class LocalBotApi:
         self.sent.append(
             SentMessage(chat.id, message["message_id"], text, markup, self._clock(), edited=True)
         )
+        self._answered.set()
         return message
 
     async def _answer_callback(self, params: dict[str, Any]) -> bool:
         self.callback_answers.append(params)
+        self._answered.set()
         return True
 
     async def _set_webhook(self, params: dict[str, Any]) -> bool:

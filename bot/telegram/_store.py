@@ -1,0 +1,352 @@
+"""What the bot's conversations read and write: the message a button belongs to, the pupils a
+person may hear about, answers, and the free text passed on to the spilfiguur.
+
+Every write is one transaction. Answers go into :class:`~bot.models.Reply`, where the planner
+finds them at its next tick (:mod:`bot.engine.tick`); a message for the spilfiguur goes into
+the outbox, so that it survives a restart and waits for the staff's sending hours like any
+other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
+
+from bot.engine._facts_db import ROLE_LABELS
+from bot.models import (
+    Guardian,
+    GuardianLink,
+    Outreach,
+    Pupil,
+    Reply,
+    School,
+    SchoolClass,
+    Staff,
+)
+from bot.outbox import PlannedOutreach, write_transaction
+from bot.outbox import store as outbox
+from bot.telegram.invites import Linked
+
+__all__ = [
+    "FORWARD_EXPIRES",
+    "Pupilship",
+    "TappedRow",
+    "forward",
+    "pupils_of",
+    "record_answer",
+    "set_language",
+    "tapped_row",
+]
+
+FORWARD_EXPIRES = dt.timedelta(days=14)
+"""A pupil's or a parent's own words wait this long for the spilfiguur's sending hours."""
+
+
+@dataclass(frozen=True, slots=True)
+class TappedRow:
+    """The outreach row a button was on."""
+
+    id: int
+    school_id: str
+    kind: str
+    recipient_role: str
+    recipient_id: int
+    pupil_id: int | None
+    lang: str
+    status: str
+    payload: Mapping[str, Any]
+
+
+async def tapped_row(engine: AsyncEngine, outreach_id: int) -> TappedRow | None:
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                sa.select(
+                    col(Outreach.id),
+                    col(Outreach.school_id),
+                    col(Outreach.kind),
+                    col(Outreach.recipient_role),
+                    col(Outreach.recipient_id),
+                    col(Outreach.pupil_id),
+                    col(Outreach.lang),
+                    col(Outreach.status),
+                    col(Outreach.payload),
+                ).where(col(Outreach.id) == outreach_id)
+            )
+        ).one_or_none()
+    if row is None:
+        return None
+    pk, school, kind, role, recipient, pupil, lang, status, payload = row
+    return TappedRow(
+        int(pk), school, kind, role, int(recipient), pupil, lang, status, payload or {}
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Pupilship:
+    """A pupil a linked person may hear about: the pupil themself, or a guardian's child; with
+    what a message about them needs."""
+
+    id: int
+    pupil_id: str
+    first_name: str
+    class_name: str
+    school_id: str
+    school: str
+    spilfiguur_id: int | None
+    sender: str
+    """The spilfiguur with their role, as messages are signed: "Koen De Backer
+    (leerlingenbegeleiding)"; the school's name without one."""
+    contact: str
+
+
+async def pupils_of(engine: AsyncEngine, role: str, person_id: int) -> list[Pupilship]:
+    """The active pupils of a pupil (themself) or a guardian (their children), by roster id."""
+    query = (
+        sa.select(
+            col(Pupil.id),
+            col(Pupil.pupil_id),
+            col(Pupil.first_name),
+            col(SchoolClass.name),
+            col(Pupil.school_id),
+            col(School.name),
+            col(Pupil.spilfiguur_id),
+            col(Staff.first_name),
+            col(Staff.last_name),
+            col(Staff.role),
+            col(Staff.email),
+        )
+        .join(SchoolClass, col(SchoolClass.id) == col(Pupil.class_id))
+        .join(School, col(School.id) == col(Pupil.school_id))
+        .outerjoin(Staff, col(Staff.id) == col(Pupil.spilfiguur_id))
+        .where(col(Pupil.active))
+        .order_by(col(Pupil.pupil_id))
+    )
+    if role == "pupil":
+        query = query.where(col(Pupil.id) == person_id)
+    elif role == "guardian":
+        query = query.where(
+            col(Pupil.id).in_(
+                sa.select(col(GuardianLink.pupil_id)).where(
+                    col(GuardianLink.guardian_id) == person_id
+                )
+            )
+        )
+    else:
+        return []
+    async with engine.connect() as conn:
+        rows = (await conn.execute(query)).all()
+    found = []
+    for (
+        pk,
+        rid,
+        first,
+        class_name,
+        school_id,
+        school,
+        signer,
+        s_first,
+        s_last,
+        s_role,
+        email,
+    ) in rows:
+        sender = contact = school
+        if signer is not None:
+            name = f"{s_first} {s_last}"
+            sender = f"{name} ({role_label(s_role)})"
+            contact = f"{name}, {email}" if email else f"{name} ({school})"
+        found.append(
+            Pupilship(
+                int(pk or 0), rid, first, class_name, school_id, school, signer, sender, contact
+            )
+        )
+    return found
+
+
+async def record_answer(
+    engine: AsyncEngine,
+    *,
+    row: TappedRow,
+    sender_role: str,
+    sender_id: str,
+    answer: str,
+    at: dt.datetime,
+) -> bool:
+    """Store a tapped answer to ``row``, tied to the row's episode; False when this very
+    answer to this row is stored already (a second tap, a replayed update)."""
+    if row.pupil_id is None:
+        return False
+    episode = row.payload.get("episode")
+    try:
+        async with write_transaction(engine) as conn:
+            known = await conn.scalar(
+                sa.select(col(Reply.id)).where(
+                    col(Reply.outreach_id) == row.id, col(Reply.answer) == answer
+                )
+            )
+            if known is not None:
+                return False
+            await conn.execute(
+                sa.insert(Reply).values(
+                    school_id=row.school_id,
+                    pupil_id=row.pupil_id,
+                    sender_role=sender_role,
+                    sender_id=sender_id,
+                    answer=answer,
+                    received_at=at,
+                    episode_key=episode if isinstance(episode, str) else None,
+                    outreach_id=row.id,
+                )
+            )
+    except IntegrityError:  # the same tap stored by another worker a moment ago
+        return False
+    return True
+
+
+async def forward(
+    engine: AsyncEngine,
+    *,
+    pupil: Pupilship,
+    sender_role: str,
+    sender_id: str,
+    writer: str,
+    language: str,
+    text: str,
+    update_id: int,
+    at: dt.datetime,
+) -> bool:
+    """Store free text as an answer about ``pupil`` and plan it for the pupil's spilfiguur
+    (``coordinator_forward``); False when the update was stored before (Telegram sent it
+    twice) or the pupil has no spilfiguur to tell."""
+    key = f"forward:{pupil.school_id}:{update_id}"
+    async with write_transaction(engine) as conn:
+        episode = await conn.scalar(
+            sa.select(col(Outreach.payload["episode"].as_string()))
+            .where(
+                col(Outreach.pupil_id) == pupil.id,
+                col(Outreach.status) == "sent",
+                col(Outreach.kind).in_(("pupil_checkin", "guardian_notice", "guardian_care")),
+            )
+            .order_by(col(Outreach.sent_at).desc(), col(Outreach.id).desc())
+            .limit(1)
+        )
+        if await conn.scalar(
+            sa.select(col(Outreach.id)).where(col(Outreach.idempotency_key) == key)
+        ):
+            return False
+        await conn.execute(
+            sa.insert(Reply).values(
+                school_id=pupil.school_id,
+                pupil_id=pupil.id,
+                sender_role=sender_role,
+                sender_id=sender_id,
+                answer=text,
+                received_at=at,
+                episode_key=episode,
+            )
+        )
+        if pupil.spilfiguur_id is None:
+            return False
+        coordinator = (
+            await conn.execute(
+                sa.select(col(Staff.language), col(Staff.telegram_chat_id), col(Staff.email)).where(
+                    col(Staff.id) == pupil.spilfiguur_id
+                )
+            )
+        ).one()
+        planned = PlannedOutreach(
+            school_id=pupil.school_id,
+            idempotency_key=key,
+            kind="coordinator_forward",
+            recipient_role="coordinator",
+            recipient_id=pupil.spilfiguur_id,
+            channel="telegram" if coordinator[1] is not None else "email",
+            lang=coordinator[0],
+            due_at=at,
+            expires_at=at + FORWARD_EXPIRES,
+            pupil_id=pupil.id,
+            payload={
+                "first_name": pupil.first_name,
+                "class_name": pupil.class_name,
+                "writer": writer,
+                "language": language,
+                "message": text,
+                "episode": episode,
+            },
+        )
+        await outbox.plan(conn, [planned], at)
+    return True
+
+
+async def set_language(engine: AsyncEngine, role: str, person_id: int, lang: str) -> None:
+    """A guardian (or a pupil) chose the language of their messages."""
+    table: Any = Guardian if role == "guardian" else Pupil
+    async with engine.begin() as conn:
+        await conn.execute(sa.update(table).where(col(table.id) == person_id).values(language=lang))
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role)
+
+
+async def writer_of(engine: AsyncEngine, role: str, person_id: int, pupil_id: int) -> str:
+    """Who wrote, as the spilfiguur reads it: "Fatima El Amrani (moeder)", "Yasmine El
+    Amrani (leerling)"."""
+    async with engine.connect() as conn:
+        if role == "guardian":
+            row = (
+                await conn.execute(
+                    sa.select(
+                        col(Guardian.first_name),
+                        col(Guardian.last_name),
+                        col(GuardianLink.relation),
+                    )
+                    .join(GuardianLink, col(GuardianLink.guardian_id) == col(Guardian.id))
+                    .where(col(Guardian.id) == person_id, col(GuardianLink.pupil_id) == pupil_id)
+                )
+            ).first()
+            if row is not None:
+                return f"{row[0]} {row[1]} ({row[2] or 'ouder'})"
+        pupil = (
+            await conn.execute(
+                sa.select(col(Pupil.first_name), col(Pupil.last_name)).where(
+                    col(Pupil.id) == person_id
+                )
+            )
+        ).first()
+    return f"{pupil[0]} {pupil[1]} (leerling)" if pupil is not None else "?"
+
+
+async def school_name(engine: AsyncEngine, school_id: str) -> str:
+    async with engine.connect() as conn:
+        name = await conn.scalar(sa.select(col(School.name)).where(col(School.id) == school_id))
+    return str(name or school_id)
+
+
+async def latest_pupil(
+    engine: AsyncEngine, person: Linked, pupils: Sequence[Pupilship]
+) -> Pupilship:
+    """Of ``pupils``, the one the person last heard about from the bot (a parent answers the
+    message about that child); the first when nothing was sent to them yet."""
+    by_id = {pupil.id: pupil for pupil in pupils}
+    role = "pupil" if person.role == "pupil" else "guardian"
+    async with engine.connect() as conn:
+        latest = await conn.scalar(
+            sa.select(col(Outreach.pupil_id))
+            .where(
+                col(Outreach.recipient_role) == role,
+                col(Outreach.recipient_id) == person.person_id,
+                col(Outreach.status) == "sent",
+                col(Outreach.pupil_id).in_(list(by_id)),
+            )
+            .order_by(col(Outreach.sent_at).desc(), col(Outreach.id).desc())
+            .limit(1)
+        )
+    return by_id.get(latest, pupils[0]) if latest is not None else pupils[0]

@@ -1,0 +1,246 @@
+"""A tap on a button: checked, stored, acknowledged.
+
+The button's data (:mod:`integrations.telegram.callbacks`) names an outreach row and an answer,
+and carries a MAC over both and the chat the message went to. A tap acts only when
+
+1. the MAC fits the chat the tap comes from (data copied from another chat, made up or altered
+   acts on nobody),
+2. that chat is still linked to the row's recipient (after ``/stop`` old buttons are dead), and
+3. the answer is one the row's message offered.
+
+Anything else is answered with an empty ``answerCallbackQuery`` (the tapping hand stops
+spinning) and does nothing: the tapper learns nothing. Buttons of the conversation itself
+(stop, language) are signed for :data:`~bot.telegram.conversation.CONVERSATION_ROW`.
+
+What an accepted tap does, by recipient:
+
+- pupil or guardian: the answer is stored as a :class:`~bot.models.Reply` of that row (once:
+  a second tap on the same button stores nothing), the buttons are taken off the message, the
+  sender is thanked in their language, and the planner is told. ``return`` first shows the next
+  school days as buttons; the day tapped is the ``return:YYYY-MM-DD`` answer.
+- teacher: ``ack`` marks the welcome reminder as read.
+- coordinator: ``ack`` marks a nudge as seen (no reminder follows), ``snooze`` offers one or
+  three school days, after which the reminder comes; ``release`` and ``discard`` decide a
+  mass-absence hold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING
+
+from telegram import CallbackQuery, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.engine._text import template_for
+from bot.engine.decisions import acknowledge, decide_hold, snooze
+from bot.engine.hold import HoldState
+from bot.outbox import write_transaction
+from bot.telegram import _store, invites
+from bot.telegram.invites import Linked
+from integrations.telegram.callbacks import Tap, verify
+from messages import TEMPLATES, day_label
+
+if TYPE_CHECKING:
+    from bot.telegram.conversation import Conversation
+
+__all__ = ["RETURN_CHOICES", "SNOOZE_DAYS", "on_tap"]
+
+log = logging.getLogger(__name__)
+
+RETURN_CHOICES = 6
+"""School days offered after the "I know when" button."""
+SNOOZE_DAYS = (1, 3)
+"""School days a coordinator can put a nudge off by (the ``snooze:N`` buttons)."""
+_STAFF_ROLES = ("teacher", "coordinator")
+
+
+async def on_tap(
+    conversation: Conversation, update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> None:
+    """Every tap on every button of the bot."""
+    query = update.callback_query
+    if query is None or query.message is None or query.data is None:
+        return
+    chat = query.message.chat.id
+    tap = verify(conversation.secret, query.data, chat)
+    if tap is None:
+        log.info("chat %s: a button that was not made for it was refused", chat)
+        await query.answer()
+        return
+    from bot.telegram.conversation import CONVERSATION_ROW
+
+    if tap.outreach_id == CONVERSATION_ROW:
+        await _conversation_button(conversation, query, chat, tap.key)
+        return
+    row = await _store.tapped_row(conversation.engine, tap.outreach_id)
+    people = await invites.linked(conversation.engine, chat)
+    person = next((p for p in people if row is not None and _is_recipient(p, row)), None)
+    if row is None or person is None:
+        await query.answer()
+        return
+    if row.recipient_role in _STAFF_ROLES:
+        await _staff_tap(conversation, query, chat, row, person, tap)
+    else:
+        await _family_tap(conversation, query, chat, row, person, tap)
+
+
+def _is_recipient(person: Linked, row: _store.TappedRow) -> bool:
+    role = "staff" if row.recipient_role in _STAFF_ROLES else row.recipient_role
+    return person.role == role and person.person_id == row.recipient_id
+
+
+def _offered(row: _store.TappedRow) -> set[str]:
+    """The answers the row's message had as buttons."""
+    return {button.key for button in TEMPLATES[template_for(row.kind, row.payload)].buttons}
+
+
+async def _family_tap(
+    conversation: Conversation,
+    query: CallbackQuery,
+    chat: int,
+    row: _store.TappedRow,
+    person: Linked,
+    tap: Tap,
+) -> None:
+    offered = _offered(row)
+    key, _, value = tap.key.partition(":")
+    if key not in offered or (value and key != "return"):
+        await query.answer()
+        return
+    pupils = {
+        p.id: p for p in await _store.pupils_of(conversation.engine, person.role, person.person_id)
+    }
+    pupil = pupils.get(row.pupil_id or -1)
+    if pupil is None:  # no longer this person's pupil
+        await query.answer()
+        return
+    await query.answer()
+    about = {
+        "first_name": pupil.first_name,
+        "sender": pupil.sender,
+        "contact": pupil.contact,
+        "school": pupil.school,
+    }
+    if key == "return" and not value:
+        await conversation.say(
+            chat,
+            f"{person.role}_return_choice",
+            person.lang,
+            about,
+            row=row.id,
+            buttons=_return_days(conversation, f"{person.role}_return_choice", person.lang),
+        )
+        return
+    returns: dt.date | None = None
+    if value:
+        try:
+            returns = dt.date.fromisoformat(value)
+        except ValueError:
+            return
+    stored = await _store.record_answer(
+        conversation.engine,
+        row=row,
+        sender_role=person.role,
+        sender_id=person.roster_id,
+        answer=tap.key,
+        at=conversation.clock.now(),
+    )
+    if not stored:
+        return
+    await _take_buttons_off(query)
+    await conversation.say(
+        chat, f"{person.role}_ack.{key}", person.lang, {**about, "date": returns}
+    )
+    conversation.news()
+
+
+def _return_days(conversation: Conversation, template: str, lang: str) -> list[tuple[str, str]]:
+    """The next school days as ``(return:YYYY-MM-DD, "maandag 23 november")``."""
+    day = conversation.clock.today()
+    choices = []
+    for _ in range(RETURN_CHOICES):
+        day = conversation.calendar.next_school_day(day)
+        choices.append((f"return:{day.isoformat()}", day_label(template, lang, day)))
+    return choices
+
+
+async def _staff_tap(
+    conversation: Conversation,
+    query: CallbackQuery,
+    chat: int,
+    row: _store.TappedRow,
+    person: Linked,
+    tap: Tap,
+) -> None:
+    key, _, value = tap.key.partition(":")
+    if key not in _offered(row) or (value and key != "snooze"):
+        await query.answer()
+        return
+    await query.answer()
+    now = conversation.clock.now()
+    by = f"telegram:{person.roster_id}"
+    engine = conversation.engine
+    if key == "snooze" and not value:
+        await conversation.say(chat, "staff_snooze_choice", person.lang, row=row.id)
+        return
+    context: dict[str, object] = {}
+    async with write_transaction(engine) as conn:
+        if key == "ack":
+            done = await acknowledge(conn, row.school_id, row.id, by=by, at=now)
+            template = "staff_ack.ack"
+        elif key == "snooze":
+            days = int(value) if value.isdigit() and int(value) in SNOOZE_DAYS else SNOOZE_DAYS[0]
+            until = conversation.clock.today()
+            for _ in range(days):
+                until = conversation.calendar.next_school_day(until)
+            done = await snooze(conn, row.school_id, row.id, until=until)
+            template, context = "staff_ack.snooze", {"date": until}
+        else:  # release or discard
+            state = HoldState.RELEASED if key == "release" else HoldState.DISCARDED
+            day = dt.date.fromisoformat(str(row.payload.get("date")))
+            scope = str(row.payload.get("scope"))
+            done = await decide_hold(conn, row.school_id, day, scope, state, by=by, at=now)
+            template, context = f"staff_ack.{key}", {"date": day}
+    if not done:
+        return
+    await _take_buttons_off(query)
+    await conversation.say(chat, template, person.lang, context)
+    conversation.news()
+
+
+async def _conversation_button(
+    conversation: Conversation, query: CallbackQuery, chat: int, key: str
+) -> None:
+    """Stop (yes or no), and the language choice."""
+    await query.answer()
+    engine = conversation.engine
+    people = await invites.linked(engine, chat)
+    if not people:
+        return
+    lang = people[0].lang
+    if key == "stop_yes":
+        await invites.stop(engine, chat, conversation.clock.now())
+        await _take_buttons_off(query)
+        await conversation.say(chat, "onboarding.stop", lang)
+    elif key == "stop_no":
+        await _take_buttons_off(query)
+    elif key == "language":
+        await conversation.say(chat, "onboarding.language_choice", lang)
+    elif key.startswith("lang:"):
+        chosen = key.removeprefix("lang:")
+        family = [p for p in people if p.role in ("pupil", "guardian")]
+        for person in family:
+            await _store.set_language(engine, person.role, person.person_id, chosen)
+        await _take_buttons_off(query)
+        await conversation.welcome(chat, await invites.linked(engine, chat))
+
+
+async def _take_buttons_off(query: CallbackQuery) -> None:
+    """The question is answered: its buttons go, so that a second tap cannot be made."""
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except BadRequest as err:  # "message is not modified" or too old to edit: harmless
+        log.debug("buttons not taken off: %s", err.message)

@@ -1,0 +1,321 @@
+"""The bot's side of the conversation: linking a chat, answers, stopping, and strangers.
+
+:class:`Conversation` holds python-telegram-bot handlers (:meth:`Conversation.install`). What
+each kind of update does:
+
+- ``/start <code>`` (the invitation's deep link), or the code typed as a message: links the
+  chat to that person (:func:`bot.telegram.invites.redeem`) and welcomes them in their
+  language. A wrong, used or expired code gets one friendly text for all three, so a guess
+  learns nothing; after :data:`CodeThrottle.LIMIT` wrong codes a chat's codes are not even
+  looked at for a while. A bare ``/start`` welcomes a linked person again, links again a chat
+  that sent ``/stop`` (:func:`~bot.telegram.invites.restart`), and tells a stranger how to get a
+  code.
+- ``/stop`` asks to confirm with two buttons; "yes" unlinks the chat.
+- ``/taal`` (also ``/language``) lets a pupil or guardian choose their language.
+- A tap on a button: :mod:`bot.telegram._taps`.
+- Free text from a pupil or guardian is stored as their answer and passed on to the pupil's
+  spilfiguur through the outbox (``coordinator_forward``); the writer is thanked.
+
+Someone not linked learns nothing about any pupil: every text a stranger can get is one of the
+``onboarding.*`` texts, which name no one. Replies go out at once, through the bot's rate
+limiter; they answer what a person just did, so the quiet hours do not apply to them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.service import describe_error
+from bot.telegram import _store, invites
+from bot.telegram.invites import Linked, Refused
+from integrations.telegram.callbacks import sign
+from messages import FAMILY_LANGUAGES, SOURCE_LANGUAGE, Overrides, render
+from scheduler.calendar import SchoolCalendar
+from scheduler.clock import Clock
+
+__all__ = ["CONVERSATION_ROW", "CodeThrottle", "Conversation"]
+
+log = logging.getLogger(__name__)
+
+CONVERSATION_ROW = 0
+"""The outreach id that buttons of the conversation itself (stop, language) are signed with."""
+_CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+_FAMILY = ("pupil", "guardian")
+
+
+@dataclass
+class CodeThrottle:
+    """Wrong invitation codes per chat: after :attr:`LIMIT` within :attr:`WINDOW`, the chat's
+    codes are not looked up until the window has passed (guessing 192 bits is hopeless, but
+    a bot that answers as fast as it is asked invites trying)."""
+
+    LIMIT = 5
+    WINDOW = dt.timedelta(minutes=15)
+    _failures: dict[int, list[dt.datetime]] = field(default_factory=dict)
+
+    def allows(self, chat_id: int, now: dt.datetime) -> bool:
+        recent = [at for at in self._failures.get(chat_id, ()) if now - at < self.WINDOW]
+        if recent:
+            self._failures[chat_id] = recent
+        else:
+            self._failures.pop(chat_id, None)
+        return len(recent) < self.LIMIT
+
+    def failed(self, chat_id: int, now: dt.datetime) -> None:
+        self._failures.setdefault(chat_id, []).append(now)
+
+    def succeeded(self, chat_id: int) -> None:
+        self._failures.pop(chat_id, None)
+
+
+News = Callable[[], Awaitable[object]]
+"""Called after an answer was stored, so that the planner acts on it now, not at its next tick."""
+
+
+class Conversation:
+    """The handlers of one school's bot, over the school's database."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        clock: Clock,
+        calendar: SchoolCalendar,
+        *,
+        bot: Bot,
+        secret: bytes,
+        overrides: Overrides | None = None,
+        news: News | None = None,
+        throttle: CodeThrottle | None = None,
+    ) -> None:
+        self.engine = engine
+        self.bot = bot
+        self.clock = clock
+        self.calendar = calendar
+        self.secret = secret
+        self.overrides = overrides
+        self.throttle = throttle or CodeThrottle()
+        self._news = news
+        self._pending: set[asyncio.Task[object]] = set()
+
+    def install(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Add the handlers and the error handler to ``application``."""
+        from bot.telegram._taps import on_tap
+
+        application.add_handler(CommandHandler("start", self.on_start))
+        application.add_handler(CommandHandler("stop", self.on_stop))
+        application.add_handler(CommandHandler(["taal", "language"], self.on_language))
+        application.add_handler(CommandHandler("pupil", self.on_pupil))
+        application.add_handler(
+            CallbackQueryHandler(lambda update, context: on_tap(self, update, context))
+        )
+        application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
+        application.add_error_handler(self.on_error)
+
+    # -- what people send ----------------------------------------------------------------------
+
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/start``, with or without an invitation code."""
+        chat = _chat(update)
+        if chat is None:
+            return
+        if context.args:
+            await self.link(update, chat, context.args[0])
+            return
+        now = self.clock.now()
+        people = await invites.linked(self.engine, chat) or await invites.restart(
+            self.engine, chat, now
+        )
+        if people:
+            await self.welcome(chat, people)
+        else:
+            await self.say(chat, "onboarding.stranger", self.guess_language(update))
+
+    async def link(self, update: Update, chat: int, code: str) -> None:
+        """Link the chat with an invitation code, or say kindly that the code does not work."""
+        now = self.clock.now()
+        result: Linked | Refused = Refused.UNKNOWN
+        if self.throttle.allows(chat, now):
+            result = await invites.redeem(self.engine, code, chat, now)
+        if isinstance(result, Refused):
+            self.throttle.failed(chat, now)
+            log.info("chat %s: an invitation code was refused (%s)", chat, result.value)
+            await self.say(chat, "onboarding.unknown_code", self.guess_language(update))
+            return
+        self.throttle.succeeded(chat)
+        log.info("chat %s linked to %s %s", chat, result.role, result.roster_id)
+        await self.welcome(chat, [result])
+
+    async def on_stop(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/stop``: ask first; the "yes" button unlinks."""
+        chat = _chat(update)
+        if chat is None:
+            return
+        people = await invites.linked(self.engine, chat)
+        if not people:
+            await self.say(chat, "onboarding.stranger", self.guess_language(update))
+            return
+        await self.say(chat, "onboarding.stop_confirm", people[0].lang)
+
+    async def on_language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/taal``: the languages as buttons, each in its own language."""
+        chat = _chat(update)
+        if chat is None:
+            return
+        people = [p for p in await invites.linked(self.engine, chat) if p.role in _FAMILY]
+        if not people:
+            await self.say(chat, "onboarding.stranger", self.guess_language(update))
+            return
+        await self.say(chat, "onboarding.language_choice", people[0].lang)
+
+    async def on_pupil(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/pupil <id>``: a coordinator's view of one of their pupils."""
+        return  # to come
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Words of one's own: to the spilfiguur (or, from a stranger, maybe a code)."""
+        chat = _chat(update)
+        message = update.effective_message
+        if chat is None or message is None or not message.text:
+            return
+        text = message.text.strip()
+        people = await invites.linked(self.engine, chat)
+        if not people:
+            if _CODE.fullmatch(text):
+                await self.link(update, chat, text)
+            else:
+                await self.say(chat, "onboarding.stranger", self.guess_language(update))
+            return
+        person = next((p for p in people if p.role in _FAMILY), None)
+        if person is None:  # staff: nothing to pass on, say what the bot is for
+            await self.welcome(chat, people[:1])
+            return
+        pupils = await _store.pupils_of(self.engine, person.role, person.person_id)
+        if not pupils:
+            return
+        pupil = await _store.latest_pupil(self.engine, person, pupils)
+        writer = await _store.writer_of(self.engine, person.role, person.person_id, pupil.id)
+        await _store.forward(
+            self.engine,
+            pupil=pupil,
+            sender_role=person.role,
+            sender_id=person.roster_id,
+            writer=writer,
+            language=person.lang,
+            text=text,
+            update_id=update.update_id,
+            at=self.clock.now(),
+        )
+        ack = "pupil_ack.free_text" if person.role == "pupil" else "guardian_ack.free_text"
+        await self.say(chat, ack, person.lang, _about(pupil))
+        self.news()
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """One place for what a handler did not expect: logged without its text or people."""
+        if context.error is not None:
+            log.error("handling an update failed: %s", describe_error(context.error))
+
+    # -- what the bot says ---------------------------------------------------------------------
+
+    async def welcome(self, chat: int, people: Sequence[Linked]) -> None:
+        """The welcome of each person the chat is linked to."""
+        for person in people:
+            if person.role == "staff":
+                school = await _store.school_name(self.engine, person.school_id)
+                await self.say(
+                    chat,
+                    "onboarding.welcome_staff",
+                    person.lang,
+                    {"first_name": person.first_name, "school": school},
+                )
+                continue
+            pupils = await _store.pupils_of(self.engine, person.role, person.person_id)
+            if not pupils:
+                continue
+            names = tuple(pupil.first_name for pupil in pupils)
+            context = {**_about(pupils[0]), "first_name": names}
+            await self.say(chat, f"onboarding.welcome_{person.role}", person.lang, context)
+
+    async def say(
+        self,
+        chat: int,
+        template_id: str,
+        lang: str,
+        context: Mapping[str, object] | None = None,
+        *,
+        row: int = CONVERSATION_ROW,
+        buttons: Sequence[tuple[str, str]] | None = None,
+    ) -> None:
+        """Render ``template_id`` for a reader of ``lang`` and send it to ``chat``; its buttons
+        (or ``buttons``, as ``(key, label)``) signed for ``row`` and this chat."""
+        rendered = render(template_id, lang, context or {}, overrides=self.overrides)
+        keys = buttons if buttons is not None else [(b.key, b.label) for b in rendered.buttons]
+        await self.bot.send_message(
+            chat, rendered.text, reply_markup=self.keyboard(chat, keys, row)
+        )
+
+    def keyboard(
+        self, chat: int, buttons: Sequence[tuple[str, str]], row: int = CONVERSATION_ROW
+    ) -> InlineKeyboardMarkup | None:
+        if not buttons:
+            return None
+        return InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(label, callback_data=sign(self.secret, row, key, chat))]
+                for key, label in buttons
+            ]
+        )
+
+    @staticmethod
+    def guess_language(update: Update) -> str:
+        """A stranger's language as their Telegram app says it, when Gemist speaks it."""
+        user = update.effective_user
+        code = (user.language_code or "") if user is not None else ""
+        lang = code.split("-")[0].lower()
+        return lang if lang in FAMILY_LANGUAGES else SOURCE_LANGUAGE
+
+    # -- the planner ---------------------------------------------------------------------------
+
+    def news(self) -> None:
+        """Let the planner act on what was just stored, without making the person wait."""
+        if self._news is None:
+            return
+        task: asyncio.Task[object] = asyncio.ensure_future(self._news())
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def settled(self) -> None:
+        """Wait until the planner has acted on every answer stored so far (tests, the demo)."""
+        while self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
+
+
+def _chat(update: Update) -> int | None:
+    chat = update.effective_chat
+    return chat.id if chat is not None else None
+
+
+def _about(pupil: _store.Pupilship) -> dict[str, object]:
+    """What a message about ``pupil`` may mention."""
+    return {
+        "first_name": pupil.first_name,
+        "school": pupil.school,
+        "class_name": pupil.class_name,
+        "sender": pupil.sender,
+        "contact": pupil.contact,
+    }
