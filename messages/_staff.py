@@ -12,7 +12,9 @@ __all__ = ["STAFF_TEMPLATES"]
 
 ACK = Button("ack", N_("Gezien, ik volg op"))
 SNOOZE = Button("snooze", N_("Herinner me later"))
-NUDGE_BUTTONS = (ACK, SNOOZE)
+RETURN = Button("return", N_("Terugkeerdatum doorgeven"))
+PAUSE = Button("pause", N_("Berichten pauzeren"))
+NUDGE_BUTTONS = (ACK, SNOOZE, RETURN, PAUSE)
 
 STAFF_TEMPLATES = (
     Template(
@@ -264,6 +266,79 @@ STAFF_TEMPLATES = (
         ),
         description="A pupil or guardian wrote to the bot in their own words: to the "
         "spilfiguur, with the language it was written in.",
+    ),
+    Template(
+        "staff_snooze_choice",
+        Audience.COORDINATOR,
+        (Text(N_("Wanneer wil je er opnieuw aan herinnerd worden?")),),
+        (
+            Button("snooze:1", N_("Over 1 schooldag")),
+            Button("snooze:3", N_("Over 3 schooldagen")),
+        ),
+        "After 'remind me later' on a nudge: when the reminder comes.",
+    ),
+    Template(
+        "staff_return_choice",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "Wanneer komt {first_name} terug naar school? De leerkrachten krijgen "
+                    "de schooldag ervoor een seintje."
+                )
+            ),
+        ),
+        description="After 'return date' on a nudge: the next school days as buttons.",
+    ),
+    Template(
+        "staff_pause_choice",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "Hoelang mag Gemist {first_name} en de ouders geen berichten sturen? "
+                    "Jij krijgt wel nog meldingen."
+                )
+            ),
+        ),
+        (
+            Button("pause:5", N_("1 week")),
+            Button("pause:10", N_("2 weken")),
+            Button("pause:20", N_("4 weken")),
+        ),
+        "After 'pause' on a nudge: for how many school weeks the family hears nothing.",
+    ),
+    Template(
+        "staff_ack.snooze",
+        Audience.COORDINATOR,
+        (Text(N_("Genoteerd: je krijgt een herinnering op {date}.")),),
+        description="A coordinator put a nudge off until a later school day.",
+    ),
+    Template(
+        "staff_ack.return",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "Genoteerd: {first_name} wordt terug verwacht op {date}. De leerkrachten "
+                    "krijgen de schooldag ervoor een seintje."
+                )
+            ),
+        ),
+        description="A coordinator gave the date a pupil is expected back.",
+    ),
+    Template(
+        "staff_ack.pause",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "Genoteerd: tot en met {date} stuurt Gemist {first_name} en de ouders geen "
+                    "berichten. Jij krijgt wel nog meldingen."
+                )
+            ),
+        ),
+        description="A coordinator paused outreach about a pupil for some school weeks.",
     ),
     Template(
         "staff_ack.ack",

@@ -200,6 +200,12 @@ class SchoolCalendar:
             found = self._next[day] = self._search(day, ONE_DAY)
         return found
 
+    def school_day_after(self, day: date, count: int) -> date:
+        """The ``count``-th school day after ``day`` (``day`` itself for 0)."""
+        for _ in range(count):
+            day = self.next_school_day(day)
+        return day
+
     def previous_school_day(self, day: date) -> date:
         """The last school day before ``day``."""
         found = self._previous.get(day)

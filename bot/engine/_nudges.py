@@ -87,9 +87,8 @@ def no_answer_nudge(
     if coordinator is None or not asked or not episode.is_unexplained:
         return []
     calendar = plan.window.calendar
-    day = min(asked).astimezone(plan.window.tz).date()
-    for _ in range(plan.rules.nudges.no_answer_after_school_days):
-        day = calendar.next_school_day(day)
+    first_asked = min(asked).astimezone(plan.window.tz).date()
+    day = calendar.school_day_after(first_asked, plan.rules.nudges.no_answer_after_school_days)
     if day > plan.today or not plan.codes_allow(episode, day, "coordinator"):
         return []
     if episode.returned is not None and episode.returned.date < day:
@@ -120,9 +119,7 @@ def nudge_reminders(plan: _Planner) -> list[PlannedOutreach]:
             continue
         if sent.recipient_id != coordinator.id:
             continue
-        day = sent.sent_at.astimezone(plan.window.tz).date()
-        for _ in range(after):
-            day = calendar.next_school_day(day)
+        day = calendar.school_day_after(sent.sent_at.astimezone(plan.window.tz).date(), after)
         step = "reminder"
         if sent.snoozed_until is not None and sent.snoozed_until > day:
             # A reminder sent before the snooze stays sent; the snoozed one is a step of its own.

@@ -48,6 +48,7 @@ class Answer(StrEnum):
 class SenderRole(StrEnum):
     PUPIL = "pupil"
     GUARDIAN = "guardian"
+    COORDINATOR = "coordinator"  # a return date the spilfiguur gave (from a nudge's button)
 
 
 @dataclass(frozen=True, slots=True)

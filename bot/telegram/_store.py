@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
 from bot.engine._facts_db import ROLE_LABELS
@@ -45,6 +45,8 @@ __all__ = [
     "tapped_row",
 ]
 
+FAMILY_KINDS = ("pupil_checkin", "guardian_notice", "guardian_care")
+"""The messages about an absence that a pupil's or a parent's answer may be about."""
 FORWARD_EXPIRES = dt.timedelta(days=14)
 """A pupil's or a parent's own words wait this long for the spilfiguur's sending hours."""
 
@@ -227,16 +229,7 @@ async def forward(
     twice) or the pupil has no spilfiguur to tell."""
     key = f"forward:{pupil.school_id}:{update_id}"
     async with write_transaction(engine) as conn:
-        episode = await conn.scalar(
-            sa.select(col(Outreach.payload["episode"].as_string()))
-            .where(
-                col(Outreach.pupil_id) == pupil.id,
-                col(Outreach.status) == "sent",
-                col(Outreach.kind).in_(("pupil_checkin", "guardian_notice", "guardian_care")),
-            )
-            .order_by(col(Outreach.sent_at).desc(), col(Outreach.id).desc())
-            .limit(1)
-        )
+        episode = await _latest_episode(conn, pupil.id)
         if await conn.scalar(
             sa.select(col(Outreach.id)).where(col(Outreach.idempotency_key) == key)
         ):
@@ -350,3 +343,39 @@ async def latest_pupil(
             .limit(1)
         )
     return by_id.get(latest, pupils[0]) if latest is not None else pupils[0]
+
+
+async def record_coordinator_return(
+    conn: AsyncConnection, row: TappedRow, *, sender_id: str, back: dt.date, at: dt.datetime
+) -> None:
+    """The spilfiguur's ``return:`` date, stored as their answer about the pupil's latest
+    episode (a nudge may be about the school year, not one absence)."""
+    assert row.pupil_id is not None
+    episode = await _latest_episode(conn, row.pupil_id)
+    await conn.execute(
+        sa.insert(Reply).values(
+            school_id=row.school_id,
+            pupil_id=row.pupil_id,
+            sender_role="coordinator",
+            sender_id=sender_id,
+            answer=f"return:{back.isoformat()}",
+            received_at=at,
+            episode_key=episode,
+            outreach_id=row.id,
+        )
+    )
+
+
+async def _latest_episode(conn: AsyncConnection, pupil_id: int) -> str | None:
+    """The episode of the last message that went to the pupil's family about an absence."""
+    episode = await conn.scalar(
+        sa.select(col(Outreach.payload)["episode"].as_string())
+        .where(
+            col(Outreach.pupil_id) == pupil_id,
+            col(Outreach.status) == "sent",
+            col(Outreach.kind).in_(FAMILY_KINDS),
+        )
+        .order_by(col(Outreach.sent_at).desc(), col(Outreach.id).desc())
+        .limit(1)
+    )
+    return str(episode) if episode is not None else None

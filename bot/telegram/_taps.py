@@ -19,9 +19,11 @@ What an accepted tap does, by recipient:
   sender is thanked in their language, and the planner is told. ``return`` first shows the next
   school days as buttons; the day tapped is the ``return:YYYY-MM-DD`` answer.
 - teacher: ``ack`` marks the welcome reminder as read.
-- coordinator: ``ack`` marks a nudge as seen (no reminder follows), ``snooze`` offers one or
-  three school days, after which the reminder comes; ``release`` and ``discard`` decide a
-  mass-absence hold.
+- coordinator: ``ack`` marks a nudge as seen (no reminder follows); ``snooze`` offers one or
+  three school days, after which the reminder comes; ``return`` offers the next school days as
+  the date the pupil is expected back (the teachers' welcome follows it); ``pause`` offers one,
+  two or four school weeks without messages to the pupil and the guardians; ``release`` and
+  ``discard`` decide a mass-absence hold.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.engine._text import template_for
-from bot.engine.decisions import acknowledge, decide_hold, snooze
+from bot.engine.decisions import acknowledge, decide_hold, pause_pupil, snooze
 from bot.engine.hold import HoldState
 from bot.outbox import write_transaction
 from bot.telegram import _store, invites
@@ -46,7 +48,7 @@ from messages import TEMPLATES, day_label
 if TYPE_CHECKING:
     from bot.telegram.conversation import Conversation
 
-__all__ = ["RETURN_CHOICES", "SNOOZE_DAYS", "on_tap"]
+__all__ = ["PAUSE_DAYS", "RETURN_CHOICES", "SNOOZE_DAYS", "on_tap"]
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,8 @@ RETURN_CHOICES = 6
 """School days offered after the "I know when" button."""
 SNOOZE_DAYS = (1, 3)
 """School days a coordinator can put a nudge off by (the ``snooze:N`` buttons)."""
+PAUSE_DAYS = (5, 10, 20)
+"""School days a coordinator can pause a pupil's family messages for (``pause:N``)."""
 _STAFF_ROLES = ("teacher", "coordinator")
 
 
@@ -150,11 +154,11 @@ async def _family_tap(
     )
     if not stored:
         return
+    conversation.news()  # before the thanks: whoever sees the thanks, sees the planner busy
     await _take_buttons_off(query)
     await conversation.say(
         chat, f"{person.role}_ack.{key}", person.lang, {**about, "date": returns}
     )
-    conversation.news()
 
 
 def _return_days(conversation: Conversation, template: str, lang: str) -> list[tuple[str, str]]:
@@ -176,39 +180,76 @@ async def _staff_tap(
     tap: Tap,
 ) -> None:
     key, _, value = tap.key.partition(":")
-    if key not in _offered(row) or (value and key != "snooze"):
+    if key not in _offered(row) or (value and key not in _CHOICES):
         await query.answer()
         return
     await query.answer()
-    now = conversation.clock.now()
-    by = f"telegram:{person.roster_id}"
-    engine = conversation.engine
-    if key == "snooze" and not value:
-        await conversation.say(chat, "staff_snooze_choice", person.lang, row=row.id)
+    if key in _CHOICES and not value:  # first the choice: when, until when
+        context: dict[str, object] = {"first_name": row.payload.get("first_name", "")}
+        buttons = None
+        if key == "return":
+            buttons = _return_days(conversation, "staff_return_choice", person.lang)
+        await conversation.say(
+            chat, _CHOICES[key], person.lang, context, row=row.id, buttons=buttons
+        )
         return
-    context: dict[str, object] = {}
-    async with write_transaction(engine) as conn:
+    answer = await _staff_decision(conversation, row, person, key, value)
+    if answer is None:
+        return
+    conversation.news()
+    await _take_buttons_off(query)
+    await conversation.say(chat, *answer)
+
+
+_CHOICES = {
+    "snooze": "staff_snooze_choice",
+    "return": "staff_return_choice",
+    "pause": "staff_pause_choice",
+}
+"""The staff buttons that first offer a choice, and the template that offers it."""
+
+
+async def _staff_decision(
+    conversation: Conversation, row: _store.TappedRow, person: Linked, key: str, value: str
+) -> tuple[str, str, dict[str, object]] | None:
+    """Store what the staff member decided; the acknowledgement to send (template, language,
+    values), or None when there was nothing (left) to decide."""
+    now, today = conversation.clock.now(), conversation.clock.today()
+    by = f"telegram:{person.roster_id}"
+    about: dict[str, object] = {"first_name": row.payload.get("first_name", "")}
+    async with write_transaction(conversation.engine) as conn:
         if key == "ack":
             done = await acknowledge(conn, row.school_id, row.id, by=by, at=now)
-            template = "staff_ack.ack"
-        elif key == "snooze":
-            days = int(value) if value.isdigit() and int(value) in SNOOZE_DAYS else SNOOZE_DAYS[0]
-            until = conversation.clock.today()
-            for _ in range(days):
-                until = conversation.calendar.next_school_day(until)
-            done = await snooze(conn, row.school_id, row.id, until=until)
-            template, context = "staff_ack.snooze", {"date": until}
-        else:  # release or discard
+            return ("staff_ack.ack", person.lang, {}) if done else None
+        if key in ("release", "discard"):
             state = HoldState.RELEASED if key == "release" else HoldState.DISCARDED
             day = dt.date.fromisoformat(str(row.payload.get("date")))
             scope = str(row.payload.get("scope"))
             done = await decide_hold(conn, row.school_id, day, scope, state, by=by, at=now)
-            template, context = f"staff_ack.{key}", {"date": day}
-    if not done:
-        return
-    await _take_buttons_off(query)
-    await conversation.say(chat, template, person.lang, context)
-    conversation.news()
+            return (f"staff_ack.{key}", person.lang, {"date": day}) if done else None
+        if row.pupil_id is None or not value:
+            return None
+        if key == "return":
+            try:
+                back = dt.date.fromisoformat(value)
+            except ValueError:
+                return None
+            await _store.record_coordinator_return(
+                conn, row, sender_id=person.roster_id, back=back, at=now
+            )
+            return "staff_ack.return", person.lang, {**about, "date": back}
+        days = int(value) if value.isdigit() else 0
+        if key == "snooze" and days in SNOOZE_DAYS:
+            until = conversation.calendar.school_day_after(today, days)
+            done = await snooze(conn, row.school_id, row.id, until=until)
+            return ("staff_ack.snooze", person.lang, {"date": until}) if done else None
+        if key == "pause" and days in PAUSE_DAYS:
+            ends = conversation.calendar.school_day_after(today, days - 1)
+            await pause_pupil(
+                conn, row.school_id, row.pupil_id, starts=today, ends=ends, by=by, at=now
+            )
+            return "staff_ack.pause", person.lang, {**about, "date": ends}
+    return None
 
 
 async def _conversation_button(

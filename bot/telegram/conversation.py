@@ -221,9 +221,9 @@ class Conversation:
             update_id=update.update_id,
             at=self.clock.now(),
         )
+        self.news()
         ack = "pupil_ack.free_text" if person.role == "pupil" else "guardian_ack.free_text"
         await self.say(chat, ack, person.lang, _about(pupil))
-        self.news()
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """One place for what a handler did not expect: logged without its text or people."""
@@ -297,7 +297,12 @@ class Conversation:
             return
         task: asyncio.Task[object] = asyncio.ensure_future(self._news())
         self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[object]) -> None:
+        self._pending.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("acting on an answer failed: %s", describe_error(error))
 
     async def settled(self) -> None:
         """Wait until the planner has acted on every answer stored so far (tests, the demo)."""

@@ -26,6 +26,9 @@ OTHER_KINDS = {
     "guardian_return_choice",
     "coordinator_forward",
     "staff_ack",
+    "staff_snooze_choice",
+    "staff_return_choice",
+    "staff_pause_choice",
 }
 PUPIL_KEYS = {"sick", "not_good", "want_to_talk", "rather_not_say", "return"}
 GUARDIAN_KEYS = {"sick", "will_contact_school", "want_a_call", "return"}
