@@ -11,10 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-__all__ = ["ChatButton", "ChatEvent", "Origin", "Recipient", "SentLike", "button_key"]
+__all__ = [
+    "ChatButton",
+    "ChatEvent",
+    "Origin",
+    "Recipient",
+    "SentLike",
+    "button_key",
+    "buttons_of",
+    "with_tap_labels",
+]
 
 
 class Origin(enum.StrEnum):
@@ -135,14 +144,31 @@ def buttons_of(markup: Mapping[str, Any] | None) -> tuple[ChatButton, ...]:
 class Recipient:
     """Who is behind a chat: ``role`` in Dutch words (``leerling``, ``moeder``,
     ``zorgcoördinator``), ``lang`` the language they read, ``detail`` a few words more
-    (``1A``, ``van Emir``)."""
+    (``1A``, ``van Emir``), ``key`` their roster id (it names their transcript's file)."""
 
     chat_id: int
     name: str
     role: str
     lang: str
     detail: str = ""
+    key: str = ""
 
     @property
     def first_name(self) -> str:
         return self.name.split(" ", 1)[0]
+
+
+def with_tap_labels(events: Sequence[ChatEvent]) -> list[ChatEvent]:
+    """The events in order, each tap without a label given the label of the button it tapped
+    (from the bot's message it was under, as last sent or edited before the tap)."""
+    labels: dict[tuple[int, int], dict[str, str]] = {}
+    found: list[ChatEvent] = []
+    for event in events:
+        if event.origin is Origin.BOT and event.message_id is not None and event.buttons:
+            known = labels.setdefault((event.chat_id, event.message_id), {})
+            known.update({b.data: b.label for b in event.buttons if b.data is not None})
+        if event.origin is Origin.TAP and not event.text and event.message_id is not None:
+            label = labels.get((event.chat_id, event.message_id), {}).get(event.data or "")
+            event = replace(event, text=label or event.key or "")
+        found.append(event)
+    return found

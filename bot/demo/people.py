@@ -60,7 +60,9 @@ class Person:
         return f"{self.first_name} {self.last_name}"
 
     def recipient(self) -> Recipient:
-        return Recipient(self.chat_id, self.name, self.title, self.lang, self.detail)
+        return Recipient(
+            self.chat_id, self.name, self.title, self.lang, self.detail, self.person_id
+        )
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
