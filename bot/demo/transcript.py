@@ -25,7 +25,7 @@ from functools import cache
 from html import escape
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from bot.demo._style import CHAT_CSS, INDEX_CSS
@@ -145,9 +145,10 @@ def _day(day: dt.date) -> str:
 @cache
 def _language(lang: str) -> str:
     """``Türkçe``: the language as its speakers write it; the code when Babel does not know it."""
+    code = lang.replace("-", "_")
     try:
-        name = Locale.parse(lang.replace("-", "_")).get_display_name(lang.replace("-", "_"))
-    except (ValueError, LookupError):
+        name = Locale.parse(code).get_display_name(code)
+    except (UnknownLocaleError, ValueError, LookupError):
         return lang
     return (name[:1].upper() + name[1:]) if name else lang
 

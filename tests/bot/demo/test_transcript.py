@@ -118,7 +118,7 @@ def test_a_right_to_left_reader_gets_rtl_bubbles_with_the_dutch_original_left_to
 
 
 def test_the_index_lists_everyone_and_each_page_stands_alone(tmp_path):
-    lotte = Recipient(7100000001, "Lotte Peeters", "leerling", "nl", "1A", "P0001")
+    lotte = Recipient(7100000001, "Lotte Peeters", "leerling", "xx", "1A", "P0001")
     stranger = ChatEvent.typed(99, "hallo?", at(17, "09:00"))
     events = [
         checkin(),
@@ -145,6 +145,7 @@ def test_the_index_lists_everyone_and_each_page_stands_alone(tmp_path):
         ('<a href="99-chat-99.html">chat 99</a>', "0", "1"),
     ]
     assert "ar · <bdi>العربية</bdi>" in index
+    assert "xx · <bdi>xx</bdi>" in index  # a language Babel does not know: its code
     for path in paths:
         html = path.read_text(encoding="utf-8")
         assert html.startswith("<!doctype html>")
