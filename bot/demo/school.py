@@ -34,6 +34,7 @@ __all__ = [
     "LAST_DAY",
     "REPLIES",
     "ROSTER",
+    "ROSTER_FILES",
     "STAFF_TAPS",
     "TZ",
     "Expected",
