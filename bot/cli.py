@@ -16,7 +16,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.commands import bench, calendar, hold, imports, invite, messages, rules, simulate
+from bot.commands import (
+    bench,
+    calendar,
+    demo,
+    hold,
+    imports,
+    invite,
+    messages,
+    rules,
+    simulate,
+)
 from bot.commands import run as run_command
 from bot.config import ConfigError, load_settings
 
@@ -54,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     run_command.register(commands)
     hold.register(commands)
     invite.register(commands)
+    demo.register(commands)
     return parser
 
 

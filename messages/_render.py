@@ -24,7 +24,6 @@ from functools import cache
 
 from babel import Locale
 from babel.dates import format_date, get_date_format
-from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from messages._catalogs import Catalogs
@@ -241,8 +240,6 @@ def _values(
             shown = format_date(_as_date(template, name, value), "EEEE", locale=locale)
         elif kind is Kind.LANGUAGE:
             shown = _language_name(str(value), locale)
-        elif isinstance(value, (list, tuple)):  # names: "Yasmine en Ilyas", "Yasmine et Ilyas"
-            shown = format_list([str(item) for item in value], locale=locale)
         else:
             shown = str(value)
         # In right-to-left text, a Latin name or a phone number is isolated, so that its

@@ -347,6 +347,12 @@ STAFF_TEMPLATES = (
         description="A coordinator or teacher tapped “seen”.",
     ),
     Template(
+        "staff_ack.read",
+        Audience.TEACHER,
+        (Text(N_("Dank je! Een warm onthaal maakt echt een verschil.")),),
+        description="A teacher tapped “read” under a welcome reminder.",
+    ),
+    Template(
         "staff_ack.release",
         Audience.COORDINATOR,
         (Text(N_("Genoteerd: wat wachtte voor {date}, wordt nu verstuurd.")),),

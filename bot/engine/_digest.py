@@ -53,6 +53,7 @@ def plan_digests(
     if not window.allows_day(today):
         return []
     calendar = window.calendar
+    day_starts = window.local(today, dt.time())
     yesterday = calendar.previous_school_day(today)
     before = calendar.previous_school_day(yesterday)
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -66,7 +67,7 @@ def plan_digests(
         days = {mark.date for mark in counted}
         tally = counts[coordinator.id]
         tally[0] += yesterday in days and before not in days
-        tally[2] += _back_today(pupil, counted, today)
+        tally[2] += _back_today(pupil, counted, today, day_starts)
     due = window.next_allowed(window.local(today, rules.coordinator.digest_at))
     found: list[PlannedOutreach] = []
     for staff_id, (new, open_count, back) in sorted(counts.items()):
@@ -98,7 +99,11 @@ def plan_digests(
     return found
 
 
-def _back_today(pupil: PupilFacts, counted: Iterable[Mark], today: dt.date) -> bool:
-    if any(mark.expected_return == today for mark in counted):
+def _back_today(
+    pupil: PupilFacts, counted: Iterable[Mark], today: dt.date, day_starts: dt.datetime
+) -> bool:
+    """Expected back today, as known when the day began (a later answer comes too late for the
+    morning's overview, and must not make one appear in the afternoon)."""
+    if any(mark.expected_return == today and mark.date < today for mark in counted):
         return True
-    return any(reply.return_date == today for reply in pupil.replies)
+    return any(r.return_date == today and r.at < day_starts for r in pupil.replies)

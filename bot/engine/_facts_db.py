@@ -116,6 +116,7 @@ async def load_school_facts(
     *,
     since: dt.date | None = None,
     year_start: dt.date | None = None,
+    nudges_before: dt.datetime | None = None,
 ) -> SchoolFacts:
     """The facts of the active pupils of ``school_id``, sorted by roster id.
 
@@ -123,7 +124,8 @@ async def load_school_facts(
     still acts on: the school day before today, or the last day with a feed before it), only the
     pupils something may be due for, each with all their facts (:func:`recent_pupils`): the planner
     gives the same rows for them, and nothing new for anyone else. ``year_start`` bounds the
-    nudges counted as open for the digest.
+    nudges counted as open for the digest, and ``nudges_before`` leaves out those sent from then on
+    (the morning's digest counts what was open when the day began).
     """
     school_name = await conn.scalar(sa.select(col(School.name)).where(col(School.id) == school_id))
     feed_days = frozenset(
@@ -199,7 +201,7 @@ async def load_school_facts(
         context,
         class_sizes=sizes,
         coordinators=coordinators,
-        open_nudges=await _open_nudges(conn, school_id, year_start),
+        open_nudges=await _open_nudges(conn, school_id, year_start, nudges_before),
         since=since,
     )
 
@@ -283,7 +285,10 @@ async def _school_figures(
 
 
 async def _open_nudges(
-    conn: AsyncConnection, school_id: str, year_start: dt.date | None
+    conn: AsyncConnection,
+    school_id: str,
+    year_start: dt.date | None,
+    before: dt.datetime | None = None,
 ) -> dict[int, int]:
     query = (
         sa.select(col(Outreach.recipient_id), sa.func.count())
@@ -295,6 +300,8 @@ async def _open_nudges(
         )
         .group_by(col(Outreach.recipient_id))
     )
+    if before is not None:
+        query = query.where(col(Outreach.sent_at) < before)
     if year_start is not None:
         start = dt.datetime.combine(year_start, dt.time(), tzinfo=dt.UTC)
         query = query.where(col(Outreach.sent_at) >= start)

@@ -277,7 +277,13 @@ async def planner_tick(
     async with engine.connect() as conn:
         since = None if everyone else await news_since(conn, school_id, today, calendar)
         year = calendar.school_year_of(today)
-        facts = await load_school_facts(conn, school_id, since=since, year_start=year.span_start)
+        facts = await load_school_facts(
+            conn,
+            school_id,
+            since=since,
+            year_start=year.span_start,
+            nudges_before=clock.localize(today, 0),
+        )
         holds = await load_holds(conn, school_id)
     proposal = plan_school(
         facts, rules=rules, calendar=calendar, clock=clock, holds=holds, cache=cache

@@ -220,7 +220,8 @@ async def _staff_decision(
     async with write_transaction(conversation.engine) as conn:
         if key == "ack":
             done = await acknowledge(conn, row.school_id, row.id, by=by, at=now)
-            return ("staff_ack.ack", person.lang, {}) if done else None
+            thanks = "staff_ack.read" if row.kind == "teacher_welcome" else "staff_ack.ack"
+            return (thanks, person.lang, {}) if done else None
         if key in ("release", "discard"):
             state = HoldState.RELEASED if key == "release" else HoldState.DISCARDED
             day = dt.date.fromisoformat(str(row.payload.get("date")))

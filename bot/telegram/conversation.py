@@ -38,6 +38,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -112,6 +113,8 @@ class Conversation:
         self.throttle = throttle or CodeThrottle()
         self._news = news
         self._pending: set[asyncio.Task[object]] = set()
+        self.updates_handled = 0
+        self._progress = asyncio.Event()
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         """Add the handlers and the error handler to ``application``."""
@@ -126,6 +129,9 @@ class Conversation:
         )
         application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
         application.add_error_handler(self.on_error)
+        # A later group sees every update once the handlers above are done with it (also when
+        # one of them failed): what :meth:`handled` waits for.
+        application.add_handler(TypeHandler(Update, self._count), group=1)
 
     # -- what people send ----------------------------------------------------------------------
 
@@ -247,9 +253,11 @@ class Conversation:
             pupils = await _store.pupils_of(self.engine, person.role, person.person_id)
             if not pupils:
                 continue
-            names = tuple(pupil.first_name for pupil in pupils)
-            context = {**_about(pupils[0]), "first_name": names}
-            await self.say(chat, f"onboarding.welcome_{person.role}", person.lang, context)
+            # A parent of two gets a welcome for each child: the text speaks of one.
+            for pupil in pupils:
+                await self.say(
+                    chat, f"onboarding.welcome_{person.role}", person.lang, _about(pupil)
+                )
 
     async def say(
         self,
@@ -303,6 +311,18 @@ class Conversation:
         self._pending.discard(task)
         if not task.cancelled() and (error := task.exception()) is not None:
             log.error("acting on an answer failed: %s", describe_error(error))
+
+    async def _count(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self.updates_handled += 1
+        self._progress.set()
+
+    async def handled(self, count: int) -> None:
+        """Wait until ``count`` updates have been handled since the start, and the planner
+        has acted on them (the demo's script waits for each person's answer so)."""
+        while self.updates_handled < count:
+            self._progress.clear()
+            await self._progress.wait()
+        await self.settled()
 
     async def settled(self) -> None:
         """Wait until the planner has acted on every answer stored so far (tests, the demo)."""

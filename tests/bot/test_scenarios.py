@@ -291,6 +291,17 @@ SCENARIOS = [
     Scenario("digest_the_morning_after", (P14,), (MUM,), (*absent("P01", "10-20", "Z"),),
              (("2026-10-20 10:30", CHECKIN, "P01"), ("2026-10-21 08:30", DIGEST, "S01")),
              kinds=EVERY_KIND),
+    # A nudge during the day does not bring a "good morning" digest that afternoon: what the
+    # digest counts is what was open when the day began; the next morning's counts it, and
+    # every morning's after it while nobody marks the nudge (or its reminder) as seen.
+    Scenario("no_digest_in_the_afternoon", (P14,), (MUM,), (*absent("P01", "10-20"),),
+             (("2026-10-20 10:30", CHECKIN, "P01"), ("2026-10-20 11:15", NUDGE, "S01"),
+              ("2026-10-20 12:30", NOTICE, "G01"), ("2026-10-21 08:30", DIGEST, "S01"),
+              ("2026-10-22 08:30", DIGEST, "S01"), ("2026-10-22 10:30", NUDGE, "S01"),
+              *((f"{day} 08:30", DIGEST, "S01") for day in (
+                  "2026-10-23", "2026-10-26", "2026-10-27", "2026-10-28", "2026-10-29",
+                  "2026-10-30", "2026-11-09", "2026-11-10", "2026-11-12", "2026-11-13"))),
+             replies=("2026-10-20T11:15,pupil,P01,P01,want_to_talk",), kinds=EVERY_KIND),
     # A toddler's A absence (no outreach, not for the coordinator): no digest.
     Scenario("digest_leaves_out_code_a", (Kid("P05", age=5),), (),
              (*absent("P05", "10-20", "A"),), (), kinds=EVERY_KIND),

@@ -144,7 +144,8 @@ async def test_the_guardian_gives_a_return_date_and_the_teachers_are_reminded_th
     assert len(welcomes) == 1
     assert "dinsdag 24 november" in welcomes[0].text
     assert button_keys(welcomes[0]) == ["ack"]
-    await world.tap(world.teacher, welcomes[0], "ack", replies=2)
+    _edited, thanks = await world.tap(world.teacher, welcomes[0], "ack", replies=2)
+    assert thanks.text == "Dank je! Een warm onthaal maakt echt een verschil."
     async with world.engine.connect() as conn:
         acknowledged = await conn.scalars(
             sa.select(col(Outreach.acknowledged_by)).where(

@@ -1,0 +1,85 @@
+"""``gemist demo``: the sample school's two weeks through the real bot, with no token and no
+network (:mod:`bot.demo.driver`); a timeline on stdout and a chat transcript per person."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings
+from bot.demo.driver import SCHOOL_NAME, Demo
+from bot.demo.events import ChatEvent, Origin
+from bot.demo.school import FIRST_DAY, LAST_DAY
+from bot.demo.timeline import print_timeline
+from bot.demo.transcript import write_transcripts
+
+__all__ = ["register"]
+
+EXIT_OK = 0
+DEFAULT_FOLDER = Path("gemist-demo")
+
+
+def register(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "demo",
+        help="two school weeks of a sample school through the real bot, offline, in a minute",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        type=Path,
+        default=DEFAULT_FOLDER,
+        help=f"where the transcripts and the demo's database go (default: ./{DEFAULT_FOLDER})",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="no timeline, only where the transcripts are"
+    )
+    parser.set_defaults(handler=run)
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    """The demo does not touch the configured database: it keeps its own in ``--out``."""
+    started = time.monotonic()
+    print(
+        f"gemist demo: {SCHOOL_NAME}, {FIRST_DAY:%d %B} to {LAST_DAY:%d %B %Y}, through a local "
+        "Telegram server (nothing leaves this computer)...",
+        file=sys.stderr,
+    )
+    result = await Demo(args.out).run()
+    if not args.quiet:
+        print(_onboarding(result.events, len(result.recipients)))
+        print()
+        # The timeline tells the two weeks; the buttons taken off answered messages, and the
+        # welcomes, are in the transcripts.
+        story = [e for e in result.events if e.at.date() >= FIRST_DAY and not e.edited]
+        print_timeline(story, result.recipients)
+    pages = write_transcripts(
+        result.events,
+        result.recipients,
+        args.out,
+        title=f"Gemist demo · {SCHOOL_NAME}",
+        lead=f"Two school weeks, {FIRST_DAY:%d/%m} to {LAST_DAY:%d/%m/%Y}, as each person saw "
+        "them.",
+    )
+    sent = sum(result.kinds.values())
+    summary = ", ".join(f"{count} {kind}" for kind, count in sorted(result.kinds.items()))
+    print(
+        f"\n{sent} messages from the ladder ({summary}); {len(pages) - 1} chat transcripts in "
+        f"{args.out}/ (open {args.out / 'index.html'}); {time.monotonic() - started:.0f} s.",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _onboarding(events: list[ChatEvent], people: int) -> str:
+    """One line for the Sunday evening on which everyone opened their invitation."""
+    before = [e for e in events if e.at.date() < FIRST_DAY]
+    welcomed = {e.chat_id for e in before if e.origin is Origin.BOT}
+    when = f"{before[0].at:%A %d %B, %H:%M}" if before else "before the first day"
+    return (
+        f"{when}: {len(welcomed)} of {people} people (pupils, parents, staff) opened their "
+        "invitation link (/start <code>) and were welcomed in their own language."
+    )

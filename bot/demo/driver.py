@@ -1,0 +1,329 @@
+"""``gemist demo``: two school weeks of the sample school, through the real bot, in a minute.
+
+Nothing is faked above the network: the local Bot API server (:mod:`integrations.telegram.
+local_server`) runs in this process, and python-telegram-bot talks to it over HTTP as it would
+to Telegram. Everyone on the roster gets an invitation and opens it (``/start <code>``); then
+virtual time runs from Monday 16 to Friday 27 November 2026: the register is delivered every
+school morning, the planner and the outbox run every quarter of an hour of school time, and
+people tap the buttons and write what :mod:`bot.demo.school` scripts, at their times.
+
+Time is accelerated twice over. The clock jumps from one step to the next (nights and weekends
+in one go: nothing may be sent then), and the sending limits of the server and of the bot are
+scaled down together (:data:`SPEED` times Telegram's), so that two weeks take seconds. The
+database is an SQLite file in the output folder: ``gemist --db sqlite:///gemist-demo/demo.db
+hold list`` and the other commands can look at it afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.ext import ExtBot
+
+from bot.db import connect, migrate
+from bot.demo.events import ChatEvent, Recipient, button_key, with_tap_labels
+from bot.demo.people import Person, chat_id, people
+from bot.demo.school import (
+    FIRST_DAY,
+    LAST_DAY,
+    REPLIES,
+    ROSTER,
+    STAFF_TAPS,
+    TZ,
+    FeedDelivery,
+    Reply,
+    StaffTap,
+    feed_deliveries,
+)
+from bot.engine.gate import DeliveryGate
+from bot.engine.tick import PlanCache, planner_tick
+from bot.imports import import_absences, import_roster
+from bot.outbox import Channel, DeliveryOutcome, Dispatcher, Outgoing
+from bot.outbox.rendering import RenderingChannel
+from bot.rules import Rules
+from bot.telegram import DatabaseChats
+from bot.telegram.app import TelegramBot
+from bot.telegram.conversation import Conversation
+from bot.telegram.invites import create_invitations
+from integrations.csv import CsvRosterSource
+from integrations.telegram import LocalBotApi, SendBudget, TelegramChannel, TelegramRateLimiter
+from integrations.telegram.callbacks import callback_secret
+from integrations.telegram.local_server import SentMessage
+from scheduler.calendar import SchoolCalendar
+from scheduler.clock import VirtualClock
+
+__all__ = ["SCHOOL_ID", "SCHOOL_NAME", "SPEED", "Demo", "DemoResult"]
+
+SCHOOL_ID = "sint-jozef"
+SCHOOL_NAME = "Sint-Jozefcollege"
+SPEED = 20
+"""How many times Telegram's sending limits the demo's server and bot allow."""
+STEP = dt.timedelta(minutes=15)
+DAY_STARTS = dt.time(7, 0)
+DAY_ENDS = dt.time(20, 0)
+_POLL = dt.timedelta(seconds=0.1)
+
+
+@dataclass
+class DemoResult:
+    """What the demo did: every event in every chat, and who is behind each chat."""
+
+    events: list[ChatEvent]
+    recipients: list[Recipient]
+    database: Path
+    kinds: dict[str, int] = field(default_factory=dict)
+    refused: int = 0
+    """Requests the local Bot API server refused (a 429 would mean the limits were not kept)."""
+
+
+class _KindOf(Channel):
+    """Passes each rendered message on, noting its kind by chat and text, so that the
+    transcript can say which step of the ladder a message was."""
+
+    def __init__(self, inner: TelegramChannel) -> None:
+        self.inner = inner
+        self.kinds: dict[tuple[str, int, str], str] = {}
+
+    async def deliver(self, message: Outgoing) -> DeliveryOutcome:
+        outcome = await self.inner.deliver(message)
+        key = (message.recipient_role, message.recipient_id, message.text or "")
+        self.kinds[key] = message.kind
+        return outcome
+
+    def ready_in(self, message: Outgoing) -> float:
+        return self.inner.ready_in(message)
+
+
+class Demo:
+    """One run of the demo; :meth:`run` does it all."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.database = folder / "demo.db"
+        # Everyone opens their invitation on the Sunday evening before.
+        sunday = FIRST_DAY - dt.timedelta(days=1)
+        self.clock = VirtualClock(dt.datetime.combine(sunday, dt.time(19), tzinfo=TZ))
+        self.calendar = SchoolCalendar()
+        self.rules = Rules.default()
+        self.plans = PlanCache()
+        self.people = people(ROSTER)
+        self.events: list[ChatEvent] = []
+        self._seen = 0
+        self._updates = 0
+        self._message_kinds: dict[tuple[int, int], str] = {}
+
+    async def run(self) -> DemoResult:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for stale in self.folder.glob("demo.db*"):
+            stale.unlink()
+        engine = connect(f"sqlite:///{self.database}")
+        try:
+            await migrate(engine)
+            await self._import_roster(engine)
+            token = f"{secrets.randbelow(10**9)}:demo-{secrets.token_urlsafe(12)}"
+            interval = 1.0 / SPEED
+            async with LocalBotApi(
+                token, username="GemistDemoBot", per_second=30 * SPEED, per_chat_interval=interval
+            ) as api:
+                await self._run(engine, api, token, interval)
+                refused = len(api.rejections)
+        finally:
+            await engine.dispose()
+        recipients = [person.recipient() for person in self.people]
+        kinds: dict[str, int] = {}
+        for event in self.events:
+            if event.kind is not None and not event.edited:
+                kinds[event.kind] = kinds.get(event.kind, 0) + 1
+        return DemoResult(with_tap_labels(self.events), recipients, self.database, kinds, refused)
+
+    async def _import_roster(self, engine: AsyncEngine) -> None:
+        report = await import_roster(
+            engine,
+            CsvRosterSource(ROSTER, today=self.clock.today()),
+            school_id=SCHOOL_ID,
+            school_name=SCHOOL_NAME,
+            clock=self.clock,
+        )
+        if report.exit_code != 0:
+            raise RuntimeError(f"the demo's roster did not import cleanly: {report.error}")
+
+    async def _run(
+        self, engine: AsyncEngine, api: LocalBotApi, token: str, interval: float
+    ) -> None:
+        limiter = TelegramRateLimiter(SendBudget(per_second=30 * SPEED, per_chat_interval=interval))
+        client: ExtBot[None] = ExtBot(token, base_url=api.base_url, rate_limiter=limiter)
+        secret = callback_secret(token)
+        channel = _KindOf(
+            TelegramChannel(client, DatabaseChats(engine), secret=secret, budget=limiter.budget)
+        )
+        self._channel = channel
+        self._engine = engine
+        self._api = api
+        self._dispatcher = Dispatcher(
+            engine,
+            RenderingChannel(channel),
+            self.clock,
+            "demo",
+            gate=DeliveryGate(engine, self.rules, self.calendar, self.clock.tz),
+        )
+        self._conversation = Conversation(
+            engine, self.clock, self.calendar, bot=client, secret=secret, news=self.tick
+        )
+        telegram = TelegramBot(client, self._conversation, poll_timeout=_POLL)
+        async with client:
+            await telegram.start()
+            try:
+                for person in self.people:
+                    api.add_user(person.chat_id, person.first_name, language_code=person.lang)
+                await self._invite_everyone(engine, api)
+                await self._two_weeks()
+            finally:
+                await telegram.stop()
+
+    # -- the story -----------------------------------------------------------------------------
+
+    async def _invite_everyone(self, engine: AsyncEngine, api: LocalBotApi) -> None:
+        """Every person opens their invitation link."""
+        for role in ("pupil", "guardian", "staff"):
+            invited = await create_invitations(
+                engine,
+                school_id=SCHOOL_ID,
+                role=role,
+                bot_username=api.username,
+                now=self.clock.now(),
+            )
+            for invitation in invited:
+                chat = chat_id(role, invitation.person_id)
+                await self._type(chat, f"/start {invitation.code}")
+        self._collect()
+
+    async def _two_weeks(self) -> None:
+        deliveries = list(feed_deliveries(self.calendar))
+        actions: list[Reply | StaffTap] = sorted([*REPLIES, *STAFF_TAPS], key=lambda a: a.at)
+        for moment in self._moments():
+            self.clock.set(moment)
+            while deliveries and deliveries[0].at <= moment:
+                await self._deliver(deliveries.pop(0))
+            while actions and actions[0].at <= moment:
+                await self._act(actions.pop(0))
+            await self.tick()
+            self._collect()
+
+    def _moments(self) -> Iterable[dt.datetime]:
+        """Every quarter of an hour of school time, and every moment something happens."""
+        wanted: set[dt.datetime] = {d.at for d in feed_deliveries(self.calendar)}
+        wanted |= {action.at for action in (*REPLIES, *STAFF_TAPS)}
+        day = FIRST_DAY
+        while day <= LAST_DAY:
+            if self.calendar.is_school_day(day):
+                moment = dt.datetime.combine(day, DAY_STARTS, tzinfo=TZ)
+                while moment.time() <= DAY_ENDS:
+                    wanted.add(moment)
+                    moment += STEP
+            day += dt.timedelta(days=1)
+        return sorted(wanted)
+
+    async def _deliver(self, delivery: FeedDelivery) -> None:
+        report = await import_absences(
+            self._engine,
+            delivery.source(),
+            school_id=SCHOOL_ID,
+            school_name=SCHOOL_NAME,
+            clock=self.clock,
+            started_by="demo",
+            calendar=self.calendar,
+        )
+        if report.error is not None:
+            raise RuntimeError(f"the demo's feed did not import: {report.error}")
+
+    async def tick(self) -> None:
+        """The planner, then the outbox until nothing is due."""
+        await planner_tick(
+            self._engine,
+            school_id=SCHOOL_ID,
+            rules=self.rules,
+            calendar=self.calendar,
+            clock=self.clock,
+            cache=self.plans,
+        )
+        while not (await self._dispatcher.run_once()).idle:
+            pass
+
+    async def _act(self, action: Reply | StaffTap) -> None:
+        """A scripted person taps a button or types, as :mod:`bot.demo.school` says."""
+        if isinstance(action, StaffTap):
+            chat, key, about = chat_id("staff", action.staff_id), action.key, action.pupil_id
+        else:
+            chat = chat_id(action.sender_role, action.sender_id)
+            key, about = (action.answer, action.pupil_id) if action.is_tap else ("", "")
+        if not key:
+            await self._type(chat, action.answer)  # type: ignore[union-attr]
+            return
+        target = self._button(chat, key, self._first_name(about))
+        if target is None:
+            return  # nothing to tap: the message did not come (the script says more than the bot)
+        message, data = target
+        self._collect()
+        self.events.append(ChatEvent.tapped(chat, message.message_id, data, self.clock.local_now()))
+        await self._api.press(chat, message.message_id, data)
+        await self._settle()
+
+    def _button(self, chat: int, key: str, about: str) -> tuple[SentMessage, str] | None:
+        """The newest message to ``chat`` about ``about`` with a button ``key``."""
+        for message in reversed(self._api.messages_to(chat)):
+            markup = message.reply_markup or {}
+            for row in markup.get("inline_keyboard", ()):
+                for button in row:
+                    data = button.get("callback_data")
+                    if button_key(data) == key and about in message.text:
+                        return message, str(data)
+        return None
+
+    def _first_name(self, pupil_id: str) -> str:
+        return next(p.first_name for p in self.people if p.person_id == pupil_id)
+
+    async def _type(self, chat: int, text: str) -> None:
+        self.events.append(ChatEvent.typed(chat, text, self.clock.local_now()))
+        await self._api.send_text(chat, text)
+        await self._settle()
+
+    async def _settle(self) -> None:
+        """Wait until the bot has handled what the person did, and acted on it."""
+        self._updates += 1
+        await self._conversation.handled(self._updates)
+        self._collect()
+
+    def _collect(self) -> None:
+        """The bot's messages since the last look, at the virtual time they went out."""
+        now = self.clock.local_now()
+        for sent in self._api.sent[self._seen :]:
+            person = self._person(sent.chat_id)
+            kind = None
+            if person is not None:
+                kind = self._kind(person, sent)
+            if sent.edited:
+                kind = self._message_kinds.get((sent.chat_id, sent.message_id))
+            elif kind is not None:
+                self._message_kinds[(sent.chat_id, sent.message_id)] = kind
+            self.events.append(ChatEvent.from_sent(sent, now, kind))
+        self._seen = len(self._api.sent)
+
+    def _kind(self, person: Person, sent: SentMessage) -> str | None:
+        for (role, _recipient, text), kind in self._channel.kinds.items():
+            if text == sent.text and _role_fits(person.role, role):
+                return kind
+        return None
+
+    def _person(self, chat: int) -> Person | None:
+        return next((p for p in self.people if p.chat_id == chat), None)
+
+
+def _role_fits(invited_as: str, recipient_role: str) -> bool:
+    if invited_as == "staff":
+        return recipient_role in ("teacher", "coordinator")
+    return invited_as == recipient_role
