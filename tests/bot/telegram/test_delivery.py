@@ -4,8 +4,8 @@ says "too many requests": the wait it names is kept, and nothing is lost or sent
 from __future__ import annotations
 
 import asyncio
-import itertools
 import datetime as dt
+import itertools
 
 import sqlalchemy as sa
 from sqlmodel import col
