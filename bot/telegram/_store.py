@@ -195,17 +195,15 @@ async def record_answer(
             )
             if known is not None:
                 return False
-            await conn.execute(
-                sa.insert(Reply).values(
-                    school_id=row.school_id,
-                    pupil_id=row.pupil_id,
-                    sender_role=sender_role,
-                    sender_id=sender_id,
-                    answer=answer,
-                    received_at=at,
-                    episode_key=episode if isinstance(episode, str) else None,
-                    outreach_id=row.id,
-                )
+            await _insert_reply(
+                conn,
+                row.school_id,
+                row.pupil_id,
+                (sender_role, sender_id),
+                answer,
+                at,
+                episode if isinstance(episode, str) else None,
+                outreach_id=row.id,
             )
     except IntegrityError:  # the same tap stored by another worker a moment ago
         return False
@@ -234,16 +232,8 @@ async def forward(
             sa.select(col(Outreach.id)).where(col(Outreach.idempotency_key) == key)
         ):
             return False
-        await conn.execute(
-            sa.insert(Reply).values(
-                school_id=pupil.school_id,
-                pupil_id=pupil.id,
-                sender_role=sender_role,
-                sender_id=sender_id,
-                answer=text,
-                received_at=at,
-                episode_key=episode,
-            )
+        await _insert_reply(
+            conn, pupil.school_id, pupil.id, (sender_role, sender_id), text, at, episode
         )
         if pupil.spilfiguur_id is None:
             return False
@@ -352,16 +342,40 @@ async def record_coordinator_return(
     episode (a nudge may be about the school year, not one absence)."""
     assert row.pupil_id is not None
     episode = await _latest_episode(conn, row.pupil_id)
+    await _insert_reply(
+        conn,
+        row.school_id,
+        row.pupil_id,
+        ("coordinator", sender_id),
+        f"return:{back.isoformat()}",
+        at,
+        episode,
+        outreach_id=row.id,
+    )
+
+
+async def _insert_reply(
+    conn: AsyncConnection,
+    school_id: str,
+    pupil_id: int,
+    sender: tuple[str, str],
+    answer: str,
+    at: dt.datetime,
+    episode: str | None,
+    *,
+    outreach_id: int | None = None,
+) -> None:
+    """One answer about a pupil; ``sender`` is the role and the roster id of who gave it."""
     await conn.execute(
         sa.insert(Reply).values(
-            school_id=row.school_id,
-            pupil_id=row.pupil_id,
-            sender_role="coordinator",
-            sender_id=sender_id,
-            answer=f"return:{back.isoformat()}",
+            school_id=school_id,
+            pupil_id=pupil_id,
+            sender_role=sender[0],
+            sender_id=sender[1],
+            answer=answer,
             received_at=at,
             episode_key=episode,
-            outreach_id=row.id,
+            outreach_id=outreach_id,
         )
     )
 
