@@ -11,6 +11,7 @@ from enum import StrEnum
 
 __all__ = [
     "CANONICAL_CODES",
+    "CONTACT_MOMENTS",
     "LEGACY_CODES",
     "UNKNOWN_CODE",
     "CodeClass",
@@ -81,3 +82,13 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
     1 March in a common year)."""
     before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
     return day.year - birth_date.year - before_birthday
+
+
+CONTACT_MOMENTS: dict[str, tuple[dt.time, dt.time]] = {
+    "morning": (dt.time(8, 0), dt.time(12, 0)),
+    "afternoon": (dt.time(12, 0), dt.time(16, 0)),
+    "evening": (dt.time(16, 0), dt.time(20, 0)),
+}
+"""The parts of the day a guardian can choose for the school's messages (seed 002: "het
+gepaste moment"), as [start, end) in the school's wall-clock time; the school's own sending
+hours (the rules' ``delivery``) still bound them."""

@@ -134,6 +134,9 @@ class Guardian(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=32)
     telegram_chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    # The part of the day they chose for messages (bot.domain.CONTACT_MOMENTS); None: any time
+    # within the school's sending hours.
+    contact_moment: str | None = Field(default=None, max_length=12)
     active: bool = True
     updated_at: dt.datetime = _utc()
 

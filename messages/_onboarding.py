@@ -20,6 +20,15 @@ LANGUAGE_BUTTONS = tuple(
     Button(f"lang:{lang}", autonym(lang), translatable=False) for lang in FAMILY_LANGUAGES
 )
 
+# Translators: the parts of the day a parent can choose for the school's messages: before noon,
+# after noon (until 16:00), and from 16:00 (until the school's last sending hour, 20:00 at most).
+MOMENT_BUTTONS = (
+    Button("moment:morning", N_("In de voormiddag")),
+    Button("moment:afternoon", N_("In de namiddag")),
+    Button("moment:evening", N_("Na 16 uur")),
+    Button("moment:any", N_("Maakt niet uit")),
+)
+
 ONBOARDING_TEMPLATES = (
     Template(
         "onboarding.welcome_pupil",
@@ -56,8 +65,35 @@ ONBOARDING_TEMPLATES = (
             Text(N_("Hebt u een vraag? U kunt altijd terecht bij {contact}."), HELP),
             Text(N_("Wilt u geen berichten meer? Stuur dan /stop.")),
         ),
-        (Button("language", N_("Een andere taal kiezen")),),
+        (
+            Button("language", N_("Een andere taal kiezen")),
+            Button("moment", N_("Een moment kiezen")),
+        ),
         "A guardian linked their account with an invitation code.",
+    ),
+    Template(
+        "onboarding.moment_choice",
+        Audience.GUARDIAN,
+        (
+            Text(
+                N_("Wanneer komt een bericht van de school u het best uit? Tik op een moment."),
+                REPLY,
+            ),
+            Text(N_("U kunt dit altijd wijzigen met /momenten.")),
+            Text(N_("Vragen? De school helpt graag verder."), HELP),
+        ),
+        MOMENT_BUTTONS,
+        "A guardian chooses the part of the day for the school's messages (/momenten).",
+    ),
+    Template(
+        "onboarding.moment_saved",
+        Audience.GUARDIAN,
+        (
+            Text(N_("Dank u, dat is genoteerd.")),
+            Text(N_("Wilt u het later anders? Stuur dan /momenten."), REPLY),
+            Text(N_("Vragen? De school helpt graag verder."), HELP),
+        ),
+        description="A guardian chose the part of the day for the school's messages.",
     ),
     Template(
         "onboarding.welcome_staff",

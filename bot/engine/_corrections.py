@@ -40,7 +40,9 @@ def guardian_corrections(plan: _Planner) -> list[PlannedOutreach]:
         recipient = reachable.get(sent.recipient_id)
         if recipient is None:
             continue
-        due = plan.window.next_allowed(max(sent.sent_at, plan.checkin_time(plan.today)))
+        due = plan.due_for(
+            recipient, plan.window.next_allowed(max(sent.sent_at, plan.checkin_time(plan.today)))
+        )
         if plan.paused(plan.today, due):
             continue
         found.append(

@@ -400,6 +400,7 @@ async def _guardians(
             col(Guardian.language),
             col(Guardian.email),
             col(Guardian.telegram_chat_id),
+            col(Guardian.contact_moment),
         )
         .join(Guardian, col(Guardian.id) == col(GuardianLink.guardian_id))
         .where(col(Guardian.active))
@@ -417,6 +418,7 @@ async def _guardians(
                 row.language or "nl",
                 channel_of(row.telegram_chat_id, row.email),
                 bool(row.may_contact),
+                row.contact_moment,
             )
         )
     for guardians in found.values():

@@ -25,10 +25,11 @@ of its own.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.domain import CodeClass, code_class
-from bot.engine.facts import SenderRole
+from bot.engine.facts import ReplyFacts, SenderRole
 from bot.outbox.records import PlannedOutreach
 
 if TYPE_CHECKING:
@@ -92,32 +93,37 @@ def guardian_followups(
             break
         if not any(m.date == day and code_class(m.code) in _UNEXPLAINED for m in episode.marks):
             continue
-        due = plan.window.next_allowed(plan.window.local(day, moment))
-        replies = plan.replies_before(episode, due)
-        if any(reply.sender_role == SenderRole.GUARDIAN for reply in replies):
+        base = plan.window.next_allowed(plan.window.local(day, moment))
+        if _guardian_answered(plan.replies_before(episode, base)):
             break
-        if plan.paused(day, due):
-            continue
-        payload = {
-            "date": about.isoformat(),  # "... who has been away since {date}"
-            "followup_day": day.isoformat(),
-            "missed_half_days": plan.missed_half_days(day),
-            "soft": plan.softened(replies),
-            "variant": "followup",
-            "followup": number,
-        }
-        found += [
-            plan.outreach(
-                episode,
-                "guardian_notice",
-                guardian,
-                due=due,
-                payload=payload,
-                step=f"guardian_notice:{number + 1}",
+        for guardian in plan.guardians(day):
+            due = plan.due_for(guardian, base)  # later when the guardian chose a later moment
+            replies = plan.replies_before(episode, due)
+            if _guardian_answered(replies) or plan.paused(day, due):
+                continue
+            payload = {
+                "date": about.isoformat(),  # "... who has been away since {date}"
+                "followup_day": day.isoformat(),
+                "missed_half_days": plan.missed_half_days(day),
+                "soft": plan.softened(replies),
+                "variant": "followup",
+                "followup": number,
+            }
+            found.append(
+                plan.outreach(
+                    episode,
+                    "guardian_notice",
+                    guardian,
+                    due=due,
+                    payload=payload,
+                    step=f"guardian_notice:{number + 1}",
+                )
             )
-            for guardian in plan.guardians(day)
-        ]
     return found
+
+
+def _guardian_answered(replies: Sequence[ReplyFacts]) -> bool:
+    return any(reply.sender_role == SenderRole.GUARDIAN for reply in replies)
 
 
 def _followup_days(

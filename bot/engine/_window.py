@@ -54,6 +54,23 @@ class Window:
                 return self.local(day, self.delivery.not_before)
         raise LookupError(f"no school day on an allowed weekday within a year after {start}")
 
+    def next_within(self, instant: dt.datetime, start: dt.time, end: dt.time) -> dt.datetime:
+        """The first allowed moment from ``instant`` on that also falls in ``[start, end)`` of
+        its day (a guardian's chosen part of the day). The sending hours bound the span; when
+        nothing of it is left inside them, the plain :meth:`next_allowed`."""
+        start, end = max(start, self.delivery.not_before), min(end, self.delivery.not_after)
+        found = self.next_allowed(instant)
+        if start >= end:
+            return found
+        local = found.astimezone(self.tz)
+        moment = local.time().replace(tzinfo=None)
+        if moment < start:
+            return self.local(local.date(), start)
+        if moment < end:
+            return found
+        tomorrow = self.next_allowed(self.local(local.date(), self.delivery.not_after))
+        return self.local(tomorrow.astimezone(self.tz).date(), start)
+
     def expiry(self, due_at: dt.datetime) -> dt.datetime:
         """When a message due at ``due_at`` and not sent yet is too stale to send."""
         return due_at + self.delivery.expire_after

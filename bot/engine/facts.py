@@ -71,6 +71,8 @@ class GuardianFacts:
     language: str
     channel: Channel | None
     may_contact: bool = True
+    moment: str | None = None
+    """The part of the day they chose (:data:`bot.domain.CONTACT_MOMENTS`); None: any."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,7 +66,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
-from bot.domain import CodeClass, code_class
+from bot.domain import CONTACT_MOMENTS, CodeClass, code_class
 from bot.engine._corrections import guardian_corrections
 from bot.engine._followups import guardian_followups, pupil_followups
 from bot.engine._nudges import no_answer_nudge, nudge_reminders, pupil_nudges
@@ -98,6 +98,8 @@ class Recipient(NamedTuple):
     person_id: str
     channel: str
     lang: str
+    moment: str | None = None
+    """A guardian's chosen part of the day (:data:`bot.domain.CONTACT_MOMENTS`)."""
 
 
 def plan_pupil(
@@ -176,19 +178,21 @@ class _Planner:
         at = self.checkin_time(day)
         if checkin is not None:
             at = max(at, checkin.due_at) + self.rules.guardian.grace_period
-        due = self.window.next_allowed(at)
-        replies = self.replies_before(episode, due)
-        if self.paused(day, due) or any(r.sender_role == SenderRole.GUARDIAN for r in replies):
-            return []
-        payload = {
-            "date": day.isoformat(),
-            "missed_half_days": self.missed_half_days(day),
-            "soft": self.softened(replies),
-        }
-        return [
-            self.outreach(episode, "guardian_notice", guardian, due=due, payload=payload)
-            for guardian in self.guardians(day)
-        ]
+        found: list[PlannedOutreach] = []
+        for guardian in self.guardians(day):
+            due = self.due_for(guardian, self.window.next_allowed(at))
+            replies = self.replies_before(episode, due)
+            if self.paused(day, due) or any(r.sender_role == SenderRole.GUARDIAN for r in replies):
+                continue
+            payload = {
+                "date": day.isoformat(),
+                "missed_half_days": self.missed_half_days(day),
+                "soft": self.softened(replies),
+            }
+            found.append(
+                self.outreach(episode, "guardian_notice", guardian, due=due, payload=payload)
+            )
+        return found
 
     def care(self, episode: Episode) -> list[PlannedOutreach]:
         school_day = self.rules.guardian.care_on_school_day
@@ -200,13 +204,12 @@ class _Planner:
         codes = _codes_until(episode, day)
         if any(self.rules.ladder(code) is not Ladder.CARE for code in codes):
             return []
-        due = self.window.next_allowed(self.checkin_time(day))
-        if self.paused(day, due):
-            return []
+        base = self.window.next_allowed(self.checkin_time(day))
         payload = {"date": day.isoformat()}
         return [
             self.outreach(episode, "guardian_care", guardian, due=due, payload=payload)
             for guardian in self.guardians(day)
+            if not self.paused(day, due := self.due_for(guardian, base))
         ]
 
     def guardians(self, day: dt.date) -> list[Recipient]:
@@ -214,12 +217,26 @@ class _Planner:
         if pupil.age_on(day) >= ADULT_AGE and not pupil.guardian_consent:
             return []
         return [
-            Recipient("guardian", guardian.id, guardian.guardian_id, channel, guardian.language)
+            Recipient(
+                "guardian",
+                guardian.id,
+                guardian.guardian_id,
+                channel,
+                guardian.language,
+                guardian.moment,
+            )
             for guardian in pupil.guardians
             if (channel := guardian.channel) is not None
             and guardian.may_contact
             and self.rules.may_contact(guardian.guardian_id, pupil.pupil_id)
         ]
+
+    def due_for(self, recipient: Recipient, due: dt.datetime) -> dt.datetime:
+        """``due``, moved into the part of the day a guardian chose (if any, and if still
+        within the sending hours)."""
+        if recipient.moment not in CONTACT_MOMENTS:
+            return due
+        return self.window.next_within(due, *CONTACT_MOMENTS[recipient.moment])
 
     def pupil_recipient(self) -> Recipient | None:
         pupil = self.pupil

@@ -268,6 +268,14 @@ async def forward(
     return True
 
 
+async def set_moment(engine: AsyncEngine, guardian_id: int, moment: str | None) -> None:
+    """A guardian chose the part of the day for the school's messages (None: any time)."""
+    async with engine.begin() as conn:
+        await conn.execute(
+            sa.update(Guardian).where(col(Guardian.id) == guardian_id).values(contact_moment=moment)
+        )
+
+
 async def set_language(engine: AsyncEngine, role: str, person_id: int, lang: str) -> None:
     """A guardian (or a pupil) chose the language of their messages."""
     table: Any = Guardian if role == "guardian" else Pupil

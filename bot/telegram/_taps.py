@@ -36,6 +36,7 @@ from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.domain import CONTACT_MOMENTS
 from bot.engine._text import template_for
 from bot.engine.decisions import acknowledge, decide_hold, pause_pupil, snooze
 from bot.engine.hold import HoldState
@@ -271,6 +272,17 @@ async def _conversation_button(
         await _take_buttons_off(query)
     elif key == "language":
         await conversation.say(chat, "onboarding.language_choice", lang)
+    elif key == "moment":
+        await conversation.say(chat, "onboarding.moment_choice", lang)
+    elif key.startswith("moment:"):
+        chosen = key.removeprefix("moment:")
+        guardians = [p for p in people if p.role == "guardian"]
+        if not guardians or (chosen != "any" and chosen not in CONTACT_MOMENTS):
+            return
+        for person in guardians:
+            await _store.set_moment(engine, person.person_id, None if chosen == "any" else chosen)
+        await _take_buttons_off(query)
+        await conversation.say(chat, "onboarding.moment_saved", guardians[0].lang)
     elif key.startswith("lang:"):
         chosen = key.removeprefix("lang:")
         family = [p for p in people if p.role in ("pupil", "guardian")]

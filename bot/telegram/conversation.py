@@ -11,7 +11,8 @@ each kind of update does:
   that sent ``/stop`` (:func:`~bot.telegram.invites.restart`), and tells a stranger how to get a
   code.
 - ``/stop`` asks to confirm with two buttons; "yes" unlinks the chat.
-- ``/taal`` (also ``/language``) lets a pupil or guardian choose their language.
+- ``/taal`` (also ``/language``) lets a pupil or guardian choose their language; ``/momenten``
+  (also ``/moments``) lets a guardian choose the part of the day for the school's messages.
 - A tap on a button: :mod:`bot.telegram._taps`.
 - Free text from a pupil or guardian is stored as their answer and passed on to the pupil's
   spilfiguur through the outbox (``coordinator_forward``); the writer is thanked.
@@ -123,6 +124,7 @@ class Conversation:
         application.add_handler(CommandHandler("start", self.on_start))
         application.add_handler(CommandHandler("stop", self.on_stop))
         application.add_handler(CommandHandler(["taal", "language"], self.on_language))
+        application.add_handler(CommandHandler(["momenten", "moments"], self.on_moments))
         application.add_handler(CommandHandler("pupil", self.on_pupil))
         application.add_handler(
             CallbackQueryHandler(lambda update, context: on_tap(self, update, context))
@@ -188,6 +190,25 @@ class Conversation:
             await self.say(chat, "onboarding.stranger", self.guess_language(update))
             return
         await self.say(chat, "onboarding.language_choice", people[0].lang)
+
+    async def on_moments(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/momenten``: a parent chooses the part of the day for the school's messages."""
+        chat = _chat(update)
+        if chat is None:
+            return
+        people = [p for p in await invites.linked(self.engine, chat) if p.role == "guardian"]
+        if not people:
+            await self.welcome_or_stranger(update, chat)
+            return
+        await self.say(chat, "onboarding.moment_choice", people[0].lang)
+
+    async def welcome_or_stranger(self, update: Update, chat: int) -> None:
+        """What a command that is not for this chat gets: its welcome, or the stranger's text."""
+        people = await invites.linked(self.engine, chat)
+        if people:
+            await self.welcome(chat, people[:1])
+        else:
+            await self.say(chat, "onboarding.stranger", self.guess_language(update))
 
     async def on_pupil(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """``/pupil <id>``: a coordinator's view of one of their pupils."""

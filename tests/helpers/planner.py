@@ -37,7 +37,11 @@ def local(text: str) -> datetime:
 
 
 def guardian(
-    number: int, *, may_contact: bool = True, channel: str | None = "telegram"
+    number: int,
+    *,
+    may_contact: bool = True,
+    channel: str | None = "telegram",
+    moment: str | None = None,
 ) -> GuardianFacts:
     """Guardian ``G<number>`` with database id ``100 + number``."""
     return GuardianFacts(
@@ -46,6 +50,7 @@ def guardian(
         language="nl",
         channel=channel,  # type: ignore[arg-type]
         may_contact=may_contact,
+        moment=moment,
     )
 
 

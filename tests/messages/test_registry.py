@@ -32,6 +32,13 @@ OTHER_KINDS = {
 }
 PUPIL_KEYS = {"sick", "not_good", "want_to_talk", "rather_not_say", "return"}
 GUARDIAN_KEYS = {"sick", "will_contact_school", "want_a_call", "return"}
+SETTINGS = {
+    "language": "onboarding.language_choice",
+    "moment": "onboarding.moment_choice",
+    **{f"moment:{part}": "onboarding.moment_saved" for part in ("morning", "afternoon", "evening")},
+    "moment:any": "onboarding.moment_saved",
+}
+"""Buttons that change a setting rather than answer about an absence, and what answers them."""
 NUDGE_REASONS = {
     "clb_threshold",
     "asks_to_talk",
@@ -67,7 +74,9 @@ def test_every_quick_reply_has_an_acknowledgement() -> None:
             if template.audience is Audience.PUPIL:
                 assert button.key in PUPIL_KEYS, template.id
                 get_template(f"pupil_ack.{button.key}")
-            elif template.audience is Audience.GUARDIAN and button.key != "language":
+            elif template.audience is Audience.GUARDIAN and button.key in SETTINGS:
+                get_template(SETTINGS[button.key])  # a setting is answered by its own text
+            elif template.audience is Audience.GUARDIAN:
                 assert button.key in GUARDIAN_KEYS, template.id
                 get_template(f"guardian_ack.{button.key}")
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import sqlalchemy as sa
+from sqlmodel import col
 
 from bot.models import Guardian, Pupil, Staff
 from tests.helpers.telegram import button_keys, plain, telegram_world
@@ -31,7 +33,7 @@ async def test_a_valid_code_links_the_chat_and_welcomes_the_guardian_in_her_lang
     assert "Welkom! U bent nu verbonden met Sint-Jozefcollege voor Ilyas." in plain(second.text)
     assert "أهلًا وسهلًا" in text  # the Arabic translation comes first, the Dutch below it
     assert text.index("أهلًا وسهلًا") < text.index("Welkom!")
-    assert button_keys(welcome) == ["language"]
+    assert button_keys(welcome) == ["language", "moment"]
 
 
 async def test_a_pupil_and_a_teacher_get_their_own_welcome(world):
@@ -165,3 +167,40 @@ async def test_a_guardian_chooses_another_language(world):
             .where(Guardian.__table__.c.guardian_id == "G001")  # type: ignore[attr-defined]
         )
     assert lang == "tr"
+
+
+async def test_a_guardian_chooses_the_part_of_the_day_for_messages(world):
+    chat = await world.link("guardian", "G001")
+    [welcome] = world.api.messages_to(chat)
+    assert button_keys(welcome) == ["language", "moment"]
+
+    [choice] = await world.tap(chat, welcome, "moment")
+    assert button_keys(choice) == [
+        "moment:morning",
+        "moment:afternoon",
+        "moment:evening",
+        "moment:any",
+    ]
+    [edited, saved] = await world.tap(chat, choice, "moment:evening", replies=2)
+
+    assert edited.reply_markup is None
+    assert saved.text.startswith("Dank u, dat is genoteerd.")
+    assert await _moment(world, "G001") == "evening"
+    [choice] = await world.say(chat, "/momenten")
+    await world.tap(chat, choice, "moment:any", replies=2)
+    assert await _moment(world, "G001") is None
+
+
+async def test_a_pupil_has_no_moments_to_choose(world):
+    chat = await world.link("pupil", "P0003")
+
+    [answer] = await world.say(chat, "/momenten")
+
+    assert answer.text.startswith("Hoi Emir, welkom!")
+
+
+async def _moment(world, guardian_id):
+    async with world.engine.connect() as conn:
+        return await conn.scalar(
+            sa.select(col(Guardian.contact_moment)).where(col(Guardian.guardian_id) == guardian_id)
+        )
