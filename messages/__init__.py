@@ -28,7 +28,15 @@ from messages._model import Audience, Button, Offer, Plural, Template, Text
 from messages._overrides import OverrideError, Overrides, parse_overrides
 from messages._placeholders import PLACEHOLDERS
 from messages._registry import TEMPLATES, get_template, templates_of
-from messages._render import Part, Rendered, RenderedButton, day_label, render, resolve_language
+from messages._render import (
+    Part,
+    Rendered,
+    RenderedButton,
+    button_label,
+    day_label,
+    render,
+    resolve_language,
+)
 from messages._samples import SAMPLE_CONTEXT
 
 __all__ = [
@@ -50,6 +58,7 @@ __all__ = [
     "RenderedButton",
     "Template",
     "Text",
+    "button_label",
     "day_label",
     "get_template",
     "is_rtl",

@@ -35,4 +35,21 @@ PLACEHOLDERS: dict[str, Kind] = {
     "writer": Kind.TEXT,  # who wrote a forwarded message: a pupil, or a guardian with relation
     "language": Kind.LANGUAGE,  # the language a forwarded message was written in
     "message": Kind.TEXT,  # a pupil's or guardian's own words, forwarded as they are
+    "person": Kind.TEXT,  # someone Gemist can no longer reach: first and last name
+    "relation": Kind.TEXT,  # that person's tie to the pupil, as the roster words it ("moeder")
+    "pupil_id": Kind.TEXT,  # the roster's number of a pupil
+    "school_year": Kind.TEXT,  # "2026-2027"
+    "problematic": Kind.COUNT,  # problematic (B) half-days this school year
+    "unknown": Kind.COUNT,  # half-days without a code yet
+    "justified": Kind.COUNT,  # justified half-days
+    "threshold": Kind.COUNT,  # the problematic half-days from which the CLB is involved
+    "omitted": Kind.COUNT,  # timeline lines left out
+    "when": Kind.TEXT,  # a local date or time, written in the reader's language by the caller
+    "codes": Kind.TEXT,  # absence codes of a day: "B", or "B/Z" for morning and afternoon
+    "what": Kind.TEXT,  # a kind of message in words (a rendered timeline.kind.* template)
+    "status": Kind.TEXT,  # a message's status in words (a rendered timeline.status.* template)
+    "recipient": Kind.TEXT,  # who a message went to, by name
+    "answer": Kind.TEXT,  # the words of the button someone tapped
+    "by": Kind.TEXT,  # the staff member who did something, by name
+    "scope": Kind.TEXT,  # a class, or the school, of a mass-absence hold
 }

@@ -7,6 +7,7 @@ from messages._model import Template
 from messages._onboarding import ONBOARDING_TEMPLATES
 from messages._pupil import PUPIL_TEMPLATES
 from messages._staff import STAFF_TEMPLATES
+from messages._timeline import TIMELINE_TEMPLATES
 
 __all__ = ["TEMPLATES", "get_template", "templates_of"]
 
@@ -16,6 +17,7 @@ TEMPLATES: dict[str, Template] = {
         *PUPIL_TEMPLATES,
         *GUARDIAN_TEMPLATES,
         *STAFF_TEMPLATES,
+        *TIMELINE_TEMPLATES,
         *ONBOARDING_TEMPLATES,
     )
 }

@@ -33,7 +33,15 @@ from messages._overrides import Overrides
 from messages._placeholders import PLACEHOLDERS, Kind
 from messages._registry import get_template
 
-__all__ = ["Part", "Rendered", "RenderedButton", "day_label", "render", "resolve_language"]
+__all__ = [
+    "Part",
+    "Rendered",
+    "RenderedButton",
+    "button_label",
+    "day_label",
+    "render",
+    "resolve_language",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -302,6 +310,21 @@ def day_label(template_id: str, lang: str, day: date) -> str:
     language the template is rendered in): for buttons whose labels are dates."""
     chosen = resolve_language(get_template(template_id), lang, _DEFAULT_CATALOGS)
     return format_date(day, day_pattern(chosen), locale=Locale.parse(chosen))
+
+
+@cache
+def button_label(template_id: str, key: str, lang: str) -> str:
+    """The words of the button ``key`` of ``template_id`` for a reader of ``lang`` (in the
+    language the template is rendered in): to tell someone else which button was tapped."""
+    template = get_template(template_id)
+    button = next((b for b in template.buttons if b.key == key), None)
+    if button is None:
+        raise LookupError(f"Template {template_id!r} has no button {key!r}")
+    chosen = resolve_language(template, lang, _DEFAULT_CATALOGS)
+    loaded = _DEFAULT_CATALOGS.get(chosen)
+    if not button.translatable or loaded is None:
+        return button.label
+    return loaded.translations.gettext(button.label)
 
 
 def day_pattern(lang: str) -> str:

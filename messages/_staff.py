@@ -189,6 +189,60 @@ STAFF_TEMPLATES = (
         "An earlier nudge has not been acknowledged.",
     ),
     Template(
+        "coordinator_nudge.unreachable",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "{person} ({relation} van {first_name}, {class_name}) krijgt geen berichten "
+                    "meer van Gemist via Telegram: de bot werd geblokkeerd of verwijderd, of het "
+                    "Telegram-account bestaat niet meer."
+                )
+            ),
+            Text(
+                N_(
+                    "Dat kan een bewuste keuze zijn. Misschien lukt het contact op een andere "
+                    "manier, bijvoorbeeld met een telefoontje."
+                )
+            ),
+            Text(
+                N_(
+                    "Wil {person} Gemist toch weer gebruiken? Een nieuwe uitnodiging maak je met "
+                    "\u201cgemist invite\u201d."
+                )
+            ),
+        ),
+        NUDGE_BUTTONS,
+        "Telegram refused a message to a guardian: they blocked the bot (or left Telegram).",
+    ),
+    Template(
+        "coordinator_nudge.unreachable_pupil",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "{first_name} ({class_name}) krijgt geen berichten meer van Gemist via "
+                    "Telegram: de bot werd geblokkeerd of verwijderd, of het Telegram-account "
+                    "bestaat niet meer."
+                )
+            ),
+            Text(
+                N_(
+                    "Dat kan een bewuste keuze zijn. Misschien lukt het contact op een andere "
+                    "manier, bijvoorbeeld in een rustig gesprek op school."
+                )
+            ),
+            Text(
+                N_(
+                    "Wil {first_name} Gemist toch weer gebruiken? Een nieuwe uitnodiging maak je "
+                    "met \u201cgemist invite\u201d."
+                )
+            ),
+        ),
+        NUDGE_BUTTONS,
+        "Telegram refused a message to the pupil: they blocked the bot (or left Telegram).",
+    ),
+    Template(
         "hold_alert",
         Audience.COORDINATOR,
         (

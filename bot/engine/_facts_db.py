@@ -32,6 +32,7 @@ from bot.engine.facts import (
     SenderRole,
     SentFacts,
     StaffFacts,
+    UnreachableFacts,
 )
 from bot.models import (
     AbsenceMark,
@@ -49,6 +50,7 @@ from bot.models import (
     Staff,
     TeachingAssignment,
 )
+from bot.outbox.channel import Outcome
 
 __all__ = [
     "ROLE_LABELS",
@@ -147,6 +149,7 @@ async def load_school_facts(
     replies = await _replies(conn, school_id, chosen)
     sent = await _sent(conn, school_id, chosen)
     pauses = await _pauses(conn, school_id, chosen)
+    unreachable = await _unreachable(conn, school_id, chosen)
     query = (
         sa.select(
             col(Pupil.id),
@@ -190,6 +193,7 @@ async def load_school_facts(
                 replies=tuple(replies.get(row.id, ())),
                 sent=tuple(sent.get(row.id, ())),
                 pauses=tuple(pauses.get(row.id, ())),
+                unreachable=tuple(unreachable.get(row.id, ())),
             )
         )
         context[row.id] = _context(name, row.name, spilfiguur)
@@ -255,6 +259,7 @@ def recent_pupils(school_id: str, since: dt.date) -> sa.CompoundSelect[int]:
             mark.retracted_at.is_(None),
             held.decided_at >= start,
         ),
+        *_recently_blocked(school_id, start),
     ]
     return sa.union(*parts)
 
@@ -537,3 +542,73 @@ def _iso_date(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
+
+
+BLOCKED = Outcome.BLOCKED_BY_USER.value
+"""How the outbox's ``last_error`` of a row starts when Telegram refused it because the person
+blocked the bot (:meth:`bot.outbox.DeliveryOutcome.describe`)."""
+
+
+def _blocked() -> list[sa.ColumnElement[bool]]:
+    return [
+        col(Outreach.status) == "failed",
+        col(Outreach.last_error).startswith(BLOCKED, autoescape=True),
+    ]
+
+
+def _recently_blocked(school_id: str, start: dt.datetime) -> list[sa.Select[int]]:
+    """The pupils whose own message, or a guardian's message (about any child), was refused
+    since ``start`` because of a block: their spilfiguur is to be told (``unreachable``)."""
+    recent = [col(Outreach.school_id) == school_id, col(Outreach.updated_at) >= start, *_blocked()]
+    return [
+        sa.select(col(Outreach.recipient_id)).where(
+            col(Outreach.recipient_role) == "pupil", *recent
+        ),
+        sa.select(col(GuardianLink.pupil_id))
+        .join(Outreach, col(Outreach.recipient_id) == col(GuardianLink.guardian_id))
+        .where(col(Outreach.recipient_role) == "guardian", *recent),
+    ]
+
+
+async def _unreachable(
+    conn: AsyncConnection, school_id: str, chosen: Chosen
+) -> dict[int, list[UnreachableFacts]]:
+    """Per pupil, the pupil themself and the guardians to whom a message was refused because
+    of a block (a guardian's refusal counts for each of their children)."""
+    found: dict[int, list[UnreachableFacts]] = defaultdict(list)
+    school = col(Outreach.school_id) == school_id
+    pupils = (
+        sa.select(
+            col(Outreach.recipient_id),
+            col(Pupil.pupil_id),
+            col(Pupil.first_name),
+            col(Pupil.last_name),
+            col(Outreach.updated_at),
+        )
+        .join(Outreach, col(Outreach.recipient_id) == col(Pupil.id))
+        .where(col(Outreach.recipient_role) == "pupil", *_blocked())
+    )
+    for pk, pupil_id, first, last, at in await conn.execute(
+        _among(pupils, school, col(Pupil.id), chosen)
+    ):
+        found[pk].append(UnreachableFacts("pupil", pupil_id, at, f"{first} {last}"))
+    guardians = (
+        sa.select(
+            col(GuardianLink.pupil_id),
+            col(Guardian.guardian_id),
+            col(Guardian.first_name),
+            col(Guardian.last_name),
+            col(GuardianLink.relation),
+            col(Outreach.updated_at),
+        )
+        .join(Guardian, col(Guardian.id) == col(GuardianLink.guardian_id))
+        .join(Outreach, col(Outreach.recipient_id) == col(Guardian.id))
+        .where(col(Outreach.recipient_role) == "guardian", col(Guardian.active), *_blocked())
+    )
+    for pk, guardian_id, first, last, relation, at in await conn.execute(
+        _among(guardians, school, col(GuardianLink.pupil_id), chosen)
+    ):
+        found[pk].append(UnreachableFacts("guardian", guardian_id, at, f"{first} {last}", relation))
+    for people in found.values():
+        people.sort(key=lambda person: (person.at, person.role, person.person_id))
+    return found

@@ -23,6 +23,13 @@ do not (the coordinator keeps the overview of a paused pupil, too).
   ``pupil.checkin_at`` on that date; ``payload["signal"]`` names it. Only episodes with a code
   that counts for the coordinator (not A) take part.
 
+- ``unreachable``: once per person around the pupil (the pupil, a guardian) whom Telegram
+  refused a message because they blocked the bot (:class:`~bot.engine.facts.UnreachableFacts`),
+  per day it happened, due then (or the next allowed moment): without it, the family's
+  messages would stop without anyone knowing. The channel has unlinked the chat, so the planner
+  already plans around that person. None when the person has linked a chat again meanwhile. A
+  pupil's nudge has ``payload["variant"] = "unreachable_pupil"`` (its own text).
+
 - ``unacknowledged``: once per nudge that went out and that nobody marked as seen,
   ``coordinator.reminder_after_school_days`` school days after the day it was sent, at
   ``pupil.checkin_at``, to the same coordinator while they are still the pupil's spilfiguur.
@@ -64,6 +71,7 @@ def pupil_nudges(plan: _Planner, every: Sequence[Episode]) -> list[PlannedOutrea
         *_clb(plan, coordinator),
         *_absent_half_days(plan, coordinator),
         *_asks_to_talk(plan, coordinator),
+        *_unreachable(plan, coordinator),
     ]
     known = _known(every, plan.today)
     counted = [episode for episode in known if _counts(plan, episode)]
@@ -195,6 +203,32 @@ def _asks_to_talk(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreac
         if reply.episode_key is not None:
             payload["episode"] = reply.episode_key
         found += _nudge(plan, scope, "asks_to_talk", coordinator, due, payload)
+    return found
+
+
+def _unreachable(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach]:
+    pupil, tz = plan.pupil, plan.window.tz
+    linked_again = {("guardian", g.guardian_id) for g in pupil.guardians if g.channel == "telegram"}
+    if pupil.channel == "telegram":
+        linked_again.add(("pupil", pupil.pupil_id))
+    found: list[PlannedOutreach] = []
+    seen: set[str] = set()
+    for person in sorted(pupil.unreachable, key=lambda item: item.at):
+        day = person.at.astimezone(tz).date()
+        scope = f"unreachable-{person.role}-{person.person_id}-{day.isoformat()}"
+        if scope in seen or (person.role, person.person_id) in linked_again:
+            continue
+        seen.add(scope)
+        payload: dict[str, Any] = {
+            "reason": "unreachable",
+            "date": day.isoformat(),
+            "person": person.name,
+            "relation": person.relation or "",
+        }
+        if person.role == "pupil":
+            payload["variant"] = "unreachable_pupil"
+        due = plan.window.next_allowed(person.at)
+        found += _nudge(plan, scope, "unreachable", coordinator, due, payload)
     return found
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "SenderRole",
     "SentFacts",
     "StaffFacts",
+    "UnreachableFacts",
     "age_on",
 ]
 
@@ -120,6 +121,24 @@ class SentFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class UnreachableFacts:
+    """The pupil or a guardian of the pupil, whom Telegram refused a message (403: the bot was
+    blocked or deleted, or the account is gone), and when.
+
+    A guardian who blocked the bot is unreachable about every child of theirs, not only the
+    one the refused message was about: each child's spilfiguur needs to know. ``name`` and
+    ``relation`` (the roster's word, "moeder"; None for the pupil) are for the coordinator's
+    text: the planner passes them on without reading them.
+    """
+
+    role: Literal["pupil", "guardian"]
+    person_id: str
+    at: dt.datetime
+    name: str
+    relation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PupilFacts:
     """One pupil as the planner sees it.
 
@@ -146,6 +165,8 @@ class PupilFacts:
     sent: tuple[SentFacts, ...] = ()
     pauses: tuple[tuple[dt.date, dt.date], ...] = ()
     """Days a coordinator paused outreach about the pupil from the bot, as (first, last)."""
+    unreachable: tuple[UnreachableFacts, ...] = ()
+    """The pupil or guardians to whom a Telegram message was refused because of a block."""
 
     def age_on(self, day: dt.date) -> int:
         """The pupil's age in whole years on ``day``."""

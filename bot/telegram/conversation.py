@@ -13,6 +13,8 @@ each kind of update does:
 - ``/stop`` asks to confirm with two buttons; "yes" unlinks the chat.
 - ``/taal`` (also ``/language``) lets a pupil or guardian choose their language; ``/momenten``
   (also ``/moments``) lets a guardian choose the part of the day for the school's messages.
+- ``/pupil <id>`` shows a coordinator the case timeline of one of their pupils
+  (:mod:`bot.telegram._timeline`); anyone else gets one neutral answer that names no pupil.
 - A tap on a button: :mod:`bot.telegram._taps`.
 - Free text from a pupil or guardian is stored as their answer and passed on to the pupil's
   spilfiguur through the outbox (``coordinator_forward``); the writer is thanked.
@@ -44,7 +46,7 @@ from telegram.ext import (
 )
 
 from bot.service import describe_error
-from bot.telegram import _store, invites
+from bot.telegram import _store, _timeline, invites
 from bot.telegram.invites import Linked, Refused
 from integrations.telegram.callbacks import sign
 from messages import FAMILY_LANGUAGES, SOURCE_LANGUAGE, Overrides, render
@@ -212,7 +214,29 @@ class Conversation:
 
     async def on_pupil(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """``/pupil <id>``: a coordinator's view of one of their pupils."""
-        return  # to come
+        chat = _chat(update)
+        if chat is None:
+            return
+        people = await invites.linked(self.engine, chat)
+        if not people:
+            await self.say(chat, "onboarding.stranger", self.guess_language(update))
+            return
+        staff = next((person for person in people if person.role == "staff"), None)
+        text = None
+        if staff is not None and context.args:
+            text = await _timeline.pupil_timeline(
+                self.engine,
+                staff,
+                context.args[0],
+                now=self.clock.now(),
+                tz=self.clock.tz,
+                calendar=self.calendar,
+                overrides=self.overrides,
+            )
+        if text is None:  # not theirs, no such pupil, not staff: the same answer for each
+            await self.say(chat, "timeline.not_found", (staff or people[0]).lang)
+            return
+        await self.bot.send_message(chat, text)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Words of one's own: to the spilfiguur (or, from a stranger, maybe a code)."""

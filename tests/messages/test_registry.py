@@ -29,6 +29,7 @@ OTHER_KINDS = {
     "staff_snooze_choice",
     "staff_return_choice",
     "staff_pause_choice",
+    "timeline",
 }
 PUPIL_KEYS = {"sick", "not_good", "want_to_talk", "rather_not_say", "return"}
 GUARDIAN_KEYS = {"sick", "will_contact_school", "want_a_call", "return"}
@@ -46,6 +47,8 @@ NUDGE_REASONS = {
     "pattern",
     "unacknowledged",
     "absent_half_days",
+    "unreachable",
+    "unreachable_pupil",
 }
 
 
