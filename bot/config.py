@@ -4,17 +4,22 @@ Precedence: command-line option > environment variable > TOML file > default. Ke
 file are the environment names without the ``GEMIST_`` prefix, in lower case
 (``database_url = "..."``), plus the tables ``[school]``, ``[calendar]``, ``[codes]`` and
 ``[messages]`` (the school's own wording of messages, see :mod:`messages._overrides`).
+
+Secrets (the bot's token, the webhook's secret token) are :class:`Secret` and no error message
+quotes them; nor the webhook's URL, whose path some deployments make secret too.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from messages import OverrideError, Overrides, parse_overrides
@@ -25,7 +30,14 @@ DEFAULT_DATABASE_URL = "sqlite:///gemist.db"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_FEED_POLL_TIMES = (time(9, 15), time(13, 45))
 DEFAULT_PLANNER_INTERVAL_MINUTES = 5
+DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
+DEFAULT_WEBHOOK_PORT = 8443
+DEFAULT_WEBHOOK_PATH = "/telegram"
 ENV_PREFIX = "GEMIST_"
+WEBHOOK_KEYS = ("webhook_url", "webhook_secret", "webhook_listen", "webhook_port", "webhook_path")
+TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)
+"""The only ports Telegram's own servers POST webhook updates to."""
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class ConfigError(Exception):
@@ -83,6 +95,14 @@ class Settings:
     planner_interval_minutes: int = DEFAULT_PLANNER_INTERVAL_MINUTES
     # The school's own wording of messages, checked at load ([messages] in the file).
     messages: Overrides = field(default_factory=Overrides)
+    # Webhook mode (`gemist run` with several workers): Telegram POSTs each update to
+    # webhook_url with webhook_secret in a header; a reverse proxy passes it on to
+    # webhook_listen:webhook_port at webhook_path. Without a URL the bot polls.
+    webhook_url: str | None = None
+    webhook_secret: Secret | None = None
+    webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
+    webhook_port: int = DEFAULT_WEBHOOK_PORT
+    webhook_path: str = DEFAULT_WEBHOOK_PATH
 
 
 def load_settings(
@@ -102,7 +122,7 @@ def load_settings(
     sources = dict.fromkeys(raw, str(config_file))
     for key in (
         "database_url", "telegram_token", "telegram_api_url", "telegram_bot", "timezone", "rules",
-        "absence_feed", "feed_poll_times", "planner_interval_minutes",
+        "absence_feed", "feed_poll_times", "planner_interval_minutes", *WEBHOOK_KEYS,
     ):  # fmt: skip
         if value := env.get(ENV_PREFIX + key.upper()):
             raw[key] = value
@@ -140,7 +160,8 @@ _KNOWN: dict[str, set[str] | None] = {
     "database_url": None, "telegram_token": None, "telegram_api_url": None,
     "telegram_bot": None, "timezone": None,
     "rules": None, "absence_feed": None, "feed_poll_times": None,
-    "planner_interval_minutes": None, "school": {"id", "name"},
+    "planner_interval_minutes": None, **dict.fromkeys(WEBHOOK_KEYS),
+    "school": {"id", "name"},
     "calendar": {"free_days", "ical", "wednesday_afternoon_free"}, "codes": None,
     "messages": None,
 }  # fmt: skip
@@ -224,7 +245,90 @@ def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
             "planner_interval_minutes",
             sources["planner_interval_minutes"],
         )
+    api_url = kwargs.get("telegram_api_url", DEFAULT_TELEGRAM_API_URL)
+    kwargs |= _webhook(raw, sources, local_api=api_url.rstrip("/") != DEFAULT_TELEGRAM_API_URL)
     return Settings(**kwargs)
+
+
+def _webhook(raw: dict[str, Any], sources: dict[str, str], *, local_api: bool) -> dict[str, Any]:
+    """The webhook keys, checked together: a URL needs a secret, and the other keys mean
+    nothing without a URL (a misspelt URL variable would otherwise mean polling, silently)."""
+    if "webhook_url" not in raw:
+        for key in WEBHOOK_KEYS:
+            if key in raw:
+                raise ConfigError(
+                    f"{sources[key]}: {key}: only used with webhook_url "
+                    "(GEMIST_WEBHOOK_URL), which is not set"
+                )
+        return {}
+    source = sources["webhook_url"]
+    if "webhook_secret" not in raw:
+        raise ConfigError(
+            f"{source}: webhook_url: needs webhook_secret (GEMIST_WEBHOOK_SECRET) as well"
+        )
+    kwargs: dict[str, Any] = {
+        "webhook_url": _webhook_url(raw["webhook_url"], source, local_api=local_api),
+        "webhook_secret": _webhook_secret(raw["webhook_secret"], sources["webhook_secret"]),
+    }
+    if "webhook_listen" in raw:
+        kwargs["webhook_listen"] = _string(
+            raw["webhook_listen"], "webhook_listen", sources["webhook_listen"]
+        )
+    if "webhook_port" in raw:
+        kwargs["webhook_port"] = _port(raw["webhook_port"], "webhook_port", sources["webhook_port"])
+    if "webhook_path" in raw:
+        kwargs["webhook_path"] = _url_path(
+            raw["webhook_path"], "webhook_path", sources["webhook_path"]
+        )
+    return kwargs
+
+
+def _webhook_url(value: Any, source: str, *, local_api: bool) -> str:
+    """A public HTTPS address on a port Telegram posts to; plain HTTP and any port only for a
+    local Bot API server (``telegram_api_url``), which allows them. Never quoted back."""
+    text = _string(value, "webhook_url", source)
+    unusable = ConfigError(
+        f"{source}: webhook_url: expected an address like https://bot.example.org/telegram"
+    )
+    parts = urlsplit(text)
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or out of range
+        raise unusable from None
+    schemes = ("https", "http") if local_api else ("https",)
+    if parts.scheme not in schemes or not parts.hostname or parts.fragment:
+        raise unusable
+    if not local_api and port is not None and port not in TELEGRAM_WEBHOOK_PORTS:
+        raise ConfigError(
+            f"{source}: webhook_url: Telegram only sends to the ports "
+            f"{', '.join(map(str, TELEGRAM_WEBHOOK_PORTS))}, not {port}"
+        )
+    return text
+
+
+def _webhook_secret(value: Any, source: str) -> Secret:
+    text = _string(value, "webhook_secret", source)
+    if not _WEBHOOK_SECRET.fullmatch(text):
+        raise ConfigError(
+            f"{source}: webhook_secret: expected 1 to 256 characters, each a letter A-Z or a-z, "
+            "a digit, _ or -"
+        )
+    return Secret(text)
+
+
+def _port(value: Any, key: str, source: str) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
+        raise ConfigError(f"{source}: {key}: expected a port number, 1 to 65535")
+    return value
+
+
+def _url_path(value: Any, key: str, source: str) -> str:
+    text = _string(value, key, source)
+    if not text.startswith("/") or any(c in text for c in "?# \t"):
+        raise ConfigError(f"{source}: {key}: expected a path like /telegram")
+    return text
 
 
 def _table(raw: dict[str, Any], key: str, source: str) -> dict[str, Any]:

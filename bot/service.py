@@ -10,12 +10,24 @@ restart at 10:00 does not wait until tomorrow for the 09:15 feed), and then lets
 - :meth:`Service.plan` is the planner tick;
 - :meth:`Service.dispatch` delivers what is due, batch after batch, until nothing is, through
   the school's delivery gate (:class:`~bot.engine.gate.DeliveryGate`: the sending hours and the
-  caps, checked again at the moment of sending).
+  caps, checked again at the moment of sending);
+- :meth:`Service.news` is both at once, when someone has just answered on Telegram (so that the
+  coordinator hears "I want to talk" now, not at the next ticks).
+
+A planner tick and a dispatch batch never run at the same time, whoever started them: one lock
+is held for each tick and each batch (not for a whole dispatch, so that an answer's nudge does
+not wait behind a long one).
 
 Every job reads "now" from the :class:`~scheduler.clock.Clock`. A job that raises is logged
 with the error's type and the first line of its message (never a traceback, which could quote
 message texts or personal data) and the scheduler carries on. :meth:`Service.stop` lets the
 jobs in flight finish (the dispatcher stops after its current batch) before it returns.
+
+:meth:`Service.run` also starts and stops an :class:`Inbound`, the side where people's messages
+come in (the Telegram bot), in the order that loses nothing: the inbound side starts after the
+service (the database is migrated, the jobs have run once) and on a stop it stops receiving
+first, finishes the updates in hand and what they set off, and is closed only after the
+service has stopped (the outbox sends through the same client).
 """
 
 from __future__ import annotations
@@ -28,6 +40,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -44,11 +57,13 @@ from scheduler.calendar import SchoolCalendar
 from scheduler.clock import Clock
 from scheduler.jobs import DISPATCH, FEED_POLL, PLANNER, Schedule, build_scheduler
 
-__all__ = ["FeedFingerprint", "Service", "describe_error"]
+__all__ = ["NEWS", "FeedFingerprint", "Inbound", "Service", "describe_error"]
 
 log = logging.getLogger(__name__)
 
 STARTED_BY = "run"
+NEWS = "news"
+"""The name under which acting on an answer is logged, like a job."""
 MAX_DISPATCH_RUNS = 100
 """Batches one dispatch tick sends at most; the next tick goes on with the rest."""
 _HASH_CHUNK = 1 << 20
@@ -91,6 +106,20 @@ def describe_error(err: BaseException) -> str:
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
+class Inbound(Protocol):
+    """Where people's messages come in while the service runs (the Telegram bot)."""
+
+    async def start(self) -> None:
+        """Receive from now on."""
+
+    async def stop_receiving(self) -> None:
+        """Receive no more; return once what was received is handled, and what that set off
+        (:meth:`Service.news`) has finished."""
+
+    async def close(self) -> None:
+        """Release the connection; after the service has stopped, which may still send."""
+
+
 class Service:
     """Gemist in live mode for one school: feed polls, planner ticks and dispatch ticks."""
 
@@ -119,6 +148,8 @@ class Service:
         self._feed_seen: FeedFingerprint | None = None
         self._feed_missing = False
         self._stopping = False
+        self._winding_down = False
+        self._ticks = asyncio.Lock()
         self._in_flight: set[asyncio.Task[object]] = set()
         self._scheduler: AsyncIOScheduler | None = None
 
@@ -173,14 +204,15 @@ class Service:
 
     async def plan(self) -> int:
         """The planner tick; returns the rows newly planned."""
-        planned = await planner_tick(
-            self.engine,
-            school_id=self.settings.school_id,
-            rules=self.rules,
-            calendar=self.calendar,
-            clock=self.clock,
-            cache=self.plans,
-        )
+        async with self._ticks:
+            planned = await planner_tick(
+                self.engine,
+                school_id=self.settings.school_id,
+                rules=self.rules,
+                calendar=self.calendar,
+                clock=self.clock,
+                cache=self.plans,
+            )
         if planned:
             log.info("planner: %d new outreach planned", planned)
         return planned
@@ -189,9 +221,10 @@ class Service:
         """Deliver what is due, batch after batch, until nothing is or the service stops."""
         total = DispatchReport()
         for _ in range(MAX_DISPATCH_RUNS):
-            report = await self.dispatcher.run_once()
+            async with self._ticks:
+                report = await self.dispatcher.run_once()
             total.add(report)
-            if report.idle or self._stopping:
+            if report.idle or self._winding_down:
                 break
         if not total.idle:
             log.info(
@@ -202,6 +235,15 @@ class Service:
                 len(total.expired),
             )
         return total
+
+    async def news(self) -> None:
+        """Someone answered: plan and send now, as the jobs would at their next run. Its errors
+        are logged, never raised (the person's thanks do not depend on it)."""
+        await self.guarded(NEWS, self._plan_and_dispatch)()
+
+    async def _plan_and_dispatch(self) -> None:
+        await self.plan()
+        await self.dispatch()
 
     def guarded(
         self, name: str, job: Callable[[], Awaitable[object]]
@@ -252,12 +294,18 @@ class Service:
         self._scheduler = build_scheduler(self.schedule, jobs, self.clock.now())
         self._scheduler.start()
 
+    def wind_down(self) -> None:
+        """Start no scheduled job from now on, and let a dispatch end after its current batch;
+        :meth:`news` still runs, so that answers received until the stop are acted on."""
+        self._winding_down = True
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.pause()
+
     async def stop(self) -> None:
         """Start no new job, let the ones in flight finish, and shut the scheduler down."""
+        self.wind_down()
         self._stopping = True
         scheduler, self._scheduler = self._scheduler, None
-        if scheduler is not None:
-            scheduler.pause()
         current = asyncio.current_task()
         waiting = [task for task in self._in_flight if task is not current]
         if waiting:
@@ -266,24 +314,53 @@ class Service:
             scheduler.shutdown(wait=False)
             await asyncio.sleep(0)  # the shutdown runs on the loop's next turn
 
-    async def run(self, stop: asyncio.Event | None = None) -> None:
-        """Start, run until SIGINT, SIGTERM or ``stop`` is set, then stop cleanly."""
+    async def run(
+        self,
+        stop: asyncio.Event | None = None,
+        inbound: Inbound | None = None,
+        *,
+        ready: asyncio.Event | None = None,
+    ) -> None:
+        """Start (then ``inbound``), run until SIGINT, SIGTERM or ``stop`` is set, then stop
+        cleanly (:meth:`shut_down`); ``ready`` is set once everything has started."""
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         signals = (signal.SIGINT, signal.SIGTERM)
         for sig in signals:
             with contextlib.suppress(NotImplementedError):  # not on Windows
                 loop.add_signal_handler(sig, stop.set)
+        opened: Inbound | None = None
         try:
             await self.start()
+            if inbound is not None:
+                opened = inbound
+                await inbound.start()
             log.info(
                 "started: school %s, worker %s", self.settings.school_id, self.dispatcher.worker_id
             )
+            if ready is not None:
+                ready.set()
             await stop.wait()
             log.info("stopping: letting the jobs in flight finish")
         finally:
-            await self.stop()
+            await self.shut_down(opened)
             for sig in signals:
                 with contextlib.suppress(NotImplementedError):
                     loop.remove_signal_handler(sig)
         log.info("stopped")
+
+    async def shut_down(self, inbound: Inbound | None = None) -> None:
+        """Stop in the order that loses nothing: no new scheduled job; ``inbound`` receives no
+        more and finishes what it has (an answer's :meth:`news` included); the jobs in flight
+        finish; then ``inbound`` lets go of the client they sent with. Each step runs even
+        when one before it failed."""
+        self.wind_down()
+        try:
+            if inbound is not None:
+                await inbound.stop_receiving()
+        finally:
+            try:
+                await self.stop()
+            finally:
+                if inbound is not None:
+                    await inbound.close()

@@ -1,29 +1,35 @@
-"""``gemist run``: the live service (feed polls, planner and dispatch ticks) until stopped.
+"""``gemist run``: the live service (feed polls, planner and dispatch ticks) and the bot.
 
-With ``GEMIST_TELEGRAM_TOKEN`` set, messages go out over Telegram (python-telegram-bot, under
-Gemist's own rate limiter) to the people whose chat is linked; everyone else's messages fail
-as "no linked Telegram chat" and the coordinator sees them. With ``--dry-run`` nothing is sent:
-every message that would be is rendered and printed on stdout as one JSON line, in the shape of
-``gemist simulate --json``, and marked sent. Logs go to stderr.
+With ``GEMIST_TELEGRAM_TOKEN`` set, one python-telegram-bot client (an ``ExtBot`` under
+Gemist's rate limiter, so that both share Telegram's limits) does two things: the outbox sends
+through it to the people whose chat is linked (everyone else's messages fail as "no linked
+Telegram chat" and the coordinator sees them), and the bot's conversations
+(:class:`~bot.telegram.conversation.Conversation`: ``/start`` with an invitation code, ``/stop``,
+``/taal``, taps, free text) are received with it, by long polling or, with ``webhook_url``,
+through a webhook (:class:`~bot.telegram.app.TelegramBot`). An answer makes the planner and the
+dispatcher act at once (:meth:`~bot.service.Service.news`).
 
-Not yet here (issue 5): the bot's side of the conversation (invitations, ``/start``, taps on
-the quick replies), so a live run only sends.
+With ``--dry-run`` there is no Telegram at all: every message that would be sent is rendered
+and printed on stdout as one JSON line, in the shape of ``gemist simulate --json``, and marked
+sent. Logs go to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
+import asyncio
+import datetime as dt
 import json
 import logging
 import socket
 import sys
-from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
+from telegram.error import InvalidToken
 from telegram.ext import ExtBot
 
 from bot.commands.common import open_database
@@ -35,13 +41,16 @@ from bot.rules import Rules, RulesError, load_rules
 from bot.service import Service
 from bot.simulate import SimulatedMessage
 from bot.telegram import DatabaseChats
+from bot.telegram.app import POLL_TIMEOUT, TelegramBot, Webhook
+from bot.telegram.conversation import Conversation
 from integrations.telegram.callbacks import callback_secret
 from integrations.telegram.channel import TelegramChannel
-from integrations.telegram.ratelimit import TelegramRateLimiter
+from integrations.telegram.ratelimit import SendBudget, TelegramRateLimiter
 from scheduler.calendar import CalendarFileError, SchoolCalendar
 from scheduler.clock import Clock, WallClock
+from scheduler.jobs import Schedule
 
-__all__ = ["DryRunChannel", "register", "run_service"]
+__all__ = ["DryRunChannel", "Telegram", "Tuning", "register", "run_service", "serve"]
 
 EXIT_OK = 0
 EXIT_UNUSABLE = 2
@@ -51,12 +60,17 @@ NO_CHANNEL = (
     "in the configuration file) to send over Telegram, or add --dry-run to print every message "
     "instead of sending it."
 )
+BAD_TOKEN = (
+    "gemist run: Telegram does not accept the bot's token (GEMIST_TELEGRAM_TOKEN or "
+    "telegram_token); copy it again from BotFather."
+)
 
 
 def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "run",
-        help="run the bot: poll the feed, plan and send, until stopped (SIGINT or SIGTERM)",
+        help="run the bot: poll the feed, plan and send, talk with people on Telegram, until "
+        "stopped (SIGINT or SIGTERM)",
     )
     parser.add_argument(
         "--dry-run",
@@ -87,40 +101,130 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
     engine = await open_database(settings)
     if engine is None:
         return EXIT_UNUSABLE
-    clock = WallClock(settings.timezone)
     try:
-        async with _channel(args, settings, engine, clock) as channel:
-            service = Service(
-                settings,
-                rules=rules,
-                calendar=calendar,
-                engine=engine,
-                clock=clock,
-                channel=RenderingChannel(channel, overrides=settings.messages),
-                worker_id=args.worker_id or f"run@{socket.gethostname()}",
-            )
-            await service.run()
+        await serve(
+            settings,
+            engine=engine,
+            clock=WallClock(settings.timezone),
+            rules=rules,
+            calendar=calendar,
+            worker_id=args.worker_id or f"run@{socket.gethostname()}",
+            dry_run=args.dry_run,
+        )
+    except InvalidToken:
+        print(BAD_TOKEN, file=sys.stderr)
+        return EXIT_UNUSABLE
+    except OSError as err:  # the webhook's port is taken, or not ours to listen on
+        print(f"gemist run: {err}", file=sys.stderr)
+        return EXIT_UNUSABLE
     finally:
         await engine.dispose()
     return EXIT_OK
 
 
-@contextlib.asynccontextmanager
-async def _channel(
-    args: argparse.Namespace, settings: Settings, engine: AsyncEngine, clock: Clock
-) -> AsyncIterator[Channel]:
-    """The dry-run printer, or Telegram (its client open for as long as the service runs)."""
-    if args.dry_run or settings.telegram_token is None:
-        yield DryRunChannel(engine, clock, sys.stdout)
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """What tests change about a live run, to run it in milliseconds; the defaults are the
+    real ones."""
+
+    budget: SendBudget | None = None
+    """Telegram's sending limits as the rate limiter keeps them (default: Telegram's own)."""
+    poll_timeout: dt.timedelta = POLL_TIMEOUT
+    """How long one ``getUpdates`` waits."""
+    schedule: Schedule | None = None
+    """When the recurring jobs run (default: from the settings)."""
+
+
+async def serve(
+    settings: Settings,
+    *,
+    engine: AsyncEngine,
+    clock: Clock,
+    rules: Rules,
+    calendar: SchoolCalendar,
+    worker_id: str,
+    dry_run: bool = False,
+    stop: asyncio.Event | None = None,
+    ready: asyncio.Event | None = None,
+    tuning: Tuning | None = None,
+) -> None:
+    """The service, and with a token the bot's conversations, until ``stop`` is set or the
+    process gets SIGINT or SIGTERM (``ready`` is set once both run); ``InvalidToken`` when
+    Telegram refuses the token."""
+    tuning = tuning or Tuning()
+
+    def service(channel: Channel) -> Service:
+        return Service(
+            settings,
+            rules=rules,
+            calendar=calendar,
+            engine=engine,
+            clock=clock,
+            channel=RenderingChannel(channel, overrides=settings.messages),
+            worker_id=worker_id,
+            schedule=tuning.schedule,
+        )
+
+    if dry_run:
+        await service(DryRunChannel(engine, clock, sys.stdout)).run(stop, ready=ready)
         return
-    token = settings.telegram_token.reveal()
-    limiter = TelegramRateLimiter()
-    bot: ExtBot[None] = ExtBot(
-        token, base_url=f"{settings.telegram_api_url.rstrip('/')}/bot", rate_limiter=limiter
-    )
-    async with bot:
-        yield TelegramChannel(
-            bot, DatabaseChats(engine), secret=callback_secret(token), budget=limiter.budget
+    telegram = Telegram(settings, tuning.budget)
+    async with telegram.bot:  # asks Telegram who the bot is: InvalidToken here
+        live = service(telegram.channel(engine))
+        await live.run(stop, telegram.conversations(live, tuning.poll_timeout), ready=ready)
+
+
+class Telegram:
+    """One bot token's client, under Gemist's rate limiter: the outbox's channel and the
+    conversations share it, and with it Telegram's limits."""
+
+    def __init__(self, settings: Settings, budget: SendBudget | None = None) -> None:
+        if settings.telegram_token is None:
+            raise ValueError("Telegram needs a token")
+        token = settings.telegram_token.reveal()
+        self.settings = settings
+        self.limiter = TelegramRateLimiter(budget)
+        self.bot: ExtBot[None] = ExtBot(
+            token,
+            base_url=f"{settings.telegram_api_url.rstrip('/')}/bot",
+            rate_limiter=self.limiter,
+        )
+        self.secret = callback_secret(token)
+        """Signs the buttons the outbox sends and checks the taps on them."""
+
+    def channel(self, engine: AsyncEngine) -> TelegramChannel:
+        """The outbox's channel to the roster's linked chats."""
+        return TelegramChannel(
+            self.bot, DatabaseChats(engine), secret=self.secret, budget=self.limiter.budget
+        )
+
+    def conversations(self, service: Service, poll_timeout: dt.timedelta) -> TelegramBot:
+        """The bot's side of the conversations, over the service's database, clock and
+        calendar; an answer makes the service plan and send at once."""
+        conversation = Conversation(
+            service.engine,
+            service.clock,
+            service.calendar,
+            bot=self.bot,
+            secret=self.secret,
+            overrides=self.settings.messages,
+            news=service.news,
+        )
+        return TelegramBot(
+            self.bot, conversation, webhook=self.webhook(), poll_timeout=poll_timeout
+        )
+
+    def webhook(self) -> Webhook | None:
+        """Where Telegram sends the updates, when a webhook is configured (else: polling)."""
+        settings = self.settings
+        if settings.webhook_url is None or settings.webhook_secret is None:
+            return None
+        return Webhook(
+            url=settings.webhook_url,
+            secret=settings.webhook_secret.reveal(),
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            path=settings.webhook_path,
         )
 
 
@@ -178,3 +282,5 @@ def _log_to_stderr() -> None:
     # APScheduler says "Running job ..." at INFO every 30 s; its warnings (a missed run) stay.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # httpx logs every request's URL at INFO, and the Bot API's URLs hold the bot's token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -9,13 +9,17 @@ Long polling is the default: one process, nothing to open to the internet. A dep
 several workers uses a webhook instead (only one process may poll a token): Telegram POSTs each
 update to ``webhook_url``, which an aiohttp server (:mod:`bot.telegram.webhook`) receives,
 checking Telegram's ``X-Telegram-Bot-Api-Secret-Token`` header in constant time.
+
+The bot passed in may be the one the outbox sends with (``gemist run``): closing the
+application closes it, so :meth:`TelegramBot.stop_receiving` and :meth:`TelegramBot.close` are
+separate steps, with the service's own stop between them (:meth:`bot.service.Service.run`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ExtBot
@@ -39,7 +43,7 @@ class Webhook:
 
     url: str
     """The public HTTPS address Telegram POSTs to (a reverse proxy passes it on)."""
-    secret: str
+    secret: str = field(repr=False)
     """Telegram repeats it in ``X-Telegram-Bot-Api-Secret-Token``: 1-256 of ``A-Za-z0-9_-``."""
     listen: str = "127.0.0.1"
     port: int = 8443
@@ -88,8 +92,9 @@ class TelegramBot:
         await app.start()
         log.info("telegram: %s", "polling" if self.webhook is None else "webhook")
 
-    async def stop(self) -> None:
-        """Stop receiving, finish the updates in hand, and close the application."""
+    async def stop_receiving(self) -> None:
+        """Stop receiving, and finish the updates in hand and the planner work they set off
+        (:meth:`Conversation.settled`); the bot can still send (the outbox uses it too)."""
         app = self.application
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
@@ -99,4 +104,12 @@ class TelegramBot:
         if app.running:
             await app.stop()
         await self.conversation.settled()
-        await app.shutdown()
+
+    async def close(self) -> None:
+        """Close the application and its bot's connections; after :meth:`stop_receiving`."""
+        await self.application.shutdown()
+
+    async def stop(self) -> None:
+        """Stop receiving, finish the updates in hand, and close the application."""
+        await self.stop_receiving()
+        await self.close()

@@ -131,6 +131,10 @@ class LocalBotApi:
     async def stop(self) -> None:
         if self._session is not None:
             await self._session.close()
+        # A long poll whose client went away (a bot process that stopped) would otherwise
+        # hold the server's shutdown up for the rest of its timeout.
+        async with self._arrived:
+            self._arrived.notify_all()
         if self._runner is not None:
             await self._runner.cleanup()
 

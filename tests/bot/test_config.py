@@ -215,3 +215,122 @@ def test_a_bad_override_names_the_file_and_the_key(tmp_path, text, message):
         load_settings(path, environ={})
 
     assert str(caught.value).startswith(f"{path}: {message}")
+
+
+def test_without_a_webhook_url_the_bot_polls():
+    settings = load_settings(environ={})
+
+    assert settings.webhook_url is None
+    assert settings.webhook_secret is None
+    assert (settings.webhook_listen, settings.webhook_port, settings.webhook_path) == (
+        "127.0.0.1",
+        8443,
+        "/telegram",
+    )
+
+
+def test_webhook_keys_from_the_file_and_the_environment(tmp_path):
+    path = toml(
+        tmp_path,
+        'webhook_url = "https://bot.example.org/telegram"\nwebhook_secret = "from-the-file"\n'
+        'webhook_listen = "0.0.0.0"\nwebhook_port = 9000\nwebhook_path = "/hook"\n',
+    )
+
+    from_file = load_settings(path, environ={})
+    from_env = load_settings(
+        path,
+        environ={
+            "GEMIST_WEBHOOK_URL": "https://gemist.example.org:88/t",
+            "GEMIST_WEBHOOK_SECRET": "Ab_9-" * 10,
+            "GEMIST_WEBHOOK_PORT": "8081",
+        },
+    )
+
+    assert from_file.webhook_url == "https://bot.example.org/telegram"
+    assert from_file.webhook_secret == Secret("from-the-file")
+    assert (from_file.webhook_listen, from_file.webhook_port, from_file.webhook_path) == (
+        "0.0.0.0",
+        9000,
+        "/hook",
+    )
+    assert from_env.webhook_url == "https://gemist.example.org:88/t"
+    assert from_env.webhook_secret == Secret("Ab_9-" * 10)
+    assert from_env.webhook_port == 8081
+    assert from_env.webhook_path == "/hook"  # the file's, as nothing overrides it
+
+
+def test_the_webhook_secret_never_shows_itself(tmp_path):
+    env = {
+        "GEMIST_WEBHOOK_URL": "https://bot.example.org/telegram",
+        "GEMIST_WEBHOOK_SECRET": "TopSecret_hook-42",
+    }
+    settings = load_settings(environ=env)
+
+    assert settings.webhook_secret is not None
+    assert settings.webhook_secret.reveal() == "TopSecret_hook-42"
+    assert "TopSecret" not in repr(settings)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={**env, "GEMIST_WEBHOOK_SECRET": "TopSecret hook!"})
+    assert "TopSecret" not in str(caught.value)
+
+
+def test_plain_http_and_any_port_only_with_a_local_bot_api_server():
+    env = {"GEMIST_WEBHOOK_URL": "http://127.0.0.1:8081/telegram", "GEMIST_WEBHOOK_SECRET": "s"}
+
+    with pytest.raises(ConfigError, match="expected an address like https://"):
+        load_settings(environ=env)
+    local = load_settings(environ={**env, "GEMIST_TELEGRAM_API_URL": "http://127.0.0.1:8080"})
+
+    assert local.webhook_url == "http://127.0.0.1:8081/telegram"
+
+
+WEBHOOK_BAD = [
+    ('webhook_url = "https://bot.example.org/telegram"\n',
+     'webhook_url: needs webhook_secret (GEMIST_WEBHOOK_SECRET) as well'),
+    ('webhook_secret = "s3cret"\n',
+     "webhook_secret: only used with webhook_url (GEMIST_WEBHOOK_URL), which is not set"),
+    ("webhook_port = 9000\n",
+     "webhook_port: only used with webhook_url (GEMIST_WEBHOOK_URL), which is not set"),
+    ('webhook_url = "bot.example.org/telegram"\nwebhook_secret = "s"\n',
+     "webhook_url: expected an address like https://bot.example.org/telegram"),
+    ('webhook_url = "https://bot.example.org:99999/t"\nwebhook_secret = "s"\n',
+     "webhook_url: expected an address like https://"),
+    ('webhook_url = "https://bot.example.org:8080/t"\nwebhook_secret = "s"\n',
+     "webhook_url: Telegram only sends to the ports 443, 80, 88, 8443, not 8080"),
+    ('webhook_url = "https://bot.example.org/t"\nwebhook_secret = "a/b"\n',
+     "webhook_secret: expected 1 to 256 characters, each a letter A-Z or a-z, a digit, _ or -"),
+    (f'webhook_url = "https://bot.example.org/t"\nwebhook_secret = "{"x" * 257}"\n',
+     "webhook_secret: expected 1 to 256 characters"),
+    ('webhook_url = "https://bot.example.org/t"\nwebhook_secret = "s"\nwebhook_port = 0\n',
+     "webhook_port: expected a port number, 1 to 65535"),
+    ('webhook_url = "https://bot.example.org/t"\nwebhook_secret = "s"\nwebhook_port = "web"\n',
+     "webhook_port: expected a port number, 1 to 65535"),
+    ('webhook_url = "https://bot.example.org/t"\nwebhook_secret = "s"\nwebhook_path = "hook"\n',
+     "webhook_path: expected a path like /telegram"),
+    ('webhook_url = "https://bot.example.org/t"\nwebhook_secret = "s"\nwebhook_path = "/a?b"\n',
+     "webhook_path: expected a path like /telegram"),
+    ('webhook_url = "https://bot.example.org/t"\nwebhook_secret = "s"\nwebhook_listen = ""\n',
+     "webhook_listen: expected a non-empty string"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "message"), WEBHOOK_BAD)
+def test_a_bad_webhook_key_is_named(tmp_path, text, message):
+    path = toml(tmp_path, text)
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={})
+
+    assert str(caught.value).startswith(f"{path}: ")
+    assert message in str(caught.value)
+
+
+def test_a_bad_webhook_value_in_the_environment_is_blamed_on_its_variable(tmp_path):
+    path = toml(tmp_path, 'webhook_url = "https://bot.example.org/t"\nwebhook_secret = "s"\n')
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={"GEMIST_WEBHOOK_PORT": "84430"})
+
+    assert (
+        str(caught.value) == "GEMIST_WEBHOOK_PORT: webhook_port: expected a port number, 1 to 65535"
+    )

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import datetime as dt
 import json
@@ -237,6 +236,107 @@ async def test_stop_waits_for_the_dispatch_in_flight(engine, morning, tmp_path):
     assert len(channel.delivered) == len(set(channel.delivered))
 
 
+async def test_an_answers_planner_tick_waits_for_the_dispatch_batch_in_flight(
+    engine, morning, tmp_path, monkeypatch
+):
+    feed = tmp_path / "absences.csv"
+    feed.write_text(FEED, encoding="utf-8")
+    channel = _SlowChannel()
+    service, _ = await make_service(engine, morning, feed, channel)
+    await service.poll_feed()
+    await service.plan()
+    morning.set(datetime(2026, 11, 17, 12, 0, tzinfo=BRUSSELS))
+    ticked = asyncio.Event()
+
+    async def recording_tick(*args, **kwargs):
+        ticked.set()
+        return await real_tick(*args, **kwargs)
+
+    monkeypatch.setattr(service_module, "planner_tick", recording_tick)
+    dispatching = asyncio.create_task(service.dispatch())
+    await asyncio.wait_for(channel.entered.wait(), 5)
+    news = asyncio.create_task(service.news())
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert not ticked.is_set()  # not while a batch is being sent
+    channel.release.set()
+    await asyncio.wait_for(asyncio.gather(dispatching, news), 10)
+
+    assert ticked.is_set()
+    assert len(channel.delivered) == len(set(channel.delivered))
+
+
+async def test_news_that_fails_is_logged_and_not_raised(
+    engine, morning, tmp_path, monkeypatch, caplog
+):
+    service, _ = await make_service(engine, morning, tmp_path / "absent.csv")
+
+    async def broken_tick(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(service_module, "planner_tick", broken_tick)
+    with caplog.at_level(logging.ERROR, logger="bot.service"):
+        await service.news()
+
+    assert [r.getMessage() for r in caplog.records] == [
+        "news job failed: RuntimeError: database went away"
+    ]
+
+
+class _Inbound:
+    """Records the life cycle :meth:`Service.run` takes it through."""
+
+    def __init__(self, steps: list[str], *, fail_to_stop: bool = False) -> None:
+        self.steps = steps
+        self.fail_to_stop = fail_to_stop
+
+    async def start(self) -> None:
+        self.steps.append("inbound started")
+
+    async def stop_receiving(self) -> None:
+        self.steps.append("inbound stopped receiving")
+        if self.fail_to_stop:
+            raise RuntimeError("network gone")
+
+    async def close(self) -> None:
+        self.steps.append("inbound closed")
+
+
+@pytest.mark.parametrize("fail_to_stop", [False, True])
+async def test_run_starts_the_inbound_side_last_and_stops_it_first_but_closes_it_last(
+    engine, morning, tmp_path, monkeypatch, fail_to_stop
+):
+    service, _ = await make_service(engine, morning, tmp_path / "absent.csv")
+    steps: list[str] = []
+    for name in ("start", "stop"):
+        method = getattr(service, name)
+
+        async def traced(method=method, name=name) -> None:
+            await method()
+            steps.append(f"service {name}")
+
+        monkeypatch.setattr(service, name, traced)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    running = asyncio.create_task(
+        service.run(stop, _Inbound(steps, fail_to_stop=fail_to_stop), ready=ready)
+    )
+    await asyncio.wait_for(ready.wait(), 10)
+    stop.set()
+    if fail_to_stop:
+        with pytest.raises(RuntimeError, match="network gone"):
+            await asyncio.wait_for(running, 10)
+    else:
+        await asyncio.wait_for(running, 10)
+
+    assert steps == [
+        "service start",
+        "inbound started",
+        "inbound stopped receiving",
+        "service stop",
+        "inbound closed",
+    ]
+
+
 async def test_run_starts_with_every_job_once_and_stops_when_told(engine, morning, tmp_path):
     feed = tmp_path / "absences.csv"
     feed.write_text(FEED, encoding="utf-8")
@@ -284,9 +384,9 @@ async def test_with_a_token_run_sends_over_telegram_to_the_configured_api(engine
         settings = Settings(
             telegram_token=Secret("123:SECRET"), telegram_api_url=api.base_url.removesuffix("/bot")
         )
-        args = argparse.Namespace(dry_run=False)
-        async with run_command._channel(args, settings, engine, clock) as channel:
-            outcome = await channel.deliver(_outgoing(pupil, "Hoi Kind"))
+        telegram = run_command.Telegram(settings)
+        async with telegram.bot:
+            outcome = await telegram.channel(engine).deliver(_outgoing(pupil, "Hoi Kind"))
 
     assert outcome.kind is Outcome.SENT
     assert [m.text for m in api.messages_to(4242)] == ["Hoi Kind"]
