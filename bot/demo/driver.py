@@ -31,6 +31,7 @@ from bot.demo.people import Person, chat_id, people
 from bot.demo.school import (
     FIRST_DAY,
     LAST_DAY,
+    MOMENTS,
     REPLIES,
     ROSTER,
     STAFF_TAPS,
@@ -181,6 +182,7 @@ class Demo:
                 for person in self.people:
                     api.add_user(person.chat_id, person.first_name, language_code=person.lang)
                 await self._invite_everyone(engine, api)
+                await self._choose_moments()
                 await self._two_weeks()
             finally:
                 await telegram.stop()
@@ -201,6 +203,17 @@ class Demo:
                 chat = chat_id(role, invitation.person_id)
                 await self._type(chat, f"/start {invitation.code}")
         self._collect()
+
+    async def _choose_moments(self) -> None:
+        """The parents of :data:`~bot.demo.school.MOMENTS` tap "choose a moment" under their
+        welcome, then their part of the day."""
+        for guardian_id, moment in MOMENTS:
+            chat = chat_id("guardian", guardian_id)
+            for key in ("moment", f"moment:{moment}"):
+                target = self._button(chat, key, "")
+                if target is None:
+                    raise RuntimeError(f"no button {key!r} in the chat of {guardian_id}")
+                await self._press(chat, *target)
 
     async def _two_weeks(self) -> None:
         deliveries = list(feed_deliveries(self.calendar))
@@ -267,7 +280,9 @@ class Demo:
         target = self._button(chat, key, self._first_name(about))
         if target is None:
             return  # nothing to tap: the message did not come (the script says more than the bot)
-        message, data = target
+        await self._press(chat, *target)
+
+    async def _press(self, chat: int, message: SentMessage, data: str) -> None:
         self._collect()
         self.events.append(ChatEvent.tapped(chat, message.message_id, data, self.clock.local_now()))
         await self._api.press(chat, message.message_id, data)

@@ -32,6 +32,7 @@ __all__ = [
     "EXPECTED",
     "FIRST_DAY",
     "LAST_DAY",
+    "MOMENTS",
     "REPLIES",
     "ROSTER",
     "ROSTER_FILES",
@@ -230,6 +231,10 @@ class StaffTap:
     pupil_id: str
     key: str
 
+
+MOMENTS = (("G030", "evening"),)
+"""Parents who choose, right after linking, the part of the day for the school's messages:
+Kristof, Ruben's father, works days and prefers them after 16:00 (``/momenten``)."""
 
 STAFF_TAPS = (
     StaffTap(_at("11-18", "11:31"), "S03", "P0023", "ack"),

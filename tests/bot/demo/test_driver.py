@@ -89,3 +89,21 @@ def test_the_command_prints_a_timeline_and_writes_a_transcript_per_person(tmp_pa
     assert 'dir="rtl"' in fatima
     assert "Yasmine" in fatima
     assert (out / "demo.db").exists()
+
+
+@pytest.mark.slow
+def test_a_father_who_chose_the_evening_hears_at_four_his_wife_at_half_past_twelve(result):
+    _folder, demo = result
+    notices = {
+        guardian: [
+            e.at.strftime("%H:%M")
+            for e in demo.events
+            if e.chat_id == chat_id("guardian", guardian)
+            and e.kind == "guardian_notice"
+            and e.at.date().isoformat() == "2026-11-16"
+            and not e.edited
+        ]
+        for guardian in ("G029", "G030")  # Sarah and Kristof, Ruben's parents
+    }
+
+    assert notices == {"G029": ["12:30"], "G030": ["16:00"]}
