@@ -35,4 +35,5 @@ PLACEHOLDERS: dict[str, Kind] = {
     "writer": Kind.TEXT,  # who wrote a forwarded message: a pupil, or a guardian with relation
     "language": Kind.LANGUAGE,  # the language a forwarded message was written in
     "message": Kind.TEXT,  # a pupil's or guardian's own words, forwarded as they are
+    "valid_until": Kind.DATE,  # the day an invitation code stops working
 }

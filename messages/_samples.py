@@ -7,7 +7,7 @@ from datetime import date
 __all__ = ["SAMPLE_CONTEXT"]
 
 # A fictional pupil and school. Tuesday 17 November 2026 is a school day; the return date
-# is the Monday after.
+# is the Monday after. An invitation made that day works for 30 days.
 SAMPLE_CONTEXT: dict[str, object] = {
     "first_name": "Yasmine",
     "school": "Sint-Jozefcollege",
@@ -26,4 +26,5 @@ SAMPLE_CONTEXT: dict[str, object] = {
     "writer": "de moeder van Yasmine",
     "language": "tr",
     "message": "Yasmine is ziek, ze heeft koorts. Ze komt terug als ze beter is.",
+    "valid_until": date(2026, 12, 17),
 }
