@@ -7,7 +7,7 @@ exactly as the language law and the guardian messages have it. Nothing is compos
 
 Whom to contact is the person the bot's own messages name: the pupil's spilfiguur (for a
 guardian, the first child's), with their e-mail address; for staff, the school's direction,
-else a coordinator; the school's name when the roster has nobody.
+else a coordinator (never the reader themself); the school's name when the roster has nobody.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ class _Person:
     name: str
     role: str
     email: str | None
+    staff_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,7 @@ async def compose_letters(
     overrides: Overrides | None = None,
 ) -> list[Letter]:
     """A letter for each invitation, in the invited person's language."""
-    school, pupils, staff_contact = await _facts(engine, school_id, school_name)
+    school, pupils, leads = await _facts(engine, school_id, school_name)
     letters: list[Letter] = []
     for item in invited:
         context: dict[str, Any] = {
@@ -92,7 +93,9 @@ async def compose_letters(
         children = [pupils[pid] for pid in item.pupil_ids if pid in pupils]
         about: tuple[str, ...]
         if item.role == "staff":
-            signer, about = staff_contact, ()
+            # The direction's own letter names the next person to ask, not themself.
+            signer = next((lead for lead in leads if lead.staff_id != item.person_id), None)
+            about = ()
         else:
             signer = children[0].spilfiguur if children else None
             about = tuple(
@@ -128,8 +131,9 @@ def _signed_by(person: _Person | None, school: str) -> dict[str, str]:
 
 async def _facts(
     engine: AsyncEngine, school_id: str, school_name: str
-) -> tuple[str, dict[str, _PupilFacts], _Person | None]:
-    """The school's name, the active pupils by roster id, and whom staff should ask."""
+) -> tuple[str, dict[str, _PupilFacts], list[_Person]]:
+    """The school's name, the active pupils by roster id, and whom staff should ask, the
+    first first."""
     async with engine.connect() as conn:
         name = await conn.scalar(sa.select(col(School.name)).where(col(School.id) == school_id))
         rows = await conn.execute(
@@ -158,7 +162,11 @@ async def _facts(
         }
         staff = await conn.execute(
             sa.select(
-                col(Staff.first_name), col(Staff.last_name), col(Staff.role), col(Staff.email)
+                col(Staff.first_name),
+                col(Staff.last_name),
+                col(Staff.role),
+                col(Staff.email),
+                col(Staff.staff_id),
             )
             .where(
                 col(Staff.school_id) == school_id,
@@ -167,6 +175,9 @@ async def _facts(
             )
             .order_by(col(Staff.staff_id))
         )
-        leads = [_Person(f"{first} {last}", role, email) for first, last, role, email in staff]
+        leads = [
+            _Person(f"{first} {last}", role, email, staff_id)
+            for first, last, role, email, staff_id in staff
+        ]
     leads.sort(key=lambda person: _STAFF_CONTACTS.index(person.role))
-    return (name or school_name), pupils, (leads[0] if leads else None)
+    return (name or school_name), pupils, leads

@@ -97,6 +97,8 @@ async def test_letters_reuse_the_rendering_and_name_the_right_people(engine, clo
         },
     )
     assert [part.lang for part in fatima.rendered.parts] == ["ar", "nl"]
+    an = letters["S01"]  # the direction herself is told to ask the first coordinator
+    assert "Koen De Backer, koen.debacker@example.org" in an.rendered.text
     pieter = letters["S05"]  # a teacher: told to ask the direction
     assert pieter.about == ()
     assert pieter.rendered == render(
