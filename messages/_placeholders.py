@@ -52,4 +52,5 @@ PLACEHOLDERS: dict[str, Kind] = {
     "answer": Kind.TEXT,  # the words of the button someone tapped
     "by": Kind.TEXT,  # the staff member who did something, by name
     "scope": Kind.TEXT,  # a class, or the school, of a mass-absence hold
+    "valid_until": Kind.DATE,  # the day an invitation code stops working
 }

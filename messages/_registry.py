@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from messages._guardian import GUARDIAN_TEMPLATES
+from messages._letters import LETTER_TEMPLATES
 from messages._model import Template
 from messages._onboarding import ONBOARDING_TEMPLATES
 from messages._pupil import PUPIL_TEMPLATES
@@ -19,6 +20,7 @@ TEMPLATES: dict[str, Template] = {
         *STAFF_TEMPLATES,
         *TIMELINE_TEMPLATES,
         *ONBOARDING_TEMPLATES,
+        *LETTER_TEMPLATES,
     )
 }
 

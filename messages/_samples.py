@@ -7,7 +7,7 @@ from datetime import date
 __all__ = ["SAMPLE_CONTEXT"]
 
 # A fictional pupil and school. Tuesday 17 November 2026 is a school day; the return date
-# is the Monday after.
+# is the Monday after. An invitation made that day works for 30 days.
 SAMPLE_CONTEXT: dict[str, object] = {
     "first_name": "Yasmine",
     "school": "Sint-Jozefcollege",
@@ -43,4 +43,5 @@ SAMPLE_CONTEXT: dict[str, object] = {
     "answer": "Ze is ziek",
     "by": "mevrouw Claes",
     "scope": "2B",
+    "valid_until": date(2026, 12, 17),
 }

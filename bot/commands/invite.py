@@ -5,6 +5,11 @@ A new code for every active pupil, guardian or staff member (``--role``), of one
 only their hashes are kept (:mod:`bot.telegram.invites`). The links name the bot:
 ``telegram_bot`` in the configuration (``GEMIST_TELEGRAM_BOT``), else Telegram is asked with the
 token (``getMe``).
+
+With ``--pdf FILE`` it also writes one printable A4 letter per person (:mod:`bot.letters`). The
+fonts are checked before anything else: making the invitations revokes the earlier codes, so a
+run that could not print the new ones must not make them. The usual output is printed before
+the PDF is written, so the new codes are never lost.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from telegram import Bot
@@ -19,7 +25,8 @@ from telegram.error import TelegramError
 
 from bot.commands.common import open_database
 from bot.config import Settings
-from bot.telegram.invites import ROLES, create_invitations
+from bot.letters import FontsMissing, Letter, compose_letters, find_fonts, letters_pdf
+from bot.telegram.invites import ROLES, Invited, create_invitations
 from scheduler.clock import WallClock
 
 __all__ = ["bot_username", "register"]
@@ -42,6 +49,12 @@ def register(commands: Any) -> None:
         "--class", dest="class_name", metavar="CLASS", help="only this class's people"
     )
     parser.add_argument("--json", action="store_true", help="one JSON object per invitation")
+    parser.add_argument(
+        "--pdf",
+        type=Path,
+        metavar="FILE",
+        help="also write a printable A4 letter per person to FILE (needs fonts-noto-core)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -64,6 +77,16 @@ async def bot_username(settings: Settings) -> str | None:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    fonts = None
+    if args.pdf is not None:
+        try:
+            fonts = find_fonts()
+        except FontsMissing as err:
+            print(f"gemist invite --pdf: {err}", file=sys.stderr)
+            return EXIT_UNUSABLE
+        if not args.pdf.parent.resolve().is_dir():
+            print(f"gemist invite --pdf: no folder {args.pdf.parent}", file=sys.stderr)
+            return EXIT_UNUSABLE
     username = await bot_username(settings)
     if username is None:
         print(NO_BOT, file=sys.stderr)
@@ -80,14 +103,37 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             bot_username=username,
             now=WallClock(settings.timezone).now(),
         )
+        letters: list[Letter] = []
+        if fonts is not None and invited:
+            letters = await compose_letters(
+                engine,
+                invited,
+                school_id=settings.school_id,
+                school_name=settings.school_name,
+                bot_username=username,
+                timezone=settings.timezone,
+                overrides=settings.messages,
+            )
     finally:
         await engine.dispose()
     if not invited:
         where = f" in class {args.class_name}" if args.class_name else ""
         print(f"gemist invite: no active {args.role}{where} to invite", file=sys.stderr)
         return EXIT_OK
+    _print(invited, args.json, settings)
+    if fonts is not None:
+        try:
+            args.pdf.write_bytes(letters_pdf(letters, fonts, title="Gemist: uitnodigingen"))
+        except OSError as err:  # the codes above still work: they were printed
+            print(f"gemist invite --pdf: cannot write {args.pdf}: {err}", file=sys.stderr)
+            return EXIT_UNUSABLE
+        print(f"gemist invite: {len(letters)} letters in {args.pdf}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _print(invited: list[Invited], as_json: bool, settings: Settings) -> None:
     for item in invited:
-        if args.json:
+        if as_json:
             print(json.dumps(item.as_json(), ensure_ascii=False))
         else:
             pupils = f" (for {', '.join(item.pupil_ids)})" if item.role == "guardian" else ""
@@ -95,11 +141,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 f"{item.person_id}  {item.first_name} {item.last_name}{pupils}  [{item.lang}]\n"
                 f"    {item.link}"
             )
-    if not args.json:
+    if not as_json:
         expires = invited[0].expires_at.astimezone(settings.timezone)
         print(
             f"\n{len(invited)} invitations, each usable once, until {expires:%Y-%m-%d %H:%M}. "
             "Earlier unused codes of the same people no longer work.",
             file=sys.stderr,
         )
-    return EXIT_OK

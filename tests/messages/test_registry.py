@@ -19,6 +19,7 @@ CONTRACT_KINDS = {
     "hold_alert",
 }
 OTHER_KINDS = {
+    "letter",
     "pupil_ack",
     "guardian_ack",
     "onboarding",
