@@ -51,6 +51,8 @@ TRANSLATION_LABEL = N_("Vertaling (de Nederlandse tekst staat eronder):")
 DIVIDER = "\u2014\u2014\u2014"
 RLM, LRM = "\u200f", "\u200e"  # right-to-left and left-to-right marks
 FSI, PDI = "\u2068", "\u2069"  # first-strong isolate and its end, around inserted values
+# A command such as /stop in right-to-left text: isolated, or its slash shows at the wrong end.
+_COMMAND = re.compile(r"(?<![\w/])/[a-z]+\b")
 
 _DEFAULT_CATALOGS = Catalogs()
 _DUTCH = gettext.NullTranslations()  # the msgids are Dutch: no catalog needed
@@ -182,7 +184,7 @@ def _compose(
         for button in template.buttons
     )
     if rtl:
-        text = _mark_lines(text, RLM)
+        text = _mark_lines(_COMMAND.sub(f"{FSI}\\g<0>{PDI}", text), RLM)
         buttons = tuple(RenderedButton(b.key, f"{RLM}{b.label}") for b in buttons)
     return _Composed(lang, text, buttons)
 

@@ -207,3 +207,17 @@ def test_unknown_template() -> None:
     with pytest.raises(LookupError, match="nope"):
         render("nope", "nl", SAMPLE_CONTEXT)
     assert get_template("hold_alert").kind == "hold_alert"
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa", "ps"])
+def test_a_command_in_right_to_left_text_keeps_its_slash_in_front(lang) -> None:
+    text = render("onboarding.welcome_pupil", lang, SAMPLE_CONTEXT).text
+
+    assert "\u2068/stop\u2069" in text  # isolated: read left to right inside the Arabic line
+
+
+def test_a_command_in_left_to_right_text_is_left_as_it_is() -> None:
+    text = render("onboarding.welcome_pupil", "fr", SAMPLE_CONTEXT).text
+
+    assert "/stop" in text
+    assert "\u2068" not in text
