@@ -48,6 +48,12 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--class", dest="class_name", metavar="CLASS", help="only this class's people"
     )
+    parser.add_argument(
+        "--person",
+        metavar="ID",
+        help="only this person (roster id: P0042, G005, S02): a new letter for one person "
+        "leaves everyone else's codes as they are",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per invitation")
     parser.add_argument(
         "--pdf",
@@ -100,6 +106,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             school_id=settings.school_id,
             role=args.role,
             class_name=args.class_name,
+            person_id=args.person,
             bot_username=username,
             now=WallClock(settings.timezone).now(),
         )
@@ -118,6 +125,12 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         await engine.dispose()
     if not invited:
         where = f" in class {args.class_name}" if args.class_name else ""
+        if args.person:
+            print(
+                f"gemist invite: no active {args.role} with id {args.person}{where}",
+                file=sys.stderr,
+            )
+            return EXIT_UNUSABLE
         print(f"gemist invite: no active {args.role}{where} to invite", file=sys.stderr)
         return EXIT_OK
     _print(invited, args.json, settings)

@@ -129,17 +129,20 @@ async def create_invitations(
     bot_username: str,
     now: dt.datetime,
     class_name: str | None = None,
+    person_id: str | None = None,
     valid_for: dt.timedelta = VALID_FOR,
 ) -> list[Invited]:
     """A new code for every active person of ``role`` (of ``class_name``: its pupils, their
-    guardians, its teachers), revoking their earlier unused ones. The codes are returned once
-    and never stored."""
+    guardians, its teachers; only the one with the roster id ``person_id``, when given),
+    revoking their earlier unused ones. The codes are returned once and never stored."""
     if role not in ROLES:
         raise ValueError(f"no such role {role!r} (known: {', '.join(ROLES)})")
     expires = now + valid_for
     found: list[Invited] = []
     async with engine.begin() as conn:
         people = await _people(conn, school_id, role, class_name)
+        if person_id is not None:
+            people = [person for person in people if person[1] == person_id]
         ids = [person[0] for person in people]
         if ids:
             await conn.execute(
@@ -153,13 +156,13 @@ async def create_invitations(
                 .values(revoked_at=now)
             )
         rows = []
-        for person_id, roster_id, first, last, lang, pupils in people:
+        for pk, roster_id, first, last, lang, pupils in people:
             code = secrets.token_urlsafe(CODE_BYTES)
             rows.append(
                 {
                     "school_id": school_id,
                     "role": role,
-                    "person_id": person_id,
+                    "person_id": pk,
                     "code_hash": hash_code(code),
                     "created_at": now,
                     "expires_at": expires,

@@ -157,3 +157,36 @@ def test_gemist_invite_without_a_bot_name_says_what_to_set(tmp_path, capsys, mon
     db = f"sqlite:///{tmp_path / 'gemist.db'}"
     assert main(["--db", db, "invite", "--role", "pupil"]) == 2
     assert "GEMIST_TELEGRAM_BOT" in capsys.readouterr().err
+
+
+async def test_a_new_letter_for_one_person_leaves_everyone_else_s_codes_alone(engine, clock):
+    await _roster(engine, clock)
+    first = {item.person_id: item.code for item in await _invite(engine, clock, "guardian")}
+
+    [again] = await create_invitations(
+        engine,
+        school_id=SCHOOL,
+        role="guardian",
+        bot_username=BOT,
+        now=clock.now(),
+        person_id="G005",
+    )
+
+    assert again.person_id == "G005"
+    assert await redeem(engine, first["G005"], 9001, clock.now()) is Refused.EXPIRED  # revoked
+    assert isinstance(await redeem(engine, first["G003"], 9002, clock.now()), Linked)
+    assert isinstance(await redeem(engine, again.code, 9003, clock.now()), Linked)
+
+
+def test_gemist_invite_for_one_person(tmp_path, capsys, monkeypatch):
+    db = f"sqlite:///{tmp_path / 'gemist.db'}"
+    assert main(["--db", db, "import", "roster", str(EXAMPLE / "roster")]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("GEMIST_TELEGRAM_BOT", BOT)
+
+    assert main(["--db", db, "invite", "--role", "guardian", "--person", "G005", "--json"]) == 0
+    [line] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (line["person_id"], line["pupil_ids"]) == ("G005", ["P0003"])
+
+    assert main(["--db", db, "invite", "--role", "pupil", "--person", "G005"]) == 2
+    assert "no active pupil with id G005" in capsys.readouterr().err
