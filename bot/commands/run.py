@@ -29,7 +29,7 @@ from typing import Any, TextIO
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import ExtBot
 
 from bot.commands.common import open_database
@@ -114,12 +114,27 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
     except InvalidToken:
         print(BAD_TOKEN, file=sys.stderr)
         return EXIT_UNUSABLE
+    except NetworkError as err:  # at start-up: later, the bot waits and tries again by itself
+        print(unreachable(settings, err), file=sys.stderr)
+        return EXIT_UNUSABLE
     except OSError as err:  # the webhook's port is taken, or not ours to listen on
         print(f"gemist run: {err}", file=sys.stderr)
         return EXIT_UNUSABLE
     finally:
         await engine.dispose()
     return EXIT_OK
+
+
+def unreachable(settings: Settings, err: NetworkError) -> str:
+    """Why Telegram could not be reached, and where: the API's address, never the token."""
+    detail = err.message
+    if settings.telegram_token is not None:
+        detail = detail.replace(settings.telegram_token.reveal(), "<token>")
+    return (
+        f"gemist run: cannot reach Telegram at {settings.telegram_api_url} ({detail}). Check "
+        "this server's network, proxy and firewall (outgoing HTTPS must be allowed), or "
+        "GEMIST_TELEGRAM_API_URL."
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -288,6 +288,27 @@ async def test_a_token_telegram_refuses_ends_run_with_2(db_url, capsys):
     assert "not-this-bot" not in err
 
 
+async def test_telegram_out_of_reach_at_start_ends_run_with_2_and_says_where(db_url, capsys):
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings = load_settings(
+        environ={
+            "GEMIST_DATABASE_URL": db_url,
+            "GEMIST_TELEGRAM_TOKEN": TOKEN,
+            "GEMIST_TELEGRAM_API_URL": f"http://127.0.0.1:{port}",
+        }
+    )
+
+    code = await run_service(argparse.Namespace(dry_run=False, worker_id=None), settings)
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"cannot reach Telegram at http://127.0.0.1:{port}" in err
+    assert "Traceback" not in err
+    assert TOKEN not in err
+
+
 async def test_a_webhook_port_in_use_ends_run_with_2(db_url, capsys):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
