@@ -25,7 +25,7 @@ DEFAULT_FOLDER = Path("gemist-demo")
 def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "demo",
-        help="two school weeks of a sample school through the real bot, offline, in a minute",
+        help="two school weeks of a sample school through the real bot, offline, in about 30 s",
     )
     parser.add_argument(
         "--out",
