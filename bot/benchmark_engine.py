@@ -352,7 +352,10 @@ async def _bare_postgres(url: str, ids: list[int]) -> dict[str, Any]:
         started = time.perf_counter()
         rows = 0
         for sql in _statements(ids):
-            records = await conn.fetch(sql.replace(":school", "$1"), SCHOOL)
+            # Only the statements that name the school take it: asyncpg refuses an argument
+            # the statement has no placeholder for (the pupils' statements name their ids).
+            school = (SCHOOL,) if ":school" in sql else ()
+            records = await conn.fetch(sql.replace(":school", "$1"), *school)
             rows += len([tuple(record) for record in records])
         return {"seconds": time.perf_counter() - started, "rows": rows}
     finally:
