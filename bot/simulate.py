@@ -38,6 +38,17 @@ tried (:func:`~bot.outbox.store.next_attempt`, read again after every planner ti
 dispatcher run, the only steps of the replay that write to the outbox): a run before it would
 find nothing due. No row is ever left in ``sending`` here, which a live dispatcher also looks
 for.
+
+Facts kept between ticks
+------------------------
+A tick reads the facts of the pupils with news, each with their whole school year, and most are
+what the tick before read. The replay is the only writer of its store and knows what each write
+touched, so it keeps them (:class:`~bot.engine._facts_cache.FactsCache`) and tells the cache
+what changed: everything after the roster import; the pupils whose marks an import wrote (each
+mark it inserts, changes or retracts carries its run); the pupil of a stored reply; the pupil of
+each message of :data:`~bot.engine._facts_db.SENT_KINDS` delivered (the only outreach the facts
+hold; nothing in the replay acknowledges a nudge). A dispatcher run that found rows left in
+``sending``, or lost one, forgets everything, to be safe.
 """
 
 from __future__ import annotations
@@ -56,12 +67,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from bot.db import connect_scratch, migrate
+from bot.engine._facts_cache import FactsCache
 from bot.engine._facts_db import SENT_KINDS
 from bot.engine.facts import SenderRole
 from bot.engine.gate import DeliveryGate
 from bot.engine.tick import DAY_COMPLETE, PlanCache, planner_tick, record_reply
 from bot.imports import import_absences, import_roster
-from bot.models import Guardian, Pupil, Staff
+from bot.models import AbsenceMark, Guardian, Pupil, Staff
 from bot.outbox import Dispatcher, DispatchReport, RecordingChannel, store
 from bot.outbox.rendering import RenderingChannel
 from bot.rules import Rules
@@ -320,6 +332,10 @@ class _Replay:
         self.last_planned: tuple[int, dt.date, bool, bool] | None = None
         """What the last planner tick that ran planned from (see "Skipped ticks")."""
         self.plans = PlanCache()
+        self.facts = FactsCache()
+        """The pupils' facts read by earlier ticks (see "Facts kept between ticks")."""
+        self.pupil_ids: dict[str, int] = {}
+        """The roster's pupil ids, to the database's."""
         self.next_attempt: dt.datetime | None = None
         """The earliest instant a planned row may be tried (see "Skipped ticks")."""
 
@@ -344,6 +360,7 @@ class _Replay:
 
     async def import_roster(self, roster: Path) -> None:
         self.facts_version += 1
+        self.facts.forget_all()
         report = await import_roster(
             self.engine,
             CsvRosterSource(roster, today=self.clock.today()),
@@ -356,6 +373,13 @@ class _Replay:
             raise SimulationError(f"roster: {report.error}")
         for text in report.warnings:
             self.warn(f"roster: {text}")
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.select(col(Pupil.pupil_id), col(Pupil.id)).where(
+                    col(Pupil.school_id) == self.school_id
+                )
+            )
+            self.pupil_ids = {pupil_id: pk for pupil_id, pk in rows if pk is not None}
         for file in report.files:
             for reject in file.rejects:
                 where = f"line {reject.line}" if reject.line is not None else "file"
@@ -396,7 +420,7 @@ class _Replay:
 
     async def import_day(self, feed: _Feed, day: dt.date) -> None:
         self.facts_version += 1
-        await import_absences(
+        report = await import_absences(
             self.engine,
             feed.day(day),
             school_id=self.school_id,
@@ -405,9 +429,21 @@ class _Replay:
             started_by=WORKER,
             calendar=self.calendar,
         )
+        if report.run_id is None:
+            self.facts.forget_all()
+            return
+        async with self.engine.connect() as conn:
+            written = await conn.execute(
+                sa.select(col(AbsenceMark.pupil_id))
+                .where(col(AbsenceMark.run_id) == report.run_id)
+                .distinct()
+            )
+            self.facts.forget(written.scalars())
 
     async def store_reply(self, reply: _Reply) -> None:
         self.facts_version += 1
+        if (pupil := self.pupil_ids.get(reply.pupil_id)) is not None:
+            self.facts.forget([pupil])
         stored = await record_reply(
             self.engine,
             school_id=self.school_id,
@@ -429,6 +465,7 @@ class _Replay:
                 calendar=self.calendar,
                 clock=self.clock,
                 cache=self.plans,
+                facts_cache=self.facts,
             )
             self.last_planned = planned_from
             self.next_attempt = await store.next_attempt(self.engine)
@@ -436,9 +473,16 @@ class _Replay:
             return
         delivered = len(self.recording.deliveries)
         report = await self.dispatcher.drain()
-        kinds = {record.message.kind for record in self.recording.deliveries[delivered:]}
-        if _changes_facts(report, kinds):
+        messages = [record.message for record in self.recording.deliveries[delivered:]]
+        if _changes_facts(report, {message.kind for message in messages}):
             self.facts_version += 1
+        if report.recovered or report.released or report.lost:
+            self.facts.forget_all()
+        self.facts.forget(
+            message.pupil_id
+            for message in messages
+            if message.kind in SENT_KINDS and message.pupil_id is not None
+        )
         self.next_attempt = await store.next_attempt(self.engine)
 
     def planned_from(self) -> tuple[int, dt.date, bool, bool]:

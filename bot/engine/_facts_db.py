@@ -16,7 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -49,11 +49,20 @@ from bot.models import (
     TeachingAssignment,
 )
 
+if TYPE_CHECKING:
+    from bot.engine._facts_cache import FactsCache
+
 __all__ = [
     "ROLE_LABELS",
+    "Chosen",
+    "Context",
+    "Person",
     "SchoolFacts",
     "channel_of",
     "load_school_facts",
+    "read_pupils",
+    "read_school_figures",
+    "read_staff",
     "recent_pupils",
 ]
 
@@ -102,7 +111,9 @@ def channel_of(telegram_chat_id: int | None, email: str | None) -> Channel | Non
 
 
 @dataclass(frozen=True, slots=True)
-class _Person:
+class Person:
+    """A staff member: as the planner sees them, and as a message signed by them names them."""
+
     facts: StaffFacts
     name: str
     role: str
@@ -115,6 +126,7 @@ async def load_school_facts(
     *,
     since: dt.date | None = None,
     year_start: dt.date | None = None,
+    cache: FactsCache | None = None,
 ) -> SchoolFacts:
     """The facts of the active pupils of ``school_id``, sorted by roster id.
 
@@ -122,7 +134,9 @@ async def load_school_facts(
     still acts on: the school day before today, or the last day with a feed before it), only the
     pupils something may be due for, each with all their facts (:func:`recent_pupils`): the planner
     gives the same rows for them, and nothing new for anyone else. ``year_start`` bounds the
-    nudges counted as open for the digest.
+    nudges counted as open for the digest. With a ``cache``
+    (:class:`~bot.engine._facts_cache.FactsCache`), only the pupils it does not hold are read,
+    and the roster's figures only once.
     """
     school_name = await conn.scalar(sa.select(col(School.name)).where(col(School.id) == school_id))
     feed_days = frozenset(
@@ -137,7 +151,42 @@ async def load_school_facts(
         recent = sorted(set((await conn.execute(recent_pupils(school_id, since))).scalars()))
         if len(recent) <= MAX_CHOSEN:
             chosen = recent
-    staff = await _staff(conn, school_id)
+    name = school_name or school_id
+    staff: Mapping[int, Person]
+    sizes: Mapping[str, int]
+    coordinators: Mapping[int, StaffFacts]
+    if cache is None:
+        staff = await read_staff(conn, school_id)
+        pupils = await read_pupils(conn, school_id, name, staff, chosen)
+        sizes, coordinators = await read_school_figures(conn, school_id, staff)
+    else:
+        staff, (sizes, coordinators) = await cache.roster(conn, school_id)
+        pupils = await cache.pupils(conn, school_id, name, staff, chosen)
+    return SchoolFacts(
+        name,
+        feed_days,
+        tuple(facts for facts, _context in pupils),
+        {facts.id: context for facts, context in pupils},
+        class_sizes=sizes,
+        coordinators=coordinators,
+        open_nudges=await _open_nudges(conn, school_id, year_start),
+        since=since,
+    )
+
+
+Context = Mapping[str, Any]
+"""A pupil's render context: ``school``, ``class_name``, ``sender`` and ``contact``."""
+
+
+async def read_pupils(
+    conn: AsyncConnection,
+    school_id: str,
+    school_name: str,
+    staff: Mapping[int, Person],
+    chosen: Chosen,
+) -> list[tuple[PupilFacts, Context]]:
+    """The facts and render context of the chosen active pupils (all with None), in the
+    database's order of roster ids."""
     marks = await _marks(conn, school_id, chosen)
     guardians = await _guardians(conn, school_id, chosen)
     teachers = await _teachers(conn, school_id, staff, chosen)
@@ -163,42 +212,28 @@ async def load_school_facts(
     if chosen is not None:
         query = query.where(col(Pupil.id).in_(chosen))
     rows = await conn.execute(query)
-    name = school_name or school_id
-    pupils: list[PupilFacts] = []
-    context: dict[int, dict[str, Any]] = {}
+    found: list[tuple[PupilFacts, Context]] = []
     for row in rows:
         spilfiguur = staff.get(row.spilfiguur_id) if row.spilfiguur_id is not None else None
-        pupils.append(
-            PupilFacts(
-                school_id=school_id,
-                id=row.id,
-                pupil_id=row.pupil_id,
-                first_name=row.first_name,
-                birth_date=row.birth_date,
-                class_name=row.name,
-                language=row.language or "nl",
-                channel=channel_of(row.telegram_chat_id, row.email),
-                guardian_consent=bool(row.guardian_consent),
-                marks=tuple(marks.get(row.id, ())),
-                guardians=tuple(guardians.get(row.id, ())),
-                teachers=tuple(teachers.get(row.id, ())),
-                spilfiguur=spilfiguur.facts if spilfiguur else None,
-                replies=tuple(replies.get(row.id, ())),
-                sent=tuple(sent.get(row.id, ())),
-            )
+        facts = PupilFacts(
+            school_id=school_id,
+            id=row.id,
+            pupil_id=row.pupil_id,
+            first_name=row.first_name,
+            birth_date=row.birth_date,
+            class_name=row.name,
+            language=row.language or "nl",
+            channel=channel_of(row.telegram_chat_id, row.email),
+            guardian_consent=bool(row.guardian_consent),
+            marks=tuple(marks.get(row.id, ())),
+            guardians=tuple(guardians.get(row.id, ())),
+            teachers=tuple(teachers.get(row.id, ())),
+            spilfiguur=spilfiguur.facts if spilfiguur else None,
+            replies=tuple(replies.get(row.id, ())),
+            sent=tuple(sent.get(row.id, ())),
         )
-        context[row.id] = _context(name, row.name, spilfiguur)
-    sizes, coordinators = await _school_figures(conn, school_id, staff)
-    return SchoolFacts(
-        name,
-        feed_days,
-        tuple(pupils),
-        context,
-        class_sizes=sizes,
-        coordinators=coordinators,
-        open_nudges=await _open_nudges(conn, school_id, year_start),
-        since=since,
-    )
+        found.append((facts, _context(school_name, row.name, spilfiguur)))
+    return found
 
 
 def recent_pupils(school_id: str, since: dt.date) -> sa.CompoundSelect[int]:
@@ -255,8 +290,8 @@ REMINDER_LOOKBACK_DAYS = 21
 holiday week in between included)."""
 
 
-async def _school_figures(
-    conn: AsyncConnection, school_id: str, staff: Mapping[int, _Person]
+async def read_school_figures(
+    conn: AsyncConnection, school_id: str, staff: Mapping[int, Person]
 ) -> tuple[dict[str, int], dict[int, StaffFacts]]:
     """Active pupils per class, and every spilfiguur of an active pupil."""
     rows = await conn.execute(
@@ -294,7 +329,7 @@ async def _open_nudges(
     return {int(recipient): int(count) for recipient, count in await conn.execute(query)}
 
 
-def _context(school: str, class_name: str, signer: _Person | None) -> dict[str, Any]:
+def _context(school: str, class_name: str, signer: Person | None) -> Context:
     if signer is None:
         return {"school": school, "class_name": class_name, "sender": school, "contact": school}
     role = ROLE_LABELS.get(signer.role, signer.role)
@@ -307,7 +342,7 @@ def _context(school: str, class_name: str, signer: _Person | None) -> dict[str, 
     }
 
 
-async def _staff(conn: AsyncConnection, school_id: str) -> dict[int, _Person]:
+async def read_staff(conn: AsyncConnection, school_id: str) -> dict[int, Person]:
     rows = await conn.execute(
         sa.select(
             col(Staff.id),
@@ -321,7 +356,7 @@ async def _staff(conn: AsyncConnection, school_id: str) -> dict[int, _Person]:
         ).where(col(Staff.school_id) == school_id, col(Staff.active))
     )
     return {
-        row.id: _Person(
+        row.id: Person(
             StaffFacts(
                 row.id,
                 row.staff_id,
@@ -411,7 +446,7 @@ async def _guardians(
 
 
 async def _teachers(
-    conn: AsyncConnection, school_id: str, staff: Mapping[int, _Person], chosen: Chosen
+    conn: AsyncConnection, school_id: str, staff: Mapping[int, Person], chosen: Chosen
 ) -> dict[int, list[StaffFacts]]:
     query = (
         sa.select(col(Pupil.id), col(TeachingAssignment.staff_id))

@@ -25,6 +25,7 @@ from sqlmodel import col
 
 from bot.domain import HalfDay
 from bot.engine._digest import plan_digests
+from bot.engine._facts_cache import FactsCache
 from bot.engine._facts_db import SchoolFacts, load_school_facts
 from bot.engine._window import Window
 from bot.engine.decisions import load_holds, store_suspects
@@ -265,19 +266,23 @@ async def planner_tick(
     clock: Clock,
     everyone: bool = False,
     cache: PlanCache | None = None,
+    facts_cache: FactsCache | None = None,
 ) -> int:
     """Plan the pupils of ``school_id`` something may be due for as of ``clock``, withdraw what
     is no longer called for, hold what looks wrong; returns the rows newly planned.
 
     With ``everyone``, every active pupil is planned: the same rows come out (the tests hold
     the two to that), only slower. ``cache`` is the :class:`PlanCache` of the process's
-    earlier ticks.
+    earlier ticks; ``facts_cache`` the pupils' facts they read, for an owner told of every
+    change to them (:class:`~bot.engine._facts_cache.FactsCache`: ``gemist simulate``).
     """
     today = clock.today()
     async with engine.connect() as conn:
         since = None if everyone else await news_since(conn, school_id, today, calendar)
         year = calendar.school_year_of(today)
-        facts = await load_school_facts(conn, school_id, since=since, year_start=year.span_start)
+        facts = await load_school_facts(
+            conn, school_id, since=since, year_start=year.span_start, cache=facts_cache
+        )
         holds = await load_holds(conn, school_id)
     proposal = plan_school(
         facts, rules=rules, calendar=calendar, clock=clock, holds=holds, cache=cache
