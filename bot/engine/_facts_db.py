@@ -81,6 +81,7 @@ class SchoolFacts:
     """The pupils' facts, the school's feed days, each pupil's render context, and the figures
     about the whole school that the hold and the digest need."""
 
+    school_id: str
     school_name: str
     feed_days: frozenset[dt.date]
     pupils: tuple[PupilFacts, ...]
@@ -163,6 +164,7 @@ async def load_school_facts(
         staff, (sizes, coordinators) = await cache.roster(conn, school_id)
         pupils = await cache.pupils(conn, school_id, name, staff, chosen)
     return SchoolFacts(
+        school_id,
         name,
         feed_days,
         tuple(facts for facts, _context in pupils),

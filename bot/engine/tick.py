@@ -179,7 +179,7 @@ def plan_school(
             dataclasses.replace(item, payload={**context, **item.payload}) for item in found
         ]
     planned += plan_digests(
-        facts.pupils[0].school_id if facts.pupils else "",
+        facts.school_id,  # also on a tick that plans no pupil: the open nudges are counted
         facts.pupils,
         coordinators=facts.coordinators,
         open_nudges=facts.open_nudges,
