@@ -243,9 +243,10 @@ def recent_pupils(school_id: str, since: dt.date) -> sa.CompoundSelect[int]:
 
     Every step the planner can propose anew is about a day with a mark from ``since`` on (an
     episode still going on, a return seen today, a signal reached), about an answer, a
-    correction or a hold decision since then, or about a nudge still waiting for its reminder;
-    and a pupil with a planned row is planned again so that what is no longer called for can be
-    withdrawn. Everyone else would get the same rows as before, which the outbox already holds.
+    correction or a hold decision since then, or about a nudge still waiting for its reminder
+    (:func:`_awaiting_reminders`); and a pupil with a planned row is planned again so that what
+    is no longer called for can be withdrawn. Everyone else would get the same rows as before,
+    which the outbox already holds.
     """
     start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) - dt.timedelta(days=1)
     mark = AbsenceMark.__table__.c  # type: ignore[attr-defined]
@@ -262,14 +263,7 @@ def recent_pupils(school_id: str, since: dt.date) -> sa.CompoundSelect[int]:
             outreach.status == "planned",
             outreach.pupil_id.is_not(None),
         ),
-        sa.select(outreach.pupil_id).where(
-            outreach.school_id == school_id,
-            outreach.kind == "coordinator_nudge",
-            outreach.status == "sent",
-            outreach.acknowledged_at.is_(None),
-            outreach.sent_at >= reminders_from,
-            outreach.pupil_id.is_not(None),
-        ),
+        _awaiting_reminders(school_id, reminders_from),
         sa.select(col(Reply.pupil_id)).where(
             col(Reply.school_id) == school_id, col(Reply.received_at) >= start
         ),
@@ -285,6 +279,36 @@ def recent_pupils(school_id: str, since: dt.date) -> sa.CompoundSelect[int]:
         ),
     ]
     return sa.union(*parts)
+
+
+def _awaiting_reminders(school_id: str, sent_from: dt.datetime) -> sa.Select[int]:
+    """The pupils of the nudges sent since ``sent_from`` that nobody acknowledged and whose
+    reminder is not stored yet (:func:`~bot.engine._nudges.nudge_reminders`).
+
+    Once a nudge's reminder is in the outbox, planning its pupil again proposes the same row,
+    which changes nothing (a planned one keeps its pupil among the planned anyway), unless it
+    was withdrawn: then it may come back, so it does not count as stored. A reminder is no
+    nudge to be reminded of. Most nudges of the last weeks have had their reminder: leaving
+    their pupils out halves what a tick plans.
+    """
+    outreach = Outreach.__table__  # type: ignore[attr-defined]
+    nudge, reminder = outreach.c, outreach.alias("reminder").c
+    stored = sa.exists().where(
+        reminder.pupil_id == nudge.pupil_id,
+        reminder.kind == "coordinator_nudge",
+        reminder.status != "withdrawn",
+        reminder.payload["nudge"].as_string() == nudge.idempotency_key,
+    )
+    return sa.select(nudge.pupil_id).where(
+        nudge.school_id == school_id,
+        nudge.kind == "coordinator_nudge",
+        nudge.status == "sent",
+        nudge.acknowledged_at.is_(None),
+        nudge.sent_at >= sent_from,
+        nudge.pupil_id.is_not(None),
+        sa.func.coalesce(nudge.payload["reason"].as_string(), "") != "unacknowledged",
+        ~stored,
+    )
 
 
 REMINDER_LOOKBACK_DAYS = 21
