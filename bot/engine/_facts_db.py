@@ -300,15 +300,36 @@ def _awaiting_reminders(school_id: str, sent_from: dt.datetime) -> sa.Select[int
         reminder.payload["nudge"].as_string() == nudge.idempotency_key,
     )
     return sa.select(nudge.pupil_id).where(
-        nudge.school_id == school_id,
-        nudge.kind == "coordinator_nudge",
-        nudge.status == "sent",
-        nudge.acknowledged_at.is_(None),
-        nudge.sent_at >= sent_from,
+        *_nudges_to_spilfiguren(school_id, sent_from),
         nudge.pupil_id.is_not(None),
         sa.func.coalesce(nudge.payload["reason"].as_string(), "") != "unacknowledged",
         ~stored,
     )
+
+
+def _nudges_to_spilfiguren(school_id: str, sent_from: dt.datetime) -> list[sa.ColumnElement[bool]]:
+    """The sent nudges nobody acknowledged since ``sent_from``, to someone who is the
+    spilfiguur of an active pupil.
+
+    A nudge goes to the pupil's spilfiguur as ``coordinator``, and its reminder only to the
+    pupil's current one. Naming the role and the people lets the database walk the caps' index
+    (role, person, sent) from ``sent_from`` on for each of them, instead of every message sent.
+    """
+    outreach = Outreach.__table__.c  # type: ignore[attr-defined]
+    spilfiguren = sa.select(col(Pupil.spilfiguur_id)).where(
+        col(Pupil.school_id) == school_id,
+        col(Pupil.active),
+        col(Pupil.spilfiguur_id).is_not(None),
+    )
+    return [
+        outreach.recipient_role == "coordinator",
+        outreach.recipient_id.in_(spilfiguren.distinct()),
+        outreach.sent_at >= sent_from,
+        outreach.school_id == school_id,
+        outreach.kind == "coordinator_nudge",
+        outreach.status == "sent",
+        outreach.acknowledged_at.is_(None),
+    ]
 
 
 REMINDER_LOOKBACK_DAYS = 21
