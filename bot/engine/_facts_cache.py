@@ -4,8 +4,10 @@ A planner tick reads the facts of the pupils something may be due for, each with
 school year (:func:`~bot.engine._facts_db.load_school_facts`), and most of them are what the
 tick before read. :class:`FactsCache` keeps, per pupil, the facts and the render context read,
 and once the roster's figures (staff, class sizes, coordinators); a tick then reads only the
-pupils it does not hold. What is school-wide and changes with the outbox or the feed (the feed
-days, the open nudges, the holds, which pupils have news) is read by every tick, as without it.
+pupils it does not hold. It also keeps the count of open nudges per coordinator (the digest's),
+which changes only when a nudge goes out or is acknowledged. What else is school-wide and
+changes with the outbox or the feed (the feed days, the holds, which pupils have news) is read
+by every tick, as without it.
 
 It is right only when its owner tells it of every change to what it holds, and so only
 ``gemist simulate`` uses it: one task writes the replay's private store and knows what each
@@ -17,11 +19,13 @@ its ticks read everything (the cache is then not passed). The owner calls:
   classes, teaching assignments, the school's name): anything may have changed;
 - :meth:`FactsCache.forget` with the pupils whose marks an import wrote, the pupil of a stored
   answer, and the pupil of every message of :data:`~bot.engine._facts_db.SENT_KINDS` that went
-  out or whose acknowledgement changed.
+  out or whose acknowledgement changed;
+- :meth:`FactsCache.nudged` when a nudge went out or its acknowledgement changed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -30,6 +34,7 @@ from bot.engine._facts_db import (
     Chosen,
     Context,
     Person,
+    read_open_nudges,
     read_pupils,
     read_school_figures,
     read_staff,
@@ -52,15 +57,21 @@ class FactsCache:
         """The school (id and name) the pupils' facts were read for."""
         self._pupils: dict[int, tuple[PupilFacts, Context] | None] = {}
         """Per database id; None for an id that named no active pupil."""
+        self._open_nudges: tuple[tuple[str, dt.date | None], Mapping[int, int]] | None = None
+        """The school and the first day they were counted from, and the counts."""
 
     def forget(self, pupils: Iterable[int]) -> None:
         """The facts of ``pupils`` (database ids) changed: read them again when needed."""
         for pupil in pupils:
             self._pupils.pop(pupil, None)
 
+    def nudged(self) -> None:
+        """A nudge went out, or its acknowledgement changed: count the open ones again."""
+        self._open_nudges = None
+
     def forget_all(self) -> None:
         """Anything may have changed (a roster import): read everything again."""
-        self._school, self._roster = None, None
+        self._school, self._roster, self._open_nudges = None, None, None
         self._pupils.clear()
 
     def held(self) -> frozenset[int]:
@@ -73,6 +84,16 @@ class FactsCache:
             staff = await read_staff(conn, school_id)
             self._roster = (school_id, (staff, await read_school_figures(conn, school_id, staff)))
         return self._roster[1]
+
+    async def open_nudges(
+        self, conn: AsyncConnection, school_id: str, year_start: dt.date | None
+    ) -> Mapping[int, int]:
+        """Per coordinator, the nudges since ``year_start`` nobody acknowledged; counted on
+        first use, after :meth:`nudged` and for another school or year."""
+        key = (school_id, year_start)
+        if self._open_nudges is None or self._open_nudges[0] != key:
+            self._open_nudges = (key, await read_open_nudges(conn, school_id, year_start))
+        return self._open_nudges[1]
 
     async def pupils(
         self,

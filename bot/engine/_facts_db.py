@@ -60,6 +60,7 @@ __all__ = [
     "SchoolFacts",
     "channel_of",
     "load_school_facts",
+    "read_open_nudges",
     "read_pupils",
     "read_school_figures",
     "read_staff",
@@ -156,13 +157,16 @@ async def load_school_facts(
     staff: Mapping[int, Person]
     sizes: Mapping[str, int]
     coordinators: Mapping[int, StaffFacts]
+    open_nudges: Mapping[int, int]
     if cache is None:
         staff = await read_staff(conn, school_id)
         pupils = await read_pupils(conn, school_id, name, staff, chosen)
         sizes, coordinators = await read_school_figures(conn, school_id, staff)
+        open_nudges = await read_open_nudges(conn, school_id, year_start)
     else:
         staff, (sizes, coordinators) = await cache.roster(conn, school_id)
         pupils = await cache.pupils(conn, school_id, name, staff, chosen)
+        open_nudges = await cache.open_nudges(conn, school_id, year_start)
     return SchoolFacts(
         school_id,
         name,
@@ -171,7 +175,7 @@ async def load_school_facts(
         {facts.id: context for facts, context in pupils},
         class_sizes=sizes,
         coordinators=coordinators,
-        open_nudges=await _open_nudges(conn, school_id, year_start),
+        open_nudges=open_nudges,
         since=since,
     )
 
@@ -357,9 +361,11 @@ async def read_school_figures(
     return dict(sizes), coordinators
 
 
-async def _open_nudges(
+async def read_open_nudges(
     conn: AsyncConnection, school_id: str, year_start: dt.date | None
 ) -> dict[int, int]:
+    """Per coordinator (database id): the nudges sent since ``year_start`` (ever, without)
+    that nobody acknowledged."""
     query = (
         sa.select(col(Outreach.recipient_id), sa.func.count())
         .where(

@@ -143,3 +143,27 @@ async def test_a_new_school_name_is_never_taken_from_kept_contexts(engine, clock
         await conn.execute(sa.text("UPDATE school SET name = 'SJC Brugge' WHERE id = 'sjc'"))
     renamed = await _load(engine, clock, cache)
     assert {context["school"] for context in renamed.context.values()} == {"SJC Brugge"}
+
+
+async def test_the_open_nudges_are_counted_again_once_a_nudge_went_out(engine, clock, tmp_path):
+    await _roster(engine, clock)
+    await _feed(engine, clock, tmp_path, MONDAY)
+    cache = FactsCache()
+    assert (await _load(engine, clock, cache)).open_nudges == {}
+    async with write_transaction(engine) as conn:
+        ruben = await conn.scalar(sa.text("SELECT id FROM pupil WHERE pupil_id = 'P0022'"))
+        hanne = await conn.scalar(sa.text("SELECT id FROM staff WHERE staff_id = 'S03'"))
+        await conn.execute(
+            sa.text(
+                "INSERT INTO outreach (school_id, idempotency_key, kind, recipient_role, "
+                "recipient_id, channel, pupil_id, lang, payload, due_at, expires_at, status, "
+                "attempts, next_attempt_at, sent_at, created_at, updated_at) VALUES "
+                "(:s, 'n1', 'coordinator_nudge', 'coordinator', :hanne, 'email', :ruben, 'nl', "
+                "'{}', :t, :t, 'sent', 1, :t, :t, :t, :t)"
+            ),
+            {"s": SCHOOL, "hanne": hanne, "ruben": ruben, "t": clock.now()},
+        )
+    assert (await _load(engine, clock, cache)).open_nudges == {}  # kept
+    cache.nudged()
+    assert (await _load(engine, clock, cache)).open_nudges == {hanne: 1}
+    assert (await _load(engine, clock, None)).open_nudges == {hanne: 1}
