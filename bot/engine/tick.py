@@ -34,7 +34,14 @@ from bot.engine.facts import PupilFacts, SenderRole
 from bot.engine.hold import LOOKBACK_DAYS, Decided, HoldState, Suspect, apply_holds, detect
 from bot.engine.planner import plan_pupil
 from bot.models import SCHOOL_SCOPE, FeedDay, Guardian, Outreach, Pupil, Reply
-from bot.outbox import PlannedOutreach, Status, plan, withdraw, write_transaction
+from bot.outbox import (
+    PlannedOutreach,
+    Status,
+    plan,
+    refresh_statistics,
+    withdraw,
+    write_transaction,
+)
 from bot.rules import Rules
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import Clock
@@ -301,6 +308,7 @@ async def planner_tick(
         )
         stale = [row_id for row_id, key in pending if row_id is not None and key not in proposed]
         await withdraw(conn, now, stale, WITHDRAWN)
+    await refresh_statistics(engine, planned=len(new))
     return len(new)
 
 
