@@ -8,7 +8,8 @@ Two measurements (issue 3, "Benchmarks"):
   on a school day (mostly one- or two-day episodes, some long ones, a few pupils with many B
   half-days, codes mixed, some pupils and guardians answering) are replayed through
   :func:`bot.simulate.simulate`, the engine path of ``gemist simulate``. Printed: the wall time
-  (goal: under 60 s) and the messages delivered, by kind.
+  (goal: under 60 s), the messages delivered, by kind, and the SHA-256 of their JSON lines (so
+  that a change meant to make the replay faster can show it changed no byte of its output).
 - *planner tick*: a school of 50,000 pupils like the one above, with the marks of the same
   school year stored through the real bulk imports (:func:`~bot.imports.import_roster` and
   :func:`~bot.imports.import_absences`), on SQLite and on PostgreSQL. Timed: one
@@ -34,6 +35,7 @@ import asyncio
 import collections
 import csv
 import datetime as dt
+import hashlib
 import json
 import math
 import os
@@ -273,7 +275,15 @@ async def _replay(folder: Path, end: dt.date) -> dict[str, Any]:
     )
     elapsed = time.perf_counter() - started
     kinds = collections.Counter(message.kind for message in messages)
-    return {"seconds": elapsed, "messages": len(messages), "kinds": dict(sorted(kinds.items()))}
+    digest = hashlib.sha256()
+    for message in messages:  # the lines of simulate --json
+        digest.update(json.dumps(message.as_json(), ensure_ascii=False).encode() + b"\n")
+    return {
+        "seconds": elapsed,
+        "messages": len(messages),
+        "kinds": dict(sorted(kinds.items())),
+        "sha256": digest.hexdigest(),
+    }
 
 
 async def _chosen(url: str) -> dict[str, Any]:
@@ -352,7 +362,10 @@ async def _bare_postgres(url: str, ids: list[int]) -> dict[str, Any]:
         started = time.perf_counter()
         rows = 0
         for sql in _statements(ids):
-            records = await conn.fetch(sql.replace(":school", "$1"), SCHOOL)
+            # Only the statements that name the school take it: asyncpg refuses an argument
+            # the statement has no placeholder for (the pupils' statements name their ids).
+            school = (SCHOOL,) if ":school" in sql else ()
+            records = await conn.fetch(sql.replace(":school", "$1"), *school)
             rows += len([tuple(record) for record in records])
         return {"seconds": time.perf_counter() - started, "rows": rows}
     finally:
@@ -467,6 +480,7 @@ def report_replay(school: dict[str, Any], result: dict[str, Any], end: dt.date) 
     )
     for kind, count in result["kinds"].items():
         print(f"    {kind:<20}{count:>8,}")
+    print(f"  SHA-256 of the messages (as simulate --json prints them): {result['sha256']}")
     return 0 if ok else 1
 
 

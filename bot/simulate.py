@@ -20,24 +20,37 @@ business, exactly as in live mode. The same input gives the same output, byte fo
 Skipped ticks
 -------------
 The planner's output depends only on the stored facts, the local date and the horizon
-(:func:`~bot.engine.tick.horizon_at`, which moves at ``pupil.checkin_at`` and at
-:data:`~bot.engine.tick.DAY_COMPLETE`), and the outbox keeps the first row of every
-idempotency key. A planner tick whose facts, date and horizon equal those of the last tick that
-ran would therefore store nothing, and the replay skips it. In the replay the facts change only
-with an import, a stored reply or a dispatcher run that changed what the planner reads of the
-outbox: a message of one of :data:`~bot.engine._facts_db.SENT_KINDS` sent, or any outcome but a
-plain delivery or a postponement (a failure, an expiry, a retry), to be safe. Which pupils a
-tick plans does depend on other rows (a pupil with a planned row is planned), but not what it
-proposes for them (the tests hold ``planner_tick(everyone=True)`` to the same rows). The holds
-a tick stores are its own output, found again by the next tick on the same facts. This
-invariant binds the planner: a step due at a time of day (the daily digest) is planned ahead
-with its due time, never decided by the tick that happens to run at that time.
+(:func:`~bot.engine.tick.horizon_at`: on a day with a feed it moves at ``pupil.checkin_at`` and
+at :data:`~bot.engine.tick.DAY_COMPLETE`, on a day without one it stays), and the outbox keeps
+the first row of every idempotency key. A planner tick whose facts, date and horizon equal
+those of the last tick that ran would therefore store nothing, and the replay skips it. In the
+replay the facts change only with an import, a stored reply or a dispatcher run that changed
+what the planner reads of the outbox: a message of one of
+:data:`~bot.engine._facts_db.SENT_KINDS` sent, or any outcome but a plain delivery or a
+postponement (a failure, an expiry, a retry), to be safe. Which pupils a tick plans does depend
+on other rows (a pupil with a planned row is planned), but not what it proposes for them (the
+tests hold ``planner_tick(everyone=True)`` to the same rows). The holds a tick stores are its
+own output, found again by the next tick on the same facts. This invariant binds the planner: a
+step due at a time of day (the daily digest) is planned ahead with its due time, never decided
+by the tick that happens to run at that time.
 
 Likewise the dispatcher runs at a tick only from the earliest instant a planned row may be
 tried (:func:`~bot.outbox.store.next_attempt`, read again after every planner tick and every
 dispatcher run, the only steps of the replay that write to the outbox): a run before it would
 find nothing due. No row is ever left in ``sending`` here, which a live dispatcher also looks
 for.
+
+Facts kept between ticks
+------------------------
+A tick reads the facts of the pupils with news, each with their whole school year, and most are
+what the tick before read. The replay is the only writer of its store and knows what each write
+touched, so it keeps them (:class:`~bot.engine._facts_cache.FactsCache`) and tells the cache
+what changed: everything after the roster import; the pupils whose marks an import wrote (each
+mark it inserts, changes or retracts carries its run); the pupil of a stored reply; the pupil of
+each message of :data:`~bot.engine._facts_db.SENT_KINDS` delivered (the only outreach the facts
+hold; nothing in the replay acknowledges a nudge), and the open nudges' count when a nudge was
+delivered. A dispatcher run that found rows left in
+``sending``, or lost one, forgets everything, to be safe.
 """
 
 from __future__ import annotations
@@ -56,12 +69,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from bot.db import connect_scratch, migrate
+from bot.engine._facts_cache import FactsCache
 from bot.engine._facts_db import SENT_KINDS
+from bot.engine._nudges import KIND as NUDGE
+from bot.engine.episodes import Slot
 from bot.engine.facts import SenderRole
 from bot.engine.gate import DeliveryGate
-from bot.engine.tick import DAY_COMPLETE, PlanCache, planner_tick, record_reply
+from bot.engine.tick import PlanCache, horizon_at, planner_tick, record_reply
 from bot.imports import import_absences, import_roster
-from bot.models import Guardian, Pupil, Staff
+from bot.models import AbsenceMark, FeedDay, Guardian, Pupil, Staff
 from bot.outbox import Dispatcher, DispatchReport, RecordingChannel, store
 from bot.outbox.rendering import RenderingChannel
 from bot.rules import Rules
@@ -317,9 +333,15 @@ class _Replay:
         )
         self.facts_version = 0
         """Counts the changes to the stored facts: imports, replies, dispatcher runs."""
-        self.last_planned: tuple[int, dt.date, bool, bool] | None = None
+        self.last_planned: tuple[int, dt.date, Slot] | None = None
         """What the last planner tick that ran planned from (see "Skipped ticks")."""
         self.plans = PlanCache()
+        self.facts = FactsCache()
+        """The pupils' facts read by earlier ticks (see "Facts kept between ticks")."""
+        self.pupil_ids: dict[str, int] = {}
+        """The roster's pupil ids, to the database's."""
+        self.feed_days: frozenset[dt.date] = frozenset()
+        """The days the store has a feed for, as after the last import."""
         self.next_attempt: dt.datetime | None = None
         """The earliest instant a planned row may be tried (see "Skipped ticks")."""
 
@@ -344,6 +366,7 @@ class _Replay:
 
     async def import_roster(self, roster: Path) -> None:
         self.facts_version += 1
+        self.facts.forget_all()
         report = await import_roster(
             self.engine,
             CsvRosterSource(roster, today=self.clock.today()),
@@ -356,6 +379,13 @@ class _Replay:
             raise SimulationError(f"roster: {report.error}")
         for text in report.warnings:
             self.warn(f"roster: {text}")
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.select(col(Pupil.pupil_id), col(Pupil.id)).where(
+                    col(Pupil.school_id) == self.school_id
+                )
+            )
+            self.pupil_ids = {pupil_id: pk for pupil_id, pk in rows if pk is not None}
         for file in report.files:
             for reject in file.rejects:
                 where = f"line {reject.line}" if reject.line is not None else "file"
@@ -396,7 +426,7 @@ class _Replay:
 
     async def import_day(self, feed: _Feed, day: dt.date) -> None:
         self.facts_version += 1
-        await import_absences(
+        report = await import_absences(
             self.engine,
             feed.day(day),
             school_id=self.school_id,
@@ -405,9 +435,25 @@ class _Replay:
             started_by=WORKER,
             calendar=self.calendar,
         )
+        async with self.engine.connect() as conn:
+            days = await conn.execute(
+                sa.select(col(FeedDay.date)).where(col(FeedDay.school_id) == self.school_id)
+            )
+            self.feed_days = frozenset(days.scalars())
+            if report.run_id is None:
+                self.facts.forget_all()
+                return
+            written = await conn.execute(
+                sa.select(col(AbsenceMark.pupil_id))
+                .where(col(AbsenceMark.run_id) == report.run_id)
+                .distinct()
+            )
+            self.facts.forget(written.scalars())
 
     async def store_reply(self, reply: _Reply) -> None:
         self.facts_version += 1
+        if (pupil := self.pupil_ids.get(reply.pupil_id)) is not None:
+            self.facts.forget([pupil])
         stored = await record_reply(
             self.engine,
             school_id=self.school_id,
@@ -429,6 +475,7 @@ class _Replay:
                 calendar=self.calendar,
                 clock=self.clock,
                 cache=self.plans,
+                facts_cache=self.facts,
             )
             self.last_planned = planned_from
             self.next_attempt = await store.next_attempt(self.engine)
@@ -436,23 +483,26 @@ class _Replay:
             return
         delivered = len(self.recording.deliveries)
         report = await self.dispatcher.drain()
-        kinds = {record.message.kind for record in self.recording.deliveries[delivered:]}
-        if _changes_facts(report, kinds):
+        messages = [record.message for record in self.recording.deliveries[delivered:]]
+        if _changes_facts(report, {message.kind for message in messages}):
             self.facts_version += 1
+        if report.recovered or report.released or report.lost:
+            self.facts.forget_all()
+        self.facts.forget(
+            message.pupil_id
+            for message in messages
+            if message.kind in SENT_KINDS and message.pupil_id is not None
+        )
+        if any(message.kind == NUDGE for message in messages):
+            self.facts.nudged()
         self.next_attempt = await store.next_attempt(self.engine)
 
-    def planned_from(self) -> tuple[int, dt.date, bool, bool]:
-        """The facts' version, the local date, and where the horizon stands in the day: all a
-        planner tick's output depends on (a superset of :func:`~bot.engine.tick.horizon_at`'s
-        inputs, so a skipped tick is one that would have stored nothing)."""
+    def planned_from(self) -> tuple[int, dt.date, Slot]:
+        """The facts' version, the local date and the horizon: all a planner tick's output
+        depends on, so a skipped tick is one that would have stored nothing."""
         local = self.clock.local_now()
-        moment = local.time()
-        return (
-            self.facts_version,
-            local.date(),
-            moment >= self.rules.pupil.checkin_at,
-            moment >= DAY_COMPLETE,
-        )
+        horizon = horizon_at(local, self.rules, self.calendar, self.feed_days)
+        return self.facts_version, local.date(), horizon
 
     async def messages(self) -> list[SimulatedMessage]:
         """The recorded deliveries, with roster ids instead of database ids."""

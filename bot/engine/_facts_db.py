@@ -16,7 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -52,11 +52,21 @@ from bot.models import (
 )
 from bot.outbox.channel import Outcome
 
+if TYPE_CHECKING:
+    from bot.engine._facts_cache import FactsCache
+
 __all__ = [
     "ROLE_LABELS",
+    "Chosen",
+    "Context",
+    "Person",
     "SchoolFacts",
     "channel_of",
     "load_school_facts",
+    "read_open_nudges",
+    "read_pupils",
+    "read_school_figures",
+    "read_staff",
     "recent_pupils",
 ]
 
@@ -75,6 +85,7 @@ class SchoolFacts:
     """The pupils' facts, the school's feed days, each pupil's render context, and the figures
     about the whole school that the hold and the digest need."""
 
+    school_id: str
     school_name: str
     feed_days: frozenset[dt.date]
     pupils: tuple[PupilFacts, ...]
@@ -105,7 +116,9 @@ def channel_of(telegram_chat_id: int | None, email: str | None) -> Channel | Non
 
 
 @dataclass(frozen=True, slots=True)
-class _Person:
+class Person:
+    """A staff member: as the planner sees them, and as a message signed by them names them."""
+
     facts: StaffFacts
     name: str
     role: str
@@ -119,6 +132,7 @@ async def load_school_facts(
     since: dt.date | None = None,
     year_start: dt.date | None = None,
     nudges_before: dt.datetime | None = None,
+    cache: FactsCache | None = None,
 ) -> SchoolFacts:
     """The facts of the active pupils of ``school_id``, sorted by roster id.
 
@@ -127,7 +141,9 @@ async def load_school_facts(
     pupils something may be due for, each with all their facts (:func:`recent_pupils`): the planner
     gives the same rows for them, and nothing new for anyone else. ``year_start`` bounds the
     nudges counted as open for the digest, and ``nudges_before`` leaves out those sent from then on
-    (the morning's digest counts what was open when the day began).
+    (the morning's digest counts what was open when the day began). With a ``cache``
+    (:class:`~bot.engine._facts_cache.FactsCache`), only the pupils it does not hold are read,
+    and the roster's figures only once.
     """
     school_name = await conn.scalar(sa.select(col(School.name)).where(col(School.id) == school_id))
     feed_days = frozenset(
@@ -142,7 +158,46 @@ async def load_school_facts(
         recent = sorted(set((await conn.execute(recent_pupils(school_id, since))).scalars()))
         if len(recent) <= MAX_CHOSEN:
             chosen = recent
-    staff = await _staff(conn, school_id)
+    name = school_name or school_id
+    staff: Mapping[int, Person]
+    sizes: Mapping[str, int]
+    coordinators: Mapping[int, StaffFacts]
+    open_nudges: Mapping[int, int]
+    if cache is None:
+        staff = await read_staff(conn, school_id)
+        pupils = await read_pupils(conn, school_id, name, staff, chosen)
+        sizes, coordinators = await read_school_figures(conn, school_id, staff)
+        open_nudges = await read_open_nudges(conn, school_id, year_start, nudges_before)
+    else:
+        staff, (sizes, coordinators) = await cache.roster(conn, school_id)
+        pupils = await cache.pupils(conn, school_id, name, staff, chosen)
+        open_nudges = await cache.open_nudges(conn, school_id, year_start, nudges_before)
+    return SchoolFacts(
+        school_id,
+        name,
+        feed_days,
+        tuple(facts for facts, _context in pupils),
+        {facts.id: context for facts, context in pupils},
+        class_sizes=sizes,
+        coordinators=coordinators,
+        open_nudges=open_nudges,
+        since=since,
+    )
+
+
+Context = Mapping[str, Any]
+"""A pupil's render context: ``school``, ``class_name``, ``sender`` and ``contact``."""
+
+
+async def read_pupils(
+    conn: AsyncConnection,
+    school_id: str,
+    school_name: str,
+    staff: Mapping[int, Person],
+    chosen: Chosen,
+) -> list[tuple[PupilFacts, Context]]:
+    """The facts and render context of the chosen active pupils (all with None), in the
+    database's order of roster ids."""
     marks = await _marks(conn, school_id, chosen)
     guardians = await _guardians(conn, school_id, chosen)
     teachers = await _teachers(conn, school_id, staff, chosen)
@@ -170,44 +225,30 @@ async def load_school_facts(
     if chosen is not None:
         query = query.where(col(Pupil.id).in_(chosen))
     rows = await conn.execute(query)
-    name = school_name or school_id
-    pupils: list[PupilFacts] = []
-    context: dict[int, dict[str, Any]] = {}
+    found: list[tuple[PupilFacts, Context]] = []
     for row in rows:
         spilfiguur = staff.get(row.spilfiguur_id) if row.spilfiguur_id is not None else None
-        pupils.append(
-            PupilFacts(
-                school_id=school_id,
-                id=row.id,
-                pupil_id=row.pupil_id,
-                first_name=row.first_name,
-                birth_date=row.birth_date,
-                class_name=row.name,
-                language=row.language or "nl",
-                channel=channel_of(row.telegram_chat_id, row.email),
-                guardian_consent=bool(row.guardian_consent),
-                marks=tuple(marks.get(row.id, ())),
-                guardians=tuple(guardians.get(row.id, ())),
-                teachers=tuple(teachers.get(row.id, ())),
-                spilfiguur=spilfiguur.facts if spilfiguur else None,
-                replies=tuple(replies.get(row.id, ())),
-                sent=tuple(sent.get(row.id, ())),
-                pauses=tuple(pauses.get(row.id, ())),
-                unreachable=tuple(unreachable.get(row.id, ())),
-            )
+        facts = PupilFacts(
+            school_id=school_id,
+            id=row.id,
+            pupil_id=row.pupil_id,
+            first_name=row.first_name,
+            birth_date=row.birth_date,
+            class_name=row.name,
+            language=row.language or "nl",
+            channel=channel_of(row.telegram_chat_id, row.email),
+            guardian_consent=bool(row.guardian_consent),
+            marks=tuple(marks.get(row.id, ())),
+            guardians=tuple(guardians.get(row.id, ())),
+            teachers=tuple(teachers.get(row.id, ())),
+            spilfiguur=spilfiguur.facts if spilfiguur else None,
+            replies=tuple(replies.get(row.id, ())),
+            sent=tuple(sent.get(row.id, ())),
+            pauses=tuple(pauses.get(row.id, ())),
+            unreachable=tuple(unreachable.get(row.id, ())),
         )
-        context[row.id] = _context(name, row.name, spilfiguur)
-    sizes, coordinators = await _school_figures(conn, school_id, staff)
-    return SchoolFacts(
-        name,
-        feed_days,
-        tuple(pupils),
-        context,
-        class_sizes=sizes,
-        coordinators=coordinators,
-        open_nudges=await _open_nudges(conn, school_id, year_start, nudges_before),
-        since=since,
-    )
+        found.append((facts, _context(school_name, row.name, spilfiguur)))
+    return found
 
 
 def recent_pupils(school_id: str, since: dt.date) -> sa.CompoundSelect[int]:
@@ -215,9 +256,10 @@ def recent_pupils(school_id: str, since: dt.date) -> sa.CompoundSelect[int]:
 
     Every step the planner can propose anew is about a day with a mark from ``since`` on (an
     episode still going on, a return seen today, a signal reached), about an answer, a
-    correction or a hold decision since then, or about a nudge still waiting for its reminder;
-    and a pupil with a planned row is planned again so that what is no longer called for can be
-    withdrawn. Everyone else would get the same rows as before, which the outbox already holds.
+    correction or a hold decision since then, or about a nudge still waiting for its reminder
+    (:func:`_awaiting_reminders`); and a pupil with a planned row is planned again so that what
+    is no longer called for can be withdrawn. Everyone else would get the same rows as before,
+    which the outbox already holds.
     """
     start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) - dt.timedelta(days=1)
     mark = AbsenceMark.__table__.c  # type: ignore[attr-defined]
@@ -234,12 +276,12 @@ def recent_pupils(school_id: str, since: dt.date) -> sa.CompoundSelect[int]:
             outreach.status == "planned",
             outreach.pupil_id.is_not(None),
         ),
+        _awaiting_reminders(school_id, reminders_from),
+        # A snoozed nudge's reminder is a step of its own, due on the snooze's day.
         sa.select(outreach.pupil_id).where(
             outreach.school_id == school_id,
-            outreach.kind == "coordinator_nudge",
-            outreach.status == "sent",
+            outreach.snoozed_until >= since,
             outreach.acknowledged_at.is_(None),
-            outreach.sent_at >= reminders_from,
             outreach.pupil_id.is_not(None),
         ),
         sa.select(col(Reply.pupil_id)).where(
@@ -264,13 +306,64 @@ def recent_pupils(school_id: str, since: dt.date) -> sa.CompoundSelect[int]:
     return sa.union(*parts)
 
 
+def _awaiting_reminders(school_id: str, sent_from: dt.datetime) -> sa.Select[int]:
+    """The pupils of the nudges sent since ``sent_from`` that nobody acknowledged and whose
+    reminder is not stored yet (:func:`~bot.engine._nudges.nudge_reminders`).
+
+    Once a nudge's reminder is in the outbox, planning its pupil again proposes the same row,
+    which changes nothing (a planned one keeps its pupil among the planned anyway), unless it
+    was withdrawn: then it may come back, so it does not count as stored. A reminder is no
+    nudge to be reminded of. Most nudges of the last weeks have had their reminder: leaving
+    their pupils out halves what a tick plans.
+    """
+    outreach = Outreach.__table__  # type: ignore[attr-defined]
+    nudge, reminder = outreach.c, outreach.alias("reminder").c
+    stored = sa.exists().where(
+        reminder.pupil_id == nudge.pupil_id,
+        reminder.kind == "coordinator_nudge",
+        reminder.status != "withdrawn",
+        reminder.payload["nudge"].as_string() == nudge.idempotency_key,
+    )
+    return sa.select(nudge.pupil_id).where(
+        *_nudges_to_spilfiguren(school_id, sent_from),
+        nudge.pupil_id.is_not(None),
+        sa.func.coalesce(nudge.payload["reason"].as_string(), "") != "unacknowledged",
+        ~stored,
+    )
+
+
+def _nudges_to_spilfiguren(school_id: str, sent_from: dt.datetime) -> list[sa.ColumnElement[bool]]:
+    """The sent nudges nobody acknowledged since ``sent_from``, to someone who is the
+    spilfiguur of an active pupil.
+
+    A nudge goes to the pupil's spilfiguur as ``coordinator``, and its reminder only to the
+    pupil's current one. Naming the role and the people lets the database walk the caps' index
+    (role, person, sent) from ``sent_from`` on for each of them, instead of every message sent.
+    """
+    outreach = Outreach.__table__.c  # type: ignore[attr-defined]
+    spilfiguren = sa.select(col(Pupil.spilfiguur_id)).where(
+        col(Pupil.school_id) == school_id,
+        col(Pupil.active),
+        col(Pupil.spilfiguur_id).is_not(None),
+    )
+    return [
+        outreach.recipient_role == "coordinator",
+        outreach.recipient_id.in_(spilfiguren.distinct()),
+        outreach.sent_at >= sent_from,
+        outreach.school_id == school_id,
+        outreach.kind == "coordinator_nudge",
+        outreach.status == "sent",
+        outreach.acknowledged_at.is_(None),
+    ]
+
+
 REMINDER_LOOKBACK_DAYS = 21
 """A nudge sent longer ago than this has had its reminder (two school days, the weekend and a
 holiday week in between included)."""
 
 
-async def _school_figures(
-    conn: AsyncConnection, school_id: str, staff: Mapping[int, _Person]
+async def read_school_figures(
+    conn: AsyncConnection, school_id: str, staff: Mapping[int, Person]
 ) -> tuple[dict[str, int], dict[int, StaffFacts]]:
     """Active pupils per class, and every spilfiguur of an active pupil."""
     rows = await conn.execute(
@@ -289,12 +382,14 @@ async def _school_figures(
     return dict(sizes), coordinators
 
 
-async def _open_nudges(
+async def read_open_nudges(
     conn: AsyncConnection,
     school_id: str,
     year_start: dt.date | None,
     before: dt.datetime | None = None,
 ) -> dict[int, int]:
+    """Per coordinator (database id): the nudges sent since ``year_start`` (ever, without)
+    that nobody acknowledged."""
     query = (
         sa.select(col(Outreach.recipient_id), sa.func.count())
         .where(
@@ -313,7 +408,7 @@ async def _open_nudges(
     return {int(recipient): int(count) for recipient, count in await conn.execute(query)}
 
 
-def _context(school: str, class_name: str, signer: _Person | None) -> dict[str, Any]:
+def _context(school: str, class_name: str, signer: Person | None) -> Context:
     if signer is None:
         return {"school": school, "class_name": class_name, "sender": school, "contact": school}
     role = ROLE_LABELS.get(signer.role, signer.role)
@@ -326,7 +421,7 @@ def _context(school: str, class_name: str, signer: _Person | None) -> dict[str, 
     }
 
 
-async def _staff(conn: AsyncConnection, school_id: str) -> dict[int, _Person]:
+async def read_staff(conn: AsyncConnection, school_id: str) -> dict[int, Person]:
     rows = await conn.execute(
         sa.select(
             col(Staff.id),
@@ -340,7 +435,7 @@ async def _staff(conn: AsyncConnection, school_id: str) -> dict[int, _Person]:
         ).where(col(Staff.school_id) == school_id, col(Staff.active))
     )
     return {
-        row.id: _Person(
+        row.id: Person(
             StaffFacts(
                 row.id,
                 row.staff_id,
@@ -432,7 +527,7 @@ async def _guardians(
 
 
 async def _teachers(
-    conn: AsyncConnection, school_id: str, staff: Mapping[int, _Person], chosen: Chosen
+    conn: AsyncConnection, school_id: str, staff: Mapping[int, Person], chosen: Chosen
 ) -> dict[int, list[StaffFacts]]:
     query = (
         sa.select(col(Pupil.id), col(TeachingAssignment.staff_id))

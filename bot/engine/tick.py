@@ -25,6 +25,7 @@ from sqlmodel import col
 
 from bot.domain import HalfDay
 from bot.engine._digest import plan_digests
+from bot.engine._facts_cache import FactsCache
 from bot.engine._facts_db import SchoolFacts, load_school_facts
 from bot.engine._window import Window
 from bot.engine.decisions import load_holds, store_suspects
@@ -33,7 +34,14 @@ from bot.engine.facts import PupilFacts, SenderRole
 from bot.engine.hold import LOOKBACK_DAYS, Decided, HoldState, Suspect, apply_holds, detect
 from bot.engine.planner import plan_pupil
 from bot.models import SCHOOL_SCOPE, FeedDay, Guardian, Outreach, Pupil, Reply
-from bot.outbox import PlannedOutreach, Status, plan, withdraw, write_transaction
+from bot.outbox import (
+    PlannedOutreach,
+    Status,
+    plan,
+    refresh_statistics,
+    withdraw,
+    write_transaction,
+)
 from bot.rules import Rules
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import Clock
@@ -178,7 +186,7 @@ def plan_school(
             dataclasses.replace(item, payload={**context, **item.payload}) for item in found
         ]
     planned += plan_digests(
-        facts.pupils[0].school_id if facts.pupils else "",
+        facts.school_id,  # also on a tick that plans no pupil: the open nudges are counted
         facts.pupils,
         coordinators=facts.coordinators,
         open_nudges=facts.open_nudges,
@@ -265,13 +273,15 @@ async def planner_tick(
     clock: Clock,
     everyone: bool = False,
     cache: PlanCache | None = None,
+    facts_cache: FactsCache | None = None,
 ) -> int:
     """Plan the pupils of ``school_id`` something may be due for as of ``clock``, withdraw what
     is no longer called for, hold what looks wrong; returns the rows newly planned.
 
     With ``everyone``, every active pupil is planned: the same rows come out (the tests hold
     the two to that), only slower. ``cache`` is the :class:`PlanCache` of the process's
-    earlier ticks.
+    earlier ticks; ``facts_cache`` the pupils' facts they read, for an owner told of every
+    change to them (:class:`~bot.engine._facts_cache.FactsCache`: ``gemist simulate``).
     """
     today = clock.today()
     async with engine.connect() as conn:
@@ -283,6 +293,7 @@ async def planner_tick(
             since=since,
             year_start=year.span_start,
             nudges_before=clock.localize(today, 0),
+            cache=facts_cache,
         )
         holds = await load_holds(conn, school_id)
     proposal = plan_school(
@@ -302,6 +313,7 @@ async def planner_tick(
         )
         stale = [row_id for row_id, key in pending if row_id is not None and key not in proposed]
         await withdraw(conn, now, stale, WITHDRAWN)
+    await refresh_statistics(engine, planned=len(new))
     return len(new)
 
 

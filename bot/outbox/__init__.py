@@ -75,7 +75,17 @@ from bot.outbox.channel import (
 from bot.outbox.dispatcher import Acquire, Dispatcher, DispatchReport, Gate, Undelivered
 from bot.outbox.policy import Decision, decide
 from bot.outbox.records import TERMINAL, Outgoing, PlannedOutreach, Status
-from bot.outbox.store import Claim, cancel, claim, complete, plan, recover, release, withdraw
+from bot.outbox.store import (
+    Claim,
+    cancel,
+    claim,
+    complete,
+    plan,
+    recover,
+    refresh_statistics,
+    release,
+    withdraw,
+)
 from bot.outbox.tables import write_transaction
 
 __all__ = [
@@ -103,6 +113,7 @@ __all__ = [
     "decide",
     "plan",
     "recover",
+    "refresh_statistics",
     "release",
     "withdraw",
     "write_transaction",

@@ -6,6 +6,7 @@ import pytest
 
 from bot.benchmark_engine import generate_school
 from bot.cli import main
+from tests.conftest import ADMIN_URL
 
 
 def test_the_generated_school_is_absent_about_six_percent(tmp_path):
@@ -36,4 +37,19 @@ def test_a_tiny_run_prints_both_measurements(capsys, tmp_path):
         "planner_tick with every pupil",
     ):
         assert f"sqlite     {step}" in out
+    assert "ratio to the bare read: first" in out
+
+
+@pytest.mark.slow
+def test_the_postgresql_half_reads_the_same_rows_bare(capsys, tmp_path):
+    """The bare read on PostgreSQL runs every statement (it once passed the school to the
+    statements without a placeholder for it, and asyncpg refused)."""
+    code = main(
+        ["bench", "engine", "--pupils", "20", "--part", "tick", "--backend", "postgresql",
+         "--postgres", ADMIN_URL, "--out", str(tmp_path)]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code in (0, 1)
+    assert "postgresql bare read of their rows" in out
+    assert "postgresql planner_tick, again (0 new)" in out
     assert "ratio to the bare read: first" in out

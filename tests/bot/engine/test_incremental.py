@@ -17,6 +17,7 @@ import pytest
 import bot.simulate
 from bot.benchmark_engine import generate_school
 from bot.engine import tick
+from bot.engine._facts_cache import FactsCache
 from bot.rules import Rules
 from bot.simulate import simulate
 from scheduler.calendar import SchoolCalendar
@@ -80,3 +81,30 @@ async def test_the_replays_shortcuts_change_nothing(
     slow = await _replay(tmp_path)
     assert len(fast) > 30
     assert fast == slow
+
+
+class _NoFacts(FactsCache):
+    """Keeps no facts: every tick reads every pupil it plans, and the roster."""
+
+    async def roster(self, conn, school_id):  # type: ignore[no-untyped-def]
+        self.forget_all()
+        return await super().roster(conn, school_id)
+
+    async def pupils(self, *args):  # type: ignore[no-untyped-def]
+        self.forget_all()
+        return await super().pupils(*args)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [12, 13])
+async def test_the_kept_facts_change_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """The facts kept between ticks (told of each import, reply and notice sent) against a
+    replay that reads them afresh at every tick."""
+    generate_school(tmp_path, 30, seed, replies=True)
+    fast = await _replay(tmp_path)
+    monkeypatch.setattr(bot.simulate, "FactsCache", _NoFacts)
+    fresh = await _replay(tmp_path)
+    assert len(fast) > 30
+    assert fast == fresh

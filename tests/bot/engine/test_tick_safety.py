@@ -5,6 +5,7 @@ gate (delivery window and caps)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -312,3 +313,41 @@ async def test_the_gate_caps_per_day_and_per_week(engine, clock, tmp_path):
     )
     # Another guardian is not affected.
     assert await gate(_message(to=guardian + 1), tuesday + timedelta(days=1)) is None
+
+
+async def test_the_digest_of_open_nudges_goes_out_on_a_tick_that_plans_no_pupil(engine, clock):
+    """Nobody has news, but a nudge of weeks ago is still open: the digest is planned for the
+    school (it was once planned for a school named "" and refused by the store)."""
+    await roster(engine, clock)
+    async with write_transaction(engine) as conn:
+        ruben = await conn.scalar(sa.text("SELECT id FROM pupil WHERE pupil_id = 'P0022'"))
+        hanne = await conn.scalar(sa.text("SELECT id FROM staff WHERE staff_id = 'S03'"))
+        sent = datetime(2026, 10, 1, 10, 30, tzinfo=BRUSSELS).astimezone(UTC)
+        await conn.execute(
+            sa.text(
+                "INSERT INTO outreach (school_id, idempotency_key, kind, recipient_role, "
+                "recipient_id, channel, pupil_id, lang, payload, due_at, expires_at, status, "
+                "attempts, next_attempt_at, sent_at, created_at, updated_at) VALUES "
+                "(:s, 'old-nudge', 'coordinator_nudge', 'coordinator', :hanne, 'email', :ruben, "
+                "'nl', :payload, :t, :e, 'sent', 1, :t, :t, :t, :t)"
+            ),
+            {
+                "s": SCHOOL,
+                "hanne": hanne,
+                "ruben": ruben,
+                "payload": '{"reason": "clb_threshold", "date": "2026-10-01"}',
+                "t": sent,
+                "e": sent + timedelta(days=1),
+            },
+        )
+    assert await tick(engine, clock, "09:45") == 1
+    async with engine.connect() as conn:
+        school, payload = (
+            await conn.execute(
+                sa.text("SELECT school_id, payload FROM outreach WHERE kind = 'coordinator_digest'")
+            )
+        ).one()
+    assert school == SCHOOL
+    if isinstance(payload, str):  # SQLite through sa.text
+        payload = json.loads(payload)
+    assert payload["open_nudges"] == 1

@@ -213,3 +213,37 @@ async def test_a_colleague_writing_to_the_bot_is_reminded_what_it_is_for(world):
 
     assert "Welkom bij Gemist" in answer.text
     assert await replies(world) == []
+
+
+async def test_a_snoozed_nudge_is_reminded_of_on_the_day_chosen_not_before(world):
+    await world.run_until(at(10, 45))
+    [checkin] = world.api.messages_to(world.emir)[1:]
+    await world.tap(world.emir, checkin, "want_to_talk", replies=2)
+    [nudge] = world.api.messages_to(world.koen)[1:]
+    [choice] = await world.tap(world.koen, nudge, "snooze")
+    await world.tap(world.koen, choice, "snooze:3", replies=2)  # Friday 20 November
+
+    def reminders():
+        return [m for m in world.api.messages_to(world.koen) if "staat nog open" in m.text]
+
+    await world.run_until(at(23, 0, dt.date(2026, 11, 19)), step=dt.timedelta(hours=1))
+    assert reminders() == []  # Thursday: the reminder would have come today, unsnoozed
+    await world.run_until(at(11, 0, dt.date(2026, 11, 20)))
+    assert len(reminders()) == 1
+
+
+async def test_snoozing_a_reminder_brings_another_on_the_day_chosen(world):
+    await world.run_until(at(10, 45))
+    [checkin] = world.api.messages_to(world.emir)[1:]
+    await world.tap(world.emir, checkin, "want_to_talk", replies=2)
+
+    def reminders():
+        return [m for m in world.api.messages_to(world.koen) if "staat nog open" in m.text]
+
+    await world.run_until(at(11, 0, dt.date(2026, 11, 19)), step=dt.timedelta(hours=1))
+    [reminder] = reminders()  # Thursday, two school days after the nudge
+    [choice] = await world.tap(world.koen, reminder, "snooze")
+    await world.tap(world.koen, choice, "snooze:1", replies=2)  # Friday 20 November
+    await world.run_until(at(11, 0, dt.date(2026, 11, 20)))
+
+    assert len(reminders()) == 2
