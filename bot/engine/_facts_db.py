@@ -389,7 +389,8 @@ async def read_open_nudges(
     before: dt.datetime | None = None,
 ) -> dict[int, int]:
     """Per coordinator (database id): the nudges sent since ``year_start`` (ever, without)
-    that nobody acknowledged."""
+    that nobody acknowledged; a reminder is the same case as its nudge, not another one."""
+    payload = Outreach.__table__.c.payload  # type: ignore[attr-defined]
     query = (
         sa.select(col(Outreach.recipient_id), sa.func.count())
         .where(
@@ -397,6 +398,7 @@ async def read_open_nudges(
             col(Outreach.kind) == "coordinator_nudge",
             col(Outreach.status) == "sent",
             col(Outreach.acknowledged_at).is_(None),
+            sa.func.coalesce(payload["reason"].as_string(), "") != "unacknowledged",
         )
         .group_by(col(Outreach.recipient_id))
     )

@@ -136,7 +136,23 @@ async def acknowledge(
     conn: AsyncConnection, school_id: str, outreach_id: int, *, by: str, at: dt.datetime
 ) -> bool:
     """Mark a sent nudge ("Gezien, ik volg op") or welcome reminder ("Gelezen") as seen: no
-    reminder follows. False when there is no such sent message not yet acknowledged."""
+    reminder follows. Seen on a reminder is seen on the nudge it reminds of. False when there is
+    no such sent message not yet acknowledged."""
+    payload = await conn.scalar(
+        sa.select(col(Outreach.payload)).where(
+            col(Outreach.id) == outreach_id, col(Outreach.school_id) == school_id
+        )
+    )
+    if isinstance(payload, dict) and payload.get("reason") == "unacknowledged":
+        await conn.execute(
+            sa.update(Outreach)
+            .where(
+                col(Outreach.idempotency_key) == str(payload.get("nudge")),
+                col(Outreach.school_id) == school_id,
+                col(Outreach.acknowledged_at).is_(None),
+            )
+            .values(acknowledged_at=at, acknowledged_by=by)
+        )
     result = await conn.execute(
         sa.update(Outreach)
         .where(

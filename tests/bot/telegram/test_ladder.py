@@ -247,3 +247,29 @@ async def test_snoozing_a_reminder_brings_another_on_the_day_chosen(world):
     await world.run_until(at(11, 0, dt.date(2026, 11, 20)))
 
     assert len(reminders()) == 2
+
+
+async def test_a_nudge_and_its_reminder_are_one_case_in_the_digest_and_one_tap_closes_it(world):
+    await world.run_until(at(10, 45))
+    [checkin] = world.api.messages_to(world.emir)[1:]
+    await world.tap(world.emir, checkin, "want_to_talk", replies=2)
+    await world.run_until(at(11, 0, dt.date(2026, 11, 19)), step=dt.timedelta(hours=1))
+    [reminder] = [m for m in world.api.messages_to(world.koen) if "staat nog open" in m.text]
+    await world.run_until(at(9, 0, dt.date(2026, 11, 20)), step=dt.timedelta(hours=1))
+
+    async def open_in_digest(day: str) -> int:
+        async with world.engine.connect() as conn:
+            payloads = await conn.scalars(
+                sa.select(col(Outreach.payload)).where(col(Outreach.kind) == "coordinator_digest")
+            )
+            return next(p["open_nudges"] for p in payloads if p["date"] == day)
+
+    assert await open_in_digest("2026-11-20") == 1  # the nudge and its reminder: one case
+    await world.tap(world.koen, reminder, "ack", replies=2)
+    async with world.engine.connect() as conn:
+        seen = await conn.scalars(
+            sa.select(col(Outreach.acknowledged_by)).where(
+                col(Outreach.kind) == "coordinator_nudge"
+            )
+        )
+        assert set(seen) == {"telegram:S02"}  # the reminder and the nudge it reminded of
