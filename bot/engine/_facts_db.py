@@ -410,17 +410,19 @@ async def read_open_nudges(
     return {int(recipient): int(count) for recipient, count in await conn.execute(query)}
 
 
+def signature(school: str, name: str, role: str, email: str | None) -> tuple[str, str]:
+    """How a message from a staff member is signed, and whom it says to contact: "Koen De
+    Backer (leerlingenbegeleiding)" and "Koen De Backer, koen@school.be" (with the school's
+    name when there is no e-mail address)."""
+    contact = f"{name}, {email}" if email else f"{name} ({school})"
+    return f"{name} ({ROLE_LABELS.get(role, role)})", contact
+
+
 def _context(school: str, class_name: str, signer: Person | None) -> Context:
     if signer is None:
         return {"school": school, "class_name": class_name, "sender": school, "contact": school}
-    role = ROLE_LABELS.get(signer.role, signer.role)
-    contact = f"{signer.name}, {signer.email}" if signer.email else f"{signer.name} ({school})"
-    return {
-        "school": school,
-        "class_name": class_name,
-        "sender": f"{signer.name} ({role})",
-        "contact": contact,
-    }
+    sender, contact = signature(school, signer.name, signer.role, signer.email)
+    return {"school": school, "class_name": class_name, "sender": sender, "contact": contact}
 
 
 async def read_staff(conn: AsyncConnection, school_id: str) -> dict[int, Person]:

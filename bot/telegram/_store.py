@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
-from bot.engine._facts_db import ROLE_LABELS
+from bot.engine._facts_db import signature
 from bot.models import (
     Guardian,
     GuardianLink,
@@ -161,9 +161,7 @@ async def pupils_of(engine: AsyncEngine, role: str, person_id: int) -> list[Pupi
     ) in rows:
         sender = contact = school
         if signer is not None:
-            name = f"{s_first} {s_last}"
-            sender = f"{name} ({role_label(s_role)})"
-            contact = f"{name}, {email}" if email else f"{name} ({school})"
+            sender, contact = signature(school, f"{s_first} {s_last}", s_role, email)
         found.append(
             Pupilship(
                 int(pk or 0), rid, first, class_name, school_id, school, signer, sender, contact
@@ -281,10 +279,6 @@ async def set_language(engine: AsyncEngine, role: str, person_id: int, lang: str
     table: Any = Guardian if role == "guardian" else Pupil
     async with engine.begin() as conn:
         await conn.execute(sa.update(table).where(col(table.id) == person_id).values(language=lang))
-
-
-def role_label(role: str) -> str:
-    return ROLE_LABELS.get(role, role)
 
 
 async def writer_of(engine: AsyncEngine, role: str, person_id: int, pupil_id: int) -> str:
