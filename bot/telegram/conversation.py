@@ -173,36 +173,27 @@ class Conversation:
 
     async def on_stop(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """``/stop``: ask first; the "yes" button unlinks."""
-        chat = _chat(update)
-        if chat is None:
-            return
-        people = await invites.linked(self.engine, chat)
-        if not people:
-            await self.say(chat, "onboarding.stranger", self.guess_language(update))
-            return
-        await self.say(chat, "onboarding.stop_confirm", people[0].lang)
+        await self._offer(update, "onboarding.stop_confirm", ("pupil", "guardian", "staff"))
 
     async def on_language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """``/taal``: the languages as buttons, each in its own language."""
-        chat = _chat(update)
-        if chat is None:
-            return
-        people = [p for p in await invites.linked(self.engine, chat) if p.role in _FAMILY]
-        if not people:
-            await self.say(chat, "onboarding.stranger", self.guess_language(update))
-            return
-        await self.say(chat, "onboarding.language_choice", people[0].lang)
+        await self._offer(update, "onboarding.language_choice", _FAMILY)
 
     async def on_moments(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """``/momenten``: a parent chooses the part of the day for the school's messages."""
+        await self._offer(update, "onboarding.moment_choice", ("guardian",))
+
+    async def _offer(self, update: Update, template_id: str, roles: tuple[str, ...]) -> None:
+        """A choice (its buttons) for a chat linked to someone of ``roles``; anyone else gets
+        their welcome, or the stranger's text."""
         chat = _chat(update)
         if chat is None:
             return
-        people = [p for p in await invites.linked(self.engine, chat) if p.role == "guardian"]
-        if not people:
+        people = [p for p in await invites.linked(self.engine, chat) if p.role in roles]
+        if people:
+            await self.say(chat, template_id, people[0].lang)
+        else:
             await self.welcome_or_stranger(update, chat)
-            return
-        await self.say(chat, "onboarding.moment_choice", people[0].lang)
 
     async def welcome_or_stranger(self, update: Update, chat: int) -> None:
         """What a command that is not for this chat gets: its welcome, or the stranger's text."""

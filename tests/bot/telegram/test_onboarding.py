@@ -204,3 +204,11 @@ async def _moment(world, guardian_id):
         return await conn.scalar(
             sa.select(col(Guardian.contact_moment)).where(col(Guardian.guardian_id) == guardian_id)
         )
+
+
+async def test_a_colleague_asking_for_the_language_choice_gets_their_welcome(world):
+    chat = await world.link("staff", "S05")
+
+    [answer] = await world.say(chat, "/taal")
+
+    assert "Welkom bij Gemist" in answer.text  # not the stranger's "you need a code"
