@@ -22,20 +22,27 @@ from bot.commands.run import Tuning, serve
 from bot.config import Settings, load_settings
 from bot.imports import import_roster
 from bot.rules import Rules
-from bot.telegram.invites import Invited, create_invitations
 from integrations.csv import CsvRosterSource
 from integrations.telegram import LocalBotApi, SendBudget
 from integrations.telegram.local_server import SentMessage
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import VirtualClock
 from scheduler.jobs import Schedule
-from tests.helpers.telegram import EXAMPLE, PER_CHAT, SCHOOL, SCHOOL_NAME, TOKEN, button_data
+from tests.helpers.telegram import (
+    EXAMPLE,
+    PER_CHAT,
+    SCHOOL,
+    SCHOOL_NAME,
+    TOKEN,
+    People,
+    button_data,
+)
 
 DAILY = dt.timedelta(days=1)
 
 
 @dataclass
-class Live:
+class Live(People):
     """A running ``gemist run`` and the people who talk to its bot."""
 
     engine: AsyncEngine
@@ -45,29 +52,6 @@ class Live:
     stop: asyncio.Event
     task: asyncio.Task[None]
     _next_user: int = field(default=8_000_001, kw_only=True)
-
-    async def invite(self, role: str, person_id: str) -> Invited:
-        """A fresh invitation of one person, as ``gemist invite`` makes it."""
-        invited = await create_invitations(
-            self.engine,
-            school_id=SCHOOL,
-            role=role,
-            bot_username=self.api.username,
-            now=self.clock.now(),
-        )
-        return next(item for item in invited if item.person_id == person_id)
-
-    def user(self, name: str = "User") -> int:
-        user = self._next_user
-        self._next_user += 1
-        self.api.add_user(user, name)
-        return user
-
-    async def say(self, chat: int, text: str, *, replies: int = 1) -> list[SentMessage]:
-        """``chat`` types ``text``; the bot's ``replies`` messages that answer it."""
-        before = len(self.api.messages_to(chat))
-        await self.api.send_text(chat, text)
-        return (await self.api.wait_for(chat, before + replies))[before:]
 
     async def press(self, chat: int, message: SentMessage, key: str) -> None:
         """``chat`` taps the button ``key`` under ``message``."""

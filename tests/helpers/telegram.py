@@ -45,23 +45,18 @@ SECRET = callback_secret(TOKEN)
 PER_CHAT = 0.02
 
 
-@dataclass
-class World:
-    """Everything a conversation test touches."""
+class People:
+    """What people do in a test world: be invited, get a Telegram account, type. The world
+    has ``engine``, ``clock``, ``api`` and a ``_next_user`` counter."""
 
     engine: AsyncEngine
     clock: VirtualClock
     api: LocalBotApi
-    bot: TelegramBot
-    conversation: Conversation
-    dispatcher: Dispatcher
-    calendar: SchoolCalendar = field(default_factory=SchoolCalendar)
-    rules: Rules = field(default_factory=Rules.default)
-    plans: PlanCache = field(default_factory=PlanCache)
-    _next_user: int = 7_000_001
+    _next_user: int
 
     async def invite(self, role: str, person_id: str) -> Invited:
-        """A fresh invitation of one person (every person of the role gets one)."""
+        """A fresh invitation of one person, as ``gemist invite`` makes it (every person of the
+        role gets one)."""
         invited = await create_invitations(
             self.engine,
             school_id=SCHOOL,
@@ -77,18 +72,34 @@ class World:
         self.api.add_user(user, name, language_code=language_code)
         return user
 
+    async def say(self, chat: int, text: str, *, replies: int = 1) -> list[SentMessage]:
+        """``chat`` types ``text``; the bot's ``replies`` messages that answer it."""
+        before = len(self.api.messages_to(chat))
+        await self.api.send_text(chat, text)
+        return (await self.api.wait_for(chat, before + replies))[before:]
+
+
+@dataclass
+class World(People):
+    """Everything a conversation test touches."""
+
+    engine: AsyncEngine
+    clock: VirtualClock
+    api: LocalBotApi
+    bot: TelegramBot
+    conversation: Conversation
+    dispatcher: Dispatcher
+    calendar: SchoolCalendar = field(default_factory=SchoolCalendar)
+    rules: Rules = field(default_factory=Rules.default)
+    plans: PlanCache = field(default_factory=PlanCache)
+    _next_user: int = 7_000_001
+
     async def link(self, role: str, person_id: str, *, language_code: str | None = None) -> int:
         """A new Telegram user who opens their invitation link; returns their chat id."""
         invited = await self.invite(role, person_id)
         chat = self.user(person_id, language_code=language_code)
         await self.say(chat, f"/start {invited.code}")
         return chat
-
-    async def say(self, chat: int, text: str, *, replies: int = 1) -> list[SentMessage]:
-        """``chat`` types ``text``; the bot's ``replies`` messages that answer it."""
-        before = len(self.api.messages_to(chat))
-        await self.api.send_text(chat, text)
-        return (await self.api.wait_for(chat, before + replies))[before:]
 
     async def tap(
         self, chat: int, message: SentMessage, key: str, *, replies: int = 1
