@@ -268,6 +268,15 @@ class Outreach(SQLModel, table=True):
         sa.Index("ix_outreach_ready", "status", "next_attempt_at"),
         # The caps' question: how much did this person get today, this week?
         sa.Index("ix_outreach_recipient", "recipient_role", "recipient_id", "sent_at"),
+        # The planner's: which nudges went out since then (reminders, the digest's count)?
+        sa.Index("ix_outreach_kind_sent", "kind", "sent_at"),
+        # And which nudges were snoozed until a day to come? (Few rows ever are.)
+        sa.Index(
+            "ix_outreach_snoozed",
+            "snoozed_until",
+            sqlite_where=sa.text("snoozed_until IS NOT NULL"),
+            postgresql_where=sa.text("snoozed_until IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigKey)

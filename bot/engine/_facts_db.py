@@ -65,6 +65,7 @@ __all__ = [
     "load_school_facts",
     "read_open_nudges",
     "read_pupils",
+    "read_recent_pupils",
     "read_school_figures",
     "read_staff",
     "recent_pupils",
@@ -155,7 +156,7 @@ async def load_school_facts(
     )
     chosen: Chosen = None
     if since is not None:
-        recent = sorted(set((await conn.execute(recent_pupils(school_id, since))).scalars()))
+        recent = await read_recent_pupils(conn, school_id, since)
         if len(recent) <= MAX_CHOSEN:
             chosen = recent
     name = school_name or school_id
@@ -261,52 +262,82 @@ def recent_pupils(school_id: str, since: dt.date) -> sa.CompoundSelect[int]:
     is no longer called for can be withdrawn. Everyone else would get the same rows as before,
     which the outbox already holds.
     """
+    return _RECENT.params(_recent_parameters(school_id, since))
+
+
+async def read_recent_pupils(conn: AsyncConnection, school_id: str, since: dt.date) -> list[int]:
+    """The database ids of :func:`recent_pupils`, sorted, each once."""
+    found = await conn.execute(_RECENT, _recent_parameters(school_id, since))
+    return sorted(set(found.scalars()))
+
+
+def _recent_parameters(school_id: str, since: dt.date) -> dict[str, Any]:
     start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) - dt.timedelta(days=1)
+    return {
+        "school": school_id,
+        "since": since,
+        "start": start,
+        "reminders_from": start - dt.timedelta(days=REMINDER_LOOKBACK_DAYS),
+    }
+
+
+def _recent() -> sa.CompoundSelect[int]:
+    """:func:`recent_pupils` with parameters (:func:`_recent_parameters`), built once: the
+    statement has nine parts, and building it took longer than running it."""
+    school = sa.bindparam("school", type_=sa.String())
+    since = sa.bindparam("since", type_=sa.Date())
+    start = sa.bindparam("start", type_=Outreach.__table__.c.updated_at.type)  # type: ignore[attr-defined]
     mark = AbsenceMark.__table__.c  # type: ignore[attr-defined]
-    reminders_from = start - dt.timedelta(days=REMINDER_LOOKBACK_DAYS)
     outreach = Outreach.__table__.c  # type: ignore[attr-defined]
     holds = OutreachHold.__table__  # type: ignore[attr-defined]
     held = holds.c
     parts: list[sa.Select[int]] = [
         sa.select(mark.pupil_id).where(
-            mark.school_id == school_id, mark.date >= since, mark.retracted_at.is_(None)
+            mark.school_id == school, mark.date >= since, mark.retracted_at.is_(None)
         ),
         sa.select(outreach.pupil_id).where(
-            outreach.school_id == school_id,
+            outreach.school_id == school,
             outreach.status == "planned",
             outreach.pupil_id.is_not(None),
         ),
-        _awaiting_reminders(school_id, reminders_from),
+        _awaiting_reminders(school, sa.bindparam("reminders_from", type_=start.type)),
         # A snoozed nudge's reminder is a step of its own, due on the snooze's day.
         sa.select(outreach.pupil_id).where(
-            outreach.school_id == school_id,
+            outreach.school_id == school,
             outreach.snoozed_until >= since,
             outreach.acknowledged_at.is_(None),
             outreach.pupil_id.is_not(None),
         ),
         sa.select(col(Reply.pupil_id)).where(
-            col(Reply.school_id) == school_id, col(Reply.received_at) >= start
+            col(Reply.school_id) == school, col(Reply.received_at) >= start
         ),
-        sa.select(mark.pupil_id)
-        .join(MarkCorrection, col(MarkCorrection.mark_id) == mark.id)
-        .where(mark.school_id == school_id, col(MarkCorrection.corrected_at) >= start),
+        # From the few recent corrections to their marks: a join let the database walk
+        # every mark of the school to find them.
+        sa.select(mark.pupil_id).where(
+            mark.school_id == school,
+            mark.id.in_(
+                sa.select(col(MarkCorrection.mark_id)).where(
+                    col(MarkCorrection.corrected_at) >= start
+                )
+            ),
+        ),
         sa.select(col(PupilPause.pupil_id)).where(
-            col(PupilPause.school_id) == school_id,
+            col(PupilPause.school_id) == school,
             sa.or_(col(PupilPause.created_at) >= start, col(PupilPause.ends) >= since),
         ),
         sa.select(mark.pupil_id)
         .join(holds, sa.and_(held.school_id == mark.school_id, held.date == mark.date))
         .where(
-            mark.school_id == school_id,
+            mark.school_id == school,
             mark.retracted_at.is_(None),
             held.decided_at >= start,
         ),
-        *_recently_blocked(school_id, start),
+        *_recently_blocked(school, start),
     ]
     return sa.union(*parts)
 
 
-def _awaiting_reminders(school_id: str, sent_from: dt.datetime) -> sa.Select[int]:
+def _awaiting_reminders(school_id: Any, sent_from: Any) -> sa.Select[int]:
     """The pupils of the nudges sent since ``sent_from`` that nobody acknowledged and whose
     reminder is not stored yet (:func:`~bot.engine._nudges.nudge_reminders`).
 
@@ -332,7 +363,7 @@ def _awaiting_reminders(school_id: str, sent_from: dt.datetime) -> sa.Select[int
     )
 
 
-def _nudges_to_spilfiguren(school_id: str, sent_from: dt.datetime) -> list[sa.ColumnElement[bool]]:
+def _nudges_to_spilfiguren(school_id: Any, sent_from: Any) -> list[sa.ColumnElement[bool]]:
     """The sent nudges nobody acknowledged since ``sent_from``, to someone who is the
     spilfiguur of an active pupil.
 
@@ -655,7 +686,7 @@ def _blocked() -> list[sa.ColumnElement[bool]]:
     ]
 
 
-def _recently_blocked(school_id: str, start: dt.datetime) -> list[sa.Select[int]]:
+def _recently_blocked(school_id: Any, start: Any) -> list[sa.Select[int]]:
     """The pupils whose own message, or a guardian's message (about any child), was refused
     since ``start`` because of a block: their spilfiguur is to be told (``unreachable``)."""
     recent = [col(Outreach.school_id) == school_id, col(Outreach.updated_at) >= start, *_blocked()]
@@ -711,3 +742,6 @@ async def _unreachable(
     for people in found.values():
         people.sort(key=lambda person: (person.at, person.role, person.person_id))
     return found
+
+
+_RECENT = _recent()

@@ -70,17 +70,31 @@ class DeliveryGate:
         self, message: Outgoing, day_start: dt.datetime, week_start: dt.datetime
     ) -> tuple[int, int]:
         """How many messages the recipient got since ``day_start`` and since ``week_start``."""
-        sent_at = OUTREACH.c.sent_at
-        query = sa.select(
-            sa.func.count().filter(sent_at >= day_start),
-            sa.func.count(),
-        ).where(
-            OUTREACH.c.recipient_role == message.recipient_role,
-            OUTREACH.c.recipient_id == message.recipient_id,
-            OUTREACH.c.status == Status.SENT,
-            sent_at >= min(day_start, week_start),
-            ~OUTREACH.c.kind.in_(sorted(UNCAPPED)),
-        )
+        params = {
+            "role": message.recipient_role,
+            "person": message.recipient_id,
+            "day_start": day_start,
+            "first": min(day_start, week_start),
+        }
         async with self._engine.connect() as conn:
-            row = (await conn.execute(query)).one()
+            row = (await conn.execute(_SENT_SINCE, params)).one()
         return int(row[0]), int(row[1])
+
+
+def _sent_since() -> sa.Select[int, int]:
+    sent_at = OUTREACH.c.sent_at
+    return sa.select(
+        sa.func.count().filter(sent_at >= sa.bindparam("day_start", type_=sent_at.type)),
+        sa.func.count(),
+    ).where(
+        OUTREACH.c.recipient_role == sa.bindparam("role"),
+        OUTREACH.c.recipient_id == sa.bindparam("person"),
+        OUTREACH.c.status == Status.SENT.value,
+        sent_at >= sa.bindparam("first", type_=sent_at.type),
+        ~OUTREACH.c.kind.in_(sorted(UNCAPPED)),
+    )
+
+
+_SENT_SINCE = _sent_since()
+"""Built once (the gate runs it for every capped message); parameters ``role``, ``person``,
+``day_start`` and ``first`` (the earlier of the day's and the week's start)."""

@@ -62,7 +62,7 @@ Decisions
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
@@ -78,7 +78,7 @@ from bot.outbox.records import PlannedOutreach
 from bot.rules import Ladder, Rules
 from scheduler.calendar import SchoolCalendar
 
-__all__ = ["ADULT_AGE", "SOFTENING_ANSWERS", "plan_pupil"]
+__all__ = ["ADULT_AGE", "SOFTENING_ANSWERS", "plan_episodes", "plan_pupil"]
 
 ADULT_AGE = 18
 """From this age the guardians are only contacted with the pupil's consent."""
@@ -117,9 +117,23 @@ def plan_pupil(
     ``feed_days`` and ``horizon`` are those of :func:`bot.engine.episodes.episodes`; ``tz`` is
     the school's timezone. Due and expiry times are UTC instants.
     """
+    every = episodes(pupil.marks, calendar, feed_days, horizon=horizon)
+    return plan_episodes(pupil, every, rules=rules, calendar=calendar, tz=tz, now=now)
+
+
+def plan_episodes(
+    pupil: PupilFacts,
+    every: Sequence[Episode],
+    *,
+    rules: Rules,
+    calendar: SchoolCalendar,
+    tz: dt.tzinfo,
+    now: dt.datetime,
+) -> list[PlannedOutreach]:
+    """:func:`plan_pupil` for the pupil's episodes worked out already: the feed days and the
+    horizon reach the planner only through them."""
     plan = _Planner(pupil, rules, Window(rules.delivery, calendar, tz), now.astimezone(tz).date())
     found: list[PlannedOutreach] = []
-    every = episodes(pupil.marks, calendar, feed_days, horizon=horizon)
     for episode in every:
         if episode.start > plan.today:
             continue

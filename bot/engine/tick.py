@@ -29,10 +29,10 @@ from bot.engine._facts_cache import FactsCache
 from bot.engine._facts_db import SchoolFacts, load_school_facts
 from bot.engine._window import Window
 from bot.engine.decisions import load_holds, store_suspects
-from bot.engine.episodes import Slot
+from bot.engine.episodes import Slot, episodes
 from bot.engine.facts import PupilFacts, SenderRole
 from bot.engine.hold import LOOKBACK_DAYS, Decided, HoldState, Suspect, apply_holds, detect
-from bot.engine.planner import plan_pupil
+from bot.engine.planner import plan_episodes
 from bot.models import SCHOOL_SCOPE, FeedDay, Guardian, Outreach, Pupil, Reply
 from bot.outbox import (
     PlannedOutreach,
@@ -92,22 +92,33 @@ WITHDRAWN = "no longer called for"
 
 class PlanCache:
     """The rows :func:`~bot.engine.planner.plan_pupil` gave for each pupil's facts, kept from
-    one tick to the next while the other inputs of the planner stay the same.
+    one tick to the next while the other inputs of the planner allow.
 
     The planner is a pure function of a pupil's facts, the rules, the calendar, the timezone,
-    the local date, the feed days and the horizon (never of the time of day), and most pupils'
-    facts do not change between two ticks: their rows are taken from here instead of planned
-    again. :meth:`start` is called once per tick with the other inputs; when any differs from
-    the last tick's, the cache starts afresh. The facts themselves are the key (frozen,
-    compared by value).
+    the local date, and the pupil's episodes (never of the time of day); the feed days and the
+    horizon reach it only through the episodes (:func:`~bot.engine.planner.plan_episodes`).
+    Most pupils' facts do not change between two ticks, and when the horizon moves or a feed
+    comes in, most pupils' episodes stay the same: their rows are taken from here instead of
+    planned again. :meth:`start` is called once per tick with the other inputs.
+
+    Two layers. *By value*, for the whole local date: per pupil's facts (frozen, compared by
+    value) and per *shape* of their episodes (how many marks each holds and where it ended,
+    which with the marks determines the episodes), the rows. *By identity*, for the ticks since
+    the feed days and the horizon last changed: the rows of the very facts object a tick saw
+    before (the facts a :class:`~bot.engine._facts_cache.FactsCache` keeps), found without
+    hashing the facts or working out their episodes again. A new local date, other rules, an
+    other calendar or timezone start both afresh.
     """
 
     def __init__(self) -> None:
         self._rules: Rules | None = None
         self._calendar: SchoolCalendar | None = None
-        self._key: tuple[Any, ...] = ()
+        self._day: tuple[Any, ...] = ()
+        self._episodes_from: tuple[frozenset[dt.date], Slot] | None = None
         self._now = dt.datetime.min.replace(tzinfo=dt.UTC)
-        self._rows: dict[PupilFacts, tuple[PlannedOutreach, ...]] = {}
+        self._plans: dict[PupilFacts, dict[_Shape, tuple[PlannedOutreach, ...]]] = {}
+        self._seen: dict[int, tuple[PupilFacts, tuple[PlannedOutreach, ...]]] = {}
+        self._earlier: dict[int, tuple[PupilFacts, tuple[PlannedOutreach, ...]]] = {}
 
     def start(
         self,
@@ -119,31 +130,54 @@ class PlanCache:
         horizon: Slot,
     ) -> None:
         # Rules and calendar count as the same only as the same objects; the rest by value.
-        key = (clock.tz, clock.today(), feed_days, horizon)
-        if rules is not self._rules or calendar is not self._calendar or key != self._key:
-            self._rows.clear()
-        self._rules, self._calendar, self._key, self._now = rules, calendar, key, clock.now()
+        day = (clock.tz, clock.today())
+        if rules is not self._rules or calendar is not self._calendar or day != self._day:
+            self._plans.clear()
+            self._seen.clear()
+        if (feed_days, horizon) != self._episodes_from:
+            self._seen.clear()
+        # Only the last tick's facts objects are looked up by identity: a live tick reads new
+        # ones every time, and keeping them all would hold every tick's facts until midnight.
+        self._earlier, self._seen = self._seen, {}
+        self._rules, self._calendar, self._day = rules, calendar, day
+        self._episodes_from, self._now = (feed_days, horizon), clock.now()
+
+    def clear(self) -> None:
+        """Forget every plan: the next :meth:`rows` plans afresh."""
+        self._plans.clear()
+        self._seen.clear()
+        self._earlier.clear()
 
     def rows(self, pupil: PupilFacts) -> tuple[PlannedOutreach, ...]:
         """The rows for ``pupil`` as of the tick :meth:`start` described."""
-        found = self._rows.get(pupil)
+        seen = self._earlier.get(id(pupil))
+        if seen is not None and seen[0] is pupil:
+            self._seen[id(pupil)] = seen
+            return seen[1]
+        if self._rules is None or self._calendar is None or self._episodes_from is None:
+            raise RuntimeError("PlanCache.rows before start()")
+        feed_days, horizon = self._episodes_from
+        every = episodes(pupil.marks, self._calendar, feed_days, horizon=horizon)
+        shape = tuple((len(episode.marks), episode.returned) for episode in every)
+        plans = self._plans.setdefault(pupil, {})
+        found = plans.get(shape)
         if found is None:
-            if self._rules is None or self._calendar is None:
-                raise RuntimeError("PlanCache.rows before start()")
-            tz, _today, feed_days, horizon = self._key
-            found = tuple(
-                plan_pupil(
+            found = plans[shape] = tuple(
+                plan_episodes(
                     pupil,
+                    every,
                     rules=self._rules,
                     calendar=self._calendar,
-                    tz=tz,
+                    tz=self._day[0],
                     now=self._now,
-                    feed_days=feed_days,
-                    horizon=horizon,
                 )
             )
-            self._rows[pupil] = found
+        self._seen[id(pupil)] = (pupil, found)
         return found
+
+
+_Shape = tuple[tuple[int, Slot | None], ...]
+"""How many marks each of a pupil's episodes holds and the half-day that ended it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,9 +133,11 @@ class Dispatcher:
         """One tick: recover, claim one batch, deliver it, record every outcome."""
         report = DispatchReport()
         now = self._clock.now()
-        if not await store.has_work(self._engine, now, self._lease):
+        work = await store.pending_work(self._engine, now, self._lease)
+        if not (work.due or work.stale):
             return report
-        report.recovered = await store.recover(self._engine, now, self._lease)
+        if work.stale:
+            report.recovered = await store.recover(self._engine, now, self._lease)
         claim = await store.claim(self._engine, self.worker_id, now, self._batch)
         report.claimed = len(claim.messages)
         report.expired = claim.expired

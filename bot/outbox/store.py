@@ -17,6 +17,7 @@ lease ran out (its worker died, or hung) is put back by :func:`recover`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -41,11 +42,13 @@ from bot.outbox.tables import (
 
 __all__ = [
     "Claim",
+    "Work",
     "cancel",
     "claim",
     "complete",
     "has_work",
     "next_attempt",
+    "pending_work",
     "plan",
     "recover",
     "refresh_statistics",
@@ -313,25 +316,50 @@ async def has_work(engine: AsyncEngine, now: dt.datetime, lease: dt.timedelta) -
     """Whether a dispatch run at ``now`` would find anything: a due ``planned`` row, or a
     ``sending`` row whose lease ran out. A read, so that an idle dispatch tick (most of them)
     costs no write transaction."""
+    return any(await pending_work(engine, now, lease))
+
+
+class Work(NamedTuple):
+    """What a dispatch run at some instant would find (:func:`pending_work`)."""
+
+    due: bool
+    """A ``planned`` row is due."""
+    stale: bool
+    """A ``sending`` row's lease ran out: :func:`recover` has something to put back."""
+
+
+async def pending_work(engine: AsyncEngine, now: dt.datetime, lease: dt.timedelta) -> Work:
+    """What a dispatch run at ``now`` would find, in one read."""
+    async with engine.connect() as conn:
+        row = (await conn.execute(_PENDING, {"now": now, "stale_from": now - lease})).one()
+    return Work(bool(row[0]), bool(row[1]))
+
+
+def _pending() -> sa.Select[bool, bool]:
+    at = sa.bindparam("now", type_=OUTREACH.c.next_attempt_at.type)
+    stale_from = sa.bindparam("stale_from", type_=OUTREACH.c.claimed_at.type)
     due = sa.select(OUTREACH.c.id).where(
-        OUTREACH.c.status == Status.PLANNED, OUTREACH.c.next_attempt_at <= now
+        OUTREACH.c.status == Status.PLANNED.value, OUTREACH.c.next_attempt_at <= at
     )
     stale = sa.select(OUTREACH.c.id).where(
-        OUTREACH.c.status == Status.SENDING, OUTREACH.c.claimed_at <= now - lease
+        OUTREACH.c.status == Status.SENDING.value, OUTREACH.c.claimed_at <= stale_from
     )
-    async with engine.connect() as conn:
-        found = await conn.scalar(sa.select(sa.or_(sa.exists(due), sa.exists(stale))))
-    return bool(found)
+    return sa.select(sa.exists(due), sa.exists(stale))
+
+
+_PENDING = _pending()
+"""Built once: a dispatch tick runs it every few seconds, and building a statement costs more
+than running this one on an idle outbox."""
+
+_NEXT_ATTEMPT = sa.select(sa.func.min(OUTREACH.c.next_attempt_at)).where(
+    OUTREACH.c.status == Status.PLANNED.value
+)
 
 
 async def next_attempt(engine: AsyncEngine) -> dt.datetime | None:
     """The earliest instant a ``planned`` row may be tried, None when none is planned."""
     async with engine.connect() as conn:
-        found = await conn.scalar(
-            sa.select(sa.func.min(OUTREACH.c.next_attempt_at)).where(
-                OUTREACH.c.status == Status.PLANNED
-            )
-        )
+        found = await conn.scalar(_NEXT_ATTEMPT)
     # min() keeps the column's type, so this is an aware UTC instant like the column's.
     return found if isinstance(found, dt.datetime) else None
 
@@ -397,32 +425,63 @@ async def complete(
     and another worker took it over): then nothing is written.
     """
     decision = decide(message, outcome, now, policy)
-    values: dict[str, Any] = {
-        "status": decision.status,
-        "attempts": OUTREACH.c.attempts + 1,
-        "updated_at": now,
-    }
+    values: dict[str, Any] = {"to_status": decision.status.value, "now": now}
     if decision.error is not None:
-        values["last_error"] = clip(decision.error)
+        values["new_last_error"] = clip(decision.error)
     if decision.status is Status.SENT:
-        values["sent_at"] = now
+        values["new_sent_at"] = now
     if decision.status is Status.PLANNED:
-        values.update(next_attempt_at=decision.next_attempt_at, claimed_by=None, claimed_at=None)
+        values["new_next_attempt_at"] = decision.next_attempt_at
+    changes = tuple(name for name in _COMPLETED if f"new_{name}" in values)
     detail = decision.error or message.claimed_by
     async with write_transaction(engine) as conn:
         before = Status.SENDING
-        done = await update(conn, held(message), values)
-        if not done and decision.status is Status.SENT:
+        held_row = {"row": message.id, "holder": message.claimed_by, "since": message.claimed_at}
+        done = await conn.execute(_completion(changes, held=True), {**values, **held_row})
+        if done.rowcount != 1 and decision.status is Status.SENT:
             # Our lease ran out and another worker put the row back, but nobody has taken it
             # since: it did go out, and saying so now spares the person a second copy.
             before = Status.PLANNED
-            done = await update(
-                conn, (OUTREACH.c.id == message.id, OUTREACH.c.status == Status.PLANNED), values
+            done = await conn.execute(
+                _completion(changes, held=False), {**values, "row": message.id}
             )
-        if not done:
+        if done.rowcount != 1:
             return None
         await record(conn, now, [(message.id, before, decision.status, detail)])
     return decision
+
+
+_COMPLETED = ("last_error", "sent_at", "next_attempt_at")
+"""The columns an outcome may set besides the status, the attempts and the time."""
+
+
+@functools.cache
+def _completion(changes: tuple[str, ...], *, held: bool) -> sa.Update:
+    """The statement :func:`complete` records an outcome with, built once per shape: the row
+    while this worker's claim on it holds (``held``), else the row put back to ``planned``.
+
+    Parameters: ``row``, ``to_status``, ``now``, ``new_<name>`` for each name of ``changes``
+    (names of :data:`_COMPLETED`), and with ``held`` the claim's ``holder`` and ``since``.
+    """
+    table = OUTREACH.c
+    where = [table.id == sa.bindparam("row")]
+    if held:
+        where += [
+            table.status == Status.SENDING.value,
+            table.claimed_by == sa.bindparam("holder"),
+            table.claimed_at == sa.bindparam("since", type_=table.claimed_at.type),
+        ]
+    else:
+        where.append(table.status == Status.PLANNED.value)
+    values: dict[str, Any] = {
+        "status": sa.bindparam("to_status", type_=table.status.type),
+        "attempts": table.attempts + 1,
+        "updated_at": sa.bindparam("now", type_=table.updated_at.type),
+    }
+    values.update({name: sa.bindparam(f"new_{name}", type_=table[name].type) for name in changes})
+    if "next_attempt_at" in changes:  # a retry: the claim ends
+        values.update(claimed_by=None, claimed_at=None)
+    return sa.update(OUTREACH).where(*where).values(values)
 
 
 async def release(

@@ -58,7 +58,7 @@ class _NoCache(tick.PlanCache):
     """Plans every pupil afresh at every tick."""
 
     def rows(self, pupil):  # type: ignore[no-untyped-def]
-        self._rows.clear()
+        self.clear()
         return super().rows(pupil)
 
 

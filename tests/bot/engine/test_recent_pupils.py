@@ -1,5 +1,6 @@
-"""Which pupils a tick plans for the reminders of nudges (both backends): those whose nudge
-still waits for its reminder, and no one whose reminder is stored."""
+"""Which pupils a tick plans (both backends): those whose nudge still waits for its reminder
+and no one whose reminder is stored; those with a snoozed nudge, an answer, a pause or a
+correction since the news start."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.engine._facts_db import recent_pupils
-from bot.imports import import_roster
+from bot.engine.facts import SenderRole
+from bot.engine.tick import record_reply
+from bot.imports import import_absences, import_roster
 from bot.outbox import write_transaction
-from integrations.csv import CsvRosterSource
+from integrations.csv import CsvAbsenceSource, CsvRosterSource
 from scheduler.clock import BRUSSELS, VirtualClock
 
 EXAMPLE = Path(__file__).parents[3] / "docs" / "example"
@@ -97,3 +100,69 @@ async def test_an_acknowledged_nudge_waits_for_nothing(engine, clock):
     await _nudge(engine, ruben, "n1", reason="asks_to_talk", date="2026-11-10")
     await _set(engine, "n1", acknowledged_at=SENT + timedelta(hours=1), acknowledged_by="S03")
     assert await _recent(engine) == set()
+
+
+async def test_a_snoozed_nudge_brings_its_pupil_until_the_snooze_is_over(engine, clock):
+    ruben = await _school(engine, clock)
+    await _nudge(engine, ruben, "n1", reason="clb_threshold", date="2026-10-01")
+    long_ago = datetime(2026, 10, 1, 10, 30, tzinfo=BRUSSELS).astimezone(UTC)
+    await _set(engine, "n1", sent_at=long_ago)  # its own reminder is long past
+    assert await _recent(engine) == set()
+    await _set(engine, "n1", snoozed_until=date(2026, 11, 18))
+    assert await _recent(engine) == {ruben}
+    await _set(engine, "n1", snoozed_until=date(2026, 11, 13))  # over before the news start
+    assert await _recent(engine) == set()
+
+
+async def test_an_answer_and_a_pause_bring_their_pupil(engine, clock):
+    ruben = await _school(engine, clock)
+    async with write_transaction(engine) as conn:
+        await conn.execute(
+            sa.text(
+                "INSERT INTO pupil_pause (school_id, pupil_id, starts, ends, created_at, "
+                "created_by) VALUES (:s, :ruben, :starts, :ends, :at, 'S03')"
+            ),
+            {
+                "s": SCHOOL,
+                "ruben": ruben,
+                "starts": date(2026, 11, 2),
+                "ends": date(2026, 11, 13),
+                "at": SENT,
+            },
+        )
+    assert await _recent(engine) == set()  # made and over before the news start
+    async with write_transaction(engine) as conn:
+        await conn.execute(sa.text("UPDATE pupil_pause SET ends = :ends"), {"ends": SINCE})
+    assert await _recent(engine) == {ruben}
+    async with write_transaction(engine) as conn:
+        await conn.execute(sa.text("DELETE FROM pupil_pause"))
+    await record_reply(
+        engine,
+        school_id=SCHOOL,
+        pupil_id="P0022",
+        sender_role=SenderRole.GUARDIAN,
+        sender_id="G029",
+        answer="sick",
+        at=datetime(2026, 11, 16, 8, 0, tzinfo=BRUSSELS),
+    )
+    assert await _recent(engine) == {ruben}
+
+
+async def test_a_correction_to_an_old_mark_brings_its_pupil(engine, clock, tmp_path):
+    ruben = await _school(engine, clock)
+    feed = tmp_path / "absences.csv"
+
+    feed_clock = VirtualClock(datetime(2026, 11, 5, 9, 0, tzinfo=BRUSSELS))
+
+    async def register(code: str, at: datetime) -> None:
+        feed.write_text(f"pupil_id,date,half_day,code\nP0022,2026-11-05,am,{code}\n")
+        feed_clock.set(at)
+        report = await import_absences(
+            engine, CsvAbsenceSource(feed), school_id=SCHOOL, school_name="SJC", clock=feed_clock
+        )
+        assert report.exit_code == 0
+
+    await register("B", datetime(2026, 11, 5, 9, 30, tzinfo=BRUSSELS))
+    assert await _recent(engine) == set()  # an old mark is no news
+    await register("Z", datetime(2026, 11, 16, 9, 30, tzinfo=BRUSSELS))
+    assert await _recent(engine) == {ruben}

@@ -217,7 +217,7 @@ def test_rows_are_rendered_from_their_kind_and_payload():
     assert dutch.text.startswith("Hoi Yasmine,")
 
 
-async def test_the_plan_cache_plans_only_pupils_whose_facts_changed(
+async def test_the_plan_cache_plans_only_pupils_whose_facts_or_episodes_changed(
     engine, clock, tmp_path, monkeypatch
 ):
     from bot.engine import tick
@@ -225,13 +225,13 @@ async def test_the_plan_cache_plans_only_pupils_whose_facts_changed(
     await _seed(engine, clock, tmp_path)
     clock.set(datetime(2026, 11, 17, 11, 0, tzinfo=BRUSSELS))
     planned: list[str] = []
-    real = tick.plan_pupil
+    real = tick.plan_episodes
 
-    def counting(pupil, **kwargs):  # type: ignore[no-untyped-def]
+    def counting(pupil, every, **kwargs):  # type: ignore[no-untyped-def]
         planned.append(pupil.pupil_id)
-        return real(pupil, **kwargs)
+        return real(pupil, every, **kwargs)
 
-    monkeypatch.setattr(tick, "plan_pupil", counting)
+    monkeypatch.setattr(tick, "plan_episodes", counting)
     cache = tick.PlanCache()
 
     def plan(facts: SchoolFacts) -> list[str]:
@@ -260,6 +260,16 @@ async def test_the_plan_cache_plans_only_pupils_whose_facts_changed(
     uncached = tick.plan_school(await _facts(engine), rules=RULES, calendar=CALENDAR, clock=clock)
     assert changed == sorted(item.idempotency_key for item in uncached.planned)
     planned.clear()
-    clock.set(datetime(2026, 11, 17, 17, 30, tzinfo=BRUSSELS))  # the horizon moved
+    # The horizon moved: the afternoon is known. Only the pupils it showed back (absent in the
+    # morning only) have other episodes; the others' rows are kept.
+    clock.set(datetime(2026, 11, 17, 17, 30, tzinfo=BRUSSELS))
+    moved = tick.plan_school(
+        await _facts(engine), rules=RULES, calendar=CALENDAR, clock=clock, cache=cache
+    )
+    assert planned == ["P0014", "P0016"]
+    fresh = tick.plan_school(await _facts(engine), rules=RULES, calendar=CALENDAR, clock=clock)
+    assert moved.planned == fresh.planned
+    planned.clear()
+    clock.set(datetime(2026, 11, 18, 7, 0, tzinfo=BRUSSELS))  # a new day: everyone afresh
     plan(await _facts(engine))
     assert len(planned) == len(facts.pupils)
