@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date, get_date_format
@@ -236,7 +236,7 @@ def _finish(template: Template, reader: _Composed, dutch: _Composed, label: str)
 def _values(
     template: Template, lang: str, context: Mapping[str, object], *, isolate: bool
 ) -> dict[str, str]:
-    locale = Locale.parse(lang)
+    locale = _locale(lang)
     values: dict[str, str] = {}
     for name in template.placeholders:
         value = context[name]
@@ -244,10 +244,9 @@ def _values(
         if kind is Kind.COUNT:
             shown = format_decimal(_as_int(template, name, value), locale=locale)
         elif kind is Kind.DATE:
-            day = _as_date(template, name, value)
-            shown = format_date(day, day_pattern(str(locale)), locale=locale)
+            shown = _date(_as_date(template, name, value), str(locale), weekday=False)
         elif kind is Kind.WEEKDAY:
-            shown = format_date(_as_date(template, name, value), "EEEE", locale=locale)
+            shown = _date(_as_date(template, name, value), str(locale), weekday=True)
         elif kind is Kind.LANGUAGE:
             shown = _language_name(str(value), locale)
         else:
@@ -256,6 +255,18 @@ def _values(
         # punctuation cannot drift to the wrong end of the line.
         values[name] = f"{FSI}{shown}{PDI}" if isolate else shown
     return values
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+@lru_cache(maxsize=4096)
+def _date(day: date, locale: str, *, weekday: bool) -> str:
+    """``day`` as a reader of ``locale`` writes it ("dinsdag 17 november"), or its weekday;
+    kept, since a school's messages name the same few days over and over."""
+    return format_date(day, "EEEE" if weekday else day_pattern(locale), locale=locale)
 
 
 def _language_name(code: str, reader: Locale) -> str:

@@ -63,7 +63,14 @@ def plan_digests(
         coordinator = pupil.spilfiguur
         if coordinator is None:
             continue
-        counted = [mark for mark in pupil.marks if rules.code(mark.code).coordinator]
+        # Only these marks can tell: absent on either of the last two school days, or
+        # expected back today (looking up the code of every mark of the year took long).
+        counted = [
+            mark
+            for mark in pupil.marks
+            if (mark.date in (yesterday, before) or mark.expected_return == today)
+            and rules.code(mark.code).coordinator
+        ]
         days = {mark.date for mark in counted}
         tally = counts[coordinator.id]
         tally[0] += yesterday in days and before not in days

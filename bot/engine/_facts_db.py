@@ -349,17 +349,21 @@ def _awaiting_reminders(school_id: Any, sent_from: Any) -> sa.Select[int]:
     """
     outreach = Outreach.__table__  # type: ignore[attr-defined]
     nudge, reminder = outreach.c, outreach.alias("reminder").c
-    stored = sa.exists().where(
-        reminder.pupil_id == nudge.pupil_id,
+    # The reminders of those nudges, read once: a reminder is planned after its nudge went out,
+    # so it went out since then too, or not yet. (Per nudge, walking its pupil's messages for
+    # one took longer than the rest of the question.)
+    reminded = reminder.payload["nudge"].as_string()
+    stored = sa.select(reminded).where(
         reminder.kind == "coordinator_nudge",
+        sa.or_(reminder.sent_at >= sent_from, reminder.sent_at.is_(None)),
         reminder.status != "withdrawn",
-        reminder.payload["nudge"].as_string() == nudge.idempotency_key,
+        reminded.is_not(None),  # NOT IN a list holding a NULL would hold for no nudge
     )
     return sa.select(nudge.pupil_id).where(
         *_nudges_to_spilfiguren(school_id, sent_from),
         nudge.pupil_id.is_not(None),
         sa.func.coalesce(nudge.payload["reason"].as_string(), "") != "unacknowledged",
-        ~stored,
+        nudge.idempotency_key.not_in(stored),
     )
 
 

@@ -346,11 +346,18 @@ def _timeline(
         if seen[time]:
             upcoming = time
         next_seen[time] = upcoming
+    return _Timeline(first.toordinal() * 2, tuple(next_seen), _slots(first, last))
+
+
+@lru_cache(maxsize=4)
+def _slots(first: dt.date, last: dt.date) -> tuple[Slot | None, ...]:
+    """Every half-day from ``first`` to ``last``, then None: the same for every timeline of
+    those years, while the feed days and the horizon make a new timeline several times a day."""
     slots: list[Slot | None] = [
         Slot(day, half) for day in _each_day(first, last) for half in (AM, PM)
     ]
     slots.append(None)
-    return _Timeline(first.toordinal() * 2, tuple(next_seen), tuple(slots))
+    return tuple(slots)
 
 
 def _time(mark: Mark, origin: int) -> int:
