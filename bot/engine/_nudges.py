@@ -45,6 +45,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from bot.engine import signals
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
 __all__ = ["no_answer_nudge", "nudge_reminders", "pupil_nudges"]
 
 KIND = "coordinator_nudge"
+_SLOT = attrgetter("date", "half_day")
 _ASKS = {SenderRole.PUPIL: Answer.WANT_TO_TALK, SenderRole.GUARDIAN: Answer.WANT_A_CALL}
 
 
@@ -165,14 +167,15 @@ def _absent_half_days(plan: _Planner, coordinator: Recipient) -> list[PlannedOut
     threshold = plan.rules.nudges.absent_half_days
     if threshold is None:
         return []
-    year = plan.window.calendar.school_year_of(plan.today)
-    counted = sorted(
-        mark.slot
-        for mark in plan.pupil.marks
-        if year.span_start <= mark.date <= plan.today and plan.rules.code(mark.code).coordinator
-    )
+    year, today = plan.window.calendar.school_year_of(plan.today), plan.today
+    marks = plan.pupil.marks
+    counts = {code: plan.rules.code(code).coordinator for code in {mark.code for mark in marks}}
+    counted = [
+        mark for mark in marks if year.span_start <= mark.date <= today and counts[mark.code]
+    ]
     if len(counted) < threshold:
         return []
+    counted.sort(key=_SLOT)
     reached = counted[threshold - 1].date
     due = plan.window.next_allowed(plan.checkin_time(reached))
     payload = {
