@@ -494,7 +494,7 @@ class _Replay:
             if message.kind in SENT_KINDS and message.pupil_id is not None
         )
         if any(message.kind == NUDGE for message in messages):
-            self.facts.nudged()
+            self.facts.nudged(self.clock.now())
         self.next_attempt = await store.next_attempt(self.engine)
 
     def planned_from(self) -> tuple[int, dt.date, Slot]:

@@ -20,7 +20,8 @@ its ticks read everything (the cache is then not passed). The owner calls:
 - :meth:`FactsCache.forget` with the pupils whose marks an import wrote, the pupil of a stored
   answer, and the pupil of every message of :data:`~bot.engine._facts_db.SENT_KINDS` that went
   out or whose acknowledgement changed;
-- :meth:`FactsCache.nudged` when a nudge went out or its acknowledgement changed.
+- :meth:`FactsCache.nudged` when a nudge went out (with the instant) or its acknowledgement
+  changed.
 """
 
 from __future__ import annotations
@@ -67,8 +68,14 @@ class FactsCache:
         for pupil in pupils:
             self._pupils.pop(pupil, None)
 
-    def nudged(self) -> None:
-        """A nudge went out, or its acknowledgement changed: count the open ones again."""
+    def nudged(self, sent_at: dt.datetime | None = None) -> None:
+        """A nudge went out at ``sent_at``, or its acknowledgement changed (no ``sent_at``):
+        count the open ones again, unless the count kept leaves out what was sent then (it
+        counts only what was sent before a day began, and the replay sends nothing earlier)."""
+        if self._open_nudges is not None and sent_at is not None:
+            before = self._open_nudges[0][2]
+            if before is not None and sent_at >= before:
+                return
         self._open_nudges = None
 
     def forget_all(self) -> None:

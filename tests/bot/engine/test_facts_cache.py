@@ -3,6 +3,7 @@ order, and read again only when their owner says they changed."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -167,3 +168,44 @@ async def test_the_open_nudges_are_counted_again_once_a_nudge_went_out(engine, c
     cache.nudged()
     assert (await _load(engine, clock, cache)).open_nudges == {hanne: 1}
     assert (await _load(engine, clock, None)).open_nudges == {hanne: 1}
+
+
+async def test_a_nudge_sent_today_leaves_the_mornings_count_alone(engine, clock, tmp_path):
+    """The digest counts what was open when the day began: a nudge that goes out during the
+    day cannot change that count, and it is kept; one sent earlier (an acknowledgement's
+    change, a store written by others) is counted again."""
+    await _roster(engine, clock)
+    await _feed(engine, clock, tmp_path, MONDAY)
+    day_began = clock.localize(clock.today(), 0)
+    cache = FactsCache()
+
+    async def load() -> dict[int, int]:
+        async with engine.connect() as conn:
+            facts = await load_school_facts(
+                conn,
+                SCHOOL,
+                since=CALENDAR.previous_school_day(clock.today()),
+                nudges_before=day_began,
+                cache=cache,
+            )
+        return dict(facts.open_nudges)
+
+    assert await load() == {}
+    async with write_transaction(engine) as conn:
+        ruben = await conn.scalar(sa.text("SELECT id FROM pupil WHERE pupil_id = 'P0022'"))
+        hanne = await conn.scalar(sa.text("SELECT id FROM staff WHERE staff_id = 'S03'"))
+        for key, sent in (("today", clock.now()), ("yesterday", day_began - timedelta(hours=9))):
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO outreach (school_id, idempotency_key, kind, recipient_role, "
+                    "recipient_id, channel, pupil_id, lang, payload, due_at, expires_at, "
+                    "status, attempts, next_attempt_at, sent_at, created_at, updated_at) VALUES "
+                    "(:s, :key, 'coordinator_nudge', 'coordinator', :hanne, 'email', :ruben, "
+                    "'nl', '{}', :t, :t, 'sent', 1, :t, :t, :t, :t)"
+                ),
+                {"s": SCHOOL, "key": key, "hanne": hanne, "ruben": ruben, "t": sent},
+            )
+    cache.nudged(clock.now())
+    assert cache._open_nudges is not None  # kept: today's nudge is not in the count
+    cache.nudged(day_began - timedelta(hours=9))
+    assert await load() == {hanne: 1}  # yesterday's is; today's waits for tomorrow
