@@ -17,7 +17,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -106,8 +106,9 @@ class PlanCache:
     which with the marks determines the episodes), the rows. *By identity*, for the ticks since
     the feed days and the horizon last changed: the rows of the very facts object a tick saw
     before (the facts a :class:`~bot.engine._facts_cache.FactsCache` keeps), found without
-    hashing the facts or working out their episodes again. A new local date, other rules, an
-    other calendar or timezone start both afresh.
+    hashing the facts or working out their episodes again, and with the pupil's render context
+    already in their payloads. A new local date, other rules, an other calendar or timezone
+    start both afresh.
     """
 
     def __init__(self) -> None:
@@ -117,8 +118,8 @@ class PlanCache:
         self._episodes_from: tuple[frozenset[dt.date], Slot] | None = None
         self._now = dt.datetime.min.replace(tzinfo=dt.UTC)
         self._plans: dict[PupilFacts, dict[_Shape, tuple[PlannedOutreach, ...]]] = {}
-        self._seen: dict[int, tuple[PupilFacts, tuple[PlannedOutreach, ...]]] = {}
-        self._earlier: dict[int, tuple[PupilFacts, tuple[PlannedOutreach, ...]]] = {}
+        self._seen: dict[int, _Seen] = {}
+        self._earlier: dict[int, _Seen] = {}
 
     def start(
         self,
@@ -148,12 +149,13 @@ class PlanCache:
         self._seen.clear()
         self._earlier.clear()
 
-    def rows(self, pupil: PupilFacts) -> tuple[PlannedOutreach, ...]:
-        """The rows for ``pupil`` as of the tick :meth:`start` described."""
+    def rows(self, pupil: PupilFacts, context: Mapping[str, Any]) -> tuple[PlannedOutreach, ...]:
+        """The rows for ``pupil`` as of the tick :meth:`start` described, each payload holding
+        the pupil's render ``context`` (the planner's own values first)."""
         seen = self._earlier.get(id(pupil))
-        if seen is not None and seen[0] is pupil:
+        if seen is not None and seen.pupil is pupil and seen.context is context:
             self._seen[id(pupil)] = seen
-            return seen[1]
+            return seen.rows
         if self._rules is None or self._calendar is None or self._episodes_from is None:
             raise RuntimeError("PlanCache.rows before start()")
         feed_days, horizon = self._episodes_from
@@ -172,12 +174,23 @@ class PlanCache:
                     now=self._now,
                 )
             )
-        self._seen[id(pupil)] = (pupil, found)
-        return found
+        rows = tuple(
+            dataclasses.replace(item, payload={**context, **item.payload}) for item in found
+        )
+        self._seen[id(pupil)] = _Seen(pupil, context, rows)
+        return rows
 
 
 _Shape = tuple[tuple[int, Slot | None], ...]
 """How many marks each of a pupil's episodes holds and the half-day that ended it."""
+
+
+class _Seen(NamedTuple):
+    """A facts object a tick planned, the context it came with, and the rows it got."""
+
+    pupil: PupilFacts
+    context: Mapping[str, Any]
+    rows: tuple[PlannedOutreach, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,11 +227,7 @@ def plan_school(
         rules=rules, calendar=calendar, clock=clock, feed_days=facts.feed_days, horizon=horizon
     )
     for pupil in facts.pupils:
-        found = cache.rows(pupil)
-        context = facts.context[pupil.id]
-        planned += [
-            dataclasses.replace(item, payload={**context, **item.payload}) for item in found
-        ]
+        planned += cache.rows(pupil, facts.context[pupil.id])
     planned += plan_digests(
         facts.school_id,  # also on a tick that plans no pupil: the open nudges are counted
         facts.pupils,

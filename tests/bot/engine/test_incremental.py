@@ -57,9 +57,9 @@ async def test_planning_the_pupils_with_news_gives_what_planning_everyone_gives(
 class _NoCache(tick.PlanCache):
     """Plans every pupil afresh at every tick."""
 
-    def rows(self, pupil):  # type: ignore[no-untyped-def]
+    def rows(self, pupil, context):  # type: ignore[no-untyped-def]
         self.clear()
-        return super().rows(pupil)
+        return super().rows(pupil, context)
 
 
 @pytest.mark.slow
