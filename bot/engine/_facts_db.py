@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
+from bot.db import one_of
 from bot.domain import HalfDay
 from bot.engine.episodes import Mark
 from bot.engine.facts import (
@@ -224,7 +224,7 @@ async def read_pupils(
         .order_by(col(Pupil.pupil_id))
     )
     if chosen is not None:
-        query = query.where(_chosen(conn, col(Pupil.id), chosen))
+        query = query.where(one_of(conn.dialect, col(Pupil.id), chosen))
     rows = await conn.execute(query)
     found: list[tuple[PupilFacts, Context]] = []
     for row in rows:
@@ -475,23 +475,7 @@ def _among(
     and without it the database has one obvious way in, the pupils' index, instead of a guess
     between that and the school's.
     """
-    return query.where(school if chosen is None else _chosen(conn, column, chosen))
-
-
-def _chosen(conn: AsyncConnection, column: Any, chosen: list[int]) -> sa.ColumnElement[bool]:
-    """``column`` is the id of one of the ``chosen`` pupils.
-
-    On PostgreSQL the ids are one array parameter (``= ANY``): the statement is the same for
-    any number of pupils, so SQLAlchemy compiles it and asyncpg prepares it once, instead of
-    rendering a placeholder per pupil (thousands, on every query of every tick).
-    """
-    condition: sa.ColumnElement[bool]
-    if conn.dialect.name == "postgresql":
-        ids = sa.bindparam("chosen", chosen, type_=postgresql.ARRAY(column.type))
-        condition = column == sa.any_(ids)
-    else:
-        condition = column.in_(chosen)
-    return condition
+    return query.where(school if chosen is None else one_of(conn.dialect, column, chosen))
 
 
 async def _marks(conn: AsyncConnection, school_id: str, chosen: Chosen) -> dict[int, list[Mark]]:

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.db import one_of
 from bot.outbox._insert import insert_planned
 from bot.outbox.backoff import RetryPolicy
 from bot.outbox.channel import DeliveryOutcome
@@ -131,7 +132,7 @@ async def _known(conn: AsyncConnection, keys: Sequence[str]) -> dict[str, _Store
         chunk = unique[start : start + _KEYS_PER_QUERY]
         result = await conn.execute(
             sa.select(OUTREACH.c.idempotency_key, OUTREACH.c.id, OUTREACH.c.status, *values).where(
-                OUTREACH.c.idempotency_key.in_(chunk)
+                one_of(conn.dialect, OUTREACH.c.idempotency_key, chunk)
             )
         )
         for key, row_id, status, *stored in result:
