@@ -9,6 +9,7 @@ Alembic (``bot/migrations``); :func:`migrate` brings any database to the newest 
 from __future__ import annotations
 
 import functools
+import json
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -154,15 +155,20 @@ def _scratch_pragmas(dbapi_connection: Any, record: Any) -> None:
 def one_of(dialect: Dialect, column: Any, values: Sequence[Any]) -> sa.ColumnElement[bool]:
     """``column`` is one of ``values``.
 
-    On PostgreSQL the values are one array parameter (``= ANY``): the statement is the same for
-    any number of values, so SQLAlchemy compiles it and asyncpg prepares it once, instead of
-    rendering a placeholder per value (thousands, on every query of every tick). Elsewhere an
-    ``IN`` list.
+    The values are one parameter: an array on PostgreSQL (``= ANY``), a JSON list on SQLite
+    (``IN (SELECT value FROM json_each(...))``, SQLite's JSON functions, which reading the
+    outbox's payloads needs anyway). The statement is then the same for any number of values:
+    SQLAlchemy compiles it (and asyncpg prepares it) once, instead of rendering a placeholder
+    per value, thousands on every query of every tick. Both databases still look each value up
+    by the column's index. Elsewhere an ``IN`` list.
     """
     condition: sa.ColumnElement[bool]
     if dialect.name == "postgresql":
         array = sa.bindparam("values", list(values), type_=postgresql.ARRAY(column.type))
         condition = column == sa.any_(array)
+    elif dialect.name == "sqlite":
+        listed = sa.func.json_each(sa.bindparam("values", json.dumps(list(values))))
+        condition = column.in_(sa.select(listed.table_valued("value").c.value))
     else:
         condition = column.in_(values)
     return condition

@@ -459,8 +459,7 @@ Chosen = list[int] | None
 """The database ids of the pupils to read (:func:`recent_pupils`), or None for all."""
 
 MAX_CHOSEN = 20_000
-"""More pupils than this are read whole: a list of ids that long costs more than it saves (and
-the drivers limit the parameters of one statement)."""
+"""More pupils than this are read whole: a list of ids that long costs more than it saves."""
 
 _Query = TypeVar("_Query", bound=sa.Select[*tuple[Any, ...]])
 
