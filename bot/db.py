@@ -9,8 +9,10 @@ Alembic (``bot/migrations``); :func:`migrate` brings any database to the newest 
 from __future__ import annotations
 
 import functools
+import json
 import re
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,8 @@ import aiosqlite
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -30,6 +33,7 @@ __all__ = [
     "connect_scratch",
     "display_url",
     "migrate",
+    "one_of",
 ]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -146,6 +150,28 @@ def _scratch_pragmas(dbapi_connection: Any, record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA synchronous=OFF")
     cursor.close()
+
+
+def one_of(dialect: Dialect, column: Any, values: Sequence[Any]) -> sa.ColumnElement[bool]:
+    """``column`` is one of ``values``.
+
+    The values are one parameter: an array on PostgreSQL (``= ANY``), a JSON list on SQLite
+    (``IN (SELECT value FROM json_each(...))``, SQLite's JSON functions, which reading the
+    outbox's payloads needs anyway). The statement is then the same for any number of values:
+    SQLAlchemy compiles it (and asyncpg prepares it) once, instead of rendering a placeholder
+    per value, thousands on every query of every tick. Both databases still look each value up
+    by the column's index. Elsewhere an ``IN`` list.
+    """
+    condition: sa.ColumnElement[bool]
+    if dialect.name == "postgresql":
+        array = sa.bindparam("values", list(values), type_=postgresql.ARRAY(column.type))
+        condition = column == sa.any_(array)
+    elif dialect.name == "sqlite":
+        listed = sa.func.json_each(sa.bindparam("values", json.dumps(list(values))))
+        condition = column.in_(sa.select(listed.table_valued("value").c.value))
+    else:
+        condition = column.in_(values)
+    return condition
 
 
 def alembic_config() -> Config:

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
+from bot.db import one_of
 from bot.domain import HalfDay
 from bot.engine.episodes import Mark
 from bot.engine.facts import (
@@ -224,7 +225,7 @@ async def read_pupils(
         .order_by(col(Pupil.pupil_id))
     )
     if chosen is not None:
-        query = query.where(col(Pupil.id).in_(chosen))
+        query = query.where(one_of(conn.dialect, col(Pupil.id), chosen))
     rows = await conn.execute(query)
     found: list[tuple[PupilFacts, Context]] = []
     for row in rows:
@@ -493,13 +494,14 @@ Chosen = list[int] | None
 """The database ids of the pupils to read (:func:`recent_pupils`), or None for all."""
 
 MAX_CHOSEN = 20_000
-"""More pupils than this are read whole: a list of ids that long costs more than it saves (and
-the drivers limit the parameters of one statement)."""
+"""More pupils than this are read whole: a list of ids that long costs more than it saves."""
 
 _Query = TypeVar("_Query", bound=sa.Select[*tuple[Any, ...]])
 
 
-def _among(query: _Query, school: Any, column: Any, chosen: Chosen) -> _Query:
+def _among(
+    conn: AsyncConnection, query: _Query, school: Any, column: Any, chosen: Chosen
+) -> _Query:
     """``query`` limited to the school's rows (``school`` is the condition), or to the chosen
     pupils' (``column`` holds the pupil's id).
 
@@ -507,7 +509,7 @@ def _among(query: _Query, school: Any, column: Any, chosen: Chosen) -> _Query:
     and without it the database has one obvious way in, the pupils' index, instead of a guess
     between that and the school's.
     """
-    return query.where(school if chosen is None else column.in_(chosen))
+    return query.where(school if chosen is None else one_of(conn.dialect, column, chosen))
 
 
 async def _marks(conn: AsyncConnection, school_id: str, chosen: Chosen) -> dict[int, list[Mark]]:
@@ -519,7 +521,7 @@ async def _marks(conn: AsyncConnection, school_id: str, chosen: Chosen) -> dict[
         col(AbsenceMark.expected_return),
     ).where(col(AbsenceMark.retracted_at).is_(None))
     school = col(AbsenceMark.school_id) == school_id
-    rows = await conn.execute(_among(query, school, col(AbsenceMark.pupil_id), chosen))
+    rows = await conn.execute(_among(conn, query, school, col(AbsenceMark.pupil_id), chosen))
     found: dict[int, list[Mark]] = defaultdict(list)
     halves = {half.value: half for half in HalfDay}  # a lookup, not an enum call per mark
     for pupil_id, date, half_day, code, expected_return in rows:
@@ -547,7 +549,7 @@ async def _guardians(
     school = col(Guardian.school_id) == school_id
     # No ORDER BY: sorted per pupil below, so that the database can start from the chosen
     # pupils' links instead of walking every guardian in order.
-    rows = await conn.execute(_among(query, school, col(GuardianLink.pupil_id), chosen))
+    rows = await conn.execute(_among(conn, query, school, col(GuardianLink.pupil_id), chosen))
     found: dict[int, list[GuardianFacts]] = defaultdict(list)
     for row in rows:
         found[row.pupil_id].append(
@@ -574,7 +576,7 @@ async def _teachers(
         .where(col(Pupil.active))
     )
     school = col(Pupil.school_id) == school_id
-    rows = await conn.execute(_among(query, school, col(Pupil.id), chosen))
+    rows = await conn.execute(_among(conn, query, school, col(Pupil.id), chosen))
     found: dict[int, list[StaffFacts]] = defaultdict(list)
     for pupil_id, staff_id in rows:
         person = staff.get(staff_id)
@@ -596,7 +598,7 @@ async def _replies(
         col(Reply.episode_key),
     ).order_by(col(Reply.received_at), col(Reply.id))
     school = col(Reply.school_id) == school_id
-    rows = await conn.execute(_among(query, school, col(Reply.pupil_id), chosen))
+    rows = await conn.execute(_among(conn, query, school, col(Reply.pupil_id), chosen))
     found: dict[int, list[ReplyFacts]] = defaultdict(list)
     for pupil_id, at, role, answer, episode_key in rows:
         found[pupil_id].append(ReplyFacts(at, SenderRole(role), answer, episode_key))
@@ -634,7 +636,7 @@ async def _sent(
         .order_by(col(Outreach.sent_at), col(Outreach.id))
     )
     school = col(Outreach.school_id) == school_id
-    rows = await conn.execute(_among(query, school, col(Outreach.pupil_id), chosen))
+    rows = await conn.execute(_among(conn, query, school, col(Outreach.pupil_id), chosen))
     found: dict[int, list[SentFacts]] = defaultdict(list)
     for pupil_id, key, kind, role, recipient, sent_at, about, reason, acked, snoozed in rows:
         found[pupil_id].append(
@@ -661,7 +663,7 @@ async def _pauses(
     school = col(PupilPause.school_id) == school_id
     found: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
     for pupil_id, starts, ends in await conn.execute(
-        _among(query, school, col(PupilPause.pupil_id), chosen)
+        _among(conn, query, school, col(PupilPause.pupil_id), chosen)
     ):
         found[pupil_id].append((starts, ends))
     return found
@@ -723,7 +725,7 @@ async def _unreachable(
         .where(col(Outreach.recipient_role) == "pupil", *_blocked())
     )
     for pk, pupil_id, first, last, at in await conn.execute(
-        _among(pupils, school, col(Pupil.id), chosen)
+        _among(conn, pupils, school, col(Pupil.id), chosen)
     ):
         found[pk].append(UnreachableFacts("pupil", pupil_id, at, f"{first} {last}"))
     guardians = (
@@ -740,7 +742,7 @@ async def _unreachable(
         .where(col(Outreach.recipient_role) == "guardian", col(Guardian.active), *_blocked())
     )
     for pk, guardian_id, first, last, relation, at in await conn.execute(
-        _among(guardians, school, col(GuardianLink.pupil_id), chosen)
+        _among(conn, guardians, school, col(GuardianLink.pupil_id), chosen)
     ):
         found[pk].append(UnreachableFacts("guardian", guardian_id, at, f"{first} {last}", relation))
     for people in found.values():

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import gc
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -56,6 +58,9 @@ __all__ = [
     "planner_tick",
     "record_reply",
 ]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 DAY_COMPLETE = dt.time(17, 0)
 """From this local time on, a day with a feed counts as complete: its afternoon is known."""
@@ -307,6 +312,33 @@ def _hold_alerts(
     return found
 
 
+def _collector_paused(tick: Callable[_P, Awaitable[_R]]) -> Callable[_P, Awaitable[_R]]:
+    """``tick`` with Python's cyclic garbage collector paused while it runs.
+
+    A tick makes some hundred thousand objects that live until it ends: every mark of every
+    pupil it plans, their facts, the rows, the drivers' records. Each time enough of them have
+    piled up, the collector walks every object of the process, finds nothing to free and goes
+    on: on the bench's tick of 4,300 pupils, one to three such walks took 0.1 s to 0.4 s. The
+    tick's objects are freed as before (by reference counting) when it ends, and the few cycles
+    it leaves go with the first collection after it. The pause is the process's: whatever else
+    runs on the event loop while the tick waits for the database finds it paused too, for the
+    second or two of a tick. A caller that turned the collector off keeps it off.
+    """
+
+    @functools.wraps(tick)
+    async def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if not gc.isenabled():
+            return await tick(*args, **kwargs)
+        gc.disable()
+        try:
+            return await tick(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
+
+
+@_collector_paused
 async def planner_tick(
     engine: AsyncEngine,
     *,

@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.db import one_of
+from bot.outbox._insert import insert_planned
 from bot.outbox.backoff import RetryPolicy
 from bot.outbox.channel import DeliveryOutcome
 from bot.outbox.policy import Decision, decide
@@ -82,17 +83,8 @@ async def plan(
     ids = {key: row.id for key, row in known.items()}
     revived = await _revive(conn, again, ids, now)
     await _refresh(conn, [item for item in items if _changed(item, known)], ids, now)
-    new: dict[str, int] = {}
-    if rows:
-        # A row another worker stored meanwhile is left alone (and not counted as new).
-        insert = _insert(conn).on_conflict_do_nothing(index_elements=["idempotency_key"])
-        result = await conn.execute(
-            insert.returning(OUTREACH.c.id, OUTREACH.c.idempotency_key), rows
-        )
-        new = {key: outreach_id for outreach_id, key in result.all()}
-        await record(
-            conn, now, [(outreach_id, None, Status.PLANNED, None) for outreach_id in new.values()]
-        )
+    # A row another worker stored meanwhile is left alone (and not counted as new).
+    new = await insert_planned(conn, rows, now)
     return {**revived, **new}
 
 
@@ -143,7 +135,7 @@ async def _known(conn: AsyncConnection, keys: Sequence[str]) -> dict[str, _Store
         chunk = unique[start : start + _KEYS_PER_QUERY]
         result = await conn.execute(
             sa.select(OUTREACH.c.idempotency_key, OUTREACH.c.id, OUTREACH.c.status, *values).where(
-                OUTREACH.c.idempotency_key.in_(chunk)
+                one_of(conn.dialect, OUTREACH.c.idempotency_key, chunk)
             )
         )
         for key, row_id, status, *stored in result:
@@ -238,14 +230,6 @@ def _planned_row(item: PlannedOutreach, now: dt.datetime) -> dict[str, Any]:
         "created_at": now,
         "updated_at": now,
     }
-
-
-def _insert(conn: AsyncConnection) -> postgresql.Insert | sqlite.Insert:
-    if conn.dialect.name == "postgresql":
-        return postgresql.insert(OUTREACH)
-    if conn.dialect.name == "sqlite":
-        return sqlite.insert(OUTREACH)
-    raise LookupError(f"the outbox does not support the {conn.dialect.name!r} database")
 
 
 async def cancel(

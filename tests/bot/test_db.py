@@ -59,3 +59,25 @@ async def test_a_scratch_database_runs_sqlite_on_the_callers_thread(tmp_path):
         assert threading.active_count() == before  # no aiosqlite worker thread was started
     finally:
         await engine.dispose()
+
+
+async def test_one_of_finds_the_rows_of_any_number_of_values(engine, clock):
+    """The same statement for none, one and many values; on PostgreSQL one array parameter,
+    run more often than PostgreSQL plans a prepared statement anew."""
+    import sqlalchemy as sa
+
+    from bot.db import one_of
+    from bot.imports.runs import ensure_school
+
+    table = sa.table("school", sa.column("id", sa.String))
+    everyone = sorted([*(f"s{number}" for number in range(28)), "o'neil", 'zoë \\ "z"'])
+    async with engine.begin() as conn:
+        for school in everyone:
+            await ensure_school(conn, school, school, clock)
+        query = sa.select(table.c.id).order_by(table.c.id)
+        found = [
+            list((await conn.execute(query.where(one_of(conn.dialect, table.c.id, ids)))).scalars())
+            for ids in ([], ["s3"], ["s7", "o'neil", "nobody"], *[everyone] * 6)
+        ]
+    assert found[:3] == [[], ["s3"], ["o'neil", "s7"]]
+    assert found[3:] == [everyone] * 6
