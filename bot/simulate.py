@@ -27,7 +27,14 @@ those of the last tick that ran would therefore store nothing, and the replay sk
 replay the facts change only with an import, a stored reply or a dispatcher run that changed
 what the planner reads of the outbox: a message of one of
 :data:`~bot.engine._facts_db.SENT_KINDS` sent, or any outcome but a plain delivery or a
-postponement (a failure, an expiry, a retry), to be safe. Which pupils a tick plans does depend
+postponement (a failure, an expiry, a retry). Of these, only the outcomes make a tick run
+again at once. A message sent changes nothing a tick would propose on the same date: the
+reminder of a nudge is due at least one school day after it went out
+(``coordinator.reminder_after_school_days`` is positive), the digest counts the nudges sent
+before the day began, and an apology follows only a notice about a day whose marks are gone,
+which the tick that ran before the dispatcher at the same instant would have withdrawn, not
+let go out. The pupils' changed facts are read by the next tick that runs (see "Facts kept
+between ticks"). Which pupils a tick plans does depend
 on other rows (a pupil with a planned row is planned), but not what it proposes for them (the
 tests hold ``planner_tick(everyone=True)`` to the same rows). The holds a tick stores are its
 own output, found again by the next tick on the same facts. This invariant binds the planner: a
@@ -332,7 +339,8 @@ class _Replay:
             gate=gate,
         )
         self.facts_version = 0
-        """Counts the changes to the stored facts: imports, replies, dispatcher runs."""
+        """Counts the changes to the stored facts that may change a tick's proposals: imports,
+        replies, dispatcher runs with an outcome other than a delivery (see "Skipped ticks")."""
         self.last_planned: tuple[int, dt.date, Slot] | None = None
         """What the last planner tick that ran planned from (see "Skipped ticks")."""
         self.plans = PlanCache()
@@ -484,7 +492,7 @@ class _Replay:
         delivered = len(self.recording.deliveries)
         report = await self.dispatcher.drain()
         messages = [record.message for record in self.recording.deliveries[delivered:]]
-        if _changes_facts(report, {message.kind for message in messages}):
+        if _changes_plans(report):
             self.facts_version += 1
         if report.recovered or report.released or report.lost:
             self.facts.forget_all()
@@ -539,10 +547,9 @@ class _Replay:
         return found
 
 
-def _changes_facts(report: DispatchReport, delivered_kinds: set[str]) -> bool:
-    """Whether a dispatcher run changed what the planner reads (see "Skipped ticks")."""
+def _changes_plans(report: DispatchReport) -> bool:
+    """Whether a dispatcher run changed what a planner tick would propose now (see "Skipped
+    ticks"): any outcome but a plain delivery or a postponement."""
     if report.undelivered or report.expired or report.retried:
         return True
-    if report.recovered or report.released or report.lost:
-        return True
-    return not delivered_kinds.isdisjoint(SENT_KINDS)
+    return bool(report.recovered or report.released or report.lost)
