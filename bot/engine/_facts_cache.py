@@ -41,6 +41,7 @@ from bot.engine._facts_db import (
     read_staff,
 )
 from bot.engine.facts import PupilFacts, StaffFacts
+from bot.outbox.records import PlannedOutreach
 
 __all__ = ["FactsCache"]
 
@@ -62,6 +63,13 @@ class FactsCache:
             tuple[tuple[str, dt.date | None, dt.datetime | None], Mapping[int, int]] | None
         ) = None
         """The school and the first day they were counted from, and the counts."""
+        self.proposed: dict[str, PlannedOutreach] = {}
+        """What the last planner tick proposed and stored, by idempotency key.
+
+        Proposed again unchanged, a row needs no look in the outbox: the tick stored it, and
+        since then only the dispatcher wrote there, which never withdraws a row nor changes
+        what the tick compares (due and expiry, payload, language, channel). A live store has
+        other writers (another worker's tick may withdraw it), so only the replay keeps this."""
 
     def forget(self, pupils: Iterable[int]) -> None:
         """The facts of ``pupils`` (database ids) changed: read them again when needed."""
@@ -82,6 +90,7 @@ class FactsCache:
         """Anything may have changed (a roster import): read everything again."""
         self._school, self._roster, self._open_nudges = None, None, None
         self._pupils.clear()
+        self.proposed = {}
 
     def held(self) -> frozenset[int]:
         """The pupils whose facts are kept (for the tests)."""

@@ -356,7 +356,9 @@ async def planner_tick(
     With ``everyone``, every active pupil is planned: the same rows come out (the tests hold
     the two to that), only slower. ``cache`` is the :class:`PlanCache` of the process's
     earlier ticks; ``facts_cache`` the pupils' facts they read, for an owner told of every
-    change to them (:class:`~bot.engine._facts_cache.FactsCache`: ``gemist simulate``).
+    change to them (:class:`~bot.engine._facts_cache.FactsCache`: ``gemist simulate``), which
+    also keeps what the last tick proposed: rows proposed again unchanged are not looked up in
+    the outbox.
     """
     today = clock.today()
     async with engine.connect() as conn:
@@ -375,9 +377,11 @@ async def planner_tick(
         facts, rules=rules, calendar=calendar, clock=clock, holds=holds, cache=cache
     )
     now = clock.now()
+    stored = facts_cache.proposed if facts_cache is not None else {}
+    changed = [item for item in proposal.planned if stored.get(item.idempotency_key) != item]
     async with write_transaction(engine) as conn:
         await store_suspects(conn, school_id, proposal.suspects, now)
-        new = await plan(conn, proposal.planned, now)
+        new = await plan(conn, changed, now)
         proposed = {item.idempotency_key for item in proposal.planned}
         pending = await conn.execute(
             sa.select(col(Outreach.id), col(Outreach.idempotency_key)).where(
@@ -388,6 +392,8 @@ async def planner_tick(
         )
         stale = [row_id for row_id, key in pending if row_id is not None and key not in proposed]
         await withdraw(conn, now, stale, WITHDRAWN)
+    if facts_cache is not None:
+        facts_cache.proposed = {item.idempotency_key: item for item in proposal.planned}
     await refresh_statistics(engine, planned=len(new))
     return len(new)
 

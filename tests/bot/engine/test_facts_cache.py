@@ -3,6 +3,7 @@ order, and read again only when their owner says they changed."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -209,3 +210,46 @@ async def test_a_nudge_sent_today_leaves_the_mornings_count_alone(engine, clock,
     assert cache._open_nudges is not None  # kept: today's nudge is not in the count
     cache.nudged(day_began - timedelta(hours=9))
     assert await load() == {hanne: 1}  # yesterday's is; today's waits for tomorrow
+
+
+async def test_a_planned_row_proposed_otherwise_is_brought_up_to_date(engine, clock, tmp_path):
+    """The rows the last tick proposed are kept, and only those proposed again unchanged skip
+    the outbox: a notice that an answer softened must still be changed in the outbox."""
+    await _roster(engine, clock)
+    await _feed(engine, clock, tmp_path, TUESDAY)
+    cache = FactsCache()
+
+    async def tick(hour: int, minute: int) -> None:
+        clock.set(clock.localize(clock.today(), hour, minute))
+        await planner_tick(
+            engine, school_id=SCHOOL, rules=RULES, calendar=CALENDAR, clock=clock,
+            facts_cache=cache,
+        )  # fmt: skip
+
+    async def soft() -> list[bool]:
+        async with engine.connect() as conn:
+            payloads = await conn.execute(
+                sa.text(
+                    "SELECT o.payload FROM outreach o JOIN pupil p ON p.id = o.pupil_id "
+                    "WHERE o.kind = 'guardian_notice' AND p.pupil_id = 'P0022' "
+                    "AND o.status = 'planned'"
+                )
+            )
+            return [json.loads(p)["soft"] if isinstance(p, str) else p["soft"] for (p,) in payloads]
+
+    await tick(10, 30)
+    assert await soft() == [False]  # due after the check-in and its grace period
+    assert cache.proposed
+    ruben = await _pupil_id(engine, "P0022")
+    async with write_transaction(engine) as conn:  # his answer to the check-in (sent meanwhile)
+        await conn.execute(
+            sa.text(
+                "INSERT INTO reply (school_id, pupil_id, sender_role, sender_id, answer, "
+                "received_at, episode_key) VALUES (:s, :ruben, 'pupil', 'P0022', 'sick', :at, "
+                "'2026-11-17-am')"
+            ),
+            {"s": SCHOOL, "ruben": ruben, "at": clock.localize(clock.today(), 10, 40)},
+        )
+    cache.forget([ruben])
+    await tick(10, 45)
+    assert await soft() == [True]
