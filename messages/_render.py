@@ -242,7 +242,7 @@ def _values(
         value = context[name]
         kind = PLACEHOLDERS.get(name, Kind.TEXT)
         if kind is Kind.COUNT:
-            shown = format_decimal(_as_int(template, name, value), locale=locale)
+            shown = _number(_as_int(template, name, value), str(locale))
         elif kind is Kind.DATE:
             shown = _date(_as_date(template, name, value), str(locale), weekday=False)
         elif kind is Kind.WEEKDAY:
@@ -260,6 +260,11 @@ def _values(
 @cache
 def _locale(lang: str) -> Locale:
     return Locale.parse(lang)
+
+
+@lru_cache(maxsize=1024)
+def _number(count: int, locale: str) -> str:
+    return format_decimal(count, locale=locale)
 
 
 @lru_cache(maxsize=4096)
