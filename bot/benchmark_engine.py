@@ -19,7 +19,7 @@ Two measurements (issue 3, "Benchmarks"):
   run`` keeps one; and once more without it, for comparison), and, apart, its parts: reading
   the facts of the pupils it plans (:func:`~bot.engine._facts_db.load_school_facts`) and
   planning them (:func:`~bot.engine.tick.plan_school`). A tick plans the pupils something may
-  be due for (:func:`~bot.engine._facts_db.recent_pupils`), each with their whole school
+  be due for (:func:`~bot.engine._facts_db.read_recent_pupils`), each with their whole school
   year; for comparison, one tick that plans every pupil is timed too. Against it, the *bare
   read*: the same rows (the statements ``load_school_facts`` runs for those pupils,
   :data:`BARE_READ`) through the driver (``sqlite3``, asyncpg), fetched into tuples and nothing
@@ -54,7 +54,7 @@ import sqlalchemy as sa
 
 from bot.benchmark import _asyncpg_connect
 from bot.db import connect, migrate
-from bot.engine._facts_db import load_school_facts, recent_pupils
+from bot.engine._facts_db import load_school_facts, read_recent_pupils
 from bot.engine.tick import PlanCache, news_since, plan_school, planner_tick
 from bot.imports import import_absences, import_roster
 from bot.rules import Rules
@@ -293,7 +293,7 @@ async def _chosen(url: str) -> dict[str, Any]:
     try:
         async with engine.connect() as conn:
             since = await news_since(conn, SCHOOL, TICK_AT.date(), SchoolCalendar())
-            ids = sorted(set((await conn.execute(recent_pupils(SCHOOL, since))).scalars()))
+            ids = await read_recent_pupils(conn, SCHOOL, since)
     finally:
         await engine.dispose()
     return {"since": since.isoformat(), "ids": ids}

@@ -69,7 +69,6 @@ __all__ = [
     "read_recent_pupils",
     "read_school_figures",
     "read_staff",
-    "recent_pupils",
 ]
 
 ROLE_LABELS: Mapping[str, str] = {
@@ -140,12 +139,12 @@ async def load_school_facts(
 
     Without ``since``, every active pupil. With ``since`` (the first day whose news the tick
     still acts on: the school day before today, or the last day with a feed before it), only the
-    pupils something may be due for, each with all their facts (:func:`recent_pupils`): the planner
-    gives the same rows for them, and nothing new for anyone else. ``year_start`` bounds the
-    nudges counted as open for the digest, and ``nudges_before`` leaves out those sent from then on
-    (the morning's digest counts what was open when the day began). With a ``cache``
-    (:class:`~bot.engine._facts_cache.FactsCache`), only the pupils it does not hold are read,
-    and the roster's figures only once.
+    pupils something may be due for, each with all their facts (:func:`read_recent_pupils`):
+    the planner gives the same rows for them, and nothing new for anyone else. ``year_start``
+    bounds the nudges counted as open for the digest, and ``nudges_before`` leaves out those
+    sent from then on (the morning's digest counts what was open when the day began). With a
+    ``cache`` (:class:`~bot.engine._facts_cache.FactsCache`), only the pupils it does not hold
+    are read, and the roster's figures only once.
     """
     school_name = await conn.scalar(sa.select(col(School.name)).where(col(School.id) == school_id))
     feed_days = frozenset(
@@ -253,8 +252,9 @@ async def read_pupils(
     return found
 
 
-def recent_pupils(school_id: str, since: dt.date) -> sa.CompoundSelect[int]:
-    """The pupils something may be due for, on a tick that acts on the news from ``since`` on.
+async def read_recent_pupils(conn: AsyncConnection, school_id: str, since: dt.date) -> list[int]:
+    """The pupils something may be due for, on a tick that acts on the news from ``since`` on:
+    their database ids, sorted, each once.
 
     Every step the planner can propose anew is about a day with a mark from ``since`` on (an
     episode still going on, a return seen today, a signal reached), about an answer, a
@@ -263,11 +263,6 @@ def recent_pupils(school_id: str, since: dt.date) -> sa.CompoundSelect[int]:
     is no longer called for can be withdrawn. Everyone else would get the same rows as before,
     which the outbox already holds.
     """
-    return _RECENT.params(_recent_parameters(school_id, since))
-
-
-async def read_recent_pupils(conn: AsyncConnection, school_id: str, since: dt.date) -> list[int]:
-    """The database ids of :func:`recent_pupils`, sorted, each once."""
     found = await conn.execute(_RECENT, _recent_parameters(school_id, since))
     return sorted(set(found.scalars()))
 
@@ -283,8 +278,8 @@ def _recent_parameters(school_id: str, since: dt.date) -> dict[str, Any]:
 
 
 def _recent() -> sa.CompoundSelect[int]:
-    """:func:`recent_pupils` with parameters (:func:`_recent_parameters`), built once: the
-    statement has nine parts, and building it took longer than running it."""
+    """:func:`read_recent_pupils`'s statement, with parameters (:func:`_recent_parameters`),
+    built once: it has nine parts, and building it took longer than running it."""
     school = sa.bindparam("school", type_=sa.String())
     since = sa.bindparam("since", type_=sa.Date())
     start = sa.bindparam("start", type_=Outreach.__table__.c.updated_at.type)  # type: ignore[attr-defined]
@@ -491,7 +486,7 @@ async def read_staff(conn: AsyncConnection, school_id: str) -> dict[int, Person]
 
 
 Chosen = list[int] | None
-"""The database ids of the pupils to read (:func:`recent_pupils`), or None for all."""
+"""The database ids of the pupils to read (:func:`read_recent_pupils`), or None for all."""
 
 MAX_CHOSEN = 20_000
 """More pupils than this are read whole: a list of ids that long costs more than it saves."""

@@ -137,14 +137,13 @@ class PlanCache:
     ) -> None:
         # Rules and calendar count as the same only as the same objects; the rest by value.
         day = (clock.tz, clock.today())
-        if rules is not self._rules or calendar is not self._calendar or day != self._day:
+        same_day = rules is self._rules and calendar is self._calendar and day == self._day
+        if not same_day:
             self._plans.clear()
-            self._seen.clear()
-        if (feed_days, horizon) != self._episodes_from:
-            self._seen.clear()
         # Only the last tick's facts objects are looked up by identity: a live tick reads new
         # ones every time, and keeping them all would hold every tick's facts until midnight.
-        self._earlier, self._seen = self._seen, {}
+        same_episodes = same_day and (feed_days, horizon) == self._episodes_from
+        self._earlier, self._seen = (self._seen if same_episodes else {}), {}
         self._rules, self._calendar, self._day = rules, calendar, day
         self._episodes_from, self._now = (feed_days, horizon), clock.now()
 
@@ -377,12 +376,12 @@ async def planner_tick(
         facts, rules=rules, calendar=calendar, clock=clock, holds=holds, cache=cache
     )
     now = clock.now()
+    proposed = {item.idempotency_key: item for item in proposal.planned}
     stored = facts_cache.proposed if facts_cache is not None else {}
     changed = [item for item in proposal.planned if stored.get(item.idempotency_key) != item]
     async with write_transaction(engine) as conn:
         await store_suspects(conn, school_id, proposal.suspects, now)
         new = await plan(conn, changed, now)
-        proposed = {item.idempotency_key for item in proposal.planned}
         pending = await conn.execute(
             sa.select(col(Outreach.id), col(Outreach.idempotency_key)).where(
                 col(Outreach.school_id) == school_id,
@@ -393,7 +392,7 @@ async def planner_tick(
         stale = [row_id for row_id, key in pending if row_id is not None and key not in proposed]
         await withdraw(conn, now, stale, WITHDRAWN)
     if facts_cache is not None:
-        facts_cache.proposed = {item.idempotency_key: item for item in proposal.planned}
+        facts_cache.proposed = proposed
     await refresh_statistics(engine, planned=len(new))
     return len(new)
 

@@ -34,6 +34,7 @@ from bot.outbox.records import Outgoing, PlannedOutreach, Status
 from bot.outbox.tables import (
     OUTREACH,
     Transition,
+    claim_holds,
     clip,
     held,
     record,
@@ -47,7 +48,6 @@ __all__ = [
     "cancel",
     "claim",
     "complete",
-    "has_work",
     "next_attempt",
     "pending_work",
     "plan",
@@ -296,13 +296,6 @@ async def withdraw(
     return withdrawn
 
 
-async def has_work(engine: AsyncEngine, now: dt.datetime, lease: dt.timedelta) -> bool:
-    """Whether a dispatch run at ``now`` would find anything: a due ``planned`` row, or a
-    ``sending`` row whose lease ran out. A read, so that an idle dispatch tick (most of them)
-    costs no write transaction."""
-    return any(await pending_work(engine, now, lease))
-
-
 class Work(NamedTuple):
     """What a dispatch run at some instant would find (:func:`pending_work`)."""
 
@@ -313,7 +306,9 @@ class Work(NamedTuple):
 
 
 async def pending_work(engine: AsyncEngine, now: dt.datetime, lease: dt.timedelta) -> Work:
-    """What a dispatch run at ``now`` would find, in one read."""
+    """What a dispatch run at ``now`` would find: a due ``planned`` row, a ``sending`` row
+    whose lease ran out. One read, so that an idle dispatch tick (most of them) costs no write
+    transaction, and a run with nothing stale no recovery."""
     async with engine.connect() as conn:
         row = (await conn.execute(_PENDING, {"now": now, "stale_from": now - lease})).one()
     return Work(bool(row[0]), bool(row[1]))
@@ -448,15 +443,12 @@ def _completion(changes: tuple[str, ...], *, held: bool) -> sa.Update:
     (names of :data:`_COMPLETED`), and with ``held`` the claim's ``holder`` and ``since``.
     """
     table = OUTREACH.c
-    where = [table.id == sa.bindparam("row")]
-    if held:
-        where += [
-            table.status == Status.SENDING.value,
-            table.claimed_by == sa.bindparam("holder"),
-            table.claimed_at == sa.bindparam("since", type_=table.claimed_at.type),
-        ]
-    else:
-        where.append(table.status == Status.PLANNED.value)
+    row: sa.BindParameter[int] = sa.bindparam("row")
+    where = (
+        claim_holds(row, sa.bindparam("holder"), sa.bindparam("since", type_=table.claimed_at.type))
+        if held
+        else (table.id == row, table.status == Status.PLANNED.value)
+    )
     values: dict[str, Any] = {
         "status": sa.bindparam("to_status", type_=table.status.type),
         "attempts": table.attempts + 1,

@@ -17,6 +17,7 @@ __all__ = [
     "EVENT",
     "OUTREACH",
     "Transition",
+    "claim_holds",
     "clip",
     "held",
     "record",
@@ -55,11 +56,17 @@ async def write_transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnectio
 
 def held(message: Outgoing) -> tuple[sa.ColumnElement[bool], ...]:
     """The row as long as ``message``'s claim on it is still the current one."""
+    return claim_holds(message.id, message.claimed_by, message.claimed_at)
+
+
+def claim_holds(row: Any, holder: Any, since: Any) -> tuple[sa.ColumnElement[bool], ...]:
+    """Row ``row`` as long as the claim ``holder`` made at ``since`` is still the current one;
+    values, or the parameters of a statement built once."""
     return (
-        OUTREACH.c.id == message.id,
+        OUTREACH.c.id == row,
         OUTREACH.c.status == Status.SENDING,
-        OUTREACH.c.claimed_by == message.claimed_by,
-        OUTREACH.c.claimed_at == message.claimed_at,
+        OUTREACH.c.claimed_by == holder,
+        OUTREACH.c.claimed_at == since,
     )
 
 

@@ -1,7 +1,7 @@
 """A planner tick plans only the pupils something may be due for; that must change nothing.
 
 The same generated school replayed twice through ``gemist simulate``'s engine: once with the
-ticks as they run (the pupils with recent news, :func:`~bot.engine._facts_db.recent_pupils`),
+ticks as they run (the pupils with recent news, :func:`~bot.engine._facts_db.read_recent_pupils`),
 once planning every pupil at every tick. The messages must be the same, byte for byte.
 """
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.engine._facts_db import recent_pupils
+from bot.engine._facts_db import read_recent_pupils
 from bot.engine.facts import SenderRole
 from bot.engine.tick import record_reply
 from bot.imports import import_absences, import_roster
@@ -69,7 +69,7 @@ async def _nudge(
 
 async def _recent(engine: AsyncEngine) -> set[int]:
     async with engine.connect() as conn:
-        return set((await conn.execute(recent_pupils(SCHOOL, SINCE))).scalars())
+        return set(await read_recent_pupils(conn, SCHOOL, SINCE))
 
 
 async def _set(engine: AsyncEngine, key: str, **values: object) -> None:
