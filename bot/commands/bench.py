@@ -1,4 +1,4 @@
-"""``gemist bench import``, ``engine`` and ``telegram``: measured figures, printed, not asserted."""
+"""``gemist bench import``, ``engine``, ``telegram``, ``start``: figures printed, not asserted."""
 
 from __future__ import annotations
 
@@ -56,6 +56,11 @@ def register(commands: Any) -> None:
     telegram.add_argument("--chats", type=int, default=2_000, help="chats they go to")
     telegram.add_argument("--seed", type=int, default=2026, help="seed of the sending order")
     telegram.set_defaults(handler=run_telegram)
+    start = kinds.add_parser(
+        "start", help="time how long gemist --help and gemist rules check take to start"
+    )
+    start.add_argument("--runs", type=int, default=10, help="starts of each command")
+    start.set_defaults(handler=run_start)
 
 
 def _databases(parser: argparse.ArgumentParser) -> None:
@@ -97,3 +102,13 @@ async def run_telegram(args: argparse.Namespace, settings: Settings) -> int:
     from bot.benchmark_telegram import measure_and_report
 
     return await measure_and_report(args.messages, args.chats, args.seed)
+
+
+async def run_start(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from bot.bench.start import measure, report
+
+    text, met = report(await asyncio.to_thread(measure, args.runs))
+    print(text)
+    return 0 if met else 1
