@@ -42,6 +42,8 @@ __all__ = [
     "pupils_of",
     "record_answer",
     "set_language",
+    "store_answer",
+    "store_forward",
     "tapped_row",
 ]
 
@@ -181,30 +183,45 @@ async def record_answer(
 ) -> bool:
     """Store a tapped answer to ``row``, tied to the row's episode; False when this very
     answer to this row is stored already (a second tap, a replayed update)."""
-    if row.pupil_id is None:
-        return False
-    episode = row.payload.get("episode")
     try:
         async with write_transaction(engine) as conn:
-            known = await conn.scalar(
-                sa.select(col(Reply.id)).where(
-                    col(Reply.outreach_id) == row.id, col(Reply.answer) == answer
-                )
-            )
-            if known is not None:
-                return False
-            await _insert_reply(
-                conn,
-                row.school_id,
-                row.pupil_id,
-                (sender_role, sender_id),
-                answer,
-                at,
-                episode if isinstance(episode, str) else None,
-                outreach_id=row.id,
+            return await store_answer(
+                conn, row=row, sender_role=sender_role, sender_id=sender_id, answer=answer, at=at
             )
     except IntegrityError:  # the same tap stored by another worker a moment ago
         return False
+
+
+async def store_answer(
+    conn: AsyncConnection,
+    *,
+    row: TappedRow,
+    sender_role: str,
+    sender_id: str,
+    answer: str,
+    at: dt.datetime,
+) -> bool:
+    """:func:`record_answer` inside the caller's write transaction."""
+    if row.pupil_id is None:
+        return False
+    episode = row.payload.get("episode")
+    known = await conn.scalar(
+        sa.select(col(Reply.id)).where(
+            col(Reply.outreach_id) == row.id, col(Reply.answer) == answer
+        )
+    )
+    if known is not None:
+        return False
+    await _insert_reply(
+        conn,
+        row.school_id,
+        row.pupil_id,
+        (sender_role, sender_id),
+        answer,
+        at,
+        episode if isinstance(episode, str) else None,
+        outreach_id=row.id,
+    )
     return True
 
 
@@ -223,46 +240,70 @@ async def forward(
     """Store free text as an answer about ``pupil`` and plan it for the pupil's spilfiguur
     (``coordinator_forward``); False when the update was stored before (Telegram sent it
     twice) or the pupil has no spilfiguur to tell."""
-    key = f"forward:{pupil.school_id}:{update_id}"
     async with write_transaction(engine) as conn:
-        episode = await _latest_episode(conn, pupil.id)
-        if await conn.scalar(
-            sa.select(col(Outreach.id)).where(col(Outreach.idempotency_key) == key)
-        ):
-            return False
-        await _insert_reply(
-            conn, pupil.school_id, pupil.id, (sender_role, sender_id), text, at, episode
+        return await store_forward(
+            conn,
+            pupil=pupil,
+            sender_role=sender_role,
+            sender_id=sender_id,
+            writer=writer,
+            language=language,
+            text=text,
+            update_id=update_id,
+            at=at,
         )
-        if pupil.spilfiguur_id is None:
-            return False
-        coordinator = (
-            await conn.execute(
-                sa.select(col(Staff.language), col(Staff.telegram_chat_id), col(Staff.email)).where(
-                    col(Staff.id) == pupil.spilfiguur_id
-                )
+
+
+async def store_forward(
+    conn: AsyncConnection,
+    *,
+    pupil: Pupilship,
+    sender_role: str,
+    sender_id: str,
+    writer: str,
+    language: str,
+    text: str,
+    update_id: int,
+    at: dt.datetime,
+) -> bool:
+    """:func:`forward` inside the caller's write transaction."""
+    key = f"forward:{pupil.school_id}:{update_id}"
+    episode = await _latest_episode(conn, pupil.id)
+    if await conn.scalar(sa.select(col(Outreach.id)).where(col(Outreach.idempotency_key) == key)):
+        return False
+    await _insert_reply(
+        conn, pupil.school_id, pupil.id, (sender_role, sender_id), text, at, episode
+    )
+    if pupil.spilfiguur_id is None:
+        return False
+    coordinator = (
+        await conn.execute(
+            sa.select(col(Staff.language), col(Staff.telegram_chat_id), col(Staff.email)).where(
+                col(Staff.id) == pupil.spilfiguur_id
             )
-        ).one()
-        planned = PlannedOutreach(
-            school_id=pupil.school_id,
-            idempotency_key=key,
-            kind="coordinator_forward",
-            recipient_role="coordinator",
-            recipient_id=pupil.spilfiguur_id,
-            channel="telegram" if coordinator[1] is not None else "email",
-            lang=coordinator[0],
-            due_at=at,
-            expires_at=at + FORWARD_EXPIRES,
-            pupil_id=pupil.id,
-            payload={
-                "first_name": pupil.first_name,
-                "class_name": pupil.class_name,
-                "writer": writer,
-                "language": language,
-                "message": text,
-                "episode": episode,
-            },
         )
-        await outbox.plan(conn, [planned], at)
+    ).one()
+    planned = PlannedOutreach(
+        school_id=pupil.school_id,
+        idempotency_key=key,
+        kind="coordinator_forward",
+        recipient_role="coordinator",
+        recipient_id=pupil.spilfiguur_id,
+        channel="telegram" if coordinator[1] is not None else "email",
+        lang=coordinator[0],
+        due_at=at,
+        expires_at=at + FORWARD_EXPIRES,
+        pupil_id=pupil.id,
+        payload={
+            "first_name": pupil.first_name,
+            "class_name": pupil.class_name,
+            "writer": writer,
+            "language": language,
+            "message": text,
+            "episode": episode,
+        },
+    )
+    await outbox.plan(conn, [planned], at)
     return True
 
 
