@@ -176,6 +176,15 @@ class Inbox:
         self._task = None
 
     async def _drain(self) -> None:
+        stored = False
+        try:
+            await self._store_all()
+            stored = True
+        finally:
+            if stored and self._stored is not None:
+                self._stored()  # once, for all it stored: the planner reads them together
+
+    async def _store_all(self) -> None:
         while (entry := await asyncio.to_thread(self._oldest)) is not None:
             number, kind, fields = entry
             try:
@@ -190,8 +199,6 @@ class Inbox:
                 await self._fail(number, err)
                 continue
             await asyncio.to_thread(self._remove, number)
-            if self._stored is not None:
-                self._stored()
 
     async def _fail(self, number: int, err: BaseException) -> None:
         reason = describe_error(err)
