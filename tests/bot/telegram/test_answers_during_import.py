@@ -92,13 +92,15 @@ async def test_a_hundred_answers_during_a_long_re_import_are_stored_thanked_and_
         assert all(text.startswith("Dank je voor je bericht") for text in thanks[0::2])
         assert all("Koen De Backer" in text for text in thanks[1::2])
         async with engine.connect() as conn:
-            stored = list(
-                await conn.scalars(sa.select(col(Reply.answer)).order_by(col(Reply.id)))
-            )
+            stored = list(await conn.scalars(sa.select(col(Reply.answer)).order_by(col(Reply.id))))
             planned = await conn.scalar(
                 sa.select(sa.func.count()).where(col(Outreach.kind) == "coordinator_forward")
             )
         assert stored == [f"Bericht {number:03d}" for number in range(ANSWERS)]
         assert planned == ANSWERS
-        forwarded = [re.findall(r"Bericht \d{3}", m.text) for m in world.api.messages_to(koen)]
-        assert sorted(sum(forwarded, [])) == stored
+        forwarded = [
+            found
+            for m in world.api.messages_to(koen)
+            for found in re.findall(r"Bericht \d{3}", m.text)
+        ]
+        assert sorted(forwarded) == stored

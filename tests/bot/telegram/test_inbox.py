@@ -3,6 +3,7 @@ write lock is kept in a file of its own, and stored by the next process if this 
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from collections.abc import AsyncIterator
@@ -49,7 +50,8 @@ async def test_an_answer_kept_in_the_inbox_is_stored_by_the_next_start(sqlite_en
     importer.close()
 
     assert kept is None
-    assert oct(Path(database + "-inbox").stat().st_mode & 0o777) == "0o600"
+    assert first.path == Path(f"{database}-inbox")
+    assert oct(os.stat(first.path).st_mode & 0o777) == "0o600"
     next_start = Inbox.beside(sqlite_engine)
     next_start.resume()
     await next_start.drained()
