@@ -82,15 +82,17 @@ BUSY_TIMEOUT = 10.0
 """Seconds a SQLite writer waits for another's write lock before "database is locked"."""
 
 
-def connect(url: str, *, busy_timeout: float = BUSY_TIMEOUT, **engine_kwargs: Any) -> AsyncEngine:
+def connect(url: str, *, busy_timeout: float | None = None, **engine_kwargs: Any) -> AsyncEngine:
     """An async engine for ``url``, with SQLite tuned for one writer and many readers.
 
-    ``busy_timeout``: how long a SQLite writer waits for the write lock (tests shorten it).
+    ``busy_timeout``: how long a SQLite writer waits for the write lock (default
+    :data:`BUSY_TIMEOUT`; tests shorten it).
     """
     target = async_url(url)
     if target.get_backend_name() == "sqlite":
         engine = create_async_engine(target, **engine_kwargs)
-        pragmas = functools.partial(_sqlite_pragmas, busy_ms=round(busy_timeout * 1000))
+        wait = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+        pragmas = functools.partial(_sqlite_pragmas, busy_ms=round(wait * 1000))
         sa.event.listen(engine.sync_engine, "connect", pragmas)
         return engine
     return create_async_engine(target, pool_pre_ping=True, **engine_kwargs)
