@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
 from bot.imports.report import FileReport, ImportReport
-from bot.imports.turns import Waiting, this_process, wait_for_turn
+from bot.imports.turns import Waiting, ended, this_process, wait_for_turn
 from bot.models import ImportReject, ImportRun, School
 from integrations.exceptions import FeedParseError
 from scheduler.clock import Clock
@@ -73,14 +73,17 @@ async def recorded_run(
         waiting=waiting,
     )
     try:
-        yield report.run_id
-    except FeedParseError as err:
-        report.error = err
-        report.files = [FileReport(err.file)]
-    except BaseException:
-        await fail_run(engine, report, clock)
-        raise
-    await finish_run(engine, report, clock)
+        try:
+            yield report.run_id
+        except FeedParseError as err:
+            report.error = err
+            report.files = [FileReport(err.file)]
+        except BaseException:
+            await fail_run(engine, report, clock)
+            raise
+        await finish_run(engine, report, clock)
+    finally:
+        ended(report.run_id)
     if report.error is None:
         await refresh_statistics(engine, changed=report.total("imported"))
 

@@ -43,6 +43,7 @@ __all__ = [
     "RunningImport",
     "Waiting",
     "alive",
+    "ended",
     "interrupt_stale_runs",
     "this_process",
     "wait_for_turn",
@@ -72,6 +73,15 @@ class RunningImport:
         return f"another import is running since {since}, started by {by}"
 
 
+_OURS: set[int] = set()
+"""The runs this process is running now (``gemist run`` outlives its imports)."""
+
+
+def ended(run_id: int) -> None:
+    """This process no longer runs ``run_id`` (whatever the log says)."""
+    _OURS.discard(run_id)
+
+
 Waiting = Callable[[RunningImport], None]
 """Told once when an import has to wait for another one."""
 
@@ -85,12 +95,16 @@ def alive(run: RunningImport) -> bool:
     """Whether the process of ``run`` may still be running it.
 
     A run recorded before runs had a process (``pid`` empty) is taken as gone; one on another
-    machine as alive, since it cannot be checked from here.
+    machine as alive, since it cannot be checked from here; one of this very process only while
+    its import runs (a run whose end could not be recorded must not hold up the next poll of a
+    long-running ``gemist run``).
     """
     if run.pid is None or run.host is None:
         return False
-    if run.host != socket.gethostname() or run.pid == os.getpid():
+    if run.host != socket.gethostname():
         return True
+    if run.pid == os.getpid():  # this process: alive while its import runs
+        return run.id in _OURS
     try:
         os.kill(run.pid, 0)
     except ProcessLookupError:
@@ -170,7 +184,9 @@ async def wait_for_turn(
                     await _one_at_a_time(conn, school_id)
                     ahead = [run for run in await running_imports(conn, school_id) if alive(run)]
                     if not ahead:
-                        return await start(conn)
+                        run_id = await start(conn)
+                        _OURS.add(run_id)
+                        return run_id
             except OperationalError as err:  # an import took the write lock first
                 if not is_locked(err):
                     raise

@@ -22,7 +22,8 @@ import sqlalchemy as sa
 from bot.cli import main
 from bot.db import connect
 from bot.imports import EXIT_OK, import_absences
-from bot.imports.turns import RunningImport
+from bot.imports.turns import RunningImport, this_process
+from bot.models import ImportRun
 from integrations.csv.source import CsvAbsenceSource
 from tests.helpers.feeds import active_marks, write
 from tests.helpers.held_import import HeldSource
@@ -183,3 +184,30 @@ def test_an_import_waits_for_a_running_one_says_so_and_goes_on_when_it_is_killed
     assert "2 unchanged" in out  # the first feed again, after the killed import stored nothing
     assert asyncio.run(runs(db_url)) == [("ok", True), ("interrupted", True), ("ok", True)]
     assert asyncio.run(marks(db_url)) == FIRST_MARKS
+
+
+async def test_a_run_of_this_process_whose_end_was_not_recorded_does_not_hold_up_the_next(
+    engine, clock, feeds, db_url
+):
+    await seed_pupils(engine, clock, ["P1", "P2"])
+    pid, host = this_process()
+    async with engine.begin() as conn:
+        await conn.execute(
+            sa.insert(ImportRun).values(
+                school_id=SCHOOL, kind="absences", source="csv:lost.csv", started_by="run",
+                started_at=clock.now(), status="running", summary=[], pid=pid, host=host,
+            )
+        )  # fmt: skip
+    told: list[RunningImport] = []
+
+    report = await asyncio.wait_for(
+        import_absences(
+            engine, CsvAbsenceSource(feeds[0]), school_id=SCHOOL, school_name="T",
+            clock=clock, waiting=told.append,
+        ),
+        10,
+    )  # fmt: skip
+
+    assert report.exit_code == EXIT_OK
+    assert told == []
+    assert await runs(db_url) == [("interrupted", True), ("ok", True)]
