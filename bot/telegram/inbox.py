@@ -85,6 +85,7 @@ class Inbox:
         self.retry = retry
         self._stored = stored
         self._task: asyncio.Task[None] | None = None
+        self._again = False
 
     @classmethod
     def beside(cls, engine: AsyncEngine, **options: Any) -> Inbox:
@@ -159,6 +160,7 @@ class Inbox:
         """Store what the inbox holds, in the background (at the start, and after an append)."""
         if self.path is None or not self.path.exists():
             return
+        self._again = True  # a drain that just found the inbox empty looks once more
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._drain())
 
@@ -176,15 +178,16 @@ class Inbox:
         self._task = None
 
     async def _drain(self) -> None:
-        stored = False
-        try:
-            await self._store_all()
-            stored = True
-        finally:
-            if stored and self._stored is not None:
-                self._stored()  # once, for all it stored: the planner reads them together
+        stored = 0
+        while self._again:
+            self._again = False
+            stored += await self._store_all()
+        if stored and self._stored is not None:
+            self._stored()  # once, for all it stored: the planner reads them together
 
-    async def _store_all(self) -> None:
+    async def _store_all(self) -> int:
+        """Store the inbox's answers, oldest first, until it holds none; how many."""
+        stored = 0
         while (entry := await asyncio.to_thread(self._oldest)) is not None:
             number, kind, fields = entry
             try:
@@ -199,6 +202,8 @@ class Inbox:
                 await self._fail(number, err)
                 continue
             await asyncio.to_thread(self._remove, number)
+            stored += 1
+        return stored
 
     async def _fail(self, number: int, err: BaseException) -> None:
         reason = describe_error(err)

@@ -7,6 +7,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,36 @@ async def test_an_answer_kept_in_the_inbox_is_stored_by_the_next_start(sqlite_en
 
 async def test_postgresql_has_no_inbox(engine):
     assert (Inbox.beside(engine).path is None) == (engine.dialect.name == "postgresql")
+
+
+async def test_an_answer_the_database_refuses_is_kept_marked_and_the_next_is_stored(
+    sqlite_engine, clock
+):
+    await seed_pupils(sqlite_engine, clock, ["P1"])
+    async with sqlite_engine.connect() as conn:
+        pk = await conn.scalar(sa.select(col(Pupil.id)))
+    database = sqlite_engine.url.database
+    assert database is not None
+    importer = sqlite3.connect(database)
+    importer.execute("BEGIN IMMEDIATE")
+    inbox = Inbox.beside(sqlite_engine, wait=0.1, retry=0.05)
+    for number, (pupil_pk, text) in enumerate([(pk + 1000, "Niemand"), (pk, "Hij is ziek.")]):
+        pupil = Pupilship(pupil_pk, "P1", "Kind", "1A", SCHOOL, "Testschool", None, "", "")
+        kept = await inbox.forward(
+            pupil=pupil, sender_role="guardian", sender_id="G1", writer="Mama", language="nl",
+            text=text, update_id=number, at=clock.now(),
+        )  # fmt: skip
+        assert kept is None
+    importer.rollback()
+    importer.close()
+    await inbox.drained()
+
+    async with sqlite_engine.connect() as conn:
+        answers = list(await conn.scalars(sa.select(col(Reply.answer))))
+    assert answers == ["Hij is ziek."]
+    assert inbox.path is not None
+    with closing(sqlite3.connect(inbox.path)) as kept_file:
+        left = kept_file.execute("SELECT kind, failed FROM inbox").fetchall()
+    assert [(kind, failed.split(":")[0]) for kind, failed in left] == [
+        ("forward", "IntegrityError")
+    ]
