@@ -1,10 +1,11 @@
 """What the bot's conversations read and write: the message a button belongs to, the pupils a
 person may hear about, answers, and the free text passed on to the spilfiguur.
 
-Every write is one transaction. Answers go into :class:`~bot.models.Reply`, where the planner
-finds them at its next tick (:mod:`bot.engine.tick`); a message for the spilfiguur goes into
-the outbox, so that it survives a restart and waits for the staff's sending hours like any
-other.
+Every write is one transaction; answers and free text are written in the transaction of
+:mod:`bot.telegram.inbox`, which keeps them safe while an import holds SQLite's write lock.
+Answers go into :class:`~bot.models.Reply`, where the planner finds them at its next tick
+(:mod:`bot.engine.tick`); a message for the spilfiguur goes into the outbox, so that it
+survives a restart and waits for the staff's sending hours like any other.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
@@ -30,7 +30,7 @@ from bot.models import (
     SchoolClass,
     Staff,
 )
-from bot.outbox import PlannedOutreach, write_transaction
+from bot.outbox import PlannedOutreach
 from bot.outbox import store as outbox
 from bot.telegram.invites import Linked
 
@@ -38,9 +38,7 @@ __all__ = [
     "FORWARD_EXPIRES",
     "Pupilship",
     "TappedRow",
-    "forward",
     "pupils_of",
-    "record_answer",
     "set_language",
     "store_answer",
     "store_forward",
@@ -172,26 +170,6 @@ async def pupils_of(engine: AsyncEngine, role: str, person_id: int) -> list[Pupi
     return found
 
 
-async def record_answer(
-    engine: AsyncEngine,
-    *,
-    row: TappedRow,
-    sender_role: str,
-    sender_id: str,
-    answer: str,
-    at: dt.datetime,
-) -> bool:
-    """Store a tapped answer to ``row``, tied to the row's episode; False when this very
-    answer to this row is stored already (a second tap, a replayed update)."""
-    try:
-        async with write_transaction(engine) as conn:
-            return await store_answer(
-                conn, row=row, sender_role=sender_role, sender_id=sender_id, answer=answer, at=at
-            )
-    except IntegrityError:  # the same tap stored by another worker a moment ago
-        return False
-
-
 async def store_answer(
     conn: AsyncConnection,
     *,
@@ -201,7 +179,9 @@ async def store_answer(
     answer: str,
     at: dt.datetime,
 ) -> bool:
-    """:func:`record_answer` inside the caller's write transaction."""
+    """Store a tapped answer to ``row``, tied to the row's episode, in the caller's write
+    transaction; False when this very answer to this row is stored already (a second tap, a
+    replayed update)."""
     if row.pupil_id is None:
         return False
     episode = row.payload.get("episode")
@@ -225,35 +205,6 @@ async def store_answer(
     return True
 
 
-async def forward(
-    engine: AsyncEngine,
-    *,
-    pupil: Pupilship,
-    sender_role: str,
-    sender_id: str,
-    writer: str,
-    language: str,
-    text: str,
-    update_id: int,
-    at: dt.datetime,
-) -> bool:
-    """Store free text as an answer about ``pupil`` and plan it for the pupil's spilfiguur
-    (``coordinator_forward``); False when the update was stored before (Telegram sent it
-    twice) or the pupil has no spilfiguur to tell."""
-    async with write_transaction(engine) as conn:
-        return await store_forward(
-            conn,
-            pupil=pupil,
-            sender_role=sender_role,
-            sender_id=sender_id,
-            writer=writer,
-            language=language,
-            text=text,
-            update_id=update_id,
-            at=at,
-        )
-
-
 async def store_forward(
     conn: AsyncConnection,
     *,
@@ -266,7 +217,9 @@ async def store_forward(
     update_id: int,
     at: dt.datetime,
 ) -> bool:
-    """:func:`forward` inside the caller's write transaction."""
+    """Store free text as an answer about ``pupil`` and plan it for the pupil's spilfiguur
+    (``coordinator_forward``), in the caller's write transaction; False when the update was
+    stored before (Telegram sent it twice) or the pupil has no spilfiguur to tell."""
     key = f"forward:{pupil.school_id}:{update_id}"
     episode = await _latest_episode(conn, pupil.id)
     if await conn.scalar(sa.select(col(Outreach.id)).where(col(Outreach.idempotency_key) == key)):

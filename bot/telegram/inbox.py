@@ -105,7 +105,7 @@ class Inbox:
         answer: str,
         at: dt.datetime,
     ) -> bool | None:
-        """:func:`~bot.telegram._store.record_answer`, or ``None``: kept in the inbox."""
+        """:func:`~bot.telegram._store.store_answer`, or ``None``: kept in the inbox."""
         fields = {
             "row": {**dataclasses.asdict(row), "payload": dict(row.payload)},
             "sender_role": sender_role,
@@ -127,7 +127,7 @@ class Inbox:
         update_id: int,
         at: dt.datetime,
     ) -> bool | None:
-        """:func:`~bot.telegram._store.forward`, or ``None``: kept in the inbox."""
+        """:func:`~bot.telegram._store.store_forward`, or ``None``: kept in the inbox."""
         fields = {
             "pupil": dataclasses.asdict(pupil),
             "sender_role": sender_role,
