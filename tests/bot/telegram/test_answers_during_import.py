@@ -104,3 +104,33 @@ async def test_a_hundred_answers_during_a_long_re_import_are_stored_thanked_and_
             for found in re.findall(r"Bericht \d{3}", m.text)
         ]
         assert sorted(forwarded) == stored
+
+
+async def test_a_tapped_answer_during_an_import_is_thanked_at_once_and_stored_after(
+    engine, clock, tmp_path
+):
+    async with telegram_world(engine, clock, tmp_path) as world:
+        emir = await world.link("pupil", "P0003")
+        await world.feed("P0003,2026-11-17,am,B,\nP0003,2026-11-17,pm,B,\n")
+        await world.run_until(clock.now() + dt.timedelta(hours=1, minutes=15))
+        [checkin] = world.api.messages_to(emir)[1:]
+        held = HeldSource(CsvAbsenceSource(big_feed(tmp_path / "absences.csv")))
+        reimport = asyncio.create_task(
+            import_absences(
+                engine, held, school_id=SCHOOL, school_name=SCHOOL_NAME, clock=world.clock
+            )
+        )
+        await asyncio.wait_for(held.holding.wait(), 10)
+
+        edited, thanks = await world.tap(emir, checkin, "sick", replies=2)
+        assert not reimport.done()
+        held.release.set()
+        await asyncio.wait_for(reimport, 60)
+        await asyncio.wait_for(world.conversation.inbox.drained(), 60)
+        await world.conversation.settled()
+
+        assert edited.reply_markup is None
+        assert "Emir" in thanks.text
+        async with engine.connect() as conn:
+            stored = (await conn.execute(sa.select(col(Reply.sender_id), col(Reply.answer)))).all()
+        assert [tuple(row) for row in stored] == [("P0003", "sick")]
