@@ -34,6 +34,7 @@ __all__ = [
     "display_url",
     "migrate",
     "one_of",
+    "sqlite_path",
 ]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -77,22 +78,40 @@ def _mask(text: str) -> str:
     return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", text)
 
 
-def connect(url: str, **engine_kwargs: Any) -> AsyncEngine:
-    """An async engine for ``url``, with SQLite tuned for one writer and many readers."""
+BUSY_TIMEOUT = 10.0
+"""Seconds a SQLite writer waits for another's write lock before "database is locked"."""
+
+
+def connect(url: str, *, busy_timeout: float | None = None, **engine_kwargs: Any) -> AsyncEngine:
+    """An async engine for ``url``, with SQLite tuned for one writer and many readers.
+
+    ``busy_timeout``: how long a SQLite writer waits for the write lock (default
+    :data:`BUSY_TIMEOUT`; tests shorten it).
+    """
     target = async_url(url)
     if target.get_backend_name() == "sqlite":
         engine = create_async_engine(target, **engine_kwargs)
-        sa.event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        wait = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+        pragmas = functools.partial(_sqlite_pragmas, busy_ms=round(wait * 1000))
+        sa.event.listen(engine.sync_engine, "connect", pragmas)
         return engine
     return create_async_engine(target, pool_pre_ping=True, **engine_kwargs)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def sqlite_path(engine: AsyncEngine) -> Path | None:
+    """The file of a SQLite database (``None`` for PostgreSQL or an in-memory database)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    name = engine.url.database
+    return Path(name) if name and name != ":memory:" else None
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, busy_ms: int = 10_000) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
     cursor.close()
 
 

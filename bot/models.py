@@ -176,8 +176,13 @@ class ImportRun(SQLModel, table=True):
     started_by: str = Field(max_length=100)
     started_at: dt.datetime = _utc()
     finished_at: dt.datetime | None = _utc(default=None)
-    # "ok", "partial" (some rows rejected), "unusable" (nothing imported), "failed".
+    # "ok", "partial" (some rows rejected), "unusable" (nothing imported), "failed",
+    # "interrupted" (its process ended without a word: nothing imported).
     status: str = Field(default="running", max_length=20)
+    # The process that runs the import, so that a later command can tell a run in progress
+    # from one whose process was killed.
+    pid: int | None = None
+    host: str | None = Field(default=None, max_length=255)
     rows: int = 0
     imported: int = 0
     unchanged: int = 0

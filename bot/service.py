@@ -185,6 +185,7 @@ class Service:
             clock=self.clock,
             started_by=STARTED_BY,
             calendar=self.calendar,
+            waiting=lambda other: log.info("feed poll: %s; waiting", other.describe(self.clock.tz)),
         )
         # Also after an unusable file: importing the same bytes again would not help.
         self._feed_seen = seen

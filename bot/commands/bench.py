@@ -17,6 +17,12 @@ def register(commands: Any) -> None:
     feed = kinds.add_parser("import", help="time a large feed import against a bare baseline")
     feed.add_argument("--rows", type=int, default=1_000_000, help="half-day marks in the feed")
     feed.add_argument("--pupils", type=int, default=50_000, help="pupils in the roster")
+    feed.add_argument(
+        "--answers",
+        type=int,
+        metavar="N",
+        help="instead: re-import the feed while N answers arrive through the bot's write path",
+    )
     _databases(feed)
     feed.set_defaults(handler=run)
     engine = kinds.add_parser(
@@ -85,6 +91,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.benchmark import run_command
 
     args.backends = args.backends or ["sqlite", "postgresql"]
+    if args.answers:
+        from bot import benchmark_answers
+
+        return await asyncio.to_thread(benchmark_answers.run_command, args)
     return await asyncio.to_thread(run_command, args)
 
 

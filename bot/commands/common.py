@@ -1,7 +1,12 @@
-"""What several commands share: opening the database with a clear error."""
+"""What several commands share: opening the database with a clear error.
+
+Opening also marks ``interrupted`` the import runs that a killed process left ``running``
+(:func:`bot.imports.turns.interrupt_stale_runs`).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -9,12 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.db import DatabaseError, connect, display_url, migrate
+from bot.imports.turns import interrupt_stale_runs
 
 __all__ = ["open_database"]
 
 
 async def open_database(settings: Settings) -> AsyncEngine | None:
-    """Connect and migrate; on failure say why on stderr and return ``None``."""
+    """Connect, migrate and mark stale import runs; on failure say why on stderr and return
+    ``None``."""
     try:
         engine = connect(settings.database_url)
     except DatabaseError as err:
@@ -22,6 +29,7 @@ async def open_database(settings: Settings) -> AsyncEngine | None:
         return None
     try:
         await migrate(engine)
+        await interrupt_stale_runs(engine, dt.datetime.now(dt.UTC))
     except (OSError, SQLAlchemyError) as err:
         await engine.dispose()
         reason = getattr(err, "orig", None) or err

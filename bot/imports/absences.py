@@ -27,6 +27,7 @@ from bot.imports.bulk import BulkWriter, bulk_writer
 from bot.imports.merge import merge_stage, stage_columns
 from bot.imports.report import FileReport, ImportReport
 from bot.imports.runs import lock_school, recorded_run
+from bot.imports.turns import Waiting
 from bot.models import FeedDay, Pupil
 from integrations.abc import AbsenceRow, AbsenceSource, RowReject
 from integrations.base import prefetch
@@ -53,13 +54,15 @@ async def import_absences(
     school_name: str,
     clock: Clock,
     started_by: str | None = None,
+    waiting: Waiting | None = None,
     progress: Progress | None = None,
     calendar: SchoolCalendar | None = None,
 ) -> ImportReport:
     """Import ``source`` for ``school_id``; the report says what happened, row by row.
 
     With the school's ``calendar``, marks on half-days without lessons are pointed out (they
-    are stored as the feed says, but the care engine does not act on them).
+    are stored as the feed says, but the care engine does not act on them). While another
+    import of the school runs, this one waits for it (``waiting`` is told once).
     """
     report = ImportReport(kind="absences")
     file = FileReport(source.location)
@@ -72,6 +75,7 @@ async def import_absences(
         source=source.name,
         clock=clock,
         started_by=started_by,
+        waiting=waiting,
     ) as run_id:
         async with engine.begin() as conn:
             job = _FeedImport(conn, await bulk_writer(conn), school_id, run_id, clock, file)

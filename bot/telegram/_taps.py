@@ -145,17 +145,17 @@ async def _family_tap(
             returns = dt.date.fromisoformat(value)
         except ValueError:
             return
-    stored = await _store.record_answer(
-        conversation.engine,
+    stored = await conversation.inbox.answer(
         row=row,
         sender_role=person.role,
         sender_id=person.roster_id,
         answer=tap.key,
         at=conversation.clock.now(),
     )
-    if not stored:
+    if stored is False:  # this very answer was stored before
         return
-    conversation.news()  # before the thanks: whoever sees the thanks, sees the planner busy
+    if stored:  # None: it waits in the inbox, which lets the planner know once it is stored
+        conversation.news()  # before the thanks: whoever sees the thanks, sees the planner busy
     await _take_buttons_off(query)
     await conversation.say(
         chat, f"{person.role}_ack.{key}", person.lang, {**about, "date": returns}

@@ -90,6 +90,7 @@ class TelegramBot:
                 allowed_updates=ALLOWED_UPDATES,
             )
         await app.start()
+        self.conversation.inbox.resume()  # answers an earlier run left in the inbox
         log.info("telegram: %s", "polling" if self.webhook is None else "webhook")
 
     async def stop_receiving(self) -> None:
@@ -104,6 +105,7 @@ class TelegramBot:
         if app.running:
             await app.stop()
         await self.conversation.settled()
+        await self.conversation.inbox.close()  # what it still holds waits for the next start
 
     async def close(self) -> None:
         """Close the application and its bot's connections; after :meth:`stop_receiving`."""

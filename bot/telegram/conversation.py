@@ -17,7 +17,9 @@ each kind of update does:
   (:mod:`bot.telegram._timeline`); anyone else gets one neutral answer that names no pupil.
 - A tap on a button: :mod:`bot.telegram._taps`.
 - Free text from a pupil or guardian is stored as their answer and passed on to the pupil's
-  spilfiguur through the outbox (``coordinator_forward``); the writer is thanked.
+  spilfiguur through the outbox (``coordinator_forward``); the writer is thanked. Answers and
+  free text go through :class:`~bot.telegram.inbox.Inbox`, so that an import holding
+  SQLite's write lock does not lose them.
 
 Someone not linked learns nothing about any pupil: every text a stranger can get is one of the
 ``onboarding.*`` texts, which name no one. Replies go out at once, through the bot's rate
@@ -47,6 +49,7 @@ from telegram.ext import (
 
 from bot.service import describe_error
 from bot.telegram import _store, _timeline, invites
+from bot.telegram.inbox import Inbox
 from bot.telegram.invites import Linked, Refused
 from integrations.telegram.callbacks import sign
 from messages import FAMILY_LANGUAGES, SOURCE_LANGUAGE, Overrides, render
@@ -118,6 +121,8 @@ class Conversation:
         self._pending: set[asyncio.Task[object]] = set()
         self.updates_handled = 0
         self._progress = asyncio.Event()
+        self.inbox = Inbox.beside(engine, stored=self.news)
+        """Where answers and free text are stored (:mod:`bot.telegram.inbox`)."""
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         """Add the handlers and the error handler to ``application``."""
@@ -252,8 +257,7 @@ class Conversation:
             return
         pupil = await _store.latest_pupil(self.engine, person, pupils)
         writer = await _store.writer_of(self.engine, person.role, person.person_id, pupil.id)
-        await _store.forward(
-            self.engine,
+        stored = await self.inbox.forward(
             pupil=pupil,
             sender_role=person.role,
             sender_id=person.roster_id,
@@ -263,7 +267,8 @@ class Conversation:
             update_id=update.update_id,
             at=self.clock.now(),
         )
-        self.news()
+        if stored is not None:  # else the inbox lets the planner know once it is stored
+            self.news()
         ack = "pupil_ack.free_text" if person.role == "pupil" else "guardian_ack.free_text"
         await self.say(chat, ack, person.lang, _about(pupil))
 
