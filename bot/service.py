@@ -51,6 +51,7 @@ from bot.engine.gate import DeliveryGate
 from bot.engine.tick import PlanCache, planner_tick
 from bot.imports import ImportReport, import_absences
 from bot.outbox import Channel, Dispatcher, DispatchReport
+from bot.redaction import describe_error
 from bot.rules import Rules
 from integrations.csv import CsvAbsenceSource
 from scheduler.calendar import SchoolCalendar
@@ -67,7 +68,6 @@ NEWS = "news"
 MAX_DISPATCH_RUNS = 100
 """Batches one dispatch tick sends at most; the next tick goes on with the rest."""
 _HASH_CHUNK = 1 << 20
-_MAX_ERROR = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,18 +92,6 @@ def fingerprint(path: Path, previous: FeedFingerprint | None = None) -> FeedFing
         while chunk := handle.read(_HASH_CHUNK):
             digest.update(chunk)
     return FeedFingerprint(stat.st_mtime_ns, stat.st_size, digest.hexdigest())
-
-
-def describe_error(err: BaseException) -> str:
-    """The error's type and the first line of its message, shortened: safe for a log.
-
-    SQLAlchemy puts the statement and its parameters (which can hold personal data) on the
-    lines after the first; the first line is the driver's own message.
-    """
-    text = str(err).strip().splitlines()[0] if str(err).strip() else ""
-    if len(text) > _MAX_ERROR:
-        text = text[: _MAX_ERROR - 1] + "…"
-    return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
 class Inbound(Protocol):
