@@ -8,6 +8,7 @@ Alembic (``bot/migrations``); :func:`migrate` brings any database to the newest 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
@@ -24,6 +25,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from bot.files import make_private_file
 
 __all__ = [
     "DatabaseError",
@@ -78,13 +81,29 @@ def _mask(text: str) -> str:
 
 
 def connect(url: str, **engine_kwargs: Any) -> AsyncEngine:
-    """An async engine for ``url``, with SQLite tuned for one writer and many readers."""
+    """An async engine for ``url``, with SQLite tuned for one writer and many readers.
+
+    An SQLite file is made (or narrowed to) ``0600`` before SQLite opens it: SQLite gives its
+    ``-wal`` and ``-shm`` files the database file's mode.
+    """
     target = async_url(url)
     if target.get_backend_name() == "sqlite":
+        _private_sqlite_file(target.database)
         engine = create_async_engine(target, **engine_kwargs)
         sa.event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(target, pool_pre_ping=True, **engine_kwargs)
+
+
+def _private_sqlite_file(database: str | None) -> None:
+    """Create the SQLite file ``0600`` in a folder that exists; SQLite itself reports any
+    other problem (a missing folder, a file that is not ours) when it opens the file."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.parent.is_dir():
+        with contextlib.suppress(OSError):
+            make_private_file(path)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -105,6 +124,7 @@ def connect_scratch(path: Path) -> AsyncEngine:
     commits are not synced to disk (``synchronous=OFF``). WAL stays, so that a reader never
     waits for a writer: on one thread such a wait could never end.
     """
+    make_private_file(path)
     connector = functools.partial(sqlite3.connect, str(path))
     # The file's URL, so that SQLAlchemy pools connections as for a file (an empty one would
     # mean ":memory:", one connection shared by all); the connections are made here.
