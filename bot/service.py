@@ -34,12 +34,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import hashlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -80,8 +82,11 @@ class FeedFingerprint:
 
 
 def fingerprint(path: Path, previous: FeedFingerprint | None = None) -> FeedFingerprint:
-    """The file's fingerprint; the contents are hashed only when size or time changed."""
+    """The file's fingerprint; the contents are hashed only when size or time changed;
+    ``OSError`` for anything but a regular file, before it is opened."""
     stat = path.stat()
+    if not S_ISREG(stat.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file (a FIFO, a device or a folder?)")
     if previous is not None and (stat.st_mtime_ns, stat.st_size) == (
         previous.mtime_ns,
         previous.size,
@@ -159,6 +164,9 @@ class Service:
             if not self._feed_missing:
                 log.warning("feed poll: no file %s yet", path)
             self._feed_missing = True
+            return None
+        except OSError as err:  # a FIFO or a device: reading it could block the poll forever
+            log.warning("feed poll: %s cannot be imported: %s", path, describe_error(err))
             return None
         self._feed_missing = False
         if self._feed_seen is not None and seen.sha256 == self._feed_seen.sha256:
