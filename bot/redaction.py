@@ -3,10 +3,11 @@
 One :class:`Redactor` knows what must never be shown:
 
 - every secret of the settings: the values of the fields typed :class:`bot.config.Secret` or
-  pydantic's ``SecretStr``/``SecretBytes``, found by walking the settings (dataclasses, pydantic
-  models, mappings and sequences inside them), so a new setting typed as a secret (an SMTP
-  password, a Smartschool access code) is redacted without touching this module; each also as
-  it looks URL-encoded (a token in a quoted ``/bot<TOKEN>/getMe`` path);
+  pydantic's ``SecretStr``/``SecretBytes`` and the password of any URL (``database_url``),
+  found by walking the settings (dataclasses, pydantic models, mappings and sequences inside
+  them), so a new setting typed as a secret (an SMTP password, a Smartschool access code) is
+  redacted without touching this module; each also as it looks URL-encoded (a token in a
+  quoted ``/bot<TOKEN>/getMe`` path);
 - anything shaped like a bot token (``123456:ABC...``), whoever's it is;
 - invitation codes: the ``start=<code>`` of a link (``start%3D`` too) and the code after
   ``/start`` in a message.
@@ -55,7 +56,8 @@ MAX_ERROR = 200
 
 _TOKEN_SHAPE = re.compile(r"\d{5,}(?::|%3[Aa])[A-Za-z0-9_-]{20,}")
 _INVITE_LINK = re.compile(r"(start(?:=|%3[Dd]))[^\s&\"'<>\\]+")
-_START_COMMAND = re.compile(r"(/start(?:@\w+)?(?:[ \t]|%20|\+)+)[^\s\"'<>\\]+")
+_START_COMMAND = re.compile(r"((?:/|%2[Ff])start(?:@\w+)?(?:[ \t]|%20|\+)+)[^\s\"'<>\\&]+")
+_URL_PASSWORD = re.compile(r"://[^:/@\s]+:([^@/\s]+)@")
 
 
 class Redactor:
@@ -83,7 +85,10 @@ def settings_secrets(settings: object) -> list[str]:
 
 
 def _walk(value: object, depth: int) -> Iterator[str]:
-    if depth > 8 or value is None or isinstance(value, str | bytes | int | float | bool):
+    if isinstance(value, str):  # the password of a URL (database_url)
+        yield from (found.group(1) for found in _URL_PASSWORD.finditer(value))
+        return
+    if depth > 8 or value is None or isinstance(value, bytes | int | float | bool):
         return
     if isinstance(value, Secret):
         yield value.reveal()

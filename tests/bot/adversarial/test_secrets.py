@@ -56,6 +56,7 @@ def test_invitation_codes_are_redacted_in_links_and_in_start_messages():
         f"update: {{'text': '/start {REDACTED}'}}"
     )
     assert redact(f"/start@gemist_bot {CODE}") == f"/start@gemist_bot {REDACTED}"
+    assert redact(f"text=%2Fstart%20{CODE}&x=1") == f"text=%2Fstart%20{REDACTED}&x=1"
 
 
 def redact_all(text: str) -> str:
@@ -89,6 +90,8 @@ def test_every_secret_typed_field_of_the_settings_is_collected():
     )
 
     assert set(settings_secrets(settings)) == {TOKEN, HOOK_SECRET}
+    with_password = load_settings(database_url="postgresql://gemist:pg-pass-77@db/gemist")
+    assert settings_secrets(with_password) == ["pg-pass-77"]
     assert set(settings_secrets(future)) == {"smtp-pass-123", "ss-access-code-9"}
 
 
