@@ -115,9 +115,9 @@ class CsvTable:
 
     def _lines(self) -> Iterator[str]:
         """The data lines, read one at a time, each at most :data:`MAX_LINE_CHARS` long."""
-        handle = self._handle
+        readline = self._handle.readline
         number = self._offset
-        while line := handle.readline(MAX_LINE_CHARS + 1):
+        while line := readline(MAX_LINE_CHARS + 1):
             number += 1
             if len(line) > MAX_LINE_CHARS:
                 raise FeedParseError(
