@@ -267,9 +267,16 @@ def _kind(mode: int) -> str:
     return "not a file"
 
 
+MAX_NAMES = 20
+"""Column names a message lists; a header of thousands is summed up after them."""
+
+
 def _names(names: Iterator[str] | list[str]) -> str:
-    """Column names as a message lists them, each cut to an excerpt."""
-    return ", ".join(name if len(name) <= EXCERPT_CHARS else excerpt(name) for name in names)
+    """Column names as a message lists them: each cut to an excerpt, the first few only."""
+    listed = list(names)
+    shown = [name if len(name) <= EXCERPT_CHARS else excerpt(name) for name in listed[:MAX_NAMES]]
+    more = len(listed) - MAX_NAMES
+    return ", ".join(shown) + (f" and {more:,} more" if more > 0 else "")
 
 
 def _first_undecodable_line(path: Path) -> int | None:

@@ -224,3 +224,17 @@ async def test_a_huge_unknown_column_is_named_by_an_excerpt_in_the_warning(tmp_p
 
     assert len(warning) < 200
     assert warning.endswith("… (60,000 characters)")
+
+
+async def test_a_header_of_thousands_of_columns_is_summed_up_in_the_error(engine, clock, tmp_path):
+    names = ";".join(f"c{n}" for n in range(5000))
+    path = write(tmp_path / "absences.csv", f"{names}\n" + GOOD)
+
+    report = await import_feed(engine, clock, path)
+
+    assert report.exit_code == EXIT_UNUSABLE
+    assert report.error.reason == (
+        "missing required columns pupil_id, date, half_day (the header has: "
+        + ", ".join(f"c{n}" for n in range(20))
+        + " and 4,980 more)"
+    )
