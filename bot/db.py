@@ -26,7 +26,7 @@ from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from bot.files import make_private_file
+from bot.files import PRIVATE_FILE_MODE, make_private_file
 
 __all__ = [
     "DatabaseError",
@@ -83,27 +83,32 @@ def _mask(text: str) -> str:
 def connect(url: str, **engine_kwargs: Any) -> AsyncEngine:
     """An async engine for ``url``, with SQLite tuned for one writer and many readers.
 
-    An SQLite file is made (or narrowed to) ``0600`` before SQLite opens it: SQLite gives its
-    ``-wal`` and ``-shm`` files the database file's mode.
+    An SQLite file is narrowed to ``0600`` as soon as a connection has opened (or created) it,
+    before anything is written to it and before WAL mode makes its ``-wal`` and ``-shm`` files,
+    which SQLite gives the database file's mode. Connecting creates no file by itself.
     """
     target = async_url(url)
     if target.get_backend_name() == "sqlite":
-        _private_sqlite_file(target.database)
         engine = create_async_engine(target, **engine_kwargs)
+        path = _sqlite_file(target.database)
+        if path is not None:
+            sa.event.listen(engine.sync_engine, "connect", functools.partial(_narrow, path))
         sa.event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(target, pool_pre_ping=True, **engine_kwargs)
 
 
-def _private_sqlite_file(database: str | None) -> None:
-    """Create the SQLite file ``0600`` in a folder that exists; SQLite itself reports any
-    other problem (a missing folder, a file that is not ours) when it opens the file."""
+def _sqlite_file(database: str | None) -> Path | None:
+    """The file an SQLite URL names; None for an in-memory database or a ``file:`` URI."""
     if not database or database == ":memory:" or database.startswith("file:"):
-        return
-    path = Path(database)
-    if path.parent.is_dir():
-        with contextlib.suppress(OSError):
-            make_private_file(path)
+        return None
+    return Path(database)
+
+
+def _narrow(path: Path, _dbapi_connection: Any, _record: Any) -> None:
+    """Make the database file the owner's only; a file that is not ours is left to SQLite."""
+    with contextlib.suppress(OSError):
+        path.chmod(PRIVATE_FILE_MODE)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

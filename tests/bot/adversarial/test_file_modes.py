@@ -50,9 +50,20 @@ async def test_a_database_an_earlier_version_made_readable_is_narrowed(tmp_path)
     database.chmod(0o644)
 
     engine = connect(f"sqlite:///{database}")
-    await engine.dispose()
+    try:
+        async with engine.connect() as conn:
+            await conn.exec_driver_sql("SELECT 1")
+    finally:
+        await engine.dispose()
 
     assert mode(database) == 0o600
+
+
+async def test_connecting_alone_creates_no_database_file(tmp_path):
+    engine = connect(f"sqlite:///{tmp_path / 'gemist.db'}")
+    await engine.dispose()
+
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_gemist_import_makes_the_database_0600(permissive_umask, tmp_path, capsys):
