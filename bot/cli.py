@@ -2,7 +2,8 @@
 
 Each command lives in ``bot.commands.<module>`` and registers itself on the parser. Handlers are
 ``async`` and return the process exit code. Human output and progress go to stderr when
-``--json`` asks for a clean stdout.
+``--json`` asks for a clean stdout. Every command runs with :mod:`bot.redaction` installed: no
+secret or invitation code reaches a log record or stderr.
 
 Only the command that runs is imported: :data:`COMMANDS` names each command's module and the
 line ``gemist --help`` shows for it, so that ``gemist --help`` or ``gemist rules check`` do not
@@ -22,7 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
+from bot.redaction import installed as redaction_installed
 
 __all__ = ["COMMANDS", "EXIT_OK", "EXIT_REJECTS", "EXIT_UNUSABLE", "build_parser", "main"]
 
@@ -106,8 +108,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(args.config, database_url=args.db)
     except ConfigError as err:
-        print(f"gemist: configuration: {err}", file=sys.stderr)
+        with redaction_installed(None):
+            print(f"gemist: configuration: {err}", file=sys.stderr)
         return EXIT_UNUSABLE
+    # Secrets and invitation codes are kept out of every log record and of stderr.
+    with redaction_installed(settings):
+        return _run(args, settings)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         code: int = asyncio.run(args.handler(args, settings))
     except KeyboardInterrupt:

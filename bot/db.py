@@ -8,6 +8,7 @@ Alembic (``bot/migrations``); :func:`migrate` brings any database to the newest 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
@@ -24,6 +25,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from bot.files import PRIVATE_FILE_MODE, make_private_file
 
 __all__ = [
     "DatabaseError",
@@ -87,10 +90,17 @@ def connect(url: str, *, busy_timeout: float | None = None, **engine_kwargs: Any
 
     ``busy_timeout``: how long a SQLite writer waits for the write lock (default
     :data:`BUSY_TIMEOUT`; tests shorten it).
+
+    An SQLite file is narrowed to ``0600`` as soon as a connection has opened (or created) it,
+    before anything is written to it and before WAL mode makes its ``-wal`` and ``-shm`` files,
+    which SQLite gives the database file's mode. Connecting creates no file by itself.
     """
     target = async_url(url)
     if target.get_backend_name() == "sqlite":
         engine = create_async_engine(target, **engine_kwargs)
+        path = _sqlite_file(target.database)
+        if path is not None:
+            sa.event.listen(engine.sync_engine, "connect", functools.partial(_narrow, path))
         wait = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
         pragmas = functools.partial(_sqlite_pragmas, busy_ms=round(wait * 1000))
         sa.event.listen(engine.sync_engine, "connect", pragmas)
@@ -104,6 +114,19 @@ def sqlite_path(engine: AsyncEngine) -> Path | None:
         return None
     name = engine.url.database
     return Path(name) if name and name != ":memory:" else None
+
+
+def _sqlite_file(database: str | None) -> Path | None:
+    """The file an SQLite URL names; None for an in-memory database or a ``file:`` URI."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _narrow(path: Path, _dbapi_connection: Any, _record: Any) -> None:
+    """Make the database file the owner's only; a file that is not ours is left to SQLite."""
+    with contextlib.suppress(OSError):
+        path.chmod(PRIVATE_FILE_MODE)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, busy_ms: int = 10_000) -> None:
@@ -124,6 +147,7 @@ def connect_scratch(path: Path) -> AsyncEngine:
     commits are not synced to disk (``synchronous=OFF``). WAL stays, so that a reader never
     waits for a writer: on one thread such a wait could never end.
     """
+    make_private_file(path)
     connector = functools.partial(sqlite3.connect, str(path))
     # The file's URL, so that SQLAlchemy pools connections as for a file (an empty one would
     # mean ":memory:", one connection shared by all); the connections are made here.

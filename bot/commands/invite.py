@@ -25,7 +25,9 @@ from telegram.error import TelegramError
 
 from bot.commands.common import open_database
 from bot.config import Settings
+from bot.files import make_private_file
 from bot.letters import FontsMissing, Letter, compose_letters, find_fonts, letters_pdf
+from bot.redaction import describe_error
 from bot.telegram.invites import ROLES, Invited, create_invitations
 from scheduler.clock import WallClock
 
@@ -77,8 +79,11 @@ async def bot_username(settings: Settings) -> str | None:
     try:
         async with bot:
             return bot.username
-    except TelegramError as err:  # the description never holds the token
-        print(f"gemist invite: Telegram did not answer getMe: {err.message}", file=sys.stderr)
+    except TelegramError as err:  # a proxy's error text may quote the path, token and all
+        print(
+            f"gemist invite: Telegram did not answer getMe: {describe_error(err)}",
+            file=sys.stderr,
+        )
         return None
 
 
@@ -136,7 +141,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     _print(invited, args.json, settings)
     if fonts is not None:
         try:
-            args.pdf.write_bytes(letters_pdf(letters, fonts, title="Gemist: uitnodigingen"))
+            pdf = letters_pdf(letters, fonts, title="Gemist: uitnodigingen")
+            make_private_file(args.pdf).write_bytes(pdf)  # live codes: the owner's only
         except OSError as err:  # the codes above still work: they were printed
             print(f"gemist invite --pdf: cannot write {args.pdf}: {err}", file=sys.stderr)
             return EXIT_UNUSABLE

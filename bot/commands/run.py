@@ -32,11 +32,13 @@ from sqlmodel import col
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import ExtBot
 
+from bot import redaction
 from bot.commands.common import open_database
 from bot.config import Settings
 from bot.models import Guardian, Pupil, Staff
 from bot.outbox import Channel, DeliveryOutcome, Outgoing
 from bot.outbox.rendering import RenderingChannel
+from bot.redaction import describe_error
 from bot.rules import Rules, RulesError, load_rules
 from bot.service import Service
 from bot.simulate import SimulatedMessage
@@ -118,7 +120,7 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
         print(unreachable(settings, err), file=sys.stderr)
         return EXIT_UNUSABLE
     except OSError as err:  # the webhook's port is taken, or not ours to listen on
-        print(f"gemist run: {err}", file=sys.stderr)
+        print(f"gemist run: {describe_error(err)}", file=sys.stderr)
         return EXIT_UNUSABLE
     finally:
         await engine.dispose()
@@ -127,11 +129,9 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
 
 def unreachable(settings: Settings, err: NetworkError) -> str:
     """Why Telegram could not be reached, and where: the API's address, never the token."""
-    detail = err.message
-    if settings.telegram_token is not None:
-        detail = detail.replace(settings.telegram_token.reveal(), "<token>")
     return (
-        f"gemist run: cannot reach Telegram at {settings.telegram_api_url} ({detail}). Check "
+        f"gemist run: cannot reach Telegram at {settings.telegram_api_url} "
+        f"({describe_error(err)}). Check "
         "this server's network, proxy and firewall (outgoing HTTPS must be allowed), or "
         "GEMIST_TELEGRAM_API_URL."
     )
@@ -299,3 +299,4 @@ def _log_to_stderr() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # httpx logs every request's URL at INFO, and the Bot API's URLs hold the bot's token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    redaction.cover()  # the handler just added redacts too

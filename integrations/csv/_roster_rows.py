@@ -20,6 +20,8 @@ from integrations.abc import GuardianRecord, PupilRecord, StaffRecord, TeachingR
 from integrations.csv.const import TEACHING_ROLES
 from integrations.csv.values import (
     ValueProblem,
+    check_visible,
+    excerpt,
     parse_chat_id,
     parse_date,
     parse_email,
@@ -126,20 +128,19 @@ class Layout(Generic[R]):
 
 
 def required(limit: int) -> Callable[[str], str]:
-    """A text that must be there, and fit in the database."""
+    """A text that must be there, fit in the database, and show every character it holds
+    (ids, names, classes: see :func:`~integrations.csv.values.check_visible`)."""
 
     def parse(text: str) -> str:
         if not text:
             raise ValueProblem("is empty: a value is required")
-        if len(text) > limit:
-            raise ValueProblem(_too_long(text, limit))
-        return text
+        return _within(text, limit)
 
     return parse
 
 
 def optional(limit: int) -> Callable[[str], str | None]:
-    """A text that may be empty (``None``)."""
+    """A text that may be empty (``None``), checked as :func:`required` checks it."""
 
     def parse(text: str) -> str | None:
         return _within(text, limit) if text else None
@@ -150,7 +151,7 @@ def optional(limit: int) -> Callable[[str], str | None]:
 def _within(text: str, limit: int) -> str:
     if len(text) > limit:
         raise ValueProblem(_too_long(text, limit))
-    return text
+    return check_visible(text)
 
 
 def _too_long(text: str, limit: int) -> str:
@@ -188,9 +189,10 @@ def language(text: str) -> str:
             return code
     suggestion = _language_names().get(text.lower())
     if suggestion is not None:
-        raise ValueProblem(f"{text!r} is not a language code: use {suggestion!r}")
+        raise ValueProblem(f"{excerpt(text)} is not a language code: use {suggestion!r}")
     raise ValueProblem(
-        f"{text!r} is not a language code: use a two-letter code such as 'nl', 'fr', 'tr' or 'ar'"
+        f"{excerpt(text)} is not a language code: use a two-letter code such as 'nl', 'fr', "
+        "'tr' or 'ar'"
     )
 
 
@@ -220,7 +222,7 @@ def email(text: str) -> str | None:
 def chat_id(text: str) -> int | None:
     value = parse_chat_id(text)
     if value is not None and not -CHAT_ID_LIMIT <= value < CHAT_ID_LIMIT:
-        raise ValueProblem(f"{text!r} is too large for a Telegram chat id")
+        raise ValueProblem(f"{excerpt(text)} is too large for a Telegram chat id")
     return value
 
 
@@ -239,7 +241,7 @@ def staff_role(text: str) -> str:
         raise ValueProblem("is empty: a value is required")
     role = text.lower()
     if role not in STAFF_ROLES:
-        raise ValueProblem(f"{text!r} is not a staff role ({_choices(STAFF_ROLES)})")
+        raise ValueProblem(f"{excerpt(text)} is not a staff role ({_choices(STAFF_ROLES)})")
     return role
 
 
@@ -247,7 +249,7 @@ def teaching_role(text: str) -> str:
     """``titularis`` or ``teacher``; empty means ``teacher``."""
     role = text.lower() or "teacher"
     if role not in TEACHING_ROLES:
-        raise ValueProblem(f"{text!r} is not a teaching role ({_choices(TEACHING_ROLES)})")
+        raise ValueProblem(f"{excerpt(text)} is not a teaching role ({_choices(TEACHING_ROLES)})")
     return role
 
 

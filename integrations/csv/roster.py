@@ -119,7 +119,8 @@ class CsvRosterSource(RosterSource):
             raise FeedParseError(where, f"cannot be read: {err.strerror}") from err
         files: dict[str, Path] = {}
         for path in entries:
-            if path.is_file():
+            # Not only regular files: a FIFO named pupils.csv is refused when it is read.
+            if not path.is_dir():
                 # An exact name wins over another spelling of it.
                 key = path.name.lower()
                 if key not in files or path.name == key:

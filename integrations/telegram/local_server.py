@@ -12,6 +12,10 @@ texts, and the limits Gemist must respect:
 - text over 4096 characters, callback data outside 1-64 bytes: ``400``;
 - ``getUpdates`` while a webhook is set: ``409``.
 
+Like some proxies in front of the Bot API, it can quote the request's path in its error texts
+(``quote_path``: as it was sent, or URL-encoded), and a method can be made to fail for a while
+(:meth:`LocalBotApi.fail`): a Bot API error whose text holds the token, for the redaction tests.
+
 People are made with :meth:`LocalBotApi.add_user`; what they do (type, tap a button) is
 injected with :meth:`send_text` and :meth:`press`, and reaches the bot through ``getUpdates``
 (long polling) or, once a webhook is set, as a POST to it with the secret token header.
@@ -28,7 +32,9 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from http import HTTPStatus
+from typing import Any, Literal
+from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
@@ -96,8 +102,11 @@ class LocalBotApi:
         per_second: int = 30,
         per_chat_interval: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        quote_path: Literal["plain", "encoded"] | None = None,
     ) -> None:
         self.token = token
+        self.quote_path = quote_path
+        self._failing: dict[str, list[int]] = {}
         self.username = username
         self.per_second = per_second
         self.per_chat_interval = per_chat_interval
@@ -167,6 +176,11 @@ class LocalBotApi:
         old.migrated_to = new_chat_id
         self._chats[new_chat_id] = _Chat(new_chat_id, old.first_name, None, kind="supergroup")
 
+    def fail(self, method: str, status: int = 502, *, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` (``getUpdates``) are answered with ``status``,
+        as a proxy whose upstream is down does."""
+        self._failing[method.lower()] = [status] * times
+
     def messages_to(self, chat_id: int) -> list[SentMessage]:
         return [message for message in self.sent if message.chat_id == chat_id]
 
@@ -233,12 +247,15 @@ class LocalBotApi:
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"].lower()
+        if failing := self._failing.get(method):
+            status = failing.pop(0)
+            return self._refuse(request, status, HTTPStatus(status).phrase)
         if request.match_info["token"] != self.token:
-            return _error(401, "Unauthorized")
+            return self._refuse(request, 401, "Unauthorized")
         params = await _params(request)
         handler = _METHODS.get(method)
         if handler is None:
-            return _error(404, "Not Found")
+            return self._refuse(request, 404, "Not Found")
         try:
             result = await handler(self, params)
         except ApiError as err:
@@ -247,8 +264,23 @@ class LocalBotApi:
                 Rejection(err.status, method, _int(chat) if chat is not None else None,
                           err.description)
             )  # fmt: skip
-            return _error(err.status, err.description, err.parameters)
+            return self._refuse(request, err.status, err.description, err.parameters)
         return web.json_response({"ok": True, "result": result})
+
+    def _refuse(
+        self,
+        request: web.Request,
+        status: int,
+        description: str,
+        parameters: dict[str, int] | None = None,
+    ) -> web.Response:
+        """Telegram's error envelope; with ``quote_path``, its text ends with the path."""
+        if self.quote_path is not None:
+            path = request.raw_path
+            if self.quote_path == "encoded":
+                path = quote(path, safe="")
+            description = f"{description} ({request.method} {path})"
+        return _error(status, description, parameters)
 
     async def _get_me(self, _params: dict[str, Any]) -> dict[str, Any]:
         return {
