@@ -215,14 +215,17 @@ async def forward(
     sender_role: str,
     sender_id: str,
     writer: str,
-    language: str,
+    language: str | None,
     text: str,
     update_id: int,
     at: dt.datetime,
+    edited: bool = False,
 ) -> bool:
     """Store free text as an answer about ``pupil`` and plan it for the pupil's spilfiguur
     (``coordinator_forward``); False when the update was stored before (Telegram sent it
-    twice) or the pupil has no spilfiguur to tell."""
+    twice) or the pupil has no spilfiguur to tell. ``language`` is the language the text was
+    written in, None when it was not recognised; ``edited``: the text corrects an earlier
+    one (an edited message). The payload's ``variant`` picks the heading that says so."""
     key = f"forward:{pupil.school_id}:{update_id}"
     async with write_transaction(engine) as conn:
         episode = await _latest_episode(conn, pupil.id)
@@ -257,28 +260,42 @@ async def forward(
                 "first_name": pupil.first_name,
                 "class_name": pupil.class_name,
                 "writer": writer,
-                "language": language,
+                "language": language or "",
                 "message": text,
                 "episode": episode,
+                **_variant(language, edited),
             },
         )
         await outbox.plan(conn, [planned], at)
     return True
 
 
-async def set_moment(engine: AsyncEngine, guardian_id: int, moment: str | None) -> None:
-    """A guardian chose the part of the day for the school's messages (None: any time)."""
+def _variant(language: str | None, edited: bool) -> dict[str, str]:
+    """The ``coordinator_forward`` variant: an edit, a language not recognised, or both."""
+    parts = (["edited"] if edited else []) + ([] if language else ["unknown_language"])
+    return {"variant": "_".join(parts)} if parts else {}
+
+
+async def set_moment(engine: AsyncEngine, guardian_ids: Sequence[int], moment: str | None) -> None:
+    """Guardians (one person in each of a chat's roles) chose the part of the day for the
+    school's messages (None: any time); one transaction."""
     async with engine.begin() as conn:
         await conn.execute(
-            sa.update(Guardian).where(col(Guardian.id) == guardian_id).values(contact_moment=moment)
+            sa.update(Guardian)
+            .where(col(Guardian.id).in_(list(guardian_ids)))
+            .values(contact_moment=moment)
         )
 
 
-async def set_language(engine: AsyncEngine, role: str, person_id: int, lang: str) -> None:
-    """A guardian (or a pupil) chose the language of their messages."""
-    table: Any = Guardian if role == "guardian" else Pupil
+async def set_language(engine: AsyncEngine, people: Sequence[tuple[str, int]], lang: str) -> None:
+    """Guardians and pupils, as ``(role, id)``, chose the language of their messages; one
+    transaction."""
     async with engine.begin() as conn:
-        await conn.execute(sa.update(table).where(col(table.id) == person_id).values(language=lang))
+        for role, person_id in people:
+            table: Any = Guardian if role == "guardian" else Pupil
+            await conn.execute(
+                sa.update(table).where(col(table.id) == person_id).values(language=lang)
+            )
 
 
 async def writer_of(engine: AsyncEngine, role: str, person_id: int, pupil_id: int) -> str:
