@@ -223,9 +223,7 @@ class LocalBotApi:
             "from": self._user_json(chat),
             "text": text,
         }
-        if text.startswith("/"):
-            command = text.split()[0]
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        _entities(message)
         chat.typed[message_id] = message
         return await self._push({"message": message}, secret)
 
@@ -235,7 +233,7 @@ class LocalBotApi:
         chat = self._chats[user_id]
         earlier = chat.typed[message_id if message_id is not None else max(chat.typed)]
         message = {**earlier, "text": text, "edit_date": int(time.time())}
-        message.pop("entities", None)
+        _entities(message)
         chat.typed[earlier["message_id"]] = message
         await self._push({"edited_message": message})
 
@@ -526,6 +524,15 @@ async def _params(request: web.Request) -> dict[str, Any]:
     form = await request.post()
     params.update({key: value for key, value in form.items() if isinstance(value, str)})
     return params
+
+
+def _entities(message: dict[str, Any]) -> None:
+    """Mark a command at the start of the message's text, as Telegram does."""
+    message.pop("entities", None)
+    text = str(message["text"])
+    if text.startswith("/"):
+        command = text.split()[0]
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
 
 
 def _markup(raw: Any) -> dict[str, Any] | None:
