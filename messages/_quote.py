@@ -30,6 +30,7 @@ BIDI_CONTROLS = frozenset(
 MAX_QUOTED = 3000
 """Characters of someone's words quoted at most (Telegram allows 4096 in a message)."""
 _FSI, _PDI = "\u2068", "\u2069"
+_CUT = f"{BAR}[\u2026]"
 _REMOVE = dict.fromkeys(map(ord, BIDI_CONTROLS))
 
 
@@ -45,11 +46,11 @@ def quote(text: str) -> str:
     size = 0
     for line in without_bidi_controls(text).strip().splitlines() or [""]:
         shown = f"{BAR}{_FSI}{line.rstrip()}{_PDI}" if line.strip() else BAR.rstrip()
-        if size + len(shown) + 1 > MAX_QUOTED:
-            room = MAX_QUOTED - size - len(BAR) - 3
+        if size + len(shown) + len(_CUT) + 1 > MAX_QUOTED:
+            room = MAX_QUOTED - size - len(_CUT) - len(f"{BAR}{_FSI}{_PDI}\n")
             if room > 0 and line.strip():
                 quoted.append(f"{BAR}{_FSI}{line[:room]}{_PDI}")
-            quoted.append(f"{BAR}[\u2026]")
+            quoted.append(_CUT)
             break
         quoted.append(shown)
         size += len(shown) + 1

@@ -172,3 +172,19 @@ async def test_an_edited_command_is_not_run_again(world):
     assert len(world.api.sent) == before + 1  # only the answer to /momenten
     assert await world.chat_of(Guardian, Guardian.guardian_id, "G005") == world.ayse
     assert button_keys(world.api.sent[-1])[0].startswith("moment")
+
+
+async def test_through_a_webhook_a_block_and_an_edit_arrive_too(engine, clock, tmp_path):
+    async with telegram_world(engine, clock, tmp_path, webhook_secret="s3cret") as world:
+        ayse = await world.link("guardian", "G005")
+        koen = await world.link("staff", "S02")
+        await world.say(ayse, "Emir is ziek.")
+        await world.api.edit_text(ayse, "Emir is ziek, morgen is hij terug.")
+        await world.api.block(ayse)
+        await world.say(koen, "/taal")
+        await world.conversation.settled()
+
+        assert await world.chat_of(Guardian, Guardian.guardian_id, "G005") is None
+        texts = [plain(m.text) for m in world.api.messages_to(koen)]
+        assert any("morgen is hij terug" in text and "aangepast" in text for text in texts)
+        assert any(UNREACHABLE in text for text in texts)
