@@ -218,14 +218,19 @@ async def forward(
     language: str | None,
     text: str,
     update_id: int,
+    message_id: int,
     at: dt.datetime,
     edited: bool = False,
 ) -> bool:
     """Store free text as an answer about ``pupil`` and plan it for the pupil's spilfiguur
     (``coordinator_forward``); False when the update was stored before (Telegram sent it
     twice) or the pupil has no spilfiguur to tell. ``language`` is the language the text was
-    written in, None when it was not recognised; ``edited``: the text corrects an earlier
-    one (an edited message). The payload's ``variant`` picks the heading that says so."""
+    written in, None when it was not recognised.
+
+    ``edited``: the text is a new version of the writer's message ``message_id`` (Telegram's
+    id of it in their chat). When the earlier version has not gone out yet, the new words take
+    its place (the spilfiguur never saw the old ones); otherwise they go out as a correction,
+    whose payload ``variant`` picks the heading that says so."""
     key = f"forward:{pupil.school_id}:{update_id}"
     async with write_transaction(engine) as conn:
         episode = await _latest_episode(conn, pupil.id)
@@ -238,6 +243,9 @@ async def forward(
         )
         if pupil.spilfiguur_id is None:
             return False
+        sender = f"{sender_role}:{sender_id}"
+        if edited and await _replace_unsent(conn, pupil.id, sender, message_id, text, language, at):
+            return True
         coordinator = (
             await conn.execute(
                 sa.select(col(Staff.language), col(Staff.telegram_chat_id), col(Staff.email)).where(
@@ -263,11 +271,51 @@ async def forward(
                 "language": language or "",
                 "message": text,
                 "episode": episode,
+                "from": sender,
+                "message_id": message_id,
                 **_variant(language, edited),
             },
         )
         await outbox.plan(conn, [planned], at)
     return True
+
+
+async def _replace_unsent(
+    conn: AsyncConnection,
+    pupil_id: int,
+    sender: str,
+    message_id: int,
+    text: str,
+    language: str | None,
+    at: dt.datetime,
+) -> bool:
+    """Put new words in the forward of ``sender``'s message ``message_id`` that is still
+    planned (an earlier version, or a correction of it); whether there was one."""
+    payload = col(Outreach.payload)
+    rows = (
+        await conn.execute(
+            sa.select(col(Outreach.id), payload).where(
+                col(Outreach.kind) == "coordinator_forward",
+                col(Outreach.pupil_id) == pupil_id,
+                col(Outreach.status) == "planned",
+                payload["from"].as_string() == sender,
+                payload["message_id"].as_integer() == message_id,
+            )
+        )
+    ).all()
+    replaced = False
+    for row, values in rows:
+        was_edited = str(values.get("variant", "")).startswith("edited")
+        words = {**values, "message": text, "language": language or ""}
+        words.pop("variant", None)
+        words.update(_variant(language, was_edited))
+        result = await conn.execute(
+            sa.update(Outreach)
+            .where(col(Outreach.id) == row, col(Outreach.status) == "planned")
+            .values(payload=words, updated_at=at)
+        )
+        replaced = replaced or bool(result.rowcount)
+    return replaced
 
 
 def _variant(language: str | None, edited: bool) -> dict[str, str]:

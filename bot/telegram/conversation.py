@@ -19,7 +19,8 @@ each kind of update does:
 - Free text from a pupil or guardian is stored as their answer and passed on to the pupil's
   spilfiguur through the outbox (``coordinator_forward``), naming the language it was written
   in (:mod:`bot.telegram.written_in`); the writer is thanked. A message they edit afterwards
-  (``edited_message``) is passed on again as a correction of the earlier one, without a
+  (``edited_message``) takes the place of the earlier words while those still wait for the
+  spilfiguur's sending hours, and is passed on as a correction once they went out; without a
   second thanks. Commands are read only as sent: editing ``/stop`` does not stop again.
 - The bot blocked in a private chat (``my_chat_member``): :mod:`bot.telegram._blocks`.
 
@@ -263,15 +264,15 @@ class Conversation:
         if person is None:  # staff: nothing to pass on, say what the bot is for
             await self.welcome(chat, people[:1])
             return
-        pupil = await self._pass_on(person, text, update.update_id, edited=False)
+        pupil = await self._pass_on(person, text, update.update_id, message.message_id)
         if pupil is None:
             return
         ack = "pupil_ack.free_text" if person.role == "pupil" else "guardian_ack.free_text"
         await self.say(chat, ack, person.lang, _about(pupil))
 
     async def on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A pupil or guardian corrected words they wrote: passed on as a correction (the
-        earlier thanks stands). An edit by anyone else changes nothing."""
+        """A pupil or guardian corrected words they wrote: passed on in their place, or as a
+        correction (the earlier thanks stands). An edit by anyone else changes nothing."""
         chat = _chat(update)
         message = update.edited_message
         if chat is None or message is None or not message.text:
@@ -279,13 +280,15 @@ class Conversation:
         people = await invites.linked(self.engine, chat)
         person = next((p for p in people if p.role in _FAMILY), None)
         if person is not None:
-            await self._pass_on(person, message.text.strip(), update.update_id, edited=True)
+            text = message.text.strip()
+            await self._pass_on(person, text, update.update_id, message.message_id, edited=True)
 
     async def _pass_on(
-        self, person: Linked, text: str, update_id: int, *, edited: bool
+        self, person: Linked, text: str, update_id: int, message_id: int, *, edited: bool = False
     ) -> _store.Pupilship | None:
-        """Store ``text`` as the person's answer about the pupil they last heard about, and
-        plan it for the spilfiguur; that pupil (None: the person has no active pupil)."""
+        """Store ``text`` (the person's message ``message_id``, or with ``edited`` a new
+        version of it) as their answer about the pupil they last heard about, and plan it for
+        the spilfiguur; that pupil (None: the person has no active pupil)."""
         pupils = await _store.pupils_of(self.engine, person.role, person.person_id)
         if not pupils:
             return None
@@ -301,6 +304,7 @@ class Conversation:
             language=language,
             text=text,
             update_id=update_id,
+            message_id=message_id,
             at=self.clock.now(),
             edited=edited,
         )

@@ -179,6 +179,7 @@ async def test_through_a_webhook_a_block_and_an_edit_arrive_too(engine, clock, t
         ayse = await world.link("guardian", "G005")
         koen = await world.link("staff", "S02")
         await world.say(ayse, "Emir is ziek.")
+        await world.conversation.settled()  # the spilfiguur has the first version
         await world.api.edit_text(ayse, "Emir is ziek, morgen is hij terug.")
         await world.api.block(ayse)
         await world.say(koen, "/taal")
@@ -188,3 +189,24 @@ async def test_through_a_webhook_a_block_and_an_edit_arrive_too(engine, clock, t
         texts = [plain(m.text) for m in world.api.messages_to(koen)]
         assert any("morgen is hij terug" in text and "aangepast" in text for text in texts)
         assert any(UNREACHABLE in text for text in texts)
+
+
+async def test_words_edited_before_the_spilfiguur_got_them_take_their_place(world):
+    world.clock.set(at(20, 0))  # in the evening: the staff's sending hours are over
+    await world.say(world.ayse, "Emir hasta, yarın okula gelmeyecek.")
+    later = ("Emir hasta, perşembe günü okula gelecek.", "Emir hasta, cuma günü okula gelecek.")
+    for words in later:
+        await world.conversation.settled()  # a person takes a moment to edit
+        await world.api.edit_text(world.ayse, words)
+    await world.say(world.ayse, "/taal")
+    await world.conversation.settled()
+    assert world.api.messages_to(world.koen)[1:] == []
+
+    await world.run_until(at(9, 0, dt.date(2026, 11, 18)), step=dt.timedelta(hours=1))
+
+    [forwarded] = [m for m in world.api.messages_to(world.koen) if "Emir hasta" in m.text]
+    assert forwarded.text.startswith("Ayşe Yılmaz (moeder) schreef over Emir (1A), in het Turks:")
+    assert "cuma günü okula gelecek" in forwarded.text
+    assert "yarın" not in forwarded.text
+    assert "perşembe" not in forwarded.text
+    assert len(await replies(world)) == 3  # every version is kept as an answer
