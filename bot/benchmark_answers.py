@@ -72,6 +72,7 @@ async def measure(url: str, feed: Path, answers: int) -> dict[str, Any]:
             language="nl",
             text=f"bench answer {number}",
             update_id=10_000_000 + number,
+            message_id=number + 1,
             at=clock.now(),
         )
         latencies.append(time.perf_counter() - started)

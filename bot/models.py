@@ -395,8 +395,8 @@ class Invitation(SQLModel, table=True):
     (``https://t.me/<bot>?start=<code>``). ``role`` is ``pupil``, ``guardian`` or ``staff`` and
     ``person_id`` the database id in that table. A code works once, until ``expires_at``, and
     not after a newer invitation for the same person (``revoked_at``). ``chat_id`` is the chat
-    that used it; ``stopped_at`` is set when that chat sent /stop, after which a bare /start from
-    the same chat links it again.
+    that used it, while it is linked; ``stopped_at`` is set when that chat sent /stop, and the
+    chat id is erased then (a bare /start from that chat learns nothing).
     """
 
     __tablename__ = "invitation"

@@ -121,7 +121,7 @@ TIMELINE_TEMPLATES = (
     ),
     _line(
         "timeline.reply.text",
-        N_("{when} · {writer} schreef: \u201c{message}\u201d"),
+        N_("{when} · {writer} schreef: \u201c{words}\u201d"),
         "Words of one's own, as they were written: the spilfiguur got them already.",
     ),
     _line(

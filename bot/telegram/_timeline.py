@@ -34,6 +34,7 @@ from bot.rules import CLB_HALF_DAYS
 from bot.telegram._timeline_db import Case, Sent, read_case
 from bot.telegram.invites import Linked
 from messages import TEMPLATES, Audience, Overrides, button_label, render
+from messages._quote import without_bidi_controls
 from scheduler.calendar import SchoolCalendar
 
 __all__ = ["MAX_LENGTH", "MAX_QUOTE", "pupil_timeline"]
@@ -183,7 +184,7 @@ class _Composer:
             if label is not None:
                 self.add(reply.at, "timeline.reply.answer", 2, writer=writer, answer=label)
             else:
-                self.add(reply.at, "timeline.reply.text", 2, writer=writer, message=_quote(answer))
+                self.add(reply.at, "timeline.reply.text", 2, writer=writer, words=_quote(answer))
 
     def decisions(self) -> None:
         """Holds over the pupil's days, and pauses of the family's messages."""
@@ -249,5 +250,6 @@ def _label(role: str, answer: str, lang: str) -> str | None:
 
 
 def _quote(text: str) -> str:
-    text = " ".join(text.split())
+    """Someone's words on one line, without the controls that could turn it around."""
+    text = " ".join(without_bidi_controls(text).split())
     return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1] + "…"

@@ -33,8 +33,14 @@ log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = dt.timedelta(seconds=10)
 """How long one ``getUpdates`` waits for news; stopping waits for the one in flight."""
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-"""The updates Gemist asks Telegram for: what people type, and their taps."""
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+]
+"""The updates Gemist asks Telegram for: what people type, what they correct afterwards, their
+taps, and the bot blocked (or unblocked) in a chat."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,10 +122,12 @@ class Inbox:
         sender_role: str,
         sender_id: str,
         writer: str,
-        language: str,
+        language: str | None,
         text: str,
         update_id: int,
+        message_id: int,
         at: dt.datetime,
+        edited: bool = False,
     ) -> bool | None:
         """:func:`~bot.telegram._store.store_forward`, or ``None``: kept in the inbox."""
         fields = {
@@ -136,7 +138,9 @@ class Inbox:
             "language": language,
             "text": text,
             "update_id": update_id,
+            "message_id": message_id,
             "at": at.isoformat(),
+            "edited": edited,
         }
         return await self._take("forward", fields)
 
@@ -292,7 +296,11 @@ async def _store_now(
                 language=fields["language"],
                 text=fields["text"],
                 update_id=fields["update_id"],
+                # An answer kept by a release before edits were read has no message id: 0
+                # matches no earlier message, so it is passed on as it was written.
+                message_id=fields.get("message_id", 0),
                 at=at,
+                edited=fields.get("edited", False),
             )
     except IntegrityError:  # the same answer stored by another worker a moment ago
         if kind == "answer":

@@ -10,8 +10,10 @@ that chat to that person (:func:`redeem`). A code
 - works once, until it expires (:data:`VALID_FOR` by default), and no longer once a newer
   invitation for the same person was made (reprinting a letter revokes the old one).
 
-Someone who sends /stop is unlinked (:func:`stop`); a bare ``/start`` from the same chat
-links them again (:func:`restart`), without a new letter: the text that confirms /stop says so.
+Someone who sends /stop is unlinked (:func:`stop`), and the chat's id is erased everywhere
+Gemist kept it (the person, the invitation that linked it): nothing ties that chat to anyone
+any more, so a later bare ``/start`` from it gets the stranger's text, which says how to get a
+new code from the school.
 """
 
 from __future__ import annotations
@@ -50,7 +52,6 @@ __all__ = [
     "hash_code",
     "linked",
     "redeem",
-    "restart",
     "stop",
 ]
 
@@ -328,7 +329,8 @@ async def linked(engine: AsyncEngine, chat_id: int) -> list[Linked]:
 
 
 async def stop(engine: AsyncEngine, chat_id: int, now: dt.datetime) -> Sequence[Linked]:
-    """Unlink the chat from everyone; returns who it was linked to."""
+    """Unlink the chat from everyone and erase its id (the invitations that linked it keep
+    only when they were stopped); returns who it was linked to."""
     people = await linked(engine, chat_id)
     async with engine.begin() as conn:
         for table, _roster in _PEOPLE.values():
@@ -339,36 +341,7 @@ async def stop(engine: AsyncEngine, chat_id: int, now: dt.datetime) -> Sequence[
             )
         await conn.execute(
             sa.update(Invitation)
-            .where(col(Invitation.chat_id) == chat_id, col(Invitation.stopped_at).is_(None))
-            .values(stopped_at=now)
+            .where(col(Invitation.chat_id) == chat_id)
+            .values(chat_id=None, stopped_at=sa.func.coalesce(col(Invitation.stopped_at), now))
         )
     return people
-
-
-async def restart(engine: AsyncEngine, chat_id: int, now: dt.datetime) -> list[Linked]:
-    """Link the chat again to the people it stopped for (a bare /start after /stop)."""
-    async with engine.begin() as conn:
-        rows = (
-            await conn.execute(
-                sa.select(col(Invitation.id), col(Invitation.role), col(Invitation.person_id))
-                .where(col(Invitation.chat_id) == chat_id, col(Invitation.stopped_at).is_not(None))
-                .order_by(col(Invitation.id))
-            )
-        ).all()
-        found: list[Linked] = []
-        for invitation, role, person in rows:
-            table, _roster = _PEOPLE[role]
-            current = await conn.scalar(
-                sa.select(col(table.telegram_chat_id)).where(col(table.id) == person)
-            )
-            if current is not None and current != chat_id:
-                continue  # linked to another chat since: that link stands
-            await conn.execute(
-                sa.update(Invitation)
-                .where(col(Invitation.id) == invitation)
-                .values(stopped_at=None)
-            )
-            person_linked = await _link(conn, role, person, chat_id)
-            if isinstance(person_linked, Linked):
-                found.append(person_linked)
-    return found

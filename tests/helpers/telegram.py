@@ -102,11 +102,12 @@ class World(People):
         return chat
 
     async def tap(
-        self, chat: int, message: SentMessage, key: str, *, replies: int = 1
+        self, chat: int, message: SentMessage, key: str, *, replies: int = 1, age: float = 0.0
     ) -> list[SentMessage]:
-        """``chat`` taps the button ``key`` (its data as the bot made it) under ``message``."""
+        """``chat`` taps the button ``key`` (its data as the bot made it) under ``message``,
+        ``age`` seconds ago (older than 15: Telegram no longer lets the bot acknowledge it)."""
         before = len(self.api.messages_to(chat))
-        await self.api.press(chat, message.message_id, button_data(message, key))
+        await self.api.press(chat, message.message_id, button_data(message, key), age=age)
         if replies:
             await self.api.wait_for(chat, before + replies)
         await self.conversation.settled()
