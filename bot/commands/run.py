@@ -224,6 +224,7 @@ class Telegram:
             secret=self.secret,
             overrides=self.settings.messages,
             news=service.news,
+            rules=service.rules,
         )
         return TelegramBot(
             self.bot, conversation, webhook=self.webhook(), poll_timeout=poll_timeout
