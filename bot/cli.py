@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot import __version__
 from bot.commands import (
+    backup,
     bench,
     calendar,
     demo,
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     run_command.register(commands)
     hold.register(commands)
     invite.register(commands)
+    backup.register(commands)
     demo.register(commands)
     return parser
 

@@ -109,7 +109,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     if username is None:
         print(NO_BOT, file=sys.stderr)
         return EXIT_UNUSABLE
-    engine = await open_database(settings)
+    engine = await open_database(settings, command="gemist invite")
     if engine is None:
         return EXIT_UNUSABLE
     clock = WallClock(settings.timezone)

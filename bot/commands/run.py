@@ -98,7 +98,7 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
         print(f"gemist run: {err}", file=sys.stderr)
         return EXIT_UNUSABLE
     _log_to_stderr()
-    engine = await open_database(settings)
+    engine = await open_database(settings, command="gemist run")
     if engine is None:
         return EXIT_UNUSABLE
     try:
