@@ -53,7 +53,8 @@ async def open_database(
             return None
         print(f"{command}: creating a new database at {path}", file=sys.stderr)
     else:
-        print(f"{command}: database {path or display_url(url)}", file=sys.stderr)
+        shown = path or display_url(settings.database_url)
+        print(f"{command}: database {shown}", file=sys.stderr)
     try:
         engine = connect(settings.database_url)
     except DatabaseError as err:

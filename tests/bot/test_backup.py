@@ -16,7 +16,7 @@ TABLES = ("pupil", "guardian", "guardian_link", "staff", "absence_mark", "import
 
 def _counts(path: Path) -> dict[str, int]:
     with closing(sqlite3.connect(path)) as conn:
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}  # noqa: S608
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
 def _school(tmp_path: Path, capsys) -> Path:
