@@ -145,6 +145,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         await engine.dispose()
     if not invited:
         where = f" in class {args.class_name}" if args.class_name else ""
+        if args.role == "guardian":  # consent, too, keeps a guardian off the invitations
+            where += " whom the school may contact about an active pupil"
         if args.person:
             print(
                 f"gemist invite: no active {args.role} with id {args.person}{where}",

@@ -247,3 +247,16 @@ async def test_an_invitation_a_day_ahead_counts_the_age_on_that_day(engine, cloc
         )
 
     assert (await _guardians(engine, clock))["G003"] == ("P0002", "P0018")  # 17 today
+
+
+def test_inviting_one_guardian_who_may_not_be_contacted_exits_2_and_says_why(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setenv("GEMIST_TELEGRAM_BOT", BOT)
+    args = _school(tmp_path, capsys, "do_not_contact:\n  - guardian: G003\n")
+
+    assert main([*args, "invite", "--role", "guardian", "--person", "G003"]) == 2
+
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "no active guardian with id G003 whom the school may contact" in err
