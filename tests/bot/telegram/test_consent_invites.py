@@ -236,7 +236,9 @@ def test_gemist_invite_for_a_class_without_pupils_exits_2(tmp_path, capsys, monk
     assert "class '3A' has no active pupils" in capsys.readouterr().err
 
 
-async def test_an_invitation_a_day_ahead_counts_the_age_on_that_day(engine, clock):
+async def test_a_pupil_who_turns_18_tomorrow_is_still_a_minor_for_today_s_invitations(
+    engine, clock
+):
     await _roster(engine, clock)
     born = clock.today() + dt.timedelta(days=1)
     async with engine.begin() as conn:
