@@ -40,8 +40,9 @@ def register(commands: Any) -> None:
 
 
 async def run_absences(args: argparse.Namespace, settings: Settings) -> int:
-    """Import an absence feed and report what happened."""
-    engine = await open_database(settings)
+    """Import an absence feed and report what happened (into the school's existing database:
+    a feed means nothing without the roster)."""
+    engine = await open_database(settings, command="gemist import absences")
     if engine is None:
         return 2
     try:
@@ -76,7 +77,7 @@ async def run_roster(args: argparse.Namespace, settings: Settings) -> int:
     from bot.imports import import_roster
     from integrations.csv.roster import CsvRosterSource
 
-    engine = await open_database(settings)
+    engine = await open_database(settings, command="gemist import roster", may_create=True)
     if engine is None:
         return 2
     try:

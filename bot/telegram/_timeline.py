@@ -6,6 +6,10 @@ followed up. Anyone else learns nothing: another coordinator, a teacher, a paren
 unknown number all get the same neutral ``timeline.not_found`` (the caller sends it), so the
 answer does not even tell whether the number exists.
 
+Under the header, each guardian with their consent state (:mod:`bot.consent`): whether Gemist
+may contact them about this pupil today, and if not, why (the roster, the rules file, an adult
+pupil without consent), so the spilfiguur knows whom the family's messages reach.
+
 The family's own words are quoted: the spilfiguur is the one person they were passed on to
 already (``coordinator_forward``). The message stays within Telegram's 4096 characters: the
 latest lines win, and the timeline says how many earlier ones were left out.
@@ -30,7 +34,7 @@ from bot.engine.episodes import year_counts
 from bot.engine.facts import RETURN_PREFIX
 from bot.engine.hold import HoldState
 from bot.outbox import Status
-from bot.rules import CLB_HALF_DAYS
+from bot.rules import CLB_HALF_DAYS, Rules
 from bot.telegram._timeline_db import Case, Sent, read_case
 from bot.telegram.invites import Linked
 from messages import TEMPLATES, Audience, Overrides, button_label, render
@@ -55,12 +59,16 @@ async def pupil_timeline(
     tz: dt.tzinfo,
     calendar: SchoolCalendar,
     overrides: Overrides | None = None,
+    rules: Rules | None = None,
 ) -> str | None:
     """The timeline of the pupil with roster id ``ref`` for the staff member ``staff``; None
-    when ``staff`` is not that pupil's spilfiguur (or there is no such active pupil)."""
+    when ``staff`` is not that pupil's spilfiguur (or there is no such active pupil).
+    ``rules`` is the school's rules file (its do-not-contact list), for the guardians'
+    consent."""
     today = now.astimezone(tz).date()
     year = calendar.school_year_of(today)
-    case = await read_case(engine, staff, ref.strip(), year)
+    consent = (Rules.default() if rules is None else rules, today)
+    case = await read_case(engine, staff, ref.strip(), year, consent)
     if case is None:
         return None
     return _Composer(case, staff.lang, tz, overrides).text(today, str(year))
@@ -108,6 +116,7 @@ class _Composer:
             overrides=self.overrides,
         )
         header, self._locale = rendered.text, Locale.parse(rendered.lang)
+        header = "\n".join([header, *self.contacts()])
         self.absences()
         self.outreach()
         self.replies()
@@ -117,6 +126,16 @@ class _Composer:
         if not lines:
             return f"{header}\n\n{self.render('timeline.empty', {})}"
         return _fit(header, lines, lambda left: self.render("timeline.omitted", {"omitted": left}))
+
+    def contacts(self) -> list[str]:
+        """A line per guardian: may Gemist contact them about the pupil, and if not, why."""
+        return [
+            self.render(
+                "timeline.guardian",
+                {"recipient": name, "status": self.render(f"timeline.consent.{state}", {})},
+            )
+            for name, state in self.case.contacts
+        ]
 
     def render(self, template_id: str, context: Mapping[str, object]) -> str:
         return render(template_id, self.lang, context, overrides=self.overrides).text

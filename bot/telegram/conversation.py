@@ -53,6 +53,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot.consent import contactable
+from bot.rules import Rules
 from bot.service import describe_error
 from bot.telegram import _store, _timeline, invites, written_in
 from bot.telegram.inbox import Inbox
@@ -115,8 +117,12 @@ class Conversation:
         overrides: Overrides | None = None,
         news: News | None = None,
         throttle: CodeThrottle | None = None,
+        rules: Rules | None = None,
     ) -> None:
         self.engine = engine
+        self.rules = Rules.default() if rules is None else rules
+        """What :mod:`bot.consent` needs: a welcome names only the children whom the school
+        may contact the guardian about."""
         self.bot = bot
         self.clock = clock
         self.calendar = calendar
@@ -245,6 +251,7 @@ class Conversation:
                 tz=self.clock.tz,
                 calendar=self.calendar,
                 overrides=self.overrides,
+                rules=self.rules,
             )
         if text is None:  # not theirs, no such pupil, not staff: the same answer for each
             await self.say(chat, "timeline.not_found", (staff or people[0]).lang)
@@ -324,25 +331,40 @@ class Conversation:
     # -- what the bot says ---------------------------------------------------------------------
 
     async def welcome(self, chat: int, people: Sequence[Linked]) -> None:
-        """The welcome of each person the chat is linked to."""
+        """The welcome of each person the chat is linked to. A guardian's names only the
+        children the school may contact them about; with none, a welcome that names nobody."""
         for person in people:
-            if person.role == "staff":
-                school = await _store.school_name(self.engine, person.school_id)
-                await self.say(
-                    chat,
-                    "onboarding.welcome_staff",
-                    person.lang,
-                    {"first_name": person.first_name, "school": school},
-                )
-                continue
-            pupils = await _store.pupils_of(self.engine, person.role, person.person_id)
+            pupils = [] if person.role == "staff" else await self.pupils_of(person)
             if not pupils:
+                if person.role in ("staff", "guardian"):
+                    await self.say(
+                        chat,
+                        _GENERAL_WELCOME[person.role],
+                        person.lang,
+                        {
+                            "first_name": person.first_name,
+                            "school": await _store.school_name(self.engine, person.school_id),
+                        },
+                    )
                 continue
             # A parent of two gets a welcome for each child: the text speaks of one.
             for pupil in pupils:
                 await self.say(
                     chat, f"onboarding.welcome_{person.role}", person.lang, _about(pupil)
                 )
+
+    async def pupils_of(self, person: Linked) -> list[_store.Pupilship]:
+        """The active pupils a pupil or guardian may hear about: a guardian's children only
+        when the school may contact them about that child (:mod:`bot.consent`)."""
+        pupils = await _store.pupils_of(self.engine, person.role, person.person_id)
+        if person.role != "guardian" or not pupils:
+            return pupils
+        async with self.engine.connect() as conn:
+            links = await contactable(
+                conn, self.rules, self.clock.today(), guardian=person.person_id
+            )
+        allowed = {link.pupil for link in links if link.consent.allows}
+        return [pupil for pupil in pupils if pupil.id in allowed]
 
     async def say(
         self,
@@ -413,6 +435,13 @@ class Conversation:
         """Wait until the planner has acted on every answer stored so far (tests, the demo)."""
         while self._pending:
             await asyncio.gather(*self._pending, return_exceptions=True)
+
+
+_GENERAL_WELCOME = {
+    "staff": "onboarding.welcome_staff",
+    "guardian": "onboarding.welcome_guardian_general",
+}
+"""The welcome that names no pupil: staff's, and a guardian's with no child to name."""
 
 
 def _chat(update: Update) -> int | None:
