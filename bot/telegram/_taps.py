@@ -157,9 +157,7 @@ async def _family_tap(
         return
     conversation.news()  # before the thanks: whoever sees the thanks, sees the planner busy
     await _take_buttons_off(query)
-    await conversation.say(
-        chat, f"{person.role}_ack.{key}", person.lang, {**about, "date": returns}
-    )
+    await conversation.thank(chat, person, key, {**about, "date": returns})
 
 
 def _return_days(conversation: Conversation, template: str, lang: str) -> list[tuple[str, str]]:

@@ -45,8 +45,12 @@ from telegram.ext import (
     filters,
 )
 
+from bot.config import HelpLines
+from bot.engine._window import Window
+from bot.rules import Rules
 from bot.service import describe_error
 from bot.telegram import _store, _timeline, invites
+from bot.telegram._acks import ack_context, ack_template
 from bot.telegram.invites import Linked, Refused
 from integrations.telegram.callbacks import sign
 from messages import FAMILY_LANGUAGES, SOURCE_LANGUAGE, Overrides, render
@@ -106,6 +110,8 @@ class Conversation:
         overrides: Overrides | None = None,
         news: News | None = None,
         throttle: CodeThrottle | None = None,
+        rules: Rules | None = None,
+        help_lines: HelpLines | None = None,
     ) -> None:
         self.engine = engine
         self.bot = bot
@@ -114,6 +120,9 @@ class Conversation:
         self.secret = secret
         self.overrides = overrides
         self.throttle = throttle or CodeThrottle()
+        self.window = Window((rules or Rules.default()).delivery, calendar, clock.tz)
+        """The sending hours on school days: whether a person can still read an answer today."""
+        self.help_lines = help_lines or HelpLines()
         self._news = news
         self._pending: set[asyncio.Task[object]] = set()
         self.updates_handled = 0
@@ -264,8 +273,7 @@ class Conversation:
             at=self.clock.now(),
         )
         self.news()
-        ack = "pupil_ack.free_text" if person.role == "pupil" else "guardian_ack.free_text"
-        await self.say(chat, ack, person.lang, _about(pupil))
+        await self.thank(chat, person, "free_text", _about(pupil))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """One place for what a handler did not expect: logged without its text or people."""
@@ -294,6 +302,13 @@ class Conversation:
                 await self.say(
                     chat, f"onboarding.welcome_{person.role}", person.lang, _about(pupil)
                 )
+
+    async def thank(self, chat: int, person: Linked, key: str, about: Mapping[str, object]) -> None:
+        """Thank a pupil or a parent for their answer ``key`` (or ``free_text``) about a pupil
+        (:mod:`bot.telegram._acks`)."""
+        now = self.clock.now()
+        template = ack_template(person.role, key, person.lang, now=now, window=self.window)
+        await self.say(chat, template, person.lang, {**ack_context(self.help_lines), **about})
 
     async def say(
         self,
