@@ -248,3 +248,21 @@ def test_a_command_in_left_to_right_text_is_left_as_it_is() -> None:
 
     assert "/stop" in text
     assert "\u2068" not in text
+
+
+def test_a_signers_role_is_translated_with_the_message() -> None:
+    """The spilfiguur's role is said in the reader's words; the Dutch original keeps Dutch."""
+    polish = render("guardian_notice.first", "pl", SAMPLE_CONTEXT)
+    translated, dutch = polish.parts
+    assert "mevrouw Claes (wsparcie uczniów w szkole)" in translated.text
+    assert "leerlingenbegeleiding" not in translated.text
+    assert "mevrouw Claes (leerlingenbegeleiding)" in dutch.text
+    unknown = {**SAMPLE_CONTEXT, "sender": "Sint-Jozefcollege (secretariaat)"}
+    assert "Sint-Jozefcollege (secretariaat)" in render("guardian_notice.first", "pl", unknown).text
+
+
+def test_every_role_a_message_is_signed_with_can_be_translated() -> None:
+    from bot.engine._facts_db import ROLE_LABELS
+    from messages._placeholders import SIGNER_ROLES
+
+    assert set(ROLE_LABELS.values()) <= SIGNER_ROLES
