@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 from telegram.ext import ExtBot
 
+from bot.config import HelpLines
 from bot.engine.gate import DeliveryGate
 from bot.engine.tick import PlanCache, planner_tick
 from bot.imports import import_absences, import_roster
@@ -190,7 +191,12 @@ def button_keys(message: SentMessage) -> list[str]:
 
 @asynccontextmanager
 async def telegram_world(
-    engine: AsyncEngine, clock: VirtualClock, tmp: Path, *, webhook_secret: str | None = None
+    engine: AsyncEngine,
+    clock: VirtualClock,
+    tmp: Path,
+    *,
+    webhook_secret: str | None = None,
+    help_lines: HelpLines | None = None,
 ) -> AsyncIterator[World]:
     """The example school, linked to nobody yet, its bot polling the local server (or, with
     ``webhook_secret``, receiving updates through a webhook)."""
@@ -219,7 +225,13 @@ async def telegram_world(
         )
         world: World
         conversation = Conversation(
-            engine, clock, calendar, bot=client, secret=SECRET, news=lambda: world.tick()
+            engine,
+            clock,
+            calendar,
+            bot=client,
+            secret=SECRET,
+            news=lambda: world.tick(),
+            help_lines=help_lines,
         )
         webhook = None
         if webhook_secret is not None:
