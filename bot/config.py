@@ -2,8 +2,10 @@
 
 Precedence: command-line option > environment variable > TOML file > default. Keys in the TOML
 file are the environment names without the ``GEMIST_`` prefix, in lower case
-(``database_url = "..."``), plus the tables ``[school]``, ``[calendar]``, ``[codes]`` and
-``[messages]`` (the school's own wording of messages, see :mod:`messages._overrides`).
+(``database_url = "..."``), plus the tables ``[school]``, ``[calendar]``, ``[codes]``,
+``[messages]`` (the school's own wording of messages, see :mod:`messages._overrides`) and
+``[help]`` (where a pupil can go at once when it cannot wait for the school: :class:`HelpLines`,
+also from ``GEMIST_HELP_<KEY>``).
 
 Secrets (the bot's token, the webhook's secret token) are :class:`Secret` and no error message
 quotes them; nor the webhook's URL, whose path some deployments make secret too.
@@ -24,7 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from messages import OverrideError, Overrides, parse_overrides
 
-__all__ = ["ConfigError", "Secret", "Settings", "load_settings"]
+__all__ = ["ConfigError", "HelpLines", "Secret", "Settings", "load_settings"]
 
 DEFAULT_DATABASE_URL = "sqlite:///gemist.db"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
@@ -38,6 +40,9 @@ WEBHOOK_KEYS = ("webhook_url", "webhook_secret", "webhook_listen", "webhook_port
 TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)
 """The only ports Telegram's own servers POST webhook updates to."""
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+HELP_KEYS = ("line", "phone", "chat", "emergency")
+_PHONE = re.compile(r"\+?[0-9][0-9 ]{1,19}")
+_WEB = re.compile(r"[^\s/][^\s]{2,199}")
 
 
 class ConfigError(Exception):
@@ -68,6 +73,28 @@ class Secret:
 
 
 @dataclass(frozen=True)
+class HelpLines:
+    """Where a pupil can go at once when it cannot wait for the school: a helpline for young
+    people (its name, phone number and chat address) and the emergency number. The defaults are
+    Flanders' (Awel: 102, awel.be; 112)."""
+
+    line: str = "Awel"
+    phone: str = "102"
+    chat: str = "awel.be"
+    emergency: str = "112"
+
+    def context(self) -> dict[str, str]:
+        """The values of the messages' placeholders ``{helpline}``, ``{helpline_phone}``,
+        ``{helpline_chat}`` and ``{emergency}``."""
+        return {
+            "helpline": self.line,
+            "helpline_phone": self.phone,
+            "helpline_chat": self.chat,
+            "emergency": self.emergency,
+        }
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything Gemist reads from its environment, resolved and validated."""
 
@@ -95,6 +122,8 @@ class Settings:
     planner_interval_minutes: int = DEFAULT_PLANNER_INTERVAL_MINUTES
     # The school's own wording of messages, checked at load ([messages] in the file).
     messages: Overrides = field(default_factory=Overrides)
+    # Named in the answers to a pupil who is not doing well ([help] in the file).
+    help: HelpLines = field(default_factory=HelpLines)
     # Webhook mode (`gemist run` with several workers): Telegram POSTs each update to
     # webhook_url with webhook_secret in a header; a reverse proxy passes it on to
     # webhook_listen:webhook_port at webhook_path. Without a URL the bot polls.
@@ -127,6 +156,11 @@ def load_settings(
         if value := env.get(ENV_PREFIX + key.upper()):
             raw[key] = value
             sources[key] = ENV_PREFIX + key.upper()
+    for key in HELP_KEYS:
+        if value := env.get(f"{ENV_PREFIX}HELP_{key.upper()}"):
+            table = raw.get("help")
+            raw["help"] = {**(table if isinstance(table, dict) else {}), key: value}
+            sources[f"help.{key}"] = f"{ENV_PREFIX}HELP_{key.upper()}"
     for key, value in overrides.items():
         if value is not None:
             raw[key] = value
@@ -163,7 +197,7 @@ _KNOWN: dict[str, set[str] | None] = {
     "planner_interval_minutes": None, **dict.fromkeys(WEBHOOK_KEYS),
     "school": {"id", "name"},
     "calendar": {"free_days", "ical", "wednesday_afternoon_free"}, "codes": None,
-    "messages": None,
+    "messages": None, "help": set(HELP_KEYS),
 }  # fmt: skip
 """The keys a configuration may hold; for tables, the keys inside them."""
 
@@ -227,6 +261,7 @@ def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
             )
         kwargs["wednesday_afternoon_free"] = value
     kwargs["code_map"] = _code_map(codes, source)
+    kwargs["help"] = _help(raw, sources)
     try:
         kwargs["messages"] = parse_overrides(messages, "messages")
     except OverrideError as err:
@@ -388,6 +423,32 @@ def _minutes(value: Any, key: str, source: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1440:
         raise ConfigError(f"{source}: {key}: expected a whole number of minutes, 1 to 1440")
     return value
+
+
+def _help(raw: dict[str, Any], sources: dict[str, str]) -> HelpLines:
+    """The ``[help]`` table (or its ``GEMIST_HELP_*`` variables), checked key by key: a name,
+    phone numbers a phone can dial, a web address for the chat."""
+    file_source = sources.get("help", "configuration")
+    table = _table(raw, "help", file_source)
+    values: dict[str, str] = {}
+    for key, value in table.items():
+        source = sources.get(f"help.{key}", file_source)
+        if key not in HELP_KEYS:
+            raise ConfigError(
+                f"{source}: unknown key help.{key} (known: {', '.join(sorted(HELP_KEYS))})"
+            )
+        text = _string(value if not isinstance(value, int) else str(value), f"help.{key}", source)
+        if key in ("phone", "emergency") and not _PHONE.fullmatch(text):
+            raise ConfigError(
+                f"{source}: help.{key}: {text!r} is not a phone number (digits and spaces, "
+                "such as 102 or 0800 12 345)"
+            )
+        if key == "chat" and not _WEB.fullmatch(text):
+            raise ConfigError(
+                f"{source}: help.{key}: {text!r} is not a web address (such as awel.be)"
+            )
+        values[key] = text
+    return HelpLines(**values)
 
 
 def _code_map(codes: dict[str, Any], source: str) -> dict[str, str]:

@@ -1,13 +1,16 @@
 """Templates for guardians: notices, care, corrections and the answers to their quick replies.
 
 Guardians are addressed with "u". A notice asks, it does not reproach (seed 002, 3.1.4); it
-says how many half-days the pupil missed this school year, because parents underestimate it,
-and names one concrete thing the parent can do (DOMAIN.md, principle 4).
+says how much school the pupil missed this school year, in school days ("3,5 schooldagen"),
+because parents underestimate it, with one line on why missed days add up, and names one
+concrete thing the parent can do (DOMAIN.md, principle 4). The tip is given once, in the first
+notice of the school year; a later one (``guardian_notice.repeat``) proposes a conversation
+instead of repeating the first word for word.
 """
 
 from __future__ import annotations
 
-from messages._model import N_, Audience, Button, Nn_, Offer, Plural, Template, Text
+from messages._model import N_, Audience, Button, Days, Nn_, Offer, Template, Text
 
 __all__ = ["GUARDIAN_TEMPLATES"]
 
@@ -24,13 +27,22 @@ RETURN = Button("return", N_("Ik weet wanneer mijn kind terugkomt"))
 GREETING = Text(N_("Beste ouder,"))
 # Translators: the sign-off of a message to a parent; {sender} is a person with a role.
 SIGNED = Text(N_("Met vriendelijke groeten,\n{sender}\n{school}"))
-# Translators: {missed_half_days} is a number; a school day has two halves.
-COUNT = Plural(
+# Translators: how much school the pupil missed this school year, in school days. The first
+# two forms are whole days ({school_days} is 1, 2, 3...); then exactly one half-day; then a
+# number with a half, such as 3,5 (use the form your language takes after such a number).
+COUNT = Days(
     Nn_(
-        "Dit schooljaar miste {first_name} tot nu toe {missed_half_days} halve schooldag.",
-        "Dit schooljaar miste {first_name} tot nu toe {missed_half_days} halve schooldagen.",
+        "Dit schooljaar miste {first_name} tot nu toe {school_days} schooldag.",
+        "Dit schooljaar miste {first_name} tot nu toe {school_days} schooldagen.",
     ),
+    N_("Dit schooljaar miste {first_name} tot nu toe een halve schooldag."),
+    N_("Dit schooljaar miste {first_name} tot nu toe {school_days} schooldagen."),
     "missed_half_days",
+)
+# Why the count matters, without blame: one line, just after the count.
+ADDS_UP = Text(
+    N_("Losse dagen tellen snel op, en elke gemiste les is leerstof om later in te halen."),
+    tight=True,
 )
 
 HELPING = Text(
@@ -39,6 +51,17 @@ HELPING = Text(
         "bij {contact}."
     ),
     HELP,
+)
+
+WANT_A_CALL_THANKS = Text(
+    N_(
+        "Dank u. We bellen u zo snel mogelijk op, op een schooldag tijdens de schooluren. U "
+        "krijgt dan {sender} aan de lijn."
+    ),
+    HELP,
+)
+WANT_A_CALL_MOMENT = Text(
+    N_("Past een bepaald moment u het best? Laat het ons weten in een bericht."), REPLY
 )
 
 GUARDIAN_TEMPLATES = (
@@ -56,6 +79,7 @@ GUARDIAN_TEMPLATES = (
                 REPLY,
             ),
             COUNT,
+            ADDS_UP,
             Text(N_("Een tip: vraag {first_name} vanavond eens rustig hoe het op school gaat.")),
             HELPING,
             SIGNED,
@@ -84,6 +108,7 @@ GUARDIAN_TEMPLATES = (
                 REPLY,
             ),
             COUNT,
+            ADDS_UP,
             HELPING,
             SIGNED,
         ),
@@ -103,6 +128,7 @@ GUARDIAN_TEMPLATES = (
             ),
             Text(N_("We willen graag weten hoe het met {first_name} gaat.")),
             COUNT,
+            ADDS_UP,
             Text(
                 N_(
                     "Wat u kunt doen: stuur ons een kort antwoord, ook als u de reden nog niet "
@@ -121,6 +147,34 @@ GUARDIAN_TEMPLATES = (
         ),
         (SICK, WILL_CONTACT, WANT_A_CALL, RETURN),
         "No reassuring answer some school days after the first notice.",
+    ),
+    Template(
+        "guardian_notice.repeat",
+        Audience.GUARDIAN,
+        (
+            GREETING,
+            Text(N_("{first_name} was op {date} niet op school, en we kennen de reden nog niet.")),
+            Text(
+                N_(
+                    "We schreven u dit schooljaar al eerder over een afwezigheid. Daarom "
+                    "stellen we voor om eens rustig samen te praten, op school of aan de "
+                    "telefoon, over hoe het met {first_name} gaat."
+                ),
+                HELP,
+            ),
+            COUNT,
+            ADDS_UP,
+            Text(
+                N_(
+                    "Past dat voor u? Tik op een knop hieronder of antwoord op dit bericht. U "
+                    "kunt ook altijd terecht bij {contact}."
+                ),
+                REPLY,
+            ),
+            SIGNED,
+        ),
+        (SICK, WILL_CONTACT, WANT_A_CALL, RETURN),
+        "A later notice in the same school year: proposes a conversation, without the tip.",
     ),
     Template(
         "guardian_care",
@@ -179,10 +233,19 @@ GUARDIAN_TEMPLATES = (
         Audience.GUARDIAN,
         (
             Text(N_("Dank u om het te laten weten. We wensen {first_name} een goede beterschap.")),
+            # Translators: the Flemish rule for sickness notes, plainly. "Kalenderdagen":
+            # every day counts, weekends too.
             Text(
                 N_(
-                    "Wanneer {first_name} terugkomt, kunt u een briefje of een doktersattest "
-                    "meegeven."
+                    "Goed om te weten: voor een ziekte van hoogstens 3 kalenderdagen na elkaar "
+                    "volstaat een briefje van u, tot 4 keer per schooljaar. Duurt de ziekte "
+                    "langer, of is het al de vijfde keer, dan is een doktersattest nodig."
+                )
+            ),
+            Text(
+                N_(
+                    "Geeft u het mee wanneer {first_name} terugkomt? Zonder briefje of attest "
+                    "telt de afwezigheid als problematisch, ook al was {first_name} ziek."
                 )
             ),
             Text(
@@ -208,19 +271,27 @@ GUARDIAN_TEMPLATES = (
         "guardian_ack.want_a_call",
         Audience.GUARDIAN,
         (
-            Text(
-                N_(
-                    "Dank u. We bellen u zo snel mogelijk op, op een schooldag tijdens de "
-                    "schooluren. U krijgt dan {sender} aan de lijn."
-                ),
-                HELP,
-            ),
-            Text(
-                N_("Past een bepaald moment u het best? Laat het ons weten in een bericht."),
-                REPLY,
-            ),
+            WANT_A_CALL_THANKS,
+            WANT_A_CALL_MOMENT,
         ),
         description="The guardian asked to be called; the coordinator is nudged.",
+    ),
+    Template(
+        "guardian_ack.want_a_call.interpreter",
+        Audience.GUARDIAN,
+        (
+            WANT_A_CALL_THANKS,
+            Text(
+                N_(
+                    "Wilt u liever in uw eigen taal praten? Dan regelen we een tolk voor het "
+                    "gesprek. Zeg het ons gerust in een bericht."
+                ),
+                HELP | REPLY,
+            ),
+            WANT_A_CALL_MOMENT,
+        ),
+        description="The guardian asked to be called and does not speak Dutch at home: an "
+        "interpreter can be arranged; the coordinator is nudged with the language.",
     ),
     Template(
         "guardian_ack.return",

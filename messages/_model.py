@@ -15,6 +15,7 @@ __all__ = [
     "N_",
     "Audience",
     "Button",
+    "Days",
     "Nn_",
     "Offer",
     "Plural",
@@ -78,7 +79,32 @@ class Plural:
         return self.forms
 
 
-Segment = Text | Plural
+@dataclass(frozen=True, slots=True)
+class Days:
+    """One paragraph that says a count of half-days in school days (7 half-days: "3,5
+    schooldagen"), because a parent counts in days: whole days pick one of ``forms`` by the
+    number of days, a single half-day has ``half``, and a count with a half has ``fraction``
+    (the number then has a decimal, which some languages follow with another form)."""
+
+    forms: tuple[str, str]
+    """Whole school days: the Dutch singular and plural, as marked by ``Nn_``."""
+    half: str
+    """Exactly one half-day."""
+    fraction: str
+    """Whole days and a half ("3,5")."""
+    count: str
+    """The placeholder with the count of half-days (an int)."""
+    shows: str = "school_days"
+    """The placeholder the texts write the count in days with; filled in from ``count``."""
+    offers: Offer = Offer.NONE
+    tight: bool = False
+
+    @property
+    def msgids(self) -> tuple[str, ...]:
+        return (*self.forms, self.half, self.fraction)
+
+
+Segment = Text | Plural | Days
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +142,14 @@ class Template:
 
     @property
     def placeholders(self) -> frozenset[str]:
-        """The named fields (``{first_name}``) used anywhere in the template."""
-        return frozenset(name for msgid in self.msgids for name in fields_of(msgid))
+        """The named fields (``{first_name}``) used anywhere in the template: the values it
+        needs. A count in school days needs the half-days it is worked out from."""
+        names = {name for msgid in self.msgids for name in fields_of(msgid)}
+        for segment in self.segments:
+            if isinstance(segment, Days):
+                names.discard(segment.shows)
+                names.add(segment.count)
+        return frozenset(names)
 
     @property
     def offers(self) -> Offer:

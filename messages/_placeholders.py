@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["PLACEHOLDERS", "Kind"]
+from messages._model import N_
+
+__all__ = ["PLACEHOLDERS", "SIGNER_ROLES", "Kind"]
 
 
 class Kind(StrEnum):
@@ -16,12 +18,31 @@ class Kind(StrEnum):
     WEEKDAY = "weekday"  # a date, as "dinsdag"
     LANGUAGE = "language"  # a language code, shown as the language's name: "Turks"
     QUOTE = "quote"  # someone's own words, as quoted lines that cannot pass for Gemist's
+    HALVES = "halves"  # an int count of half-days, shown in school days: 7 as "3,5"
+    SIGNER = "signer"  # a person with their role in brackets; a known role is translated
+
+
+# Translators: a staff member's role, in brackets after their name where they sign a message or
+# are named as the one who calls ("mevrouw Claes (leerlingenbegeleiding)"). Say what the person
+# does in words a parent knows; "leerlingenbegeleiding" is the pupil's contact person for care
+# at school (the "spilfiguur"), "klastitularis" the class teacher, "CLB" the pupil guidance
+# centre that works with the school.
+SIGNER_ROLES = frozenset(
+    {
+        N_("leerlingenbegeleiding"),
+        N_("leerkracht"),
+        N_("klastitularis"),
+        N_("CLB"),
+        N_("directie"),
+    }
+)
+"""The roles a signer's name is followed by (``bot.engine._facts_db.ROLE_LABELS``)."""
 
 
 PLACEHOLDERS: dict[str, Kind] = {
     "first_name": Kind.TEXT,  # the pupil's first name
     "school": Kind.TEXT,
-    "sender": Kind.TEXT,  # the person the message comes from, with their role
+    "sender": Kind.SIGNER,  # the person the message comes from, with their role
     "contact": Kind.TEXT,  # whom to reach, and how
     "class_name": Kind.TEXT,
     "date": Kind.DATE,
@@ -55,4 +76,9 @@ PLACEHOLDERS: dict[str, Kind] = {
     "by": Kind.TEXT,  # the staff member who did something, by name
     "scope": Kind.TEXT,  # a class, or the school, of a mass-absence hold
     "valid_until": Kind.DATE,  # the day an invitation code stops working
+    "school_days": Kind.HALVES,  # in a Days paragraph: its count of half-days, in days
+    "helpline": Kind.TEXT,  # whom a pupil can reach at once when it cannot wait: "Awel"
+    "helpline_phone": Kind.TEXT,  # its phone number: "102"
+    "helpline_chat": Kind.TEXT,  # where its chat is: "awel.be"
+    "emergency": Kind.TEXT,  # the number to call in danger: "112"
 }

@@ -1,7 +1,13 @@
 """Templates for pupils: check-ins and the answers to their quick replies.
 
-Pupils are addressed with "je". Every text shows that someone noticed and cares, never asks
-for a reason as if one were owed, and leaves a door open (DOMAIN.md, principles 1, 2 and 9).
+Pupils are addressed with "je", and the school speaks as "we": a message from one adult who
+"missed you" reads as too close, in some languages as romantic. Every text shows that someone
+noticed and cares, never asks for a reason as if one were owed, and leaves a door open.
+
+The answers to "not going well", "I want to talk" and a pupil's own words say honestly when a
+person will read them: today, when the school day and the sending hours are still on, else the
+next school day (the ``.later`` variants). Each says where to go at once when it cannot wait:
+the helpline of the school's configuration (Awel, 102, by default) and the emergency number.
 """
 
 from __future__ import annotations
@@ -23,20 +29,62 @@ RETURN = Button("return", N_("Ik weet wanneer ik terugkom"))
 # Translators: the sign-off of a message to a pupil; {sender} is a name with a role.
 SIGNED = Text(N_("Groetjes,\n{sender}"))
 
+# When a person will read what the pupil sent (a tap or their own words).
+READ_TODAY = Text(N_("Iemand van de school leest dit vandaag nog."))
+READ_LATER = Text(N_("Iemand van de school leest dit op de volgende schooldag."))
+# Translators: {helpline} is a free helpline for young people (Awel in Flanders),
+# {helpline_phone} its number, {helpline_chat} the web address of its chat, {emergency} the
+# number for danger (112). Keep the numbers as they are.
+HELP_NOW = Text(
+    N_(
+        "Kan het niet wachten? Praat dan meteen met {helpline}: bel {helpline_phone} of chat op "
+        "{helpline_chat}. Ben je in gevaar? Bel {emergency}."
+    ),
+    HELP,
+)
+
+
+def _timed(
+    template_id: str,
+    opening: tuple[Text, ...],
+    answer: Text,
+    buttons: tuple[Button, ...],
+    description: str,
+) -> tuple[Template, Template]:
+    """An answer to something that needs a person: read today (``template_id``) or on the next
+    school day (``template_id.later``), and where to go when it cannot wait."""
+    return (
+        Template(
+            template_id,
+            Audience.PUPIL,
+            (*opening, READ_TODAY, HELP_NOW, answer),
+            buttons,
+            f"{description} Sent while a person can still read it today.",
+        ),
+        Template(
+            f"{template_id}.later",
+            Audience.PUPIL,
+            (*opening, READ_LATER, HELP_NOW, answer),
+            buttons,
+            f"{description} Sent outside the school day or the sending hours.",
+        ),
+    )
+
+
 PUPIL_TEMPLATES = (
     Template(
         "pupil_checkin.first",
         Audience.PUPIL,
         (
-            Text(N_("Hoi {first_name}, ik heb je vandaag gemist op school.")),
+            Text(N_("Hoi {first_name}, we hebben je vandaag gemist op school.")),
             Text(
                 N_(
-                    "Ik hoop dat het goed met je gaat. Laat je even weten hoe het is? Tik op "
-                    "een knop hieronder of stuur me gewoon een berichtje."
+                    "We hopen dat het goed met je gaat. Laat je even weten hoe het is? Tik op "
+                    "een knop hieronder of stuur ons gewoon een berichtje."
                 ),
                 REPLY,
             ),
-            Text(N_("Zit je ergens mee? Misschien kan ik iets voor je doen."), HELP),
+            Text(N_("Zit je ergens mee? Misschien kunnen we iets voor je doen."), HELP),
             SIGNED,
         ),
         (SICK, NOT_GOOD, WANT_TO_TALK, RATHER_NOT_SAY),
@@ -46,7 +94,7 @@ PUPIL_TEMPLATES = (
         "pupil_checkin.followup",
         Audience.PUPIL,
         (
-            Text(N_("Hoi {first_name}, je bent al een tijdje niet op school. Ik denk aan je.")),
+            Text(N_("Hoi {first_name}, je bent al een tijdje niet op school. We denken aan je.")),
             Text(
                 N_(
                     "Hoe gaat het nu met je? Je mag antwoorden met een knop hieronder of met "
@@ -55,10 +103,7 @@ PUPIL_TEMPLATES = (
                 REPLY,
             ),
             Text(
-                N_(
-                    "Kan ik of iemand anders op school je ergens mee helpen? Zeg het gerust. "
-                    "Je staat er niet alleen voor."
-                ),
+                N_("Kunnen we je ergens mee helpen? Zeg het gerust. Je staat er niet alleen voor."),
                 HELP,
             ),
             SIGNED,
@@ -74,8 +119,8 @@ PUPIL_TEMPLATES = (
             Text(N_("Terugkomen na een tijdje weg kan spannend zijn. Dat is heel normaal.")),
             Text(
                 N_(
-                    "Kan ik je ergens mee helpen, bijvoorbeeld met de lessen die je gemist "
-                    "hebt? Stuur me een berichtje of kom gewoon even langs."
+                    "Kunnen we je ergens mee helpen, bijvoorbeeld met de lessen die je gemist "
+                    "hebt? Stuur ons een berichtje of kom gewoon even langs."
                 ),
                 HELP | REPLY,
             ),
@@ -91,7 +136,7 @@ PUPIL_TEMPLATES = (
             Text(N_("Dank je om het te laten weten, {first_name}. Beterschap, rust goed uit!")),
             Text(
                 N_(
-                    "Heb je iets nodig, zoals hulp met de lessen die je mist? Stuur me gerust "
+                    "Heb je iets nodig, zoals hulp met de lessen die je mist? Stuur ons gerust "
                     "een berichtje."
                 ),
                 HELP | REPLY,
@@ -100,48 +145,13 @@ PUPIL_TEMPLATES = (
         description="The pupil tapped 'I am sick'.",
     ),
     Template(
-        "pupil_ack.not_good",
-        Audience.PUPIL,
-        (
-            Text(N_("Dank je dat je het me vertelt, {first_name}. Dat is moedig.")),
-            Text(
-                N_(
-                    "Je staat er niet alleen voor. Ik neem snel contact met je op, zodat we "
-                    "samen kunnen kijken wat helpt."
-                ),
-                HELP,
-            ),
-            Text(N_("Wil je al iets vertellen? Dat mag hier, in een berichtje."), REPLY),
-        ),
-        (WANT_TO_TALK,),
-        "The pupil tapped 'not going well'; the coordinator is nudged too.",
-    ),
-    Template(
-        "pupil_ack.want_to_talk",
-        Audience.PUPIL,
-        (
-            Text(
-                N_(
-                    "Goed dat je het vraagt, {first_name}. Ik neem zo snel mogelijk contact "
-                    "met je op om een moment af te spreken."
-                ),
-                HELP,
-            ),
-            Text(
-                N_("Wil je intussen al iets vertellen? Stuur me gerust een berichtje."),
-                REPLY,
-            ),
-        ),
-        description="The pupil asked to talk; the coordinator is nudged at once.",
-    ),
-    Template(
         "pupil_ack.rather_not_say",
         Audience.PUPIL,
         (
             Text(N_("Dat is helemaal oké, {first_name}. Je hoeft niets uit te leggen.")),
             Text(
                 N_(
-                    "Wil je later toch praten, of kan ik iets voor je doen? Stuur me dan "
+                    "Wil je later toch praten, of kunnen we iets voor je doen? Stuur ons dan "
                     "gewoon een berichtje."
                 ),
                 HELP | REPLY,
@@ -183,21 +193,42 @@ PUPIL_TEMPLATES = (
         ),
         description="After the return button: the next school days as buttons.",
     ),
-    Template(
-        "pupil_ack.free_text",
-        Audience.PUPIL,
+    *_timed(
+        "pupil_ack.not_good",
+        (
+            Text(N_("Dank je dat je het ons vertelt, {first_name}. Dat is moedig.")),
+            Text(
+                N_(
+                    "Je staat er niet alleen voor. We nemen contact met je op, zodat we samen "
+                    "kunnen kijken wat helpt."
+                ),
+                HELP,
+            ),
+        ),
+        Text(N_("Wil je al iets vertellen? Dat mag hier, in een berichtje."), REPLY),
+        (WANT_TO_TALK,),
+        "The pupil tapped 'not going well'; the coordinator is nudged too.",
+    ),
+    *_timed(
+        "pupil_ack.want_to_talk",
         (
             Text(
                 N_(
-                    "Dank je voor je bericht, {first_name}. Ik lees het zo snel mogelijk en "
-                    "laat iets van me horen."
-                )
-            ),
-            Text(
-                N_("Heb je intussen hulp nodig? Stuur gerust nog een berichtje."),
-                HELP | REPLY,
+                    "Goed dat je het vraagt, {first_name}. We nemen contact met je op om een "
+                    "moment af te spreken."
+                ),
+                HELP,
             ),
         ),
-        description="The pupil wrote something in their own words.",
+        Text(N_("Wil je intussen al iets vertellen? Stuur ons gerust een berichtje."), REPLY),
+        (),
+        "The pupil asked to talk; the coordinator is nudged at once.",
+    ),
+    *_timed(
+        "pupil_ack.free_text",
+        (Text(N_("Dank je voor je bericht, {first_name}. We laten iets van ons horen.")),),
+        Text(N_("Wil je nog iets vertellen? Stuur ons gerust nog een berichtje."), REPLY),
+        (),
+        "The pupil wrote something in their own words.",
     ),
 )

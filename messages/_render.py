@@ -6,6 +6,12 @@ its texts, so a reader never gets half a translation. Dutch, the source, ends ev
 
 Guardian messages follow the language law: the translation comes first, labelled as one, then
 the Dutch original; ``lang`` is then ``fr+nl``. A Dutch-speaking guardian gets the Dutch alone.
+The buttons are in the reader's language only: a button is something to tap, not a text the
+law asks to see in Dutch, and two languages on one button leave too little room for either.
+
+A signer's role in brackets ("mevrouw Claes (leerlingenbegeleiding)") is translated with the
+rest, so that a parent reads what the person does, not a Dutch word. A count of half-days in a
+:class:`~messages._model.Days` paragraph is written in school days ("3,5 schooldagen").
 
 A school's own wording (:mod:`messages._overrides`) replaces the paragraphs, never the buttons.
 Its languages are the ones the school wrote a text for (Dutch always) whose catalog also has
@@ -20,6 +26,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import cache, lru_cache
 
 from babel import Locale
@@ -28,9 +35,9 @@ from babel.numbers import format_decimal
 
 from messages._catalogs import Catalogs
 from messages._languages import SOURCE_LANGUAGE, is_rtl, normalize
-from messages._model import N_, Audience, Plural, Template, Text
+from messages._model import N_, Audience, Days, Plural, Template, Text
 from messages._overrides import Overrides
-from messages._placeholders import PLACEHOLDERS, Kind
+from messages._placeholders import PLACEHOLDERS, SIGNER_ROLES, Kind
 from messages._quote import quote
 from messages._registry import get_template
 
@@ -170,7 +177,7 @@ def _compose(
 ) -> _Composed:
     """The paragraphs (the template's, or the school's text in ``lang``) and the buttons."""
     rtl = is_rtl(lang)
-    values = _values(template, lang, context, isolate=rtl)
+    values = _values(template, lang, translations, context, isolate=rtl)
     if school is None:
         text = _paragraphs(template, translations, context, values)
     else:
@@ -201,6 +208,14 @@ def _paragraphs(
     for segment in template.segments:
         if isinstance(segment, Text):
             wording = translations.gettext(segment.msgid)
+        elif isinstance(segment, Days):
+            halves = _as_int(template, segment.count, context[segment.count])
+            if halves == 1:
+                wording = translations.gettext(segment.half)
+            elif halves % 2:
+                wording = translations.gettext(segment.fraction)
+            else:
+                wording = translations.ngettext(*segment.forms, halves // 2)
         else:
             count = _count(template, segment, context)
             wording = translations.ngettext(*segment.forms, count)
@@ -218,31 +233,33 @@ def _finish(template: Template, reader: _Composed, dutch: _Composed, label: str)
     rtl = is_rtl(reader.lang)
     translated = f"{RLM if rtl else ''}{label}\n\n{reader.text}"
     original = _mark_lines(dutch.text, LRM) if rtl else dutch.text
-    # Buttons, too, carry both languages; in right-to-left the Dutch half is isolated.
-    buttons = tuple(
-        RenderedButton(
-            mine.key,
-            f"{mine.label} / {FSI}{theirs.label}{PDI}" if rtl else f"{mine.label} / {theirs.label}",
-        )
-        for mine, theirs in zip(reader.buttons, dutch.buttons, strict=True)
-    )
     return Rendered(
         f"{translated}\n\n{DIVIDER}\n\n{original}",
         f"{reader.lang}+{SOURCE_LANGUAGE}",
-        buttons,
+        reader.buttons,
         (Part(reader.lang, translated), Part(SOURCE_LANGUAGE, original)),
     )
 
 
 def _values(
-    template: Template, lang: str, context: Mapping[str, object], *, isolate: bool
+    template: Template,
+    lang: str,
+    translations: gettext.NullTranslations,
+    context: Mapping[str, object],
+    *,
+    isolate: bool,
 ) -> dict[str, str]:
     locale = _locale(lang)
     values: dict[str, str] = {}
-    for name in template.placeholders:
-        value = context[name]
-        kind = PLACEHOLDERS.get(name, Kind.TEXT)
-        if kind is Kind.COUNT:
+    shown_in_days = {s.shows: s.count for s in template.segments if isinstance(s, Days)}
+    for name in template.placeholders | shown_in_days.keys():
+        value = context[shown_in_days.get(name, name)]
+        kind = Kind.HALVES if name in shown_in_days else PLACEHOLDERS.get(name, Kind.TEXT)
+        if kind is Kind.HALVES:
+            shown = _days(_as_int(template, shown_in_days[name], value), str(locale))
+        elif kind is Kind.SIGNER:
+            shown = _signer(str(value), translations)
+        elif kind is Kind.COUNT:
             shown = _number(_as_int(template, name, value), str(locale))
         elif kind is Kind.DATE:
             shown = _date(_as_date(template, name, value), str(locale), weekday=False)
@@ -268,6 +285,24 @@ def _locale(lang: str) -> Locale:
 @lru_cache(maxsize=1024)
 def _number(count: int, locale: str) -> str:
     return format_decimal(count, locale=locale)
+
+
+@lru_cache(maxsize=1024)
+def _days(halves: int, locale: str) -> str:
+    """A count of half-days in school days, as the reader writes numbers: 7 gives "3,5"."""
+    return format_decimal(Decimal(halves) / 2, locale=locale)
+
+
+_SIGNED_ROLE = re.compile(r"^(?P<name>.*) \((?P<role>[^()]*)\)$")
+
+
+def _signer(value: str, translations: gettext.NullTranslations) -> str:
+    """A signer ("mevrouw Claes (leerlingenbegeleiding)") with the role in the reader's
+    language; a role Gemist does not know (or a school's name alone) as it is."""
+    found = _SIGNED_ROLE.match(value)
+    if found is None or found["role"] not in SIGNER_ROLES:
+        return value
+    return f"{found['name']} ({translations.gettext(found['role'])})"
 
 
 @lru_cache(maxsize=4096)
@@ -322,7 +357,15 @@ _DAY_PATTERNS = {
     "pt": "EEEE d 'de' MMMM",
     "so": "EEEE, d MMMM",
     "ps": "cccc، د MMMM d'مه'",
+    # Polish and Ukrainian: the day and the month alone ("17 listopada", "17 листопада"), in
+    # the case a date takes in a sentence ("nie było w szkole 17 listopada", "od 17 listopada").
+    # A weekday there would be a nominative that no preposition takes, and the translations
+    # put the date in brackets, as in a form (the reviewers' finding).
+    "pl": "d MMMM",
+    "uk": "d MMMM",
 }
+_BUTTON_DAY_PATTERNS = {"pl": "EEEE, d MMMM", "uk": "EEEE, d MMMM"}
+"""Where a date alone on a button needs its weekday that the text leaves out."""
 
 
 @cache
@@ -330,7 +373,9 @@ def day_label(template_id: str, lang: str, day: date) -> str:
     """``day`` as the text of ``template_id`` shows dates to a reader of ``lang`` (in the
     language the template is rendered in): for buttons whose labels are dates."""
     chosen = resolve_language(get_template(template_id), lang, _DEFAULT_CATALOGS)
-    return format_date(day, day_pattern(chosen), locale=Locale.parse(chosen))
+    locale = Locale.parse(chosen)
+    pattern = _BUTTON_DAY_PATTERNS.get(locale.language) or day_pattern(chosen)
+    return format_date(day, pattern, locale=locale)
 
 
 @cache

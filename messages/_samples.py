@@ -45,4 +45,8 @@ SAMPLE_CONTEXT: dict[str, object] = {
     "by": "mevrouw Claes",
     "scope": "2B",
     "valid_until": date(2026, 12, 17),
+    "helpline": "Awel",
+    "helpline_phone": "102",
+    "helpline_chat": "awel.be",
+    "emergency": "112",
 }

@@ -127,6 +127,26 @@ STAFF_TEMPLATES = (
         "A pupil (or guardian) asked to talk or to be called.",
     ),
     Template(
+        "coordinator_nudge.call_interpreter",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "Een ouder van {first_name} ({class_name}) vraagt om gebeld te worden "
+                    "(bericht van {date})."
+                )
+            ),
+            Text(
+                N_(
+                    "Deze ouder spreekt {language}. We hebben de ouder gezegd dat er een tolk "
+                    "kan komen: regel er zo nodig een voor het gesprek."
+                )
+            ),
+        ),
+        NUDGE_BUTTONS,
+        "A guardian who does not speak Dutch at home asked to be called: with their language.",
+    ),
+    Template(
         "coordinator_nudge.no_answer",
         Audience.COORDINATOR,
         (

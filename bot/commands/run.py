@@ -282,6 +282,7 @@ class Telegram:
             overrides=self.settings.messages,
             news=service.news,
             rules=service.rules,
+            help_lines=self.settings.help,
         )
         return TelegramBot(
             self.bot, conversation, webhook=self.webhook(), poll_timeout=poll_timeout

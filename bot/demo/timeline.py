@@ -5,7 +5,7 @@ glance: who got what, when, and what they answered. So each event is one line, i
 under a header per day::
 
     maandag 16 november 2026
-      10:30  → Yasmine (leerling, nl)  pupil_checkin  "Hoi Yasmine, ik heb je vandaag gemist…"
+      10:30  → Yasmine (leerling, nl)  pupil_checkin  "Hoi Yasmine, we hebben je vandaag gemist…"
       10:42  ← Yasmine taps "Ik ben ziek"
 
 A translated message to a guardian is quoted from its Dutch original (what the watcher reads);

@@ -591,12 +591,13 @@ async def _replies(
         col(Reply.sender_role),
         col(Reply.answer),
         col(Reply.episode_key),
+        col(Reply.sender_id),
     ).order_by(col(Reply.received_at), col(Reply.id))
     school = col(Reply.school_id) == school_id
     rows = await conn.execute(_among(conn, query, school, col(Reply.pupil_id), chosen))
     found: dict[int, list[ReplyFacts]] = defaultdict(list)
-    for pupil_id, at, role, answer, episode_key in rows:
-        found[pupil_id].append(ReplyFacts(at, SenderRole(role), answer, episode_key))
+    for pupil_id, at, role, answer, episode_key, sender in rows:
+        found[pupil_id].append(ReplyFacts(at, SenderRole(role), answer, episode_key, sender))
     return found
 
 

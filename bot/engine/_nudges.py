@@ -12,7 +12,9 @@ do not (the coordinator keeps the overview of a paused pupil, too).
   ``nudges.absent_half_days`` (``false`` turns it off), at ``pupil.checkin_at``: much missed
   school weighs, whatever the reason.
 - ``asks_to_talk``: one per ``want_to_talk`` answer of the pupil or ``want_a_call`` answer of a
-  guardian, due when it came (or the next allowed moment), keyed on the answer's instant.
+  guardian, due when it came (or the next allowed moment), keyed on the answer's instant. A
+  guardian whose language is not Dutch was told an interpreter can be arranged: their nudge
+  has ``payload["variant"] = "call_interpreter"`` and their language in ``payload["language"]``.
 - ``no_answer``: for an unexplained episode whose codes allow coordinator nudges,
   ``nudges.no_answer_after_school_days`` school days (of the calendar) after the day of the first
   pupil or guardian step planned for it, at ``pupil.checkin_at``, when no pupil or guardian
@@ -50,7 +52,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.engine import signals
 from bot.engine.episodes import Episode, year_counts
-from bot.engine.facts import Answer, SenderRole
+from bot.engine.facts import Answer, ReplyFacts, SenderRole
 from bot.outbox.records import PlannedOutreach
 from scheduler.calendar import SchoolCalendar, SchoolYear
 
@@ -205,8 +207,20 @@ def _asks_to_talk(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreac
         }
         if reply.episode_key is not None:
             payload["episode"] = reply.episode_key
+        payload |= _interpreter(plan, reply)
         found += _nudge(plan, scope, "asks_to_talk", coordinator, due, payload)
     return found
+
+
+def _interpreter(plan: _Planner, reply: ReplyFacts) -> dict[str, str]:
+    """For a call asked by a guardian whose language is not Dutch: the variant of the nudge
+    that names their language, so that an interpreter can be arranged."""
+    if reply.sender_role != SenderRole.GUARDIAN:
+        return {}
+    sender = next((g for g in plan.pupil.guardians if g.guardian_id == reply.sender_id), None)
+    if sender is None or sender.language.replace("-", "_").split("_")[0].lower() in ("", "nl"):
+        return {}
+    return {"variant": "call_interpreter", "language": sender.language}
 
 
 def _unreachable(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach]:

@@ -21,9 +21,12 @@ _DATED = frozenset(name for name, kind in PLACEHOLDERS.items() if kind in (Kind.
 
 
 def template_for(kind: str, payload: Mapping[str, Any]) -> str:
-    """The template id of a row: ``kind.variant``, ``kind.reason``, ``kind.soft`` (a notice
-    after the pupil's reassuring answer), ``kind`` or ``kind.first``."""
+    """The template id of a row: ``kind.variant``, ``kind.reason``, ``kind.repeat`` (a notice
+    after earlier ones this school year), ``kind.soft`` (a notice after the pupil's reassuring
+    answer), ``kind`` or ``kind.first``."""
     candidates = [f"{kind}.{payload[name]}" for name in ("variant", "reason") if payload.get(name)]
+    if payload.get("earlier_notices"):
+        candidates.append(f"{kind}.repeat")
     if payload.get("soft"):
         candidates.append(f"{kind}.soft")
     candidates += [kind, f"{kind}.first"]

@@ -88,6 +88,8 @@ class ReplyFacts:
     sender_role: SenderRole
     answer: str
     episode_key: str | None
+    sender_id: str | None = None
+    """The roster's id of the sender (``G001``), when known."""
 
     @property
     def return_date(self) -> dt.date | None:

@@ -45,6 +45,10 @@ Decisions
   the marks up to and including the day the notice is about: every missed half-day whatever
   its code (problematic, unknown and justified; below compulsory age, too, which no pupil of
   a check-in age has).
+- **Which notice of the year.** ``payload["earlier_notices"]`` counts the notices this guardian
+  was sent about the pupil earlier in the same school year (about a day before this episode,
+  sent before this one is due). From the second on, the text proposes a conversation instead
+  of repeating the first (``guardian_notice.repeat``), and the tip is not given again.
 - **Care day.** School day *n* of an episode is its *n*-th date with a mark (a day without a
   feed in between is not counted).
 - **Guardians.** Only those who may be contacted about the pupil on the day in question
@@ -201,11 +205,28 @@ class _Planner:
                 "date": day.isoformat(),
                 "missed_half_days": self.missed_half_days(day),
                 "soft": self.softened(replies),
+                "earlier_notices": self.earlier_notices(guardian, episode, due),
             }
             found.append(
                 self.outreach(episode, "guardian_notice", guardian, due=due, payload=payload)
             )
         return found
+
+    def earlier_notices(self, guardian: Recipient, episode: Episode, due: dt.datetime) -> int:
+        """The notices ``guardian`` was sent about the pupil this school year before ``due``,
+        about days before ``episode``: its own rows never count, so a row planned again after
+        it went out stays the same."""
+        year = self.window.calendar.school_year_of(episode.start)
+        return sum(
+            1
+            for sent in self.pupil.sent
+            if sent.kind == "guardian_notice"
+            and sent.recipient_role == "guardian"
+            and sent.recipient_id == guardian.id
+            and sent.date is not None
+            and year.span_start <= sent.date < episode.start
+            and sent.sent_at < due
+        )
 
     def care(self, episode: Episode) -> list[PlannedOutreach]:
         school_day = self.rules.guardian.care_on_school_day

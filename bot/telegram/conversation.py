@@ -53,10 +53,13 @@ from telegram.ext import (
     filters,
 )
 
+from bot.config import HelpLines
 from bot.consent import contactable
+from bot.engine._window import Window
 from bot.rules import Rules
 from bot.service import describe_error
 from bot.telegram import _store, _timeline, invites, written_in
+from bot.telegram._acks import ack_context, ack_template
 from bot.telegram.inbox import Inbox
 from bot.telegram.invites import Linked, Refused
 from integrations.telegram.callbacks import sign
@@ -118,6 +121,7 @@ class Conversation:
         news: News | None = None,
         throttle: CodeThrottle | None = None,
         rules: Rules | None = None,
+        help_lines: HelpLines | None = None,
     ) -> None:
         self.engine = engine
         self.rules = Rules.default() if rules is None else rules
@@ -129,6 +133,9 @@ class Conversation:
         self.secret = secret
         self.overrides = overrides
         self.throttle = throttle or CodeThrottle()
+        self.window = Window((rules or Rules.default()).delivery, calendar, clock.tz)
+        """The sending hours on school days: whether a person can still read an answer today."""
+        self.help_lines = help_lines or HelpLines()
         self._news = news
         self._pending: set[asyncio.Task[object]] = set()
         self.updates_handled = 0
@@ -279,8 +286,7 @@ class Conversation:
         pupil = await self._pass_on(person, text, update.update_id, message.message_id)
         if pupil is None:
             return
-        ack = "pupil_ack.free_text" if person.role == "pupil" else "guardian_ack.free_text"
-        await self.say(chat, ack, person.lang, _about(pupil))
+        await self.thank(chat, person, "free_text", _about(pupil))
 
     async def on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A pupil or guardian corrected words they wrote: passed on in their place, or as a
@@ -365,6 +371,13 @@ class Conversation:
             )
         allowed = {link.pupil for link in links if link.consent.allows}
         return [pupil for pupil in pupils if pupil.id in allowed]
+
+    async def thank(self, chat: int, person: Linked, key: str, about: Mapping[str, object]) -> None:
+        """Thank a pupil or a parent for their answer ``key`` (or ``free_text``) about a pupil
+        (:mod:`bot.telegram._acks`)."""
+        now = self.clock.now()
+        template = ack_template(person.role, key, person.lang, now=now, window=self.window)
+        await self.say(chat, template, person.lang, {**ack_context(self.help_lines), **about})
 
     async def say(
         self,

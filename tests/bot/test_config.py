@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, Secret, load_settings
+from bot.config import ConfigError, HelpLines, Secret, load_settings
 
 
 def toml(tmp_path: Path, text: str) -> Path:
@@ -334,3 +334,42 @@ def test_a_bad_webhook_value_in_the_environment_is_blamed_on_its_variable(tmp_pa
     assert (
         str(caught.value) == "GEMIST_WEBHOOK_PORT: webhook_port: expected a port number, 1 to 65535"
     )
+
+
+def test_the_help_that_cannot_wait_is_awel_and_112_unless_configured(tmp_path):
+    assert load_settings(environ={}).help == HelpLines("Awel", "102", "awel.be", "112")
+    path = toml(tmp_path, '[help]\nline = "Tele-Onthaal"\nphone = 106\nchat = "tele-onthaal.be"\n')
+    settings = load_settings(path, environ={"GEMIST_HELP_EMERGENCY": "101"})
+    assert settings.help == HelpLines("Tele-Onthaal", "106", "tele-onthaal.be", "101")
+    assert settings.help.context() == {
+        "helpline": "Tele-Onthaal",
+        "helpline_phone": "106",
+        "helpline_chat": "tele-onthaal.be",
+        "emergency": "101",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[help]\nnumber = "102"\n',
+            "unknown key help.number (known: chat, emergency, line, phone)",
+        ),
+        ('[help]\nphone = "twee"\n', "help.phone: 'twee' is not a phone number"),
+        ('[help]\nemergency = ""\n', "help.emergency: expected a non-empty string"),
+        ('[help]\nchat = "awel be"\n', "help.chat: 'awel be' is not a web address"),
+        ("help = 102\n", "help: expected a table ([help])"),
+    ],
+)
+def test_a_bad_help_key_is_named(tmp_path, text, message):
+    path = toml(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={})
+    assert str(path) in str(caught.value)
+    assert message in str(caught.value)
+
+
+def test_a_bad_help_value_in_the_environment_is_blamed_on_its_variable():
+    with pytest.raises(ConfigError, match=r"^GEMIST_HELP_PHONE: help\.phone: '1O2'"):
+        load_settings(environ={"GEMIST_HELP_PHONE": "1O2"})

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 from telegram.ext import ExtBot
 
+from bot.config import HelpLines
 from bot.engine.gate import DeliveryGate
 from bot.engine.tick import PlanCache, planner_tick
 from bot.imports import import_absences, import_roster
@@ -197,6 +198,7 @@ async def telegram_world(
     *,
     webhook_secret: str | None = None,
     rules: Rules | None = None,
+    help_lines: HelpLines | None = None,
 ) -> AsyncIterator[World]:
     """The example school, linked to nobody yet, its bot polling the local server (or, with
     ``webhook_secret``, receiving updates through a webhook); ``rules`` are the school's
@@ -233,6 +235,7 @@ async def telegram_world(
             secret=SECRET,
             news=lambda: world.tick(),
             rules=rules,
+            help_lines=help_lines,
         )
         webhook = None
         if webhook_secret is not None:

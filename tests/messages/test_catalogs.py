@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po
 from messages import STAFF_LANGUAGES, TEMPLATES, Audience, Catalogs
 from messages._catalogs import LOCALES_DIR
 from messages._model import fields_of
+from messages._placeholders import SIGNER_ROLES
 from messages._render import TRANSLATION_LABEL
 from tests.messages.support import COMPLETE
 
@@ -29,7 +30,7 @@ ARABIC_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 
 def _source_ids() -> set[str]:
     ids = {msgid for template in TEMPLATES.values() for msgid in template.msgids}
-    return ids | {TRANSLATION_LABEL}
+    return ids | {TRANSLATION_LABEL} | SIGNER_ROLES
 
 
 def _po_ids(path: Path) -> set[str]:
@@ -60,7 +61,7 @@ def test_complete_languages_translate_everything_their_readers_get(lang: str) ->
     or anyone (onboarding) can receive (issue 4: staff texts in nl, fr and en)."""
     loaded = Catalogs().get(lang)
     assert loaded is not None
-    needed = {TRANSLATION_LABEL}
+    needed = {TRANSLATION_LABEL, *SIGNER_ROLES}  # a signer's role is in every family text
     for template in TEMPLATES.values():
         if (
             lang in STAFF_LANGUAGES

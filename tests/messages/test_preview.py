@@ -13,7 +13,7 @@ def test_preview_every_template_in_dutch(capsys: pytest.CaptureFixture[str]) -> 
     out = capsys.readouterr().out
     for template_id in TEMPLATES:
         assert f"=== {template_id} · " in out
-    assert "Hoi Yasmine, ik heb je vandaag gemist op school." in out
+    assert "Hoi Yasmine, we hebben je vandaag gemist op school." in out
     assert "Sint-Jozefcollege" in out
     assert "mevrouw Claes (leerlingenbegeleiding)" in out
     assert "{" not in out
@@ -25,7 +25,7 @@ def test_preview_one_kind_in_french(capsys: pytest.CaptureFixture[str]) -> None:
     assert "=== guardian_notice.first · ouder · fr+nl ===" in out
     assert "=== guardian_notice.followup · ouder · fr+nl ===" in out
     assert "pupil_checkin" not in out
-    assert "[Mon enfant est malade / Mijn kind is ziek]" in out
+    assert "[Mon enfant est malade]  [Je contacte l'école]" in out
 
 
 def test_preview_one_template(capsys: pytest.CaptureFixture[str]) -> None:

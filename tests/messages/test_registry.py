@@ -33,6 +33,8 @@ OTHER_KINDS = {
     "timeline",
 }
 PUPIL_KEYS = {"sick", "not_good", "want_to_talk", "rather_not_say", "return"}
+PERSONAL = {"not_good", "want_to_talk", "free_text"}
+"""What a pupil sends that a person reads: its thanks says when."""
 GUARDIAN_KEYS = {"sick", "will_contact_school", "want_a_call", "return"}
 SETTINGS = {
     "language": "onboarding.language_choice",
@@ -62,10 +64,14 @@ def test_every_kind_of_the_contract_has_templates() -> None:
     ("kind", "variants"),
     [
         ("pupil_checkin", {"first", "followup", "welcome_back"}),
-        ("guardian_notice", {"first", "soft", "followup"}),
-        ("coordinator_nudge", NUDGE_REASONS),
-        ("pupil_ack", PUPIL_KEYS | {"free_text"}),
-        ("guardian_ack", GUARDIAN_KEYS | {"free_text"}),
+        ("guardian_notice", {"first", "soft", "followup", "repeat"}),
+        ("coordinator_nudge", NUDGE_REASONS | {"call_interpreter"}),
+        # A person reads these today, or ("later") on the next school day.
+        (
+            "pupil_ack",
+            PUPIL_KEYS | {"free_text"} | {f"{k}.later" for k in PERSONAL},
+        ),
+        ("guardian_ack", GUARDIAN_KEYS | {"free_text", "want_a_call.interpreter"}),
     ],
 )
 def test_variants(kind: str, variants: set[str]) -> None:
@@ -89,6 +95,13 @@ def test_placeholders_are_known_and_have_sample_values() -> None:
     for template in TEMPLATES.values():
         assert template.placeholders <= PLACEHOLDERS.keys(), template.id
         assert template.placeholders <= SAMPLE_CONTEXT.keys(), template.id
+
+
+def test_answers_that_need_a_person_name_help_that_cannot_wait() -> None:
+    for key in PERSONAL:
+        for template_id in (f"pupil_ack.{key}", f"pupil_ack.{key}.later"):
+            needed = get_template(template_id).placeholders
+            assert {"helpline", "helpline_phone", "helpline_chat", "emergency"} <= needed
 
 
 def test_guardian_notices_carry_the_count() -> None:

@@ -29,10 +29,10 @@ def _catalog(root: Path, lang: str, entries: dict[str, str], *, fuzzy: bool = Fa
 # Arabic, written for these tests only: one pupil template, one guardian template and the label.
 ARABIC = {
     "Dank je om het te laten weten, {first_name}. Beterschap, rust goed uit!": (
-        "شكرًا لأنك أخبرتني يا {first_name}. أتمنى لك الشفاء العاجل، ارتح جيدًا!"
+        "شكرًا لأنك أخبرتنا يا {first_name}. نتمنى لك الشفاء العاجل!"
     ),
-    "Heb je iets nodig, zoals hulp met de lessen die je mist? Stuur me gerust een berichtje.": (
-        "هل تحتاج إلى شيء، مثل المساعدة في الدروس التي فاتتك؟ أرسل لي رسالة."
+    "Heb je iets nodig, zoals hulp met de lessen die je mist? Stuur ons gerust een berichtje.": (
+        "هل من شيء نقدمه لك، مثل المساعدة في الدروس؟ يمكنك مراسلتنا."
     ),
     "Dank u. We horen graag van u. U kunt terecht bij {contact}.": (
         "شكرًا لكم. يسعدنا أن نسمع منكم. يمكنكم التواصل مع {contact}."
@@ -47,7 +47,7 @@ ARABIC = {
 def test_dutch_is_the_source() -> None:
     rendered = render("pupil_checkin.first", "nl", SAMPLE_CONTEXT)
     assert rendered.lang == "nl"
-    assert rendered.text.startswith("Hoi Yasmine, ik heb je vandaag gemist op school.")
+    assert rendered.text.startswith("Hoi Yasmine, we hebben je vandaag gemist op school.")
     assert [b.key for b in rendered.buttons] == [
         "sick",
         "not_good",
@@ -69,8 +69,8 @@ def test_missing_languages_fall_back_wholly_to_dutch(lang: str) -> None:
 
 def test_a_partly_translated_template_is_never_mixed(tmp_path: Path) -> None:
     # Only the first paragraph of the check-in is translated: the whole message stays Dutch.
-    first = "Hoi {first_name}, ik heb je vandaag gemist op school."
-    catalogs = _catalog(tmp_path, "de", {first: "Hallo {first_name}, du hast mir heute gefehlt."})
+    first = "Hoi {first_name}, we hebben je vandaag gemist op school."
+    catalogs = _catalog(tmp_path, "de", {first: "Hallo {first_name}, du hast uns heute gefehlt."})
     rendered = render("pupil_checkin.first", "de", SAMPLE_CONTEXT, catalogs=catalogs)
     assert rendered.lang == "nl"
     assert "Hallo" not in rendered.text
@@ -101,7 +101,21 @@ def test_guardian_message_follows_the_language_law() -> None:
     assert french.text.startswith("Traduction (le texte néerlandais se trouve plus bas)\u00a0:")
     assert dutch.text == render("guardian_notice.first", "nl", SAMPLE_CONTEXT).text
     assert rendered.text.index(french.text) < rendered.text.index(dutch.text)
-    assert rendered.buttons[0].label == "Mon enfant est malade / Mijn kind is ziek"
+
+
+def test_buttons_are_in_the_readers_language_only() -> None:
+    """A button is something to tap: one language on it, the reader's. The Dutch original of
+    the words stays in the message's Dutch half."""
+    french = render("guardian_notice.first", "fr", SAMPLE_CONTEXT)
+    assert [b.label for b in french.buttons][:2] == [
+        "Mon enfant est malade",
+        "Je contacte l'école",
+    ]
+    assert all("Mijn kind" not in b.label and " / " not in b.label for b in french.buttons)
+    arabic = render("guardian_notice.first", "ar", SAMPLE_CONTEXT)
+    assert all(b.label.startswith(RLM) and FSI not in b.label for b in arabic.buttons)
+    dutch = render("guardian_notice.first", "nl", SAMPLE_CONTEXT)
+    assert [b.key for b in french.buttons] == [b.key for b in dutch.buttons]
 
 
 def test_the_translation_has_the_same_paragraphs_as_the_dutch() -> None:
@@ -160,19 +174,32 @@ def test_pashto_dates_read_as_the_reviewer_asked() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "count", "expected"),
+    ("lang", "half_days", "expected"),
     [
-        ("nl", 1, "1 halve schooldag."),
-        ("nl", 0, "0 halve schooldagen."),
-        ("en", 1, "1 half-day of school."),
-        ("en", 2, "2 half-days of school."),
-        ("fr", 0, "0 demi-journée d'école."),  # French counts zero as singular
-        ("fr", 2, "2 demi-journées d'école."),
+        ("nl", 7, "tot nu toe 3,5 schooldagen."),
+        ("nl", 1, "tot nu toe een halve schooldag."),
+        ("nl", 2, "tot nu toe 1 schooldag."),
+        ("nl", 4, "tot nu toe 2 schooldagen."),
+        ("nl", 2001, "tot nu toe 1.000,5 schooldagen."),
+        ("en", 7, "has missed 3.5 school days."),
+        ("en", 2, "has missed 1 school day."),
+        ("fr", 7, "jusqu'à présent 3,5 jours d'école."),
+        ("fr", 2, "jusqu'à présent 1 jour d'école."),
+        ("fr", 1, "jusqu'à présent une demi-journée d'école."),
+        ("ar", 7, "3.5\u2069 يوم دراسي."),
+        ("ar", 6, "3\u2069 أيام دراسية."),
+        ("pl", 7, "3,5 dnia szkolnego nieobecności."),
+        ("pl", 4, "2 dni szkolne nieobecności."),
+        ("pl", 10, "5 dni szkolnych nieobecności."),
     ],
 )
-def test_plurals(lang: str, count: int, expected: str) -> None:
-    context = {**SAMPLE_CONTEXT, "missed_half_days": count}
-    assert expected in render("guardian_notice.first", lang, context).text
+def test_counts_are_in_school_days_in_the_readers_numbers(
+    lang: str, half_days: int, expected: str
+) -> None:
+    """Half-days become school days (7 are 3,5), written with the reader's decimal sign,
+    and the words agree with the number, a number with a half too."""
+    context = {**SAMPLE_CONTEXT, "missed_half_days": half_days}
+    assert expected in render("guardian_notice.first", lang, context).parts[0].text
 
 
 def test_right_to_left_text_is_marked(tmp_path: Path) -> None:
@@ -221,3 +248,21 @@ def test_a_command_in_left_to_right_text_is_left_as_it_is() -> None:
 
     assert "/stop" in text
     assert "\u2068" not in text
+
+
+def test_a_signers_role_is_translated_with_the_message() -> None:
+    """The spilfiguur's role is said in the reader's words; the Dutch original keeps Dutch."""
+    polish = render("guardian_notice.first", "pl", SAMPLE_CONTEXT)
+    translated, dutch = polish.parts
+    assert "mevrouw Claes (wsparcie uczniów w szkole)" in translated.text
+    assert "leerlingenbegeleiding" not in translated.text
+    assert "mevrouw Claes (leerlingenbegeleiding)" in dutch.text
+    unknown = {**SAMPLE_CONTEXT, "sender": "Sint-Jozefcollege (secretariaat)"}
+    assert "Sint-Jozefcollege (secretariaat)" in render("guardian_notice.first", "pl", unknown).text
+
+
+def test_every_role_a_message_is_signed_with_can_be_translated() -> None:
+    from bot.engine._facts_db import ROLE_LABELS
+    from messages._placeholders import SIGNER_ROLES
+
+    assert set(ROLE_LABELS.values()) <= SIGNER_ROLES
