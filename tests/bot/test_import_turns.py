@@ -164,6 +164,8 @@ def test_an_import_waits_for_a_running_one_says_so_and_goes_on_when_it_is_killed
     )
     try:
         assert waiting.stderr is not None
+        opened = waiting.stderr.readline()  # which database the command opened, then:
+        assert opened.startswith("gemist import absences: database "), opened
         said = waiting.stderr.readline()
         assert re.fullmatch(
             rf"gemist: another import is running since \d\d:\d\d, started by PID {holder.pid} "

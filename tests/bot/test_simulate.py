@@ -189,4 +189,4 @@ def test_from_replays_the_history_before_the_period_silently(capsys, tmp_path):
     assert period == [m for m in whole if m["at"].startswith("2026-11-16")]
     assert len(whole) > len(period)
     [notice] = [m for m in period if m["kind"] == "guardian_notice"]
-    assert "Dit schooljaar miste Ruben tot nu toe 6 halve schooldagen." in notice["text"]
+    assert "Dit schooljaar miste Ruben tot nu toe 3 schooldagen." in notice["text"]

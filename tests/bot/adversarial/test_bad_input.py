@@ -9,8 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from sqlmodel import col
 
 from bot.imports import EXIT_REJECTS, EXIT_UNUSABLE, import_roster
+from bot.models import Guardian, GuardianLink
 from integrations.abc import RowReject
 from integrations.csv import CsvRosterSource
 from scheduler.clock import BRUSSELS, VirtualClock
@@ -173,7 +176,6 @@ ROSTER_CASES = [
     ("pupils.csv", "P\u200b0042;Jan;Test;2012-01-01;1A;nl;;;;", "pupil_id", "U+200B", 2),
     ("pupils.csv", "P0042;Jan;Test\u202e;2012-01-01;1A;nl;;;;", "last_name", "U+202E", 5),
     ("pupils.csv", "P0042;Jan;Test;2012-01-01;1\u200dA;nl;;;;", "class", "U+200D", 2),
-    ("guardians.csv", "G9,P01,Ann,Test,mo\u200cder,nl,,,,", "relation", "U+200C", 3),
 ]
 
 
@@ -195,6 +197,32 @@ async def test_a_hidden_character_in_a_roster_id_or_name_is_refused(
     assert (reject.file, reject.column) == (file, column)
     assert reject.reason.startswith(f"holds {code} (")
     assert reject.reason.endswith(f"at character {at}: retype the value without it")
+
+
+async def test_a_hidden_character_in_an_optional_column_leaves_the_value_out_not_the_person(
+    engine, clock, tmp_path
+):
+    folder = tmp_path / "roster"
+    shutil.copytree(ROSTER, folder)
+    with (folder / "guardians.csv").open("a", encoding="utf-8", newline="") as handle:
+        handle.write("G9,P01,Ann,Test,mo\u200cder,nl,,,,\n")
+
+    report = await import_roster(
+        engine, CsvRosterSource(folder, today=clock.today()), school_id=SCHOOL,
+        school_name="Testschool", clock=clock,
+    )  # fmt: skip
+
+    assert not any(f.rejects for f in report.files)
+    [warning] = [w for w in report.warnings if "guardians.csv" in w and "relation" in w]
+    assert "holds U+200C (" in warning
+    assert warning.endswith("left out, the rest of the row is kept")
+    async with engine.connect() as conn:
+        relation = await conn.scalar(
+            sa.select(col(GuardianLink.relation))
+            .join(Guardian, col(Guardian.id) == col(GuardianLink.guardian_id))
+            .where(col(Guardian.guardian_id) == "G9")
+        )
+    assert relation is None
 
 
 # -- echoes --------------------------------------------------------------------------------
