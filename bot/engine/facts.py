@@ -15,6 +15,7 @@ from bot.domain import age_on
 from bot.engine.episodes import Mark
 
 __all__ = [
+    "NOTICE_DECISION_PREFIX",
     "RETURN_PREFIX",
     "Answer",
     "Channel",
@@ -44,6 +45,9 @@ class Answer(StrEnum):
     RATHER_NOT_SAY = "rather_not_say"  # pupil
     WILL_CONTACT_SCHOOL = "will_contact_school"  # guardian
     WANT_A_CALL = "want_a_call"  # guardian
+    AT_SCHOOL = "at_school"  # pupil: "I was at school after all"
+    INFORMED_SCHOOL = "informed_school"  # guardian: the school was told already
+    DID_NOT_KNOW = "did_not_know"  # guardian: did not know of the absence
 
 
 class SenderRole(StrEnum):
@@ -76,6 +80,10 @@ class GuardianFacts:
     """The part of the day they chose (:data:`bot.domain.CONTACT_MOMENTS`); None: any."""
 
 
+NOTICE_DECISION_PREFIX = "notice:"
+"""A spilfiguur's decision about a held guardian notice: ``notice:send`` or ``notice:keep``."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReplyFacts:
     """An answer about the pupil: a quick-reply key, a ``return:`` date or free text.
@@ -99,10 +107,20 @@ class ReplyFacts:
         except ValueError:
             return None
 
+    @property
+    def is_free_text(self) -> bool:
+        """Whether the answer is someone's own words rather than a button's key."""
+        return (
+            self.answer not in Answer.__members__.values()
+            and not self.answer.startswith(RETURN_PREFIX)
+            and not self.answer.startswith(NOTICE_DECISION_PREFIX)
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class SentFacts:
-    """A message about the pupil that went out: what corrections and reminders build on.
+    """A message about the pupil that went out: what corrections, reminders and the guardian
+    notice's grace period build on.
 
     ``date`` is the day it was about (its payload's ``date``), ``reason`` a nudge's reason;
     ``acknowledged`` says whether a coordinator marked a nudge as seen.
@@ -167,6 +185,9 @@ class PupilFacts:
     """Days a coordinator paused outreach about the pupil from the bot, as (first, last)."""
     unreachable: tuple[UnreachableFacts, ...] = ()
     """The pupil or guardians to whom a Telegram message was refused because of a block."""
+    undelivered: frozenset[str] = frozenset()
+    """The keys of the pupil's check-ins that ended without going out (failed, expired,
+    cancelled): the guardian notice then follows the rules for an unreachable pupil."""
 
     def age_on(self, day: dt.date) -> int:
         """The pupil's age in whole years on ``day``."""
