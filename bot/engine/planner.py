@@ -23,11 +23,11 @@ This slice plans, per episode that is still going on (or ended today):
 The second slice adds follow-up check-ins and notices (:mod:`bot.engine._followups`),
 ``teacher_welcome`` (:mod:`bot.engine._welcome`) and the coordinator's nudges
 (:mod:`bot.engine._nudges`, with the reminders of nudges nobody acknowledged); the third adds
-apologies for notices and check-ins a correction proved wrong (:mod:`bot.engine._corrections`). Each module
-states its own decisions. What is about the school rather than one pupil (the coordinator's
-digest, the mass-absence hold) and the withdrawal of rows no longer called for are the planner
-tick's (:mod:`bot.engine.tick`); caps and quiet hours at the moment of sending are the
-dispatcher's gate (:mod:`bot.engine.gate`).
+apologies for notices and check-ins a correction proved wrong (:mod:`bot.engine._corrections`).
+Each module states its own decisions. What is about the school rather than one pupil (the
+coordinator's digest, the mass-absence hold) and the withdrawal of rows no longer called for are
+the planner tick's (:mod:`bot.engine.tick`); caps and quiet hours at the moment of sending are
+the dispatcher's gate (:mod:`bot.engine.gate`).
 
 **The invariant that makes replay exact:** what :func:`plan_pupil` returns depends only on the
 facts, the local date of ``now`` and the horizon; never on the time of day itself. A step
