@@ -17,7 +17,7 @@ PAUSE = Button("pause", N_("Berichten pauzeren"))
 NUDGE_BUTTONS = (ACK, SNOOZE, RETURN, PAUSE)
 SEND_NOTICE = Button("send_notice", N_("Toch naar de ouders sturen"))
 KEEP_NOTICE = Button("keep_notice", N_("Nu niet sturen"))
-HELD_BUTTONS = (SEND_NOTICE, KEEP_NOTICE, ACK)
+HELD_BUTTONS = (SEND_NOTICE, KEEP_NOTICE, *NUDGE_BUTTONS)
 # Translators: the last line of a nudge about a notice to the parents that is held back.
 WAITS = Text(N_("Het bericht aan de ouders wacht tot jij beslist met een knop hieronder."))
 

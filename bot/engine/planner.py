@@ -207,7 +207,7 @@ class _Planner:
         day = next(mark.date for mark in episode.marks if code_class(mark.code) in _UNEXPLAINED)
         if day > self.today or not self.codes_allow(episode, day, "guardian"):
             return []
-        at = self.notice_from(day, checkin)
+        at = self.notice_from(day, episode, checkin)
         if at is None:  # the check-in has not gone out yet: the grace period has not begun
             return []
         found: list[PlannedOutreach] = []
@@ -215,12 +215,14 @@ class _Planner:
         for guardian in self.guardians(day):
             due = self.due_for(guardian, self.window.next_allowed(at))
             replies = self.replies_before(episode, due)
-            if self.paused(day, due) or any(r.sender_role == SenderRole.GUARDIAN for r in replies):
+            if any(r.sender_role == SenderRole.GUARDIAN for r in replies):
+                continue
+            hold = notice_hold(self, episode, replies)
+            holds += [hold] if hold is not None else []  # paused or not: the nudge says it
+            if self.paused(day, due):
                 continue
             soft = self.softened(replies) or asks_for_help(replies)
-            hold = notice_hold(self, episode, replies)
             if hold is not None:
-                holds.append(hold)
                 if hold.decision is None or hold.decision.answer != SEND:
                     continue
                 due, soft = max(due, self.window.next_allowed(hold.decision.at)), True
@@ -236,17 +238,23 @@ class _Planner:
             found += held_notice_nudge(self, episode, day, min(holds, key=_held_since))
         return found
 
-    def notice_from(self, day: dt.date, checkin: PlannedOutreach | None) -> dt.datetime | None:
-        """From when the notice about ``day`` may go: at check-in time without a check-in
-        (or when it could not go out), else the grace period after it actually went out; None
-        while it has not."""
-        at = self.checkin_time(day)
-        if checkin is None or checkin.idempotency_key in self.pupil.undelivered:
+    def notice_from(
+        self, day: dt.date, episode: Episode, checkin: PlannedOutreach | None
+    ) -> dt.datetime | None:
+        """From when the notice about ``day`` may go: the grace period after the episode's
+        check-in went out (even if it would not be planned now: a pause, a block since); at
+        check-in time without a check-in, or when it ended without going out; None while it has
+        not gone out yet."""
+        pupil, at = self.pupil, self.checkin_time(day)
+        key = (
+            f"{pupil.school_id}:{pupil.pupil_id}:{episode.key}:pupil_checkin:pupil:{pupil.pupil_id}"
+        )
+        sent = next((s.sent_at for s in pupil.sent if s.key == key), None)
+        if sent is not None:
+            return max(at, sent) + self.rules.guardian.grace_period
+        if checkin is None or key in pupil.undelivered:
             return at
-        sent = next((s.sent_at for s in self.pupil.sent if s.key == checkin.idempotency_key), None)
-        if sent is None:
-            return None
-        return max(at, sent) + self.rules.guardian.grace_period
+        return None
 
     def care(self, episode: Episode) -> list[PlannedOutreach]:
         school_day = self.rules.guardian.care_on_school_day
