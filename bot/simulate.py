@@ -81,7 +81,7 @@ from bot.engine._facts_cache import FactsCache
 from bot.engine._facts_db import SENT_KINDS
 from bot.engine._nudges import KIND as NUDGE
 from bot.engine.episodes import Slot
-from bot.engine.facts import SenderRole
+from bot.engine.facts import SenderRole, answer_problem
 from bot.engine.gate import DeliveryGate
 from bot.engine.tick import PlanCache, horizon_at, planner_tick, record_reply
 from bot.imports import import_absences, import_roster
@@ -259,6 +259,8 @@ def _reply(file: str, line: int, row: Mapping[str, str | None], tz: ZoneInfo) ->
     for name in ("sender_id", "pupil_id", "answer"):
         if not values[name]:
             raise SimulationError(f"{file}, line {line}, column {name}: empty")
+    if (problem := answer_problem(role, values["answer"])) is not None:
+        raise SimulationError(f"{file}, line {line}, column answer: {problem}")
     return _Reply(at, role, values["sender_id"], values["pupil_id"], values["answer"])
 
 

@@ -7,6 +7,7 @@ frozen, so one set of facts always gives the same plan.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -27,6 +28,7 @@ __all__ = [
     "StaffFacts",
     "UnreachableFacts",
     "age_on",
+    "answer_problem",
 ]
 
 Channel = Literal["telegram", "email"]
@@ -48,6 +50,44 @@ class Answer(StrEnum):
     AT_SCHOOL = "at_school"  # pupil: "I was at school after all"
     INFORMED_SCHOOL = "informed_school"  # guardian: the school was told already
     DID_NOT_KNOW = "did_not_know"  # guardian: did not know of the absence
+
+
+PUPIL_ANSWERS = frozenset(
+    {Answer.SICK, Answer.NOT_GOOD, Answer.WANT_TO_TALK, Answer.RATHER_NOT_SAY, Answer.AT_SCHOOL}
+)
+GUARDIAN_ANSWERS = frozenset(
+    {
+        Answer.SICK,
+        Answer.WILL_CONTACT_SCHOOL,
+        Answer.WANT_A_CALL,
+        Answer.INFORMED_SCHOOL,
+        Answer.DID_NOT_KNOW,
+    }
+)
+_KEY_SHAPE = re.compile(r"[a-z]+(_[a-z]+)+|[a-z]+:.*")
+
+
+def answer_problem(role: str, answer: str) -> str | None:
+    """Why ``answer`` cannot be a ``role``'s answer (CONTRACTS.md §2), None when it can.
+
+    A quick-reply key of that role, ``return:YYYY-MM-DD``, or free text. What looks like a key
+    (``at_school``, ``informd_school``, ``return:...``: lower case with an underscore or a colon)
+    must be a known one, so that a typo is not taken for someone's own words.
+    """
+    keys = PUPIL_ANSWERS if role == SenderRole.PUPIL else GUARDIAN_ANSWERS
+    if answer in keys:
+        return None
+    if answer.startswith(RETURN_PREFIX):
+        try:
+            dt.date.fromisoformat(answer.removeprefix(RETURN_PREFIX))
+        except ValueError:
+            return f"{answer!r} is not return:YYYY-MM-DD"
+        return None
+    if answer in Answer.__members__.values():
+        return f"{answer!r} is not a {role}'s answer (expected one of {', '.join(sorted(keys))})"
+    if _KEY_SHAPE.fullmatch(answer):
+        return f"unknown answer key {answer!r} (expected one of {', '.join(sorted(keys))})"
+    return None
 
 
 class SenderRole(StrEnum):
