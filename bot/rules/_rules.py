@@ -86,7 +86,6 @@ class Rules(Section):
 # Messages that go out at a fixed time of day: a time outside the sending hours would never come.
 _TIMED = (
     ("pupil", "checkin_at"),
-    ("pupil", "afternoon_starts_at"),
     ("teacher", "welcome_day_before_at"),
     ("coordinator", "digest_at"),
 )
