@@ -146,9 +146,13 @@ def test_simulate_spares_the_young_and_the_excluded_and_speaks_their_languages(s
     assert not any(m["pupil_id"] == "P0029" and m["kind"] != "coordinator_digest"
                    for m in simulated)  # fmt: skip
     langs = {m["recipient_id"]: m["lang"] for m in simulated if m["recipient_role"] == "guardian"}
-    assert {langs[g] for g in ("G003", "G004", "G005", "G018", "G020", "G031", "G027")} == {
-        "ar+nl", "fr+nl", "tr+nl", "ps+nl", "uk+nl", "pl+nl"
+    # Maksym's mother (uk) and Kacper's (pl) hear nothing here: Maksym's call for help holds
+    # her notice until his spilfiguur taps (the demo's bot plays that), Kacper was at school.
+    assert {langs[g] for g in ("G003", "G004", "G005", "G018", "G020")} == {
+        "ar+nl", "fr+nl", "tr+nl", "ps+nl"
     }  # fmt: skip
+    assert "G031" not in langs
+    assert "G027" not in langs
     soft = next(
         m for m in simulated if m["kind"] == "guardian_notice" and m["recipient_id"] == "G004"
     )
