@@ -245,7 +245,7 @@ async def read_pupils(
             spilfiguur=spilfiguur.facts if spilfiguur else None,
             replies=tuple(replies.get(row.id, ())),
             sent=tuple(sent.sent.get(row.id, ())),
-            undelivered=frozenset(sent.undelivered.get(row.id, ())),
+            undelivered=tuple(sent.undelivered.get(row.id, ())),
             pauses=tuple(pauses.get(row.id, ())),
             unreachable=tuple(unreachable.get(row.id, ())),
         )
@@ -612,7 +612,7 @@ class _Sent(NamedTuple):
     """Per pupil: the messages that went out, and the keys of check-ins that never did."""
 
     sent: dict[int, list[SentFacts]]
-    undelivered: dict[int, set[str]]
+    undelivered: dict[int, list[tuple[str, dt.datetime]]]
 
 
 async def _sent(conn: AsyncConnection, school_id: str, chosen: Chosen) -> _Sent:
@@ -633,6 +633,7 @@ async def _sent(conn: AsyncConnection, school_id: str, chosen: Chosen) -> _Sent:
             col(Outreach.acknowledged_at),
             col(Outreach.snoozed_until),
             col(Outreach.status),
+            col(Outreach.updated_at),
         )
         .where(
             sa.or_(
@@ -646,7 +647,7 @@ async def _sent(conn: AsyncConnection, school_id: str, chosen: Chosen) -> _Sent:
     )
     school = col(Outreach.school_id) == school_id
     rows = await conn.execute(_among(conn, query, school, col(Outreach.pupil_id), chosen))
-    found = _Sent(defaultdict(list), defaultdict(set))
+    found = _Sent(defaultdict(list), defaultdict(list))
     for (
         pupil_id,
         key,
@@ -659,9 +660,10 @@ async def _sent(conn: AsyncConnection, school_id: str, chosen: Chosen) -> _Sent:
         acked,
         snoozed,
         status,
+        ended,
     ) in rows:
         if status != "sent":
-            found.undelivered[pupil_id].add(key)
+            found.undelivered[pupil_id].append((key, ended))
             continue
         found.sent[pupil_id].append(
             SentFacts(

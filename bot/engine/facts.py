@@ -225,9 +225,10 @@ class PupilFacts:
     """Days a coordinator paused outreach about the pupil from the bot, as (first, last)."""
     unreachable: tuple[UnreachableFacts, ...] = ()
     """The pupil or guardians to whom a Telegram message was refused because of a block."""
-    undelivered: frozenset[str] = frozenset()
-    """The keys of the pupil's check-ins that ended without going out (failed, expired,
-    cancelled): the guardian notice then follows the rules for an unreachable pupil."""
+    undelivered: tuple[tuple[str, dt.datetime], ...] = ()
+    """The pupil's check-ins that ended without going out (failed, expired, cancelled), by key,
+    with when they ended: the guardian notice then follows the rules for an unreachable pupil,
+    from that moment on."""
 
     def age_on(self, day: dt.date) -> int:
         """The pupil's age in whole years on ``day``."""

@@ -243,8 +243,9 @@ class _Planner:
     ) -> dt.datetime | None:
         """From when the notice about ``day`` may go: the grace period after the episode's
         check-in went out (even if it would not be planned now: a pause, a block since); at
-        check-in time without a check-in, or when it ended without going out; None while it has
-        not gone out yet."""
+        check-in time without a check-in, and from when it ended when it could not go out (an
+        expired one would otherwise take the notice with it); None while it has not gone out
+        yet."""
         pupil, at = self.pupil, self.checkin_time(day)
         key = (
             f"{pupil.school_id}:{pupil.pupil_id}:{episode.key}:pupil_checkin:pupil:{pupil.pupil_id}"
@@ -252,9 +253,10 @@ class _Planner:
         sent = next((s.sent_at for s in pupil.sent if s.key == key), None)
         if sent is not None:
             return max(at, sent) + self.rules.guardian.grace_period
-        if checkin is None or key in pupil.undelivered:
-            return at
-        return None
+        ended = next((when for undelivered, when in pupil.undelivered if undelivered == key), None)
+        if ended is not None:
+            return max(at, ended)
+        return at if checkin is None else None
 
     def care(self, episode: Episode) -> list[PlannedOutreach]:
         school_day = self.rules.guardian.care_on_school_day

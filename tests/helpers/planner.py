@@ -125,7 +125,7 @@ def plan(
         )
         if not delivered:
             return found
-        known = {item.key for item in facts.sent} | facts.undelivered
+        known = {item.key for item in facts.sent} | {key for key, _ in facts.undelivered}
         went = [
             checkin_sent(item)
             for item in found

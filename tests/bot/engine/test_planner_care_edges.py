@@ -11,7 +11,7 @@ Mo Tu We Th Fr
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import time
+from datetime import UTC, time
 
 import pytest
 
@@ -34,6 +34,12 @@ def sent_at(facts: PupilFacts, at: str) -> PupilFacts:
     """``facts`` with the check-in delivered at local time ``at``."""
     checkin = _checkin(facts)
     return replace(facts, sent=(*facts.sent, checkin_sent(checkin, local(at))))
+
+
+def undelivered(facts: PupilFacts, at: str) -> PupilFacts:
+    """``facts`` with the check-in ended without going out at local time ``at``."""
+    key = _checkin(facts).idempotency_key
+    return replace(facts, undelivered=((key, local(at).astimezone(UTC)),))
 
 
 def _checkin(facts: PupilFacts) -> PlannedOutreach:
@@ -81,15 +87,21 @@ GRACE: list[tuple[str, PupilFacts, list[Row]]] = [
         ],
     ),
     (
-        "the check-in could not go out: as for an unreachable pupil, at check-in time",
-        replace(
-            pupil(B_TUESDAY),
-            undelivered=frozenset({_checkin(pupil(B_TUESDAY)).idempotency_key}),
-        ),
+        "the check-in failed at once: as for an unreachable pupil, at check-in time",
+        undelivered(pupil(B_TUESDAY), "11-17 10:30"),
         [
             ("guardian_notice", "G1", "11-17 10:30"),
             ("guardian_notice", "G2", "11-17 10:30"),
             ("pupil_checkin", "P1", "11-17 10:30"),
+        ],
+    ),
+    (
+        "the check-in expired after the bot was down: the notice at once, not expired with it",
+        undelivered(pupil(B_TUESDAY), "11-18 10:35"),
+        [
+            ("pupil_checkin", "P1", "11-17 10:30"),
+            ("guardian_notice", "G1", "11-18 10:35"),
+            ("guardian_notice", "G2", "11-18 10:35"),
         ],
     ),
     (

@@ -279,3 +279,41 @@ async def test_the_plan_cache_plans_only_pupils_whose_facts_or_episodes_changed(
     clock.set(datetime(2026, 11, 18, 7, 0, tzinfo=BRUSSELS))  # a new day: everyone afresh
     plan(await _facts(engine))
     assert len(planned) == len(facts.pupils)
+
+
+async def test_the_facts_carry_the_checkins_that_went_out_and_those_that_could_not(
+    engine, clock, tmp_path
+):
+    await _seed(engine, clock, tmp_path)
+    clock.set(datetime(2026, 11, 17, 10, 30, tzinfo=BRUSSELS))
+    await planner_tick(engine, school_id=SCHOOL, rules=RULES, calendar=CALENDAR, clock=clock)
+    await dispatch(engine, clock)
+    ruben = next(p for p in (await _facts(engine)).pupils if p.pupil_id == "P0022")
+    [checkin] = [s for s in ruben.sent if s.kind == "pupil_checkin"]
+    assert checkin.sent_at == clock.now()
+    assert checkin.date == date(2026, 11, 17)
+    assert ruben.undelivered == ()
+
+
+async def test_a_checkin_that_expired_lets_the_notice_go_at_once_not_expire_with_it(
+    engine, clock, tmp_path
+):
+    """The dispatcher was down for a day: Ruben's check-in expired unsent. His mother's notice
+    follows the rule for an unreachable pupil from the moment the check-in expired."""
+    await _seed(engine, clock, tmp_path)
+    clock.set(datetime(2026, 11, 17, 10, 30, tzinfo=BRUSSELS))
+    await planner_tick(engine, school_id=SCHOOL, rules=RULES, calendar=CALENDAR, clock=clock)
+    clock.set(datetime(2026, 11, 18, 10, 45, tzinfo=BRUSSELS))
+    expired = await dispatch(engine, clock)
+    assert [r.message.kind for r in expired.deliveries] == []
+    ruben = next(p for p in (await _facts(engine)).pupils if p.pupil_id == "P0022")
+    assert [(key.split(":")[3], when) for key, when in ruben.undelivered] == [
+        ("pupil_checkin", clock.now())
+    ]
+    await planner_tick(engine, school_id=SCHOOL, rules=RULES, calendar=CALENDAR, clock=clock)
+    sent = await dispatch(engine, clock)
+    assert [
+        (r.message.kind, r.message.recipient_role)
+        for r in sent.deliveries
+        if r.message.payload.get("first_name") == "Ruben"
+    ] == [("guardian_notice", "guardian")]
