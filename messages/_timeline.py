@@ -115,6 +115,16 @@ TIMELINE_TEMPLATES = (
         "An answer with a button; the button's words.",
     ),
     _line(
+        "timeline.notice.send",
+        N_("{when} · {by} liet het tegengehouden bericht aan de ouders toch vertrekken"),
+        "The spilfiguur let a guardian notice go that a pupil's answer had held.",
+    ),
+    _line(
+        "timeline.notice.keep",
+        N_("{when} · {by} hield het bericht aan de ouders tegen"),
+        "The spilfiguur kept back a guardian notice that a pupil's answer had held.",
+    ),
+    _line(
         "timeline.reply.return",
         N_("{when} · {writer}: terug op school op {date}"),
         "The date the pupil is expected back, from a button.",

@@ -123,6 +123,10 @@ async def test_a_call_for_help_holds_the_notice_until_the_spilfiguur_sends_it(wo
             sa.select(col(Reply.answer)).where(col(Reply.sender_role) == "coordinator")
         )
     assert decided == "notice:send"
+    [timeline] = await world.say(world.koen, "/pupil P0003")
+    assert "Koen De Backer liet het tegengehouden bericht aan de ouders toch vertrekken" in (
+        plain(timeline.text)
+    )
 
 
 async def test_not_now_keeps_the_notice_back(world):
