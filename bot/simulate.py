@@ -34,19 +34,20 @@ those of the last tick that ran would therefore store nothing, and the replay sk
 replay the facts change only with an import, a stored reply or a dispatcher run that changed
 what the planner reads of the outbox: a message of one of
 :data:`~bot.engine._facts_db.SENT_KINDS` sent, or any outcome but a plain delivery or a
-postponement (a failure, an expiry, a retry). Of these, only the outcomes make a tick run
-again at once. A message sent changes nothing a tick would propose on the same date: the
-reminder of a nudge is due at least one school day after it went out
-(``coordinator.reminder_after_school_days`` is positive), the digest counts the nudges sent
-before the day began, and an apology follows only a notice about a day whose marks are gone,
-which the tick that ran before the dispatcher at the same instant would have withdrawn, not
-let go out. The pupils' changed facts are read by the next tick that runs (see "Facts kept
-between ticks"). Which pupils a tick plans does depend
-on other rows (a pupil with a planned row is planned), but not what it proposes for them (the
-tests hold ``planner_tick(everyone=True)`` to the same rows). The holds a tick stores are its
-own output, found again by the next tick on the same facts. This invariant binds the planner: a
-step due at a time of day (the daily digest) is planned ahead with its due time, never decided
-by the tick that happens to run at that time.
+postponement (a failure, an expiry, a retry). Of these, only the outcomes and a check-in
+delivered make a tick run again at once: the guardian notice counts its grace period from the
+moment the check-in went out, so the next tick plans it. Any other message sent changes nothing
+a tick would propose on the same date: the reminder of a nudge is due at least one school day
+after it went out (``coordinator.reminder_after_school_days`` is positive), the digest counts
+the nudges sent before the day began, and an apology follows only a message about a day whose
+marks are gone, which the tick that ran before the dispatcher at the same instant would have
+withdrawn, not let go out. The pupils' changed facts are read by the next tick that runs (see
+"Facts kept between ticks"). Which pupils a tick plans does depend on other rows (a pupil with
+a planned row is planned), but not what it proposes for them (the tests hold
+``planner_tick(everyone=True)`` to the same rows). The holds a tick stores are its own output,
+found again by the next tick on the same facts. This invariant binds the planner: a step due at
+a time of day (the daily digest) is planned ahead with its due time, never decided by the tick
+that happens to run at that time.
 
 Likewise the dispatcher runs at a tick only from the earliest instant a planned row may be
 tried (:func:`~bot.outbox.store.next_attempt`, read again after every planner tick and every
@@ -87,7 +88,7 @@ from bot.engine._facts_cache import FactsCache
 from bot.engine._facts_db import SENT_KINDS
 from bot.engine._nudges import KIND as NUDGE
 from bot.engine.episodes import Slot
-from bot.engine.facts import SenderRole
+from bot.engine.facts import SenderRole, answer_problem
 from bot.engine.gate import DeliveryGate
 from bot.engine.tick import PlanCache, horizon_at, planner_tick, record_reply
 from bot.imports import import_absences, import_roster
@@ -122,6 +123,8 @@ DAYS_AFTER = 7
 
 REPLY_COLUMNS = ("at", "sender_role", "sender_id", "pupil_id", "answer")
 WORKER = "simulate"
+CHECKIN = "pupil_checkin"
+"""Its delivery starts the grace period of the guardian notice: the next tick plans it."""
 
 Warn = Callable[[str], None]
 
@@ -263,6 +266,8 @@ def _reply(file: str, line: int, row: Mapping[str, str | None], tz: ZoneInfo) ->
     for name in ("sender_id", "pupil_id", "answer"):
         if not values[name]:
             raise SimulationError(f"{file}, line {line}, column {name}: empty")
+    if (problem := answer_problem(role, values["answer"])) is not None:
+        raise SimulationError(f"{file}, line {line}, column answer: {problem}")
     return _Reply(at, role, values["sender_id"], values["pupil_id"], values["answer"])
 
 
@@ -502,9 +507,11 @@ class _Replay:
         delivered = len(self.recording.deliveries)
         report = await self.dispatcher.drain()
         messages = [record.message for record in self.recording.deliveries[delivered:]]
-        if _changes_plans(report):
+        if _changes_plans(report) or any(m.kind == CHECKIN for m in messages):
             self.facts_version += 1
         if report.recovered or report.released or report.lost:
+            self.facts.forget_all()
+        if report.undelivered or report.expired:  # a check-in that will not go out, perhaps
             self.facts.forget_all()
         self.facts.forget(
             message.pupil_id

@@ -22,6 +22,9 @@ SICK = Button("sick", N_("Mijn kind is ziek"))
 WILL_CONTACT = Button("will_contact_school", N_("Ik neem contact op met de school"))
 WANT_A_CALL = Button("want_a_call", N_("Bel mij graag op"))
 RETURN = Button("return", N_("Ik weet wanneer mijn kind terugkomt"))
+INFORMED = Button("informed_school", N_("Ik heb de school al verwittigd"))
+DID_NOT_KNOW = Button("did_not_know", N_("Ik wist het niet"))
+NOTICE_BUTTONS = (SICK, WILL_CONTACT, INFORMED, DID_NOT_KNOW, WANT_A_CALL, RETURN)
 
 # Translators: the greeting of a message to a parent or guardian, as in a school letter.
 GREETING = Text(N_("Beste ouder,"))
@@ -84,7 +87,7 @@ GUARDIAN_TEMPLATES = (
             HELPING,
             SIGNED,
         ),
-        (SICK, WILL_CONTACT, WANT_A_CALL, RETURN),
+        NOTICE_BUTTONS,
         "An absence is not explained yet (never when all its codes are justified).",
     ),
     Template(
@@ -112,7 +115,7 @@ GUARDIAN_TEMPLATES = (
             HELPING,
             SIGNED,
         ),
-        (SICK, WILL_CONTACT, WANT_A_CALL, RETURN),
+        NOTICE_BUTTONS,
         "As the first notice, gentler: the pupil already answered the check-in.",
     ),
     Template(
@@ -145,7 +148,7 @@ GUARDIAN_TEMPLATES = (
             ),
             SIGNED,
         ),
-        (SICK, WILL_CONTACT, WANT_A_CALL, RETURN),
+        NOTICE_BUTTONS,
         "No reassuring answer some school days after the first notice.",
     ),
     Template(
@@ -173,7 +176,7 @@ GUARDIAN_TEMPLATES = (
             ),
             SIGNED,
         ),
-        (SICK, WILL_CONTACT, WANT_A_CALL, RETURN),
+        NOTICE_BUTTONS,
         "A later notice in the same school year: proposes a conversation, without the tip.",
     ),
     Template(
@@ -213,8 +216,9 @@ GUARDIAN_TEMPLATES = (
             GREETING,
             Text(
                 N_(
-                    "Ons bericht over {first_name} van {date} klopte niet. Alles is in orde, u "
-                    "hoeft niets te doen. Sorry als we u ongerust gemaakt hebben."
+                    "{first_name} was op {date} toch op school. Ons bericht klopte niet: een "
+                    "foutje in onze registratie. Sorry voor de ongerustheid. U hoeft niets te "
+                    "doen."
                 )
             ),
             Text(
@@ -292,6 +296,42 @@ GUARDIAN_TEMPLATES = (
         ),
         description="The guardian asked to be called and does not speak Dutch at home: an "
         "interpreter can be arranged; the coordinator is nudged with the language.",
+    ),
+    Template(
+        "guardian_ack.informed_school",
+        Audience.GUARDIAN,
+        (
+            Text(
+                N_(
+                    "Dank u om het te laten weten. We kijken onze registratie na. U hoeft niets "
+                    "meer te doen."
+                )
+            ),
+            Text(
+                N_(
+                    "Hebt u nog een vraag? Antwoord gerust op dit bericht of neem contact op "
+                    "met {contact}."
+                ),
+                HELP | REPLY,
+            ),
+        ),
+        description="The guardian says the school was told already; the register is checked.",
+    ),
+    Template(
+        "guardian_ack.did_not_know",
+        Audience.GUARDIAN,
+        (
+            Text(N_("Dank u om het ons te laten weten. Goed dat we het nu samen weten.")),
+            Text(
+                N_(
+                    "Wilt u er rustig over praten? {sender} neemt zo snel mogelijk contact met u "
+                    "op voor een gesprek. U kunt ook zelf terecht bij {contact}."
+                ),
+                HELP,
+            ),
+            Text(N_("Hebt u intussen een vraag? Antwoord gerust op dit bericht."), REPLY),
+        ),
+        description="The guardian did not know of the absence: no blame, a conversation.",
     ),
     Template(
         "guardian_ack.return",

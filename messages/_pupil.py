@@ -25,6 +25,7 @@ NOT_GOOD = Button("not_good", N_("Het gaat niet zo goed"))
 WANT_TO_TALK = Button("want_to_talk", N_("Ik wil even praten"))
 RATHER_NOT_SAY = Button("rather_not_say", N_("Zeg ik liever niet"))
 RETURN = Button("return", N_("Ik weet wanneer ik terugkom"))
+AT_SCHOOL = Button("at_school", N_("Ik ben wel op school"))
 
 # Translators: the sign-off of a message to a pupil; {sender} is a name with a role.
 SIGNED = Text(N_("Groetjes,\n{sender}"))
@@ -87,7 +88,7 @@ PUPIL_TEMPLATES = (
             Text(N_("Zit je ergens mee? Misschien kunnen we iets voor je doen."), HELP),
             SIGNED,
         ),
-        (SICK, NOT_GOOD, WANT_TO_TALK, RATHER_NOT_SAY),
+        (SICK, NOT_GOOD, WANT_TO_TALK, RATHER_NOT_SAY, AT_SCHOOL),
         "First day of an absence episode, to the pupil first (principle 1).",
     ),
     Template(
@@ -178,6 +179,38 @@ PUPIL_TEMPLATES = (
             ),
         ),
         description="The pupil told the date they expect to be back.",
+    ),
+    Template(
+        "pupil_ack.at_school",
+        Audience.PUPIL,
+        (
+            Text(
+                N_(
+                    "Dank je, {first_name}! Dan hebben we ons misschien vergist. We kijken het "
+                    "vandaag nog na."
+                )
+            ),
+            Text(
+                N_("Heb je een vraag of wil je iets vertellen? Stuur ons gerust een berichtje."),
+                HELP | REPLY,
+            ),
+        ),
+        description="The pupil says they are at school after all; the register is checked.",
+    ),
+    Template(
+        "pupil_correction",
+        Audience.PUPIL,
+        (
+            Text(
+                N_(
+                    "Hoi {first_name}, je was op {date} toch op school. Dat was ons foutje in "
+                    "de registratie. Sorry voor ons bericht!"
+                )
+            ),
+            Text(N_("Heb je nog een vraag? Stuur ons gerust een berichtje."), HELP | REPLY),
+            SIGNED,
+        ),
+        description="A check-in turned out to be wrong: the register was corrected.",
     ),
     Template(
         "pupil_return_choice",

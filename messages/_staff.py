@@ -15,6 +15,11 @@ SNOOZE = Button("snooze", N_("Herinner me later"))
 RETURN = Button("return", N_("Terugkeerdatum doorgeven"))
 PAUSE = Button("pause", N_("Berichten pauzeren"))
 NUDGE_BUTTONS = (ACK, SNOOZE, RETURN, PAUSE)
+SEND_NOTICE = Button("send_notice", N_("Toch naar de ouders sturen"))
+KEEP_NOTICE = Button("keep_notice", N_("Nu niet sturen"))
+HELD_BUTTONS = (SEND_NOTICE, KEEP_NOTICE, *NUDGE_BUTTONS)
+# Translators: the last line of a nudge about a notice to the parents that is held back.
+WAITS = Text(N_("Het bericht aan de ouders wacht tot jij beslist met een knop hieronder."))
 
 _FORWARD_FOOTER = N_("Gemist stuurt dit alleen door: neem zelf contact op als dat nodig is.")
 
@@ -145,6 +150,108 @@ STAFF_TEMPLATES = (
         ),
         NUDGE_BUTTONS,
         "A guardian who does not speak Dutch at home asked to be called: with their language.",
+    ),
+    Template(
+        "coordinator_nudge.check_register",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "{first_name} ({class_name}) staat op {date} afwezig, maar reageerde op ons "
+                    "bericht voordat de ouders iets kregen: “Ik ben wel op school”, of met een "
+                    "eigen bericht."
+                )
+            ),
+            Text(
+                N_(
+                    "Kijk je vandaag de registratie na? Was {first_name} er wel, pas ze dan aan: "
+                    "de ouders krijgen dan niets, en {first_name} krijgt een excuus."
+                )
+            ),
+            WAITS,
+        ),
+        HELD_BUTTONS,
+        "The pupil says they were at school, or wrote, before the guardian notice: it is held.",
+    ),
+    Template(
+        "coordinator_nudge.held_notice",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "{first_name} ({class_name}), afwezig op {date}, liet weten dat het niet "
+                    "goed gaat."
+                )
+            ),
+            Text(
+                N_(
+                    "Praat eerst met {first_name} als dat kan. Kies daarna of de ouders het "
+                    "bericht over de afwezigheid krijgen; het is dan een zacht bericht, zonder "
+                    "de vraag om {first_name} te ondervragen."
+                )
+            ),
+            WAITS,
+        ),
+        HELD_BUTTONS,
+        "The pupil said it is not going well: the guardian notice waits for the coordinator.",
+    ),
+    Template(
+        "coordinator_nudge.held_talk",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_("{first_name} ({class_name}), afwezig op {date}, wil graag met iemand praten.")
+            ),
+            Text(
+                N_(
+                    "We hebben {first_name} gezegd dat er snel iemand contact opneemt. Lukt "
+                    "dat vandaag nog?"
+                )
+            ),
+            WAITS,
+        ),
+        HELD_BUTTONS,
+        "The pupil asked to talk: the guardian notice waits for the coordinator.",
+    ),
+    Template(
+        "coordinator_nudge.informed_school",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "Een ouder van {first_name} ({class_name}) zegt dat de school al verwittigd "
+                    "was over de afwezigheid van {date}."
+                )
+            ),
+            Text(
+                N_(
+                    "Kijk je de registratie na, of vraag je het even aan het secretariaat? De "
+                    "ouders krijgen over deze afwezigheid geen berichten meer."
+                )
+            ),
+        ),
+        NUDGE_BUTTONS,
+        "A guardian says the school was told already: check the register.",
+    ),
+    Template(
+        "coordinator_nudge.did_not_know",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "Een ouder van {first_name} ({class_name}) wist niet dat {first_name} op "
+                    "{date} niet op school was."
+                )
+            ),
+            Text(
+                N_(
+                    "We hebben de ouder een gesprek aangeboden. Neem je vandaag nog contact op? "
+                    "Vraag ook aan {first_name} zelf hoe het gaat."
+                )
+            ),
+        ),
+        NUDGE_BUTTONS,
+        "A guardian did not know of the absence: call them the same day.",
     ),
     Template(
         "coordinator_nudge.no_answer",
@@ -443,6 +550,32 @@ STAFF_TEMPLATES = (
         Audience.COORDINATOR,
         (Text(N_("Genoteerd: je volgt dit op. Dank je!")),),
         description="A coordinator or teacher tapped “seen”.",
+    ),
+    Template(
+        "staff_ack.send_notice",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "Genoteerd: de ouders van {first_name} krijgen het bericht nu, in de zachte "
+                    "versie."
+                )
+            ),
+        ),
+        description="A coordinator let a held guardian notice go.",
+    ),
+    Template(
+        "staff_ack.keep_notice",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "Genoteerd: de ouders van {first_name} krijgen geen bericht over deze "
+                    "afwezigheid."
+                )
+            ),
+        ),
+        description="A coordinator kept a held guardian notice back.",
     ),
     Template(
         "staff_ack.read",

@@ -9,9 +9,10 @@ born on 3 December 2014, so that he is 11 in the demo's weeks and his guardian h
 The absences run over two school weeks, Monday 16 to Friday 27 November 2026 (no holiday; the
 Wednesday afternoons are free). Each line of :data:`_ABSENCES` is there to show one step of the
 ladder; :data:`EXPECTED` says which, and the tests replay the scenario to hold it. The feed is
-delivered every school day at :data:`~bot.simulate.FEED_TIME`; on Friday 27 the delivery also
-re-sends Thursday's register without Kacper's mark (a teacher had ticked the wrong name): that
-is the correction, which ``gemist simulate`` (one import per date) cannot replay.
+delivered every school day at :data:`~bot.simulate.FEED_TIME`; on Thursday 26 the secretariat
+delivers the day's register once more at 14:00, without Kacper's mark (a teacher had ticked the
+wrong name, and Kacper had said "Ik ben wel op school"): that is the correction, which
+``gemist simulate`` (one import per date) cannot replay.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ _ABSENCES = (
     _Absent("P0003", "11-17", "-"),
     # Hamid (1B, 12): ill for six school days, back on Wednesday 25 (medical certificate).
     _Absent("P0012", "11-17 11-18 11-19 11-20 11-23 11-24", "Z", "11-25", "medisch attest"),
-    # Maksym (3A, 15): absent on Wednesday morning; he asks to talk.
+    # Maksym (3A, 15): absent on Wednesday morning; he asks to talk, which holds the notice to
+    # his mother until his spilfiguur decides.
     _Absent("P0023", "11-18", "B"),
     # Adam (1B, 12): not known yet; his mother explains in Arabic, in her own words.
     _Absent("P0014", "11-19", "-"),
@@ -83,11 +85,12 @@ _ABSENCES = (
     _Absent("P0029", "11-19 11-20", "R", None, "tijdelijke uitsluiting"),
     # Zofia (1A): one sick day with a note from her parents.
     _Absent("P0004", "11-20", "Z", None, "briefje van de ouders"),
-    # Kacper (3A, 14): marked absent by mistake; Friday's feed drops the mark.
+    # Kacper (3A, 14): marked absent by mistake; he says he is at school, the notice to his
+    # mother waits, and the afternoon's delivery drops the mark.
     _Absent("P0020", "11-26", "B"),
 )
-CORRECTED = ("P0020", dt.date(2026, 11, 26), dt.date(2026, 11, 27))
-"""The pupil whose mark a later delivery drops, the date of the mark, the date of the delivery."""
+CORRECTED = ("P0020", dt.date(2026, 11, 26), dt.datetime(2026, 11, 26, 14, 0, tzinfo=TZ))
+"""The pupil whose mark a later delivery drops, the date of the mark, when it is delivered."""
 
 
 def _date(text: str) -> dt.date:
@@ -138,21 +141,18 @@ class _DeliverySource(AbsenceSource):
 
 
 def feed_deliveries(calendar: SchoolCalendar | None = None) -> list[FeedDelivery]:
-    """One delivery per school day of the two weeks, at the feed time; Friday 27's also
-    re-sends Thursday 26 without the mark of :data:`CORRECTED`."""
+    """One delivery per school day of the two weeks, at the feed time, and the day's register
+    once more at the time of :data:`CORRECTED`, without its mark."""
     calendar = calendar or SchoolCalendar()
     rows = absence_rows(calendar)
-    pupil, wrong_day, delivered_on = CORRECTED
+    pupil, wrong_day, delivered_at = CORRECTED
     found: list[FeedDelivery] = []
     for day in calendar.school_days(FIRST_DAY, LAST_DAY):
-        dates = (wrong_day, day) if day == delivered_on else (day,)
-        kept = tuple(
-            row
-            for row in rows
-            if row[1] in dates and not (day == delivered_on and row[:2] == (pupil, wrong_day))
-        )
         at = dt.datetime.combine(day, FEED_TIME, tzinfo=TZ)
-        found.append(FeedDelivery(at, dates, kept))
+        found.append(FeedDelivery(at, (day,), tuple(row for row in rows if row[1] == day)))
+        if day == wrong_day:
+            kept = tuple(row for row in rows if row[1] == day and row[0] != pupil)
+            found.append(FeedDelivery(delivered_at, (day,), kept))
     return found
 
 
@@ -189,7 +189,17 @@ class Reply:
 
 
 _KEYS = frozenset(
-    {"sick", "not_good", "want_to_talk", "rather_not_say", "will_contact_school", "want_a_call"}
+    {
+        "sick",
+        "not_good",
+        "want_to_talk",
+        "rather_not_say",
+        "at_school",
+        "will_contact_school",
+        "want_a_call",
+        "informed_school",
+        "did_not_know",
+    }
 )
 
 
@@ -211,8 +221,9 @@ REPLIES = (
         "السلام عليكم، كان آدم عند طبيب الأسنان صباح اليوم وبقي في البيت بعد ذلك. "
         "سيعود إلى المدرسة غدًا. شكرًا لكم.",
     ),
+    Reply(_at("11-26", "10:48"), "pupil", "P0020", "P0020", "at_school"),
     Reply(
-        _at("11-26", "10:48"),
+        _at("11-26", "10:50"),
         "pupil",
         "P0020",
         "P0020",
@@ -237,7 +248,8 @@ MOMENTS = (("G030", "evening"),)
 Kristof, Ruben's father, works days and prefers them after 16:00 (``/momenten``)."""
 
 STAFF_TAPS = (
-    StaffTap(_at("11-18", "11:31"), "S03", "P0023", "ack"),
+    # Hanne talked with Maksym first; then she lets the gentle notice go to his mother.
+    StaffTap(_at("11-18", "14:10"), "S03", "P0023", "send_notice"),
     StaffTap(_at("11-24", "16:02"), "S06", "P0012", "ack"),
 )
 
@@ -253,6 +265,9 @@ class Expected:
     date: dt.date
     phrase: str
     why: str
+    simulated: bool = True
+    """Whether ``gemist simulate`` shows it too: not what follows a staff member's tap or the
+    afternoon's correction, which only the demo's bot plays."""
 
 
 EXPECTED = (
@@ -267,13 +282,21 @@ EXPECTED = (
     Expected("teacher_welcome", "P0012", "S06", _date("11-24"), "Hamid",
              "Hamid is expected back on Wednesday 25: his teachers the day before"),
     Expected("coordinator_nudge", "P0023", "S03", _date("11-18"), "praten",
-             "Maksym taps 'Ik wil even praten': his spilfiguur is nudged at once"),
+             "Maksym taps 'Ik wil even praten': his spilfiguur is nudged at once, and the "
+             "notice to his mother waits for her"),
+    Expected("guardian_notice", "P0023", "G031", _date("11-18"), "of alles goed gaat",
+             "Hanne taps 'Toch naar de ouders sturen': the gentle notice, in Ukrainian",
+             simulated=False),
     Expected("coordinator_nudge", "P0022", "S03", _date("11-23"), "CLB",
              "Ruben's fifth problematic half-day: involve the CLB"),
     Expected("guardian_notice", "P0014", "G020", _date("11-19"), "Adam",
              "Adam's mother is asked, and answers in her own words (Arabic free text)"),
-    Expected("guardian_correction", "P0020", "G027", _date("11-27"), "Kacper",
-             "Thursday's mark for Kacper was a mistake: an apology to his mother, in Polish"),
+    Expected("coordinator_nudge", "P0020", "S07", _date("11-26"), "registratie na",
+             "Kacper taps 'Ik ben wel op school': the notice to his mother is held, and his "
+             "spilfiguur is asked to check the register"),
+    Expected("pupil_correction", "P0020", "P0020", _date("11-26"), "foutje",
+             "the register is corrected that afternoon: an apology to Kacper, and his "
+             "mother never hears of it", simulated=False),
 )  # fmt: skip
 
 

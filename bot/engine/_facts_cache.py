@@ -19,7 +19,8 @@ its ticks read everything (the cache is then not passed). The owner calls:
   classes, teaching assignments, the school's name): anything may have changed;
 - :meth:`FactsCache.forget` with the pupils whose marks an import wrote, the pupil of a stored
   answer, and the pupil of every message of :data:`~bot.engine._facts_db.SENT_KINDS` that went
-  out or whose acknowledgement changed;
+  out or whose acknowledgement changed, and of a check-in that ended without going out (the
+  replay forgets everything then);
 - :meth:`FactsCache.nudged` when a nudge went out (with the instant) or its acknowledgement
   changed.
 """

@@ -16,7 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -244,7 +244,8 @@ async def read_pupils(
             teachers=tuple(teachers.get(row.id, ())),
             spilfiguur=spilfiguur.facts if spilfiguur else None,
             replies=tuple(replies.get(row.id, ())),
-            sent=tuple(sent.get(row.id, ())),
+            sent=tuple(sent.sent.get(row.id, ())),
+            undelivered=tuple(sent.undelivered.get(row.id, ())),
             pauses=tuple(pauses.get(row.id, ())),
             unreachable=tuple(unreachable.get(row.id, ())),
         )
@@ -601,14 +602,23 @@ async def _replies(
     return found
 
 
-SENT_KINDS = ("guardian_notice", "coordinator_nudge")
-"""The kinds of sent message the planner builds on (corrections, nudge reminders)."""
+SENT_KINDS = ("pupil_checkin", "guardian_notice", "coordinator_nudge")
+"""The kinds of sent message the planner builds on (the notice's grace period, corrections,
+nudge reminders)."""
+UNDELIVERED = ("failed", "expired", "cancelled", "dead")
+"""The end states of a check-in that did not go out (the notice then does not wait for it)."""
 
 
-async def _sent(
-    conn: AsyncConnection, school_id: str, chosen: Chosen
-) -> dict[int, list[SentFacts]]:
+class _Sent(NamedTuple):
+    """Per pupil: the messages that went out, and the keys of check-ins that never did."""
+
+    sent: dict[int, list[SentFacts]]
+    undelivered: dict[int, list[tuple[str, dt.datetime]]]
+
+
+async def _sent(conn: AsyncConnection, school_id: str, chosen: Chosen) -> _Sent:
     payload = Outreach.__table__.c.payload  # type: ignore[attr-defined]
+    checkin = col(Outreach.kind) == "pupil_checkin"
     query = (
         sa.select(
             col(Outreach.pupil_id),
@@ -623,9 +633,14 @@ async def _sent(
             payload["reason"].as_string(),
             col(Outreach.acknowledged_at),
             col(Outreach.snoozed_until),
+            col(Outreach.status),
+            col(Outreach.updated_at),
         )
         .where(
-            col(Outreach.status) == "sent",
+            sa.or_(
+                col(Outreach.status) == "sent",
+                sa.and_(checkin, col(Outreach.status).in_(UNDELIVERED)),
+            ),
             col(Outreach.kind).in_(SENT_KINDS),
             col(Outreach.pupil_id).is_not(None),
         )
@@ -633,9 +648,25 @@ async def _sent(
     )
     school = col(Outreach.school_id) == school_id
     rows = await conn.execute(_among(conn, query, school, col(Outreach.pupil_id), chosen))
-    found: dict[int, list[SentFacts]] = defaultdict(list)
-    for pupil_id, key, kind, role, recipient, sent_at, about, reason, acked, snoozed in rows:
-        found[pupil_id].append(
+    found = _Sent(defaultdict(list), defaultdict(list))
+    for (
+        pupil_id,
+        key,
+        kind,
+        role,
+        recipient,
+        sent_at,
+        about,
+        reason,
+        acked,
+        snoozed,
+        status,
+        ended,
+    ) in rows:
+        if status != "sent":
+            found.undelivered[pupil_id].append((key, ended))
+            continue
+        found.sent[pupil_id].append(
             SentFacts(
                 key=key,
                 kind=kind,

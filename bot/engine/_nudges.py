@@ -15,6 +15,11 @@ do not (the coordinator keeps the overview of a paused pupil, too).
   guardian, due when it came (or the next allowed moment), keyed on the answer's instant. A
   guardian whose language is not Dutch was told an interpreter can be arranged: their nudge
   has ``payload["variant"] = "call_interpreter"`` and their language in ``payload["language"]``.
+  When the pupil's answer holds the guardian notice, the nudge about the held notice
+  (:mod:`bot.engine._notice_holds`) says it instead, with the buttons to decide.
+- ``informed_school`` and ``did_not_know``: the same, for a guardian who says the school was
+  told already (check the register) or who did not know of the absence (call them the same
+  day).
 - ``no_answer``: for an unexplained episode whose codes allow coordinator nudges,
   ``nudges.no_answer_after_school_days`` school days (of the calendar) after the day of the first
   pupil or guardian step planned for it, at ``pupil.checkin_at``, when no pupil or guardian
@@ -63,7 +68,13 @@ __all__ = ["no_answer_nudge", "nudge_reminders", "pupil_nudges"]
 
 KIND = "coordinator_nudge"
 _SLOT = attrgetter("date", "half_day")
-_ASKS = {SenderRole.PUPIL: Answer.WANT_TO_TALK, SenderRole.GUARDIAN: Answer.WANT_A_CALL}
+_ANSWERED: dict[tuple[str, str], str] = {
+    (SenderRole.PUPIL, Answer.WANT_TO_TALK): "asks_to_talk",
+    (SenderRole.GUARDIAN, Answer.WANT_A_CALL): "asks_to_talk",
+    (SenderRole.GUARDIAN, Answer.INFORMED_SCHOOL): "informed_school",
+    (SenderRole.GUARDIAN, Answer.DID_NOT_KNOW): "did_not_know",
+}
+"""The answers the spilfiguur hears of at once, and the nudge's reason."""
 
 
 def pupil_nudges(plan: _Planner, every: Sequence[Episode]) -> list[PlannedOutreach]:
@@ -74,7 +85,7 @@ def pupil_nudges(plan: _Planner, every: Sequence[Episode]) -> list[PlannedOutrea
     found = [
         *_clb(plan, coordinator),
         *_absent_half_days(plan, coordinator),
-        *_asks_to_talk(plan, coordinator),
+        *_answered(plan, coordinator),
         *_unreachable(plan, coordinator),
     ]
     known = _known(every, plan.today)
@@ -189,33 +200,33 @@ def _absent_half_days(plan: _Planner, coordinator: Recipient) -> list[PlannedOut
     return _nudge(plan, str(year), "absent_half_days", coordinator, due, payload)
 
 
-def _asks_to_talk(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach]:
+def _answered(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach]:
     found: list[PlannedOutreach] = []
     for reply in plan.pupil.replies:
-        if _ASKS.get(reply.sender_role) != reply.answer:
-            continue
-        if reply.at.astimezone(plan.window.tz).date() > plan.today:
+        reason = _ANSWERED.get((reply.sender_role, reply.answer))
+        if reason is None or reply.at.astimezone(plan.window.tz).date() > plan.today:
             continue
         due = plan.window.next_allowed(reply.at)
         instant = reply.at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         scope = f"{reply.episode_key or 'reply'}:{instant}-{reply.sender_role}"
         payload = {
-            "reason": "asks_to_talk",
+            "reason": reason,
             "answer": reply.answer,
             "from": reply.sender_role,
             "date": reply.at.astimezone(plan.window.tz).date().isoformat(),
         }
         if reply.episode_key is not None:
             payload["episode"] = reply.episode_key
+        payload["answered_at"] = instant
         payload |= _interpreter(plan, reply)
-        found += _nudge(plan, scope, "asks_to_talk", coordinator, due, payload)
+        found += _nudge(plan, scope, reason, coordinator, due, payload)
     return found
 
 
 def _interpreter(plan: _Planner, reply: ReplyFacts) -> dict[str, str]:
     """For a call asked by a guardian whose language is not Dutch: the variant of the nudge
     that names their language, so that an interpreter can be arranged."""
-    if reply.sender_role != SenderRole.GUARDIAN:
+    if reply.sender_role != SenderRole.GUARDIAN or reply.answer != Answer.WANT_A_CALL:
         return {}
     sender = next((g for g in plan.pupil.guardians if g.guardian_id == reply.sender_id), None)
     if sender is None or sender.language.replace("-", "_").split("_")[0].lower() in ("", "nl"):

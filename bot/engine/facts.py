@@ -7,6 +7,7 @@ frozen, so one set of facts always gives the same plan.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -15,6 +16,7 @@ from bot.domain import age_on
 from bot.engine.episodes import Mark
 
 __all__ = [
+    "NOTICE_DECISION_PREFIX",
     "RETURN_PREFIX",
     "Answer",
     "Channel",
@@ -26,6 +28,7 @@ __all__ = [
     "StaffFacts",
     "UnreachableFacts",
     "age_on",
+    "answer_problem",
 ]
 
 Channel = Literal["telegram", "email"]
@@ -44,6 +47,47 @@ class Answer(StrEnum):
     RATHER_NOT_SAY = "rather_not_say"  # pupil
     WILL_CONTACT_SCHOOL = "will_contact_school"  # guardian
     WANT_A_CALL = "want_a_call"  # guardian
+    AT_SCHOOL = "at_school"  # pupil: "I was at school after all"
+    INFORMED_SCHOOL = "informed_school"  # guardian: the school was told already
+    DID_NOT_KNOW = "did_not_know"  # guardian: did not know of the absence
+
+
+PUPIL_ANSWERS = frozenset(
+    {Answer.SICK, Answer.NOT_GOOD, Answer.WANT_TO_TALK, Answer.RATHER_NOT_SAY, Answer.AT_SCHOOL}
+)
+GUARDIAN_ANSWERS = frozenset(
+    {
+        Answer.SICK,
+        Answer.WILL_CONTACT_SCHOOL,
+        Answer.WANT_A_CALL,
+        Answer.INFORMED_SCHOOL,
+        Answer.DID_NOT_KNOW,
+    }
+)
+_KEY_SHAPE = re.compile(r"[a-z]+(_[a-z]+)+|[a-z]+:.*")
+
+
+def answer_problem(role: str, answer: str) -> str | None:
+    """Why ``answer`` cannot be a ``role``'s answer (CONTRACTS.md §2), None when it can.
+
+    A quick-reply key of that role, ``return:YYYY-MM-DD``, or free text. What looks like a key
+    (``at_school``, ``informd_school``, ``return:...``: lower case with an underscore or a colon)
+    must be a known one, so that a typo is not taken for someone's own words.
+    """
+    keys = PUPIL_ANSWERS if role == SenderRole.PUPIL else GUARDIAN_ANSWERS
+    if answer in keys:
+        return None
+    if answer.startswith(RETURN_PREFIX):
+        try:
+            dt.date.fromisoformat(answer.removeprefix(RETURN_PREFIX))
+        except ValueError:
+            return f"{answer!r} is not return:YYYY-MM-DD"
+        return None
+    if answer in Answer.__members__.values():
+        return f"{answer!r} is not a {role}'s answer (expected one of {', '.join(sorted(keys))})"
+    if _KEY_SHAPE.fullmatch(answer):
+        return f"unknown answer key {answer!r} (expected one of {', '.join(sorted(keys))})"
+    return None
 
 
 class SenderRole(StrEnum):
@@ -76,6 +120,10 @@ class GuardianFacts:
     """The part of the day they chose (:data:`bot.domain.CONTACT_MOMENTS`); None: any."""
 
 
+NOTICE_DECISION_PREFIX = "notice:"
+"""A spilfiguur's decision about a held guardian notice: ``notice:send`` or ``notice:keep``."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReplyFacts:
     """An answer about the pupil: a quick-reply key, a ``return:`` date or free text.
@@ -101,10 +149,20 @@ class ReplyFacts:
         except ValueError:
             return None
 
+    @property
+    def is_free_text(self) -> bool:
+        """Whether the answer is someone's own words rather than a button's key."""
+        return (
+            self.answer not in Answer.__members__.values()
+            and not self.answer.startswith(RETURN_PREFIX)
+            and not self.answer.startswith(NOTICE_DECISION_PREFIX)
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class SentFacts:
-    """A message about the pupil that went out: what corrections and reminders build on.
+    """A message about the pupil that went out: what corrections, reminders and the guardian
+    notice's grace period build on.
 
     ``date`` is the day it was about (its payload's ``date``), ``reason`` a nudge's reason;
     ``acknowledged`` says whether a coordinator marked a nudge as seen.
@@ -169,6 +227,10 @@ class PupilFacts:
     """Days a coordinator paused outreach about the pupil from the bot, as (first, last)."""
     unreachable: tuple[UnreachableFacts, ...] = ()
     """The pupil or guardians to whom a Telegram message was refused because of a block."""
+    undelivered: tuple[tuple[str, dt.datetime], ...] = ()
+    """The pupil's check-ins that ended without going out (failed, expired, cancelled), by key,
+    with when they ended: the guardian notice then follows the rules for an unreachable pupil,
+    from that moment on."""
 
     def age_on(self, day: dt.date) -> int:
         """The pupil's age in whole years on ``day``."""

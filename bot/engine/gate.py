@@ -30,7 +30,9 @@ from scheduler.calendar import SchoolCalendar
 
 __all__ = ["UNCAPPED", "DeliveryGate"]
 
-UNCAPPED = frozenset({"coordinator_digest", "hold_alert", "guardian_correction"})
+UNCAPPED = frozenset(
+    {"coordinator_digest", "hold_alert", "guardian_correction", "pupil_correction"}
+)
 """The digest and hold alerts are the coordinator's tools; an apology for our own mistake
 should not wait behind the mistake."""
 

@@ -8,21 +8,26 @@ outbox keeps the first. Rows come back sorted by due time, then key.
 This slice plans, per episode that is still going on (or ended today):
 
 1. ``pupil_checkin`` at ``pupil.checkin_at`` on the episode's first day, for a pupil of at least
-   ``pupil.min_age`` on that day with a reachable channel.
+   ``pupil.min_age`` on that day with a reachable channel; for an episode that begins in the
+   afternoon, not before ``pupil.afternoon_starts_at``.
 2. ``guardian_notice`` for an unexplained episode (``Episode.is_unexplained``), about its first
-   unexplained day: at check-in time plus ``guardian.grace_period`` when the pupil got a
-   check-in, at check-in time when the pupil is too young or unreachable.
+   unexplained day: ``guardian.grace_period`` after the check-in actually went out (its
+   ``sent_at`` among the facts; not before check-in time plus the grace period on that day), and
+   not planned at all while it has not gone out; at check-in time when the pupil is too young or
+   unreachable, or when the check-in ended without going out (failed, expired). A grace period
+   that runs past the sending hours moves the notice to the next sending moment, never to the
+   instant of the check-in.
 3. ``guardian_care`` at check-in time on school day ``guardian.care_on_school_day`` of an
    episode whose codes all start the care ladder.
 
 The second slice adds follow-up check-ins and notices (:mod:`bot.engine._followups`),
 ``teacher_welcome`` (:mod:`bot.engine._welcome`) and the coordinator's nudges
 (:mod:`bot.engine._nudges`, with the reminders of nudges nobody acknowledged); the third adds
-apologies for notices a correction proved wrong (:mod:`bot.engine._corrections`). Each module
-states its own decisions. What is about the school rather than one pupil (the coordinator's
-digest, the mass-absence hold) and the withdrawal of rows no longer called for are the planner
-tick's (:mod:`bot.engine.tick`); caps and quiet hours at the moment of sending are the
-dispatcher's gate (:mod:`bot.engine.gate`).
+apologies for notices and check-ins a correction proved wrong (:mod:`bot.engine._corrections`).
+Each module states its own decisions. What is about the school rather than one pupil (the
+coordinator's digest, the mass-absence hold) and the withdrawal of rows no longer called for are
+the planner tick's (:mod:`bot.engine.tick`); caps and quiet hours at the moment of sending are
+the dispatcher's gate (:mod:`bot.engine.gate`).
 
 **The invariant that makes replay exact:** what :func:`plan_pupil` returns depends only on the
 facts, the local date of ``now`` and the horizon; never on the time of day itself. A step
@@ -34,13 +39,13 @@ Decisions
 - **Codes.** A step goes only when every code marked up to the day it is about allows it
   (``rules.code(c)``): an exclusion (R) anywhere before that day silences the pupil and the
   guardian steps, a justified absence is never asked about.
-- **Replies.** No pupil answer stops the notice to the guardians of an unexplained absence: the
-  school still needs the guardian's explanation, and the pupil's words are not passed on. A
-  pupil's ``sick``, ``rather_not_say`` or ``return:`` answer before the notice is due softens it
-  (``payload["soft"]``); ``not_good`` and ``want_to_talk`` change nothing here (they nudge the
-  coordinator, a later slice). Any guardian answer tied to the episode before the notice is due
-  stops the notices to every guardian of that episode. Answers after the due time change
-  nothing, so a row planned earlier stays the same.
+- **Replies.** A pupil's ``sick``, ``rather_not_say`` or ``return:`` answer before the notice is
+  due softens it (``payload["soft"]``). ``at_school``, the pupil's own words, ``not_good`` and
+  ``want_to_talk`` hold it until the spilfiguur decides (:mod:`bot.engine._notice_holds`); a
+  notice that goes after a call for help is always the gentle one, which never asks the parents
+  to question the child. Any guardian answer tied to the episode before the notice is due
+  (``informed_school`` too) stops the notices to every guardian of that episode. Answers after
+  the due time change nothing, so a row planned earlier stays the same.
 - **The count.** ``payload["missed_half_days"]`` is ``Counts.total`` of the school year, over
   the marks up to and including the day the notice is about: every missed half-day whatever
   its code (problematic, unknown and justified; below compulsory age, too, which no pupil of
@@ -72,9 +77,17 @@ from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 from bot.consent import ADULT_AGE, guardian_consent
-from bot.domain import CONTACT_MOMENTS, CodeClass, code_class
-from bot.engine._corrections import guardian_corrections
+from bot.domain import CONTACT_MOMENTS, CodeClass, HalfDay, code_class
+from bot.engine._corrections import guardian_corrections, pupil_corrections
 from bot.engine._followups import guardian_followups, pupil_followups
+from bot.engine._notice_holds import (
+    SEND,
+    Hold,
+    asks_for_help,
+    held_notice_nudge,
+    notice_hold,
+    told_already,
+)
 from bot.engine._nudges import no_answer_nudge, nudge_reminders, pupil_nudges
 from bot.engine._welcome import teacher_welcome
 from bot.engine._window import Window
@@ -146,6 +159,8 @@ def plan_episodes(
     found += pupil_nudges(plan, every)
     found += nudge_reminders(plan)
     found += guardian_corrections(plan)
+    found += pupil_corrections(plan)
+    found = told_already(found)
     found.sort(key=lambda item: (item.due_at, item.idempotency_key))
     return found
 
@@ -175,7 +190,10 @@ class _Planner:
             return None
         if not self.codes_allow(episode, day, "pupil_checkin"):
             return None
-        due = self.window.next_allowed(self.checkin_time(day))
+        at = self.checkin_time(day)
+        if episode.marks[0].half_day == HalfDay.PM:  # not before the afternoon began
+            at = max(at, self.window.local(day, self.rules.pupil.afternoon_starts_at))
+        due = self.window.next_allowed(at)
         if self.paused(day, due):
             return None
         return self.outreach(
@@ -192,24 +210,36 @@ class _Planner:
         day = next(mark.date for mark in episode.marks if code_class(mark.code) in _UNEXPLAINED)
         if day > self.today or not self.codes_allow(episode, day, "guardian"):
             return []
-        at = self.checkin_time(day)
-        if checkin is not None:
-            at = max(at, checkin.due_at) + self.rules.guardian.grace_period
+        at = self.notice_from(day, episode, checkin)
+        if at is None:  # the check-in has not gone out yet: the grace period has not begun
+            return []
         found: list[PlannedOutreach] = []
+        holds: list[Hold] = []
         for guardian in self.guardians(day):
             due = self.due_for(guardian, self.window.next_allowed(at))
             replies = self.replies_before(episode, due)
-            if self.paused(day, due) or any(r.sender_role == SenderRole.GUARDIAN for r in replies):
+            if any(r.sender_role == SenderRole.GUARDIAN for r in replies):
                 continue
+            hold = notice_hold(self, episode, replies)
+            holds += [hold] if hold is not None else []  # paused or not: the nudge says it
+            if self.paused(day, due):
+                continue
+            soft = self.softened(replies) or asks_for_help(replies)
+            if hold is not None:
+                if hold.decision is None or hold.decision.answer != SEND:
+                    continue
+                due, soft = max(due, self.window.next_allowed(hold.decision.at)), True
             payload = {
                 "date": day.isoformat(),
                 "missed_half_days": self.missed_half_days(day),
-                "soft": self.softened(replies),
+                "soft": soft,
                 "earlier_notices": self.earlier_notices(guardian, episode, due),
             }
             found.append(
                 self.outreach(episode, "guardian_notice", guardian, due=due, payload=payload)
             )
+        if holds:
+            found += held_notice_nudge(self, episode, day, min(holds, key=_held_since))
         return found
 
     def earlier_notices(self, guardian: Recipient, episode: Episode, due: dt.datetime) -> int:
@@ -227,6 +257,26 @@ class _Planner:
             and year.span_start <= sent.date < episode.start
             and sent.sent_at < due
         )
+
+    def notice_from(
+        self, day: dt.date, episode: Episode, checkin: PlannedOutreach | None
+    ) -> dt.datetime | None:
+        """From when the notice about ``day`` may go: the grace period after the episode's
+        check-in went out (even if it would not be planned now: a pause, a block since); at
+        check-in time without a check-in, and from when it ended when it could not go out (an
+        expired one would otherwise take the notice with it); None while it has not gone out
+        yet."""
+        pupil, at = self.pupil, self.checkin_time(day)
+        key = (
+            f"{pupil.school_id}:{pupil.pupil_id}:{episode.key}:pupil_checkin:pupil:{pupil.pupil_id}"
+        )
+        sent = next((s.sent_at for s in pupil.sent if s.key == key), None)
+        if sent is not None:
+            return max(at, sent) + self.rules.guardian.grace_period
+        ended = next((when for undelivered, when in pupil.undelivered if undelivered == key), None)
+        if ended is not None:
+            return max(at, ended)
+        return at if checkin is None else None
 
     def care(self, episode: Episode) -> list[PlannedOutreach]:
         school_day = self.rules.guardian.care_on_school_day
@@ -352,6 +402,10 @@ class _Planner:
 
 def _codes_until(episode: Episode, day: dt.date) -> Iterable[str]:
     return {mark.code for mark in episode.marks if mark.date <= day}
+
+
+def _held_since(hold: Hold) -> dt.datetime:
+    return hold.reply.at
 
 
 def _answers(reply: ReplyFacts, episode: Episode, due: dt.datetime) -> bool:

@@ -84,6 +84,7 @@ TICK_KINDS = frozenset(
         "guardian_notice",
         "guardian_care",
         "guardian_correction",
+        "pupil_correction",
         "teacher_welcome",
         "coordinator_nudge",
         "coordinator_digest",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time, timedelta
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StrictBool, field_validator, model_validator
@@ -27,6 +28,7 @@ __all__ = [
     "LongAbsence",
     "NudgeRules",
     "Patterns",
+    "PupilAsksForHelp",
     "PupilRules",
     "SameWeekday",
     "ShortAbsences",
@@ -44,12 +46,21 @@ class LongAbsence(Section):
 class PupilRules(Section):
     min_age: Annotated[int, WHOLE, Field(ge=6, le=18)] = 12
     checkin_at: TimeOfDay = time(10, 30)  # after the morning feed has settled
+    afternoon_starts_at: TimeOfDay = time(13, 0)  # an afternoon-only absence: not before this
     followup_every_school_days: Positive = 3  # during a long absence: spaced, never daily
     max_followups: RepeatCount = 2
 
 
+class PupilAsksForHelp(StrEnum):
+    """What a pupil's ``not_good`` or ``want_to_talk`` does to the guardian notice."""
+
+    HOLD = "hold"  # the notice waits until the spilfiguur decides (send anyway / not now)
+    SEND = "send"  # the notice goes, in its gentle form (never asking to question the child)
+
+
 class GuardianRules(Section):
-    grace_period: GracePeriod = timedelta(hours=2)  # the pupil's time to answer first
+    grace_period: GracePeriod = timedelta(hours=2)  # after the check-in actually went out
+    when_pupil_asks_for_help: PupilAsksForHelp = PupilAsksForHelp.HOLD
     followup_after_school_days: Positive = 2  # a second notice when nobody answered
     max_followups: RepeatCount = 1
     care_on_school_day: Positive = 3  # of a justified absence that is still going on

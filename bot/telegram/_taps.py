@@ -28,7 +28,8 @@ What an accepted tap does, by recipient:
   three school days, after which the reminder comes; ``return`` offers the next school days as
   the date the pupil is expected back (the teachers' welcome follows it); ``pause`` offers one,
   two or four school weeks without messages to the pupil and the guardians; ``release`` and
-  ``discard`` decide a mass-absence hold.
+  ``discard`` decide a mass-absence hold; ``send_notice`` and ``keep_notice`` decide a guardian
+  notice that a pupil's answer held (:func:`~bot.engine.decisions.decide_notice`).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from telegram.ext import ContextTypes
 
 from bot.domain import CONTACT_MOMENTS
 from bot.engine._text import template_for
-from bot.engine.decisions import acknowledge, decide_hold, pause_pupil, snooze
+from bot.engine.decisions import acknowledge, decide_hold, decide_notice, pause_pupil, snooze
 from bot.engine.hold import HoldState
 from bot.outbox import write_transaction
 from bot.telegram import _store, invites
@@ -256,6 +257,17 @@ async def _staff_decision(
             done = await acknowledge(conn, row.school_id, row.id, by=by, at=now)
             thanks = "staff_ack.read" if row.kind == "teacher_welcome" else "staff_ack.ack"
             return (thanks, person.lang, {}) if done else None
+        if key in ("send_notice", "keep_notice"):
+            done = await decide_notice(
+                conn,
+                row.school_id,
+                row.id,
+                send=key == "send_notice",
+                sender_id=person.roster_id,
+                by=by,
+                at=now,
+            )
+            return (f"staff_ack.{key}", person.lang, about) if done else None
         if key in ("release", "discard"):
             state = HoldState.RELEASED if key == "release" else HoldState.DISCARDED
             day = dt.date.fromisoformat(str(row.payload.get("date")))

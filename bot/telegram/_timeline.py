@@ -30,6 +30,7 @@ from babel.dates import format_date, format_datetime
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain import HalfDay
+from bot.engine._notice_holds import KEEP, SEND
 from bot.engine.episodes import year_counts
 from bot.engine.facts import RETURN_PREFIX
 from bot.engine.hold import HoldState
@@ -191,6 +192,10 @@ class _Composer:
         for reply in self.case.replies:
             writer = self.case.writer(reply.sender_role, reply.sender_id)
             answer = reply.answer
+            if answer in (SEND, KEEP):  # the spilfiguur's decision about a held notice
+                decided = "send" if answer == SEND else "keep"
+                self.add(reply.at, f"timeline.notice.{decided}", 4, by=writer)
+                continue
             if answer.startswith(RETURN_PREFIX):
                 try:
                     back = dt.date.fromisoformat(answer.removeprefix(RETURN_PREFIX))

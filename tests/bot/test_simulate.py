@@ -190,3 +190,60 @@ def test_from_replays_the_history_before_the_period_silently(capsys, tmp_path):
     assert len(whole) > len(period)
     [notice] = [m for m in period if m["kind"] == "guardian_notice"]
     assert "Dit schooljaar miste Ruben tot nu toe 3 schooldagen." in notice["text"]
+
+
+def _replay(capsys, tmp_path, *rows: str) -> list[dict[str, str]]:
+    """The messages about Ruben (P0022, absent on Monday 9 November) with these replies."""
+    replies = tmp_path / "replies.csv"
+    replies.write_text("at,sender_role,sender_id,pupil_id,answer\n" + "".join(rows), "utf-8")
+    code, out, err = _run(
+        capsys, "--replies", str(replies), "--from", "2026-11-09", "--to", "2026-11-09", "--json"
+    )
+    assert code == 0, err
+    return [m for m in map(json.loads, out.splitlines()) if m["pupil_id"] == "P0022"]
+
+
+def test_simulate_replays_i_am_at_school_the_notice_is_held(capsys, tmp_path):
+    messages = _replay(capsys, tmp_path, "2026-11-09T11:00:00+01:00,pupil,P0022,P0022,at_school\n")
+    assert [(m["at"][11:16], m["kind"], m["recipient_id"]) for m in messages] == [
+        ("10:30", "pupil_checkin", "P0022"),
+        ("11:00", "coordinator_nudge", "S03"),
+    ]
+    assert "Kijk je vandaag de registratie na?" in messages[1]["text"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [("informed_school", "al verwittigd"), ("did_not_know", "wist niet dat Ruben")],
+)
+def test_simulate_replays_the_parents_new_answers(capsys, tmp_path, answer, said):
+    row = f"2026-11-09T13:00:00+01:00,guardian,G029,P0022,{answer}\n"
+    messages = _replay(capsys, tmp_path, row)
+    [nudge] = [m for m in messages if m["kind"] == "coordinator_nudge"]
+    assert (nudge["at"][11:16], nudge["recipient_id"]) == ("13:00", "S03")
+    assert said in nudge["text"]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("2026-11-09T11:00,pupil,P0022,P0022,at_schol\n",
+         "line 2, column answer: unknown answer key 'at_schol'"),
+        ("2026-11-09T11:00,guardian,G029,P0022,at_school\n",
+         "line 2, column answer: 'at_school' is not a guardian's answer"),
+        ("2026-11-09T11:00,pupil,P0022,P0022,return:maandag\n",
+         "line 2, column answer: 'return:maandag' is not return:YYYY-MM-DD"),
+    ],
+)  # fmt: skip
+def test_simulate_rejects_an_unknown_answer_key_with_its_line(capsys, tmp_path, row, message):
+    replies = tmp_path / "replies.csv"
+    replies.write_text("at,sender_role,sender_id,pupil_id,answer\n" + row, encoding="utf-8")
+    code, out, err = _run(capsys, "--replies", str(replies), "--json")
+    assert (code, out) == (2, "")
+    assert message in err
+
+
+def test_simulate_takes_free_text_as_it_is(capsys, tmp_path):
+    row = "2026-11-09T11:00:00+01:00,pupil,P0022,P0022,ik ben er wel hoor\n"
+    messages = _replay(capsys, tmp_path, row)
+    assert "guardian_notice" not in [m["kind"] for m in messages]  # held, as on Telegram

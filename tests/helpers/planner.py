@@ -4,6 +4,7 @@ plan as readable rows, on the real 2026-2027 calendar of ``tests.helpers.engine`
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 from bot.engine.episodes import Mark
@@ -102,17 +103,50 @@ def pupil(
     )
 
 
-def plan(facts: PupilFacts, now: str, rules: Rules | None = None) -> list[PlannedOutreach]:
-    """The plan at local time ``now``, with a feed for every school day up to that day."""
+def plan(
+    facts: PupilFacts, now: str, rules: Rules | None = None, *, delivered: bool = True
+) -> list[PlannedOutreach]:
+    """The plan at local time ``now``, with a feed for every school day up to that day.
+
+    With ``delivered`` (the default), every check-in due by ``now`` counts as delivered at its
+    due time, as the dispatcher does between two ticks: the guardian notice counts its grace
+    period from that moment. Without it, only the check-ins in ``facts.sent`` went out.
+    """
     instant = local(now)
-    return plan_pupil(
-        facts,
-        rules=rules or Rules.default(),
-        calendar=CALENDAR,
-        tz=BRUSSELS,
-        now=instant.astimezone(UTC),
-        feed_days=frozenset(when for when in FEED if when <= instant.date()),
-        horizon=None,
+    while True:
+        found = plan_pupil(
+            facts,
+            rules=rules or Rules.default(),
+            calendar=CALENDAR,
+            tz=BRUSSELS,
+            now=instant.astimezone(UTC),
+            feed_days=frozenset(when for when in FEED if when <= instant.date()),
+            horizon=None,
+        )
+        if not delivered:
+            return found
+        known = {item.key for item in facts.sent} | {key for key, _ in facts.undelivered}
+        went = [
+            checkin_sent(item)
+            for item in found
+            if item.kind == "pupil_checkin"
+            and item.due_at <= instant
+            and item.idempotency_key not in known
+        ]
+        if not went:
+            return found
+        facts = replace(facts, sent=(*facts.sent, *went))
+
+
+def checkin_sent(item: PlannedOutreach, at: datetime | None = None) -> SentFacts:
+    """The planned check-in ``item`` as delivered at ``at`` (default: its due time)."""
+    return SentFacts(
+        key=item.idempotency_key,
+        kind=item.kind,
+        recipient_role=item.recipient_role,
+        recipient_id=item.recipient_id,
+        sent_at=(at or item.due_at).astimezone(UTC),
+        date=date.fromisoformat(item.payload["date"]),
     )
 
 

@@ -13,6 +13,7 @@ CONTRACT_KINDS = {
     "guardian_notice",
     "guardian_care",
     "guardian_correction",
+    "pupil_correction",
     "teacher_welcome",
     "coordinator_nudge",
     "coordinator_digest",
@@ -32,10 +33,17 @@ OTHER_KINDS = {
     "staff_pause_choice",
     "timeline",
 }
-PUPIL_KEYS = {"sick", "not_good", "want_to_talk", "rather_not_say", "return"}
+PUPIL_KEYS = {"sick", "not_good", "want_to_talk", "rather_not_say", "return", "at_school"}
 PERSONAL = {"not_good", "want_to_talk", "free_text"}
 """What a pupil sends that a person reads: its thanks says when."""
-GUARDIAN_KEYS = {"sick", "will_contact_school", "want_a_call", "return"}
+GUARDIAN_KEYS = {
+    "sick",
+    "will_contact_school",
+    "want_a_call",
+    "return",
+    "informed_school",
+    "did_not_know",
+}
 SETTINGS = {
     "language": "onboarding.language_choice",
     "moment": "onboarding.moment_choice",
@@ -52,6 +60,11 @@ NUDGE_REASONS = {
     "absent_half_days",
     "unreachable",
     "unreachable_pupil",
+    "check_register",  # a guardian notice held: the pupil says they were at school, or wrote
+    "held_notice",  # held: the pupil said it is not going well
+    "held_talk",  # held: the pupil asked to talk
+    "informed_school",
+    "did_not_know",
 }
 
 

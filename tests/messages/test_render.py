@@ -53,6 +53,7 @@ def test_dutch_is_the_source() -> None:
         "not_good",
         "want_to_talk",
         "rather_not_say",
+        "at_school",
     ]
 
 

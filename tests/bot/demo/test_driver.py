@@ -80,7 +80,7 @@ def test_the_command_prints_a_timeline_and_writes_a_transcript_per_person(tmp_pa
     assert "opened their invitation link" in printed.out
     assert "maandag 16 november 2026" in printed.out
     assert "← Yasmine taps" in printed.out
-    assert "guardian_correction" in printed.out
+    assert "pupil_correction" in printed.out
     assert "chat transcripts in" in printed.err
     pages = {path.name for path in out.glob("*.html")}
     assert "index.html" in pages

@@ -20,6 +20,7 @@ from bot.rules import Rules
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import VirtualClock
+from tests.helpers.outbox import dispatch
 
 EXAMPLE = Path(__file__).parents[3] / "docs" / "example"
 SCHOOL = "sjc"
@@ -238,6 +239,9 @@ async def test_a_planned_row_proposed_otherwise_is_brought_up_to_date(engine, cl
             return [json.loads(p)["soft"] if isinstance(p, str) else p["soft"] for (p,) in payloads]
 
     await tick(10, 30)
+    await dispatch(engine, clock)  # Ruben's check-in went out
+    cache.forget([await _pupil_id(engine, "P0022")])
+    await tick(10, 31)
     assert await soft() == [False]  # due after the check-in and its grace period
     assert cache.proposed
     ruben = await _pupil_id(engine, "P0022")

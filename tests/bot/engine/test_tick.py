@@ -20,6 +20,7 @@ from bot.rules import Rules
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import BRUSSELS, VirtualClock
+from tests.helpers.outbox import dispatch
 
 EXAMPLE = Path(__file__).parents[3] / "docs" / "example"
 SCHOOL = "sjc"
@@ -121,13 +122,18 @@ async def test_planning_twice_adds_nothing_new(engine, clock, tmp_path):
         engine, school_id=SCHOOL, rules=RULES, calendar=CALENDAR, clock=clock
     )
 
-    assert (first, again) == (4, 0)
+    assert (first, again) == (3, 0)
     assert await _rows(engine) == [
         ("guardian_notice", "guardian", "email", "ar"),  # Adam: 12 and unreachable, at once
         ("pupil_checkin", "pupil", "email", "nl"),  # Noor, 14, sick: a check-in all the same
         ("pupil_checkin", "pupil", "email", "nl"),  # Ruben, 14
-        ("guardian_notice", "guardian", "email", "nl"),  # Ruben's guardian, 2 hours later
-    ]
+    ]  # Ruben's guardian: once his check-in went out
+    await dispatch(engine, clock)
+    assert (
+        await planner_tick(engine, school_id=SCHOOL, rules=RULES, calendar=CALENDAR, clock=clock)
+        == 1
+    )
+    assert (await _rows(engine))[-1] == ("guardian_notice", "guardian", "email", "nl")
     async with engine.connect() as conn:
         payload = await conn.scalar(
             sa.text("SELECT payload FROM outreach WHERE kind = 'guardian_notice' AND lang = 'nl'")
@@ -273,3 +279,41 @@ async def test_the_plan_cache_plans_only_pupils_whose_facts_or_episodes_changed(
     clock.set(datetime(2026, 11, 18, 7, 0, tzinfo=BRUSSELS))  # a new day: everyone afresh
     plan(await _facts(engine))
     assert len(planned) == len(facts.pupils)
+
+
+async def test_the_facts_carry_the_checkins_that_went_out_and_those_that_could_not(
+    engine, clock, tmp_path
+):
+    await _seed(engine, clock, tmp_path)
+    clock.set(datetime(2026, 11, 17, 10, 30, tzinfo=BRUSSELS))
+    await planner_tick(engine, school_id=SCHOOL, rules=RULES, calendar=CALENDAR, clock=clock)
+    await dispatch(engine, clock)
+    ruben = next(p for p in (await _facts(engine)).pupils if p.pupil_id == "P0022")
+    [checkin] = [s for s in ruben.sent if s.kind == "pupil_checkin"]
+    assert checkin.sent_at == clock.now()
+    assert checkin.date == date(2026, 11, 17)
+    assert ruben.undelivered == ()
+
+
+async def test_a_checkin_that_expired_lets_the_notice_go_at_once_not_expire_with_it(
+    engine, clock, tmp_path
+):
+    """The dispatcher was down for a day: Ruben's check-in expired unsent. His mother's notice
+    follows the rule for an unreachable pupil from the moment the check-in expired."""
+    await _seed(engine, clock, tmp_path)
+    clock.set(datetime(2026, 11, 17, 10, 30, tzinfo=BRUSSELS))
+    await planner_tick(engine, school_id=SCHOOL, rules=RULES, calendar=CALENDAR, clock=clock)
+    clock.set(datetime(2026, 11, 18, 10, 45, tzinfo=BRUSSELS))
+    expired = await dispatch(engine, clock)
+    assert [r.message.kind for r in expired.deliveries] == []
+    ruben = next(p for p in (await _facts(engine)).pupils if p.pupil_id == "P0022")
+    assert [(key.split(":")[3], when) for key, when in ruben.undelivered] == [
+        ("pupil_checkin", clock.now())
+    ]
+    await planner_tick(engine, school_id=SCHOOL, rules=RULES, calendar=CALENDAR, clock=clock)
+    sent = await dispatch(engine, clock)
+    assert [
+        (r.message.kind, r.message.recipient_role)
+        for r in sent.deliveries
+        if r.message.payload.get("first_name") == "Ruben"
+    ] == [("guardian_notice", "guardian")]

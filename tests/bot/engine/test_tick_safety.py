@@ -91,23 +91,21 @@ async def test_a_correction_withdraws_what_is_pending_and_a_new_mark_brings_it_b
 ):
     await roster(engine, clock)
     await feed(engine, clock, tmp_path, RUBEN)
-    assert await tick(engine, clock, "10:00") == 2  # Ruben's check-in and his mother's notice
+    # Ruben's check-in; his mother's notice waits until the check-in has gone out.
+    assert await tick(engine, clock, "10:00") == 1
     before = await outreach(engine)
-    assert [(kind, status) for _, kind, _, status, _ in before] == [
-        ("pupil_checkin", "planned"),
-        ("guardian_notice", "planned"),
-    ]
+    assert [(kind, status) for _, kind, _, status, _ in before] == [("pupil_checkin", "planned")]
 
     await feed(engine, clock, tmp_path, "")  # the register is corrected: Ruben was there
     await tick(engine, clock, "10:15")
-    assert [status for *_, status, _ in await outreach(engine)] == ["withdrawn", "withdrawn"]
+    assert [status for *_, status, _ in await outreach(engine)] == ["withdrawn"]
     assert (await dispatch(engine, clock)).deliveries == []
 
     await feed(engine, clock, tmp_path, RUBEN)  # ... and marked absent once more
-    assert await tick(engine, clock, "10:20") == 2
+    assert await tick(engine, clock, "10:20") == 1
     after = await outreach(engine)
     assert [row[0] for row in after] == [row[0] for row in before]  # the same rows
-    assert [status for *_, status, _ in after] == ["planned", "planned"]
+    assert [status for *_, status, _ in after] == ["planned"]
 
 
 async def test_a_notice_that_went_out_about_a_corrected_day_gets_an_apology(
@@ -115,18 +113,24 @@ async def test_a_notice_that_went_out_about_a_corrected_day_gets_an_apology(
 ):
     await roster(engine, clock)
     await feed(engine, clock, tmp_path, RUBEN)
-    await tick(engine, clock, "12:30")
+    await tick(engine, clock, "10:30")
     sent = await dispatch(engine, clock)
+    await tick(engine, clock, "10:35")  # the check-in went out: the notice two hours later
+    clock.set(clock.localize(clock.today(), 12, 30))
+    sent.deliveries.extend((await dispatch(engine, clock)).deliveries)
     assert [r.message.kind for r in sent.deliveries] == ["pupil_checkin", "guardian_notice"]
 
     clock.set(clock.localize(clock.today(), 14, 0))
     await feed(engine, clock, tmp_path, "")
     await tick(engine, clock, "14:05")
     apology = await dispatch(engine, clock)
-    assert [(r.message.kind, r.message.recipient_role) for r in apology.deliveries] == [
-        ("guardian_correction", "guardian")
+    # The same school day: the mother who was told, and Ruben, who was checked on.
+    assert sorted((r.message.kind, r.message.recipient_role) for r in apology.deliveries) == [
+        ("guardian_correction", "guardian"),
+        ("pupil_correction", "pupil"),
     ]
-    assert apology.deliveries[0].message.payload["date"] == "2026-11-17"
+    assert all(r.message.payload["date"] == "2026-11-17" for r in apology.deliveries)
+    assert all(r.at == clock.now() for r in apology.deliveries)
     await tick(engine, clock, "15:00")
     assert (await dispatch(engine, clock)).deliveries == []  # once
 
@@ -147,11 +151,9 @@ async def test_a_class_almost_wholly_absent_is_held_and_the_coordinators_are_ale
     rows = await outreach(engine)
     kinds = sorted((kind, role) for _, kind, role, _, _ in rows)
     assert ("hold_alert", "coordinator") in kinds
-    # Nothing about the 5B pupils goes out; Ruben (3A) is not held.
-    assert [kind for kind, role in kinds if role in ("pupil", "guardian")] == [
-        "guardian_notice",
-        "pupil_checkin",
-    ]
+    # Nothing about the 5B pupils goes out; Ruben (3A) is not held (his mother's notice
+    # follows once his check-in went out).
+    assert [kind for kind, role in kinds if role in ("pupil", "guardian")] == ["pupil_checkin"]
     delivered = await dispatch(engine, clock)
     alerts = [r.message for r in delivered.deliveries if r.message.kind == "hold_alert"]
     assert {a.payload["class_name"] for a in alerts} == {"5B"}
@@ -214,7 +216,10 @@ async def test_a_nudge_is_reminded_of_unless_acknowledged(engine, clock, tmp_pat
     await tick(engine, clock, "10:50")
     nudged = await dispatch(engine, clock)
     nudges = [r.message for r in nudged.deliveries if r.message.kind == "coordinator_nudge"]
-    assert [n.payload["reason"] for n in nudges] == ["asks_to_talk"]
+    # His call for help holds his mother's notice: one nudge says both, with the buttons.
+    assert [(n.payload["reason"], n.payload["variant"]) for n in nudges] == [
+        ("held_notice", "held_talk")
+    ]
     if seen:
         async with write_transaction(engine) as conn:
             assert await acknowledge(conn, SCHOOL, nudges[0].id, by="S03", at=clock.now())

@@ -48,7 +48,13 @@ async def test_the_check_in_comes_first_and_an_answer_reaches_the_coordinator_at
 
     [checkin] = world.api.messages_to(world.emir)[1:]
     assert checkin.text.startswith("Hoi Emir")
-    assert button_keys(checkin) == ["sick", "not_good", "want_to_talk", "rather_not_say"]
+    assert button_keys(checkin) == [
+        "sick",
+        "not_good",
+        "want_to_talk",
+        "rather_not_say",
+        "at_school",
+    ]
     assert world.api.messages_to(world.ayse)[1:] == []  # the parents wait: the pupil first
 
     edited, thanks = await world.tap(world.emir, checkin, "want_to_talk", replies=2)
@@ -59,8 +65,16 @@ async def test_the_check_in_comes_first_and_an_answer_reaches_the_coordinator_at
     assert "Emir" in thanks.text
     assert await replies(world) == [("pupil", "P0003", "want_to_talk")]
     [nudge] = world.api.messages_to(world.koen)[1:]
-    assert "Emir (1A) wil graag met iemand praten" in nudge.text
-    assert button_keys(nudge) == ["ack", "snooze", "return", "pause"]
+    assert "Emir (1A), afwezig op dinsdag 17 november, wil graag met iemand praten" in nudge.text
+    # His call for help holds his mother's notice: Koen decides from the same nudge.
+    assert button_keys(nudge) == [
+        "send_notice",
+        "keep_notice",
+        "ack",
+        "snooze",
+        "return",
+        "pause",
+    ]
 
 
 async def test_a_second_tap_on_the_same_button_stores_nothing(world):

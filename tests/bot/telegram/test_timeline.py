@@ -74,7 +74,8 @@ async def test_the_spilfiguur_sees_the_case_as_it_happened(world):
     expected = [
         "di 17 nov 10:30 · check-in aan Emir: verstuurd",
         "di 17 nov 10:45 · Emir antwoordde: \u201cIk wil even praten\u201d",
-        "di 17 nov 10:45 · melding (wil praten) aan Koen De Backer: verstuurd",
+        # Emir asked to talk before his mother's notice: it waits for Koen's decision.
+        "di 17 nov 10:45 · melding (bericht aan de ouders wacht) aan Koen De Backer: verstuurd",
         "di 17 nov 10:50 · Koen De Backer heeft de melding gezien en volgt op",
         "di 17 nov 10:55 · Ayşe Yılmaz (moeder) schreef: \u201cEmir hasta, yarın gelir.\u201d",
         "di 17 nov 10:55 · doorgestuurd bericht aan Koen De Backer: verstuurd",
