@@ -1,14 +1,15 @@
 """SOAP 1.1 RPC/encoded envelopes, as Smartschool's webservices read and write them.
 
 Both sides live here: the client builds calls and reads answers, the local server reads calls
-and builds answers and faults. Values are escaped by ElementTree; parsing uses the standard
-library's expat, which refuses external entities.
+and builds answers and faults. Envelopes are written as text (every value escaped);
+parsing uses the standard library's expat, which does not fetch external entities.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from integrations.smartschool.const import NAMESPACE, SOAP_ENC, SOAP_ENV, XSD, XSI
 
@@ -25,53 +26,45 @@ class Fault:
     text: str
 
 
-def _envelope() -> tuple[ET.Element, ET.Element]:
-    envelope = ET.Element(f"{_ENV}Envelope")
-    envelope.set(f"{_ENV}encodingStyle", SOAP_ENC)
-    return envelope, ET.SubElement(envelope, f"{_ENV}Body")
+_OPEN = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    f'<SOAP-ENV:Envelope xmlns:SOAP-ENV="{SOAP_ENV}" xmlns:ns1="{NAMESPACE}" '
+    f'xmlns:xsd="{XSD}" xmlns:xsi="{XSI}" SOAP-ENV:encodingStyle="{SOAP_ENC}"><SOAP-ENV:Body>'
+)
+_CLOSE = "</SOAP-ENV:Body></SOAP-ENV:Envelope>"
 
 
-def _serialise(envelope: ET.Element) -> bytes:
-    for prefix, uri in (("SOAP-ENV", SOAP_ENV), ("ns1", NAMESPACE), ("xsi", XSI), ("xsd", XSD)):
-        ET.register_namespace(prefix, uri)
-    data: bytes = ET.tostring(envelope, encoding="utf-8", xml_declaration=True)
-    return data
+def _wrap(content: str) -> bytes:
+    return (_OPEN + content + _CLOSE).encode()
 
 
 def _encode(value: str | int | bool) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return escape(str(value))
 
 
 def build_call(method: str, params: list[tuple[str, str, str | int | bool]]) -> bytes:
     """The request body calling ``method`` with ``(name, xsd type, value)`` in WSDL order."""
-    envelope, body = _envelope()
-    call = ET.SubElement(body, f"{{{NAMESPACE}}}{method}")
-    for name, xsd_type, value in params:
-        part = ET.SubElement(call, name)
-        part.set(f"{{{XSI}}}type", f"xsd:{xsd_type}")
-        part.text = _encode(value)
-    return _serialise(envelope)
+    parts = "".join(
+        f'<{name} xsi:type="xsd:{kind}">{_encode(value)}</{name}>' for name, kind, value in params
+    )
+    return _wrap(f"<ns1:{method}>{parts}</ns1:{method}>")
 
 
 def build_result(method: str, value: str) -> bytes:
     """An answer whose ``return`` part is the string ``value``."""
-    envelope, body = _envelope()
-    answer = ET.SubElement(body, f"{{{NAMESPACE}}}{method}Response")
-    part = ET.SubElement(answer, "return")
-    part.set(f"{{{XSI}}}type", "xsd:string")
-    part.text = value
-    return _serialise(envelope)
+    part = f'<return xsi:type="xsd:string">{escape(value)}</return>'
+    return _wrap(f"<ns1:{method}Response>{part}</ns1:{method}Response>")
 
 
 def build_fault(fault: Fault) -> bytes:
     """A fault answer."""
-    envelope, body = _envelope()
-    element = ET.SubElement(body, f"{_ENV}Fault")
-    ET.SubElement(element, "faultcode").text = fault.code
-    ET.SubElement(element, "faultstring").text = fault.text
-    return _serialise(envelope)
+    code, text = escape(fault.code), escape(fault.text)
+    return _wrap(
+        f"<SOAP-ENV:Fault><faultcode>{code}</faultcode><faultstring>{text}</faultstring>"
+        "</SOAP-ENV:Fault>"
+    )
 
 
 def _body(data: bytes) -> ET.Element:

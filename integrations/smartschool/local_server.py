@@ -13,6 +13,7 @@ and answers as Smartschool does:
 
 Switches for the unhappy paths: :attr:`~LocalSmartschool.delay` answers slowly,
 :meth:`~LocalSmartschool.fail_next` answers HTTP 503 a number of times,
+:meth:`~LocalSmartschool.fault_next` answers one server-side SOAP fault,
 :meth:`~LocalSmartschool.break_next` sends invalid JSON once for a method. Every call is kept in
 :attr:`~LocalSmartschool.calls`, every accepted ``sendMsg`` in :attr:`~LocalSmartschool.sent`,
 and :attr:`~LocalSmartschool.most_at_once` tells how many calls were in progress together.
@@ -79,6 +80,7 @@ class LocalSmartschool:
         self._at_once = 0
         self._failures = 0
         self._broken: set[str] = set()
+        self._fault: str | None = None
         self._runner: web.AppRunner | None = None
         self._port = 0
 
@@ -114,6 +116,10 @@ class LocalSmartschool:
         """Answer the next ``times`` calls with HTTP 503."""
         self._failures = times
 
+    def fault_next(self, text: str) -> None:
+        """Answer the next call with a server-side SOAP fault saying ``text``."""
+        self._fault = text
+
     def break_next(self, method: str) -> None:
         """Answer the next call of ``method`` with invalid JSON inside the SOAP string."""
         self._broken.add(method)
@@ -145,6 +151,9 @@ class LocalSmartschool:
         except ValueError as err:
             return _fault("SOAP-ENV:Client", f"Bad Request: {err}")
         self.calls.append(method)
+        if self._fault is not None:
+            text, self._fault = self._fault, None
+            return _fault("SOAP-ENV:Server", text)
         declared = METHODS.get(method)
         if declared is None:
             return _fault("SOAP-ENV:Client", f"Function ('{method}') is not a valid method")
