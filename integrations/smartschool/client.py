@@ -2,8 +2,9 @@
 
 Why plain aiohttp and not zeep: the WSDL is RPC/encoded, a style zeep supports only in part
 (SOAP-ENC arrays and ``xsi:type`` on every part are where it falls short), while Gemist needs
-eight methods whose parameters are all scalars and whose answers are one string each: a JSON
-document or a numeric error code inside the SOAP ``return``. Building those envelopes from the
+eight methods whose parameters are all scalars and whose answers are one string each inside the
+SOAP ``return``: a JSON document, a base64-encoded XML tree (the groups) or a numeric error
+code; zeep would hand back that string and leave the reading to us anyway. Building those envelopes from the
 parameter lists in :mod:`.const` (taken from the WSDL) is a few lines in :mod:`._soap`; aiohttp
 is already a dependency, is fully async (zeep's async transport wraps httpx, one more
 dependency), and lets the client own timeouts, retries and the limit on concurrent calls. The
@@ -26,7 +27,6 @@ part of a log record or an error message (those name the method and the code onl
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from types import TracebackType
@@ -34,34 +34,26 @@ from typing import Any
 
 import aiohttp
 
-from integrations.smartschool import _soap
+from integrations.smartschool import _answers, _soap
+from integrations.smartschool._answers import Absences, SmartschoolGroup
 from integrations.smartschool.const import (
-    ACCESS_REFUSED_CODES,
     DEFAULT_ATTEMPTS,
     DEFAULT_BACKOFF,
     DEFAULT_MAX_CONCURRENT,
     DEFAULT_TIMEOUT,
-    METHOD_NOT_ALLOWED_CODES,
     METHODS,
-    UNKNOWN_USER_CODES,
     WEBSERVICES_PATH,
 )
 from integrations.smartschool.exceptions import (
-    SmartschoolAccessRefused,
     SmartschoolBadAnswer,
     SmartschoolError,
     SmartschoolFault,
-    SmartschoolMethodNotAllowed,
     SmartschoolUnavailable,
-    SmartschoolUnknownUser,
 )
 
-__all__ = ["Absences", "SmartschoolClient"]
+__all__ = ["Absences", "SmartschoolClient", "SmartschoolGroup"]
 
 log = logging.getLogger(__name__)
-
-#: One day's marks: internal number (or username) → {"am": code|"|"|None, "pm": ...}.
-Absences = dict[str, dict[str, str | None]]
 
 
 class _NotSent(SmartschoolUnavailable):
@@ -126,18 +118,18 @@ class SmartschoolClient:
     async def absents_with_internal_number_by_date(self, date: str) -> Absences:
         """``getAbsentsWithInternalNumberByDate``: the whole school's marks on ``date``."""
         name = "getAbsentsWithInternalNumberByDate"
-        return _absences(name, await self._call_json(name, date))
+        return _answers.absences(name, await self._call_json(name, date))
 
     async def absents_by_date(self, date: str) -> Absences:
         """``getAbsentsByDate``: the same marks, keyed by Smartschool's own user id."""
         name = "getAbsentsByDate"
-        return _absences(name, await self._call_json(name, date))
+        return _answers.absences(name, await self._call_json(name, date))
 
     async def all_accounts_extended(self, code: str, *, recursive: bool) -> list[dict[str, Any]]:
         """``getAllAccountsExtended``: the accounts of group or class ``code`` (and below)."""
         name = "getAllAccountsExtended"
         answer = await self._call_json(name, code, "1" if recursive else "0")
-        return _list_of_objects(name, answer)
+        return _answers.list_of_objects(name, answer)
 
     async def user_details(self, user_identifier: str) -> dict[str, Any]:
         """``getUserDetails``: one account with its co-accounts 1-6."""
@@ -147,15 +139,15 @@ class SmartschoolClient:
             raise SmartschoolBadAnswer(name, "expected a JSON object")
         return answer
 
-    async def all_groups_and_classes(self) -> list[dict[str, Any]]:
-        """``getAllGroupsAndClasses``: the tree of groups and classes."""
+    async def all_groups_and_classes(self) -> list[SmartschoolGroup]:
+        """``getAllGroupsAndClasses``: every group and class (a base64 XML tree, flattened)."""
         name = "getAllGroupsAndClasses"
-        return _list_of_objects(name, await self._call_json(name))
+        return _answers.group_tree(name, await self._call(name))
 
     async def class_teachers(self, *, all_owners: bool = True) -> list[dict[str, Any]]:
         """``getClassTeachers``: the class titulars (all of them, or only the first)."""
         name = "getClassTeachers"
-        return _list_of_objects(name, await self._call_json(name, all_owners))
+        return _answers.list_of_objects(name, await self._call_json(name, all_owners))
 
     async def send_msg(
         self,
@@ -173,11 +165,11 @@ class SmartschoolClient:
         answer = await self._call(
             "sendMsg", user_identifier, title, body, sender_identifier, "", coaccount, copy_to_lvs
         )
-        code = _numeric(answer)
+        code = _answers.numeric(answer)
         if code is None:
             raise SmartschoolBadAnswer("sendMsg", "expected a numeric result")
         if code != 0:
-            raise _error("sendMsg", code)
+            raise _answers.error("sendMsg", code)
 
     async def error_codes(self) -> dict[int, str]:
         """``returnJsonErrorCodes``: every numeric code with Smartschool's own text."""
@@ -194,16 +186,7 @@ class SmartschoolClient:
 
     async def _call_json(self, method: str, *values: str | int | bool) -> Any:
         """Call ``method`` and decode the JSON inside its answer; numeric answers are errors."""
-        answer = await self._call(method, *values)
-        code = _numeric(answer)
-        if code is not None:
-            raise _error(method, code)
-        try:
-            return json.loads(answer)
-        except json.JSONDecodeError as err:
-            raise SmartschoolBadAnswer(
-                method, f"the answer is not valid JSON (line {err.lineno}, column {err.colno})"
-            ) from None
+        return _answers.document(method, await self._call(method, *values))
 
     async def _call(self, method: str, *values: str | int | bool) -> str:
         """The ``return`` string of ``method``, retrying temporary failures with backoff."""
@@ -259,44 +242,3 @@ def _answer(method: str, status: int, data: bytes) -> str:
     if isinstance(result, _soap.Fault):
         raise SmartschoolFault(method, f"SOAP fault {result.code}: {result.text}")
     return result
-
-
-def _numeric(answer: str) -> int | None:
-    """The error code an answer consists of, or None when it is a document."""
-    text = answer.strip()
-    return int(text) if text.isdigit() else None
-
-
-def _error(method: str, code: int) -> Exception:
-    """The clear error for a numeric code."""
-    if code in ACCESS_REFUSED_CODES:
-        return SmartschoolAccessRefused(method, "access code refused", code=code)
-    if code in METHOD_NOT_ALLOWED_CODES:
-        return SmartschoolMethodNotAllowed(
-            method, "method not allowed for this access code", code=code
-        )
-    if code in UNKNOWN_USER_CODES:
-        return SmartschoolUnknownUser(method, "unknown user", code=code)
-    return SmartschoolError(method, "error code (returnJsonErrorCodes explains it)", code=code)
-
-
-def _absences(method: str, answer: Any) -> Absences:
-    """Check the shape ``{"<id>": {"am": str|None, "pm": str|None}}``; an empty list is none."""
-    if answer == []:
-        return {}
-    if not isinstance(answer, dict):
-        raise SmartschoolBadAnswer(method, "expected a JSON object of pupils")
-    for key, marks in answer.items():
-        ok = isinstance(marks, dict) and all(
-            isinstance(marks.get(half), str | None) for half in ("am", "pm")
-        )
-        if not ok:
-            raise SmartschoolBadAnswer(method, f'pupil "{key}": expected "am" and "pm" marks')
-    return answer
-
-
-def _list_of_objects(method: str, answer: Any) -> list[dict[str, Any]]:
-    """Check that ``answer`` is a list of JSON objects."""
-    if not isinstance(answer, list) or not all(isinstance(x, dict) for x in answer):
-        raise SmartschoolBadAnswer(method, "expected a JSON list of objects")
-    return answer

@@ -5,12 +5,15 @@ classes, class teachers and the absence marks per date; :mod:`.local_server` ser
 shapes follow what public clients of the API read: account lists carry ``internnummer``,
 ``gebruikersnaam``, ``voornaam``, ``naam``, ``geboortedatum``, ``basisrol`` as a numeric
 string and the class only among the account's ``groups``; user details carry co-accounts 1-6
-as ``<field>_coaccount<n>``; absences are ``{"<id>": {"am": ..., "pm": ...}}`` where a letter
+as ``<field>_coaccount<n>``; groups and classes come as a base64-encoded XML tree under the
+group of everyone (``Iedereen``); absences are ``{"<id>": {"am": ..., "pm": ...}}`` where a letter
 is the school's own absence code, ``"|"`` present and ``null`` nothing registered.
 """
 
 from __future__ import annotations
 
+import base64
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,8 +116,38 @@ class School:
             "groups": [self.group_record(g) for c in account.groups if (g := self.group(c))],
         }
 
+    def group_tree(self) -> str:
+        """The ``getAllGroupsAndClasses`` answer: a base64-encoded XML tree under "Iedereen"."""
+        root = ET.Element("groups")
+        everyone = ET.SubElement(root, "group")
+        self._group_fields(everyone, Group("", "Iedereen"))
+        self._children(everyone, None)
+        return base64.b64encode(ET.tostring(root, encoding="utf-8")).decode("ascii")
+
+    def _children(self, element: ET.Element, parent: str | None) -> None:
+        below = [g for g in self.groups if g.parent == parent]
+        if below:
+            children = ET.SubElement(element, "children")
+            for group in below:
+                node = ET.SubElement(children, "group")
+                self._group_fields(node, group)
+                self._children(node, group.code)
+
+    @staticmethod
+    def _group_fields(node: ET.Element, group: Group) -> None:
+        fields = {
+            "code": group.code,
+            "name": group.name,
+            "desc": group.name,
+            "type": "K" if group.official else "G",
+            "isOfficial": "1" if group.official else "0",
+            "visible": "1",
+        }
+        for tag, text in fields.items():
+            ET.SubElement(node, tag).text = text
+
     def group_record(self, group: Group) -> dict[str, Any]:
-        """One group or class as the answers list it."""
+        """One group or class as the account lists carry it."""
         return {
             "code": group.code,
             "name": group.name,

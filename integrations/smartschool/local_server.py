@@ -5,7 +5,8 @@ The real :class:`~integrations.smartschool.client.SmartschoolClient` talks to it
 ``/Webservices/V3?wsdl`` (the real method names and parameter order), reads RPC/encoded calls
 and answers as Smartschool does:
 
-- JSON documents inside the SOAP ``return`` string (shapes in :mod:`.local_school`);
+- JSON documents (the group tree: base64 XML) inside the SOAP ``return`` string (shapes in
+  :mod:`.local_school`);
 - numeric error codes: ``8`` for a refused access code, ``101`` for a method the access code
   does not allow (:attr:`LocalSmartschool.allowed`), ``12`` for an unknown user;
 - a SOAP fault (HTTP 500) for a call it cannot read: not XML, an unknown method, a wrong
@@ -175,7 +176,8 @@ class LocalSmartschool:
                 raise _Answer(CODE_METHOD_NOT_ALLOWED)
         if method == "sendMsg":
             return self._send_msg(values[1:])
-        document = json.dumps(self._documents[method](self, values[1:]))
+        answer = self._documents[method](self, values[1:])
+        document = answer if isinstance(answer, str) else json.dumps(answer)
         if method in self._broken:
             self._broken.discard(method)
             return document[: len(document) // 2] or "{"
@@ -201,7 +203,7 @@ class LocalSmartschool:
         return self.school.user_details(account)
 
     def _groups(self, _values: list[str]) -> Any:
-        return [self.school.group_record(g) for g in self.school.groups]
+        return self.school.group_tree()
 
     def _teachers(self, _values: list[str]) -> Any:
         return self.school.teachers_record()

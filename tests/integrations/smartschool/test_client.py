@@ -56,13 +56,15 @@ async def test_user_details_carry_the_co_accounts_with_relation_email_and_mobile
     assert details["naam_coaccount6"] == ""
 
 
-async def test_groups_and_classes_tell_official_classes_apart(client: SmartschoolClient) -> None:
+async def test_the_group_tree_is_flattened_with_parents_and_official_classes(
+    client: SmartschoolClient,
+) -> None:
     groups = await client.all_groups_and_classes()
-    assert {g["code"]: g["isKlas"] for g in groups} == {
-        "leerlingen": False,
-        "1A": True,
-        "leerkrachten": False,
-    }
+    assert [(g.code, g.official, g.parent) for g in groups] == [
+        ("leerlingen", False, None),
+        ("1A", True, "leerlingen"),
+        ("leerkrachten", False, None),
+    ]
 
 
 async def test_class_teachers_name_the_titulars_of_each_class(client: SmartschoolClient) -> None:

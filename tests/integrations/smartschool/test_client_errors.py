@@ -140,3 +140,19 @@ async def test_a_co_account_outside_one_to_six_is_refused_before_any_call(
             "lars.peeters", "Dag", "<p>Dag</p>", sender_identifier="an.vos", coaccount=7
         )
     assert server.calls == []
+
+
+async def test_a_broken_group_tree_is_a_parse_error_not_an_empty_school(
+    client: SmartschoolClient, server: LocalSmartschool
+) -> None:
+    server.break_next("getAllGroupsAndClasses")
+    with pytest.raises(SmartschoolBadAnswer, match="not base64-encoded XML"):
+        await client.all_groups_and_classes()
+
+
+async def test_absences_in_another_shape_are_refused_naming_the_pupil(
+    client: SmartschoolClient, server: LocalSmartschool
+) -> None:
+    server.school.absences[DAY]["20232"] = ("|", 3)  # type: ignore[assignment]
+    with pytest.raises(SmartschoolBadAnswer, match='pupil "20232": expected "am" and "pm"'):
+        await client.absents_with_internal_number_by_date(DAY)
