@@ -1,14 +1,13 @@
 """An async client of Smartschool's SOAP webservices V3 (one endpoint per school).
 
-Why plain aiohttp and not zeep: the WSDL is RPC/encoded, a style zeep supports only in part
-(SOAP-ENC arrays and ``xsi:type`` on every part are where it falls short), while Gemist needs
-eight methods whose parameters are all scalars and whose answers are one string each inside the
-SOAP ``return``: a JSON document, a base64-encoded XML tree (the groups) or a numeric error
-code; zeep would hand back that string and leave the reading to us anyway. Building those envelopes from the
-parameter lists in :mod:`.const` (taken from the WSDL) is a few lines in :mod:`._soap`; aiohttp
-is already a dependency, is fully async (zeep's async transport wraps httpx, one more
-dependency), and lets the client own timeouts, retries and the limit on concurrent calls. The
-WSDL is not fetched at run time, so a school's server is called once per method call.
+Why plain aiohttp and not zeep: the WSDL is RPC/encoded, a style zeep supports only in part,
+while Gemist needs eight methods whose parameters are all scalars and whose answers are one
+string each inside the SOAP ``return``: a JSON document, a base64-encoded XML tree (the groups)
+or a numeric error code. zeep would hand back that string and leave the reading to us anyway.
+Building the envelopes from the parameter lists in :mod:`.const` (taken from the WSDL) is a few
+lines in :mod:`._soap`; aiohttp is already a dependency and fully async (zeep's async transport
+needs httpx, one more dependency), and the client owns timeouts, retries and the limit on
+concurrent calls. The WSDL is not fetched at run time: one method call is one HTTP request.
 
 Failure policy, in one place (:meth:`SmartschoolClient._call`):
 
