@@ -41,6 +41,7 @@ from integrations.smartschool.const import (
     DEFAULT_MAX_CONCURRENT,
     DEFAULT_TIMEOUT,
     METHODS,
+    NAMESPACE,
     WEBSERVICES_PATH,
 )
 from integrations.smartschool.exceptions import (
@@ -213,7 +214,10 @@ class SmartschoolClient:
         """One HTTP round trip; the answer's ``return`` string or a mapped error."""
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
-        headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{method}"'}
+        headers = {
+            "Content-Type": "text/xml; charset=utf-8",
+            "SOAPAction": f'"{NAMESPACE}#{method}"',
+        }
         try:
             async with self._session.post(self.url, data=request, headers=headers) as response:
                 status, data = response.status, await response.read()
