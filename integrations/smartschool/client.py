@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import date
 from types import TracebackType
 from typing import Any
 
@@ -115,15 +116,15 @@ class SmartschoolClient:
 
     # -- the methods Gemist uses ---------------------------------------------------------
 
-    async def absents_with_internal_number_by_date(self, date: str) -> Absences:
-        """``getAbsentsWithInternalNumberByDate``: the whole school's marks on ``date``."""
+    async def absents_with_internal_number_by_date(self, day: date) -> Absences:
+        """``getAbsentsWithInternalNumberByDate``: the whole school's marks on ``day``."""
         name = "getAbsentsWithInternalNumberByDate"
-        return _answers.absences(name, await self._call_json(name, date))
+        return _answers.absences(name, await self._call_json(name, day.isoformat()))
 
-    async def absents_by_date(self, date: str) -> Absences:
+    async def absents_by_date(self, day: date) -> Absences:
         """``getAbsentsByDate``: the same marks, keyed by Smartschool's own user id."""
         name = "getAbsentsByDate"
-        return _answers.absences(name, await self._call_json(name, date))
+        return _answers.absences(name, await self._call_json(name, day.isoformat()))
 
     async def all_accounts_extended(self, code: str, *, recursive: bool) -> list[dict[str, Any]]:
         """``getAllAccountsExtended``: the accounts of group or class ``code`` (and below)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date
 
 import pytest
 
@@ -17,7 +18,8 @@ from integrations.smartschool.local_school import (
 from integrations.smartschool.local_server import LocalSmartschool
 
 ACCESS_CODE = "Zq7-sEcReT-access-c0de-91"
-DAY = "2026-12-07"
+TODAY = date(2026, 12, 7)
+DAY = TODAY.isoformat()
 
 
 def small_school() -> School:

@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from integrations.smartschool.client import SmartschoolClient, endpoint
 from integrations.smartschool.local_server import LocalSmartschool, SentMsg
-from tests.integrations.smartschool.conftest import ACCESS_CODE, DAY
+from tests.integrations.smartschool.conftest import ACCESS_CODE, TODAY
 
 
 async def test_absences_by_internal_number_give_the_mornings_and_afternoons_of_the_day(
     client: SmartschoolClient,
 ) -> None:
-    marks = await client.absents_with_internal_number_by_date(DAY)
+    marks = await client.absents_with_internal_number_by_date(TODAY)
     assert marks == {"20231": {"am": "Z", "pm": "Z"}, "20232": {"am": "|", "pm": None}}
 
 
 async def test_absences_by_date_are_keyed_by_smartschool_user_id(
     client: SmartschoolClient,
 ) -> None:
-    marks = await client.absents_by_date(DAY)
+    marks = await client.absents_by_date(TODAY)
     assert marks == {"511": {"am": "Z", "pm": "Z"}, "512": {"am": "|", "pm": None}}
 
 
 async def test_a_day_without_marks_is_an_empty_answer(client: SmartschoolClient) -> None:
-    assert await client.absents_with_internal_number_by_date("2026-12-25") == {}
+    assert await client.absents_with_internal_number_by_date(date(2026, 12, 25)) == {}
 
 
 async def test_accounts_of_a_group_recursively_include_the_classes_below_it(

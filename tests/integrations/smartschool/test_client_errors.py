@@ -18,7 +18,7 @@ from integrations.smartschool.exceptions import (
     SmartschoolUnknownUser,
 )
 from integrations.smartschool.local_server import LocalSmartschool
-from tests.integrations.smartschool.conftest import ACCESS_CODE, DAY, Sleeps
+from tests.integrations.smartschool.conftest import ACCESS_CODE, DAY, TODAY, Sleeps
 
 
 async def test_a_refused_access_code_is_an_auth_error_that_says_so(
@@ -26,7 +26,7 @@ async def test_a_refused_access_code_is_an_auth_error_that_says_so(
 ) -> None:
     async with SmartschoolClient(server.url, "not-the-code") as client:
         with pytest.raises(SmartschoolAccessRefused, match="access code refused") as caught:
-            await client.absents_with_internal_number_by_date(DAY)
+            await client.absents_with_internal_number_by_date(TODAY)
     assert isinstance(caught.value, FeedAuthError)
     assert caught.value.code == 8
 
@@ -40,7 +40,7 @@ async def test_a_method_the_code_does_not_allow_names_the_method(
     assert str(caught.value).startswith(
         "Smartschool getUserDetails: method not allowed for this access code"
     )
-    assert await client.absents_with_internal_number_by_date(DAY)
+    assert await client.absents_with_internal_number_by_date(TODAY)
 
 
 async def test_an_unknown_user_is_its_own_error_for_details_and_messages(
@@ -67,10 +67,10 @@ async def test_malformed_json_inside_the_soap_answer_is_a_parse_error_saying_whe
 ) -> None:
     server.break_next("getAbsentsWithInternalNumberByDate")
     with pytest.raises(SmartschoolBadAnswer, match="not valid JSON") as caught:
-        await client.absents_with_internal_number_by_date(DAY)
+        await client.absents_with_internal_number_by_date(TODAY)
     assert isinstance(caught.value, FeedParseError)
     assert caught.value.file == "Smartschool getAbsentsWithInternalNumberByDate answer"
-    assert await client.absents_with_internal_number_by_date(DAY)  # the next answer is read
+    assert await client.absents_with_internal_number_by_date(TODAY)  # the next answer is read
 
 
 async def test_a_slow_server_times_out_as_a_temporary_failure(server: LocalSmartschool) -> None:
@@ -89,7 +89,7 @@ async def test_a_temporary_failure_is_retried_with_growing_waits(
     client: SmartschoolClient, server: LocalSmartschool, sleeps: Sleeps
 ) -> None:
     server.fail_next(2)
-    assert await client.absents_by_date(DAY)
+    assert await client.absents_by_date(TODAY)
     assert sleeps == [0.5, 1.0]
     assert server.calls == ["getAbsentsByDate"]  # the two 503s came before the call was read
 
@@ -155,4 +155,4 @@ async def test_absences_in_another_shape_are_refused_naming_the_pupil(
 ) -> None:
     server.school.absences[DAY]["20232"] = ("|", 3)  # type: ignore[assignment]
     with pytest.raises(SmartschoolBadAnswer, match='pupil "20232": expected "am" and "pm"'):
-        await client.absents_with_internal_number_by_date(DAY)
+        await client.absents_with_internal_number_by_date(TODAY)

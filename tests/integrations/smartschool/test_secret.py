@@ -10,14 +10,14 @@ import pytest
 
 from integrations.smartschool.client import SmartschoolClient
 from integrations.smartschool.local_server import LocalSmartschool
-from tests.integrations.smartschool.conftest import ACCESS_CODE, DAY, Sleeps
+from tests.integrations.smartschool.conftest import ACCESS_CODE, TODAY, Sleeps
 
 Scenario = Callable[[SmartschoolClient, LocalSmartschool], Awaitable[object]]
 
 
 async def _refused_elsewhere(client: SmartschoolClient, server: LocalSmartschool) -> object:
     server.access_code = "another-code"
-    return await client.absents_by_date(DAY)
+    return await client.absents_by_date(TODAY)
 
 
 async def _not_allowed(client: SmartschoolClient, server: LocalSmartschool) -> object:
@@ -75,7 +75,7 @@ async def test_retries_are_logged_without_the_access_code(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     server.fail_next(2)
-    await client.absents_by_date(DAY)
+    await client.absents_by_date(TODAY)
     retries = [r.getMessage() for r in caplog.records if "attempt" in r.getMessage()]
     assert retries == [
         "Smartschool getAbsentsByDate: HTTP 503; attempt 1 of 3, next in 0.5 s",
