@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
-from bot.consent import contactable
+from bot.consent.store import contactable
 from bot.domain import HalfDay
 from bot.engine.episodes import Mark
 from bot.engine.hold import HoldState

@@ -54,7 +54,7 @@ from telegram.ext import (
 )
 
 from bot.config import HelpLines
-from bot.consent import contactable
+from bot.consent.store import contactable
 from bot.engine._window import Window
 from bot.rules import Rules
 from bot.service import describe_error

@@ -11,7 +11,7 @@ that chat to that person (:func:`redeem`). A code
   invitation for the same person was made (reprinting a letter revokes the old one).
 
 A guardian is invited only about the children they may be contacted about
-(:func:`bot.consent.contactable`): a parent of two whose link to one says ``may_contact = no``
+(:func:`bot.consent.store.contactable`): a parent of two whose link to one says ``may_contact = no``
 gets a code (and a letter) naming only the other, and a guardian who may be contacted about
 none gets no code at all.
 
@@ -35,7 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
-from bot.consent import contactable
+from bot.consent.store import contactable
 from bot.models import (
     Guardian,
     Invitation,

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from bot.cli import main
-from bot.consent import Consent, contactable, guardian_consent
+from bot.consent import Consent, guardian_consent
+from bot.consent.store import contactable
 from bot.imports import import_roster
 from bot.letters import compose_letters
 from bot.models import Guardian, GuardianLink, Invitation, Pupil
