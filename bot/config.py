@@ -2,8 +2,10 @@
 
 Precedence: command-line option > environment variable > TOML file > default. Keys in the TOML
 file are the environment names without the ``GEMIST_`` prefix, in lower case
-(``database_url = "..."``), plus the tables ``[school]``, ``[calendar]``, ``[codes]`` and
-``[messages]`` (the school's own wording of messages, see :mod:`messages._overrides`).
+(``database_url = "..."``), plus the tables ``[school]``, ``[calendar]``, ``[codes]``,
+``[messages]`` (the school's own wording of messages, see :mod:`messages._overrides`) and
+``[retention]`` (how long personal data is kept, :mod:`bot.privacy.policy`), whose keys can also
+be set as ``GEMIST_RETENTION_<KEY>`` (``GEMIST_RETENTION_FREE_TEXT_YEARS=1``).
 
 Secrets (the bot's token, the webhook's secret token) are :class:`Secret` and no error message
 quotes them; nor the webhook's URL, whose path some deployments make secret too.
@@ -22,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.privacy.policy import MAX_YEARS, Retention
 from messages import OverrideError, Overrides, parse_overrides
 
 __all__ = ["ConfigError", "Secret", "Settings", "load_settings"]
@@ -103,6 +106,8 @@ class Settings:
     webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
     webhook_port: int = DEFAULT_WEBHOOK_PORT
     webhook_path: str = DEFAULT_WEBHOOK_PATH
+    # How long personal data is kept ([retention]; bot.privacy.policy has the defaults).
+    retention: Retention = field(default_factory=Retention)
 
 
 def load_settings(
@@ -127,6 +132,12 @@ def load_settings(
         if value := env.get(ENV_PREFIX + key.upper()):
             raw[key] = value
             sources[key] = ENV_PREFIX + key.upper()
+    for key in Retention.keys():
+        name = f"{ENV_PREFIX}RETENTION_{key.upper()}"
+        if name in env:
+            table = raw.get("retention")
+            raw["retention"] = {**(table if isinstance(table, dict) else {}), key: env[name]}
+            sources[f"retention.{key}"] = name
     for key, value in overrides.items():
         if value is not None:
             raw[key] = value
@@ -163,7 +174,7 @@ _KNOWN: dict[str, set[str] | None] = {
     "planner_interval_minutes": None, **dict.fromkeys(WEBHOOK_KEYS),
     "school": {"id", "name"},
     "calendar": {"free_days", "ical", "wednesday_afternoon_free"}, "codes": None,
-    "messages": None,
+    "messages": None, "retention": set(Retention.keys()),
 }  # fmt: skip
 """The keys a configuration may hold; for tables, the keys inside them."""
 
@@ -227,6 +238,7 @@ def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
             )
         kwargs["wednesday_afternoon_free"] = value
     kwargs["code_map"] = _code_map(codes, source)
+    kwargs["retention"] = _retention(raw, sources)
     try:
         kwargs["messages"] = parse_overrides(messages, "messages")
     except OverrideError as err:
@@ -401,3 +413,26 @@ def _code_map(codes: dict[str, Any], source: str) -> dict[str, str]:
             )
         mapping[letter.upper()] = target.upper()
     return mapping
+
+
+def _retention(raw: dict[str, Any], sources: dict[str, str]) -> Retention:
+    """``[retention]``: each key a whole number of years, 0 to :data:`MAX_YEARS`; an
+    environment variable (``GEMIST_RETENTION_<KEY>``) wins over the file."""
+    file_source = sources.get("retention", "configuration")
+    table = _table(raw, "retention", file_source)
+    allowed = Retention.keys()
+    years: dict[str, int] = {}
+    for key, value in table.items():
+        source = sources.get(f"retention.{key}", file_source)
+        if key not in allowed:
+            raise ConfigError(
+                f"{source}: unknown key retention.{key} (known: {', '.join(allowed)})"
+            )
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_YEARS:
+            raise ConfigError(
+                f"{source}: retention.{key}: expected a whole number of years, 0 to {MAX_YEARS}"
+            )
+        years[key] = value
+    return Retention(**years)

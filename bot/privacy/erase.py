@@ -1,0 +1,304 @@
+"""Remove one person from Gemist: their roster row and everything that is about them or names
+them. Used by ``gemist privacy erase`` and by the retention purge of people who left.
+
+What goes, for a **pupil**: absence marks and their corrections, every message about them or to
+them (text, render context, audit events), every answer about them, pauses, the log of who
+viewed their timeline, guardian links, invitations (code hashes, the chat that used them); and
+their guardians who are linked to no other pupil, as below. For a **guardian**: the messages to
+them, the answers they gave, their links and invitations. For a **staff member**: the messages
+to them, their class assignments and invitations; where they are named as having acted (an
+acknowledged nudge, a pause, a hold decision, a return date they gave) the name becomes
+:data:`ERASED`, and pupils they coordinated have no spilfiguur until the next roster import.
+
+Then every remaining message text and render context, and every rejected import line, is
+searched for the person's roster id, full name and chat id (as whole words); a message that
+still names them is removed, a rejected line too, and an import's summary that names them is
+emptied. What stays are facts about nobody in particular: feed days, holds, import counts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col
+
+from bot.models import (
+    AbsenceMark,
+    GuardianLink,
+    ImportReject,
+    ImportRun,
+    Invitation,
+    MarkCorrection,
+    Outreach,
+    OutreachEvent,
+    OutreachHold,
+    PupilPause,
+    Reply,
+    TeachingAssignment,
+    TimelineView,
+)
+from bot.privacy.people import Person, table_of
+
+__all__ = ["ERASED", "FAMILY_ROLES", "drop_outreach", "erase_person"]
+
+ERASED = "erased"
+"""What an audit field that named an erased staff member says instead."""
+FAMILY_ROLES = ("pupil", "guardian")
+"""Recipient and sender roles of the family; every other role is staff."""
+_SCAN_BATCH = 2000
+
+
+async def erase_person(
+    conn: AsyncConnection, school_id: str, person: Person, *, orphans: bool = True
+) -> Counter[str]:
+    """Remove ``person`` as the module says; the rows removed, by kind. With ``orphans``, a
+    pupil's guardians who are linked to no other pupil go too."""
+    removed: Counter[str] = Counter()
+    if person.role == "pupil":
+        guardians = await _erase_pupil(conn, person, removed)
+        if orphans:
+            for guardian in guardians:
+                removed += await erase_person(conn, school_id, guardian)
+    elif person.role == "guardian":
+        await _erase_guardian(conn, school_id, person, removed)
+    else:
+        await _erase_staff(conn, school_id, person, removed)
+    await _count(
+        conn,
+        removed,
+        "invitations",
+        sa.delete(Invitation).where(
+            col(Invitation.role) == person.role, col(Invitation.person_id) == person.key
+        ),
+    )
+    table = table_of(person.role)
+    await _count(
+        conn, removed, f"{person.role} records", sa.delete(table).where(table.id == person.key)
+    )
+    await _scrub(conn, school_id, person, removed)
+    return removed
+
+
+async def drop_outreach(conn: AsyncConnection, where: sa.ColumnElement[bool]) -> tuple[int, int]:
+    """Delete the outreach rows ``where`` says and their events; answers that tapped them stay
+    (without the link). The numbers of messages and of events removed."""
+    ids = sa.select(col(Outreach.id)).where(where)
+    await conn.execute(
+        sa.update(Reply).where(col(Reply.outreach_id).in_(ids)).values(outreach_id=None)
+    )
+    events = await conn.execute(
+        sa.delete(OutreachEvent).where(col(OutreachEvent.outreach_id).in_(ids))
+    )
+    rows = await conn.execute(sa.delete(Outreach).where(where))
+    return rows.rowcount, events.rowcount
+
+
+async def _erase_pupil(
+    conn: AsyncConnection, person: Person, removed: Counter[str]
+) -> list[Person]:
+    pupil = person.key
+    marks = sa.select(col(AbsenceMark.id)).where(col(AbsenceMark.pupil_id) == pupil)
+    await _count(
+        conn, removed, "mark corrections",
+        sa.delete(MarkCorrection).where(col(MarkCorrection.mark_id).in_(marks)),
+    )  # fmt: skip
+    await _count(
+        conn,
+        removed,
+        "absence marks",
+        sa.delete(AbsenceMark).where(col(AbsenceMark.pupil_id) == pupil),
+    )
+    await _count(conn, removed, "replies", sa.delete(Reply).where(col(Reply.pupil_id) == pupil))
+    await _drop(
+        conn,
+        removed,
+        sa.or_(
+            col(Outreach.pupil_id) == pupil,
+            sa.and_(col(Outreach.recipient_role) == "pupil", col(Outreach.recipient_id) == pupil),
+        ),
+    )
+    await _count(
+        conn, removed, "pauses", sa.delete(PupilPause).where(col(PupilPause.pupil_id) == pupil)
+    )
+    await _count(
+        conn, removed, "timeline views",
+        sa.delete(TimelineView).where(col(TimelineView.pupil_id) == pupil),
+    )  # fmt: skip
+    linked = list(
+        await conn.scalars(
+            sa.select(col(GuardianLink.guardian_id)).where(col(GuardianLink.pupil_id) == pupil)
+        )
+    )
+    await _count(
+        conn, removed, "guardian links",
+        sa.delete(GuardianLink).where(col(GuardianLink.pupil_id) == pupil),
+    )  # fmt: skip
+    return await _orphans(conn, linked)
+
+
+async def _orphans(conn: AsyncConnection, guardian_keys: list[int]) -> list[Person]:
+    """Of these guardians, those linked to no pupil any more."""
+    if not guardian_keys:
+        return []
+    table = table_of("guardian")
+    still = sa.select(col(GuardianLink.guardian_id))
+    rows = await conn.execute(
+        sa.select(
+            table.id, table.guardian_id, table.first_name, table.last_name,
+            table.telegram_chat_id, table.active,
+        ).where(table.id.in_(guardian_keys), table.id.not_in(still))
+    )  # fmt: skip
+    return [Person("guardian", *row) for row in rows]
+
+
+async def _erase_guardian(
+    conn: AsyncConnection, school_id: str, person: Person, removed: Counter[str]
+) -> None:
+    await _count(
+        conn, removed, "replies",
+        sa.delete(Reply).where(
+            col(Reply.school_id) == school_id,
+            col(Reply.sender_role) == "guardian",
+            col(Reply.sender_id) == person.roster_id,
+        ),
+    )  # fmt: skip
+    await _drop(
+        conn,
+        removed,
+        sa.and_(
+            col(Outreach.recipient_role) == "guardian", col(Outreach.recipient_id) == person.key
+        ),
+    )
+    await _count(
+        conn, removed, "guardian links",
+        sa.delete(GuardianLink).where(col(GuardianLink.guardian_id) == person.key),
+    )  # fmt: skip
+
+
+async def _erase_staff(
+    conn: AsyncConnection, school_id: str, person: Person, removed: Counter[str]
+) -> None:
+    staff = person.key
+    await _drop(
+        conn,
+        removed,
+        sa.and_(
+            col(Outreach.school_id) == school_id,
+            col(Outreach.recipient_role).not_in(FAMILY_ROLES),
+            col(Outreach.recipient_id) == staff,
+        ),
+    )
+    await _count(
+        conn, removed, "teaching assignments",
+        sa.delete(TeachingAssignment).where(col(TeachingAssignment.staff_id) == staff),
+    )  # fmt: skip
+    pupil = table_of("pupil")
+    await conn.execute(
+        sa.update(pupil).where(pupil.spilfiguur_id == staff).values(spilfiguur_id=None)
+    )
+    await conn.execute(
+        sa.update(TimelineView).where(col(TimelineView.viewer_id) == staff).values(viewer_id=None)
+    )
+    tag = f"telegram:{person.roster_id}"
+    named: tuple[tuple[Any, str], ...] = (
+        (Outreach, "acknowledged_by"),
+        (PupilPause, "created_by"),
+        (OutreachHold, "decided_by"),
+    )
+    for table, field in named:
+        await conn.execute(
+            sa.update(table).where(getattr(table, field) == tag).values({field: ERASED})
+        )
+    await conn.execute(
+        sa.update(Reply)
+        .where(
+            col(Reply.school_id) == school_id,
+            col(Reply.sender_role).not_in(FAMILY_ROLES),
+            col(Reply.sender_id) == person.roster_id,
+        )
+        .values(sender_id=ERASED)
+    )
+
+
+async def _drop(
+    conn: AsyncConnection, removed: Counter[str], where: sa.ColumnElement[bool]
+) -> None:
+    messages, events = await drop_outreach(conn, where)
+    removed["messages"] += messages
+    removed["message events"] += events
+
+
+async def _count(conn: AsyncConnection, removed: Counter[str], kind: str, statement: Any) -> None:
+    removed[kind] += (await conn.execute(statement)).rowcount
+
+
+def _pattern(person: Person) -> re.Pattern[str]:
+    """The person's roster id, full name and chat id, each as a whole word."""
+    needles = [person.roster_id, person.full_name]
+    if person.chat_id is not None:
+        needles.append(str(person.chat_id))
+    words = "|".join(re.escape(needle) for needle in needles if needle.strip())
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
+
+
+async def _scrub(
+    conn: AsyncConnection, school_id: str, person: Person, removed: Counter[str]
+) -> None:
+    """Remove what still names the person in words (see the module's docstring)."""
+    pattern = _pattern(person)
+    naming: list[int] = []
+    last = 0
+    while True:
+        rows = (
+            await conn.execute(
+                sa.select(
+                    col(Outreach.id), col(Outreach.idempotency_key), col(Outreach.text),
+                    col(Outreach.payload),
+                )
+                .where(col(Outreach.school_id) == school_id, col(Outreach.id) > last)
+                .order_by(col(Outreach.id))
+                .limit(_SCAN_BATCH)
+            )
+        ).all()  # fmt: skip
+        if not rows:
+            break
+        last = rows[-1][0]
+        naming.extend(pk for pk, *texts in rows if pattern.search(_words(texts)))
+    for start in range(0, len(naming), _SCAN_BATCH):
+        await _drop(conn, removed, col(Outreach.id).in_(naming[start : start + _SCAN_BATCH]))
+    runs = sa.select(col(ImportRun.id)).where(col(ImportRun.school_id) == school_id)
+    rejects = await conn.execute(
+        sa.select(col(ImportReject.id), col(ImportReject.reason)).where(
+            col(ImportReject.run_id).in_(runs)
+        )
+    )
+    lines = [pk for pk, reason in rejects if pattern.search(reason)]
+    if lines:
+        await _count(
+            conn, removed, "import rejects",
+            sa.delete(ImportReject).where(col(ImportReject.id).in_(lines)),
+        )  # fmt: skip
+    summaries = await conn.execute(
+        sa.select(col(ImportRun.id), col(ImportRun.summary)).where(
+            col(ImportRun.school_id) == school_id
+        )
+    )
+    named = [pk for pk, summary in summaries if pattern.search(_words([summary]))]
+    if named:
+        await conn.execute(
+            sa.update(ImportRun).where(col(ImportRun.id).in_(named)).values(summary=[])
+        )
+
+
+def _words(values: list[Any]) -> str:
+    """The values as one searchable text (JSON without escapes, so that "Zoë" stays "Zoë")."""
+    return "\n".join(
+        value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        for value in values
+        if value is not None
+    )
