@@ -24,6 +24,7 @@ from bot.commands import (
     imports,
     invite,
     messages,
+    privacy,
     rules,
     simulate,
 )
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     hold.register(commands)
     invite.register(commands)
     demo.register(commands)
+    privacy.register(commands)
     return parser
 
 

@@ -132,7 +132,7 @@ def load_settings(
         if value := env.get(ENV_PREFIX + key.upper()):
             raw[key] = value
             sources[key] = ENV_PREFIX + key.upper()
-    for key in Retention.keys():
+    for key in Retention.names():
         name = f"{ENV_PREFIX}RETENTION_{key.upper()}"
         if name in env:
             table = raw.get("retention")
@@ -174,7 +174,7 @@ _KNOWN: dict[str, set[str] | None] = {
     "planner_interval_minutes": None, **dict.fromkeys(WEBHOOK_KEYS),
     "school": {"id", "name"},
     "calendar": {"free_days", "ical", "wednesday_afternoon_free"}, "codes": None,
-    "messages": None, "retention": set(Retention.keys()),
+    "messages": None, "retention": set(Retention.names()),
 }  # fmt: skip
 """The keys a configuration may hold; for tables, the keys inside them."""
 
@@ -420,7 +420,7 @@ def _retention(raw: dict[str, Any], sources: dict[str, str]) -> Retention:
     environment variable (``GEMIST_RETENTION_<KEY>``) wins over the file."""
     file_source = sources.get("retention", "configuration")
     table = _table(raw, "retention", file_source)
-    allowed = Retention.keys()
+    allowed = Retention.names()
     years: dict[str, int] = {}
     for key, value in table.items():
         source = sources.get(f"retention.{key}", file_source)

@@ -11,6 +11,8 @@ restart at 10:00 does not wait until tomorrow for the 09:15 feed), and then lets
 - :meth:`Service.dispatch` delivers what is due, batch after batch, until nothing is, through
   the school's delivery gate (:class:`~bot.engine.gate.DeliveryGate`: the sending hours and the
   caps, checked again at the moment of sending);
+- :meth:`Service.purge` removes what the retention policy no longer keeps (daily, and once at
+  the start: :mod:`bot.privacy.purge`), and notes it in the privacy log;
 - :meth:`Service.news` is both at once, when someone has just answered on Telegram (so that the
   coordinator hears "I want to talk" now, not at the next ticks).
 
@@ -50,12 +52,14 @@ from bot.db import migrate
 from bot.engine.gate import DeliveryGate
 from bot.engine.tick import PlanCache, planner_tick
 from bot.imports import ImportReport, import_absences
-from bot.outbox import Channel, Dispatcher, DispatchReport
+from bot.outbox import Channel, Dispatcher, DispatchReport, write_transaction
+from bot.privacy.audit import describe, record
+from bot.privacy.purge import purge as purge_expired
 from bot.rules import Rules
 from integrations.csv import CsvAbsenceSource
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import Clock
-from scheduler.jobs import DISPATCH, FEED_POLL, PLANNER, Schedule, build_scheduler
+from scheduler.jobs import DISPATCH, FEED_POLL, PLANNER, RETENTION, Schedule, build_scheduler
 
 __all__ = ["NEWS", "FeedFingerprint", "Inbound", "Service", "describe_error"]
 
@@ -236,6 +240,21 @@ class Service:
             )
         return total
 
+    async def purge(self) -> int:
+        """The retention purge; the rows removed. Logged in counts, never whose."""
+        school = self.settings.school_id
+        async with self._ticks, write_transaction(self.engine) as conn:
+            now = self.clock.now()
+            removed = await purge_expired(conn, school, self.settings.retention, now, self.clock.tz)
+            summary = f"removed {describe(removed)}"
+            if removed.total():
+                await record(conn, school, "purge", summary, "gemist run", now)
+        if removed.total():
+            # A pupil who left may have been erased: plan from the stored facts again.
+            self.plans = PlanCache()
+            log.info("retention purge: %s", summary)
+        return removed.total()
+
     async def news(self) -> None:
         """Someone answered: plan and send now, as the jobs would at their next run. Its errors
         are logged, never raised (the person's thanks do not depend on it)."""
@@ -272,6 +291,7 @@ class Service:
         jobs = {
             PLANNER: self.guarded(PLANNER, self.plan),
             DISPATCH: self.guarded(DISPATCH, self.dispatch),
+            RETENTION: self.guarded(RETENTION, self.purge),
         }
         if self.settings.absence_feed is not None:
             jobs[FEED_POLL] = self.guarded(FEED_POLL, self.poll_feed)
@@ -288,7 +308,7 @@ class Service:
         if self.settings.absence_feed is None:
             log.warning("no absence_feed configured: the feed is not polled")
         jobs = self.jobs()
-        for name in (FEED_POLL, PLANNER, DISPATCH):
+        for name in (RETENTION, FEED_POLL, PLANNER, DISPATCH):
             if name in jobs:
                 await jobs[name]()
         self._scheduler = build_scheduler(self.schedule, jobs, self.clock.now())

@@ -44,7 +44,7 @@ class Retention:
                 raise ValueError(f"{item.name}: {value} is not 0 to {MAX_YEARS}")
 
     @classmethod
-    def keys(cls) -> tuple[str, ...]:
+    def names(cls) -> tuple[str, ...]:
         """The keys of ``[retention]`` in the configuration, in the order documented."""
         return tuple(item.name for item in fields(cls))
 

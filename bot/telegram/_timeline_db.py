@@ -99,6 +99,8 @@ class Case:
     """Guardian database id → (roster id, "Katrien Peeters (moeder)")."""
     staff: Mapping[int, tuple[str, str]]
     """Staff database id → (roster id, "Koen De Backer")."""
+    key: int = 0
+    """The pupil's database id (for the log of who viewed the timeline)."""
 
     @property
     def held_days(self) -> frozenset[dt.date]:
@@ -164,6 +166,7 @@ async def read_case(engine: AsyncEngine, staff: Linked, ref: str, year: SchoolYe
             pauses=await _pauses(conn, pupil, year),
             guardians=await _guardians(conn, pupil),
             staff=await _staff(conn, staff.school_id),
+            key=pupil,
         )
 
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import sqlalchemy as sa
+from sqlmodel import col
 
 from bot.domain import HalfDay
 from bot.engine.episodes import Mark
+from bot.models import Pupil, Staff, TimelineView
 from bot.telegram._timeline import MAX_LENGTH, _Composer, _fit
 from bot.telegram._timeline_db import Case, Hold, Pause, Said, Sent
 from messages import render
@@ -177,3 +180,28 @@ def test_every_word_of_a_line_comes_from_the_reader_s_catalog() -> None:
         "Tuesday 24 November inclusive",
     ]
     assert "• Problematic absence (code B): 1 half-day. From 5 on" in text
+
+
+async def test_every_timeline_shown_is_logged_with_who_and_when_and_a_refusal_is_not(world):
+    await ask(world, world.koen, "/pupil P0003")
+    world.clock.advance(dt.timedelta(minutes=7))
+    await ask(world, world.koen, "/pupil P0003")
+    await ask(world, world.hanne, "/pupil P0003")  # not hers: nothing shown, nothing logged
+    await ask(world, world.teacher, "/pupil P0003")
+
+    async with world.engine.connect() as conn:
+        views = (
+            await conn.execute(
+                sa.select(
+                    Staff.staff_id, Pupil.pupil_id, TimelineView.channel, TimelineView.viewed_at
+                )
+                .join(Staff, col(Staff.id) == col(TimelineView.viewer_id))
+                .join(Pupil, col(Pupil.id) == col(TimelineView.pupil_id))
+                .order_by(col(TimelineView.id))
+            )
+        ).all()
+    now = world.clock.now()
+    assert [tuple(view) for view in views] == [
+        ("S02", "P0003", "telegram", now - dt.timedelta(minutes=7)),
+        ("S02", "P0003", "telegram", now),
+    ]
