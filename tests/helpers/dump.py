@@ -10,18 +10,27 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 async def dump(engine: AsyncEngine) -> str:
-    """Every row of every table, as the backend holds it (PostgreSQL: the row cast to text;
-    SQLite: each stored value), one line per row."""
+    """Every row of every table, each column as the backend holds it (cast to text on
+    PostgreSQL: JSON as its stored text), one line per row."""
     async with engine.connect() as conn:
-        tables = await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names())
+        columns = await conn.run_sync(_columns)
         lines: list[str] = []
-        for table in sorted(tables):
+        for table, names in sorted(columns.items()):
             if conn.dialect.name == "postgresql":
-                rows = await conn.exec_driver_sql(f'SELECT CAST(t AS text) FROM "{table}" AS t')
+                listed = ", ".join(f'CAST("{name}" AS text)' for name in names)
             else:
-                rows = await conn.exec_driver_sql(f'SELECT * FROM "{table}"')
+                listed = ", ".join(f'"{name}"' for name in names)
+            rows = await conn.exec_driver_sql(f'SELECT {listed} FROM "{table}"')
             lines += [f"{table}: " + " | ".join(map(str, row)) for row in rows]
     return "\n".join(lines)
+
+
+def _columns(sync: sa.Connection) -> dict[str, list[str]]:
+    inspector = sa.inspect(sync)
+    return {
+        table: [column["name"] for column in inspector.get_columns(table)]
+        for table in inspector.get_table_names()
+    }
 
 
 def found_in(text: str, needles: list[str]) -> list[str]:
