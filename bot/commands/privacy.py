@@ -166,7 +166,7 @@ async def _export(
         person = await _person(conn, settings, args)
         if isinstance(person, int):
             return person
-        data = await gather(conn, settings.school_id, person, now)
+        data = await gather(conn, settings.school_id, person, now, settings.messages)
         reference = await record(
             conn, settings.school_id, "export", f"exported one {person.role} record",
             f"{COMMAND} export", now,

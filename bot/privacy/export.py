@@ -6,6 +6,10 @@
 - every role: the roster row, the messages to them (the text as it was sent, the render context,
   the status changes), invitations (the code's SHA-256 only, never a code), and the answers
   they gave;
+
+Gemist stores a message's render context, not its text (the text is written at the moment of
+sending, :mod:`bot.outbox.rendering`): the export writes it again from that context with the
+same templates and the school's own wording, as ``text``.
 - a pupil: class and spilfiguur, guardians (name, relation, may be contacted), absence marks
   and their corrections, every message about them (to whomever), every answer about them,
   pauses, the holds over days they were marked absent, and who viewed their timeline when;
@@ -24,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
+from bot.engine._text import render_outreach
 from bot.models import (
     SCHOOL_SCOPE,
     AbsenceMark,
@@ -44,14 +49,22 @@ from bot.models import (
 )
 from bot.privacy.erase import FAMILY_ROLES
 from bot.privacy.people import Person, table_of
+from messages import Overrides
 
 __all__ = ["gather", "markdown", "to_json"]
 
 Record = dict[str, Any]
 
 
-async def gather(conn: AsyncConnection, school_id: str, person: Person, now: dt.datetime) -> Record:
-    """The export of ``person``: a JSON-ready mapping of sections."""
+async def gather(
+    conn: AsyncConnection,
+    school_id: str,
+    person: Person,
+    now: dt.datetime,
+    overrides: Overrides | None = None,
+) -> Record:
+    """The export of ``person``: a JSON-ready mapping of sections; messages in the school's
+    wording (``overrides``)."""
     table = table_of(person.role)
     roster = await _rows(conn, sa.select(table).where(table.id == person.key))
     data: Record = {
@@ -67,6 +80,8 @@ async def gather(conn: AsyncConnection, school_id: str, person: Person, now: dt.
         data |= await _guardian(conn, school_id, person)
     else:
         data |= await _staff(conn, person)
+    for message in data["messages"]:
+        message["text"] = message["text"] or _text(message, overrides)
     data["invitations"] = await _rows(
         conn,
         sa.select(
@@ -248,6 +263,15 @@ async def _messages(conn: AsyncConnection, where: sa.ColumnElement[bool]) -> lis
     for message in messages:
         message["events"] = by_message.get(message["id"], [])
     return messages
+
+
+def _text(message: Record, overrides: Overrides | None) -> str | None:
+    """The message's text written again from its stored context; None when it cannot be."""
+    payload = message["payload"] if isinstance(message["payload"], dict) else {}
+    try:
+        return render_outreach(message["kind"], message["lang"], payload, overrides).text
+    except (LookupError, ValueError):
+        return None
 
 
 async def _rows(conn: AsyncConnection, statement: Any) -> list[Record]:
