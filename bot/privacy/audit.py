@@ -1,7 +1,8 @@
 """The two logs of data protection: what was done to personal data, and who looked at it.
 
 :func:`record` writes a :class:`~bot.models.PrivacyLog` entry that keeps no personal data: the
-kind of action, a summary in counts ("erased one pupil record: 12 messages, ..."), the command,
+kind of action, a summary in counts ("erased 1 pupil record on 2026-12-07: messages: 12,
+..."), the command,
 and a random reference (never the person's id) that the operator can give the data protection
 officer. :func:`log_view` notes that a staff member opened a pupil's timeline.
 """
@@ -44,8 +45,8 @@ async def record(
 
 
 def describe(counts: Counter[str]) -> str:
-    """``"12 messages, 3 replies"``: the kinds with a count, in a stable order."""
-    return ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()) if count) or (
+    """``"messages: 12, replies: 3"``: the kinds with a count, in a stable order."""
+    return ", ".join(f"{kind}: {count}" for kind, count in sorted(counts.items()) if count) or (
         "nothing"
     )
 
