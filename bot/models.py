@@ -2,7 +2,9 @@
 
 Times are stored in UTC (:class:`UTCDateTime`); reasoning in local time happens elsewhere. Rows
 are never deleted to "correct" a fact: a person who left is made inactive, a mark a later feed no
-longer lists is retracted and the change is kept in :class:`MarkCorrection`.
+longer lists is retracted and the change is kept in :class:`MarkCorrection`. Rows are deleted
+only when the retention policy says they were kept long enough, or when a person's data is
+erased (:mod:`bot.privacy`).
 """
 
 from __future__ import annotations

@@ -86,7 +86,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "export":
         fmt = _format(args)
         if fmt is None:
-            return _fail(f"export --out {args.out}: expected a file ending in .json or .md")
+            wanted = ".json (--json writes JSON)" if args.json else ".json or .md"
+            return _fail(f"export --out {args.out}: expected a file ending in {wanted}")
     engine = await open_database(settings)
     if engine is None:
         return EXIT_UNUSABLE
