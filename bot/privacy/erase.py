@@ -10,17 +10,15 @@ to them, their class assignments and invitations; where they are named as having
 acknowledged nudge, a pause, a hold decision, a return date they gave) the name becomes
 :data:`ERASED`, and pupils they coordinated have no spilfiguur until the next roster import.
 
-Then every remaining message text and render context, and every rejected import line, is
-searched for the person's roster id, full name and chat id (as whole words); a message that
-still names them is removed, a rejected line too, and an import's summary that names them is
-emptied. What stays are facts about nobody in particular: feed days, holds, import counts.
+Then what is left is searched for their roster id, full name and chat id
+(:mod:`bot.privacy.scrub`): a message that still names them is removed, a rejected import line
+too. What stays are facts about nobody in particular: feed days, holds, import counts.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,8 +28,6 @@ from sqlmodel import col
 from bot.models import (
     AbsenceMark,
     GuardianLink,
-    ImportReject,
-    ImportRun,
     Invitation,
     MarkCorrection,
     Outreach,
@@ -43,14 +39,14 @@ from bot.models import (
     TimelineView,
 )
 from bot.privacy.people import Person, table_of
+from bot.privacy.scrub import BATCH, scrub
 
-__all__ = ["ERASED", "FAMILY_ROLES", "drop_outreach", "erase_person"]
+__all__ = ["ERASED", "FAMILY_ROLES", "drop_outreach", "erase_people", "erase_person"]
 
 ERASED = "erased"
 """What an audit field that named an erased staff member says instead."""
 FAMILY_ROLES = ("pupil", "guardian")
 """Recipient and sender roles of the family; every other role is staff."""
-_SCAN_BATCH = 2000
 
 
 async def erase_person(
@@ -58,12 +54,37 @@ async def erase_person(
 ) -> Counter[str]:
     """Remove ``person`` as the module says; the rows removed, by kind. With ``orphans``, a
     pupil's guardians who are linked to no other pupil go too."""
+    return await erase_people(conn, school_id, [person], orphans=orphans)
+
+
+async def erase_people(
+    conn: AsyncConnection, school_id: str, people: Sequence[Person], *, orphans: bool = True
+) -> Counter[str]:
+    """Remove each of ``people`` (and, with ``orphans``, their orphaned guardians), then search
+    what is left for their names once (:mod:`bot.privacy.scrub`)."""
     removed: Counter[str] = Counter()
-    if person.role == "pupil":
-        guardians = await _erase_pupil(conn, person, removed)
+    erased: list[Person] = []
+    waiting = list(people)
+    while waiting:
+        person = waiting.pop(0)
+        orphaned = await _erase_one(conn, school_id, person, removed)
+        erased.append(person)
         if orphans:
-            for guardian in guardians:
-                removed += await erase_person(conn, school_id, guardian)
+            waiting.extend(orphaned)
+    naming, lines = await scrub(conn, school_id, erased)
+    for start in range(0, len(naming), BATCH):
+        await _drop(conn, removed, col(Outreach.id).in_(naming[start : start + BATCH]))
+    removed["import rejects"] += lines
+    return removed
+
+
+async def _erase_one(
+    conn: AsyncConnection, school_id: str, person: Person, removed: Counter[str]
+) -> list[Person]:
+    """The rows of one person; their guardians left without a child, for a pupil."""
+    orphaned: list[Person] = []
+    if person.role == "pupil":
+        orphaned = await _erase_pupil(conn, person, removed)
     elif person.role == "guardian":
         await _erase_guardian(conn, school_id, person, removed)
     else:
@@ -80,8 +101,7 @@ async def erase_person(
     await _count(
         conn, removed, f"{person.role} records", sa.delete(table).where(table.id == person.key)
     )
-    await _scrub(conn, school_id, person, removed)
-    return removed
+    return orphaned
 
 
 async def drop_outreach(conn: AsyncConnection, where: sa.ColumnElement[bool]) -> tuple[int, int]:
@@ -235,70 +255,3 @@ async def _drop(
 
 async def _count(conn: AsyncConnection, removed: Counter[str], kind: str, statement: Any) -> None:
     removed[kind] += (await conn.execute(statement)).rowcount
-
-
-def _pattern(person: Person) -> re.Pattern[str]:
-    """The person's roster id, full name and chat id, each as a whole word."""
-    needles = [person.roster_id, person.full_name]
-    if person.chat_id is not None:
-        needles.append(str(person.chat_id))
-    words = "|".join(re.escape(needle) for needle in needles if needle.strip())
-    return re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
-
-
-async def _scrub(
-    conn: AsyncConnection, school_id: str, person: Person, removed: Counter[str]
-) -> None:
-    """Remove what still names the person in words (see the module's docstring)."""
-    pattern = _pattern(person)
-    naming: list[int] = []
-    last = 0
-    while True:
-        rows = (
-            await conn.execute(
-                sa.select(
-                    col(Outreach.id), col(Outreach.idempotency_key), col(Outreach.text),
-                    col(Outreach.payload),
-                )
-                .where(col(Outreach.school_id) == school_id, col(Outreach.id) > last)
-                .order_by(col(Outreach.id))
-                .limit(_SCAN_BATCH)
-            )
-        ).all()  # fmt: skip
-        if not rows:
-            break
-        last = rows[-1][0]
-        naming.extend(pk for pk, *texts in rows if pattern.search(_words(texts)))
-    for start in range(0, len(naming), _SCAN_BATCH):
-        await _drop(conn, removed, col(Outreach.id).in_(naming[start : start + _SCAN_BATCH]))
-    runs = sa.select(col(ImportRun.id)).where(col(ImportRun.school_id) == school_id)
-    rejects = await conn.execute(
-        sa.select(col(ImportReject.id), col(ImportReject.reason)).where(
-            col(ImportReject.run_id).in_(runs)
-        )
-    )
-    lines = [pk for pk, reason in rejects if pattern.search(reason)]
-    if lines:
-        await _count(
-            conn, removed, "import rejects",
-            sa.delete(ImportReject).where(col(ImportReject.id).in_(lines)),
-        )  # fmt: skip
-    summaries = await conn.execute(
-        sa.select(col(ImportRun.id), col(ImportRun.summary)).where(
-            col(ImportRun.school_id) == school_id
-        )
-    )
-    named = [pk for pk, summary in summaries if pattern.search(_words([summary]))]
-    if named:
-        await conn.execute(
-            sa.update(ImportRun).where(col(ImportRun.id).in_(named)).values(summary=[])
-        )
-
-
-def _words(values: list[Any]) -> str:
-    """The values as one searchable text (JSON without escapes, so that "Zoë" stays "Zoë")."""
-    return "\n".join(
-        value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        for value in values
-        if value is not None
-    )

@@ -34,7 +34,7 @@ from bot.models import (
     Reply,
     TimelineView,
 )
-from bot.privacy.erase import drop_outreach, erase_person
+from bot.privacy.erase import drop_outreach, erase_people
 from bot.privacy.people import ROLES, Person, table_of
 from bot.privacy.policy import Retention, cutoff_day, years_before
 
@@ -68,9 +68,9 @@ async def purge(
         )
     ).rowcount
     left = _moment(years_before(today, policy.inactive_people_years), tz)
-    for role in ROLES:
-        for person in await _left_before(conn, school_id, role, left):
-            removed += await erase_person(conn, school_id, person, orphans=False)
+    gone = [person for role in ROLES for person in await _left_before(conn, school_id, role, left)]
+    if gone:
+        removed += await erase_people(conn, school_id, gone, orphans=False)
     return removed
 
 
