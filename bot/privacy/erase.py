@@ -18,7 +18,7 @@ too. What stays are facts about nobody in particular: feed days, holds, import c
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,6 +47,8 @@ ERASED = "erased"
 """What an audit field that named an erased staff member says instead."""
 FAMILY_ROLES = ("pupil", "guardian")
 """Recipient and sender roles of the family; every other role is staff."""
+CHUNK = 500
+"""People removed per statement (a bound on the size of an ``IN`` list)."""
 
 
 async def erase_person(
@@ -60,103 +62,103 @@ async def erase_person(
 async def erase_people(
     conn: AsyncConnection, school_id: str, people: Sequence[Person], *, orphans: bool = True
 ) -> Counter[str]:
-    """Remove each of ``people`` (and, with ``orphans``, their orphaned guardians), then search
-    what is left for their names once (:mod:`bot.privacy.scrub`)."""
+    """Remove all of ``people`` (and, with ``orphans``, their orphaned guardians) with a few
+    statements per kind of row, then search what is left for their names once
+    (:mod:`bot.privacy.scrub`)."""
     removed: Counter[str] = Counter()
-    erased: list[Person] = []
-    waiting = list(people)
-    while waiting:
-        person = waiting.pop(0)
-        orphaned = await _erase_one(conn, school_id, person, removed)
-        erased.append(person)
+    pupils = [person for person in people if person.role == "pupil"]
+    guardians = [person for person in people if person.role == "guardian"]
+    staff = [person for person in people if person.role == "staff"]
+    for chunk in _chunks(pupils):
+        orphaned = await _erase_pupils(conn, [p.key for p in chunk], removed)
         if orphans:
-            waiting.extend(orphaned)
-    naming, lines = await scrub(conn, school_id, erased)
+            known = {guardian.key for guardian in guardians}
+            guardians += [guardian for guardian in orphaned if guardian.key not in known]
+    for chunk in _chunks(guardians):
+        await _erase_guardians(conn, school_id, chunk, removed)
+    for chunk in _chunks(staff):
+        await _erase_staff(conn, school_id, chunk, removed)
+    for role, group in (("pupil", pupils), ("guardian", guardians), ("staff", staff)):
+        for chunk in _chunks(group):
+            keys = [person.key for person in chunk]
+            await _count(
+                conn, removed, "invitations",
+                sa.delete(Invitation).where(
+                    col(Invitation.role) == role, col(Invitation.person_id).in_(keys)
+                ),
+            )  # fmt: skip
+            table = table_of(role)
+            await _count(
+                conn, removed, f"{role} records", sa.delete(table).where(table.id.in_(keys))
+            )
+    naming, lines = await scrub(conn, school_id, [*pupils, *guardians, *staff])
     for start in range(0, len(naming), BATCH):
         await _drop(conn, removed, col(Outreach.id).in_(naming[start : start + BATCH]))
     removed["import rejects"] += lines
     return removed
 
 
-async def _erase_one(
-    conn: AsyncConnection, school_id: str, person: Person, removed: Counter[str]
-) -> list[Person]:
-    """The rows of one person; their guardians left without a child, for a pupil."""
-    orphaned: list[Person] = []
-    if person.role == "pupil":
-        orphaned = await _erase_pupil(conn, person, removed)
-    elif person.role == "guardian":
-        await _erase_guardian(conn, school_id, person, removed)
-    else:
-        await _erase_staff(conn, school_id, person, removed)
-    await _count(
-        conn,
-        removed,
-        "invitations",
-        sa.delete(Invitation).where(
-            col(Invitation.role) == person.role, col(Invitation.person_id) == person.key
-        ),
-    )
-    table = table_of(person.role)
-    await _count(
-        conn, removed, f"{person.role} records", sa.delete(table).where(table.id == person.key)
-    )
-    return orphaned
+def _chunks(people: Sequence[Person]) -> Iterator[Sequence[Person]]:
+    for start in range(0, len(people), CHUNK):
+        yield people[start : start + CHUNK]
 
 
 async def drop_outreach(conn: AsyncConnection, where: sa.ColumnElement[bool]) -> tuple[int, int]:
     """Delete the outreach rows ``where`` says and their events; answers that tapped them stay
     (without the link). The numbers of messages and of events removed."""
-    ids = sa.select(col(Outreach.id)).where(where)
-    await conn.execute(
-        sa.update(Reply).where(col(Reply.outreach_id).in_(ids)).values(outreach_id=None)
-    )
-    events = await conn.execute(
-        sa.delete(OutreachEvent).where(col(OutreachEvent.outreach_id).in_(ids))
-    )
-    rows = await conn.execute(sa.delete(Outreach).where(where))
-    return rows.rowcount, events.rowcount
+    ids = list(await conn.scalars(sa.select(col(Outreach.id)).where(where)))
+    messages = events = 0
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        await conn.execute(
+            sa.update(Reply)
+            .where(col(Reply.outreach_id).is_not(None), col(Reply.outreach_id).in_(chunk))
+            .values(outreach_id=None)
+        )
+        deleted = await conn.execute(
+            sa.delete(OutreachEvent).where(col(OutreachEvent.outreach_id).in_(chunk))
+        )
+        events += deleted.rowcount
+        deleted = await conn.execute(sa.delete(Outreach).where(col(Outreach.id).in_(chunk)))
+        messages += deleted.rowcount
+    return messages, events
 
 
-async def _erase_pupil(
-    conn: AsyncConnection, person: Person, removed: Counter[str]
+async def _erase_pupils(
+    conn: AsyncConnection, pupils: list[int], removed: Counter[str]
 ) -> list[Person]:
-    pupil = person.key
-    marks = sa.select(col(AbsenceMark.id)).where(col(AbsenceMark.pupil_id) == pupil)
+    """The rows about these pupils; their guardians now linked to no pupil."""
+    marks = sa.select(col(AbsenceMark.id)).where(col(AbsenceMark.pupil_id).in_(pupils))
     await _count(
         conn, removed, "mark corrections",
         sa.delete(MarkCorrection).where(col(MarkCorrection.mark_id).in_(marks)),
     )  # fmt: skip
     await _count(
-        conn,
-        removed,
-        "absence marks",
-        sa.delete(AbsenceMark).where(col(AbsenceMark.pupil_id) == pupil),
-    )
-    await _count(conn, removed, "replies", sa.delete(Reply).where(col(Reply.pupil_id) == pupil))
+        conn, removed, "absence marks",
+        sa.delete(AbsenceMark).where(col(AbsenceMark.pupil_id).in_(pupils)),
+    )  # fmt: skip
+    await _count(conn, removed, "replies", sa.delete(Reply).where(col(Reply.pupil_id).in_(pupils)))
+    await _drop(conn, removed, col(Outreach.pupil_id).in_(pupils))
     await _drop(
         conn,
         removed,
-        sa.or_(
-            col(Outreach.pupil_id) == pupil,
-            sa.and_(col(Outreach.recipient_role) == "pupil", col(Outreach.recipient_id) == pupil),
-        ),
+        sa.and_(col(Outreach.recipient_role) == "pupil", col(Outreach.recipient_id).in_(pupils)),
     )
     await _count(
-        conn, removed, "pauses", sa.delete(PupilPause).where(col(PupilPause.pupil_id) == pupil)
+        conn, removed, "pauses", sa.delete(PupilPause).where(col(PupilPause.pupil_id).in_(pupils))
     )
     await _count(
         conn, removed, "timeline views",
-        sa.delete(TimelineView).where(col(TimelineView.pupil_id) == pupil),
+        sa.delete(TimelineView).where(col(TimelineView.pupil_id).in_(pupils)),
     )  # fmt: skip
     linked = list(
         await conn.scalars(
-            sa.select(col(GuardianLink.guardian_id)).where(col(GuardianLink.pupil_id) == pupil)
+            sa.select(col(GuardianLink.guardian_id)).where(col(GuardianLink.pupil_id).in_(pupils))
         )
     )
     await _count(
         conn, removed, "guardian links",
-        sa.delete(GuardianLink).where(col(GuardianLink.pupil_id) == pupil),
+        sa.delete(GuardianLink).where(col(GuardianLink.pupil_id).in_(pupils)),
     )  # fmt: skip
     return await _orphans(conn, linked)
 
@@ -171,60 +173,59 @@ async def _orphans(conn: AsyncConnection, guardian_keys: list[int]) -> list[Pers
         sa.select(
             table.id, table.guardian_id, table.first_name, table.last_name,
             table.telegram_chat_id, table.active,
-        ).where(table.id.in_(guardian_keys), table.id.not_in(still))
+        ).where(table.id.in_(set(guardian_keys)), table.id.not_in(still))
     )  # fmt: skip
     return [Person("guardian", *row) for row in rows]
 
 
-async def _erase_guardian(
-    conn: AsyncConnection, school_id: str, person: Person, removed: Counter[str]
+async def _erase_guardians(
+    conn: AsyncConnection, school_id: str, guardians: Sequence[Person], removed: Counter[str]
 ) -> None:
+    keys = [guardian.key for guardian in guardians]
     await _count(
         conn, removed, "replies",
         sa.delete(Reply).where(
             col(Reply.school_id) == school_id,
             col(Reply.sender_role) == "guardian",
-            col(Reply.sender_id) == person.roster_id,
+            col(Reply.sender_id).in_([guardian.roster_id for guardian in guardians]),
         ),
     )  # fmt: skip
     await _drop(
         conn,
         removed,
-        sa.and_(
-            col(Outreach.recipient_role) == "guardian", col(Outreach.recipient_id) == person.key
-        ),
+        sa.and_(col(Outreach.recipient_role) == "guardian", col(Outreach.recipient_id).in_(keys)),
     )
     await _count(
         conn, removed, "guardian links",
-        sa.delete(GuardianLink).where(col(GuardianLink.guardian_id) == person.key),
+        sa.delete(GuardianLink).where(col(GuardianLink.guardian_id).in_(keys)),
     )  # fmt: skip
 
 
 async def _erase_staff(
-    conn: AsyncConnection, school_id: str, person: Person, removed: Counter[str]
+    conn: AsyncConnection, school_id: str, staff: Sequence[Person], removed: Counter[str]
 ) -> None:
-    staff = person.key
+    keys = [member.key for member in staff]
     await _drop(
         conn,
         removed,
         sa.and_(
             col(Outreach.school_id) == school_id,
             col(Outreach.recipient_role).not_in(FAMILY_ROLES),
-            col(Outreach.recipient_id) == staff,
+            col(Outreach.recipient_id).in_(keys),
         ),
     )
     await _count(
         conn, removed, "teaching assignments",
-        sa.delete(TeachingAssignment).where(col(TeachingAssignment.staff_id) == staff),
+        sa.delete(TeachingAssignment).where(col(TeachingAssignment.staff_id).in_(keys)),
     )  # fmt: skip
     pupil = table_of("pupil")
     await conn.execute(
-        sa.update(pupil).where(pupil.spilfiguur_id == staff).values(spilfiguur_id=None)
+        sa.update(pupil).where(pupil.spilfiguur_id.in_(keys)).values(spilfiguur_id=None)
     )
     await conn.execute(
-        sa.update(TimelineView).where(col(TimelineView.viewer_id) == staff).values(viewer_id=None)
+        sa.update(TimelineView).where(col(TimelineView.viewer_id).in_(keys)).values(viewer_id=None)
     )
-    tag = f"telegram:{person.roster_id}"
+    tags = [f"telegram:{member.roster_id}" for member in staff]
     named: tuple[tuple[Any, str], ...] = (
         (Outreach, "acknowledged_by"),
         (PupilPause, "created_by"),
@@ -232,14 +233,14 @@ async def _erase_staff(
     )
     for table, field in named:
         await conn.execute(
-            sa.update(table).where(getattr(table, field) == tag).values({field: ERASED})
+            sa.update(table).where(getattr(table, field).in_(tags)).values({field: ERASED})
         )
     await conn.execute(
         sa.update(Reply)
         .where(
             col(Reply.school_id) == school_id,
             col(Reply.sender_role).not_in(FAMILY_ROLES),
-            col(Reply.sender_id) == person.roster_id,
+            col(Reply.sender_id).in_([member.roster_id for member in staff]),
         )
         .values(sender_id=ERASED)
     )

@@ -7,8 +7,9 @@ summary is searched for each erased person's roster id, full name and chat id, a
 and in any case. A message that names them is removed with its events, a rejected line too, and
 an import summary that names them is emptied (the run's counts stay).
 
-One pass serves any number of people (a purge may erase hundreds): each text is split into its
-words once, and only the people one of whose words occurs in it are looked for in full.
+The render contexts are read as the JSON text they are stored as. One pass serves any number of
+people (a purge may erase hundreds): a text is searched in full only for the people whose id or
+name occurs in it at all.
 """
 
 from __future__ import annotations
@@ -28,44 +29,51 @@ from bot.privacy.people import Person
 __all__ = ["Naming", "scrub"]
 
 BATCH = 2000
+FEW = 16
+"""Up to this many people, a text is searched for each of them; beyond, through its words."""
 _WORD = re.compile(r"\w+")
 
 
+def _fold(text: str) -> str:
+    """Lower case for comparing, the Turkish dotless and dotted i as plain i."""
+    return text.casefold().replace("\u0131", "i").replace("i\u0307", "i")
+
+
 class Naming:
-    """Tells whether a text names one of ``people``."""
+    """Tells whether a text names one of ``people``: their roster id, full name or chat id as
+    whole words in any case, also as JSON writes them with escapes (``Ay\\u015fe``)."""
 
     def __init__(self, people: Iterable[Person]) -> None:
         self._patterns: list[re.Pattern[str]] = []
+        self._needles: list[tuple[str, int]] = []
         self._by_word: dict[str, set[int]] = {}
         for index, person in enumerate(people):
-            needles = [person.roster_id, person.full_name]
+            plain = [person.roster_id, person.full_name]
             if person.chat_id is not None:
-                needles.append(str(person.chat_id))
-            needles = [needle for needle in needles if _WORD.search(needle)]
-            words = "|".join(re.escape(needle) for needle in needles)
+                plain.append(str(person.chat_id))
+            needles = {form for needle in plain if _WORD.search(needle)
+                       for form in (needle, json.dumps(needle)[1:-1])}  # fmt: skip
+            words = "|".join(re.escape(needle) for needle in sorted(needles))
             self._patterns.append(re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE))
             for needle in needles:
-                first = _WORD.search(needle.casefold())
+                self._needles.append((_fold(needle), index))
+                first = _WORD.search(_fold(needle))
                 if first is not None:
                     self._by_word.setdefault(first.group(), set()).add(index)
 
     def __call__(self, values: Sequence[Any]) -> bool:
-        text = _words(values)
+        text = "\n".join(value if isinstance(value, str) else json.dumps(value)
+                         for value in values if value is not None)  # fmt: skip
         if not text:
             return False
-        candidates: set[int] = set()
-        for word in set(_WORD.findall(text.casefold())):
-            candidates |= self._by_word.get(word, set())
+        folded = _fold(text)
+        if len(self._patterns) <= FEW:
+            candidates = {index for needle, index in self._needles if needle in folded}
+        else:
+            candidates = set()
+            for word in set(_WORD.findall(folded)):
+                candidates |= self._by_word.get(word, set())
         return any(self._patterns[index].search(text) for index in candidates)
-
-
-def _words(values: Sequence[Any]) -> str:
-    """The values as one text (JSON without escapes, so that "Zoë" stays "Zoë")."""
-    return "\n".join(
-        value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        for value in values
-        if value is not None
-    )
 
 
 async def scrub(
@@ -83,7 +91,7 @@ async def scrub(
             await conn.execute(
                 sa.select(
                     col(Outreach.id), col(Outreach.idempotency_key), col(Outreach.text),
-                    col(Outreach.payload),
+                    sa.cast(col(Outreach.payload), sa.Text),
                 )
                 .where(col(Outreach.school_id) == school_id, col(Outreach.id) > last)
                 .order_by(col(Outreach.id))
@@ -92,8 +100,8 @@ async def scrub(
         ).all()  # fmt: skip
         if not rows:
             break
-        last = rows[-1][0]
-        naming.extend(pk for pk, *texts in rows if names(texts))
+        last = rows[-1][0] or 0  # a stored row always has its key
+        naming.extend(pk or 0 for pk, *texts in rows if names(texts))
     runs = sa.select(col(ImportRun.id)).where(col(ImportRun.school_id) == school_id)
     rejects = await conn.execute(
         sa.select(col(ImportReject.id), col(ImportReject.reason)).where(
@@ -105,7 +113,7 @@ async def scrub(
         chunk = lines[start : start + BATCH]
         await conn.execute(sa.delete(ImportReject).where(col(ImportReject.id).in_(chunk)))
     summaries = await conn.execute(
-        sa.select(col(ImportRun.id), col(ImportRun.summary)).where(
+        sa.select(col(ImportRun.id), sa.cast(col(ImportRun.summary), sa.Text)).where(
             col(ImportRun.school_id) == school_id
         )
     )
