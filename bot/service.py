@@ -54,7 +54,7 @@ from bot.engine.tick import PlanCache, planner_tick
 from bot.imports import ImportReport, import_absences
 from bot.outbox import Channel, Dispatcher, DispatchReport, write_transaction
 from bot.privacy.audit import describe, record
-from bot.privacy.purge import purge as purge_expired
+from bot.privacy.purge import purge_in_steps
 from bot.rules import Rules
 from integrations.csv import CsvAbsenceSource
 from scheduler.calendar import SchoolCalendar
@@ -241,18 +241,21 @@ class Service:
         return total
 
     async def purge(self) -> int:
-        """The retention purge; the rows removed. Logged in counts, never whose."""
+        """The retention purge, in short transactions; the rows removed. Logged in counts,
+        never whose."""
         school = self.settings.school_id
-        async with self._ticks, write_transaction(self.engine) as conn:
+        async with self._ticks:
             now = self.clock.now()
-            removed = await purge_expired(conn, school, self.settings.retention, now, self.clock.tz)
-            summary = f"removed {describe(removed)}"
+            removed = await purge_in_steps(
+                self.engine, school, self.settings.retention, now, self.clock.tz
+            )
             if removed.total():
-                await record(conn, school, "purge", summary, "gemist run", now)
-        if removed.total():
-            # A pupil who left may have been erased: plan from the stored facts again.
-            self.plans = PlanCache()
-            log.info("retention purge: %s", summary)
+                summary = f"removed {describe(removed)}"
+                async with write_transaction(self.engine) as conn:
+                    await record(conn, school, "purge", summary, "gemist run", now)
+                # A pupil who left may have been erased: plan from the stored facts again.
+                self.plans = PlanCache()
+                log.info("retention purge: %s", summary)
         return removed.total()
 
     async def news(self) -> None:

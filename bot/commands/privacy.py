@@ -1,9 +1,10 @@
 """``gemist privacy``: the retention purge and the rights of one person (docs/privacy.md).
 
 - ``gemist privacy purge [--dry-run] [--as-of DATE]`` removes what the retention policy no longer
-  keeps (:mod:`bot.privacy.purge`) and prints how many rows of each kind, never whose;
-  ``--dry-run`` removes nothing (the work is done and rolled back, so the counts are exact), and
-  with ``--as-of`` shows what a purge on that day would remove.
+  keeps (:mod:`bot.privacy.purge`, in short transactions) and prints how many rows of each
+  kind, never whose; ``--dry-run`` removes nothing (the work is done in one transaction and
+  rolled back, so the counts are exact), and with ``--as-of`` shows what a purge on that day
+  would remove.
 - ``gemist privacy export PERSON`` writes everything Gemist holds about one person: Markdown to
   stdout, JSON with ``--json``, or to ``--out FILE`` (``.json`` or ``.md``), created ``0600``.
 - ``gemist privacy erase PERSON [--yes]`` removes that person everywhere
@@ -33,7 +34,7 @@ from bot.privacy.audit import describe, record
 from bot.privacy.erase import erase_person
 from bot.privacy.export import gather, markdown, to_json
 from bot.privacy.people import ROLES, Person, find_people
-from bot.privacy.purge import purge
+from bot.privacy.purge import purge, purge_in_steps
 from scheduler.clock import WallClock
 
 __all__ = ["register"]
@@ -120,25 +121,29 @@ async def _purge(engine: AsyncEngine, settings: Settings, args: argparse.Namespa
     now = clock.now()
     if args.as_of is not None:
         now = dt.datetime.combine(args.as_of, dt.time(12), tzinfo=settings.timezone)
-    try:
-        async with write_transaction(engine) as conn:
-            removed = await purge(conn, settings.school_id, settings.retention, now, clock.tz)
-            if args.dry_run:
+    policy, school = settings.retention, settings.school_id
+    reference = None
+    if args.dry_run:
+        try:
+            async with write_transaction(engine) as conn:
+                removed = await purge(conn, school, policy, now, clock.tz)
                 raise _RolledBack
-            reference = None
-            if sum(removed.values()):
+        except _RolledBack:
+            pass
+    else:
+        removed = await purge_in_steps(engine, school, policy, now, clock.tz)
+        if removed.total():
+            async with write_transaction(engine) as conn:
                 reference = await record(
-                    conn, settings.school_id, "purge", f"removed {describe(removed)}",
+                    conn, school, "purge", f"removed {describe(removed)}",
                     f"{COMMAND} purge", clock.now(),
                 )  # fmt: skip
-    except _RolledBack:
-        reference = None
     day = now.astimezone(settings.timezone).date().isoformat()
-    verb = "would remove" if args.dry_run else "removed"
-    print(f"retention purge of {day} {verb}:")
+    print(f"retention purge of {day} {'would remove' if args.dry_run else 'removed'}:")
     for kind, count in sorted(removed.items()):
-        print(f"  {kind}: {count}")
-    if not sum(removed.values()):
+        if count:
+            print(f"  {kind}: {count}")
+    if not removed.total():
         print("  nothing")
     if reference:
         print(f"privacy log reference: {reference}")

@@ -1,11 +1,12 @@
 """Remove what the retention policy (:mod:`bot.privacy.policy`) says has been kept long enough.
 
 A kind's school-year periods end with 31 August; dates are the school's local dates, so a
-reply received at 00:30 on 1 September in Brussels belongs to the new school year. One purge is
-one transaction: all of it or nothing. What goes, kind by kind:
+reply received at 00:30 on 1 September in Brussels belongs to the new school year.
+:func:`purge` works in one transaction (a dry run rolls it back); :func:`purge_in_steps`, which
+``gemist run`` and ``gemist privacy purge`` use, in short ones. What goes, kind by kind:
 
 - ``free_text_years``: answers in words of one's own, and the ``coordinator_forward`` messages
-  that carried them to the spilfiguur;
+  that carried them to the spilfiguur (or ``messages_years``, when that is shorter);
 - ``messages_years``: every other message (by its due time) with its events, the tapped answers
   and return dates, pauses (by their last day), and the rejected lines of imports;
 - ``marks_years``: absence marks and their corrections;
@@ -18,9 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
 from bot.engine.facts import RETURN_PREFIX
@@ -34,14 +37,19 @@ from bot.models import (
     Reply,
     TimelineView,
 )
+from bot.outbox import write_transaction
 from bot.privacy.erase import drop_outreach, erase_people
 from bot.privacy.people import ROLES, Person, table_of
 from bot.privacy.policy import Retention, cutoff_day, years_before
+from bot.privacy.scrub import BATCH
 
-__all__ = ["FORWARD_KIND", "purge"]
+__all__ = ["FORWARD_KIND", "STEP", "purge", "purge_in_steps"]
 
 FORWARD_KIND = "coordinator_forward"
 """The message that carries a family's own words to the spilfiguur."""
+STEP = 5000
+"""Rows of each kind one transaction of :func:`purge_in_steps` removes at most; people: the
+same bound, though each step with people also searches every message once."""
 
 
 async def purge(
@@ -50,28 +58,94 @@ async def purge(
     policy: Retention,
     now: dt.datetime,
     tz: dt.tzinfo,
+    *,
+    limit: int | None = None,
 ) -> Counter[str]:
-    """Remove what ``policy`` no longer keeps at ``now``; the rows removed, by kind."""
+    """Remove what ``policy`` no longer keeps at ``now``, in one transaction; the rows removed,
+    by kind. With ``limit``, at most that many rows of each kind (and people) go."""
     today = now.astimezone(tz).date()
     removed: Counter[str] = Counter()
-    await _free_text(
-        conn, school_id, _moment(cutoff_day(today, policy.free_text_years), tz), removed
-    )
-    await _messages(conn, school_id, cutoff_day(today, policy.messages_years), tz, removed)
-    await _marks(conn, school_id, cutoff_day(today, policy.marks_years), removed)
+    messages_day = cutoff_day(today, policy.messages_years)
+    messages = _moment(messages_day, tz)
+    # Free text is a message too: it goes when the shorter of the two periods ends.
+    free_text = _moment(max(cutoff_day(today, policy.free_text_years), messages_day), tz)
+    marks_day = cutoff_day(today, policy.marks_years)
     views = _moment(cutoff_day(today, policy.view_log_years), tz)
-    removed["timeline views"] += (
-        await conn.execute(
-            sa.delete(TimelineView).where(
-                col(TimelineView.school_id) == school_id, col(TimelineView.viewed_at) < views
-            )
+    in_school = col(Reply.school_id) == school_id
+    own_words = sa.and_(
+        col(Reply.outreach_id).is_(None), sa.not_(col(Reply.answer).startswith(RETURN_PREFIX))
+    )
+    await _delete(
+        conn, removed, "free-text replies", Reply, limit,
+        in_school, col(Reply.received_at) < free_text, own_words,
+    )  # fmt: skip
+    await _drop(
+        conn, removed, "forwarded free texts", limit, col(Outreach.school_id) == school_id,
+        col(Outreach.kind) == FORWARD_KIND, col(Outreach.due_at) < free_text,
+    )  # fmt: skip
+    await _delete(
+        conn, removed, "replies", Reply, limit,
+        in_school, col(Reply.received_at) < messages, sa.not_(own_words),
+    )  # fmt: skip
+    await _drop(
+        conn, removed, "messages", limit, col(Outreach.school_id) == school_id,
+        col(Outreach.kind) != FORWARD_KIND, col(Outreach.due_at) < messages,
+    )  # fmt: skip
+    await _delete(
+        conn, removed, "pauses", PupilPause, limit,
+        col(PupilPause.school_id) == school_id, col(PupilPause.ends) < messages_day,
+    )  # fmt: skip
+    runs = sa.select(col(ImportRun.id)).where(
+        col(ImportRun.school_id) == school_id, col(ImportRun.started_at) < messages
+    )
+    await _delete(
+        conn, removed, "import rejects", ImportReject, limit, col(ImportReject.run_id).in_(runs)
+    )
+    old = sa.and_(col(AbsenceMark.school_id) == school_id, col(AbsenceMark.date) < marks_day)
+    removed.update({"mark corrections": 0, "absence marks": 0})
+    for chunk in _batches(await _ids(conn, AbsenceMark, limit, old)):
+        await _count(
+            conn, removed, "mark corrections",
+            sa.delete(MarkCorrection).where(col(MarkCorrection.mark_id).in_(chunk)),
+        )  # fmt: skip
+        await _count(
+            conn,
+            removed,
+            "absence marks",
+            sa.delete(AbsenceMark).where(col(AbsenceMark.id).in_(chunk)),
         )
-    ).rowcount
+    await _delete(
+        conn, removed, "timeline views", TimelineView, limit,
+        col(TimelineView.school_id) == school_id, col(TimelineView.viewed_at) < views,
+    )  # fmt: skip
     left = _moment(years_before(today, policy.inactive_people_years), tz)
-    gone = [person for role in ROLES for person in await _left_before(conn, school_id, role, left)]
+    gone = [
+        person
+        for role in ROLES
+        for person in await _left_before(conn, school_id, role, left, limit)
+    ]
     if gone:
-        removed += await erase_people(conn, school_id, gone, orphans=False)
+        removed.update(await erase_people(conn, school_id, gone, orphans=False))
     return removed
+
+
+async def purge_in_steps(
+    engine: AsyncEngine,
+    school_id: str,
+    policy: Retention,
+    now: dt.datetime,
+    tz: dt.tzinfo,
+) -> Counter[str]:
+    """:func:`purge`, as short transactions of at most :data:`STEP` rows of each kind until
+    nothing is left to remove: the bot's own writes never wait long for the database (on
+    SQLite one writer at a time). An interrupted purge leaves the rest to the next one."""
+    removed: Counter[str] = Counter()
+    while True:
+        async with write_transaction(engine) as conn:
+            step = await purge(conn, school_id, policy, now, tz, limit=STEP)
+        removed.update(step)
+        if not step.total():
+            return removed
 
 
 def _moment(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
@@ -79,87 +153,53 @@ def _moment(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=tz)
 
 
-def _is_free_text() -> sa.ColumnElement[bool]:
-    return sa.and_(
-        col(Reply.outreach_id).is_(None), sa.not_(col(Reply.answer).startswith(RETURN_PREFIX))
-    )
+async def _ids(conn: AsyncConnection, table: Any, limit: int | None, *where: Any) -> list[int]:
+    query = sa.select(table.id).where(*where).order_by(table.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [int(pk) for pk in await conn.scalars(query)]
 
 
-async def _free_text(
-    conn: AsyncConnection, school_id: str, before: dt.datetime, removed: Counter[str]
+def _batches(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
+async def _delete(
+    conn: AsyncConnection, removed: Counter[str], kind: str, table: Any, limit: int | None,
+    *where: Any,
+) -> None:  # fmt: skip
+    removed.update({kind: 0})
+    for chunk in _batches(await _ids(conn, table, limit, *where)):
+        await _count(conn, removed, kind, sa.delete(table).where(table.id.in_(chunk)))
+
+
+async def _drop(
+    conn: AsyncConnection, removed: Counter[str], kind: str, limit: int | None, *where: Any
 ) -> None:
-    removed["free-text replies"] += (
-        await conn.execute(
-            sa.delete(Reply).where(
-                col(Reply.school_id) == school_id, col(Reply.received_at) < before, _is_free_text()
-            )
-        )
-    ).rowcount
-    forwards, events = await drop_outreach(
-        conn,
-        sa.and_(
-            col(Outreach.school_id) == school_id,
-            col(Outreach.kind) == FORWARD_KIND,
-            col(Outreach.due_at) < before,
-        ),
-    )
-    removed["forwarded free texts"] += forwards
-    removed["message events"] += events
+    removed.update({kind: 0, "message events": 0})
+    ids = await _ids(conn, Outreach, limit, *where)
+    for chunk in _batches(ids):
+        messages, events = await drop_outreach(conn, col(Outreach.id).in_(chunk))
+        removed[kind] += messages
+        removed["message events"] += events
 
 
-async def _messages(
-    conn: AsyncConnection, school_id: str, day: dt.date, tz: dt.tzinfo, removed: Counter[str]
-) -> None:
-    before = _moment(day, tz)
-    removed["replies"] += (
-        await conn.execute(
-            sa.delete(Reply).where(
-                col(Reply.school_id) == school_id, col(Reply.received_at) < before
-            )
-        )
-    ).rowcount
-    messages, events = await drop_outreach(
-        conn, sa.and_(col(Outreach.school_id) == school_id, col(Outreach.due_at) < before)
-    )
-    removed["messages"] += messages
-    removed["message events"] += events
-    removed["pauses"] += (
-        await conn.execute(
-            sa.delete(PupilPause).where(
-                col(PupilPause.school_id) == school_id, col(PupilPause.ends) < day
-            )
-        )
-    ).rowcount
-    runs = sa.select(col(ImportRun.id)).where(
-        col(ImportRun.school_id) == school_id, col(ImportRun.started_at) < before
-    )
-    removed["import rejects"] += (
-        await conn.execute(sa.delete(ImportReject).where(col(ImportReject.run_id).in_(runs)))
-    ).rowcount
-
-
-async def _marks(
-    conn: AsyncConnection, school_id: str, day: dt.date, removed: Counter[str]
-) -> None:
-    old = sa.and_(col(AbsenceMark.school_id) == school_id, col(AbsenceMark.date) < day)
-    removed["mark corrections"] += (
-        await conn.execute(
-            sa.delete(MarkCorrection).where(
-                col(MarkCorrection.mark_id).in_(sa.select(col(AbsenceMark.id)).where(old))
-            )
-        )
-    ).rowcount
-    removed["absence marks"] += (await conn.execute(sa.delete(AbsenceMark).where(old))).rowcount
+async def _count(conn: AsyncConnection, removed: Counter[str], kind: str, statement: Any) -> None:
+    removed[kind] += (await conn.execute(statement)).rowcount
 
 
 async def _left_before(
-    conn: AsyncConnection, school_id: str, role: str, before: dt.datetime
+    conn: AsyncConnection, school_id: str, role: str, before: dt.datetime, limit: int | None
 ) -> list[Person]:
     table = table_of(role)
     rows = await conn.execute(
         sa.select(
             table.id, getattr(table, f"{role}_id"), table.first_name, table.last_name,
             table.telegram_chat_id, table.active,
-        ).where(table.school_id == school_id, sa.not_(table.active), table.updated_at < before)
+        )
+        .where(table.school_id == school_id, sa.not_(table.active), table.updated_at < before)
+        .order_by(table.id)
+        .limit(limit)
     )  # fmt: skip
     return [Person(role, *row) for row in rows]

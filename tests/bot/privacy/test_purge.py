@@ -10,7 +10,7 @@ import pytest
 
 from bot.outbox import write_transaction
 from bot.privacy.policy import Retention, cutoff_day, years_before
-from bot.privacy.purge import purge
+from bot.privacy.purge import purge, purge_in_steps
 from scheduler.clock import BRUSSELS
 from tests.helpers.aged import SCHOOL, Aged, local
 
@@ -141,3 +141,24 @@ async def test_a_longer_policy_keeps_longer(aged, engine):
     left = await aged.labels()
     assert left["marks"] == {"2026-03-02"}
     assert left["replies"] == set()  # three years for free text, but only two for messages
+
+
+async def test_in_short_steps_a_purge_removes_the_same_as_in_one(aged, engine, monkeypatch):
+    for day in range(1, 8):
+        await aged.message(f"notice {day}", local(f"2026-03-0{day}"))
+        await aged.reply(f"words {day}", local(f"2026-03-0{day}"))
+        await aged.mark(f"2026-03-0{day}", corrected=day % 2 == 0)
+    for number in range(5):
+        await aged.left("pupil", f"P010{number}", local("2027-01-01"))
+    monkeypatch.setattr("bot.privacy.purge.STEP", 2)
+
+    removed = await purge_in_steps(engine, SCHOOL, Retention(), local("2028-09-01"), BRUSSELS)
+
+    left = await aged.labels()
+    assert (left["messages"], left["replies"], left["marks"]) == (set(), set(), set())
+    assert left["pupils"] == {"P0001"}
+    assert (removed["messages"], removed["message events"], removed["free-text replies"]) == (
+        7, 7, 7,
+    )  # fmt: skip
+    assert (removed["absence marks"], removed["mark corrections"]) == (7, 3)
+    assert removed["pupil records"] == 5
