@@ -39,7 +39,7 @@ from bot.models import (
     TimelineView,
 )
 from bot.privacy.people import Person, table_of
-from bot.privacy.scrub import BATCH, scrub
+from bot.privacy.scrub import BATCH, Found, clean_rejects_and_summaries, find_naming
 
 __all__ = ["ERASED", "FAMILY_ROLES", "drop_outreach", "erase_people", "erase_person"]
 
@@ -60,11 +60,16 @@ async def erase_person(
 
 
 async def erase_people(
-    conn: AsyncConnection, school_id: str, people: Sequence[Person], *, orphans: bool = True
+    conn: AsyncConnection,
+    school_id: str,
+    people: Sequence[Person],
+    *,
+    orphans: bool = True,
+    found: Found | None = None,
 ) -> Counter[str]:
     """Remove all of ``people`` (and, with ``orphans``, their orphaned guardians) with a few
-    statements per kind of row, then search what is left for their names once
-    (:mod:`bot.privacy.scrub`)."""
+    statements per kind of row, then what else names them (:mod:`bot.privacy.scrub`): as
+    ``found`` by an earlier search of the caller's, else searched now."""
     removed: Counter[str] = Counter()
     pupils = [person for person in people if person.role == "pupil"]
     guardians = [person for person in people if person.role == "guardian"]
@@ -91,10 +96,11 @@ async def erase_people(
             await _count(
                 conn, removed, f"{role} records", sa.delete(table).where(table.id.in_(keys))
             )
-    naming, lines = await scrub(conn, school_id, [*pupils, *guardians, *staff])
-    for start in range(0, len(naming), BATCH):
-        await _drop(conn, removed, col(Outreach.id).in_(naming[start : start + BATCH]))
-    removed["import rejects"] += lines
+    if found is None:
+        found = await find_naming(conn, school_id, [*pupils, *guardians, *staff])
+    for start in range(0, len(found.messages), BATCH):
+        await _drop(conn, removed, col(Outreach.id).in_(found.messages[start : start + BATCH]))
+    removed["import rejects"] += await clean_rejects_and_summaries(conn, found)
     return removed
 
 

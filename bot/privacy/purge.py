@@ -41,15 +41,17 @@ from bot.outbox import write_transaction
 from bot.privacy.erase import drop_outreach, erase_people
 from bot.privacy.people import ROLES, Person, table_of
 from bot.privacy.policy import Retention, cutoff_day, years_before
-from bot.privacy.scrub import BATCH
+from bot.privacy.scrub import BATCH, find_naming
 
-__all__ = ["FORWARD_KIND", "STEP", "purge", "purge_in_steps"]
+__all__ = ["FORWARD_KIND", "PEOPLE_STEP", "STEP", "people_who_left", "purge", "purge_in_steps"]
 
 FORWARD_KIND = "coordinator_forward"
 """The message that carries a family's own words to the spilfiguur."""
-STEP = 5000
-"""Rows of each kind one transaction of :func:`purge_in_steps` removes at most; people: the
-same bound, though each step with people also searches every message once."""
+STEP = 1000
+"""Rows of each kind one transaction of :func:`purge_in_steps` removes at most."""
+PEOPLE_STEP = 20
+"""People who left that one transaction of :func:`purge_in_steps` removes at most, with
+everything about them (years of marks and messages)."""
 
 
 async def purge(
@@ -62,7 +64,8 @@ async def purge(
     limit: int | None = None,
 ) -> Counter[str]:
     """Remove what ``policy`` no longer keeps at ``now``, in one transaction; the rows removed,
-    by kind. With ``limit``, at most that many rows of each kind (and people) go."""
+    by kind. With ``limit``, at most that many rows of each kind go, and no people who left
+    (:func:`purge_in_steps` removes them in steps of their own)."""
     today = now.astimezone(tz).date()
     removed: Counter[str] = Counter()
     messages_day = cutoff_day(today, policy.messages_years)
@@ -118,14 +121,10 @@ async def purge(
         conn, removed, "timeline views", TimelineView, limit,
         col(TimelineView.school_id) == school_id, col(TimelineView.viewed_at) < views,
     )  # fmt: skip
-    left = _moment(years_before(today, policy.inactive_people_years), tz)
-    gone = [
-        person
-        for role in ROLES
-        for person in await _left_before(conn, school_id, role, left, limit)
-    ]
-    if gone:
-        removed.update(await erase_people(conn, school_id, gone, orphans=False))
+    if limit is None:
+        gone = await people_who_left(conn, school_id, policy, now, tz)
+        if gone:
+            removed.update(await erase_people(conn, school_id, gone, orphans=False))
     return removed
 
 
@@ -136,16 +135,45 @@ async def purge_in_steps(
     now: dt.datetime,
     tz: dt.tzinfo,
 ) -> Counter[str]:
-    """:func:`purge`, as short transactions of at most :data:`STEP` rows of each kind until
-    nothing is left to remove: the bot's own writes never wait long for the database (on
-    SQLite one writer at a time). An interrupted purge leaves the rest to the next one."""
+    """:func:`purge`, as short transactions of at most :data:`STEP` rows of each kind, then of
+    :data:`PEOPLE_STEP` people who left, until nothing is left to remove: the bot's own writes
+    never wait long for the database (on SQLite one writer at a time). What still names those
+    people is searched before each of their transactions, which only removes it. An
+    interrupted purge leaves the rest to the next one."""
     removed: Counter[str] = Counter()
     while True:
         async with write_transaction(engine) as conn:
             step = await purge(conn, school_id, policy, now, tz, limit=STEP)
         removed.update(step)
         if not step.total():
+            break
+    while True:
+        async with engine.connect() as conn:
+            gone = await people_who_left(conn, school_id, policy, now, tz, limit=PEOPLE_STEP)
+            found = await find_naming(conn, school_id, gone)
+        if not gone:
             return removed
+        async with write_transaction(engine) as conn:
+            removed.update(await erase_people(conn, school_id, gone, orphans=False, found=found))
+
+
+async def people_who_left(
+    conn: AsyncConnection,
+    school_id: str,
+    policy: Retention,
+    now: dt.datetime,
+    tz: dt.tzinfo,
+    *,
+    limit: int | None = None,
+) -> list[Person]:
+    """The people the roster made inactive longer than ``inactive_people_years`` ago."""
+    left = _moment(years_before(now.astimezone(tz).date(), policy.inactive_people_years), tz)
+    found: list[Person] = []
+    for role in ROLES:
+        found += await _left_before(conn, school_id, role, left, limit)
+        if limit is not None and len(found) >= limit:
+            return found[:limit]
+    return found
 
 
 def _moment(day: dt.date, tz: dt.tzinfo) -> dt.datetime:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,7 +27,7 @@ from sqlmodel import col
 from bot.models import ImportReject, ImportRun, Outreach
 from bot.privacy.people import Person
 
-__all__ = ["Naming", "scrub"]
+__all__ = ["Found", "Naming", "clean_rejects_and_summaries", "find_naming"]
 
 BATCH = 2000
 FEW = 16
@@ -76,13 +77,20 @@ class Naming:
         return any(self._patterns[index].search(text) for index in candidates)
 
 
-async def scrub(
-    conn: AsyncConnection, school_id: str, people: Sequence[Person]
-) -> tuple[list[int], int]:
-    """Search and clean as the module says; the ids of the messages that still name one of
-    ``people`` (for the caller to remove with their events) and the rejected lines removed."""
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What still names the people searched for, by database id."""
+
+    messages: list[int] = field(default_factory=list)
+    rejects: list[int] = field(default_factory=list)
+    runs: list[int] = field(default_factory=list)
+    """Import runs whose summary names them."""
+
+
+async def find_naming(conn: AsyncConnection, school_id: str, people: Sequence[Person]) -> Found:
+    """Search as the module says; reads only (a purge searches before it takes the write lock)."""
     if not people:
-        return [], 0
+        return Found()
     names = Naming(people)
     naming: list[int] = []
     last = 0
@@ -108,18 +116,26 @@ async def scrub(
             col(ImportReject.run_id).in_(runs)
         )
     )
-    lines = [pk for pk, reason in rejects if names([reason])]
-    for start in range(0, len(lines), BATCH):
-        chunk = lines[start : start + BATCH]
-        await conn.execute(sa.delete(ImportReject).where(col(ImportReject.id).in_(chunk)))
+    lines = [pk or 0 for pk, reason in rejects if names([reason])]
     summaries = await conn.execute(
         sa.select(col(ImportRun.id), sa.cast(col(ImportRun.summary), sa.Text)).where(
             col(ImportRun.school_id) == school_id
         )
     )
-    named = [pk for pk, summary in summaries if names([summary])]
-    if named:
+    named = [pk or 0 for pk, summary in summaries if names([summary])]
+    return Found(naming, lines, named)
+
+
+async def clean_rejects_and_summaries(conn: AsyncConnection, found: Found) -> int:
+    """Remove the rejected lines ``found`` and empty its import summaries; the lines removed.
+    (The messages are the caller's, to remove with their events.)"""
+    removed = 0
+    for start in range(0, len(found.rejects), BATCH):
+        chunk = found.rejects[start : start + BATCH]
+        deleted = await conn.execute(sa.delete(ImportReject).where(col(ImportReject.id).in_(chunk)))
+        removed += deleted.rowcount
+    if found.runs:
         await conn.execute(
-            sa.update(ImportRun).where(col(ImportRun.id).in_(named)).values(summary=[])
+            sa.update(ImportRun).where(col(ImportRun.id).in_(found.runs)).values(summary=[])
         )
-    return naming, len(lines)
+    return removed

@@ -151,6 +151,7 @@ async def test_in_short_steps_a_purge_removes_the_same_as_in_one(aged, engine, m
     for number in range(5):
         await aged.left("pupil", f"P010{number}", local("2027-01-01"))
     monkeypatch.setattr("bot.privacy.purge.STEP", 2)
+    monkeypatch.setattr("bot.privacy.purge.PEOPLE_STEP", 2)
 
     removed = await purge_in_steps(engine, SCHOOL, Retention(), local("2028-09-01"), BRUSSELS)
 
