@@ -11,8 +11,9 @@ restart at 10:00 does not wait until tomorrow for the 09:15 feed), and then lets
 - :meth:`Service.dispatch` delivers what is due, batch after batch, until nothing is, through
   the school's delivery gate (:class:`~bot.engine.gate.DeliveryGate`: the sending hours and the
   caps, checked again at the moment of sending);
-- :meth:`Service.purge` removes what the retention policy no longer keeps (daily, and once at
-  the start: :mod:`bot.privacy.purge`), and notes it in the privacy log;
+- :meth:`Service.purge` removes what the retention policy no longer keeps (daily at 03:00, and
+  once at the start, beside the other jobs: :mod:`bot.privacy.purge`), and notes it in the
+  privacy log; it stops between two of its short transactions when the service stops;
 - :meth:`Service.news` is both at once, when someone has just answered on Telegram (so that the
   coordinator hears "I want to talk" now, not at the next ticks).
 
@@ -156,6 +157,7 @@ class Service:
         self._ticks = asyncio.Lock()
         self._in_flight: set[asyncio.Task[object]] = set()
         self._scheduler: AsyncIOScheduler | None = None
+        self._first_purge: asyncio.Task[None] | None = None
 
     # -- the jobs ------------------------------------------------------------------------------
 
@@ -247,7 +249,12 @@ class Service:
         async with self._ticks:
             now = self.clock.now()
             removed = await purge_in_steps(
-                self.engine, school, self.settings.retention, now, self.clock.tz
+                self.engine,
+                school,
+                self.settings.retention,
+                now,
+                self.clock.tz,
+                stopping=lambda: self._winding_down,
             )
             if removed.total():
                 summary = f"removed {describe(removed)}"
@@ -311,11 +318,17 @@ class Service:
         if self.settings.absence_feed is None:
             log.warning("no absence_feed configured: the feed is not polled")
         jobs = self.jobs()
-        for name in (RETENTION, FEED_POLL, PLANNER, DISPATCH):
+        for name in (FEED_POLL, PLANNER, DISPATCH):
             if name in jobs:
                 await jobs[name]()
+        # The first purge after an upgrade can take minutes: it runs beside the bot.
+        self._first_purge = asyncio.create_task(self._run_job(jobs[RETENTION]))
         self._scheduler = build_scheduler(self.schedule, jobs, self.clock.now())
         self._scheduler.start()
+
+    @staticmethod
+    async def _run_job(job: Callable[[], Awaitable[None]]) -> None:
+        await job()
 
     def wind_down(self) -> None:
         """Start no scheduled job from now on, and let a dispatch end after its current batch;

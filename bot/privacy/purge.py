@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -134,20 +134,22 @@ async def purge_in_steps(
     policy: Retention,
     now: dt.datetime,
     tz: dt.tzinfo,
+    *,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> Counter[str]:
     """:func:`purge`, as short transactions of at most :data:`STEP` rows of each kind, then of
     :data:`PEOPLE_STEP` people who left, until nothing is left to remove: the bot's own writes
     never wait long for the database (on SQLite one writer at a time). What still names those
     people is searched before each of their transactions, which only removes it. An
-    interrupted purge leaves the rest to the next one."""
+    interrupted purge (or one told to stop by ``stopping``) leaves the rest to the next one."""
     removed: Counter[str] = Counter()
-    while True:
+    while not stopping():
         async with write_transaction(engine) as conn:
             step = await purge(conn, school_id, policy, now, tz, limit=STEP)
         removed.update(step)
         if not step.total():
             break
-    while True:
+    while not stopping():
         async with engine.connect() as conn:
             gone = await people_who_left(conn, school_id, policy, now, tz, limit=PEOPLE_STEP)
             found = await find_naming(conn, school_id, gone)
@@ -155,6 +157,7 @@ async def purge_in_steps(
             return removed
         async with write_transaction(engine) as conn:
             removed.update(await erase_people(conn, school_id, gone, orphans=False, found=found))
+    return removed
 
 
 async def people_who_left(

@@ -14,6 +14,8 @@ from bot.cli import main
 from bot.config import Settings
 from bot.models import PrivacyLog
 from bot.outbox import RecordingChannel
+from bot.privacy.policy import Retention
+from bot.privacy.purge import purge_in_steps
 from bot.rules import Rules
 from bot.service import Service
 from scheduler.calendar import SchoolCalendar
@@ -112,3 +114,36 @@ async def test_the_daily_job_of_gemist_run_purges_and_says_how_much(aged, engine
     assert "koorts" not in line
     async with engine.connect() as conn:
         assert (await conn.execute(sa.select(PrivacyLog.command))).scalar_one() == "gemist run"
+
+
+async def test_gemist_run_purges_once_at_the_start_beside_the_other_jobs(aged, engine):
+    clock = VirtualClock(dt.datetime.now(BRUSSELS))
+    service = Service(
+        Settings(school_id=SCHOOL),
+        rules=Rules.default(),
+        calendar=SchoolCalendar(),
+        engine=engine,
+        clock=clock,
+        channel=RecordingChannel(clock),
+        worker_id="test",
+    )
+
+    await service.start()
+    try:
+        assert service._first_purge is not None
+        await service._first_purge
+    finally:
+        await service.stop()
+
+    assert (await aged.labels())["replies"] == {"vandaag"}
+
+
+async def test_a_purge_told_to_stop_leaves_the_rest_for_the_next_one(aged, engine):
+    now = dt.datetime.now(BRUSSELS)
+
+    removed = await purge_in_steps(
+        engine, SCHOOL, Retention(), now, BRUSSELS, stopping=lambda: True
+    )
+
+    assert removed.total() == 0
+    assert "koorts" in (await aged.labels())["replies"]
