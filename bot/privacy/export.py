@@ -15,12 +15,16 @@ same templates and the school's own wording, as ``text``.
   pauses, the holds over days they were marked absent, and who viewed their timeline when;
 - a guardian: the pupils they are linked to;
 - a staff member: the classes they teach, the pupils they coordinate, the timelines they viewed.
+
+In the Markdown document, control and format characters are shown as ``<U+XXXX>``; the JSON
+escapes them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -302,7 +306,18 @@ def markdown(data: Record) -> str:
             continue
         lines += ["", f"## {key.replace('_', ' ').capitalize()}", ""]
         lines += _section(value)
-    return "\n".join(lines) + "\n"
+    return _visible("\n".join(lines) + "\n")
+
+
+def _visible(text: str) -> str:
+    """Control and format characters (a terminal escape, a right-to-left override in a reply)
+    written as ``<U+202E>``, so that reading the document shows what was stored, as stored."""
+    return "".join(
+        f"<U+{ord(char):04X}>"
+        if char != "\n" and unicodedata.category(char) in ("Cc", "Cf")
+        else char
+        for char in text
+    )
 
 
 def _section(value: Any) -> list[str]:

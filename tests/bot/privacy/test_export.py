@@ -15,6 +15,7 @@ from sqlmodel import col
 
 from bot.cli import main
 from bot.models import Invitation, PrivacyLog
+from bot.privacy.export import markdown
 from scheduler.clock import BRUSSELS
 from tests.helpers.telegram import plain, telegram_world
 
@@ -148,3 +149,16 @@ async def test_a_file_of_another_kind_is_refused_before_anything_is_read(db_url,
 
     assert "expected a file ending in .json or .md" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_control_characters_in_stored_words_are_shown_not_obeyed():
+    data = {
+        "exported_at": "2026-12-07T12:00:00+00:00", "school": "school", "role": "pupil",
+        "roster_id": "P0003", "replies": [{"answer": "ok\x1b[2J\u202egnal"}],
+    }  # fmt: skip
+
+    text = markdown(data)
+
+    assert "- **answer**: ok<U+001B>[2J<U+202E>gnal" in text
+    assert "\x1b" not in text
+    assert "\u202e" not in text
