@@ -49,7 +49,7 @@ FORWARD_KIND = "coordinator_forward"
 """The message that carries a family's own words to the spilfiguur."""
 STEP = 1000
 """Rows of each kind one transaction of :func:`purge_in_steps` removes at most."""
-PEOPLE_STEP = 20
+PEOPLE_STEP = 50
 """People who left that one transaction of :func:`purge_in_steps` removes at most, with
 everything about them (years of marks and messages)."""
 
