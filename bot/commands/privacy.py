@@ -31,8 +31,9 @@ from bot.config import Settings
 from bot.files import make_private_file
 from bot.outbox import write_transaction
 from bot.privacy.audit import describe, record
+from bot.privacy.document import markdown, to_json
 from bot.privacy.erase import erase_person
-from bot.privacy.export import gather, markdown, to_json
+from bot.privacy.export import gather
 from bot.privacy.people import ROLES, Person, find_people
 from bot.privacy.purge import purge, purge_in_steps
 from scheduler.clock import WallClock

@@ -15,7 +15,7 @@ from sqlmodel import col
 
 from bot.cli import main
 from bot.models import Invitation, PrivacyLog
-from bot.privacy.export import markdown
+from bot.privacy.document import markdown
 from scheduler.clock import BRUSSELS
 from tests.helpers.telegram import plain, telegram_world
 
