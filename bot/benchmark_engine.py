@@ -52,6 +52,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bot.bench.load import load_report
 from bot.benchmark import _asyncpg_connect
 from bot.db import connect, migrate
 from bot.engine._facts_db import load_school_facts, read_recent_pupils
@@ -277,13 +278,15 @@ async def _replay(folder: Path, end: dt.date) -> dict[str, Any]:
     elapsed = time.perf_counter() - started
     kinds = collections.Counter(message.kind for message in messages)
     digest = hashlib.sha256()
-    for message in messages:  # the lines of simulate --json
-        digest.update(json.dumps(message.as_json(), ensure_ascii=False).encode() + b"\n")
+    lines = [message.as_json() for message in messages]  # the lines of simulate --json
+    for line in lines:
+        digest.update(json.dumps(line, ensure_ascii=False).encode() + b"\n")
     return {
         "seconds": elapsed,
         "messages": len(messages),
         "kinds": dict(sorted(kinds.items())),
         "sha256": digest.hexdigest(),
+        "load": load_report(lines).lines(),
     }
 
 
@@ -486,6 +489,9 @@ def report_replay(school: dict[str, Any], result: dict[str, Any], end: dt.date) 
     for kind, count in result["kinds"].items():
         print(f"    {kind:<20}{count:>8,}")
     print(f"  SHA-256 of the messages (as simulate --json prints them): {result['sha256']}")
+    print("  the readers' load:")
+    for line in result["load"]:
+        print(f"    {line}")
     return 0 if ok else 1
 
 

@@ -8,6 +8,7 @@ Alembic (``bot/migrations``); :func:`migrate` brings any database to the newest 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
@@ -25,6 +26,8 @@ from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.files import PRIVATE_FILE_MODE, make_private_file
+
 __all__ = [
     "DatabaseError",
     "alembic_config",
@@ -34,6 +37,7 @@ __all__ = [
     "display_url",
     "migrate",
     "one_of",
+    "sqlite_path",
 ]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -77,22 +81,60 @@ def _mask(text: str) -> str:
     return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", text)
 
 
-def connect(url: str, **engine_kwargs: Any) -> AsyncEngine:
-    """An async engine for ``url``, with SQLite tuned for one writer and many readers."""
+BUSY_TIMEOUT = 10.0
+"""Seconds a SQLite writer waits for another's write lock before "database is locked"."""
+
+
+def connect(url: str, *, busy_timeout: float | None = None, **engine_kwargs: Any) -> AsyncEngine:
+    """An async engine for ``url``, with SQLite tuned for one writer and many readers.
+
+    ``busy_timeout``: how long a SQLite writer waits for the write lock (default
+    :data:`BUSY_TIMEOUT`; tests shorten it).
+
+    An SQLite file is narrowed to ``0600`` as soon as a connection has opened (or created) it,
+    before anything is written to it and before WAL mode makes its ``-wal`` and ``-shm`` files,
+    which SQLite gives the database file's mode. Connecting creates no file by itself.
+    """
     target = async_url(url)
     if target.get_backend_name() == "sqlite":
         engine = create_async_engine(target, **engine_kwargs)
-        sa.event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        path = _sqlite_file(target.database)
+        if path is not None:
+            sa.event.listen(engine.sync_engine, "connect", functools.partial(_narrow, path))
+        wait = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+        pragmas = functools.partial(_sqlite_pragmas, busy_ms=round(wait * 1000))
+        sa.event.listen(engine.sync_engine, "connect", pragmas)
         return engine
     return create_async_engine(target, pool_pre_ping=True, **engine_kwargs)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def sqlite_path(engine: AsyncEngine) -> Path | None:
+    """The file of a SQLite database (``None`` for PostgreSQL or an in-memory database)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    name = engine.url.database
+    return Path(name) if name and name != ":memory:" else None
+
+
+def _sqlite_file(database: str | None) -> Path | None:
+    """The file an SQLite URL names; None for an in-memory database or a ``file:`` URI."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _narrow(path: Path, _dbapi_connection: Any, _record: Any) -> None:
+    """Make the database file the owner's only; a file that is not ours is left to SQLite."""
+    with contextlib.suppress(OSError):
+        path.chmod(PRIVATE_FILE_MODE)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, busy_ms: int = 10_000) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
     cursor.close()
 
 
@@ -105,6 +147,7 @@ def connect_scratch(path: Path) -> AsyncEngine:
     commits are not synced to disk (``synchronous=OFF``). WAL stays, so that a reader never
     waits for a writer: on one thread such a wait could never end.
     """
+    make_private_file(path)
     connector = functools.partial(sqlite3.connect, str(path))
     # The file's URL, so that SQLAlchemy pools connections as for a file (an empty one would
     # mean ":memory:", one connection shared by all); the connections are made here.

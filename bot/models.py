@@ -181,8 +181,13 @@ class ImportRun(SQLModel, table=True):
     started_by: str = Field(max_length=100)
     started_at: dt.datetime = _utc()
     finished_at: dt.datetime | None = _utc(default=None)
-    # "ok", "partial" (some rows rejected), "unusable" (nothing imported), "failed".
+    # "ok", "partial" (some rows rejected), "unusable" (nothing imported), "failed",
+    # "interrupted" (its process ended without a word: nothing imported).
     status: str = Field(default="running", max_length=20)
+    # The process that runs the import, so that a later command can tell a run in progress
+    # from one whose process was killed.
+    pid: int | None = None
+    host: str | None = Field(default=None, max_length=255)
     rows: int = 0
     imported: int = 0
     unchanged: int = 0
@@ -395,8 +400,8 @@ class Invitation(SQLModel, table=True):
     (``https://t.me/<bot>?start=<code>``). ``role`` is ``pupil``, ``guardian`` or ``staff`` and
     ``person_id`` the database id in that table. A code works once, until ``expires_at``, and
     not after a newer invitation for the same person (``revoked_at``). ``chat_id`` is the chat
-    that used it; ``stopped_at`` is set when that chat sent /stop, after which a bare /start from
-    the same chat links it again.
+    that used it, while it is linked; ``stopped_at`` is set when that chat sent /stop, and the
+    chat id is erased then (a bare /start from that chat learns nothing).
     """
 
     __tablename__ = "invitation"

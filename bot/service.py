@@ -37,12 +37,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import hashlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -56,6 +58,7 @@ from bot.imports import ImportReport, import_absences
 from bot.outbox import Channel, Dispatcher, DispatchReport, write_transaction
 from bot.privacy.audit import describe, record
 from bot.privacy.purge import purge_in_steps
+from bot.redaction import describe_error
 from bot.rules import Rules
 from integrations.csv import CsvAbsenceSource
 from scheduler.calendar import SchoolCalendar
@@ -72,7 +75,6 @@ NEWS = "news"
 MAX_DISPATCH_RUNS = 100
 """Batches one dispatch tick sends at most; the next tick goes on with the rest."""
 _HASH_CHUNK = 1 << 20
-_MAX_ERROR = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +87,11 @@ class FeedFingerprint:
 
 
 def fingerprint(path: Path, previous: FeedFingerprint | None = None) -> FeedFingerprint:
-    """The file's fingerprint; the contents are hashed only when size or time changed."""
+    """The file's fingerprint; the contents are hashed only when size or time changed;
+    ``OSError`` for anything but a regular file, before it is opened."""
     stat = path.stat()
+    if not S_ISREG(stat.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file (a FIFO, a device or a folder?)")
     if previous is not None and (stat.st_mtime_ns, stat.st_size) == (
         previous.mtime_ns,
         previous.size,
@@ -97,18 +102,6 @@ def fingerprint(path: Path, previous: FeedFingerprint | None = None) -> FeedFing
         while chunk := handle.read(_HASH_CHUNK):
             digest.update(chunk)
     return FeedFingerprint(stat.st_mtime_ns, stat.st_size, digest.hexdigest())
-
-
-def describe_error(err: BaseException) -> str:
-    """The error's type and the first line of its message, shortened: safe for a log.
-
-    SQLAlchemy puts the statement and its parameters (which can hold personal data) on the
-    lines after the first; the first line is the driver's own message.
-    """
-    text = str(err).strip().splitlines()[0] if str(err).strip() else ""
-    if len(text) > _MAX_ERROR:
-        text = text[: _MAX_ERROR - 1] + "…"
-    return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
 class Inbound(Protocol):
@@ -178,6 +171,9 @@ class Service:
                 log.warning("feed poll: no file %s yet", path)
             self._feed_missing = True
             return None
+        except OSError as err:  # a FIFO or a device: reading it could block the poll forever
+            log.warning("feed poll: %s cannot be imported: %s", path, describe_error(err))
+            return None
         self._feed_missing = False
         if self._feed_seen is not None and seen.sha256 == self._feed_seen.sha256:
             self._feed_seen = seen
@@ -191,6 +187,7 @@ class Service:
             clock=self.clock,
             started_by=STARTED_BY,
             calendar=self.calendar,
+            waiting=lambda other: log.info("feed poll: %s; waiting", other.describe(self.clock.tz)),
         )
         # Also after an unusable file: importing the same bytes again would not help.
         self._feed_seen = seen

@@ -14,6 +14,13 @@ day, in this order at equal instants:
    through the school's delivery gate (:class:`~bot.engine.gate.DeliveryGate`), delivering to a
    :class:`~bot.outbox.RecordingChannel`; texts are rendered at dispatch.
 
+**The history before the period.** With ``--from`` after the feed's first date, the days from
+that first date on are replayed too, silently: their messages go out in the replay (they count
+for caps, reminders and what the pupils' facts hold) and only those at or after the first day of
+the period are returned. A message therefore says what it would have said live: "missed 5
+half-days this school year" counts the absences before the period as well. Replies before the
+period are part of that history.
+
 Nothing here decides who gets what: that is the planner's, the outbox's and the dispatcher's
 business, exactly as in live mode. The same input gives the same output, byte for byte.
 
@@ -275,7 +282,8 @@ async def simulate(
     overrides: Overrides | None = None,
     warn: Warn | None = None,
 ) -> list[SimulatedMessage]:
-    """Replay the period and return every delivered message, in order.
+    """Replay the period and return every message delivered in it, in order; the feed's days
+    before ``start`` are replayed first, silently (see "The history before the period").
 
     Raises :class:`SimulationError` for input that cannot be replayed; rejected rows and
     replies that name nobody are told to ``warn`` and left out.
@@ -296,16 +304,18 @@ async def simulate(
         end = end or max(feed.rows) + dt.timedelta(days=DAYS_AFTER)
     if end < start:
         raise SimulationError(f"--to {end} is before --from {start}")
+    first = min(start, min(feed.rows, default=start))  # the history before the period
     with tempfile.TemporaryDirectory(prefix="gemist-simulate-") as folder:
         engine = connect_scratch(Path(folder) / "simulate.db")
         try:
             await migrate(engine)
             replay = _Replay(
-                engine, rules, calendar, tz, school_id, school_name, say, start, overrides
+                engine, rules, calendar, tz, school_id, school_name, say, first, overrides
             )
-            return await replay.run(roster, feed, answers, start, end)
+            found = await replay.run(roster, feed, answers, first, end)
         finally:
             await engine.dispose()
+    return [message for message in found if message.at.date() >= start]
 
 
 class _Replay:

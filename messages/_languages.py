@@ -7,10 +7,12 @@ from functools import cache
 from babel import Locale, UnknownLocaleError
 
 __all__ = [
+    "AUTONYMS",
     "FAMILY_LANGUAGES",
     "SOURCE_LANGUAGE",
     "STAFF_LANGUAGES",
     "autonym",
+    "cldr_autonym",
     "is_rtl",
     "normalize",
 ]
@@ -43,8 +45,26 @@ def is_rtl(lang: str) -> bool:
         return False
 
 
+# CLDR's names of the family languages in themselves, capitalised as a button shows them.
+# Kept here because the language buttons are built at import and reading 19 locales' display
+# names from Babel's data costs every command a tenth of a second at start;
+# tests/messages/test_languages.py holds this table equal to what CLDR says.
+AUTONYMS = {
+    "nl": "Nederlands", "fr": "Français", "en": "English", "de": "Deutsch", "ar": "العربية",
+    "tr": "Türkçe", "pl": "Polski", "ro": "Română", "bg": "Български", "uk": "Українська",
+    "ru": "Русский", "es": "Español", "pt": "Português", "it": "Italiano", "sq": "Shqip",
+    "so": "Soomaali", "ps": "پښتو", "fa": "فارسی", "ti": "ትግርኛ",
+}  # fmt: skip
+
+
 @cache
 def autonym(lang: str) -> str:
     """The language's name in that language ("Türkçe"), as a reader looks for it."""
+    known = AUTONYMS.get(lang)
+    return known if known is not None else cldr_autonym(lang)
+
+
+def cldr_autonym(lang: str) -> str:
+    """The language's name in itself as CLDR gives it, with a capital first letter."""
     name = Locale.parse(normalize(lang)).get_display_name(normalize(lang)) or lang
     return name[:1].upper() + name[1:]

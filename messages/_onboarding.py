@@ -72,6 +72,18 @@ ONBOARDING_TEMPLATES = (
         "A guardian linked their account with an invitation code.",
     ),
     Template(
+        "onboarding.welcome_guardian_general",
+        Audience.GUARDIAN,
+        (
+            Text(N_("Welkom! U bent nu verbonden met {school}.")),
+            Text(N_("Hebt u intussen een vraag? Antwoord gerust op dit bericht."), HELP | REPLY),
+            Text(N_("Wilt u geen berichten meer? Stuur dan /stop.")),
+        ),
+        description="A guardian linked their account, but the school may not contact them "
+        "about any child (roster, rules file or an adult pupil's choice): a welcome that names "
+        "no child and no staff member.",
+    ),
+    Template(
         "onboarding.moment_choice",
         Audience.GUARDIAN,
         (

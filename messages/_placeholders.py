@@ -15,6 +15,7 @@ class Kind(StrEnum):
     DATE = "date"  # a date, as "dinsdag 17 november"
     WEEKDAY = "weekday"  # a date, as "dinsdag"
     LANGUAGE = "language"  # a language code, shown as the language's name: "Turks"
+    QUOTE = "quote"  # someone's own words, as quoted lines that cannot pass for Gemist's
 
 
 PLACEHOLDERS: dict[str, Kind] = {
@@ -34,7 +35,8 @@ PLACEHOLDERS: dict[str, Kind] = {
     "pupils_back": Kind.COUNT,
     "writer": Kind.TEXT,  # who wrote a forwarded message: a pupil, or a guardian with relation
     "language": Kind.LANGUAGE,  # the language a forwarded message was written in
-    "message": Kind.TEXT,  # a pupil's or guardian's own words, forwarded as they are
+    "message": Kind.QUOTE,  # a pupil's or guardian's own words, forwarded: messages._quote
+    "words": Kind.TEXT,  # someone's own words on one line of a timeline, between quotes
     "person": Kind.TEXT,  # someone Gemist can no longer reach: first and last name
     "relation": Kind.TEXT,  # that person's tie to the pupil, as the roster words it ("moeder")
     "pupil_id": Kind.TEXT,  # the roster's number of a pupil

@@ -31,6 +31,7 @@ from messages._languages import SOURCE_LANGUAGE, is_rtl, normalize
 from messages._model import N_, Audience, Plural, Template, Text
 from messages._overrides import Overrides
 from messages._placeholders import PLACEHOLDERS, Kind
+from messages._quote import quote
 from messages._registry import get_template
 
 __all__ = [
@@ -249,6 +250,8 @@ def _values(
             shown = _date(_as_date(template, name, value), str(locale), weekday=True)
         elif kind is Kind.LANGUAGE:
             shown = _language_name(str(value), locale)
+        elif kind is Kind.QUOTE:
+            shown = quote(str(value))
         else:
             shown = str(value)
         # In right-to-left text, a Latin name or a phone number is isolated, so that its

@@ -16,6 +16,40 @@ RETURN = Button("return", N_("Terugkeerdatum doorgeven"))
 PAUSE = Button("pause", N_("Berichten pauzeren"))
 NUDGE_BUTTONS = (ACK, SNOOZE, RETURN, PAUSE)
 
+_FORWARD_FOOTER = N_("Gemist stuurt dit alleen door: neem zelf contact op als dat nodig is.")
+
+
+def _forwards() -> tuple[Template, ...]:
+    """``coordinator_forward`` and its variants: a heading that says who wrote about whom, and
+    in which language (or that it was not recognised), then the words as quoted lines
+    (:mod:`messages._quote`), then Gemist's footer. An edited message comes again as a
+    correction of the earlier one."""
+    headings = {
+        "": N_("{writer} schreef over {first_name} ({class_name}), in het {language}:"),
+        ".unknown_language": N_(
+            "{writer} schreef over {first_name} ({class_name}); de taal werd niet herkend:"
+        ),
+        ".edited": N_(
+            "{writer} heeft een eerder bericht over {first_name} ({class_name}) aangepast, "
+            "in het {language}. Zo luidt het nu:"
+        ),
+        ".edited_unknown_language": N_(
+            "{writer} heeft een eerder bericht over {first_name} ({class_name}) aangepast; "
+            "de taal werd niet herkend. Zo luidt het nu:"
+        ),
+    }
+    return tuple(
+        Template(
+            f"coordinator_forward{variant}",
+            Audience.COORDINATOR,
+            (Text(heading), Text(N_("{message}")), Text(_FORWARD_FOOTER)),
+            description="A pupil or guardian wrote to the bot in their own words (or edited "
+            "them): to the spilfiguur, with the language it was written in, if recognised.",
+        )
+        for variant, heading in headings.items()
+    )
+
+
 STAFF_TEMPLATES = (
     Template(
         "teacher_welcome",
@@ -310,17 +344,7 @@ STAFF_TEMPLATES = (
         ),
         description="Every school morning, to each coordinator.",
     ),
-    Template(
-        "coordinator_forward",
-        Audience.COORDINATOR,
-        (
-            Text(N_("{writer} schreef over {first_name} ({class_name}), in het {language}:")),
-            Text(N_("{message}")),
-            Text(N_("Gemist stuurt dit alleen door: neem zelf contact op als dat nodig is.")),
-        ),
-        description="A pupil or guardian wrote to the bot in their own words: to the "
-        "spilfiguur, with the language it was written in.",
-    ),
+    *_forwards(),
     Template(
         "staff_snooze_choice",
         Audience.COORDINATOR,

@@ -90,6 +90,25 @@ TIMELINE_TEMPLATES = (
         description="A timeline too long for one message: the oldest lines were left out.",
     ),
     _line(
+        "timeline.guardian",
+        N_("• {recipient}: {status}"),
+        "Under the header, one line per guardian: whether Gemist may contact them about the "
+        "pupil (status is a timeline.consent.* word).",
+    ),
+    _word("timeline.consent.allowed", N_("krijgt berichten van Gemist")),
+    _word(
+        "timeline.consent.roster",
+        N_("geen berichten: volgens de leerlingenlijst niet te contacteren"),
+    ),
+    _word(
+        "timeline.consent.do_not_contact",
+        N_("geen berichten: niet te contacteren volgens de regels van de school"),
+    ),
+    _word(
+        "timeline.consent.adult",
+        N_("geen berichten: de leerling is meerderjarig en gaf geen toestemming"),
+    ),
+    _line(
         "timeline.absence.day",
         N_("{when} · de hele dag afwezig ({codes})"),
         "A day the pupil was marked absent in the morning and the afternoon.",
@@ -121,7 +140,7 @@ TIMELINE_TEMPLATES = (
     ),
     _line(
         "timeline.reply.text",
-        N_("{when} · {writer} schreef: \u201c{message}\u201d"),
+        N_("{when} · {writer} schreef: \u201c{words}\u201d"),
         "Words of one's own, as they were written: the spilfiguur got them already.",
     ),
     _line(

@@ -1,4 +1,4 @@
-"""``gemist bench import``, ``engine`` and ``telegram``: measured figures, printed, not asserted."""
+"""``gemist bench import``, ``engine``, ``telegram``, ``start``: figures printed, not asserted."""
 
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ def register(commands: Any) -> None:
     feed = kinds.add_parser("import", help="time a large feed import against a bare baseline")
     feed.add_argument("--rows", type=int, default=1_000_000, help="half-day marks in the feed")
     feed.add_argument("--pupils", type=int, default=50_000, help="pupils in the roster")
+    feed.add_argument(
+        "--answers",
+        type=int,
+        metavar="N",
+        help="instead: re-import the feed while N answers arrive through the bot's write path",
+    )
     _databases(feed)
     feed.set_defaults(handler=run)
     engine = kinds.add_parser(
@@ -56,6 +62,11 @@ def register(commands: Any) -> None:
     telegram.add_argument("--chats", type=int, default=2_000, help="chats they go to")
     telegram.add_argument("--seed", type=int, default=2026, help="seed of the sending order")
     telegram.set_defaults(handler=run_telegram)
+    start = kinds.add_parser(
+        "start", help="time how long gemist --help and gemist rules check take to start"
+    )
+    start.add_argument("--runs", type=int, default=10, help="starts of each command")
+    start.set_defaults(handler=run_start)
 
 
 def _databases(parser: argparse.ArgumentParser) -> None:
@@ -80,6 +91,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.benchmark import run_command
 
     args.backends = args.backends or ["sqlite", "postgresql"]
+    if args.answers:
+        from bot import benchmark_answers
+
+        return await asyncio.to_thread(benchmark_answers.run_command, args)
     return await asyncio.to_thread(run_command, args)
 
 
@@ -97,3 +112,13 @@ async def run_telegram(args: argparse.Namespace, settings: Settings) -> int:
     from bot.benchmark_telegram import measure_and_report
 
     return await measure_and_report(args.messages, args.chats, args.seed)
+
+
+async def run_start(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from bot.bench.start import measure, report
+
+    text, met = report(await asyncio.to_thread(measure, args.runs))
+    print(text)
+    return 0 if met else 1

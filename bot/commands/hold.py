@@ -46,7 +46,7 @@ def register(commands: Any) -> None:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    engine = await open_database(settings)
+    engine = await open_database(settings, command="gemist hold")
     if engine is None:
         return EXIT_UNUSABLE
     try:

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from bot.commands.common import open_database
 from bot.config import Settings
 from bot.imports import ImportReport, import_absences
+from bot.imports.turns import RunningImport, Waiting
 from integrations.csv.source import CsvAbsenceSource
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import WallClock
@@ -39,8 +40,9 @@ def register(commands: Any) -> None:
 
 
 async def run_absences(args: argparse.Namespace, settings: Settings) -> int:
-    """Import an absence feed and report what happened."""
-    engine = await open_database(settings)
+    """Import an absence feed and report what happened (into the school's existing database:
+    a feed means nothing without the roster)."""
+    engine = await open_database(settings, command="gemist import absences")
     if engine is None:
         return 2
     try:
@@ -60,6 +62,7 @@ async def run_absences(args: argparse.Namespace, settings: Settings) -> int:
             clock=WallClock(settings.timezone),
             progress=progress,
             calendar=calendar,
+            waiting=_waiting(settings),
         )
     finally:
         await engine.dispose()
@@ -74,7 +77,7 @@ async def run_roster(args: argparse.Namespace, settings: Settings) -> int:
     from bot.imports import import_roster
     from integrations.csv.roster import CsvRosterSource
 
-    engine = await open_database(settings)
+    engine = await open_database(settings, command="gemist import roster", may_create=True)
     if engine is None:
         return 2
     try:
@@ -84,6 +87,7 @@ async def run_roster(args: argparse.Namespace, settings: Settings) -> int:
             school_id=settings.school_id,
             school_name=settings.school_name,
             clock=WallClock(settings.timezone),
+            waiting=_waiting(settings),
         )
     finally:
         await engine.dispose()
@@ -134,6 +138,19 @@ def print_report(
                 "(--json lists them all)",
                 file=out,
             )
+
+
+def _waiting(settings: Settings) -> Waiting:
+    """Say on stderr, once, that this import waits for another one."""
+
+    def say(other: RunningImport) -> None:
+        print(
+            f"gemist: {other.describe(settings.timezone)}; this import starts when it ends",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return say
 
 
 def _progress(name: str) -> Callable[[int], None] | None:

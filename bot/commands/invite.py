@@ -6,6 +6,11 @@ only their hashes are kept (:mod:`bot.telegram.invites`). The links name the bot
 ``telegram_bot`` in the configuration (``GEMIST_TELEGRAM_BOT``), else Telegram is asked with the
 token (``getMe``).
 
+Guardians are invited only about the children they may be contacted about
+(:mod:`bot.consent`, with the rules file of the configuration): no code and no letter for a
+guardian who may not be contacted about any child. ``--class`` with a class the roster does not
+know, or one without active pupils, is an error (exit 2): a typo must not look like success.
+
 With ``--pdf FILE`` it also writes one printable A4 letter per person (:mod:`bot.letters`). The
 fonts are checked before anything else: making the invitations revokes the earlier codes, so a
 run that could not print the new ones must not make them. The usual output is printed before
@@ -20,13 +25,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.commands.common import open_database
 from bot.config import Settings
+from bot.files import make_private_file
 from bot.letters import FontsMissing, Letter, compose_letters, find_fonts, letters_pdf
-from bot.telegram.invites import ROLES, Invited, create_invitations
+from bot.redaction import describe_error
+from bot.rules import Rules, RulesError, load_rules
+from bot.telegram.invites import ROLES, Invited, class_pupils, create_invitations
 from scheduler.clock import WallClock
 
 __all__ = ["bot_username", "register"]
@@ -77,12 +86,20 @@ async def bot_username(settings: Settings) -> str | None:
     try:
         async with bot:
             return bot.username
-    except TelegramError as err:  # the description never holds the token
-        print(f"gemist invite: Telegram did not answer getMe: {err.message}", file=sys.stderr)
+    except TelegramError as err:  # a proxy's error text may quote the path, token and all
+        print(
+            f"gemist invite: Telegram did not answer getMe: {describe_error(err)}",
+            file=sys.stderr,
+        )
         return None
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        rules = load_rules(settings.rules) if settings.rules is not None else Rules.default()
+    except (RulesError, OSError) as err:
+        print(f"gemist invite: {err}", file=sys.stderr)
+        return EXIT_UNUSABLE
     fonts = None
     if args.pdf is not None:
         try:
@@ -97,10 +114,16 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     if username is None:
         print(NO_BOT, file=sys.stderr)
         return EXIT_UNUSABLE
-    engine = await open_database(settings)
+    engine = await open_database(settings, command="gemist invite")
     if engine is None:
         return EXIT_UNUSABLE
+    clock = WallClock(settings.timezone)
     try:
+        if args.class_name is not None:
+            problem = await _class_problem(engine, settings.school_id, args.class_name)
+            if problem:
+                print(f"gemist invite: {problem}", file=sys.stderr)
+                return EXIT_UNUSABLE
         invited = await create_invitations(
             engine,
             school_id=settings.school_id,
@@ -108,7 +131,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             class_name=args.class_name,
             person_id=args.person,
             bot_username=username,
-            now=WallClock(settings.timezone).now(),
+            now=clock.now(),
+            rules=rules,
+            today=clock.today(),
         )
         letters: list[Letter] = []
         if fonts is not None and invited:
@@ -125,6 +150,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         await engine.dispose()
     if not invited:
         where = f" in class {args.class_name}" if args.class_name else ""
+        if args.role == "guardian":  # consent, too, keeps a guardian off the invitations
+            where += " whom the school may contact about an active pupil"
         if args.person:
             print(
                 f"gemist invite: no active {args.role} with id {args.person}{where}",
@@ -136,12 +163,23 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     _print(invited, args.json, settings)
     if fonts is not None:
         try:
-            args.pdf.write_bytes(letters_pdf(letters, fonts, title="Gemist: uitnodigingen"))
+            pdf = letters_pdf(letters, fonts, title="Gemist: uitnodigingen")
+            make_private_file(args.pdf).write_bytes(pdf)  # live codes: the owner's only
         except OSError as err:  # the codes above still work: they were printed
             print(f"gemist invite --pdf: cannot write {args.pdf}: {err}", file=sys.stderr)
             return EXIT_UNUSABLE
         print(f"gemist invite: {len(letters)} letters in {args.pdf}", file=sys.stderr)
     return EXIT_OK
+
+
+async def _class_problem(engine: AsyncEngine, school_id: str, class_name: str) -> str | None:
+    """Why ``--class`` cannot be what was meant, or None when the class has pupils."""
+    pupils = await class_pupils(engine, school_id, class_name)
+    if pupils is None:
+        return f"the roster has no class {class_name!r} (see gemist import roster)"
+    if pupils == 0:
+        return f"class {class_name!r} has no active pupils"
+    return None
 
 
 def _print(invited: list[Invited], as_json: bool, settings: Settings) -> None:

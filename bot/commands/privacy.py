@@ -90,7 +90,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         if fmt is None:
             wanted = ".json (--json writes JSON)" if args.json else ".json or .md"
             return _fail(f"export --out {args.out}: expected a file ending in {wanted}")
-    engine = await open_database(settings)
+    engine = await open_database(settings, command=f"gemist privacy {args.action}")
     if engine is None:
         return EXIT_UNUSABLE
     try:

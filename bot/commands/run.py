@@ -10,20 +10,27 @@ through a webhook (:class:`~bot.telegram.app.TelegramBot`). An answer makes the 
 dispatcher act at once (:meth:`~bot.service.Service.news`).
 
 With ``--dry-run`` there is no Telegram at all: every message that would be sent is rendered
-and printed on stdout as one JSON line, in the shape of ``gemist simulate --json``, and marked
-sent. Logs go to stderr.
+and printed on stdout as one JSON line, in the shape of ``gemist simulate --json``. The run
+works on a private copy of the SQLite database (:func:`bot.backup.sqlite_backup`, in a
+temporary folder removed at the end): what it plans and marks sent stays in the copy, and the
+school's database is not written to at all (not even migrated). For PostgreSQL it exits 2 and
+says how to make a scratch database to try it on. Logs go to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
 import socket
 import sys
+import tempfile
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 import sqlalchemy as sa
@@ -32,11 +39,15 @@ from sqlmodel import col
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import ExtBot
 
-from bot.commands.common import open_database
+from bot import redaction
+from bot.backup import BackupError, sqlite_backup
+from bot.commands.common import open_database, sqlite_file
 from bot.config import Settings
+from bot.db import DatabaseError, async_url, connect
 from bot.models import Guardian, Pupil, Staff
 from bot.outbox import Channel, DeliveryOutcome, Outgoing
 from bot.outbox.rendering import RenderingChannel
+from bot.redaction import describe_error
 from bot.rules import Rules, RulesError, load_rules
 from bot.service import Service
 from bot.simulate import SimulatedMessage
@@ -98,7 +109,10 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
         print(f"gemist run: {err}", file=sys.stderr)
         return EXIT_UNUSABLE
     _log_to_stderr()
-    engine = await open_database(settings)
+    if args.dry_run:
+        engine = await _dry_run_source(settings)
+    else:
+        engine = await open_database(settings, command="gemist run")
     if engine is None:
         return EXIT_UNUSABLE
     try:
@@ -117,8 +131,8 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
     except NetworkError as err:  # at start-up: later, the bot waits and tries again by itself
         print(unreachable(settings, err), file=sys.stderr)
         return EXIT_UNUSABLE
-    except OSError as err:  # the webhook's port is taken, or not ours to listen on
-        print(f"gemist run: {err}", file=sys.stderr)
+    except (OSError, BackupError) as err:  # the webhook's port is taken; no copy for --dry-run
+        print(f"gemist run: {describe_error(err)}", file=sys.stderr)
         return EXIT_UNUSABLE
     finally:
         await engine.dispose()
@@ -127,11 +141,9 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
 
 def unreachable(settings: Settings, err: NetworkError) -> str:
     """Why Telegram could not be reached, and where: the API's address, never the token."""
-    detail = err.message
-    if settings.telegram_token is not None:
-        detail = detail.replace(settings.telegram_token.reveal(), "<token>")
     return (
-        f"gemist run: cannot reach Telegram at {settings.telegram_api_url} ({detail}). Check "
+        f"gemist run: cannot reach Telegram at {settings.telegram_api_url} "
+        f"({describe_error(err)}). Check "
         "this server's network, proxy and firewall (outgoing HTTPS must be allowed), or "
         "GEMIST_TELEGRAM_API_URL."
     )
@@ -165,28 +177,73 @@ async def serve(
 ) -> None:
     """The service, and with a token the bot's conversations, until ``stop`` is set or the
     process gets SIGINT or SIGTERM (``ready`` is set once both run); ``InvalidToken`` when
-    Telegram refuses the token."""
+    Telegram refuses the token. With ``dry_run``, on a private copy of ``engine``'s SQLite
+    database, which is not written to (:class:`BackupError` for another backend)."""
     tuning = tuning or Tuning()
 
-    def service(channel: Channel) -> Service:
+    def service_on(store: AsyncEngine, channel: Channel) -> Service:
         return Service(
             settings,
             rules=rules,
             calendar=calendar,
-            engine=engine,
+            engine=store,
             clock=clock,
             channel=RenderingChannel(channel, overrides=settings.messages),
             worker_id=worker_id,
             schedule=tuning.schedule,
         )
 
-    if dry_run:
-        await service(DryRunChannel(engine, clock, sys.stdout)).run(stop, ready=ready)
+    if dry_run:  # on a copy: the messages are planned and marked sent there, not here
+        async with _scratch_copy(engine) as scratch:
+            await service_on(scratch, DryRunChannel(scratch, clock, sys.stdout)).run(
+                stop, ready=ready
+            )
         return
     telegram = Telegram(settings, tuning.budget)
     async with telegram.bot:  # asks Telegram who the bot is: InvalidToken here
-        live = service(telegram.channel(engine))
+        live = service_on(engine, telegram.channel(engine))
         await live.run(stop, telegram.conversations(live, tuning.poll_timeout), ready=ready)
+
+
+NO_DRY_RUN = (
+    "gemist run --dry-run works on a copy of a SQLite database, so that nothing is written to "
+    "the school's. For PostgreSQL, restore a pg_dump of it into a scratch database (see "
+    'docs/operators.md, "Backups") and give that one with --db.'
+)
+
+
+async def _dry_run_source(settings: Settings) -> AsyncEngine | None:
+    """The school's SQLite database, opened without migrating it (``serve`` copies it); None
+    with the reason on stderr when there is none, or it is not SQLite."""
+    try:
+        path = sqlite_file(async_url(settings.database_url))
+    except DatabaseError as err:
+        print(f"gemist: database: {err}", file=sys.stderr)
+        return None
+    if path is None:
+        print(NO_DRY_RUN, file=sys.stderr)
+        return None
+    if not path.is_file():
+        print(f"gemist run --dry-run: there is no database at {path}", file=sys.stderr)
+        return None
+    print(f"gemist run --dry-run: a copy of the database {path}", file=sys.stderr)
+    return connect(settings.database_url)
+
+
+@contextlib.asynccontextmanager
+async def _scratch_copy(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
+    """A private copy of ``engine``'s SQLite database, removed afterwards."""
+    path = sqlite_file(engine.url)
+    if path is None:
+        raise BackupError(NO_DRY_RUN)
+    with tempfile.TemporaryDirectory(prefix="gemist-dry-run-") as folder:
+        copy = Path(folder) / path.name
+        sqlite_backup(path, copy)
+        scratch = connect(f"sqlite:///{copy}")
+        try:
+            yield scratch
+        finally:
+            await scratch.dispose()
 
 
 class Telegram:
@@ -224,6 +281,7 @@ class Telegram:
             secret=self.secret,
             overrides=self.settings.messages,
             news=service.news,
+            rules=service.rules,
         )
         return TelegramBot(
             self.bot, conversation, webhook=self.webhook(), poll_timeout=poll_timeout
@@ -299,3 +357,4 @@ def _log_to_stderr() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # httpx logs every request's URL at INFO, and the Bot API's URLs hold the bot's token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    redaction.cover()  # the handler just added redacts too

@@ -32,7 +32,8 @@ def register(commands: Any) -> None:
     parser.add_argument("--rules", metavar="FILE", type=Path)
     parser.add_argument(
         "--from", dest="start", metavar="DATE", type=dt.date.fromisoformat,
-        help="first day (default: the first date in the feed)",
+        help="first day shown (default: the first date in the feed); the feed before it is "
+        "replayed silently, so that counts in messages are right",
     )  # fmt: skip
     parser.add_argument(
         "--to", dest="end", metavar="DATE", type=dt.date.fromisoformat,

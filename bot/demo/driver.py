@@ -173,7 +173,13 @@ class Demo:
             gate=DeliveryGate(engine, self.rules, self.calendar, self.clock.tz),
         )
         self._conversation = Conversation(
-            engine, self.clock, self.calendar, bot=client, secret=secret, news=self.tick
+            engine,
+            self.clock,
+            self.calendar,
+            bot=client,
+            secret=secret,
+            news=self.tick,
+            rules=self.rules,
         )
         telegram = TelegramBot(client, self._conversation, poll_timeout=_POLL)
         async with client:

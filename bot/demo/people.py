@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.demo.events import Recipient
 from bot.demo.school import ROSTER
+from integrations.csv.const import YES_NO
 
 __all__ = ["ROLE_WORDS", "Person", "chat_id", "chats", "people"]
 
@@ -75,7 +76,9 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def people(roster: Path = ROSTER) -> list[Person]:
-    """Pupils, then guardians (one per person, with all their pupils), then staff."""
+    """Pupils, then guardians (one per person, with the pupils the school may contact them
+    about; none: not in the demo, as ``gemist invite`` invites nobody about no child), then
+    staff."""
     found: list[Person] = []
     names: dict[str, str] = {}
     for row in _rows(roster / "pupils.csv"):
@@ -87,6 +90,9 @@ def people(roster: Path = ROSTER) -> list[Person]:
         )  # fmt: skip
     guardians: dict[str, tuple[dict[str, str], list[str]]] = {}
     for row in _rows(roster / "guardians.csv"):
+        # The school may not contact this guardian about this child: no invitation names it.
+        if YES_NO.get(row.get("may_contact", "").lower()) is False:
+            continue
         guardians.setdefault(row["guardian_id"], (row, []))[1].append(row["pupil_id"])
     for guardian_id, (row, pupils) in guardians.items():
         children = " en ".join(names.get(pupil, pupil) for pupil in pupils)

@@ -154,8 +154,10 @@ def _language(lang: str) -> str:
 
 
 def _who(recipient: Recipient) -> str:
-    bits = [recipient.role, recipient.detail, f"<bdi>{escape(_language(recipient.lang))}</bdi>"]
-    return " · ".join(b if b.startswith("<bdi>") else escape(b) for b in bits if b)
+    """Role, detail (class or relation) and language, each escaped; the language isolated."""
+    bits = [escape(bit) for bit in (recipient.role, recipient.detail) if bit]
+    bits.append(f"<bdi>{escape(_language(recipient.lang))}</bdi>")
+    return " · ".join(bits)
 
 
 def render_chat(

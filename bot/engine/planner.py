@@ -47,8 +47,9 @@ Decisions
   a check-in age has).
 - **Care day.** School day *n* of an episode is its *n*-th date with a mark (a day without a
   feed in between is not counted).
-- **Guardians.** Only with ``may_contact`` in the roster, not on the rules file's do-not-contact
-  list, with a channel; for a pupil of 18 or older only with the pupil's consent.
+- **Guardians.** Only those who may be contacted about the pupil on the day in question
+  (:func:`bot.consent.guardian_consent`: ``may_contact`` in the roster, not on the rules file's
+  do-not-contact list, for a pupil of 18 or older only with the pupil's consent), with a channel.
 - **Pauses.** A pause on the day a step is about or on the day it is due silences it.
 - **Window.** A due time outside the delivery window moves to the next allowed moment
   (:meth:`Window.next_allowed`): ``not_before`` the same day when too early, else
@@ -66,6 +67,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
+from bot.consent import ADULT_AGE, guardian_consent
 from bot.domain import CONTACT_MOMENTS, CodeClass, code_class
 from bot.engine._corrections import guardian_corrections
 from bot.engine._followups import guardian_followups, pupil_followups
@@ -79,9 +81,6 @@ from bot.rules import Ladder, Rules
 from scheduler.calendar import SchoolCalendar
 
 __all__ = ["ADULT_AGE", "SOFTENING_ANSWERS", "plan_episodes", "plan_pupil"]
-
-ADULT_AGE = 18
-"""From this age the guardians are only contacted with the pupil's consent."""
 
 SOFTENING_ANSWERS = frozenset({Answer.SICK, Answer.RATHER_NOT_SAY})
 """Pupil answers that soften the guardian notice (``return:`` answers do, too)."""
@@ -228,8 +227,7 @@ class _Planner:
 
     def guardians(self, day: dt.date) -> list[Recipient]:
         pupil = self.pupil
-        if pupil.age_on(day) >= ADULT_AGE and not pupil.guardian_consent:
-            return []
+        age = pupil.age_on(day)
         return [
             Recipient(
                 "guardian",
@@ -241,8 +239,14 @@ class _Planner:
             )
             for guardian in pupil.guardians
             if (channel := guardian.channel) is not None
-            and guardian.may_contact
-            and self.rules.may_contact(guardian.guardian_id, pupil.pupil_id)
+            and guardian_consent(
+                self.rules,
+                guardian_id=guardian.guardian_id,
+                pupil_id=pupil.pupil_id,
+                may_contact=guardian.may_contact,
+                pupil_age=age,
+                pupil_consent=pupil.guardian_consent,
+            ).allows
         ]
 
     def due_for(self, recipient: Recipient, due: dt.datetime) -> dt.datetime:

@@ -27,9 +27,11 @@ from bot.imports.bulk import BulkWriter, bulk_writer
 from bot.imports.merge import merge_stage, stage_columns
 from bot.imports.report import FileReport, ImportReport
 from bot.imports.runs import lock_school, recorded_run
+from bot.imports.turns import Waiting
 from bot.models import FeedDay, Pupil
 from integrations.abc import AbsenceRow, AbsenceSource, RowReject
 from integrations.base import prefetch
+from integrations.csv.values import excerpt
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import Clock
 
@@ -41,6 +43,13 @@ MARK_COLUMNS = (
 )  # fmt: skip
 STAGE_COLUMNS = ("line", "pupil_id", "date", "half_day", "code", "expected_return", "note", "keep")
 STAGE = "gemist_stage_marks"
+KEY_DATE_BITS = 23
+"""Bits of a half-day's in-file key below the pupil: the date's ordinal (under 2**22 for every
+date Python has) shifted once, and the half-day; so two pupils' keys never meet."""
+YEARS_BACK = 5
+YEARS_AHEAD = 1
+"""A feed's dates lie within the current school year, the five before it and the next one
+(1 September to 31 August, the current one by the import's clock); a date outside is a typo."""
 
 Progress = Callable[[int], None]
 
@@ -53,13 +62,15 @@ async def import_absences(
     school_name: str,
     clock: Clock,
     started_by: str | None = None,
+    waiting: Waiting | None = None,
     progress: Progress | None = None,
     calendar: SchoolCalendar | None = None,
 ) -> ImportReport:
     """Import ``source`` for ``school_id``; the report says what happened, row by row.
 
     With the school's ``calendar``, marks on half-days without lessons are pointed out (they
-    are stored as the feed says, but the care engine does not act on them).
+    are stored as the feed says, but the care engine does not act on them). While another
+    import of the school runs, this one waits for it (``waiting`` is told once).
     """
     report = ImportReport(kind="absences")
     file = FileReport(source.location)
@@ -72,6 +83,7 @@ async def import_absences(
         source=source.name,
         clock=clock,
         started_by=started_by,
+        waiting=waiting,
     ) as run_id:
         async with engine.begin() as conn:
             job = _FeedImport(conn, await bulk_writer(conn), school_id, run_id, clock, file)
@@ -88,6 +100,12 @@ class _Day:
     value: Any  # the date as the driver stores it
     key: int  # the date's part of a half-day key
     lessons: tuple[str, ...]  # the half-days with lessons (both when there is no calendar)
+
+
+def plausible_dates(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last date a feed imported on ``today`` may hold (see :data:`YEARS_BACK`)."""
+    start = today.year if today.month >= 9 else today.year - 1  # the current school year's
+    return dt.date(start - YEARS_BACK, 9, 1), dt.date(start + YEARS_AHEAD + 1, 8, 31)
 
 
 class _FeedImport:
@@ -177,10 +195,15 @@ class _FeedImport:
             pupil_id, day, half, code, back, note, line = record
             pk = pupils.get(pupil_id)
             if pk is None:
-                self._reject(line, "pupil_id", f"no pupil with id {pupil_id!r} in the roster")
+                self._reject(
+                    line, "pupil_id", f"no pupil with id {excerpt(pupil_id)} in the roster"
+                )
                 continue
             known = days.get(day) or await self._learn_date(day)
-            key = (pk << 21) | known.key | (half == "pm")
+            if known.key < 0:
+                self._reject(line, "date", self._implausible(day))
+                continue
+            key = (pk << KEY_DATE_BITS) | known.key | (half == "pm")
             packed = ((line or 0) << 32) | (hash((code, back, note)) & 0xFFFFFFFF)
             if seen.setdefault(key, packed) is not packed or (withdrawn and key in withdrawn):
                 self._duplicate(record, key, packed, pk)
@@ -307,7 +330,12 @@ class _FeedImport:
             await self.writer.insert(STAGE, STAGE_COLUMNS, marker)
 
     async def _learn_date(self, day: dt.date) -> _Day:
-        """The first row of a date: is anything stored for it yet?"""
+        """The first row of a date: is anything stored for it yet? A date outside
+        :func:`plausible_dates` gets the key ``-1``: its rows are rejected, nothing is looked up."""
+        first, last = plausible_dates(self.now.date())
+        if not first <= day <= last:
+            known = self.days[day] = _Day(fresh=True, value=None, key=-1, lessons=())
+            return known
         stored = await self.conn.scalar(
             sa.text(
                 "SELECT 1 FROM absence_mark WHERE school_id = :school AND date = :date LIMIT 1"
@@ -340,8 +368,15 @@ class _FeedImport:
             await self.writer.create_stage(STAGE, stage_columns(self.conn.dialect.name))
             self.staging = True
 
+    def _implausible(self, day: dt.date) -> str:
+        first, last = plausible_dates(self.now.date())
+        return (
+            f"{day.isoformat()} is outside the school years a feed can hold "
+            f"({first.isoformat()} to {last.isoformat()}): is the year right?"
+        )
+
     async def _record_feed_days(self) -> None:
-        if not self.days:
+        if not any(known.key >= 0 for known in self.days.values()):
             return
         table = FeedDay.__table__  # type: ignore[attr-defined]
         insert: Any
@@ -364,6 +399,7 @@ class _FeedImport:
                     "last_imported_at": self.now,
                     "run_id": self.run_id,
                 }
-                for day in sorted(self.days)
+                for day, known in sorted(self.days.items())
+                if known.key >= 0
             ],
         )

@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.imports import _roster_store as store
 from bot.imports.report import FileReport, ImportReport
 from bot.imports.runs import recorded_run
+from bot.imports.turns import Waiting
 from integrations.abc import GuardianRecord, RosterSnapshot, RosterSource, RowReject
 from scheduler.clock import Clock
 
@@ -69,9 +70,11 @@ async def import_roster(
     school_name: str,
     clock: Clock,
     started_by: str | None = None,
+    waiting: Waiting | None = None,
 ) -> ImportReport:
     """Import ``source`` for ``school_id``: one file report per part provided, in :data:`PARTS`
     order. An unusable input (:class:`FeedParseError`) is reported in ``error``, nothing stored.
+    While another import of the school runs, this one waits for it (``waiting`` is told once).
     """
     report = ImportReport(kind="roster")
     async with recorded_run(
@@ -82,6 +85,7 @@ async def import_roster(
         source=source.name,
         clock=clock,
         started_by=started_by,
+        waiting=waiting,
     ):
         snapshot = await source.snapshot()
         files = _file_reports(snapshot)

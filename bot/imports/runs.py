@@ -1,7 +1,9 @@
 """The record of each import run: opened before the data is touched, closed with the result.
 
 The run row is written in its own short transactions so that it survives when the import
-itself is rolled back (an unusable file is still on record, with its reason).
+itself is rolled back (an unusable file is still on record, with its reason). It is written
+when the school's previous import has ended (:mod:`bot.imports.turns`: one import per school
+at a time, a run left ``running`` by a killed process marked ``interrupted``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
 from bot.imports.report import FileReport, ImportReport
+from bot.imports.turns import Waiting, ended, this_process, wait_for_turn
 from bot.models import ImportReject, ImportRun, School
 from integrations.exceptions import FeedParseError
 from scheduler.clock import Clock
@@ -50,9 +53,11 @@ async def recorded_run(
     source: str,
     clock: Clock,
     started_by: str | None = None,
+    waiting: Waiting | None = None,
 ) -> AsyncIterator[int]:
     """Record an import run around its body, and yield the run's id.
 
+    When another import of the school runs, this one waits for it to end (``waiting`` is told).
     An unusable input (:class:`FeedParseError`) ends the body: it goes into ``report.error``,
     and the body's transaction, rolled back, left nothing. Any other error marks the run
     failed and propagates.
@@ -65,16 +70,20 @@ async def recorded_run(
         source=source,
         clock=clock,
         started_by=started_by,
+        waiting=waiting,
     )
     try:
-        yield report.run_id
-    except FeedParseError as err:
-        report.error = err
-        report.files = [FileReport(err.file)]
-    except BaseException:
-        await fail_run(engine, report, clock)
-        raise
-    await finish_run(engine, report, clock)
+        try:
+            yield report.run_id
+        except FeedParseError as err:
+            report.error = err
+            report.files = [FileReport(err.file)]
+        except BaseException:
+            await fail_run(engine, report, clock)
+            raise
+        await finish_run(engine, report, clock)
+    finally:
+        ended(report.run_id)
     if report.error is None:
         await refresh_statistics(engine, changed=report.total("imported"))
 
@@ -109,8 +118,12 @@ async def start_run(
     source: str,
     clock: Clock,
     started_by: str | None = None,
+    waiting: Waiting | None = None,
 ) -> int:
-    async with engine.begin() as conn:
+    """Write the run row once no other import of the school runs; the run's id."""
+    pid, host = this_process()
+
+    async def start(conn: AsyncConnection) -> int:
         await ensure_school(conn, school_id, school_name, clock)
         result = await conn.execute(
             sa.insert(ImportRun)
@@ -122,12 +135,16 @@ async def start_run(
                 started_at=clock.now(),
                 status="running",
                 summary=[],
+                pid=pid,
+                host=host,
             )
             .returning(col(ImportRun.id))
         )
         run_id = result.scalar_one()
-    assert run_id is not None
-    return run_id
+        assert run_id is not None
+        return int(run_id)
+
+    return await wait_for_turn(engine, school_id, clock.now, start, waiting)
 
 
 async def finish_run(engine: AsyncEngine, report: ImportReport, clock: Clock) -> None:

@@ -1,10 +1,11 @@
 """What the bot's conversations read and write: the message a button belongs to, the pupils a
 person may hear about, answers, and the free text passed on to the spilfiguur.
 
-Every write is one transaction. Answers go into :class:`~bot.models.Reply`, where the planner
-finds them at its next tick (:mod:`bot.engine.tick`); a message for the spilfiguur goes into
-the outbox, so that it survives a restart and waits for the staff's sending hours like any
-other.
+Every write is one transaction; answers and free text are written in the transaction of
+:mod:`bot.telegram.inbox`, which keeps them safe while an import holds SQLite's write lock.
+Answers go into :class:`~bot.models.Reply`, where the planner finds them at its next tick
+(:mod:`bot.engine.tick`); a message for the spilfiguur goes into the outbox, so that it
+survives a restart and waits for the staff's sending hours like any other.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
@@ -30,7 +30,7 @@ from bot.models import (
     SchoolClass,
     Staff,
 )
-from bot.outbox import PlannedOutreach, write_transaction
+from bot.outbox import PlannedOutreach
 from bot.outbox import store as outbox
 from bot.telegram.invites import Linked
 
@@ -38,10 +38,10 @@ __all__ = [
     "FORWARD_EXPIRES",
     "Pupilship",
     "TappedRow",
-    "forward",
     "pupils_of",
-    "record_answer",
     "set_language",
+    "store_answer",
+    "store_forward",
     "tapped_row",
 ]
 
@@ -170,8 +170,8 @@ async def pupils_of(engine: AsyncEngine, role: str, person_id: int) -> list[Pupi
     return found
 
 
-async def record_answer(
-    engine: AsyncEngine,
+async def store_answer(
+    conn: AsyncConnection,
     *,
     row: TappedRow,
     sender_role: str,
@@ -179,106 +179,165 @@ async def record_answer(
     answer: str,
     at: dt.datetime,
 ) -> bool:
-    """Store a tapped answer to ``row``, tied to the row's episode; False when this very
-    answer to this row is stored already (a second tap, a replayed update)."""
+    """Store a tapped answer to ``row``, tied to the row's episode, in the caller's write
+    transaction; False when this very answer to this row is stored already (a second tap, a
+    replayed update)."""
     if row.pupil_id is None:
         return False
     episode = row.payload.get("episode")
-    try:
-        async with write_transaction(engine) as conn:
-            known = await conn.scalar(
-                sa.select(col(Reply.id)).where(
-                    col(Reply.outreach_id) == row.id, col(Reply.answer) == answer
-                )
-            )
-            if known is not None:
-                return False
-            await _insert_reply(
-                conn,
-                row.school_id,
-                row.pupil_id,
-                (sender_role, sender_id),
-                answer,
-                at,
-                episode if isinstance(episode, str) else None,
-                outreach_id=row.id,
-            )
-    except IntegrityError:  # the same tap stored by another worker a moment ago
+    known = await conn.scalar(
+        sa.select(col(Reply.id)).where(
+            col(Reply.outreach_id) == row.id, col(Reply.answer) == answer
+        )
+    )
+    if known is not None:
         return False
+    await _insert_reply(
+        conn,
+        row.school_id,
+        row.pupil_id,
+        (sender_role, sender_id),
+        answer,
+        at,
+        episode if isinstance(episode, str) else None,
+        outreach_id=row.id,
+    )
     return True
 
 
-async def forward(
-    engine: AsyncEngine,
+async def store_forward(
+    conn: AsyncConnection,
     *,
     pupil: Pupilship,
     sender_role: str,
     sender_id: str,
     writer: str,
-    language: str,
+    language: str | None,
     text: str,
     update_id: int,
+    message_id: int,
     at: dt.datetime,
+    edited: bool = False,
 ) -> bool:
     """Store free text as an answer about ``pupil`` and plan it for the pupil's spilfiguur
-    (``coordinator_forward``); False when the update was stored before (Telegram sent it
-    twice) or the pupil has no spilfiguur to tell."""
+    (``coordinator_forward``), in the caller's write transaction; False when the update was
+    stored before (Telegram sent it twice) or the pupil has no spilfiguur to tell. ``language``
+    is the language the text was written in, None when it was not recognised.
+
+    ``edited``: the text is a new version of the writer's message ``message_id`` (Telegram's
+    id of it in their chat). When the earlier version has not gone out yet, the new words take
+    its place (the spilfiguur never saw the old ones); otherwise they go out as a correction,
+    whose payload ``variant`` picks the heading that says so."""
     key = f"forward:{pupil.school_id}:{update_id}"
-    async with write_transaction(engine) as conn:
-        episode = await _latest_episode(conn, pupil.id)
-        if await conn.scalar(
-            sa.select(col(Outreach.id)).where(col(Outreach.idempotency_key) == key)
-        ):
-            return False
-        await _insert_reply(
-            conn, pupil.school_id, pupil.id, (sender_role, sender_id), text, at, episode
-        )
-        if pupil.spilfiguur_id is None:
-            return False
-        coordinator = (
-            await conn.execute(
-                sa.select(col(Staff.language), col(Staff.telegram_chat_id), col(Staff.email)).where(
-                    col(Staff.id) == pupil.spilfiguur_id
-                )
+    episode = await _latest_episode(conn, pupil.id)
+    if await conn.scalar(sa.select(col(Outreach.id)).where(col(Outreach.idempotency_key) == key)):
+        return False
+    await _insert_reply(
+        conn, pupil.school_id, pupil.id, (sender_role, sender_id), text, at, episode
+    )
+    if pupil.spilfiguur_id is None:
+        return False
+    sender = f"{sender_role}:{sender_id}"
+    if edited and await _replace_unsent(conn, pupil.id, sender, message_id, text, language, at):
+        return True
+    coordinator = (
+        await conn.execute(
+            sa.select(col(Staff.language), col(Staff.telegram_chat_id), col(Staff.email)).where(
+                col(Staff.id) == pupil.spilfiguur_id
             )
-        ).one()
-        planned = PlannedOutreach(
-            school_id=pupil.school_id,
-            idempotency_key=key,
-            kind="coordinator_forward",
-            recipient_role="coordinator",
-            recipient_id=pupil.spilfiguur_id,
-            channel="telegram" if coordinator[1] is not None else "email",
-            lang=coordinator[0],
-            due_at=at,
-            expires_at=at + FORWARD_EXPIRES,
-            pupil_id=pupil.id,
-            payload={
-                "first_name": pupil.first_name,
-                "class_name": pupil.class_name,
-                "writer": writer,
-                "language": language,
-                "message": text,
-                "episode": episode,
-            },
         )
-        await outbox.plan(conn, [planned], at)
+    ).one()
+    planned = PlannedOutreach(
+        school_id=pupil.school_id,
+        idempotency_key=key,
+        kind="coordinator_forward",
+        recipient_role="coordinator",
+        recipient_id=pupil.spilfiguur_id,
+        channel="telegram" if coordinator[1] is not None else "email",
+        lang=coordinator[0],
+        due_at=at,
+        expires_at=at + FORWARD_EXPIRES,
+        pupil_id=pupil.id,
+        payload={
+            "first_name": pupil.first_name,
+            "class_name": pupil.class_name,
+            "writer": writer,
+            "language": language or "",
+            "message": text,
+            "episode": episode,
+            "from": sender,
+            "message_id": message_id,
+            **_variant(language, edited),
+        },
+    )
+    await outbox.plan(conn, [planned], at)
     return True
 
 
-async def set_moment(engine: AsyncEngine, guardian_id: int, moment: str | None) -> None:
-    """A guardian chose the part of the day for the school's messages (None: any time)."""
+async def _replace_unsent(
+    conn: AsyncConnection,
+    pupil_id: int,
+    sender: str,
+    message_id: int,
+    text: str,
+    language: str | None,
+    at: dt.datetime,
+) -> bool:
+    """Put new words in the forward of ``sender``'s message ``message_id`` that is still
+    planned (an earlier version, or a correction of it); whether there was one."""
+    payload = col(Outreach.payload)
+    rows = (
+        await conn.execute(
+            sa.select(col(Outreach.id), payload).where(
+                col(Outreach.kind) == "coordinator_forward",
+                col(Outreach.pupil_id) == pupil_id,
+                col(Outreach.status) == "planned",
+                payload["from"].as_string() == sender,
+                payload["message_id"].as_integer() == message_id,
+            )
+        )
+    ).all()
+    replaced = False
+    for row, values in rows:
+        was_edited = str(values.get("variant", "")).startswith("edited")
+        words = {**values, "message": text, "language": language or ""}
+        words.pop("variant", None)
+        words.update(_variant(language, was_edited))
+        result = await conn.execute(
+            sa.update(Outreach)
+            .where(col(Outreach.id) == row, col(Outreach.status) == "planned")
+            .values(payload=words, updated_at=at)
+        )
+        replaced = replaced or bool(result.rowcount)
+    return replaced
+
+
+def _variant(language: str | None, edited: bool) -> dict[str, str]:
+    """The ``coordinator_forward`` variant: an edit, a language not recognised, or both."""
+    parts = (["edited"] if edited else []) + ([] if language else ["unknown_language"])
+    return {"variant": "_".join(parts)} if parts else {}
+
+
+async def set_moment(engine: AsyncEngine, guardian_ids: Sequence[int], moment: str | None) -> None:
+    """Guardians (one person in each of a chat's roles) chose the part of the day for the
+    school's messages (None: any time); one transaction."""
     async with engine.begin() as conn:
         await conn.execute(
-            sa.update(Guardian).where(col(Guardian.id) == guardian_id).values(contact_moment=moment)
+            sa.update(Guardian)
+            .where(col(Guardian.id).in_(list(guardian_ids)))
+            .values(contact_moment=moment)
         )
 
 
-async def set_language(engine: AsyncEngine, role: str, person_id: int, lang: str) -> None:
-    """A guardian (or a pupil) chose the language of their messages."""
-    table: Any = Guardian if role == "guardian" else Pupil
+async def set_language(engine: AsyncEngine, people: Sequence[tuple[str, int]], lang: str) -> None:
+    """Guardians and pupils, as ``(role, id)``, chose the language of their messages; one
+    transaction."""
     async with engine.begin() as conn:
-        await conn.execute(sa.update(table).where(col(table.id) == person_id).values(language=lang))
+        for role, person_id in people:
+            table: Any = Guardian if role == "guardian" else Pupil
+            await conn.execute(
+                sa.update(table).where(col(table.id) == person_id).values(language=lang)
+            )
 
 
 async def writer_of(engine: AsyncEngine, role: str, person_id: int, pupil_id: int) -> str:

@@ -8,9 +8,14 @@ and carries a MAC over both and the chat the message went to. A tap acts only wh
 2. that chat is still linked to the row's recipient (after ``/stop`` old buttons are dead), and
 3. the answer is one the row's message offered.
 
-Anything else is answered with an empty ``answerCallbackQuery`` (the tapping hand stops
-spinning) and does nothing: the tapper learns nothing. Buttons of the conversation itself
+Anything else does nothing: the tapper learns nothing. Buttons of the conversation itself
 (stop, language) are signed for :data:`~bot.telegram.conversation.CONVERSATION_ROW`.
+
+The answer is stored first, in one transaction with its effects; only then is the tap
+acknowledged with ``answerCallbackQuery`` (the tapping hand stops spinning), best-effort
+(:class:`Acknowledgement`). Telegram refuses to acknowledge a tap older than about 15 seconds
+("query is too old"): a tap made while the bot was down or slow is still stored, thanked and
+its buttons taken off; only the spinner was not stopped, and it stops by itself.
 
 What an accepted tap does, by recipient:
 
@@ -33,7 +38,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from telegram import CallbackQuery, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.domain import CONTACT_MOMENTS
@@ -49,7 +54,7 @@ from messages import TEMPLATES, day_label
 if TYPE_CHECKING:
     from bot.telegram.conversation import Conversation
 
-__all__ = ["PAUSE_DAYS", "RETURN_CHOICES", "SNOOZE_DAYS", "on_tap"]
+__all__ = ["PAUSE_DAYS", "RETURN_CHOICES", "SNOOZE_DAYS", "Acknowledgement", "on_tap"]
 
 log = logging.getLogger(__name__)
 
@@ -62,34 +67,65 @@ PAUSE_DAYS = (5, 10, 20)
 _STAFF_ROLES = ("teacher", "coordinator")
 
 
+class Acknowledgement:
+    """The ``answerCallbackQuery`` of one tap: sent once, when what the tap did is stored,
+    and never in the way of it. Telegram's refusal of a tap it finds too old is expected and
+    harmless (logged at debug level); any other failure is logged and forgotten too: a tap's
+    acknowledgement only stops a spinner."""
+
+    def __init__(self, query: CallbackQuery) -> None:
+        self._query = query
+        self.sent = False
+
+    async def __call__(self) -> None:
+        if self.sent:
+            return
+        self.sent = True
+        try:
+            await self._query.answer()
+        except BadRequest as err:  # "query is too old ... or query ID is invalid"
+            log.debug("tap not acknowledged: %s", err.message)
+        except TelegramError as err:
+            log.info("tap not acknowledged: %s", err.message)
+
+
 async def on_tap(
     conversation: Conversation, update: Update, context: ContextTypes.DEFAULT_TYPE
 ) -> None:
-    """Every tap on every button of the bot."""
+    """Every tap on every button of the bot: acted on, then acknowledged (also when acting
+    on it failed, so that the hand stops spinning)."""
     query = update.callback_query
     if query is None or query.message is None or query.data is None:
         return
-    chat = query.message.chat.id
+    ack = Acknowledgement(query)
+    try:
+        await _act(conversation, query, query.message.chat.id, ack)
+    finally:
+        await ack()
+
+
+async def _act(
+    conversation: Conversation, query: CallbackQuery, chat: int, ack: Acknowledgement
+) -> None:
+    assert query.data is not None
     tap = verify(conversation.secret, query.data, chat)
     if tap is None:
         log.info("chat %s: a button that was not made for it was refused", chat)
-        await query.answer()
         return
     from bot.telegram.conversation import CONVERSATION_ROW
 
     if tap.outreach_id == CONVERSATION_ROW:
-        await _conversation_button(conversation, query, chat, tap.key)
+        await _conversation_button(conversation, query, chat, tap.key, ack)
         return
     row = await _store.tapped_row(conversation.engine, tap.outreach_id)
     people = await invites.linked(conversation.engine, chat)
     person = next((p for p in people if row is not None and _is_recipient(p, row)), None)
     if row is None or person is None:
-        await query.answer()
         return
     if row.recipient_role in _STAFF_ROLES:
-        await _staff_tap(conversation, query, chat, row, person, tap)
+        await _staff_tap(conversation, query, chat, row, person, tap, ack)
     else:
-        await _family_tap(conversation, query, chat, row, person, tap)
+        await _family_tap(conversation, query, chat, row, person, tap, ack)
 
 
 def _is_recipient(person: Linked, row: _store.TappedRow) -> bool:
@@ -109,20 +145,18 @@ async def _family_tap(
     row: _store.TappedRow,
     person: Linked,
     tap: Tap,
+    ack: Acknowledgement,
 ) -> None:
     offered = _offered(row)
     key, _, value = tap.key.partition(":")
     if key not in offered or (value and key != "return"):
-        await query.answer()
         return
     pupils = {
         p.id: p for p in await _store.pupils_of(conversation.engine, person.role, person.person_id)
     }
     pupil = pupils.get(row.pupil_id or -1)
     if pupil is None:  # no longer this person's pupil
-        await query.answer()
         return
-    await query.answer()
     about = {
         "first_name": pupil.first_name,
         "sender": pupil.sender,
@@ -145,17 +179,18 @@ async def _family_tap(
             returns = dt.date.fromisoformat(value)
         except ValueError:
             return
-    stored = await _store.record_answer(
-        conversation.engine,
+    stored = await conversation.inbox.answer(
         row=row,
         sender_role=person.role,
         sender_id=person.roster_id,
         answer=tap.key,
         at=conversation.clock.now(),
     )
-    if not stored:
+    await ack()
+    if stored is False:  # this very answer was stored before
         return
-    conversation.news()  # before the thanks: whoever sees the thanks, sees the planner busy
+    if stored:  # None: it waits in the inbox, which lets the planner know once it is stored
+        conversation.news()  # before the thanks: whoever sees the thanks, sees the planner busy
     await _take_buttons_off(query)
     await conversation.say(
         chat, f"{person.role}_ack.{key}", person.lang, {**about, "date": returns}
@@ -179,12 +214,11 @@ async def _staff_tap(
     row: _store.TappedRow,
     person: Linked,
     tap: Tap,
+    ack: Acknowledgement,
 ) -> None:
     key, _, value = tap.key.partition(":")
     if key not in _offered(row) or (value and key not in _CHOICES):
-        await query.answer()
         return
-    await query.answer()
     if key in _CHOICES and not value:  # first the choice: when, until when
         context: dict[str, object] = {"first_name": row.payload.get("first_name", "")}
         buttons = None
@@ -195,6 +229,7 @@ async def _staff_tap(
         )
         return
     answer = await _staff_decision(conversation, row, person, key, value)
+    await ack()
     if answer is None:
         return
     conversation.news()
@@ -255,10 +290,9 @@ async def _staff_decision(
 
 
 async def _conversation_button(
-    conversation: Conversation, query: CallbackQuery, chat: int, key: str
+    conversation: Conversation, query: CallbackQuery, chat: int, key: str, ack: Acknowledgement
 ) -> None:
     """Stop (yes or no), and the language choice."""
-    await query.answer()
     engine = conversation.engine
     people = await invites.linked(engine, chat)
     if not people:
@@ -266,6 +300,7 @@ async def _conversation_button(
     lang = people[0].lang
     if key == "stop_yes":
         await invites.stop(engine, chat, conversation.clock.now())
+        await ack()
         await _take_buttons_off(query)
         await conversation.say(chat, "onboarding.stop", lang)
     elif key == "stop_no":
@@ -279,15 +314,16 @@ async def _conversation_button(
         guardians = [p for p in people if p.role == "guardian"]
         if not guardians or (chosen != "any" and chosen not in CONTACT_MOMENTS):
             return
-        for person in guardians:
-            await _store.set_moment(engine, person.person_id, None if chosen == "any" else chosen)
+        moment = None if chosen == "any" else chosen
+        await _store.set_moment(engine, [person.person_id for person in guardians], moment)
+        await ack()
         await _take_buttons_off(query)
         await conversation.say(chat, "onboarding.moment_saved", guardians[0].lang)
     elif key.startswith("lang:"):
         chosen = key.removeprefix("lang:")
-        family = [p for p in people if p.role in ("pupil", "guardian")]
-        for person in family:
-            await _store.set_language(engine, person.role, person.person_id, chosen)
+        family = [(p.role, p.person_id) for p in people if p.role in ("pupil", "guardian")]
+        await _store.set_language(engine, family, chosen)
+        await ack()
         await _take_buttons_off(query)
         await conversation.welcome(chat, await invites.linked(engine, chat))
 

@@ -6,6 +6,10 @@ followed up. Anyone else learns nothing: another coordinator, a teacher, a paren
 unknown number all get the same neutral ``timeline.not_found`` (the caller sends it), so the
 answer does not even tell whether the number exists.
 
+Under the header, each guardian with their consent state (:mod:`bot.consent`): whether Gemist
+may contact them about this pupil today, and if not, why (the roster, the rules file, an adult
+pupil without consent), so the spilfiguur knows whom the family's messages reach.
+
 The family's own words are quoted: the spilfiguur is the one person they were passed on to
 already (``coordinator_forward``). The message stays within Telegram's 4096 characters: the
 latest lines win, and the timeline says how many earlier ones were left out.
@@ -34,10 +38,11 @@ from bot.engine.facts import RETURN_PREFIX
 from bot.engine.hold import HoldState
 from bot.outbox import Status
 from bot.privacy.audit import log_view
-from bot.rules import CLB_HALF_DAYS
+from bot.rules import CLB_HALF_DAYS, Rules
 from bot.telegram._timeline_db import Case, Sent, read_case
 from bot.telegram.invites import Linked
 from messages import TEMPLATES, Audience, Overrides, button_label, render
+from messages._quote import without_bidi_controls
 from scheduler.calendar import SchoolCalendar
 
 __all__ = ["MAX_LENGTH", "MAX_QUOTE", "VIEW_CHANNEL", "pupil_timeline"]
@@ -60,12 +65,16 @@ async def pupil_timeline(
     tz: dt.tzinfo,
     calendar: SchoolCalendar,
     overrides: Overrides | None = None,
+    rules: Rules | None = None,
 ) -> str | None:
     """The timeline of the pupil with roster id ``ref`` for the staff member ``staff``; None
-    when ``staff`` is not that pupil's spilfiguur (or there is no such active pupil)."""
+    when ``staff`` is not that pupil's spilfiguur (or there is no such active pupil).
+    ``rules`` is the school's rules file (its do-not-contact list), for the guardians'
+    consent."""
     today = now.astimezone(tz).date()
     year = calendar.school_year_of(today)
-    case = await read_case(engine, staff, ref.strip(), year)
+    consent = (Rules.default() if rules is None else rules, today)
+    case = await read_case(engine, staff, ref.strip(), year, consent)
     if case is None:
         return None
     await log_view(engine, staff.school_id, case.key, staff.person_id, VIEW_CHANNEL, now)
@@ -114,6 +123,7 @@ class _Composer:
             overrides=self.overrides,
         )
         header, self._locale = rendered.text, Locale.parse(rendered.lang)
+        header = "\n".join([header, *self.contacts()])
         self.absences()
         self.outreach()
         self.replies()
@@ -123,6 +133,16 @@ class _Composer:
         if not lines:
             return f"{header}\n\n{self.render('timeline.empty', {})}"
         return _fit(header, lines, lambda left: self.render("timeline.omitted", {"omitted": left}))
+
+    def contacts(self) -> list[str]:
+        """A line per guardian: may Gemist contact them about the pupil, and if not, why."""
+        return [
+            self.render(
+                "timeline.guardian",
+                {"recipient": name, "status": self.render(f"timeline.consent.{state}", {})},
+            )
+            for name, state in self.case.contacts
+        ]
 
     def render(self, template_id: str, context: Mapping[str, object]) -> str:
         return render(template_id, self.lang, context, overrides=self.overrides).text
@@ -190,7 +210,7 @@ class _Composer:
             if label is not None:
                 self.add(reply.at, "timeline.reply.answer", 2, writer=writer, answer=label)
             else:
-                self.add(reply.at, "timeline.reply.text", 2, writer=writer, message=_quote(answer))
+                self.add(reply.at, "timeline.reply.text", 2, writer=writer, words=_quote(answer))
 
     def decisions(self) -> None:
         """Holds over the pupil's days, and pauses of the family's messages."""
@@ -256,5 +276,6 @@ def _label(role: str, answer: str, lang: str) -> str | None:
 
 
 def _quote(text: str) -> str:
-    text = " ".join(text.split())
+    """Someone's words on one line, without the controls that could turn it around."""
+    text = " ".join(without_bidi_controls(text).split())
     return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1] + "…"

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
+from bot.consent import contactable
 from bot.domain import HalfDay
 from bot.engine.episodes import Mark
 from bot.engine.hold import HoldState
@@ -33,6 +34,7 @@ from bot.models import (
     SchoolClass,
     Staff,
 )
+from bot.rules import Rules
 from bot.telegram.invites import Linked
 from scheduler.calendar import SchoolYear
 
@@ -99,6 +101,9 @@ class Case:
     """Guardian database id → (roster id, "Katrien Peeters (moeder)")."""
     staff: Mapping[int, tuple[str, str]]
     """Staff database id → (roster id, "Koen De Backer")."""
+    contacts: tuple[tuple[str, str], ...] = ()
+    """Each active guardian's name and whether Gemist may contact them about the pupil today
+    (a :class:`bot.consent.Consent` value), by roster id."""
     key: int = 0
     """The pupil's database id (for the log of who viewed the timeline)."""
 
@@ -127,9 +132,17 @@ class Case:
         return next((name for rid, name in self.staff.values() if rid == roster_id), by)
 
 
-async def read_case(engine: AsyncEngine, staff: Linked, ref: str, year: SchoolYear) -> Case | None:
+async def read_case(
+    engine: AsyncEngine,
+    staff: Linked,
+    ref: str,
+    year: SchoolYear,
+    consent: tuple[Rules, dt.date] | None = None,
+) -> Case | None:
     """The case of the active pupil ``ref`` of ``staff``'s school, when ``staff`` is that
-    pupil's spilfiguur; None otherwise (no such pupil, or someone else's)."""
+    pupil's spilfiguur; None otherwise (no such pupil, or someone else's). ``consent`` (the
+    rules file and the day) decides each guardian's consent state; default: no rules, the
+    last day of ``year``'s span."""
     async with engine.connect() as conn:
         found = (
             await conn.execute(
@@ -151,6 +164,9 @@ async def read_case(engine: AsyncEngine, staff: Linked, ref: str, year: SchoolYe
         pk, first_name, class_name, school = found
         pupil = int(pk or 0)  # a stored row always has its key
         marks = await _marks(conn, pupil, year)
+        guardians = await _guardians(conn, pupil)
+        rules, day = consent or (Rules.default(), year.span_end)
+        links = await contactable(conn, rules, day, pupil=pupil)
         dates = sorted({mark.date for mark in marks})
         start = dt.datetime.combine(year.span_start, dt.time(), tzinfo=dt.UTC)
         return Case(
@@ -164,8 +180,13 @@ async def read_case(engine: AsyncEngine, staff: Linked, ref: str, year: SchoolYe
             replies=await _replies(conn, pupil, start),
             holds=await _holds(conn, staff.school_id, class_name, dates),
             pauses=await _pauses(conn, pupil, year),
-            guardians=await _guardians(conn, pupil),
+            guardians=guardians,
             staff=await _staff(conn, staff.school_id),
+            contacts=tuple(
+                (guardians[link.guardian][1], link.consent.value)
+                for link in sorted(links, key=lambda link: link.guardian_id)
+                if link.guardian in guardians
+            ),
             key=pupil,
         )
 

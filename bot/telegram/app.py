@@ -33,8 +33,14 @@ log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = dt.timedelta(seconds=10)
 """How long one ``getUpdates`` waits for news; stopping waits for the one in flight."""
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-"""The updates Gemist asks Telegram for: what people type, and their taps."""
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+]
+"""The updates Gemist asks Telegram for: what people type, what they correct afterwards, their
+taps, and the bot blocked (or unblocked) in a chat."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +96,7 @@ class TelegramBot:
                 allowed_updates=ALLOWED_UPDATES,
             )
         await app.start()
+        self.conversation.inbox.resume()  # answers an earlier run left in the inbox
         log.info("telegram: %s", "polling" if self.webhook is None else "webhook")
 
     async def stop_receiving(self) -> None:
@@ -104,6 +111,7 @@ class TelegramBot:
         if app.running:
             await app.stop()
         await self.conversation.settled()
+        await self.conversation.inbox.close()  # what it still holds waits for the next start
 
     async def close(self) -> None:
         """Close the application and its bot's connections; after :meth:`stop_receiving`."""

@@ -7,17 +7,24 @@ each kind of update does:
   chat to that person (:func:`bot.telegram.invites.redeem`) and welcomes them in their
   language. A wrong, used or expired code gets one friendly text for all three, so a guess
   learns nothing; after :data:`CodeThrottle.LIMIT` wrong codes a chat's codes are not even
-  looked at for a while. A bare ``/start`` welcomes a linked person again, links again a chat
-  that sent ``/stop`` (:func:`~bot.telegram.invites.restart`), and tells a stranger how to get a
-  code.
-- ``/stop`` asks to confirm with two buttons; "yes" unlinks the chat.
+  looked at for a while. A bare ``/start`` welcomes a linked person again, and tells anyone
+  else (a chat that sent ``/stop`` too) how to get a code.
+- ``/stop`` asks to confirm with two buttons; "yes" unlinks the chat and erases its id
+  (:func:`~bot.telegram.invites.stop`): Gemist keeps nothing that ties that chat to anyone.
 - ``/taal`` (also ``/language``) lets a pupil or guardian choose their language; ``/momenten``
   (also ``/moments``) lets a guardian choose the part of the day for the school's messages.
 - ``/pupil <id>`` shows a coordinator the case timeline of one of their pupils
   (:mod:`bot.telegram._timeline`); anyone else gets one neutral answer that names no pupil.
 - A tap on a button: :mod:`bot.telegram._taps`.
 - Free text from a pupil or guardian is stored as their answer and passed on to the pupil's
-  spilfiguur through the outbox (``coordinator_forward``); the writer is thanked.
+  spilfiguur through the outbox (``coordinator_forward``), naming the language it was written
+  in (:mod:`bot.telegram.written_in`); the writer is thanked. A message they edit afterwards
+  (``edited_message``) takes the place of the earlier words while those still wait for the
+  spilfiguur's sending hours, and is passed on as a correction once they went out; without a
+  second thanks. Commands are read only as sent: editing ``/stop`` does not stop again.
+  Answers and free text go through :class:`~bot.telegram.inbox.Inbox`, so that an import
+  holding SQLite's write lock does not lose them.
+- The bot blocked in a private chat (``my_chat_member``): :mod:`bot.telegram._blocks`.
 
 Someone not linked learns nothing about any pupil: every text a stranger can get is one of the
 ``onboarding.*`` texts, which name no one. Replies go out at once, through the bot's rate
@@ -38,6 +45,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -45,8 +53,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.consent import contactable
+from bot.rules import Rules
 from bot.service import describe_error
-from bot.telegram import _store, _timeline, invites
+from bot.telegram import _store, _timeline, invites, written_in
+from bot.telegram.inbox import Inbox
 from bot.telegram.invites import Linked, Refused
 from integrations.telegram.callbacks import sign
 from messages import FAMILY_LANGUAGES, SOURCE_LANGUAGE, Overrides, render
@@ -106,8 +117,12 @@ class Conversation:
         overrides: Overrides | None = None,
         news: News | None = None,
         throttle: CodeThrottle | None = None,
+        rules: Rules | None = None,
     ) -> None:
         self.engine = engine
+        self.rules = Rules.default() if rules is None else rules
+        """What :mod:`bot.consent` needs: a welcome names only the children whom the school
+        may contact the guardian about."""
         self.bot = bot
         self.clock = clock
         self.calendar = calendar
@@ -118,20 +133,36 @@ class Conversation:
         self._pending: set[asyncio.Task[object]] = set()
         self.updates_handled = 0
         self._progress = asyncio.Event()
+        self.inbox = Inbox.beside(engine, stored=self.news)
+        """Where answers and free text are stored (:mod:`bot.telegram.inbox`)."""
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         """Add the handlers and the error handler to ``application``."""
+        from bot.telegram._blocks import on_member
         from bot.telegram._taps import on_tap
 
-        application.add_handler(CommandHandler("start", self.on_start))
-        application.add_handler(CommandHandler("stop", self.on_stop))
-        application.add_handler(CommandHandler(["taal", "language"], self.on_language))
-        application.add_handler(CommandHandler(["momenten", "moments"], self.on_moments))
-        application.add_handler(CommandHandler("pupil", self.on_pupil))
+        sent, edited = filters.UpdateType.MESSAGE, filters.UpdateType.EDITED_MESSAGE
+        commands = {
+            "start": self.on_start,
+            "stop": self.on_stop,
+            ("taal", "language"): self.on_language,
+            ("momenten", "moments"): self.on_moments,
+            "pupil": self.on_pupil,
+        }
+        for names, handler in commands.items():
+            application.add_handler(CommandHandler(names, handler, filters=sent))
         application.add_handler(
             CallbackQueryHandler(lambda update, context: on_tap(self, update, context))
         )
-        application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
+        application.add_handler(
+            ChatMemberHandler(
+                lambda update, context: on_member(self, update, context),
+                ChatMemberHandler.MY_CHAT_MEMBER,
+            )
+        )
+        words = filters.TEXT & ~filters.COMMAND
+        application.add_handler(MessageHandler(sent & words, self.on_text))
+        application.add_handler(MessageHandler(edited & words, self.on_edit))
         application.add_error_handler(self.on_error)
         # A later group sees every update once the handlers above are done with it (also when
         # one of them failed): what :meth:`handled` waits for.
@@ -147,10 +178,7 @@ class Conversation:
         if context.args:
             await self.link(update, chat, context.args[0])
             return
-        now = self.clock.now()
-        people = await invites.linked(self.engine, chat) or await invites.restart(
-            self.engine, chat, now
-        )
+        people = await invites.linked(self.engine, chat)
         if people:
             await self.welcome(chat, people)
         else:
@@ -223,6 +251,7 @@ class Conversation:
                 tz=self.clock.tz,
                 calendar=self.calendar,
                 overrides=self.overrides,
+                rules=self.rules,
             )
         if text is None:  # not theirs, no such pupil, not staff: the same answer for each
             await self.say(chat, "timeline.not_found", (staff or people[0]).lang)
@@ -247,25 +276,52 @@ class Conversation:
         if person is None:  # staff: nothing to pass on, say what the bot is for
             await self.welcome(chat, people[:1])
             return
+        pupil = await self._pass_on(person, text, update.update_id, message.message_id)
+        if pupil is None:
+            return
+        ack = "pupil_ack.free_text" if person.role == "pupil" else "guardian_ack.free_text"
+        await self.say(chat, ack, person.lang, _about(pupil))
+
+    async def on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A pupil or guardian corrected words they wrote: passed on in their place, or as a
+        correction (the earlier thanks stands). An edit by anyone else changes nothing."""
+        chat = _chat(update)
+        message = update.edited_message
+        if chat is None or message is None or not message.text:
+            return
+        people = await invites.linked(self.engine, chat)
+        person = next((p for p in people if p.role in _FAMILY), None)
+        if person is not None:
+            text = message.text.strip()
+            await self._pass_on(person, text, update.update_id, message.message_id, edited=True)
+
+    async def _pass_on(
+        self, person: Linked, text: str, update_id: int, message_id: int, *, edited: bool = False
+    ) -> _store.Pupilship | None:
+        """Store ``text`` (the person's message ``message_id``, or with ``edited`` a new
+        version of it) as their answer about the pupil they last heard about, and plan it for
+        the spilfiguur; that pupil (None: the person has no active pupil)."""
         pupils = await _store.pupils_of(self.engine, person.role, person.person_id)
         if not pupils:
-            return
+            return None
         pupil = await _store.latest_pupil(self.engine, person, pupils)
         writer = await _store.writer_of(self.engine, person.role, person.person_id, pupil.id)
-        await _store.forward(
-            self.engine,
+        language = await asyncio.to_thread(written_in.detect, text)
+        stored = await self.inbox.forward(
             pupil=pupil,
             sender_role=person.role,
             sender_id=person.roster_id,
             writer=writer,
-            language=person.lang,
+            language=language,
             text=text,
-            update_id=update.update_id,
+            update_id=update_id,
+            message_id=message_id,
             at=self.clock.now(),
+            edited=edited,
         )
-        self.news()
-        ack = "pupil_ack.free_text" if person.role == "pupil" else "guardian_ack.free_text"
-        await self.say(chat, ack, person.lang, _about(pupil))
+        if stored is not None:  # else the inbox lets the planner know once it is stored
+            self.news()
+        return pupil
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """One place for what a handler did not expect: logged without its text or people."""
@@ -275,25 +331,40 @@ class Conversation:
     # -- what the bot says ---------------------------------------------------------------------
 
     async def welcome(self, chat: int, people: Sequence[Linked]) -> None:
-        """The welcome of each person the chat is linked to."""
+        """The welcome of each person the chat is linked to. A guardian's names only the
+        children the school may contact them about; with none, a welcome that names nobody."""
         for person in people:
-            if person.role == "staff":
-                school = await _store.school_name(self.engine, person.school_id)
-                await self.say(
-                    chat,
-                    "onboarding.welcome_staff",
-                    person.lang,
-                    {"first_name": person.first_name, "school": school},
-                )
-                continue
-            pupils = await _store.pupils_of(self.engine, person.role, person.person_id)
+            pupils = [] if person.role == "staff" else await self.pupils_of(person)
             if not pupils:
+                if person.role in ("staff", "guardian"):
+                    await self.say(
+                        chat,
+                        _GENERAL_WELCOME[person.role],
+                        person.lang,
+                        {
+                            "first_name": person.first_name,
+                            "school": await _store.school_name(self.engine, person.school_id),
+                        },
+                    )
                 continue
             # A parent of two gets a welcome for each child: the text speaks of one.
             for pupil in pupils:
                 await self.say(
                     chat, f"onboarding.welcome_{person.role}", person.lang, _about(pupil)
                 )
+
+    async def pupils_of(self, person: Linked) -> list[_store.Pupilship]:
+        """The active pupils a pupil or guardian may hear about: a guardian's children only
+        when the school may contact them about that child (:mod:`bot.consent`)."""
+        pupils = await _store.pupils_of(self.engine, person.role, person.person_id)
+        if person.role != "guardian" or not pupils:
+            return pupils
+        async with self.engine.connect() as conn:
+            links = await contactable(
+                conn, self.rules, self.clock.today(), guardian=person.person_id
+            )
+        allowed = {link.pupil for link in links if link.consent.allows}
+        return [pupil for pupil in pupils if pupil.id in allowed]
 
     async def say(
         self,
@@ -364,6 +435,13 @@ class Conversation:
         """Wait until the planner has acted on every answer stored so far (tests, the demo)."""
         while self._pending:
             await asyncio.gather(*self._pending, return_exceptions=True)
+
+
+_GENERAL_WELCOME = {
+    "staff": "onboarding.welcome_staff",
+    "guardian": "onboarding.welcome_guardian_general",
+}
+"""The welcome that names no pupil: staff's, and a guardian's with no child to name."""
 
 
 def _chat(update: Update) -> int | None:

@@ -10,8 +10,15 @@ that chat to that person (:func:`redeem`). A code
 - works once, until it expires (:data:`VALID_FOR` by default), and no longer once a newer
   invitation for the same person was made (reprinting a letter revokes the old one).
 
-Someone who sends /stop is unlinked (:func:`stop`); a bare ``/start`` from the same chat
-links them again (:func:`restart`), without a new letter: the text that confirms /stop says so.
+A guardian is invited only about the children they may be contacted about
+(:func:`bot.consent.contactable`): a parent of two whose link to one says ``may_contact = no``
+gets a code (and a letter) naming only the other, and a guardian who may be contacted about
+none gets no code at all.
+
+Someone who sends /stop is unlinked (:func:`stop`), and the chat's id is erased everywhere
+Gemist kept it (the person, the invitation that linked it): nothing ties that chat to anyone
+any more, so a later bare ``/start`` from it gets the stranger's text, which says how to get a
+new code from the school.
 """
 
 from __future__ import annotations
@@ -28,15 +35,16 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
+from bot.consent import contactable
 from bot.models import (
     Guardian,
-    GuardianLink,
     Invitation,
     Pupil,
     SchoolClass,
     Staff,
     TeachingAssignment,
 )
+from bot.rules import Rules
 
 __all__ = [
     "CODE_BYTES",
@@ -45,12 +53,12 @@ __all__ = [
     "Invited",
     "Linked",
     "Refused",
+    "class_pupils",
     "create_invitations",
     "deep_link",
     "hash_code",
     "linked",
     "redeem",
-    "restart",
     "stop",
 ]
 
@@ -131,16 +139,24 @@ async def create_invitations(
     class_name: str | None = None,
     person_id: str | None = None,
     valid_for: dt.timedelta = VALID_FOR,
+    rules: Rules | None = None,
+    today: dt.date | None = None,
 ) -> list[Invited]:
     """A new code for every active person of ``role`` (of ``class_name``: its pupils, their
     guardians, its teachers; only the one with the roster id ``person_id``, when given),
-    revoking their earlier unused ones. The codes are returned once and never stored."""
+    revoking their earlier unused ones. The codes are returned once and never stored.
+
+    A guardian's pupils are those they may be contacted about on ``today`` (default: the date
+    of ``now``) under ``rules`` (default: :meth:`Rules.default`); a guardian with none is not
+    invited."""
     if role not in ROLES:
         raise ValueError(f"no such role {role!r} (known: {', '.join(ROLES)})")
     expires = now + valid_for
     found: list[Invited] = []
     async with engine.begin() as conn:
-        people = await _people(conn, school_id, role, class_name)
+        allowed = Rules.default() if rules is None else rules
+        day = now.date() if today is None else today
+        people = await _people(conn, school_id, role, class_name, (allowed, day))
         if person_id is not None:
             people = [person for person in people if person[1] == person_id]
         ids = [person[0] for person in people]
@@ -186,10 +202,33 @@ async def create_invitations(
     return found
 
 
+async def class_pupils(engine: AsyncEngine, school_id: str, class_name: str) -> int | None:
+    """How many active pupils the class ``class_name`` has; None when there is no such class."""
+    async with engine.connect() as conn:
+        found = await conn.scalar(
+            sa.select(col(SchoolClass.id)).where(
+                col(SchoolClass.school_id) == school_id, col(SchoolClass.name) == class_name
+            )
+        )
+        if found is None:
+            return None
+        count = await conn.scalar(
+            sa.select(sa.func.count())
+            .select_from(Pupil)
+            .where(col(Pupil.class_id) == found, col(Pupil.active))
+        )
+    return int(count or 0)
+
+
 async def _people(
-    conn: AsyncConnection, school_id: str, role: str, class_name: str | None
+    conn: AsyncConnection,
+    school_id: str,
+    role: str,
+    class_name: str | None,
+    consent: tuple[Rules, dt.date],
 ) -> list[tuple[int, str, str, str, str, tuple[str, ...]]]:
-    """(id, roster id, first name, last name, language, pupil ids) of the role's people."""
+    """(id, roster id, first name, last name, language, pupil ids) of the role's people; a
+    guardian's pupil ids are those ``consent`` (the rules, the day) allows contact about."""
     in_class = sa.select(col(SchoolClass.id)).where(
         col(SchoolClass.school_id) == school_id, col(SchoolClass.name) == class_name
     )
@@ -208,15 +247,14 @@ async def _people(
             (int(pk or 0), rid, first, last, lang, (rid,)) for pk, rid, first, last, lang in rows
         ]
     if role == "guardian":
-        children = sa.select(col(GuardianLink.guardian_id), col(Pupil.pupil_id)).join(
-            Pupil, col(Pupil.id) == col(GuardianLink.pupil_id)
-        )
-        children = children.where(col(Pupil.active), col(Pupil.school_id) == school_id)
+        chosen = None
         if class_name is not None:
-            children = children.where(col(Pupil.class_id).in_(in_class))
+            of_class = sa.select(col(Pupil.id)).where(col(Pupil.class_id).in_(in_class))
+            chosen = set((await conn.execute(of_class)).scalars())
         pupils: dict[int, list[str]] = {}
-        for guardian, pupil in await conn.execute(children.order_by(col(Pupil.pupil_id))):
-            pupils.setdefault(guardian, []).append(pupil)
+        for link in await contactable(conn, *consent, school_id=school_id):
+            if link.consent.allows and (chosen is None or link.pupil in chosen):
+                pupils.setdefault(link.guardian, []).append(link.pupil_id)
         query = sa.select(
             col(Guardian.id),
             col(Guardian.guardian_id),
@@ -328,7 +366,8 @@ async def linked(engine: AsyncEngine, chat_id: int) -> list[Linked]:
 
 
 async def stop(engine: AsyncEngine, chat_id: int, now: dt.datetime) -> Sequence[Linked]:
-    """Unlink the chat from everyone; returns who it was linked to."""
+    """Unlink the chat from everyone and erase its id (the invitations that linked it keep
+    only when they were stopped); returns who it was linked to."""
     people = await linked(engine, chat_id)
     async with engine.begin() as conn:
         for table, _roster in _PEOPLE.values():
@@ -339,36 +378,7 @@ async def stop(engine: AsyncEngine, chat_id: int, now: dt.datetime) -> Sequence[
             )
         await conn.execute(
             sa.update(Invitation)
-            .where(col(Invitation.chat_id) == chat_id, col(Invitation.stopped_at).is_(None))
-            .values(stopped_at=now)
+            .where(col(Invitation.chat_id) == chat_id)
+            .values(chat_id=None, stopped_at=sa.func.coalesce(col(Invitation.stopped_at), now))
         )
     return people
-
-
-async def restart(engine: AsyncEngine, chat_id: int, now: dt.datetime) -> list[Linked]:
-    """Link the chat again to the people it stopped for (a bare /start after /stop)."""
-    async with engine.begin() as conn:
-        rows = (
-            await conn.execute(
-                sa.select(col(Invitation.id), col(Invitation.role), col(Invitation.person_id))
-                .where(col(Invitation.chat_id) == chat_id, col(Invitation.stopped_at).is_not(None))
-                .order_by(col(Invitation.id))
-            )
-        ).all()
-        found: list[Linked] = []
-        for invitation, role, person in rows:
-            table, _roster = _PEOPLE[role]
-            current = await conn.scalar(
-                sa.select(col(table.telegram_chat_id)).where(col(table.id) == person)
-            )
-            if current is not None and current != chat_id:
-                continue  # linked to another chat since: that link stands
-            await conn.execute(
-                sa.update(Invitation)
-                .where(col(Invitation.id) == invitation)
-                .values(stopped_at=None)
-            )
-            person_linked = await _link(conn, role, person, chat_id)
-            if isinstance(person_linked, Linked):
-                found.append(person_linked)
-    return found

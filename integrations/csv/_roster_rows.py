@@ -1,7 +1,13 @@
 """Turning one row of a roster file into a record, every value checked.
 
-A bad value raises :class:`RowProblem` naming its column and a reason a school can act on. The
-checks here look at one row only; what needs other rows (duplicates) or other files (references)
+A bad value raises :class:`RowProblem` naming its column and a reason a school can act on. A bad
+value in an *optional* column (a :class:`Field` marked ``droppable``: an e-mail address, a phone
+number, a Telegram id, a relation, ...) does not cost the row: the value is left out (its
+column's default, as if the cell were empty), the problem is told to ``on_drop`` and the person
+is kept, so that a typo in a parent's e-mail does not lose a parent the school can reach by
+Telegram. ``may_contact`` is not droppable: its default is "yes", so a value that cannot be read
+rejects the row rather than contact someone who may have asked not to be. The checks here look
+at one row only; what needs other rows (duplicates) or other files (references)
 is decided by the callers.
 """
 
@@ -20,6 +26,8 @@ from integrations.abc import GuardianRecord, PupilRecord, StaffRecord, TeachingR
 from integrations.csv.const import TEACHING_ROLES
 from integrations.csv.values import (
     ValueProblem,
+    check_visible,
+    excerpt,
     parse_chat_id,
     parse_date,
     parse_email,
@@ -68,11 +76,17 @@ class RowProblem(Exception):
 
 
 class Field(NamedTuple):
-    """One record attribute: the column it is read from and how."""
+    """One record attribute: the column it is read from and how; ``droppable`` when a bad
+    value is left out (``parse("")``) instead of rejecting the row."""
 
     attribute: str
     column: str
     parse: Callable[[str], Any]
+    droppable: bool = False
+
+
+Dropped = Callable[[int, str, str], None]
+"""Told (line, column, reason) of each optional value left out."""
 
 
 class Layout(Generic[R]):
@@ -90,8 +104,11 @@ class Layout(Generic[R]):
         self.record: Callable[..., R] = record
         self.fields = tuple(fields)
 
-    def reader(self, columns: Mapping[str, int]) -> Callable[[int, list[str]], R]:
-        """A function from a row's line and fields to its record, for a file's header.
+    def reader(
+        self, columns: Mapping[str, int], on_drop: Dropped | None = None
+    ) -> Callable[[int, list[str]], R]:
+        """A function from a row's line and fields to its record, for a file's header; bad
+        optional values are left out and told to ``on_drop`` (without it, they reject the row).
 
         It appends an empty field to each row it reads: the value (index -1) of every column
         the file lacks, so that its default applies.
@@ -104,20 +121,34 @@ class Layout(Generic[R]):
             try:
                 return make(*[parse(fields[at].strip()) for at, parse in plan], line=line)
             except ValueProblem:
-                raise self._problem(fields, plan) from None
+                return self._salvage(line, fields, plan, on_drop)
 
         return read
 
-    def _problem(
-        self, fields: list[str], plan: list[tuple[int, Callable[[str], Any]]]
-    ) -> RowProblem:
-        """Which value failed: the fast path does not keep track, a rejected row can afford it."""
+    def _salvage(
+        self,
+        line: int,
+        fields: list[str],
+        plan: list[tuple[int, Callable[[str], Any]]],
+        on_drop: Dropped | None,
+    ) -> R:
+        """The record without its bad optional values, or :class:`RowProblem` for the first
+        bad value that cannot be left out. The fast path does not keep track of which value
+        failed; a row with a bad value can afford to look again."""
+        values: list[Any] = []
+        dropped: list[tuple[str, str]] = []
         for item, (at, parse) in zip(self.fields, plan, strict=True):
             try:
-                parse(fields[at].strip())
+                values.append(parse(fields[at].strip()))
             except ValueProblem as problem:
-                return RowProblem(item.column, str(problem))
-        raise AssertionError("a value failed once but not twice")  # pragma: no cover
+                if not item.droppable or on_drop is None:
+                    raise RowProblem(item.column, str(problem)) from None
+                dropped.append((item.column, str(problem)))
+                values.append(parse(""))
+        tell: Dropped = on_drop or _ignore
+        for column, reason in dropped:
+            tell(line, column, reason)
+        return self.record(*values, line=line)
 
     def attributes(self, columns: Sequence[str]) -> tuple[str, ...]:
         """The record attributes read from ``columns``."""
@@ -125,21 +156,24 @@ class Layout(Generic[R]):
         return tuple(by_column[column] for column in columns)
 
 
+def _ignore(_line: int, _column: str, _reason: str) -> None:
+    """No one to tell (never called: without ``on_drop`` nothing is left out)."""
+
+
 def required(limit: int) -> Callable[[str], str]:
-    """A text that must be there, and fit in the database."""
+    """A text that must be there, fit in the database, and show every character it holds
+    (ids, names, classes: see :func:`~integrations.csv.values.check_visible`)."""
 
     def parse(text: str) -> str:
         if not text:
             raise ValueProblem("is empty: a value is required")
-        if len(text) > limit:
-            raise ValueProblem(_too_long(text, limit))
-        return text
+        return _within(text, limit)
 
     return parse
 
 
 def optional(limit: int) -> Callable[[str], str | None]:
-    """A text that may be empty (``None``)."""
+    """A text that may be empty (``None``), checked as :func:`required` checks it."""
 
     def parse(text: str) -> str | None:
         return _within(text, limit) if text else None
@@ -150,7 +184,7 @@ def optional(limit: int) -> Callable[[str], str | None]:
 def _within(text: str, limit: int) -> str:
     if len(text) > limit:
         raise ValueProblem(_too_long(text, limit))
-    return text
+    return check_visible(text)
 
 
 def _too_long(text: str, limit: int) -> str:
@@ -188,9 +222,10 @@ def language(text: str) -> str:
             return code
     suggestion = _language_names().get(text.lower())
     if suggestion is not None:
-        raise ValueProblem(f"{text!r} is not a language code: use {suggestion!r}")
+        raise ValueProblem(f"{excerpt(text)} is not a language code: use {suggestion!r}")
     raise ValueProblem(
-        f"{text!r} is not a language code: use a two-letter code such as 'nl', 'fr', 'tr' or 'ar'"
+        f"{excerpt(text)} is not a language code: use a two-letter code such as 'nl', 'fr', "
+        "'tr' or 'ar'"
     )
 
 
@@ -220,7 +255,7 @@ def email(text: str) -> str | None:
 def chat_id(text: str) -> int | None:
     value = parse_chat_id(text)
     if value is not None and not -CHAT_ID_LIMIT <= value < CHAT_ID_LIMIT:
-        raise ValueProblem(f"{text!r} is too large for a Telegram chat id")
+        raise ValueProblem(f"{excerpt(text)} is too large for a Telegram chat id")
     return value
 
 
@@ -239,7 +274,7 @@ def staff_role(text: str) -> str:
         raise ValueProblem("is empty: a value is required")
     role = text.lower()
     if role not in STAFF_ROLES:
-        raise ValueProblem(f"{text!r} is not a staff role ({_choices(STAFF_ROLES)})")
+        raise ValueProblem(f"{excerpt(text)} is not a staff role ({_choices(STAFF_ROLES)})")
     return role
 
 
@@ -247,7 +282,7 @@ def teaching_role(text: str) -> str:
     """``titularis`` or ``teacher``; empty means ``teacher``."""
     role = text.lower() or "teacher"
     if role not in TEACHING_ROLES:
-        raise ValueProblem(f"{text!r} is not a teaching role ({_choices(TEACHING_ROLES)})")
+        raise ValueProblem(f"{excerpt(text)} is not a teaching role ({_choices(TEACHING_ROLES)})")
     return role
 
 
@@ -261,11 +296,11 @@ def pupil_layout(today: dt.date) -> Layout[PupilRecord]:
             Field("last_name", "last_name", required(NAME_MAX)),
             Field("birth_date", "birth_date", functools.partial(birth_date, today=today)),
             Field("class_name", "class", required(CLASS_MAX)),
-            Field("language", "language", language_or_dutch),
-            Field("spilfiguur", "spilfiguur", optional(ID_MAX)),
-            Field("guardian_consent", "guardian_consent", consent),
-            Field("email", "email", email),
-            Field("telegram_chat_id", "telegram", chat_id),
+            Field("language", "language", language_or_dutch, droppable=True),
+            Field("spilfiguur", "spilfiguur", optional(ID_MAX), droppable=True),
+            Field("guardian_consent", "guardian_consent", consent, droppable=True),
+            Field("email", "email", email, droppable=True),
+            Field("telegram_chat_id", "telegram", chat_id, droppable=True),
         ),
     )
 
@@ -278,11 +313,11 @@ GUARDIAN_LAYOUT = Layout(
         Field("first_name", "first_name", required(NAME_MAX)),
         Field("last_name", "last_name", required(NAME_MAX)),
         Field("language", "language", language),
-        Field("relation", "relation", optional(RELATION_MAX)),
-        Field("email", "email", email),
-        Field("phone", "phone", optional(PHONE_MAX)),
+        Field("relation", "relation", optional(RELATION_MAX), droppable=True),
+        Field("email", "email", email, droppable=True),
+        Field("phone", "phone", optional(PHONE_MAX), droppable=True),
         Field("may_contact", "may_contact", may_contact),
-        Field("telegram_chat_id", "telegram", chat_id),
+        Field("telegram_chat_id", "telegram", chat_id, droppable=True),
     ),
 )
 
@@ -293,9 +328,9 @@ STAFF_LAYOUT = Layout(
         Field("first_name", "first_name", required(NAME_MAX)),
         Field("last_name", "last_name", required(NAME_MAX)),
         Field("role", "role", staff_role),
-        Field("email", "email", email),
-        Field("language", "language", language_or_dutch),
-        Field("telegram_chat_id", "telegram", chat_id),
+        Field("email", "email", email, droppable=True),
+        Field("language", "language", language_or_dutch, droppable=True),
+        Field("telegram_chat_id", "telegram", chat_id, droppable=True),
     ),
 )
 
@@ -304,7 +339,7 @@ TEACHING_LAYOUT = Layout(
     (
         Field("staff_id", "staff_id", required(ID_MAX)),
         Field("class_name", "class", required(CLASS_MAX)),
-        Field("role", "role", teaching_role),
+        Field("role", "role", teaching_role, droppable=True),
     ),
 )
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 import abc
 import asyncio
 import datetime as dt
+import functools
 import operator
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from integrations.abc import (
     GuardianRecord,
@@ -119,7 +120,8 @@ class CsvRosterSource(RosterSource):
             raise FeedParseError(where, f"cannot be read: {err.strerror}") from err
         files: dict[str, Path] = {}
         for path in entries:
-            if path.is_file():
+            # Not only regular files: a FIFO named pupils.csv is refused when it is read.
+            if not path.is_dir():
                 # An exact name wins over another spelling of it.
                 key = path.name.lower()
                 if key not in files or path.name == key:
@@ -155,7 +157,7 @@ def _read(files: dict[str, Path], reader: _FileRows[R]) -> _Part[R]:
     records: list[R] = []
     with CsvTable(path, reader.required, reader.optional) as table:
         result.warnings.extend(table.warnings)
-        reader.bind(table.columns)
+        reader.bind(table.columns, functools.partial(_dropped, result))
         for item in table:
             result.rows += 1
             if isinstance(item, RowReject):
@@ -168,6 +170,12 @@ def _read(files: dict[str, Path], reader: _FileRows[R]) -> _Part[R]:
                 result.rejects.append(RowReject(path.name, line, problem.column, problem.reason))
     result.records = records
     return result
+
+
+def _dropped(result: _Part[Any], line: int, column: str, reason: str) -> None:
+    result.warnings.append(
+        f"{result.file} line {line}, {column}: {reason}; left out, the rest of the row is kept"
+    )
 
 
 class _FileRows(abc.ABC, Generic[R]):
@@ -187,9 +195,9 @@ class _FileRows(abc.ABC, Generic[R]):
         self.first: dict[object, int] = {}
         self._key_of = operator.attrgetter(*layout.attributes(self.unique))
 
-    def bind(self, columns: Mapping[str, int]) -> None:
-        """Prepare for a file with this header."""
-        self._record = self.layout.reader(columns)
+    def bind(self, columns: Mapping[str, int], on_drop: rows.Dropped | None = None) -> None:
+        """Prepare for a file with this header; bad optional values are told to ``on_drop``."""
+        self._record = self.layout.reader(columns, on_drop)
         self._unique_at = [columns[column] for column in self.unique]
 
     def read(self, line: int, fields: list[str]) -> R:

@@ -11,11 +11,19 @@ from bot.domain import UNKNOWN_CODE
 from integrations.abc import AbsenceBatch, AbsenceSource, RowReject
 from integrations.csv.const import ABSENCES_OPTIONAL, ABSENCES_REQUIRED, HALF_DAYS
 from integrations.csv.reader import CsvTable
-from integrations.csv.values import CodeMapper, ValueProblem, parse_date
+from integrations.csv.values import (
+    CodeMapper,
+    ValueProblem,
+    check_visible,
+    excerpt,
+    parse_date,
+)
 
 __all__ = ["CsvAbsenceSource"]
 
 BATCH_ROWS = 20_000
+RETURN_WITHIN = dt.timedelta(days=366)
+"""How far after the absence an expected return date may be: a later one is a typo."""
 
 
 class CsvAbsenceSource(AbsenceSource):
@@ -40,6 +48,7 @@ class CsvAbsenceSource(AbsenceSource):
         self._dates: dict[str, dt.date] = {}
         self._halves: dict[str, str] = {}
         self._codes: dict[str, str] = {}
+        self._pupils: set[str] = set()  # ids whose characters were checked
         self._parsers: dict[str, Callable[[str, dict[str, object]], object]] = {
             "pupil_id": self._parse_pupil,
             "date": self._parse_date,
@@ -83,7 +92,7 @@ class CsvAbsenceSource(AbsenceSource):
         code_at = columns.get("code")
         return_at = columns.get("expected_return")
         note_at = columns.get("note")
-        dates, halves, codes = self._dates, self._halves, self._codes
+        dates, halves, codes, pupils = self._dates, self._halves, self._codes, self._pupils
         limit = self._batch_rows
         count = 0
         for item in rows:
@@ -100,7 +109,7 @@ class CsvAbsenceSource(AbsenceSource):
                 back = None
                 if return_at is not None and fields[return_at]:
                     back = self._expected_return(fields[return_at], day)
-                if pupil and day and half and code and back is not False:
+                if pupil in pupils and day and half and code and back is not False:
                     note = fields[note_at].strip() or None if note_at is not None else None
                     append((pupil, day, half, code, back, note, line))  # type: ignore[arg-type]
                 else:
@@ -118,7 +127,9 @@ class CsvAbsenceSource(AbsenceSource):
             back = parse_date(text)
         except ValueProblem:
             return False
-        return False if day is not None and back < day else back
+        if day is not None and not day <= back <= day + RETURN_WITHIN:
+            return False
+        return back
 
     def _careful(
         self, batch: AbsenceBatch, line: int, fields: list[str], columns: dict[str, int]
@@ -161,9 +172,11 @@ class CsvAbsenceSource(AbsenceSource):
     # Careful parsers, in the order a row is checked; each caches what it accepts.
 
     def _parse_pupil(self, text: str, parsed: dict[str, object]) -> str:
-        if not text.strip():
+        pupil = text.strip()
+        if not pupil:
             raise ValueProblem("is empty")
-        return text.strip()
+        self._pupils.add(check_visible(pupil))
+        return pupil
 
     def _parse_date(self, text: str, parsed: dict[str, object]) -> dt.date:
         day = self._dates[text] = parse_date(text)
@@ -172,7 +185,7 @@ class CsvAbsenceSource(AbsenceSource):
     def _parse_half(self, text: str, parsed: dict[str, object]) -> str:
         half = HALF_DAYS.get(text.strip().lower())
         if half is None:
-            raise ValueProblem(f"{text.strip()!r} is not a half-day (am/pm or vm/nm)")
+            raise ValueProblem(f"{excerpt(text.strip())} is not a half-day (am/pm or vm/nm)")
         self._halves[text] = half
         return half
 
@@ -188,4 +201,9 @@ class CsvAbsenceSource(AbsenceSource):
         assert isinstance(day, dt.date)
         if back < day:
             raise ValueProblem(f"{back.isoformat()} is before the absence ({day.isoformat()})")
+        if back > day + RETURN_WITHIN:
+            raise ValueProblem(
+                f"{back.isoformat()} is more than a year after the absence ({day.isoformat()}): "
+                "is the year right?"
+            )
         return back

@@ -10,11 +10,23 @@ texts, and the limits Gemist must respect:
 - a chat that blocked the bot: ``403``; an unknown chat: ``400 chat not found``; a group that
   became a supergroup: ``400`` with ``migrate_to_chat_id``;
 - text over 4096 characters, callback data outside 1-64 bytes: ``400``;
-- ``getUpdates`` while a webhook is set: ``409``.
+- ``getUpdates`` while a webhook is set: ``409``;
+- ``answerCallbackQuery`` for a tap older than ``callback_max_age`` seconds (Telegram's is
+  about 15), or for an unknown query id: ``400`` "query is too old and response timeout
+  expired or query ID is invalid".
 
-People are made with :meth:`LocalBotApi.add_user`; what they do (type, tap a button) is
-injected with :meth:`send_text` and :meth:`press`, and reaches the bot through ``getUpdates``
-(long polling) or, once a webhook is set, as a POST to it with the secret token header.
+Like some proxies in front of the Bot API, it can quote the request's path in its error texts
+(``quote_path``: as it was sent, or URL-encoded), and a method can be made to fail for a while
+(:meth:`LocalBotApi.fail`): a Bot API error whose text holds the token, for the redaction tests.
+
+People are made with :meth:`LocalBotApi.add_user`; what they do (type, edit what they typed,
+tap a button, block the bot) is injected with :meth:`send_text`, :meth:`edit_text`,
+:meth:`press` and :meth:`block`, and reaches the bot as Telegram's ``message``,
+``edited_message``, ``callback_query`` and ``my_chat_member`` updates through ``getUpdates``
+(long polling) or, once a webhook is set, as a POST to it with the secret token header. Like
+Telegram, the server sends only the kinds of update the bot asked for in the last
+``allowed_updates`` it gave (to ``getUpdates`` or ``setWebhook``); before that, every kind
+but ``chat_member`` and the reactions.
 Everything the bot sent is kept in :attr:`sent`, every refusal in :attr:`rejections`.
 """
 
@@ -28,7 +40,9 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from http import HTTPStatus
+from typing import Any, Literal
+from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
@@ -38,6 +52,10 @@ __all__ = ["LocalBotApi", "Rejection", "SentMessage"]
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
 BOT_ID = 5_000_000_001
+CALLBACK_MAX_AGE = 15.0
+"""Seconds after a tap within which Telegram still accepts its ``answerCallbackQuery``."""
+QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+_NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +101,7 @@ class _Chat:
     next_message_id: int = 1
     last_sent: float | None = None
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+    typed: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 class LocalBotApi:
@@ -96,8 +115,15 @@ class LocalBotApi:
         per_second: int = 30,
         per_chat_interval: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        quote_path: Literal["plain", "encoded"] | None = None,
+        callback_max_age: float = CALLBACK_MAX_AGE,
     ) -> None:
         self.token = token
+        self.quote_path = quote_path
+        self._failing: dict[str, list[int]] = {}
+        self.callback_max_age = callback_max_age
+        self._tapped_at: dict[str, float] = {}
+        self._allowed: frozenset[str] | None = None
         self.username = username
         self.per_second = per_second
         self.per_chat_interval = per_chat_interval
@@ -158,14 +184,32 @@ class LocalBotApi:
     def add_group(self, chat_id: int, title: str) -> None:
         self._chats[chat_id] = _Chat(chat_id, title, None, kind="group")
 
-    def block(self, chat_id: int) -> None:
-        self._chats[chat_id].blocked = True
+    async def block(self, chat_id: int, *, notify: bool = True) -> None:
+        """The person blocks the bot: sending to them is refused with ``403`` from now on, and
+        the bot gets a ``my_chat_member`` update (new status ``kicked``), as Telegram sends it;
+        ``notify=False`` models a block the bot never heard of (it did not ask for those
+        updates then)."""
+        chat = self._chats[chat_id]
+        chat.blocked = True
+        if notify:
+            await self._push({"my_chat_member": self._member_change(chat, "member", "kicked")})
+
+    async def unblock(self, chat_id: int) -> None:
+        """The person unblocks the bot (``my_chat_member``: ``kicked`` to ``member``)."""
+        chat = self._chats[chat_id]
+        chat.blocked = False
+        await self._push({"my_chat_member": self._member_change(chat, "kicked", "member")})
 
     def migrate(self, chat_id: int, new_chat_id: int) -> None:
         """The group ``chat_id`` became the supergroup ``new_chat_id``."""
         old = self._chats[chat_id]
         old.migrated_to = new_chat_id
         self._chats[new_chat_id] = _Chat(new_chat_id, old.first_name, None, kind="supergroup")
+
+    def fail(self, method: str, status: int = 502, *, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` (``getUpdates``) are answered with ``status``,
+        as a proxy whose upstream is down does."""
+        self._failing[method.lower()] = [status] * times
 
     def messages_to(self, chat_id: int) -> list[SentMessage]:
         return [message for message in self.sent if message.chat_id == chat_id]
@@ -185,25 +229,44 @@ class LocalBotApi:
     async def send_text(self, user_id: int, text: str, *, secret: str | None = None) -> int:
         """The person types ``text``; returns the webhook's HTTP status (200 when polling)."""
         chat = self._chats[user_id]
-        message = {
-            "message_id": self._message_id(chat),
+        message_id = self._message_id(chat)
+        message: dict[str, Any] = {
+            "message_id": message_id,
             "date": int(time.time()),
             "chat": self._chat_json(chat),
             "from": self._user_json(chat),
             "text": text,
         }
-        if text.startswith("/"):
-            command = text.split()[0]
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        _entities(message)
+        chat.typed[message_id] = message
         return await self._push({"message": message}, secret)
 
-    async def press(
-        self, user_id: int, message_id: int, data: str, *, secret: str | None = None
-    ) -> int:
-        """The person taps the button with ``data`` under the bot's message ``message_id``."""
+    async def edit_text(self, user_id: int, text: str, *, message_id: int | None = None) -> None:
+        """The person edits a message they typed (by default their last one): the bot gets an
+        ``edited_message`` update with the same message id, the new text and ``edit_date``."""
         chat = self._chats[user_id]
+        earlier = chat.typed[message_id if message_id is not None else max(chat.typed)]
+        message = {**earlier, "text": text, "edit_date": int(time.time())}
+        _entities(message)
+        chat.typed[earlier["message_id"]] = message
+        await self._push({"edited_message": message})
+
+    async def press(
+        self,
+        user_id: int,
+        message_id: int,
+        data: str,
+        *,
+        secret: str | None = None,
+        age: float = 0.0,
+    ) -> int:
+        """The person taps the button with ``data`` under the bot's message ``message_id``,
+        ``age`` seconds ago (a tap made while the bot was down or slow)."""
+        chat = self._chats[user_id]
+        query_id = str(next(self._callback_ids))
+        self._tapped_at[query_id] = self._clock() - age
         query = {
-            "id": str(next(self._callback_ids)),
+            "id": query_id,
             "from": self._user_json(chat),
             "chat_instance": str(user_id),
             "data": data,
@@ -212,8 +275,12 @@ class LocalBotApi:
         }
         return await self._push({"callback_query": query}, secret)
 
-    async def _push(self, update: dict[str, Any], secret: str | None) -> int:
+    async def _push(self, update: dict[str, Any], secret: str | None = None) -> int:
+        """Hand ``update`` to the bot, if it asked for its kind; the webhook's HTTP status
+        (200 when polling or when the kind was not asked for)."""
         update["update_id"] = next(self._update_ids)
+        if not self._wanted(update):
+            return 200
         if self._webhook is None:
             async with self._arrived:
                 self._updates.append(update)
@@ -233,12 +300,15 @@ class LocalBotApi:
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"].lower()
+        if failing := self._failing.get(method):
+            status = failing.pop(0)
+            return self._refuse(request, status, HTTPStatus(status).phrase)
         if request.match_info["token"] != self.token:
-            return _error(401, "Unauthorized")
+            return self._refuse(request, 401, "Unauthorized")
         params = await _params(request)
         handler = _METHODS.get(method)
         if handler is None:
-            return _error(404, "Not Found")
+            return self._refuse(request, 404, "Not Found")
         try:
             result = await handler(self, params)
         except ApiError as err:
@@ -247,8 +317,23 @@ class LocalBotApi:
                 Rejection(err.status, method, _int(chat) if chat is not None else None,
                           err.description)
             )  # fmt: skip
-            return _error(err.status, err.description, err.parameters)
+            return self._refuse(request, err.status, err.description, err.parameters)
         return web.json_response({"ok": True, "result": result})
+
+    def _refuse(
+        self,
+        request: web.Request,
+        status: int,
+        description: str,
+        parameters: dict[str, int] | None = None,
+    ) -> web.Response:
+        """Telegram's error envelope; with ``quote_path``, its text ends with the path."""
+        if self.quote_path is not None:
+            path = request.raw_path
+            if self.quote_path == "encoded":
+                path = quote(path, safe="")
+            description = f"{description} ({request.method} {path})"
+        return _error(status, description, parameters)
 
     async def _get_me(self, _params: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -268,6 +353,7 @@ class LocalBotApi:
                 "Conflict: can't use getUpdates method while webhook is active; use "
                 "deleteWebhook to delete the webhook first",
             )
+        self._allow(params.get("allowed_updates"))
         offset = _int(params.get("offset", 0))
         limit = _int(params.get("limit", 100))
         timeout = float(params.get("timeout", 0))
@@ -331,6 +417,9 @@ class LocalBotApi:
         return message
 
     async def _answer_callback(self, params: dict[str, Any]) -> bool:
+        tapped = self._tapped_at.get(str(params.get("callback_query_id", "")))
+        if tapped is None or self._clock() - tapped > self.callback_max_age:
+            raise ApiError(400, QUERY_TOO_OLD)
         self.callback_answers.append(params)
         self._answered.set()
         return True
@@ -339,6 +428,7 @@ class LocalBotApi:
         url = str(params.get("url", ""))
         secret = params.get("secret_token")
         self._webhook = (url, str(secret) if secret else None) if url else None
+        self._allow(params.get("allowed_updates"))
         return True
 
     async def _delete_webhook(self, _params: dict[str, Any]) -> bool:
@@ -359,6 +449,34 @@ class LocalBotApi:
         return {**self._chat_json(chat), "accent_color_id": 0, "max_reaction_count": 11}
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def _allow(self, raw: Any) -> None:
+        """Remember the kinds of update the bot asked for (a JSON list); none given: the
+        earlier choice stands."""
+        if raw in (None, ""):
+            return
+        kinds = json.loads(raw) if isinstance(raw, str) else raw
+        if not isinstance(kinds, list):
+            raise ApiError(400, "Bad Request: can't parse allowed updates")
+        self._allowed = frozenset(str(kind) for kind in kinds) if kinds else None
+
+    def _wanted(self, update: dict[str, Any]) -> bool:
+        kind = next(key for key in update if key != "update_id")
+        if self._allowed is None:
+            return kind not in _NOT_BY_DEFAULT
+        return kind in self._allowed
+
+    def _member_change(self, chat: _Chat, old: str, new: str) -> dict[str, Any]:
+        """A ``ChatMemberUpdated`` about the bot itself in ``chat``."""
+        bot = {"id": BOT_ID, "is_bot": True, "first_name": "Gemist", "username": self.username}
+        member = {"kicked": {"status": "kicked", "user": bot, "until_date": 0}}
+        return {
+            "chat": self._chat_json(chat),
+            "from": self._user_json(chat),
+            "date": int(time.time()),
+            "old_chat_member": member.get(old, {"status": old, "user": bot}),
+            "new_chat_member": member.get(new, {"status": new, "user": bot}),
+        }
 
     def _chat_for_sending(self, params: dict[str, Any]) -> _Chat:
         chat = self._chats.get(_int(params.get("chat_id", 0)))
@@ -438,6 +556,15 @@ async def _params(request: web.Request) -> dict[str, Any]:
     form = await request.post()
     params.update({key: value for key, value in form.items() if isinstance(value, str)})
     return params
+
+
+def _entities(message: dict[str, Any]) -> None:
+    """Mark a command at the start of the message's text, as Telegram does."""
+    message.pop("entities", None)
+    text = str(message["text"])
+    if text.startswith("/"):
+        command = text.split()[0]
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
 
 
 def _markup(raw: Any) -> dict[str, Any] | None:

@@ -500,7 +500,48 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("case", BAD, ids=lambda c: c.name)
+DROPPED_NAMES = {
+    "language name",
+    "consent not yes/no",
+    "bad e-mail",
+    "bad chat id",
+    "teaching role",
+}
+"""Bad values in optional columns: left out with a warning, the person kept (issue 15)."""
+DROPPED = [case for case in BAD if case.name in DROPPED_NAMES]
+DROPPED.append(
+    Bad(
+        "guardian's bad e-mail",
+        "guardians.csv",
+        "G09,P02,Jan,Peeters,,nl,jan@,,,",
+        "email",
+        "'jan@' is not an e-mail address",
+    )
+)
+REJECTED_ROWS = [case for case in BAD if case.name not in DROPPED_NAMES]
+
+
+@pytest.mark.parametrize("case", DROPPED, ids=lambda c: c.name)
+async def test_a_bad_optional_value_is_left_out_with_a_warning_and_the_person_kept(
+    engine: AsyncEngine, clock: VirtualClock, tmp_path: Path, case: Bad
+) -> None:
+    folder = roster(tmp_path)
+    append(folder, case.file, case.row)
+    report = await run(engine, folder, clock)
+    assert report.exit_code == 0
+    line = NEXT_LINE[case.file]
+    assert (
+        f"{case.file} line {line}, {case.column}: {case.reason}; left out, the rest of the row "
+        "is kept"
+    ) in report.warnings
+    assert not any(f.rejects for f in report.files)
+    by_file = {f.file: f for f in report.files}
+    assert by_file[case.file].imported == by_file[case.file].rows
+    added = await listed(engine, case.file) - BASE[case.file]
+    assert len(added) == 1
+
+
+@pytest.mark.parametrize("case", REJECTED_ROWS, ids=lambda c: c.name)
 async def test_bad_row(engine: AsyncEngine, clock: VirtualClock, tmp_path: Path, case: Bad) -> None:
     folder = roster(tmp_path)
     append(folder, case.file, case.row)

@@ -127,6 +127,23 @@ async def test_no_poll_on_a_holiday_and_a_missing_file_is_told_once(engine, tmp_
     assert [r.getMessage() for r in caplog.records].count(f"feed poll: no file {feed} yet") == 1
 
 
+async def test_a_fifo_as_the_feed_is_told_and_never_blocks_the_poll(
+    engine, morning, tmp_path, caplog
+):
+    feed = tmp_path / "absences.csv"
+    os.mkfifo(feed)
+    service, _ = await make_service(engine, morning, feed)
+
+    with caplog.at_level(logging.WARNING, logger="bot.service"):
+        async with asyncio.timeout(10):
+            assert await service.poll_feed() is None
+
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert warning.startswith(f"feed poll: {feed} cannot be imported: OSError: ")
+    assert "not a regular file" in warning
+    assert await import_runs(engine) == 0
+
+
 async def test_the_planner_job_plans_and_the_dispatch_job_delivers(engine, morning, tmp_path):
     feed = tmp_path / "absences.csv"
     feed.write_text(FEED, encoding="utf-8")

@@ -163,3 +163,30 @@ def test_an_unusable_replies_file_says_where(capsys, tmp_path, text, message):
 
     assert code == 2
     assert message in err
+
+
+def test_from_replays_the_history_before_the_period_silently(capsys, tmp_path):
+    """Ruben (P0022) missed Monday and Tuesday 9-10 November; --from 16 November shows only
+    that Monday's messages, and they count the four half-days before it."""
+    feed = tmp_path / "absences.csv"
+    feed.write_text(
+        "pupil_id,date,half_day,code\n"
+        + "".join(
+            f"P0022,{day},{half},B\n"
+            for day in ("2026-11-09", "2026-11-10", "2026-11-16")
+            for half in ("am", "pm")
+        )
+    )
+    common = ["--roster", str(EXAMPLE / "roster"), "--absences", str(feed), "--json"]
+
+    assert main(["simulate", *common, "--from", "2026-11-16", "--to", "2026-11-16"]) == 0
+    period = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert main(["simulate", *common, "--to", "2026-11-16"]) == 0
+    whole = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+    assert period
+    assert all(m["at"].startswith("2026-11-16") for m in period)
+    assert period == [m for m in whole if m["at"].startswith("2026-11-16")]
+    assert len(whole) > len(period)
+    [notice] = [m for m in period if m["kind"] == "guardian_notice"]
+    assert "Dit schooljaar miste Ruben tot nu toe 6 halve schooldagen." in notice["text"]

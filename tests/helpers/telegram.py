@@ -102,11 +102,12 @@ class World(People):
         return chat
 
     async def tap(
-        self, chat: int, message: SentMessage, key: str, *, replies: int = 1
+        self, chat: int, message: SentMessage, key: str, *, replies: int = 1, age: float = 0.0
     ) -> list[SentMessage]:
-        """``chat`` taps the button ``key`` (its data as the bot made it) under ``message``."""
+        """``chat`` taps the button ``key`` (its data as the bot made it) under ``message``,
+        ``age`` seconds ago (older than 15: Telegram no longer lets the bot acknowledge it)."""
         before = len(self.api.messages_to(chat))
-        await self.api.press(chat, message.message_id, button_data(message, key))
+        await self.api.press(chat, message.message_id, button_data(message, key), age=age)
         if replies:
             await self.api.wait_for(chat, before + replies)
         await self.conversation.settled()
@@ -190,10 +191,16 @@ def button_keys(message: SentMessage) -> list[str]:
 
 @asynccontextmanager
 async def telegram_world(
-    engine: AsyncEngine, clock: VirtualClock, tmp: Path, *, webhook_secret: str | None = None
+    engine: AsyncEngine,
+    clock: VirtualClock,
+    tmp: Path,
+    *,
+    webhook_secret: str | None = None,
+    rules: Rules | None = None,
 ) -> AsyncIterator[World]:
     """The example school, linked to nobody yet, its bot polling the local server (or, with
-    ``webhook_secret``, receiving updates through a webhook)."""
+    ``webhook_secret``, receiving updates through a webhook); ``rules`` are the school's
+    rules file (default: none written)."""
     report = await import_roster(
         engine,
         CsvRosterSource(EXAMPLE / "roster", today=clock.today()),
@@ -206,7 +213,7 @@ async def telegram_world(
         limiter = TelegramRateLimiter(SendBudget(per_second=300, per_chat_interval=PER_CHAT))
         client: ExtBot[None] = ExtBot(TOKEN, base_url=api.base_url, rate_limiter=limiter)
         calendar = SchoolCalendar()
-        rules = Rules.default()
+        rules = Rules.default() if rules is None else rules
         channel = TelegramChannel(
             client, DatabaseChats(engine), secret=SECRET, budget=limiter.budget
         )
@@ -219,7 +226,13 @@ async def telegram_world(
         )
         world: World
         conversation = Conversation(
-            engine, clock, calendar, bot=client, secret=SECRET, news=lambda: world.tick()
+            engine,
+            clock,
+            calendar,
+            bot=client,
+            secret=SECRET,
+            news=lambda: world.tick(),
+            rules=rules,
         )
         webhook = None
         if webhook_secret is not None:

@@ -1,5 +1,5 @@
 """Invitations on both backends: one code per person, hashed, single use, expiring, revocable;
-/stop unlinks and a bare /start links the same chat again."""
+/stop unlinks and erases the chat's id."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from bot.telegram.invites import (
     hash_code,
     linked,
     redeem,
-    restart,
     stop,
 )
 from integrations.csv import CsvRosterSource
@@ -111,23 +110,30 @@ async def test_an_expired_or_revoked_code_links_nobody(engine, clock):
     assert chats["S02"] == 7002
 
 
-async def test_stop_unlinks_and_a_bare_start_links_again(engine, clock):
+async def test_stop_unlinks_and_keeps_the_chat_id_nowhere(engine, clock):
     await _roster(engine, clock)
     pupils = {item.person_id: item for item in await _invite(engine, clock, "pupil")}
     assert isinstance(await redeem(engine, pupils["P0016"].code, 8001, clock.now()), Linked)
 
     stopped = await stop(engine, 8001, clock.now())
+
     assert [person.roster_id for person in stopped] == ["P0016"]
     assert await linked(engine, 8001) == []
-    assert await restart(engine, 9999, clock.now()) == []  # another chat gets nothing
-    back = await restart(engine, 8001, clock.now())
-    assert [person.roster_id for person in back] == ["P0016"]
     async with engine.connect() as conn:
-        chat = await conn.scalar(
-            sa.select(col(Pupil.telegram_chat_id)).where(col(Pupil.pupil_id) == "P0016")
-        )
-    assert chat == 8001
-    assert await restart(engine, 8001, clock.now()) == []  # nothing stopped any more
+        invitation = (
+            await conn.execute(
+                sa.select(col(Invitation.chat_id), col(Invitation.stopped_at)).where(
+                    col(Invitation.used_at).is_not(None)
+                )
+            )
+        ).one()
+        kept = [
+            await conn.scalar(sa.select(sa.func.count()).where(col(table.telegram_chat_id) == 8001))
+            for table in (Pupil, Guardian, Staff)
+        ]
+    assert invitation.chat_id is None
+    assert invitation.stopped_at is not None
+    assert kept == [0, 0, 0]
 
 
 def test_gemist_invite_prints_json_lines(tmp_path, capsys, monkeypatch):

@@ -23,7 +23,7 @@ import bot.telegram._store as store_module
 from bot.cli import main
 from bot.commands.run import run_service, serve
 from bot.config import load_settings
-from bot.db import connect
+from bot.db import connect, migrate
 from bot.imports import import_absences
 from bot.models import Outreach, Pupil, Reply, Staff
 from bot.rules import Rules
@@ -248,7 +248,10 @@ async def test_polling_takes_over_from_a_webhook_left_set(engine, clock):
 # -- gemist run as a command -------------------------------------------------------------------
 
 
-async def test_dry_run_has_no_telegram_at_all(engine, clock):
+async def test_dry_run_has_no_telegram_at_all(tmp_path, clock):
+    # A dry run works on a copy of a SQLite database (tests/bot/test_dry_run.py).
+    engine = connect(f"sqlite:///{tmp_path / 'gemist.db'}")
+    await migrate(engine)
     nowhere = f"http://127.0.0.1:{free_port()}"  # nothing listens: any request would fail
     settings = load_settings(
         environ={"GEMIST_TELEGRAM_TOKEN": TOKEN, "GEMIST_TELEGRAM_API_URL": nowhere}
@@ -269,6 +272,7 @@ async def test_dry_run_has_no_telegram_at_all(engine, clock):
         ),
         10,
     )
+    await engine.dispose()
 
 
 async def test_a_token_telegram_refuses_ends_run_with_2(db_url, capsys):

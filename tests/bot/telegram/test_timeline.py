@@ -12,7 +12,8 @@ from sqlmodel import col
 
 from bot.domain import HalfDay
 from bot.engine.episodes import Mark
-from bot.models import Pupil, Staff, TimelineView
+from bot.models import GuardianLink, Pupil, Staff, TimelineView
+from bot.rules import DoNotContact, Rules
 from bot.telegram._timeline import MAX_LENGTH, _Composer, _fit
 from bot.telegram._timeline_db import Case, Hold, Pause, Said, Sent
 from messages import render
@@ -67,7 +68,8 @@ async def test_the_spilfiguur_sees_the_case_as_it_happened(world):
     )
     assert lines[3] == "• Nog zonder code: 0 halve dagen"
     assert lines[4] == "• Gewettigd afwezig: 0 halve dagen"
-    entries = lines[6:]
+    assert lines[5] == "• Ayşe Yılmaz (moeder): krijgt berichten van Gemist"
+    entries = lines[7:]
     assert entries[0] == "di 17 nov · de hele dag afwezig (B)"
     expected = [
         "di 17 nov 10:30 · check-in aan Emir: verstuurd",
@@ -180,6 +182,38 @@ def test_every_word_of_a_line_comes_from_the_reader_s_catalog() -> None:
         "Tuesday 24 November inclusive",
     ]
     assert "• Problematic absence (code B): 1 half-day. From 5 on" in text
+
+
+async def test_the_timeline_shows_each_guardian_s_consent_state(engine, clock, tmp_path):
+    rules = Rules(do_not_contact=(DoNotContact(guardian="G005", pupil="P0003"),))
+    async with telegram_world(engine, clock, tmp_path, rules=rules) as world:
+        koen = await world.link("staff", "S02")
+        yasmine = await ask(world, koen, "/pupil P0002")
+        async with engine.begin() as conn:
+            await conn.execute(
+                sa.update(Pupil)
+                .where(col(Pupil.pupil_id) == "P0002")
+                .values(birth_date=dt.date(2008, 1, 1), guardian_consent=False)
+            )
+        of_age = await ask(world, koen, "/pupil P0002")
+        emir = await ask(world, koen, "/pupil P0003")
+        async with engine.begin() as conn:
+            await conn.execute(sa.update(GuardianLink).values(may_contact=False))
+        roster_no = await ask(world, koen, "/pupil P0002")
+
+    assert "• Fatima El Amrani (moeder): krijgt berichten van Gemist" in yasmine
+    assert (
+        "• Fatima El Amrani (moeder): geen berichten: de leerling is meerderjarig en gaf geen "
+        "toestemming" in of_age
+    )
+    assert (
+        "• Ayşe Yılmaz (moeder): geen berichten: niet te contacteren volgens de regels van de "
+        "school" in emir
+    )
+    assert (
+        "• Fatima El Amrani (moeder): geen berichten: volgens de leerlingenlijst niet te "
+        "contacteren" in roster_no
+    )
 
 
 async def test_every_timeline_shown_is_logged_with_who_and_when_and_a_refusal_is_not(world):

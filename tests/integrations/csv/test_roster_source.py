@@ -22,7 +22,14 @@ from integrations.abc import (
     TeachingRecord,
 )
 from integrations.csv import CsvRosterSource
-from integrations.csv._roster_rows import Field, Layout
+from integrations.csv._roster_rows import (
+    GUARDIAN_LAYOUT,
+    STAFF_LAYOUT,
+    TEACHING_LAYOUT,
+    Field,
+    Layout,
+    pupil_layout,
+)
 from integrations.exceptions import FeedParseError
 
 TODAY = dt.date(2026, 11, 17)
@@ -223,7 +230,57 @@ REJECTED = [
 ]
 
 
-@pytest.mark.parametrize("case", REJECTED, ids=lambda c: f"{c.file}:{c.column}={c.text[:12]!r}")
+_LAYOUTS: dict[str, Layout[Any]] = {
+    "pupils.csv": pupil_layout(TODAY),
+    "guardians.csv": GUARDIAN_LAYOUT,
+    "staff.csv": STAFF_LAYOUT,
+    "teaching.csv": TEACHING_LAYOUT,
+}
+
+
+def _optional(case: Rejected) -> bool:
+    """Whether the case's column is an optional one, whose bad value is left out."""
+    field = next(item for item in _LAYOUTS[case.file].fields if item.column == case.column)
+    return field.droppable
+
+
+@pytest.mark.parametrize(
+    "case",
+    [case for case in REJECTED if _optional(case)],
+    ids=lambda c: f"{c.file}:{c.column}={c.text[:12]!r}",
+)
+async def test_a_bad_optional_value_is_left_out_with_a_warning(
+    tmp_path: Path, case: Rejected
+) -> None:
+    """The bad value on line 3 is left out (as if the cell were empty); the row stays."""
+    valid = VALID[case.file]
+    bad = valid | {case.column: case.text}
+    for key in ("pupil_id", "guardian_id", "staff_id"):
+        if key in bad and bad[key] == valid[key] and case.column != key:
+            bad[key] = valid[key] + "X"
+    if case.file == "teaching.csv" and case.column != "class":
+        bad["class"] = "2B"
+    empty = valid | {case.column: ""}
+    snapshot = await snapshot_of(folder_with(tmp_path, case.file, [valid, bad]))
+    (tmp_path / "empty").mkdir()
+    reference = await snapshot_of(folder_with(tmp_path / "empty", case.file, [empty]))
+
+    assert snapshot.rejects == []
+    assert (
+        f"{case.file} line 3, {case.column}: {case.reason}; left out, the rest of the row is kept"
+    ) in snapshot.warnings
+    _valid, second = records_of(snapshot, case.file)
+    assert second.line == 3
+    [as_if_empty] = records_of(reference, case.file)
+    attribute = _LAYOUTS[case.file].attributes((case.column,))[0]
+    assert getattr(second, attribute) == getattr(as_if_empty, attribute)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [case for case in REJECTED if not _optional(case)],
+    ids=lambda c: f"{c.file}:{c.column}={c.text[:12]!r}",
+)
 async def test_rejected_values(tmp_path: Path, case: Rejected) -> None:
     """The bad row (line 3) is rejected with its column and reason; the valid one (line 2) stays."""
     valid = VALID[case.file]
@@ -327,9 +384,9 @@ REPEATS = [
         # The first row keeps the id even when it was rejected: which one would be right?
         "pupil id twice, the first rejected",
         "pupils.csv",
-        [_row("pupils.csv", email="nope"), _row("pupils.csv")],
+        [_row("pupils.csv", first_name=""), _row("pupils.csv")],
         [
-            RowReject("pupils.csv", 2, "email", "'nope' is not an e-mail address"),
+            RowReject("pupils.csv", 2, "first_name", "is empty: a value is required"),
             RowReject("pupils.csv", 3, "pupil_id", "pupil 'P01' is already on line 2"),
         ],
         [],
@@ -463,12 +520,12 @@ async def test_only_pupils(tmp_path: Path) -> None:
 
 async def test_file_names_in_another_case(tmp_path: Path) -> None:
     """Windows users save ``Pupils.CSV``; the rejects name the file as it is called."""
-    write_csv(tmp_path / "Pupils.CSV", [VALID["pupils.csv"] | {"email": "nope"}])
+    write_csv(tmp_path / "Pupils.CSV", [VALID["pupils.csv"] | {"first_name": ""}])
     write_csv(tmp_path / "STAFF.csv", [VALID["staff.csv"]])
     snapshot = await snapshot_of(tmp_path)
     assert snapshot.locations == {"pupils": "Pupils.CSV", "staff": "STAFF.csv"}
     assert snapshot.rejects == [
-        RowReject("Pupils.CSV", 2, "email", "'nope' is not an e-mail address")
+        RowReject("Pupils.CSV", 2, "first_name", "is empty: a value is required")
     ]
     assert [staff.staff_id for staff in snapshot.staff or []] == ["S01"]
 

@@ -118,7 +118,7 @@ async def test_a_chat_telegram_does_not_know_is_an_invalid_recipient(api, setup)
 
 async def test_a_blocked_chat_is_reported_and_unlinked(api, setup):
     channel, chats = setup
-    api.block(102)
+    await api.block(102, notify=False)
 
     outcome = await channel.deliver(message(2))
 

@@ -1,0 +1,1 @@
+"""Benchmarks behind ``gemist bench``: tools for the people who build Gemist, not the product."""
