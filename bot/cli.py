@@ -50,6 +50,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "hold": ("hold", "days whose outreach a mass absence held back: list, release, discard"),
     "invite": ("invite", "one-time invitation codes and deep links to link a Telegram chat"),
     "backup": ("backup", "a consistent copy of the database (SQLite; PostgreSQL: pg_dump)"),
+    "privacy": (
+        "privacy",
+        "data protection: retention purge, export or erase one person's data",
+    ),
     "demo": (
         "demo",
         "two school weeks of a sample school through the real bot, offline, in about 30 s",

@@ -5,7 +5,9 @@ file are the environment names without the ``GEMIST_`` prefix, in lower case
 (``database_url = "..."``), plus the tables ``[school]``, ``[calendar]``, ``[codes]``,
 ``[messages]`` (the school's own wording of messages, see :mod:`messages._overrides`) and
 ``[help]`` (where a pupil can go at once when it cannot wait for the school: :class:`HelpLines`,
-also from ``GEMIST_HELP_<KEY>``).
+also from ``GEMIST_HELP_<KEY>``) and ``[retention]`` (how long personal data is kept,
+:mod:`bot.privacy.policy`), whose keys can also be set as ``GEMIST_RETENTION_<KEY>``
+(``GEMIST_RETENTION_FREE_TEXT_YEARS=1``).
 
 Secrets (the bot's token, the webhook's secret token) are :class:`Secret` and no error message
 quotes them; nor the webhook's URL, whose path some deployments make secret too.
@@ -24,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.privacy.policy import MAX_YEARS, Retention
 from messages import OverrideError, Overrides, parse_overrides
 
 __all__ = ["ConfigError", "HelpLines", "Secret", "Settings", "load_settings"]
@@ -132,6 +135,8 @@ class Settings:
     webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
     webhook_port: int = DEFAULT_WEBHOOK_PORT
     webhook_path: str = DEFAULT_WEBHOOK_PATH
+    # How long personal data is kept ([retention]; bot.privacy.policy has the defaults).
+    retention: Retention = field(default_factory=Retention)
 
 
 def load_settings(
@@ -161,6 +166,12 @@ def load_settings(
             table = raw.get("help")
             raw["help"] = {**(table if isinstance(table, dict) else {}), key: value}
             sources[f"help.{key}"] = f"{ENV_PREFIX}HELP_{key.upper()}"
+    for key in Retention.names():
+        name = f"{ENV_PREFIX}RETENTION_{key.upper()}"
+        if name in env:
+            table = raw.get("retention")
+            raw["retention"] = {**(table if isinstance(table, dict) else {}), key: env[name]}
+            sources[f"retention.{key}"] = name
     for key, value in overrides.items():
         if value is not None:
             raw[key] = value
@@ -197,7 +208,7 @@ _KNOWN: dict[str, set[str] | None] = {
     "planner_interval_minutes": None, **dict.fromkeys(WEBHOOK_KEYS),
     "school": {"id", "name"},
     "calendar": {"free_days", "ical", "wednesday_afternoon_free"}, "codes": None,
-    "messages": None, "help": set(HELP_KEYS),
+    "messages": None, "help": set(HELP_KEYS), "retention": set(Retention.names()),
 }  # fmt: skip
 """The keys a configuration may hold; for tables, the keys inside them."""
 
@@ -262,6 +273,7 @@ def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
         kwargs["wednesday_afternoon_free"] = value
     kwargs["code_map"] = _code_map(codes, source)
     kwargs["help"] = _help(raw, sources)
+    kwargs["retention"] = _retention(raw, sources)
     try:
         kwargs["messages"] = parse_overrides(messages, "messages")
     except OverrideError as err:
@@ -462,3 +474,26 @@ def _code_map(codes: dict[str, Any], source: str) -> dict[str, str]:
             )
         mapping[letter.upper()] = target.upper()
     return mapping
+
+
+def _retention(raw: dict[str, Any], sources: dict[str, str]) -> Retention:
+    """``[retention]``: each key a whole number of years, 0 to :data:`MAX_YEARS`; an
+    environment variable (``GEMIST_RETENTION_<KEY>``) wins over the file."""
+    file_source = sources.get("retention", "configuration")
+    table = _table(raw, "retention", file_source)
+    allowed = Retention.names()
+    years: dict[str, int] = {}
+    for key, value in table.items():
+        source = sources.get(f"retention.{key}", file_source)
+        if key not in allowed:
+            raise ConfigError(
+                f"{source}: unknown key retention.{key} (known: {', '.join(allowed)})"
+            )
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_YEARS:
+            raise ConfigError(
+                f"{source}: retention.{key}: expected a whole number of years, 0 to {MAX_YEARS}"
+            )
+        years[key] = value
+    return Retention(**years)

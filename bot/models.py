@@ -2,7 +2,9 @@
 
 Times are stored in UTC (:class:`UTCDateTime`); reasoning in local time happens elsewhere. Rows
 are never deleted to "correct" a fact: a person who left is made inactive, a mark a later feed no
-longer lists is retracted and the change is kept in :class:`MarkCorrection`.
+longer lists is retracted and the change is kept in :class:`MarkCorrection`. Rows are deleted
+only when the retention policy says they were kept long enough, or when a person's data is
+erased (:mod:`bot.privacy`).
 """
 
 from __future__ import annotations
@@ -27,12 +29,15 @@ __all__ = [
     "Outreach",
     "OutreachEvent",
     "OutreachHold",
+    "PrivacyLog",
     "Pupil",
+    "PupilPause",
     "Reply",
     "School",
     "SchoolClass",
     "Staff",
     "TeachingAssignment",
+    "TimelineView",
     "UTCDateTime",
 ]
 
@@ -433,3 +438,34 @@ class PupilPause(SQLModel, table=True):
     ends: dt.date
     created_at: dt.datetime = _utc()
     created_by: str = Field(max_length=100)
+
+
+class TimelineView(SQLModel, table=True):
+    """Someone looked at a pupil's timeline (``/pupil`` in the bot, later the web desk): who,
+    when, and through what. Kept as long as the retention policy says (``view_log_years``)."""
+
+    __tablename__ = "timeline_view"
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigKey)
+    school_id: str = Field(foreign_key="school.id", max_length=64)
+    pupil_id: int = Field(foreign_key="pupil.id", index=True)
+    # None once the staff member who looked was erased (the view itself is still a fact).
+    viewer_id: int | None = Field(default=None, foreign_key="staff.id")
+    channel: str = Field(max_length=20)
+    viewed_at: dt.datetime = _utc()
+
+
+class PrivacyLog(SQLModel, table=True):
+    """A data-protection action (an export, an erasure, a retention purge), recorded without
+    personal data: what kind of record, how many, by which command, and a random reference
+    that the operator can quote to the data protection officer."""
+
+    __tablename__ = "privacy_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", max_length=64)
+    at: dt.datetime = _utc()
+    action: str = Field(max_length=12)  # "export", "erase" or "purge"
+    reference: str = Field(max_length=32)
+    summary: str = Field(max_length=500)
+    command: str = Field(max_length=100)

@@ -11,6 +11,9 @@ restart at 10:00 does not wait until tomorrow for the 09:15 feed), and then lets
 - :meth:`Service.dispatch` delivers what is due, batch after batch, until nothing is, through
   the school's delivery gate (:class:`~bot.engine.gate.DeliveryGate`: the sending hours and the
   caps, checked again at the moment of sending);
+- :meth:`Service.purge` removes what the retention policy no longer keeps (daily at 03:00, and
+  once at the start, beside the other jobs: :mod:`bot.privacy.purge`), and notes it in the
+  privacy log; it stops between two of its short transactions when the service stops;
 - :meth:`Service.news` is both at once, when someone has just answered on Telegram (so that the
   coordinator hears "I want to talk" now, not at the next ticks).
 
@@ -52,13 +55,15 @@ from bot.db import migrate
 from bot.engine.gate import DeliveryGate
 from bot.engine.tick import PlanCache, planner_tick
 from bot.imports import ImportReport, import_absences
-from bot.outbox import Channel, Dispatcher, DispatchReport
+from bot.outbox import Channel, Dispatcher, DispatchReport, write_transaction
+from bot.privacy.audit import describe, record
+from bot.privacy.purge import purge_in_steps
 from bot.redaction import describe_error
 from bot.rules import Rules
 from integrations.csv import CsvAbsenceSource
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import Clock
-from scheduler.jobs import DISPATCH, FEED_POLL, PLANNER, Schedule, build_scheduler
+from scheduler.jobs import DISPATCH, FEED_POLL, PLANNER, RETENTION, Schedule, build_scheduler
 
 __all__ = ["NEWS", "FeedFingerprint", "Inbound", "Service", "describe_error"]
 
@@ -145,6 +150,7 @@ class Service:
         self._ticks = asyncio.Lock()
         self._in_flight: set[asyncio.Task[object]] = set()
         self._scheduler: AsyncIOScheduler | None = None
+        self._first_purge: asyncio.Task[None] | None = None
 
     # -- the jobs ------------------------------------------------------------------------------
 
@@ -233,6 +239,29 @@ class Service:
             )
         return total
 
+    async def purge(self) -> int:
+        """The retention purge, in short transactions; the rows removed. Logged in counts,
+        never whose."""
+        school = self.settings.school_id
+        async with self._ticks:
+            now = self.clock.now()
+            removed = await purge_in_steps(
+                self.engine,
+                school,
+                self.settings.retention,
+                now,
+                self.clock.tz,
+                stopping=lambda: self._winding_down,
+            )
+            if removed.total():
+                summary = f"removed {describe(removed)}"
+                async with write_transaction(self.engine) as conn:
+                    await record(conn, school, "purge", summary, "gemist run", now)
+                # A pupil who left may have been erased: plan from the stored facts again.
+                self.plans = PlanCache()
+                log.info("retention purge: %s", summary)
+        return removed.total()
+
     async def news(self) -> None:
         """Someone answered: plan and send now, as the jobs would at their next run. Its errors
         are logged, never raised (the person's thanks do not depend on it)."""
@@ -269,6 +298,7 @@ class Service:
         jobs = {
             PLANNER: self.guarded(PLANNER, self.plan),
             DISPATCH: self.guarded(DISPATCH, self.dispatch),
+            RETENTION: self.guarded(RETENTION, self.purge),
         }
         if self.settings.absence_feed is not None:
             jobs[FEED_POLL] = self.guarded(FEED_POLL, self.poll_feed)
@@ -288,8 +318,14 @@ class Service:
         for name in (FEED_POLL, PLANNER, DISPATCH):
             if name in jobs:
                 await jobs[name]()
+        # The first purge after an upgrade can take minutes: it runs beside the bot.
+        self._first_purge = asyncio.create_task(self._run_job(jobs[RETENTION]))
         self._scheduler = build_scheduler(self.schedule, jobs, self.clock.now())
         self._scheduler.start()
+
+    @staticmethod
+    async def _run_job(job: Callable[[], Awaitable[None]]) -> None:
+        await job()
 
     def wind_down(self) -> None:
         """Start no scheduled job from now on, and let a dispatch end after its current batch;

@@ -7,6 +7,8 @@ APScheduler runs the recurring ticks only (DESIGN.md):
   the weekdays that are not school days (holidays, the school's free days).
 - :data:`PLANNER`: the planner tick, every few minutes (5 by default).
 - :data:`DISPATCH`: the dispatch tick, every 30 s.
+- :data:`RETENTION`: the retention purge (:mod:`bot.privacy.purge`), daily at 03:00 local time,
+  every day of the week (data ages on holidays too).
 
 There are no jobs for the morning teacher reminders or the coordinator digest: the planner plans
 them as outbox rows with a due time, and the dispatch tick sends them when that time comes. A
@@ -43,6 +45,7 @@ __all__ = [
     "FEED_POLL",
     "MISFIRE_GRACE",
     "PLANNER",
+    "RETENTION",
     "Schedule",
     "build_scheduler",
 ]
@@ -50,6 +53,7 @@ __all__ = [
 FEED_POLL = "feed_poll"
 PLANNER = "planner"
 DISPATCH = "dispatch"
+RETENTION = "retention"
 
 WEEKDAYS = "mon-fri"
 MISFIRE_GRACE = dt.timedelta(minutes=10)
@@ -67,6 +71,7 @@ class Schedule:
     feed_poll_times: tuple[dt.time, ...] = (dt.time(9, 15), dt.time(13, 45))
     planner_every: dt.timedelta = dt.timedelta(minutes=5)
     dispatch_every: dt.timedelta = dt.timedelta(seconds=30)
+    retention_at: dt.time = dt.time(3, 0)
 
     def __post_init__(self) -> None:
         if not self.feed_poll_times:
@@ -99,12 +104,19 @@ class Schedule:
         """Every :attr:`dispatch_every`, the first one that long after ``start``."""
         return _every(self.dispatch_every, start, self.tz)
 
+    def retention_trigger(self) -> BaseTrigger:
+        """Every day at :attr:`retention_at`, local wall time."""
+        return CronTrigger(
+            hour=self.retention_at.hour, minute=self.retention_at.minute, timezone=self.tz
+        )
+
     def triggers(self, start: dt.datetime) -> dict[str, BaseTrigger]:
         """Every recurring job's trigger, by job id; ``start`` is the clock's now."""
         return {
             FEED_POLL: self.feed_poll_trigger(),
             PLANNER: self.planner_trigger(start),
             DISPATCH: self.dispatch_trigger(start),
+            RETENTION: self.retention_trigger(),
         }
 
 

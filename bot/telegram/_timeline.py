@@ -16,6 +16,9 @@ latest lines win, and the timeline says how many earlier ones were left out.
 
 Reading is :mod:`bot.telegram._timeline_db`'s; this module turns the facts into lines, each a
 template (:mod:`messages._timeline`) in the coordinator's language.
+
+Every timeline shown is logged (:func:`bot.privacy.audit.log_view`): who, which pupil, when;
+a refusal shows nothing and is not logged.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from bot.engine.episodes import year_counts
 from bot.engine.facts import RETURN_PREFIX
 from bot.engine.hold import HoldState
 from bot.outbox import Status
+from bot.privacy.audit import log_view
 from bot.rules import CLB_HALF_DAYS, Rules
 from bot.telegram._timeline_db import Case, Sent, read_case
 from bot.telegram.invites import Linked
@@ -42,13 +46,15 @@ from messages import TEMPLATES, Audience, Overrides, button_label, render
 from messages._quote import without_bidi_controls
 from scheduler.calendar import SchoolCalendar
 
-__all__ = ["MAX_LENGTH", "MAX_QUOTE", "pupil_timeline"]
+__all__ = ["MAX_LENGTH", "MAX_QUOTE", "VIEW_CHANNEL", "pupil_timeline"]
 
 MAX_LENGTH = 4096
 """Telegram's limit for the text of one message."""
 MAX_QUOTE = 400
 """A family's own words are cut after this many characters: one long letter must not push
 the rest of the timeline out of the message."""
+VIEW_CHANNEL = "telegram"
+"""How the log of views names a look through the bot."""
 
 
 async def pupil_timeline(
@@ -72,6 +78,7 @@ async def pupil_timeline(
     case = await read_case(engine, staff, ref.strip(), year, consent)
     if case is None:
         return None
+    await log_view(engine, staff.school_id, case.key, staff.person_id, VIEW_CHANNEL, now)
     return _Composer(case, staff.lang, tz, overrides).text(today, str(year))
 
 

@@ -104,6 +104,8 @@ class Case:
     contacts: tuple[tuple[str, str], ...] = ()
     """Each active guardian's name and whether Gemist may contact them about the pupil today
     (a :class:`bot.consent.Consent` value), by roster id."""
+    key: int = 0
+    """The pupil's database id (for the log of who viewed the timeline)."""
 
     @property
     def held_days(self) -> frozenset[dt.date]:
@@ -185,6 +187,7 @@ async def read_case(
                 for link in sorted(links, key=lambda link: link.guardian_id)
                 if link.guardian in guardians
             ),
+            key=pupil,
         )
 
 

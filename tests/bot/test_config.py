@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -373,3 +374,55 @@ def test_a_bad_help_key_is_named(tmp_path, text, message):
 def test_a_bad_help_value_in_the_environment_is_blamed_on_its_variable():
     with pytest.raises(ConfigError, match=r"^GEMIST_HELP_PHONE: help\.phone: '1O2'"):
         load_settings(environ={"GEMIST_HELP_PHONE": "1O2"})
+
+
+def test_retention_defaults_are_the_documented_ones():
+    retention = load_settings(environ={}).retention
+
+    assert (
+        retention.free_text_years,
+        retention.messages_years,
+        retention.marks_years,
+        retention.inactive_people_years,
+        retention.view_log_years,
+    ) == (1, 2, 2, 1, 2)
+
+
+def test_retention_from_the_file_and_the_environment(tmp_path):
+    path = toml(tmp_path, "[retention]\nfree_text_years = 0\nmarks_years = 5\n")
+    env = {"GEMIST_RETENTION_MARKS_YEARS": "3", "GEMIST_RETENTION_VIEW_LOG_YEARS": "1"}
+
+    retention = load_settings(path, environ=env).retention
+
+    assert (retention.free_text_years, retention.marks_years) == (0, 3)
+    assert (retention.messages_years, retention.view_log_years) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[retention]\nfree_text = 1\n", "unknown key retention.free_text (known: free_text_years"),
+        (
+            "[retention]\nmarks_years = -1\n",
+            "retention.marks_years: expected a whole number of years, 0 to 20",
+        ),
+        ("[retention]\nmarks_years = 1.5\n", "retention.marks_years: expected a whole"),
+        ("[retention]\nmarks_years = true\n", "retention.marks_years: expected a whole"),
+        ("[retention]\nmarks_years = 21\n", "retention.marks_years: expected a whole"),
+        ("retention = 2\n", "retention: expected a table ([retention])"),
+    ],
+)
+def test_a_bad_retention_key_is_named(tmp_path, text, message):
+    path = toml(tmp_path, text)
+
+    with pytest.raises(ConfigError, match=re.escape(f"{path}: {message}")):
+        load_settings(path, environ={})
+
+
+def test_a_bad_retention_variable_is_blamed_on_it(tmp_path):
+    path = toml(tmp_path, "[retention]\nmarks_years = 3\n")
+
+    with pytest.raises(
+        ConfigError, match=r"^GEMIST_RETENTION_MESSAGES_YEARS: retention\.messages_years: expected"
+    ):
+        load_settings(path, environ={"GEMIST_RETENTION_MESSAGES_YEARS": "two"})

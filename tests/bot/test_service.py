@@ -34,7 +34,7 @@ from integrations.csv import CsvRosterSource
 from integrations.telegram import LocalBotApi
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import BRUSSELS, VirtualClock
-from scheduler.jobs import DISPATCH, FEED_POLL, PLANNER
+from scheduler.jobs import DISPATCH, FEED_POLL, PLANNER, RETENTION
 from tests.helpers.seed import seed_pupils
 
 ROOT = Path(__file__).parents[2]
@@ -149,7 +149,7 @@ async def test_the_planner_job_plans_and_the_dispatch_job_delivers(engine, morni
     feed.write_text(FEED, encoding="utf-8")
     service, recording = await make_service(engine, morning, feed)
     jobs = service.jobs()
-    assert set(jobs) == {FEED_POLL, PLANNER, DISPATCH}
+    assert set(jobs) == {FEED_POLL, PLANNER, DISPATCH, RETENTION}
 
     await jobs[FEED_POLL]()
     planned = await service.plan()

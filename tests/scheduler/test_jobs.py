@@ -10,7 +10,15 @@ import pytest
 
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import BRUSSELS
-from scheduler.jobs import DISPATCH, FEED_POLL, MISFIRE_GRACE, PLANNER, Schedule, build_scheduler
+from scheduler.jobs import (
+    DISPATCH,
+    FEED_POLL,
+    MISFIRE_GRACE,
+    PLANNER,
+    RETENTION,
+    Schedule,
+    build_scheduler,
+)
 
 SCHEDULE = Schedule(tz=BRUSSELS, feed_poll_times=(time(9, 15), time(13, 45)))
 CALENDAR = SchoolCalendar()
@@ -156,3 +164,13 @@ async def test_one_scheduler_runs_each_job_once_at_a_time_in_memory():
 def test_an_unknown_job_is_named():
     with pytest.raises(LookupError, match="no recurring job 'digest'"):
         build_scheduler(SCHEDULE, {"digest": _nothing}, datetime(2026, 11, 17, tzinfo=UTC))
+
+
+def test_the_retention_purge_runs_every_day_at_three_at_night_local_time():
+    trigger = SCHEDULE.triggers(datetime(2026, 10, 23, 12, tzinfo=UTC))[RETENTION]
+    fires = fire_times(
+        trigger, local(date(2026, 10, 23), time(12)), local(date(2026, 10, 27), time(12))
+    )
+    # Saturday and Sunday too, and at 03:00 on the wall clock on both sides of the DST change.
+    assert fires == [datetime(2026, 10, day, 3, tzinfo=BRUSSELS) for day in (24, 25, 26, 27)]
+    assert {f.astimezone(BRUSSELS).hour for f in fires} == {3}

@@ -12,7 +12,7 @@ from sqlmodel import col
 
 from bot.domain import HalfDay
 from bot.engine.episodes import Mark
-from bot.models import GuardianLink, Pupil
+from bot.models import GuardianLink, Pupil, Staff, TimelineView
 from bot.rules import DoNotContact, Rules
 from bot.telegram._timeline import MAX_LENGTH, _Composer, _fit
 from bot.telegram._timeline_db import Case, Hold, Pause, Said, Sent
@@ -215,3 +215,28 @@ async def test_the_timeline_shows_each_guardian_s_consent_state(engine, clock, t
         "• Fatima El Amrani (moeder): geen berichten: volgens de leerlingenlijst niet te "
         "contacteren" in roster_no
     )
+
+
+async def test_every_timeline_shown_is_logged_with_who_and_when_and_a_refusal_is_not(world):
+    await ask(world, world.koen, "/pupil P0003")
+    world.clock.advance(dt.timedelta(minutes=7))
+    await ask(world, world.koen, "/pupil P0003")
+    await ask(world, world.hanne, "/pupil P0003")  # not hers: nothing shown, nothing logged
+    await ask(world, world.teacher, "/pupil P0003")
+
+    async with world.engine.connect() as conn:
+        views = (
+            await conn.execute(
+                sa.select(
+                    Staff.staff_id, Pupil.pupil_id, TimelineView.channel, TimelineView.viewed_at
+                )
+                .join(Staff, col(Staff.id) == col(TimelineView.viewer_id))
+                .join(Pupil, col(Pupil.id) == col(TimelineView.pupil_id))
+                .order_by(col(TimelineView.id))
+            )
+        ).all()
+    now = world.clock.now()
+    assert [tuple(view) for view in views] == [
+        ("S02", "P0003", "telegram", now - dt.timedelta(minutes=7)),
+        ("S02", "P0003", "telegram", now),
+    ]
