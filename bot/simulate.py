@@ -1,4 +1,4 @@
-"""``gemist simulate``: replay a period in virtual time through the real engine (CONTRACTS.md §2).
+"""``gemist simulate``: replay a period in virtual time through the real engine (docs/contracts.md).
 
 A throw-away SQLite database in a temporary folder; the roster imported at the start; then a
 :class:`~scheduler.clock.VirtualClock` walks every day from the first to the last date. On each
@@ -147,7 +147,7 @@ class SimulatedMessage:
     text: str
 
     def as_json(self) -> dict[str, Any]:
-        """The fields in the order of CONTRACTS.md §2; ``at`` in local time with its offset."""
+        """The fields in the order of docs/contracts.md; ``at`` in local time with its offset."""
         return {
             "at": self.at.isoformat(),
             "kind": self.kind,

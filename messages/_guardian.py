@@ -3,7 +3,7 @@
 Guardians are addressed with "u". A notice asks, it does not reproach (seed 002, 3.1.4); it
 says how much school the pupil missed this school year, in school days ("3,5 schooldagen"),
 because parents underestimate it, with one line on why missed days add up, and names one
-concrete thing the parent can do (DOMAIN.md, principle 4). The tip is given once, in the first
+concrete thing the parent can do (docs/domain.md, principle 4). The tip is given once, in the first
 notice of the school year; a later one (``guardian_notice.repeat``) proposes a conversation
 instead of repeating the first word for word.
 """
@@ -17,7 +17,7 @@ __all__ = ["GUARDIAN_TEMPLATES"]
 HELP = Offer.HELP
 REPLY = Offer.REPLY
 
-# The guardian's quick replies (CONTRACTS.md section 2).
+# The guardian's quick replies (docs/contracts.md).
 SICK = Button("sick", N_("Mijn kind is ziek"))
 WILL_CONTACT = Button("will_contact_school", N_("Ik neem contact op met de school"))
 WANT_A_CALL = Button("want_a_call", N_("Bel mij graag op"))

@@ -109,7 +109,7 @@ Segment = Text | Plural | Days
 
 @dataclass(frozen=True, slots=True)
 class Button:
-    """A quick reply: ``key`` is what the bot receives (CONTRACTS.md section 2)."""
+    """A quick reply: ``key`` is what the bot receives (docs/contracts.md)."""
 
     key: str
     label: str
@@ -130,7 +130,7 @@ class Template:
 
     @property
     def kind(self) -> str:
-        """The ``kind`` of CONTRACTS.md 2: ``pupil_checkin`` for ``pupil_checkin.first``."""
+        """The ``kind`` of docs/contracts.md: ``pupil_checkin`` for ``pupil_checkin.first``."""
         return self.id.split(".", 1)[0]
 
     @property

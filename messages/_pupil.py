@@ -19,7 +19,7 @@ __all__ = ["PUPIL_TEMPLATES"]
 HELP = Offer.HELP
 REPLY = Offer.REPLY
 
-# The pupil's quick replies (CONTRACTS.md section 2). "return" asks for a date next.
+# The pupil's quick replies (docs/contracts.md). "return" asks for a date next.
 SICK = Button("sick", N_("Ik ben ziek"))
 NOT_GOOD = Button("not_good", N_("Het gaat niet zo goed"))
 WANT_TO_TALK = Button("want_to_talk", N_("Ik wil even praten"))

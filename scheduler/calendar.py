@@ -4,8 +4,8 @@ The holidays come from the ``holidays`` package (Flemish Community, category ``s
 also holds the legal holidays that fall in school time: 11 November, 1 May, Ascension Day and
 the Friday after, Whit Monday, and Easter Monday (always inside, or right after, the Easter
 holiday, so it is reported as part of it). ``tests/scheduler`` checks it day by day against the
-rules in DOMAIN.md. On top come the school's own free days, from the configuration and an iCal
-file.
+rules in docs/domain.md. On top come the school's own free days, from the configuration and an
+iCal file.
 
 A planner asks :meth:`SchoolCalendar.is_school_day` millions of times, so each school year is
 worked out once, on first use, into a frozenset of its school days.

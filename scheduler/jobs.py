@@ -1,6 +1,6 @@
 """The recurring ticks of live mode, as data, and the one APScheduler that runs them.
 
-APScheduler runs the recurring ticks only (DESIGN.md):
+APScheduler runs the recurring ticks only; a message waits as an outbox row (docs/architecture.md):
 
 - :data:`FEED_POLL`: read the absence feed at the school's local wall times (09:15 and 13:45 by
   default) on weekdays. The trigger cannot know the school calendar, so the job itself skips

@@ -98,7 +98,7 @@ async def run_roster(args: argparse.Namespace, settings: Settings) -> int:
 def print_report(
     report: ImportReport, *, as_json: bool, out: TextIO | None = None, err: TextIO | None = None
 ) -> None:
-    """Print a report as CONTRACTS.md section 2 says: JSON Lines, or short human text."""
+    """Print a report as docs/contracts.md says: JSON Lines, or short human text."""
     out = out or sys.stdout
     err = err or sys.stderr
     for warning in report.warnings:

@@ -1,4 +1,4 @@
-"""``gemist invite``: one-time invitation codes and deep links (CONTRACTS.md section 2).
+"""``gemist invite``: one-time invitation codes and deep links (docs/contracts.md).
 
 A new code for every active pupil, guardian or staff member (``--role``), of one class with
 ``--class``; earlier unused codes of the same people stop working. The codes are shown once and

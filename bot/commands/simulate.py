@@ -1,4 +1,4 @@
-"""``gemist simulate``: replay a period in virtual time, print every message (CONTRACTS.md §2)."""
+"""``gemist simulate``: replay a period in virtual time, print every message (docs/contracts.md)."""
 
 from __future__ import annotations
 

@@ -171,7 +171,7 @@ def write_absences(path: Path, calendar: SchoolCalendar | None = None) -> Path:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """A scripted answer, one row of simulate's replies file (CONTRACTS.md §2).
+    """A scripted answer, one row of simulate's replies file (docs/contracts.md).
 
     ``answer`` is a quick-reply key (the person taps that button under the last message about
     ``pupil_id``) or free text (the person types it).

@@ -1,4 +1,4 @@
-"""``coordinator_nudge``: the spilfiguur hears of what needs a person (DOMAIN.md, 6 and 8).
+"""``coordinator_nudge``: the spilfiguur hears of what needs a person (docs/domain.md, 6 and 8).
 
 Every nudge goes to ``pupil.spilfiguur`` (none without one, or without a channel), with its
 reason in ``payload["reason"]``. The coordinator is staff: the delivery window applies, pauses

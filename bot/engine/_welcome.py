@@ -1,4 +1,4 @@
-"""``teacher_welcome``: a warm welcome after a long absence (DOMAIN.md, principle 5).
+"""``teacher_welcome``: a warm welcome after a long absence (docs/domain.md, principle 5).
 
 For an episode that has reached ``long_absence.school_days`` school days (dates with a mark, up
 to today), whose codes up to today all allow the welcome, every teacher of the pupil with a

@@ -38,7 +38,7 @@ RETURN_PREFIX = "return:"
 
 
 class Answer(StrEnum):
-    """The quick-reply keys of CONTRACTS.md §2 (``return:`` answers carry a date, see
+    """The quick-reply keys of docs/contracts.md (``return:`` answers carry a date, see
     :data:`RETURN_PREFIX`)."""
 
     SICK = "sick"  # pupil or guardian
@@ -68,7 +68,7 @@ _KEY_SHAPE = re.compile(r"[a-z]+(_[a-z]+)+|[a-z]+:.*")
 
 
 def answer_problem(role: str, answer: str) -> str | None:
-    """Why ``answer`` cannot be a ``role``'s answer (CONTRACTS.md §2), None when it can.
+    """Why ``answer`` cannot be a ``role``'s answer (docs/contracts.md), None when it can.
 
     A quick-reply key of that role, ``return:YYYY-MM-DD``, or free text. What looks like a key
     (``at_school``, ``informd_school``, ``return:...``: lower case with an underscore or a colon)

@@ -1,12 +1,12 @@
-"""Signals worth a nudge to the care coordinator (DOMAIN.md, principle 8 and the thresholds).
+"""Signals worth a nudge to the care coordinator (docs/domain.md, principle 8 and the thresholds).
 
 Each function answers one question about one pupil and returns a :class:`Signal` or None. A
 signal names the dates that triggered it and ``reached_on``, the date on which the count first
 reached its threshold for those dates: the planner nudges once, keyed on the kind and that
 date. In the windowed patterns the window slides: once the oldest dates leave it, a pattern that
 goes on is reached again on a later date, which may earn a new nudge (acknowledging and snoozing
-are the planner's business). Thresholds are keyword parameters; the defaults reproduce DOMAIN.md
-and the rules file passes its own values.
+are the planner's business). Thresholds are keyword parameters; the defaults reproduce
+docs/domain.md and the rules file passes its own values.
 
 Counting rules shared by the pattern signals:
 

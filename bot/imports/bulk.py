@@ -2,8 +2,8 @@
 
 A feed can hold a million marks. Building ORM objects or even SQLAlchemy parameter dicts for
 each would cost more than the database itself, so the importers hand plain tuples to the
-driver: ``executemany`` on SQLite, ``COPY`` on PostgreSQL (DESIGN.md: bulk paths use the
-dialect's own means). Values are prepared in the form each driver stores without conversion.
+driver: ``executemany`` on SQLite, ``COPY`` on PostgreSQL (each dialect's own bulk path).
+Values are prepared in the form each driver stores without conversion.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ class FileReport:
         return len(self.rejects)
 
     def summary(self) -> dict[str, Any]:
-        """The summary object of ``import --json`` (CONTRACTS.md section 2)."""
+        """The summary object of ``import --json`` (docs/contracts.md)."""
         return {
             "summary": True,
             "file": self.file,

@@ -43,7 +43,7 @@ from scheduler.clock import Clock
 
 __all__ = ["PARTS", "import_roster"]
 
-#: The parts of a roster, in the order of CONTRACTS.md and of the report.
+#: The parts of a roster, in the order of docs/contracts.md and of the report.
 PARTS = ("pupils", "guardians", "staff", "teaching")
 # What a part retires, for the warning when it may not.
 NOUNS = {

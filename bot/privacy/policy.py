@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from scheduler.calendar import SchoolYear
-
 __all__ = ["DEFAULT_RETENTION", "MAX_YEARS", "Retention", "cutoff_day", "years_before"]
 
 MAX_YEARS = 20
@@ -55,6 +53,10 @@ DEFAULT_RETENTION = Retention()
 def cutoff_day(today: dt.date, school_years: int) -> dt.date:
     """The first day that is still kept: data dated before it belongs to a school year that
     ended more than ``school_years`` school years before ``today``'s."""
+    # Imported here: the configuration reads this module at every command's start, and the
+    # calendar brings the holidays and iCal libraries with it.
+    from scheduler.calendar import SchoolYear
+
     current = SchoolYear.containing(today)
     return SchoolYear(current.first_year - school_years).span_start
 

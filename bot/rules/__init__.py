@@ -1,6 +1,6 @@
-"""The coordinator's rules file (CONTRACTS.md §4): its shape, defaults and validation.
+"""The coordinator's rules file (docs/rules.md): its shape, defaults and validation.
 
-A rules file is YAML; every key is optional and every default reproduces DOMAIN.md, so an
+A rules file is YAML; every key is optional and every default reproduces docs/domain.md, so an
 empty file is a complete, sensible set of rules. ``docs/rules.md`` describes every key.
 
     rules = load_rules("rules.yaml")      # raises RulesError listing every problem

@@ -1,4 +1,4 @@
-"""Which absence codes start which steps of the ladder (DOMAIN.md, absence codes)."""
+"""Which absence codes start which steps of the ladder (docs/domain.md, absence codes)."""
 
 from __future__ import annotations
 

@@ -111,7 +111,7 @@ class ShortAbsences(Section):
 
 
 class Patterns(Section):
-    """The pattern signals of DOMAIN.md (principle 8); ``false`` turns one off."""
+    """The pattern signals of docs/domain.md (principle 8); ``false`` turns one off."""
 
     same_weekday: SameWeekday | None = SameWeekday()
     after_holiday: AfterHoliday | None = AfterHoliday()
@@ -132,7 +132,7 @@ class Patterns(Section):
 
 class NudgeRules(Section):
     problematic_half_days: Positive = CLB_HALF_DAYS
-    absent_half_days: Positive | None = 10  # justified or not (DOMAIN.md, signals)
+    absent_half_days: Positive | None = 10  # justified or not (docs/domain.md, signals)
     no_answer_after_school_days: Positive = 3
     patterns: Patterns = Patterns()
 

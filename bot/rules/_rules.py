@@ -1,6 +1,6 @@
 """The whole rules file: every section, and the checks that span sections.
 
-Every default reproduces DOMAIN.md and issue 3. A ``Rules`` value is valid however it was made:
+Every default reproduces docs/domain.md and issue 3. A ``Rules`` value is valid however it was made:
 the checks run when it is built in code, too.
 """
 
@@ -30,7 +30,7 @@ __all__ = ["Rules"]
 
 
 class Rules(Section):
-    """A school's escalation rules (CONTRACTS.md §4)."""
+    """A school's escalation rules (docs/rules.md)."""
 
     codes: CodeRules = CodeRules()
     long_absence: LongAbsence = LongAbsence()
@@ -63,7 +63,7 @@ class Rules(Section):
 
     @classmethod
     def default(cls) -> Rules:
-        """The rules of a school that has not written any: DOMAIN.md's defaults."""
+        """The rules of a school that has not written any: docs/domain.md's defaults."""
         return cls()
 
     def code(self, code: str) -> CodeRule:

@@ -1,6 +1,6 @@
 """``/pupil <id>``: the case timeline of one pupil, for that pupil's spilfiguur only.
 
-The spilfiguur keeps the overview (DOMAIN.md, principle 6): what was marked, what Gemist sent
+The spilfiguur keeps the overview (docs/domain.md, principle 6): what was marked, what Gemist sent
 and how it went, what the pupil and the family answered, what was held back or paused, and who
 followed up. Anyone else learns nothing: another coordinator, a teacher, a parent and an
 unknown number all get the same neutral ``timeline.not_found`` (the caller sends it), so the

@@ -85,7 +85,7 @@ def deep_link(bot_username: str, code: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Invited:
-    """One invitation as ``gemist invite --json`` prints it (CONTRACTS.md section 2)."""
+    """One invitation as ``gemist invite --json`` prints it (docs/contracts.md)."""
 
     role: str
     person_id: str

@@ -1,4 +1,4 @@
-"""The canonical CSV files (CONTRACTS.md section 1): a roster folder and an absence feed."""
+"""The canonical CSV files (docs/contracts.md, "Files"): a roster folder and an absence feed."""
 
 from integrations.csv.roster import CsvRosterSource
 from integrations.csv.source import CsvAbsenceSource

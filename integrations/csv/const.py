@@ -1,4 +1,4 @@
-"""Constants of the canonical CSV files (CONTRACTS.md section 1)."""
+"""Constants of the canonical CSV files (docs/contracts.md, "Files")."""
 
 from __future__ import annotations
 

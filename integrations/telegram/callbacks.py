@@ -8,7 +8,7 @@ data copied from another chat, made up, or altered acts on nobody::
 
     o.1234.want_to_talk.Q2x9HqLm1sZp0aVw
     │ │    │            └ 16 characters: HMAC-SHA256(secret, "1234.want_to_talk.<chat id>")
-    │ │    └ the answer's key (CONTRACTS.md section 2)
+    │ │    └ the answer's key (docs/contracts.md)
     │ └ the outreach row
     └ format version
 

@@ -1,4 +1,4 @@
-"""Importing absence feeds into SQLite and PostgreSQL (CONTRACTS.md section 1)."""
+"""Importing absence feeds into SQLite and PostgreSQL (docs/contracts.md, "Files")."""
 
 from __future__ import annotations
 

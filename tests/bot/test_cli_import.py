@@ -1,4 +1,4 @@
-"""``gemist import`` as scripts use it: exit codes, JSON Lines, human output (CONTRACTS.md §2)."""
+"""``gemist import`` as scripts use it: exit codes, JSON Lines, human output (docs/contracts.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Settings from the environment and a TOML file (CONTRACTS.md §3)."""
+"""Settings from the environment and a TOML file (docs/contracts.md, "Configuration")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The rules file (CONTRACTS.md §4) and ``gemist rules check`` (§2)."""
+"""The rules file (docs/rules.md) and ``gemist rules check`` (docs/contracts.md)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import pytest
 
 from messages import PLACEHOLDERS, SAMPLE_CONTEXT, TEMPLATES, Audience, get_template, templates_of
 
-# CONTRACTS.md section 2: the kinds of `simulate --json`, plus the onboarding texts and the
+# docs/contracts.md: the kinds of `simulate --json`, plus the onboarding texts and the
 # acknowledgements of quick replies, which are not separate kinds there.
 CONTRACT_KINDS = {
     "pupil_checkin",

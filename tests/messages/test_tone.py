@@ -1,4 +1,4 @@
-"""Tone and length, over every template in every language (DOMAIN.md, principles 2 and 4).
+"""Tone and length, over every template in every language (docs/domain.md, principles 2 and 4).
 
 The per-language data (forbidden words, the cues of help and of a way to answer, how a text
 quotes a button) lives in ``tests/messages/languages``, one module per language.

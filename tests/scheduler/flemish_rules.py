@@ -1,6 +1,6 @@
 """The Flemish school calendar worked out from the written rules alone.
 
-This is the yardstick for ``scheduler.calendar``: it follows DOMAIN.md ("Calendar (Flanders)")
+This is the yardstick for ``scheduler.calendar``: it follows docs/domain.md ("The school calendar")
 and the Besluit van de Vlaamse Regering of 17 April 1991 sentence by sentence, and uses neither
 the ``holidays`` package nor ``dateutil`` (which ``holidays`` itself uses for Easter), so that a
 mistake in either cannot hide in both the code and its expectations.

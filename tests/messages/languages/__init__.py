@@ -5,7 +5,7 @@ its complete catalog in ``locales/``; the module defines ``CUES``, a :class:`Cue
 language lets translators work side by side without touching each other's files.
 
 The lists are written by a reader of the language: accusing, threatening, legal and money words
-that must never reach a pupil, a parent or a colleague writing about a pupil (DOMAIN.md,
+that must never reach a pupil, a parent or a colleague writing about a pupil (docs/domain.md,
 principles 2 and 4), and the words that show a paragraph really offers help or a way to answer.
 """
 
