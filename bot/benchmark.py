@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -32,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -343,7 +345,10 @@ def run_command(args: argparse.Namespace) -> int:
     return report(results, args.rows, args.pupils, feed_mb)
 
 
-def _measure_postgres(server: str, feed: Path, pupils: int) -> dict[str, Any]:
+@contextlib.contextmanager
+def scratch_postgres(server: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on ``server`` for one measurement: its URL; it is
+    dropped afterwards, whatever happened."""
     admin = sa.make_url(server)
     name = f"gemist_bench_{secrets.token_hex(4)}"
 
@@ -356,11 +361,15 @@ def _measure_postgres(server: str, feed: Path, pupils: int) -> dict[str, Any]:
 
     asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
     try:
-        url = admin.set(database=name).render_as_string(hide_password=False)
-        asyncio.run(prepare(url, pupils))
-        return measure("postgresql", url, url, feed, "postgres-baseline")
+        yield admin.set(database=name).render_as_string(hide_password=False)
     finally:
         asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _measure_postgres(server: str, feed: Path, pupils: int) -> dict[str, Any]:
+    with scratch_postgres(server) as url:
+        asyncio.run(prepare(url, pupils))
+        return measure("postgresql", url, url, feed, "postgres-baseline")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import secrets
 import statistics
 import sys
 import tempfile
@@ -27,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col
 
-from bot.benchmark import SCHOOL, _asyncpg_connect, generate_feed, prepare
+from bot.benchmark import SCHOOL, generate_feed, prepare, scratch_postgres
 from bot.db import connect
 from bot.imports import import_absences
 from bot.models import Pupil, Reply
@@ -137,21 +136,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def _postgres(server: str, feed: Path, args: argparse.Namespace) -> dict[str, Any]:
-    admin = sa.make_url(server)
-    name = f"gemist_bench_{secrets.token_hex(4)}"
-
-    async def admin_sql(sql: str) -> None:
-        conn = await _asyncpg_connect(admin)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
-    try:
-        url = admin.set(database=name).render_as_string(hide_password=False)
+    with scratch_postgres(server) as url:
         asyncio.run(prepare(url, args.pupils))
         print("postgresql: import, then re-import with answers ...", file=sys.stderr)
         return asyncio.run(measure(url, feed, args.answers))
-    finally:
-        asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -41,7 +41,6 @@ import json
 import math
 import os
 import random
-import secrets
 import sqlite3
 import subprocess
 import sys
@@ -53,7 +52,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.bench.load import load_report
-from bot.benchmark import _asyncpg_connect
+from bot.benchmark import _asyncpg_connect, scratch_postgres
 from bot.db import connect, migrate
 from bot.engine._facts_db import load_school_facts, read_recent_pupils
 from bot.engine.tick import PlanCache, news_since, plan_school, planner_tick
@@ -446,19 +445,7 @@ def _measure_sqlite(folder: Path) -> dict[str, Any]:
 
 
 def _measure_postgres(server: str, folder: Path) -> dict[str, Any]:
-    admin = sa.make_url(server)
-    name = f"gemist_bench_{secrets.token_hex(4)}"
-
-    async def admin_sql(sql: str) -> None:
-        conn = await _asyncpg_connect(admin)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
-    try:
-        url = admin.set(database=name).render_as_string(hide_password=False)
+    with scratch_postgres(server) as url:
         print("postgresql: importing the roster and the year ...", file=sys.stderr, flush=True)
         asyncio.run(prepare(url, folder))
         print("postgresql: bare read, planner tick ...", file=sys.stderr, flush=True)
@@ -468,8 +455,6 @@ def _measure_postgres(server: str, folder: Path) -> dict[str, Any]:
         bare = _child("bare-postgres", url, str(ids))
         tick = _child("tick", url)
         return {"backend": "postgresql", "chosen": chosen, "bare": bare, "tick": tick}
-    finally:
-        asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 # --- the command ------------------------------------------------------------------------------
