@@ -371,14 +371,17 @@ _DAY_PATTERNS = {
     "pt": "EEEE d 'de' MMMM",
     "so": "EEEE, d MMMM",
     "ps": "cccc، د MMMM d'مه'",
-    # Polish and Ukrainian: the day and the month alone ("17 listopada", "17 листопада"), in
-    # the case a date takes in a sentence ("nie było w szkole 17 listopada", "od 17 listopada").
-    # A weekday there would be a nominative that no preposition takes, and the translations
-    # put the date in brackets, as in a form (the reviewers' finding).
+    # Polish, Ukrainian, Russian and Bulgarian: the day and the month alone ("17 listopada",
+    # "17 листопада", "17 ноября", "17 ноември"), in the case a date takes in a sentence ("nie
+    # było w szkole 17 listopada", "od 17 listopada", "от 17 ноември"). A weekday there would be
+    # a nominative that no preposition takes, and the translations put the date in brackets,
+    # as in a form (the reviewers' finding).
     "pl": "d MMMM",
     "uk": "d MMMM",
+    "ru": "d MMMM",
+    "bg": "d MMMM",
 }
-_BUTTON_DAY_PATTERNS = {"pl": "EEEE, d MMMM", "uk": "EEEE, d MMMM"}
+_BUTTON_DAY_PATTERNS = dict.fromkeys(("pl", "uk", "ru", "bg"), "EEEE, d MMMM")
 """Where a date alone on a button needs its weekday that the text leaves out."""
 
 
