@@ -324,8 +324,8 @@ GUARDIAN_TEMPLATES = (
             Text(N_("Dank u om het ons te laten weten. Goed dat we het nu samen weten.")),
             Text(
                 N_(
-                    "Wilt u er rustig over praten? {sender} neemt zo snel mogelijk contact met u "
-                    "op voor een gesprek. U kunt ook zelf terecht bij {contact}."
+                    "Wilt u er rustig over praten? Dan neemt {sender} zo snel mogelijk contact "
+                    "met u op voor een gesprek. U kunt ook zelf terecht bij {contact}."
                 ),
                 HELP,
             ),

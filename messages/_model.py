@@ -91,7 +91,7 @@ class Days:
     half: str
     """Exactly one half-day."""
     fraction: str
-    """Whole days and a half ("3,5")."""
+    """Whole days and a half ("3,5"); in French, 1,5 takes the singular of ``forms``."""
     count: str
     """The placeholder with the count of half-days (an int)."""
     shows: str = "school_days"

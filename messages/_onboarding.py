@@ -152,7 +152,13 @@ ONBOARDING_TEMPLATES = (
         Audience.ANYONE,
         (
             Text(N_("Gestopt: er komen geen berichten meer van Gemist.")),
-            Text(N_("Toch weer berichten ontvangen? Stuur /start."), REPLY),
+            Text(
+                N_(
+                    "Toch weer berichten ontvangen? Laat het de school gerust weten en vraag een "
+                    "nieuwe uitnodiging."
+                ),
+                REPLY,
+            ),
             Text(N_("Vragen? De school helpt graag verder."), HELP),
         ),
         description="Confirms /stop.",

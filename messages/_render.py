@@ -11,7 +11,8 @@ law asks to see in Dutch, and two languages on one button leave too little room 
 
 A signer's role in brackets ("mevrouw Claes (leerlingenbegeleiding)") is translated with the
 rest, so that a parent reads what the person does, not a Dutch word. A count of half-days in a
-:class:`~messages._model.Days` paragraph is written in school days ("3,5 schooldagen").
+:class:`~messages._model.Days` paragraph is written in school days ("3,5 schooldagen"); in
+French a day and a half takes the singular of whole days ("1,5 jour").
 
 A school's own wording (:mod:`messages._overrides`) replaces the paragraphs, never the buttons.
 Its languages are the ones the school wrote a text for (Dutch always) whose catalog also has
@@ -179,7 +180,7 @@ def _compose(
     rtl = is_rtl(lang)
     values = _values(template, lang, translations, context, isolate=rtl)
     if school is None:
-        text = _paragraphs(template, translations, context, values)
+        text = _paragraphs(template, lang, translations, context, values)
     else:
         text = school[lang].format_map(values)
     buttons = tuple(
@@ -199,6 +200,7 @@ def _compose(
 
 def _paragraphs(
     template: Template,
+    lang: str,
     translations: gettext.NullTranslations,
     context: Mapping[str, object],
     values: Mapping[str, str],
@@ -210,12 +212,7 @@ def _paragraphs(
             wording = translations.gettext(segment.msgid)
         elif isinstance(segment, Days):
             halves = _as_int(template, segment.count, context[segment.count])
-            if halves == 1:
-                wording = translations.gettext(segment.half)
-            elif halves % 2:
-                wording = translations.gettext(segment.fraction)
-            else:
-                wording = translations.ngettext(*segment.forms, halves // 2)
+            wording = _days_wording(segment, halves, lang, translations)
         else:
             count = _count(template, segment, context)
             wording = translations.ngettext(*segment.forms, count)
@@ -224,6 +221,23 @@ def _paragraphs(
             text += "\n" if segment.tight else "\n\n"
         text += paragraph
     return text
+
+
+# Languages that put a noun in the singular after any number below 2, one with a decimal too
+# (French "1,5 jour"; CLDR's "one" there is an integer part of 0 or 1): a day and a half takes
+# the singular of whole days, with the number "1,5" in it.
+_SINGULAR_BELOW_TWO = frozenset({"fr"})
+
+
+def _days_wording(
+    segment: Days, halves: int, lang: str, translations: gettext.NullTranslations
+) -> str:
+    """The wording of a :class:`Days` paragraph for a count of half-days."""
+    if halves == 1:
+        return translations.gettext(segment.half)
+    if halves % 2 and not (halves == 3 and _locale(lang).language in _SINGULAR_BELOW_TWO):
+        return translations.gettext(segment.fraction)
+    return translations.ngettext(*segment.forms, halves // 2)
 
 
 def _finish(template: Template, reader: _Composed, dutch: _Composed, label: str) -> Rendered:
@@ -357,14 +371,17 @@ _DAY_PATTERNS = {
     "pt": "EEEE d 'de' MMMM",
     "so": "EEEE, d MMMM",
     "ps": "cccc، د MMMM d'مه'",
-    # Polish and Ukrainian: the day and the month alone ("17 listopada", "17 листопада"), in
-    # the case a date takes in a sentence ("nie było w szkole 17 listopada", "od 17 listopada").
-    # A weekday there would be a nominative that no preposition takes, and the translations
-    # put the date in brackets, as in a form (the reviewers' finding).
+    # Polish, Ukrainian, Russian and Bulgarian: the day and the month alone ("17 listopada",
+    # "17 листопада", "17 ноября", "17 ноември"), in the case a date takes in a sentence ("nie
+    # było w szkole 17 listopada", "od 17 listopada", "от 17 ноември"). A weekday there would be
+    # a nominative that no preposition takes, and the translations put the date in brackets,
+    # as in a form (the reviewers' finding).
     "pl": "d MMMM",
     "uk": "d MMMM",
+    "ru": "d MMMM",
+    "bg": "d MMMM",
 }
-_BUTTON_DAY_PATTERNS = {"pl": "EEEE, d MMMM", "uk": "EEEE, d MMMM"}
+_BUTTON_DAY_PATTERNS = dict.fromkeys(("pl", "uk", "ru", "bg"), "EEEE, d MMMM")
 """Where a date alone on a button needs its weekday that the text leaves out."""
 
 

@@ -10,7 +10,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
-from messages import SAMPLE_CONTEXT, Catalogs, get_template, render
+from messages import SAMPLE_CONTEXT, Catalogs, day_label, get_template, render
 from messages._render import FSI, LRM, PDI, RLM, TRANSLATION_LABEL
 
 
@@ -154,13 +154,37 @@ def test_dates_weekdays_and_numbers_in_the_readers_language() -> None:
         ("es", "martes 17 de noviembre"),
         ("pt", "terça-feira 17 de novembro"),
         ("tr", "17 Kas\u0131m Sal\u0131"),
-        (
-            "ru",
-            "\u0432\u0442\u043e\u0440\u043d\u0438\u043a, 17 \u043d\u043e\u044f\u0431\u0440\u044f",
-        ),
     ]:
         assert shown in render("guardian_notice.first", lang, sample).text, lang
     assert "1\u202f234 messages" in french
+
+
+@pytest.mark.parametrize(
+    ("lang", "template", "shown", "weekday"),
+    [
+        ("ru", "guardian_notice.first", "не был в школе (17 ноября)", "вторник"),
+        ("ru", "guardian_correction", "был в школе (17 ноября)", "вторник"),
+        ("bg", "guardian_notice.followup", "не е на училище от 17 ноември", "вторник"),  # noqa: RUF001
+        ("bg", "guardian_correction", "било на училище (17 ноември)", "вторник"),
+    ],
+)
+def test_russian_and_bulgarian_dates_in_a_sentence_are_the_day_and_the_month(
+    lang: str, template: str, shown: str, weekday: str
+) -> None:
+    """After a preposition or in brackets a weekday would be a nominative that reads wrong:
+    the day and the month alone, in the case the sentence gives them."""
+    tuesday = {**SAMPLE_CONTEXT, "date": date(2026, 11, 17)}
+    text = render(template, lang, tuesday).parts[0].text
+    assert shown in text
+    assert weekday not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [("ru", "вторник, 17 ноября"), ("bg", "вторник, 17 ноември"), ("pl", "wtorek, 17 listopada")],
+)
+def test_a_return_day_on_a_button_keeps_its_weekday(lang: str, shown: str) -> None:
+    assert day_label("guardian_return_choice", lang, date(2026, 11, 17)) == shown
 
 
 def test_pashto_dates_read_as_the_reviewer_asked() -> None:
@@ -187,6 +211,10 @@ def test_pashto_dates_read_as_the_reviewer_asked() -> None:
         ("fr", 7, "jusqu'à présent 3,5 jours d'école."),
         ("fr", 2, "jusqu'à présent 1 jour d'école."),
         ("fr", 1, "jusqu'à présent une demi-journée d'école."),
+        ("fr", 3, "jusqu'à présent 1,5 jour d'école."),
+        ("fr", 5, "jusqu'à présent 2,5 jours d'école."),
+        ("nl", 3, "tot nu toe 1,5 schooldagen."),
+        ("pt", 3, "já faltou 1,5 dias de aulas."),
         ("ar", 7, "3.5\u2069 يوم دراسي."),
         ("ar", 6, "3\u2069 أيام دراسية."),
         ("pl", 7, "3,5 dnia szkolnego nieobecności."),

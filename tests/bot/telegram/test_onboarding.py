@@ -131,6 +131,8 @@ async def test_stop_asks_first_and_then_unlinks_and_a_bare_start_learns_nothing(
     assert edited.edited
     assert edited.reply_markup is None
     assert stopped.text.startswith("Gestopt: er komen geen berichten meer van Gemist.")
+    assert "vraag een nieuwe uitnodiging" in stopped.text  # a bare /start no longer links
+    assert "/start" not in stopped.text
     assert await world.chat_of(Guardian, Guardian.guardian_id, "G001") is None
 
     [answer] = await world.say(chat, "/start")
