@@ -11,7 +11,8 @@ and carries a MAC over both and the chat the message went to. A tap acts only wh
 Anything else does nothing: the tapper learns nothing. Buttons of the conversation itself
 (stop, language) are signed for :data:`~bot.telegram.conversation.CONVERSATION_ROW`.
 
-The answer is stored first, in one transaction with its effects; only then is the tap
+The answer is stored first, in one transaction with its effects (or, while an import holds
+SQLite's write lock, kept in the inbox: :mod:`bot.telegram.inbox`); only then is the tap
 acknowledged with ``answerCallbackQuery`` (the tapping hand stops spinning), best-effort
 (:class:`Acknowledgement`). Telegram refuses to acknowledge a tap older than about 15 seconds
 ("query is too old"): a tap made while the bot was down or slow is still stored, thanked and

@@ -23,7 +23,8 @@ each kind of update does:
   spilfiguur's sending hours, and is passed on as a correction once they went out; without a
   second thanks. Commands are read only as sent: editing ``/stop`` does not stop again.
   Answers and free text go through :class:`~bot.telegram.inbox.Inbox`, so that an import
-  holding SQLite's write lock does not lose them.
+  holding SQLite's write lock does not lose them; so do links, ``/stop``, ``/taal`` and
+  ``/momenten`` choices and a coordinator's decisions (a link is answered once it is stored).
 - The bot blocked in a private chat (``my_chat_member``): :mod:`bot.telegram._blocks`.
 
 Someone not linked learns nothing about any pupil: every text a stranger can get is one of the

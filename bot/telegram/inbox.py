@@ -24,8 +24,21 @@ answers join it behind the others, so they are stored in the order they came. An
 database refuses for another reason than the lock (its pupil left the roster meanwhile) is
 logged and kept in the inbox, marked, for the operator.
 
-PostgreSQL locks rows, not the database: an import never blocks an answer there, so answers go
-straight to the database and there is no inbox.
+The other writes a person's action makes take the same way, as kinds of their own
+(:data:`~bot.telegram._writes.WRITES`, through :meth:`Inbox.write`): a coordinator's decision
+under a nudge or a hold alert, a ``/taal`` or ``/momenten`` choice, a confirmed ``/stop``. One
+function per kind stores the action both at once and from the inbox, and every date it needs is
+worked out when the person acts, so that a replayed action means what it meant; the person is
+answered at once, and the action is stored in order behind the answers before it (a ``/stop``
+after an answer unlinks only after that answer is stored). Linking (``/start <code>``) must
+answer with its result, a welcome or "this code does not work": a bounded retry would keep every
+other person waiting behind it, and a "try again in a minute" would ask the person to do the work
+the bot can do. So the code's hash waits in the inbox like the rest, and once it is stored the
+inbox tells the conversation (``replayed``), which welcomes the person or says the code does not
+work: later, never lost, also after a restart.
+
+PostgreSQL locks rows, not the database: an import never blocks an answer there, so answers and
+actions go straight to the database and there is no inbox.
 """
 
 from __future__ import annotations
@@ -167,7 +180,7 @@ class Inbox:
                 if not is_locked(err):
                     raise
         await asyncio.to_thread(self._append, kind, fields)
-        log.info("the database is busy (an import?): an answer waits in the inbox")
+        log.info("the database is busy (an import?): %s waits in the inbox", kind)
         self.resume()
         return None
 
