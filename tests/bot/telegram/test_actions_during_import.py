@@ -121,3 +121,18 @@ async def test_a_parent_who_links_during_an_import_is_linked_and_welcomed_once_i
         [welcome] = await world.api.wait_for(chat, 1)
         assert "Welkom" in welcome.text
         assert await world.chat_of(Guardian, Guardian.guardian_id, "G001") == chat
+
+
+async def test_a_stop_confirmed_during_an_import_is_answered_at_once_and_unlinks_after(
+    engine, clock, tmp_path
+):
+    async with telegram_world(engine, clock, tmp_path) as world:
+        chat = await world.link("guardian", "G001")
+        [question] = await world.say(chat, "/stop")
+
+        async with import_held(world, tmp_path):
+            edited, stopped = await world.tap(chat, question, "stop_yes", replies=2)
+
+        assert edited.reply_markup is None
+        assert stopped.text.startswith("Gestopt: er komen geen berichten meer van Gemist.")
+        assert await world.chat_of(Guardian, Guardian.guardian_id, "G001") is None
