@@ -228,7 +228,7 @@ async def _staff_tap(
             chat, _CHOICES[key], person.lang, context, row=row.id, buttons=buttons
         )
         return
-    answer = _staff_answer(conversation, row, person, key, value)
+    answer = _staff_answer(conversation, row, key, value)
     if answer is None:
         return
     template, context, day = answer
@@ -259,7 +259,7 @@ _CHOICES = {
 
 
 def _staff_answer(
-    conversation: Conversation, row: _store.TappedRow, person: Linked, key: str, value: str
+    conversation: Conversation, row: _store.TappedRow, key: str, value: str
 ) -> tuple[str, dict[str, object], dt.date | None] | None:
     """What a staff member's tap decides: the acknowledgement (template and values) and the
     day it is about; None when the tap decides nothing. The decision itself is stored by
