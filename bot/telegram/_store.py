@@ -318,26 +318,23 @@ def _variant(language: str | None, edited: bool) -> dict[str, str]:
     return {"variant": "_".join(parts)} if parts else {}
 
 
-async def set_moment(engine: AsyncEngine, guardian_ids: Sequence[int], moment: str | None) -> None:
+async def set_moment(
+    conn: AsyncConnection, guardian_ids: Sequence[int], moment: str | None
+) -> None:
     """Guardians (one person in each of a chat's roles) chose the part of the day for the
-    school's messages (None: any time); one transaction."""
-    async with engine.begin() as conn:
-        await conn.execute(
-            sa.update(Guardian)
-            .where(col(Guardian.id).in_(list(guardian_ids)))
-            .values(contact_moment=moment)
-        )
+    school's messages (None: any time)."""
+    await conn.execute(
+        sa.update(Guardian)
+        .where(col(Guardian.id).in_(list(guardian_ids)))
+        .values(contact_moment=moment)
+    )
 
 
-async def set_language(engine: AsyncEngine, people: Sequence[tuple[str, int]], lang: str) -> None:
-    """Guardians and pupils, as ``(role, id)``, chose the language of their messages; one
-    transaction."""
-    async with engine.begin() as conn:
-        for role, person_id in people:
-            table: Any = Guardian if role == "guardian" else Pupil
-            await conn.execute(
-                sa.update(table).where(col(table.id) == person_id).values(language=lang)
-            )
+async def set_language(conn: AsyncConnection, people: Sequence[tuple[str, int]], lang: str) -> None:
+    """Guardians and pupils, as ``(role, id)``, chose the language of their messages."""
+    for role, person_id in people:
+        table: Any = Guardian if role == "guardian" else Pupil
+        await conn.execute(sa.update(table).where(col(table.id) == person_id).values(language=lang))
 
 
 async def writer_of(engine: AsyncEngine, role: str, person_id: int, pupil_id: int) -> str:

@@ -11,7 +11,8 @@ and carries a MAC over both and the chat the message went to. A tap acts only wh
 Anything else does nothing: the tapper learns nothing. Buttons of the conversation itself
 (stop, language) are signed for :data:`~bot.telegram.conversation.CONVERSATION_ROW`.
 
-The answer is stored first, in one transaction with its effects; only then is the tap
+The answer is stored first, in one transaction with its effects (or, while an import holds
+SQLite's write lock, kept in the inbox: :mod:`bot.telegram.inbox`); only then is the tap
 acknowledged with ``answerCallbackQuery`` (the tapping hand stops spinning), best-effort
 (:class:`Acknowledgement`). Telegram refuses to acknowledge a tap older than about 15 seconds
 ("query is too old"): a tap made while the bot was down or slow is still stored, thanked and
@@ -34,8 +35,10 @@ What an accepted tap does, by recipient:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from telegram import CallbackQuery, Update
@@ -44,9 +47,6 @@ from telegram.ext import ContextTypes
 
 from bot.domain import CONTACT_MOMENTS
 from bot.engine._text import template_for
-from bot.engine.decisions import acknowledge, decide_hold, decide_notice, pause_pupil, snooze
-from bot.engine.hold import HoldState
-from bot.outbox import write_transaction
 from bot.telegram import _store, invites
 from bot.telegram.invites import Linked
 from integrations.telegram.callbacks import Tap, verify
@@ -66,6 +66,7 @@ SNOOZE_DAYS = (1, 3)
 PAUSE_DAYS = (5, 10, 20)
 """School days a coordinator can pause a pupil's family messages for (``pause:N``)."""
 _STAFF_ROLES = ("teacher", "coordinator")
+_FAMILY = ("pupil", "guardian")
 
 
 class Acknowledgement:
@@ -227,13 +228,26 @@ async def _staff_tap(
             chat, _CHOICES[key], person.lang, context, row=row.id, buttons=buttons
         )
         return
-    answer = await _staff_decision(conversation, row, person, key, value)
-    await ack()
+    answer = _staff_answer(conversation, row, key, value)
     if answer is None:
         return
-    conversation.news()
+    template, context, day = answer
+    done = await conversation.inbox.write(
+        "decision",
+        row={**dataclasses.asdict(row), "payload": dict(row.payload)},
+        key=key,
+        sender_id=person.roster_id,
+        at=conversation.clock.now().isoformat(),
+        today=conversation.clock.today().isoformat(),
+        date=day.isoformat() if day is not None else None,
+    )
+    await ack()
+    if done is False:  # nothing (left) to decide
+        return
+    if done:  # None: it waits in the inbox, which lets the planner know once it is stored
+        conversation.news()
     await _take_buttons_off(query)
-    await conversation.say(chat, *answer)
+    await conversation.say(chat, template, person.lang, context)
 
 
 _CHOICES = {
@@ -244,58 +258,36 @@ _CHOICES = {
 """The staff buttons that first offer a choice, and the template that offers it."""
 
 
-async def _staff_decision(
-    conversation: Conversation, row: _store.TappedRow, person: Linked, key: str, value: str
-) -> tuple[str, str, dict[str, object]] | None:
-    """Store what the staff member decided; the acknowledgement to send (template, language,
-    values), or None when there was nothing (left) to decide."""
-    now, today = conversation.clock.now(), conversation.clock.today()
-    by = f"telegram:{person.roster_id}"
+def _staff_answer(
+    conversation: Conversation, row: _store.TappedRow, key: str, value: str
+) -> tuple[str, dict[str, object], dt.date | None] | None:
+    """What a staff member's tap decides: the acknowledgement (template and values) and the
+    day it is about; None when the tap decides nothing. The decision itself is stored by
+    :func:`bot.telegram._writes.staff_decision`."""
+    today = conversation.clock.today()
     about: dict[str, object] = {"first_name": row.payload.get("first_name", "")}
-    async with write_transaction(conversation.engine) as conn:
-        if key == "ack":
-            done = await acknowledge(conn, row.school_id, row.id, by=by, at=now)
-            thanks = "staff_ack.read" if row.kind == "teacher_welcome" else "staff_ack.ack"
-            return (thanks, person.lang, {}) if done else None
-        if key in ("send_notice", "keep_notice"):
-            done = await decide_notice(
-                conn,
-                row.school_id,
-                row.id,
-                send=key == "send_notice",
-                sender_id=person.roster_id,
-                by=by,
-                at=now,
-            )
-            return (f"staff_ack.{key}", person.lang, about) if done else None
-        if key in ("release", "discard"):
-            state = HoldState.RELEASED if key == "release" else HoldState.DISCARDED
-            day = dt.date.fromisoformat(str(row.payload.get("date")))
-            scope = str(row.payload.get("scope"))
-            done = await decide_hold(conn, row.school_id, day, scope, state, by=by, at=now)
-            return (f"staff_ack.{key}", person.lang, {"date": day}) if done else None
-        if row.pupil_id is None or not value:
+    if key == "ack":
+        return ("staff_ack.read" if row.kind == "teacher_welcome" else "staff_ack.ack"), {}, None
+    if key in ("send_notice", "keep_notice"):
+        return f"staff_ack.{key}", about, None
+    if key in ("release", "discard"):
+        day = dt.date.fromisoformat(str(row.payload.get("date")))
+        return f"staff_ack.{key}", {"date": day}, day
+    if row.pupil_id is None or not value:
+        return None
+    days = int(value) if value.isdigit() else 0
+    if key == "return":
+        try:
+            back = dt.date.fromisoformat(value)
+        except ValueError:
             return None
-        if key == "return":
-            try:
-                back = dt.date.fromisoformat(value)
-            except ValueError:
-                return None
-            await _store.record_coordinator_return(
-                conn, row, sender_id=person.roster_id, back=back, at=now
-            )
-            return "staff_ack.return", person.lang, {**about, "date": back}
-        days = int(value) if value.isdigit() else 0
-        if key == "snooze" and days in SNOOZE_DAYS:
-            until = conversation.calendar.school_day_after(today, days)
-            done = await snooze(conn, row.school_id, row.id, until=until)
-            return ("staff_ack.snooze", person.lang, {"date": until}) if done else None
-        if key == "pause" and days in PAUSE_DAYS:
-            ends = conversation.calendar.school_day_after(today, days - 1)
-            await pause_pupil(
-                conn, row.school_id, row.pupil_id, starts=today, ends=ends, by=by, at=now
-            )
-            return "staff_ack.pause", person.lang, {**about, "date": ends}
+        return "staff_ack.return", {**about, "date": back}, back
+    if key == "snooze" and days in SNOOZE_DAYS:
+        until = conversation.calendar.school_day_after(today, days)
+        return "staff_ack.snooze", {"date": until}, until
+    if key == "pause" and days in PAUSE_DAYS:
+        ends = conversation.calendar.school_day_after(today, days - 1)
+        return "staff_ack.pause", {**about, "date": ends}, ends
     return None
 
 
@@ -308,8 +300,9 @@ async def _conversation_button(
     if not people:
         return
     lang = people[0].lang
+    now = conversation.clock.now().isoformat()
     if key == "stop_yes":
-        await invites.stop(engine, chat, conversation.clock.now())
+        await conversation.inbox.write("stop", chat=chat, at=now)
         await ack()
         await _take_buttons_off(query)
         await conversation.say(chat, "onboarding.stop", lang)
@@ -325,17 +318,22 @@ async def _conversation_button(
         if not guardians or (chosen != "any" and chosen not in CONTACT_MOMENTS):
             return
         moment = None if chosen == "any" else chosen
-        await _store.set_moment(engine, [person.person_id for person in guardians], moment)
+        ids = [person.person_id for person in guardians]
+        await conversation.inbox.write("moment", guardians=ids, moment=moment, at=now)
         await ack()
         await _take_buttons_off(query)
         await conversation.say(chat, "onboarding.moment_saved", guardians[0].lang)
     elif key.startswith("lang:"):
         chosen = key.removeprefix("lang:")
-        family = [(p.role, p.person_id) for p in people if p.role in ("pupil", "guardian")]
-        await _store.set_language(engine, family, chosen)
+        family = [(p.role, p.person_id) for p in people if p.role in _FAMILY]
+        stored = await conversation.inbox.write("language", people=family, lang=chosen, at=now)
         await ack()
         await _take_buttons_off(query)
-        await conversation.welcome(chat, await invites.linked(engine, chat))
+        if stored is None:  # waits in the inbox: welcomed in the language chosen all the same
+            people = [replace(p, lang=chosen) if p.role in _FAMILY else p for p in people]
+        else:
+            people = await invites.linked(engine, chat)
+        await conversation.welcome(chat, people)
 
 
 async def _take_buttons_off(query: CallbackQuery) -> None:

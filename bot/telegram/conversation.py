@@ -23,7 +23,8 @@ each kind of update does:
   spilfiguur's sending hours, and is passed on as a correction once they went out; without a
   second thanks. Commands are read only as sent: editing ``/stop`` does not stop again.
   Answers and free text go through :class:`~bot.telegram.inbox.Inbox`, so that an import
-  holding SQLite's write lock does not lose them.
+  holding SQLite's write lock does not lose them; so do links, ``/stop``, ``/taal`` and
+  ``/momenten`` choices and a coordinator's decisions (a link is answered once it is stored).
 - The bot blocked in a private chat (``my_chat_member``): :mod:`bot.telegram._blocks`.
 
 Someone not linked learns nothing about any pupil: every text a stranger can get is one of the
@@ -39,6 +40,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -140,7 +142,7 @@ class Conversation:
         self._pending: set[asyncio.Task[object]] = set()
         self.updates_handled = 0
         self._progress = asyncio.Event()
-        self.inbox = Inbox.beside(engine, stored=self.news)
+        self.inbox = Inbox.beside(engine, stored=self.news, replayed=self._replayed)
         """Where answers and free text are stored (:mod:`bot.telegram.inbox`)."""
 
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
@@ -192,19 +194,36 @@ class Conversation:
             await self.say(chat, "onboarding.stranger", self.guess_language(update))
 
     async def link(self, update: Update, chat: int, code: str) -> None:
-        """Link the chat with an invitation code, or say kindly that the code does not work."""
+        """Link the chat with an invitation code, or say kindly that the code does not work.
+        While an import holds SQLite's write lock the code waits in the inbox (as its hash),
+        and the person is answered once it is stored (:meth:`_replayed`)."""
         now = self.clock.now()
-        result: Linked | Refused = Refused.UNKNOWN
+        lang = self.guess_language(update)
+        result: object | None = Refused.UNKNOWN
         if self.throttle.allows(chat, now):
-            result = await invites.redeem(self.engine, code, chat, now)
-        if isinstance(result, Refused):
-            self.throttle.failed(chat, now)
-            log.info("chat %s: an invitation code was refused (%s)", chat, result.value)
-            await self.say(chat, "onboarding.unknown_code", self.guess_language(update))
+            result = await self.inbox.write(
+                "link", code_hash=invites.hash_code(code), chat=chat, lang=lang, at=now.isoformat()
+            )
+        if result is None:
+            log.info("chat %s: the invitation code waits in the inbox", chat)
+            return
+        await self._linked(chat, lang, result)
+
+    async def _linked(self, chat: int, lang: str, result: object) -> None:
+        """Welcome a chat just linked, or tell it kindly that its code does not work."""
+        if not isinstance(result, Linked):
+            self.throttle.failed(chat, self.clock.now())
+            log.info("chat %s: an invitation code was refused (%s)", chat, result)
+            await self.say(chat, "onboarding.unknown_code", lang)
             return
         self.throttle.succeeded(chat)
         log.info("chat %s linked to %s %s", chat, result.role, result.roster_id)
         await self.welcome(chat, [result])
+
+    async def _replayed(self, kind: str, fields: dict[str, Any], result: object) -> None:
+        """An action the inbox kept is stored: a link is answered now."""
+        if kind == "link":
+            await self._linked(int(fields["chat"]), str(fields["lang"]), result)
 
     async def on_stop(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """``/stop``: ask first; the "yes" button unlinks."""

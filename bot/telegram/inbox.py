@@ -24,8 +24,21 @@ answers join it behind the others, so they are stored in the order they came. An
 database refuses for another reason than the lock (its pupil left the roster meanwhile) is
 logged and kept in the inbox, marked, for the operator.
 
-PostgreSQL locks rows, not the database: an import never blocks an answer there, so answers go
-straight to the database and there is no inbox.
+The other writes a person's action makes take the same way, as kinds of their own
+(:data:`~bot.telegram._writes.WRITES`, through :meth:`Inbox.write`): a coordinator's decision
+under a nudge or a hold alert, a ``/taal`` or ``/momenten`` choice, a confirmed ``/stop``. One
+function per kind stores the action both at once and from the inbox, and every date it needs is
+worked out when the person acts, so that a replayed action means what it meant; the person is
+answered at once, and the action is stored in order behind the answers before it (a ``/stop``
+after an answer unlinks only after that answer is stored). Linking (``/start <code>``) must
+answer with its result, a welcome or "this code does not work": a bounded retry would keep every
+other person waiting behind it, and a "try again in a minute" would ask the person to do the work
+the bot can do. So the code's hash waits in the inbox like the rest, and once it is stored the
+inbox tells the conversation (``replayed``), which welcomes the person or says the code does not
+work: later, never lost, also after a restart.
+
+PostgreSQL locks rows, not the database: an import never blocks an answer there, so answers and
+actions go straight to the database and there is no inbox.
 """
 
 from __future__ import annotations
@@ -36,7 +49,7 @@ import datetime as dt
 import json
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -50,8 +63,9 @@ from bot.files import make_private_file
 from bot.imports.turns import is_locked
 from bot.service import describe_error
 from bot.telegram import _store
+from bot.telegram._writes import WRITES
 
-__all__ = ["DIRECT_WAIT", "RETRY", "Inbox"]
+__all__ = ["DIRECT_WAIT", "RETRY", "Inbox", "Replayed"]
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +81,11 @@ _SCHEMA = (
 )
 
 
+Replayed = Callable[[str, dict[str, Any], object], Awaitable[None]]
+"""Told of each action the inbox kept once it is stored: its kind, fields and result (what
+linking answers the person with)."""
+
+
 class Inbox:
     """Where the bot stores answers and free text: the database, or the inbox beside it."""
 
@@ -76,6 +95,7 @@ class Inbox:
         path: Path | None,
         *,
         stored: Callable[[], None] | None = None,
+        replayed: Replayed | None = None,
         wait: float = DIRECT_WAIT,
         retry: float = RETRY,
     ) -> None:
@@ -84,6 +104,7 @@ class Inbox:
         self.wait = wait
         self.retry = retry
         self._stored = stored
+        self._replayed = replayed
         self._task: asyncio.Task[None] | None = None
         self._again = False
 
@@ -113,7 +134,7 @@ class Inbox:
             "answer": answer,
             "at": at.isoformat(),
         }
-        return await self._take("answer", fields)
+        return _stored_or_kept(await self._take("answer", fields))
 
     async def forward(
         self,
@@ -142,9 +163,14 @@ class Inbox:
             "at": at.isoformat(),
             "edited": edited,
         }
-        return await self._take("forward", fields)
+        return _stored_or_kept(await self._take("forward", fields))
 
-    async def _take(self, kind: str, fields: dict[str, Any]) -> bool | None:
+    async def write(self, kind: str, **fields: Any) -> object | None:
+        """One of the other actions (:data:`~bot.telegram._writes.WRITES`), with its ``at``:
+        what it returned, or ``None``: kept in the inbox."""
+        return await self._take(kind, fields)
+
+    async def _take(self, kind: str, fields: dict[str, Any]) -> object | None:
         if self.path is None:
             return await _store_now(self.engine, kind, fields, None)
         if not await asyncio.to_thread(self._pending):
@@ -154,7 +180,7 @@ class Inbox:
                 if not is_locked(err):
                     raise
         await asyncio.to_thread(self._append, kind, fields)
-        log.info("the database is busy (an import?): an answer waits in the inbox")
+        log.info("the database is busy (an import?): %s waits in the inbox", kind)
         self.resume()
         return None
 
@@ -195,7 +221,7 @@ class Inbox:
         while (entry := await asyncio.to_thread(self._oldest)) is not None:
             number, kind, fields = entry
             try:
-                await _store_now(self.engine, kind, fields, self.wait)
+                result = await _store_now(self.engine, kind, fields, self.wait)
             except OperationalError as err:
                 if not is_locked(err):
                     await self._fail(number, err)
@@ -207,6 +233,11 @@ class Inbox:
                 continue
             await asyncio.to_thread(self._remove, number)
             stored += 1
+            if self._replayed is not None:
+                try:
+                    await self._replayed(kind, fields, result)
+                except Exception as err:  # the action is stored; only its answer failed
+                    log.error("answering a stored action failed: %s", describe_error(err))
         return stored
 
     async def _fail(self, number: int, err: BaseException) -> None:
@@ -257,6 +288,10 @@ class Inbox:
             conn.execute("UPDATE inbox SET failed = ? WHERE id = ?", (reason, number))
 
 
+def _stored_or_kept(result: object | None) -> bool | None:
+    return None if result is None else bool(result)
+
+
 class _closing:
     """``contextlib.closing`` for a sqlite3 connection, typed."""
 
@@ -272,12 +307,14 @@ class _closing:
 
 async def _store_now(
     engine: AsyncEngine, kind: str, fields: dict[str, Any], wait: float | None
-) -> bool:
-    """Store one answer in the database; on SQLite waiting ``wait`` seconds at most for the
-    write lock (``None``: the engine's busy timeout)."""
+) -> object:
+    """Store one answer or action in the database; on SQLite waiting ``wait`` seconds at most
+    for the write lock (``None``: the engine's busy timeout)."""
     at = dt.datetime.fromisoformat(fields["at"])
     try:
         async with _write(engine, wait) as conn:
+            if kind in WRITES:
+                return await WRITES[kind](conn, fields)
             if kind == "answer":
                 return await _store.store_answer(
                     conn,

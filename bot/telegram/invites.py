@@ -59,7 +59,9 @@ __all__ = [
     "hash_code",
     "linked",
     "redeem",
+    "redeem_hash",
     "stop",
+    "unlink",
 ]
 
 CODE_BYTES = 24
@@ -292,33 +294,40 @@ async def redeem(
 ) -> Linked | Refused:
     """Link ``chat_id`` to the person of ``code``, once; why not, otherwise."""
     async with engine.begin() as conn:
-        row = (
-            await conn.execute(
-                sa.select(
-                    col(Invitation.id),
-                    col(Invitation.role),
-                    col(Invitation.person_id),
-                    col(Invitation.expires_at),
-                    col(Invitation.used_at),
-                    col(Invitation.revoked_at),
-                ).where(col(Invitation.code_hash) == hash_code(code))
-            )
-        ).one_or_none()
-        if row is None:
-            return Refused.UNKNOWN
-        invitation, role, person, expires_at, used_at, revoked_at = row
-        if used_at is not None:
-            return Refused.USED
-        if revoked_at is not None or expires_at <= now:
-            return Refused.EXPIRED
-        taken = await conn.execute(
-            sa.update(Invitation)
-            .where(col(Invitation.id) == invitation, col(Invitation.used_at).is_(None))
-            .values(used_at=now, chat_id=chat_id)
+        return await redeem_hash(conn, hash_code(code), chat_id, now)
+
+
+async def redeem_hash(
+    conn: AsyncConnection, code_hash: str, chat_id: int, now: dt.datetime
+) -> Linked | Refused:
+    """:func:`redeem` in ``conn``'s transaction, by the code's hash (what the inbox keeps)."""
+    row = (
+        await conn.execute(
+            sa.select(
+                col(Invitation.id),
+                col(Invitation.role),
+                col(Invitation.person_id),
+                col(Invitation.expires_at),
+                col(Invitation.used_at),
+                col(Invitation.revoked_at),
+            ).where(col(Invitation.code_hash) == code_hash)
         )
-        if not taken.rowcount:  # another chat used it a moment ago
-            return Refused.USED
-        return await _link(conn, role, person, chat_id)
+    ).one_or_none()
+    if row is None:
+        return Refused.UNKNOWN
+    invitation, role, person, expires_at, used_at, revoked_at = row
+    if used_at is not None:
+        return Refused.USED
+    if revoked_at is not None or expires_at <= now:
+        return Refused.EXPIRED
+    taken = await conn.execute(
+        sa.update(Invitation)
+        .where(col(Invitation.id) == invitation, col(Invitation.used_at).is_(None))
+        .values(used_at=now, chat_id=chat_id)
+    )
+    if not taken.rowcount:  # another chat used it a moment ago
+        return Refused.USED
+    return await _link(conn, role, person, chat_id)
 
 
 async def _link(conn: AsyncConnection, role: str, person: int, chat_id: int) -> Linked | Refused:
@@ -370,15 +379,20 @@ async def stop(engine: AsyncEngine, chat_id: int, now: dt.datetime) -> Sequence[
     only when they were stopped); returns who it was linked to."""
     people = await linked(engine, chat_id)
     async with engine.begin() as conn:
-        for table, _roster in _PEOPLE.values():
-            await conn.execute(
-                sa.update(table)
-                .where(col(table.telegram_chat_id) == chat_id)
-                .values(telegram_chat_id=None)
-            )
-        await conn.execute(
-            sa.update(Invitation)
-            .where(col(Invitation.chat_id) == chat_id)
-            .values(chat_id=None, stopped_at=sa.func.coalesce(col(Invitation.stopped_at), now))
-        )
+        await unlink(conn, chat_id, now)
     return people
+
+
+async def unlink(conn: AsyncConnection, chat_id: int, now: dt.datetime) -> None:
+    """:func:`stop` in ``conn``'s transaction (what the inbox replays)."""
+    for table, _roster in _PEOPLE.values():
+        await conn.execute(
+            sa.update(table)
+            .where(col(table.telegram_chat_id) == chat_id)
+            .values(telegram_chat_id=None)
+        )
+    await conn.execute(
+        sa.update(Invitation)
+        .where(col(Invitation.chat_id) == chat_id)
+        .values(chat_id=None, stopped_at=sa.func.coalesce(col(Invitation.stopped_at), now))
+    )

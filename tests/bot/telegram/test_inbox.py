@@ -19,6 +19,7 @@ from bot.db import connect
 from bot.models import Pupil, Reply
 from bot.telegram._store import Pupilship
 from bot.telegram.inbox import Inbox
+from bot.telegram.invites import Linked, create_invitations, hash_code, linked
 from tests.helpers.seed import SCHOOL, seed_pupils
 
 
@@ -96,3 +97,43 @@ async def test_an_answer_the_database_refuses_is_kept_marked_and_the_next_is_sto
     assert [(kind, failed.split(":")[0]) for kind, failed in left] == [
         ("forward", "IntegrityError")
     ]
+
+
+async def test_a_link_kept_in_the_inbox_is_linked_by_the_next_start_and_its_result_told(
+    sqlite_engine, clock
+):
+    await seed_pupils(sqlite_engine, clock, ["P1"])
+    [invited] = await create_invitations(
+        sqlite_engine, school_id=SCHOOL, role="pupil", bot_username="gemist_bot", now=clock.now()
+    )
+    database = sqlite_engine.url.database
+    assert database is not None
+    importer = sqlite3.connect(database)
+    importer.execute("BEGIN IMMEDIATE")  # an import holds the write lock
+
+    first = Inbox.beside(sqlite_engine, wait=0.1)
+    kept = await first.write(
+        "link", code_hash=hash_code(invited.code), chat=4242, lang="nl", at=clock.now().isoformat()
+    )
+    await first.close()  # the bot stops before the import ends
+    importer.rollback()
+    importer.close()
+
+    assert first.path is not None
+    with closing(sqlite3.connect(first.path)) as inbox:
+        [(fields,)] = inbox.execute("SELECT fields FROM inbox").fetchall()
+    assert invited.code not in fields  # only its hash is kept
+    told: list[tuple[str, int, object]] = []
+
+    async def replayed(kind: str, fields: dict[str, object], result: object) -> None:
+        told.append((kind, int(str(fields["chat"])), result))
+
+    next_start = Inbox.beside(sqlite_engine, replayed=replayed)
+    next_start.resume()
+    await next_start.drained()
+    assert kept is None
+    [(kind, chat, result)] = told
+    assert (kind, chat) == ("link", 4242)
+    assert isinstance(result, Linked)
+    assert result.roster_id == "P1"
+    assert [person.roster_id for person in await linked(sqlite_engine, 4242)] == ["P1"]

@@ -1,0 +1,94 @@
+"""What a person's action writes, as the inbox keeps it: one function per kind.
+
+Each function stores one action in the transaction it is given, from the plain fields
+(JSON) that :class:`~bot.telegram.inbox.Inbox` keeps when SQLite's write lock is taken, and
+returns what it did. The same function stores the action at once and, later, from the inbox, so
+an action means the same whenever it is stored. Every date an action needs (a snooze's end, a
+pause's last day) is worked out when the person acts and kept in its fields: replayed after
+midnight, a decision still means the day it was made for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.engine.decisions import acknowledge, decide_hold, decide_notice, pause_pupil, snooze
+from bot.engine.hold import HoldState
+from bot.telegram import _store, invites
+
+__all__ = ["WRITES"]
+
+
+async def staff_decision(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
+    """A coordinator's or teacher's tap under a nudge or a hold alert; whether there was
+    something (left) to decide."""
+    row = _store.TappedRow(**fields["row"])
+    key, at = fields["key"], dt.datetime.fromisoformat(fields["at"])
+    day = dt.date.fromisoformat(fields["date"]) if fields.get("date") else None
+    by = f"telegram:{fields['sender_id']}"
+    if key == "ack":
+        return await acknowledge(conn, row.school_id, row.id, by=by, at=at)
+    if key in ("send_notice", "keep_notice"):
+        send = key == "send_notice"
+        return await decide_notice(
+            conn, row.school_id, row.id, send=send, sender_id=fields["sender_id"], by=by, at=at
+        )
+    if day is None:
+        return False
+    if key in ("release", "discard"):
+        state = HoldState.RELEASED if key == "release" else HoldState.DISCARDED
+        scope = str(row.payload.get("scope"))
+        return await decide_hold(conn, row.school_id, day, scope, state, by=by, at=at)
+    if row.pupil_id is None:
+        return False
+    if key == "return":
+        await _store.record_coordinator_return(
+            conn, row, sender_id=fields["sender_id"], back=day, at=at
+        )
+        return True
+    if key == "snooze":
+        return await snooze(conn, row.school_id, row.id, until=day)
+    if key == "pause":
+        starts = dt.date.fromisoformat(fields["today"])
+        await pause_pupil(conn, row.school_id, row.pupil_id, starts=starts, ends=day, by=by, at=at)
+        return True
+    return False
+
+
+async def language(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
+    """A ``/taal`` choice."""
+    people = [(str(role), int(person)) for role, person in fields["people"]]
+    await _store.set_language(conn, people, fields["lang"])
+    return True
+
+
+async def moment(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
+    """A ``/momenten`` choice."""
+    await _store.set_moment(conn, [int(g) for g in fields["guardians"]], fields["moment"])
+    return True
+
+
+async def stop(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
+    """``/stop``, confirmed."""
+    await invites.unlink(conn, int(fields["chat"]), dt.datetime.fromisoformat(fields["at"]))
+    return True
+
+
+async def link(conn: AsyncConnection, fields: dict[str, Any]) -> invites.Linked | invites.Refused:
+    """``/start <code>``: the code is kept only as its hash."""
+    at = dt.datetime.fromisoformat(fields["at"])
+    return await invites.redeem_hash(conn, fields["code_hash"], int(fields["chat"]), at)
+
+
+WRITES: dict[str, Callable[[AsyncConnection, dict[str, Any]], Awaitable[object]]] = {
+    "decision": staff_decision,
+    "language": language,
+    "moment": moment,
+    "stop": stop,
+    "link": link,
+}
+"""The kinds of action the inbox keeps besides answers and free text."""
