@@ -8,6 +8,7 @@ real limits have tests and a benchmark of their own.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import socket
 from collections.abc import AsyncIterator
@@ -93,6 +94,7 @@ class World(People):
     calendar: SchoolCalendar = field(default_factory=SchoolCalendar)
     rules: Rules = field(default_factory=Rules.default)
     plans: PlanCache = field(default_factory=PlanCache)
+    _ticking: asyncio.Lock = field(default_factory=asyncio.Lock)
     _next_user: int = 7_000_001
 
     async def link(self, role: str, person_id: str, *, language_code: str | None = None) -> int:
@@ -138,16 +140,20 @@ class World(People):
             await self.tick()
 
     async def tick(self) -> None:
-        await planner_tick(
-            self.engine,
-            school_id=SCHOOL,
-            rules=self.rules,
-            calendar=self.calendar,
-            clock=self.clock,
-            cache=self.plans,
-        )
-        while not (await self.dispatcher.run_once()).idle:
-            pass
+        """A planner tick, then dispatch until nothing is due; one at a time, as the service
+        holds one lock for its ticks and batches (answers that arrive together each ask for
+        one, and the last of them must see every row the others stored)."""
+        async with self._ticking:
+            await planner_tick(
+                self.engine,
+                school_id=SCHOOL,
+                rules=self.rules,
+                calendar=self.calendar,
+                clock=self.clock,
+                cache=self.plans,
+            )
+            while not (await self.dispatcher.run_once()).idle:
+                pass
 
     async def chat_of(self, table: type, roster_column: object, roster_id: str) -> int | None:
         async with self.engine.connect() as conn:
