@@ -65,7 +65,7 @@ from scheduler.calendar import SchoolCalendar
 from scheduler.clock import Clock
 from scheduler.jobs import DISPATCH, FEED_POLL, PLANNER, RETENTION, Schedule, build_scheduler
 
-__all__ = ["NEWS", "FeedFingerprint", "Inbound", "Service", "describe_error"]
+__all__ = ["NEWS", "FeedFingerprint", "Inbound", "Service"]
 
 log = logging.getLogger(__name__)
 

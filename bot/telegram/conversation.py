@@ -58,8 +58,8 @@ from telegram.ext import (
 from bot.config import HelpLines
 from bot.consent.store import contactable
 from bot.engine._window import Window
+from bot.redaction import describe_error
 from bot.rules import Rules
-from bot.service import describe_error
 from bot.telegram import _store, _timeline, invites, written_in
 from bot.telegram._acks import ack_context, ack_template
 from bot.telegram.inbox import Inbox

@@ -61,7 +61,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.db import sqlite_path
 from bot.files import make_private_file
 from bot.imports.turns import is_locked
-from bot.service import describe_error
+from bot.redaction import describe_error
 from bot.telegram import _store
 from bot.telegram._writes import WRITES
 

@@ -28,8 +28,9 @@ from bot.engine.tick import planner_tick as real_tick
 from bot.imports import import_roster
 from bot.models import Pupil
 from bot.outbox import Channel, DeliveryOutcome, Outcome, Outgoing, RecordingChannel
+from bot.redaction import describe_error
 from bot.rules import Rules
-from bot.service import Service, describe_error
+from bot.service import Service
 from integrations.csv import CsvRosterSource
 from integrations.telegram import LocalBotApi
 from scheduler.calendar import SchoolCalendar
