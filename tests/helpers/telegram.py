@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -25,6 +26,7 @@ from bot.config import HelpLines
 from bot.engine.gate import DeliveryGate
 from bot.engine.tick import PlanCache, planner_tick
 from bot.imports import import_absences, import_roster
+from bot.models import Reply
 from bot.outbox import Dispatcher
 from bot.outbox.rendering import RenderingChannel
 from bot.rules import Rules
@@ -258,3 +260,14 @@ async def telegram_world(
             yield world
         finally:
             await telegram.stop()
+
+
+async def replies(world: World) -> list[tuple[Any, ...]]:
+    """Every stored answer, in the order stored: (sender role, sender id, answer)."""
+    async with world.engine.connect() as conn:
+        rows = await conn.execute(
+            sa.select(col(Reply.sender_role), col(Reply.sender_id), col(Reply.answer)).order_by(
+                col(Reply.id)
+            )
+        )
+        return [tuple(row) for row in rows]

@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
-from bot.models import Outreach, PupilPause, Reply
+from bot.models import Outreach, PupilPause
 from integrations.telegram.callbacks import sign
 from scheduler.clock import BRUSSELS
-from tests.helpers.telegram import SECRET, button_data, button_keys, plain, telegram_world
+from tests.helpers.telegram import SECRET, button_data, button_keys, plain, replies, telegram_world
 
 TUESDAY = dt.date(2026, 11, 17)
 
@@ -31,16 +31,6 @@ async def world(engine, clock, tmp_path):
         world.teacher = await world.link("staff", "S05")  # titularis of 1A
         await world.feed("P0003,2026-11-17,am,B,\nP0003,2026-11-17,pm,B,\n")
         yield world
-
-
-async def replies(world) -> list[tuple[str, str, str]]:
-    async with world.engine.connect() as conn:
-        rows = await conn.execute(
-            sa.select(col(Reply.sender_role), col(Reply.sender_id), col(Reply.answer)).order_by(
-                col(Reply.id)
-            )
-        )
-        return [tuple(row) for row in rows]
 
 
 async def test_the_check_in_comes_first_and_an_answer_reaches_the_coordinator_at_once(world):

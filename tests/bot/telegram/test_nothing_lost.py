@@ -12,11 +12,11 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
-from bot.models import Guardian, Outreach, Pupil, Reply, Staff
+from bot.models import Guardian, Outreach, Pupil, Staff
 from bot.telegram._blocks import BLOCK_KIND
 from integrations.telegram.local_server import QUERY_TOO_OLD
 from scheduler.clock import BRUSSELS
-from tests.helpers.telegram import button_keys, plain, telegram_world
+from tests.helpers.telegram import button_keys, plain, replies, telegram_world
 
 TUESDAY = dt.date(2026, 11, 17)
 LATE = 60.0
@@ -36,16 +36,6 @@ async def world(engine, clock, tmp_path):
         world.koen = await world.link("staff", "S02")  # Emir's spilfiguur
         await world.feed("P0003,2026-11-17,am,B,\nP0003,2026-11-17,pm,B,\n")
         yield world
-
-
-async def replies(world) -> list[tuple[str, str, str]]:
-    async with world.engine.connect() as conn:
-        rows = await conn.execute(
-            sa.select(col(Reply.sender_role), col(Reply.sender_id), col(Reply.answer)).order_by(
-                col(Reply.id)
-            )
-        )
-        return [tuple(row) for row in rows]
 
 
 def refused_acknowledgements(world) -> list[str]:
