@@ -267,9 +267,7 @@ class _Planner:
         expired one would otherwise take the notice with it); None while it has not gone out
         yet."""
         pupil, at = self.pupil, self.checkin_time(day)
-        key = (
-            f"{pupil.school_id}:{pupil.pupil_id}:{episode.key}:pupil_checkin:pupil:{pupil.pupil_id}"
-        )
+        key = self.key(episode.key, "pupil_checkin", "pupil", pupil.pupil_id)
         sent = next((s.sent_at for s in pupil.sent if s.key == key), None)
         if sent is not None:
             return max(at, sent) + self.rules.guardian.grace_period
@@ -364,6 +362,12 @@ class _Planner:
         known = (mark for mark in self.pupil.marks if mark.date <= day)
         return year_counts(known, self.window.calendar.school_year_of(day)).total
 
+    def key(self, scope: str, step: str, role: str, person_id: str) -> str:
+        """The idempotency key of the pupil's row for ``step`` to ``role`` ``person_id`` in
+        ``scope`` (see :meth:`outreach`)."""
+        pupil = self.pupil
+        return f"{pupil.school_id}:{pupil.pupil_id}:{scope}:{step}:{role}:{person_id}"
+
     def outreach(
         self,
         episode: Episode | str,
@@ -380,14 +384,9 @@ class _Planner:
         sisters absent on the same day have the same guardian and the same episode key."""
         scope = episode if isinstance(episode, str) else episode.key
         about = {} if isinstance(episode, str) else {"episode": episode.key}
-        pupil = self.pupil
-        key = (
-            f"{pupil.school_id}:{pupil.pupil_id}:{scope}:{step or kind}:"
-            f"{recipient.role}:{recipient.person_id}"
-        )
         return PlannedOutreach(
             school_id=self.pupil.school_id,
-            idempotency_key=key,
+            idempotency_key=self.key(scope, step or kind, recipient.role, recipient.person_id),
             kind=kind,
             recipient_role=recipient.role,
             recipient_id=recipient.id,
