@@ -84,11 +84,44 @@ async def link(conn: AsyncConnection, fields: dict[str, Any]) -> invites.Linked 
     return await invites.redeem_hash(conn, fields["code_hash"], int(fields["chat"]), at)
 
 
+async def answer(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
+    """A pupil's or guardian's tap on an answer button (:func:`_store.store_answer`)."""
+    return await _store.store_answer(
+        conn,
+        row=_store.TappedRow(**fields["row"]),
+        sender_role=fields["sender_role"],
+        sender_id=fields["sender_id"],
+        answer=fields["answer"],
+        at=dt.datetime.fromisoformat(fields["at"]),
+    )
+
+
+async def forward(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
+    """A pupil's or guardian's own words, for the spilfiguur (:func:`_store.store_forward`)."""
+    return await _store.store_forward(
+        conn,
+        pupil=_store.Pupilship(**fields["pupil"]),
+        sender_role=fields["sender_role"],
+        sender_id=fields["sender_id"],
+        writer=fields["writer"],
+        language=fields["language"],
+        text=fields["text"],
+        update_id=fields["update_id"],
+        # An answer kept by a release before edits were read has no message id: 0 matches no
+        # earlier message, so it is passed on as it was written.
+        message_id=fields.get("message_id", 0),
+        at=dt.datetime.fromisoformat(fields["at"]),
+        edited=fields.get("edited", False),
+    )
+
+
 WRITES: dict[str, Callable[[AsyncConnection, dict[str, Any]], Awaitable[object]]] = {
+    "answer": answer,
+    "forward": forward,
     "decision": staff_decision,
     "language": language,
     "moment": moment,
     "stop": stop,
     "link": link,
 }
-"""The kinds of action the inbox keeps besides answers and free text."""
+"""Every kind of action the inbox keeps, answers and free text first."""

@@ -310,35 +310,9 @@ async def _store_now(
 ) -> object:
     """Store one answer or action in the database; on SQLite waiting ``wait`` seconds at most
     for the write lock (``None``: the engine's busy timeout)."""
-    at = dt.datetime.fromisoformat(fields["at"])
     try:
         async with _write(engine, wait) as conn:
-            if kind in WRITES:
-                return await WRITES[kind](conn, fields)
-            if kind == "answer":
-                return await _store.store_answer(
-                    conn,
-                    row=_store.TappedRow(**fields["row"]),
-                    sender_role=fields["sender_role"],
-                    sender_id=fields["sender_id"],
-                    answer=fields["answer"],
-                    at=at,
-                )
-            return await _store.store_forward(
-                conn,
-                pupil=_store.Pupilship(**fields["pupil"]),
-                sender_role=fields["sender_role"],
-                sender_id=fields["sender_id"],
-                writer=fields["writer"],
-                language=fields["language"],
-                text=fields["text"],
-                update_id=fields["update_id"],
-                # An answer kept by a release before edits were read has no message id: 0
-                # matches no earlier message, so it is passed on as it was written.
-                message_id=fields.get("message_id", 0),
-                at=at,
-                edited=fields.get("edited", False),
-            )
+            return await WRITES[kind](conn, fields)
     except IntegrityError:  # the same answer stored by another worker a moment ago
         if kind == "answer":
             return False
