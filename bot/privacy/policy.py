@@ -1,4 +1,5 @@
-"""The retention policy: how long each kind of personal data is kept, and the dates that follows.
+"""The retention policy: how long each kind of personal data is kept (the dates that follow
+from it are :mod:`bot.privacy.purge`'s).
 
 Most periods count whole *school years after the school year the data belongs to ended*
 (1 September to 31 August, :class:`~scheduler.calendar.SchoolYear`): with one year, a reply
@@ -9,10 +10,9 @@ count calendar years from the day the roster import made them inactive.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, fields
 
-__all__ = ["DEFAULT_RETENTION", "MAX_YEARS", "Retention", "cutoff_day", "years_before"]
+__all__ = ["DEFAULT_RETENTION", "MAX_YEARS", "Retention"]
 
 MAX_YEARS = 20
 """No period is longer than this; a longer one is a typing error rather than a policy."""
@@ -48,22 +48,3 @@ class Retention:
 
 
 DEFAULT_RETENTION = Retention()
-
-
-def cutoff_day(today: dt.date, school_years: int) -> dt.date:
-    """The first day that is still kept: data dated before it belongs to a school year that
-    ended more than ``school_years`` school years before ``today``'s."""
-    # Imported here: the configuration reads this module at every command's start, and the
-    # calendar brings the holidays and iCal libraries with it.
-    from scheduler.calendar import SchoolYear
-
-    current = SchoolYear.containing(today)
-    return SchoolYear(current.first_year - school_years).span_start
-
-
-def years_before(today: dt.date, years: int) -> dt.date:
-    """The same calendar day ``years`` years earlier (29 February becomes the 28th)."""
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:
-        return today.replace(year=today.year - years, day=28)

@@ -40,10 +40,20 @@ from bot.models import (
 from bot.outbox import write_transaction
 from bot.privacy.erase import drop_outreach, erase_people
 from bot.privacy.people import ROLES, Person, table_of
-from bot.privacy.policy import Retention, cutoff_day, years_before
+from bot.privacy.policy import Retention
 from bot.privacy.scrub import BATCH, find_naming
+from scheduler.calendar import SchoolYear
 
-__all__ = ["FORWARD_KIND", "PEOPLE_STEP", "STEP", "people_who_left", "purge", "purge_in_steps"]
+__all__ = [
+    "FORWARD_KIND",
+    "PEOPLE_STEP",
+    "STEP",
+    "cutoff_day",
+    "people_who_left",
+    "purge",
+    "purge_in_steps",
+    "years_before",
+]
 
 FORWARD_KIND = "coordinator_forward"
 """The message that carries a family's own words to the spilfiguur."""
@@ -234,3 +244,18 @@ async def _left_before(
         .limit(limit)
     )  # fmt: skip
     return [Person(role, *row) for row in rows]
+
+
+def cutoff_day(today: dt.date, school_years: int) -> dt.date:
+    """The first day that is still kept: data dated before it belongs to a school year that
+    ended more than ``school_years`` school years before ``today``'s."""
+    current = SchoolYear.containing(today)
+    return SchoolYear(current.first_year - school_years).span_start
+
+
+def years_before(today: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` years earlier (29 February becomes the 28th)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)

@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 
 from bot.outbox import write_transaction
-from bot.privacy.policy import Retention, cutoff_day, years_before
-from bot.privacy.purge import purge, purge_in_steps
+from bot.privacy.policy import Retention
+from bot.privacy.purge import cutoff_day, purge, purge_in_steps, years_before
 from scheduler.clock import BRUSSELS
 from tests.helpers.aged import SCHOOL, Aged, local
 
