@@ -31,8 +31,7 @@ from bot.db import connect
 from bot.exits import Exit
 from bot.imports import import_absences
 from bot.models import Pupil, Reply
-from bot.telegram._store import Pupilship
-from bot.telegram.inbox import Inbox
+from bot.telegram.inbox import Inbox, Pupilship
 from integrations.csv.source import CsvAbsenceSource
 from scheduler.clock import BRUSSELS, VirtualClock
 

@@ -23,9 +23,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from bot.engine._window import Window
 from bot.engine.episodes import Mark
 from bot.engine.facts import PupilFacts, StaffFacts
+from bot.engine.window import Window
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Rules
 

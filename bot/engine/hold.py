@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain import SCHOOL_SCOPE
-from bot.engine._window import Window
 from bot.engine.facts import PupilFacts
+from bot.engine.window import Window
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Hold
 

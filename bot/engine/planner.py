@@ -79,6 +79,7 @@ from typing import Any, Literal, NamedTuple
 from bot.consent import ADULT_AGE, guardian_consent
 from bot.domain import CONTACT_MOMENTS, CodeClass, HalfDay, code_class
 from bot.engine._corrections import guardian_corrections, pupil_corrections
+from bot.engine._digest import plan_digests
 from bot.engine._followups import guardian_followups, pupil_followups
 from bot.engine._notice_holds import (
     SEND,
@@ -90,14 +91,20 @@ from bot.engine._notice_holds import (
 )
 from bot.engine._nudges import no_answer_nudge, nudge_reminders, pupil_nudges
 from bot.engine._welcome import teacher_welcome
-from bot.engine._window import Window
 from bot.engine.episodes import Episode, Slot, episodes, year_counts
 from bot.engine.facts import Answer, PupilFacts, ReplyFacts, SenderRole, StaffFacts
+from bot.engine.window import Window
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Ladder, Rules
 from scheduler.calendar import SchoolCalendar
 
-__all__ = ["ADULT_AGE", "SOFTENING_ANSWERS", "plan_episodes", "plan_pupil"]
+__all__ = [
+    "ADULT_AGE",
+    "SOFTENING_ANSWERS",
+    "plan_digests",  # the coordinator's daily digest, planned by the tick once a day
+    "plan_episodes",
+    "plan_pupil",
+]
 
 SOFTENING_ANSWERS = frozenset({Answer.SICK, Answer.RATHER_NOT_SAY})
 """Pupil answers that soften the guardian notice (``return:`` answers do, too)."""

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
-from bot.engine._notice_holds import KEEP, SEND
+from bot.engine.facts import NoticeDecision
 from bot.engine.hold import Decided, HoldState, Suspect
 from bot.models import Outreach, OutreachHold, PupilPause, Reply
 
@@ -255,7 +255,7 @@ async def decide_notice(
     episode = row.payload.get("episode")
     if row.payload.get("reason") != "held_notice" or not isinstance(episode, str):
         return False
-    answer = SEND if send else KEEP
+    answer = NoticeDecision.SEND if send else NoticeDecision.KEEP
     known = await conn.scalar(
         sa.select(col(Reply.id)).where(
             col(Reply.outreach_id) == outreach_id, col(Reply.answer) == answer

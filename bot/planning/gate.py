@@ -22,7 +22,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.engine._window import Window
+from bot.engine.window import Window
 from bot.outbox.records import Outgoing, Status
 from bot.outbox.tables import OUTREACH
 from bot.rules import Rules

@@ -26,12 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
 from bot.domain import SCHOOL_SCOPE, HalfDay
-from bot.engine._digest import plan_digests
-from bot.engine._window import Window
 from bot.engine.episodes import Slot, episodes
 from bot.engine.facts import PupilFacts, SenderRole
 from bot.engine.hold import LOOKBACK_DAYS, Decided, HoldState, Suspect, apply_holds, detect
-from bot.engine.planner import plan_episodes
+from bot.engine.planner import plan_digests, plan_episodes
+from bot.engine.window import Window
 from bot.models import FeedDay, Guardian, Outreach, Pupil, Reply
 from bot.outbox import (
     PlannedOutreach,
