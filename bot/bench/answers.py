@@ -28,6 +28,7 @@ from sqlmodel import col
 
 from bot.bench.feed import SCHOOL, generate_feed, prepare, scratch_postgres
 from bot.db import connect
+from bot.domain import Role
 from bot.exits import Exit
 from bot.imports import import_absences
 from bot.models import Pupil, Reply
@@ -65,7 +66,7 @@ async def measure(url: str, feed: Path, answers: int) -> dict[str, Any]:
         started = time.perf_counter()
         await inbox.forward(
             pupil=pupil,
-            sender_role="guardian",
+            sender_role=Role.GUARDIAN,
             sender_id="G-bench",
             writer="Bench",
             language="nl",

@@ -30,6 +30,7 @@ from sqlmodel import col
 from telegram.ext import ExtBot
 
 from bot.db import connect, migrate
+from bot.domain import OutreachKind, Role
 from bot.exits import Exit
 from bot.models import Outreach, Pupil, School, SchoolClass
 from bot.outbox import Dispatcher, PlannedOutreach, plan
@@ -118,8 +119,8 @@ def _outreach(
         PlannedOutreach(
             school_id=SCHOOL,
             idempotency_key=f"bench:{n}",
-            kind="pupil_checkin",
-            recipient_role="pupil",
+            kind=OutreachKind.PUPIL_CHECKIN,
+            recipient_role=Role.PUPIL,
             recipient_id=pupils[n % len(pupils)],
             channel="telegram",
             lang="nl",

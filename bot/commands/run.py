@@ -44,6 +44,7 @@ from bot.backup import BackupError, sqlite_backup
 from bot.commands.common import open_database, sqlite_file
 from bot.config import Settings
 from bot.db import DatabaseError, async_url, connect
+from bot.domain import Role
 from bot.exits import Exit
 from bot.models import Guardian, Pupil, Staff
 from bot.outbox import Channel, DeliveryOutcome, Outgoing
@@ -328,9 +329,9 @@ class DryRunChannel(Channel):
     async def _roster_ids(self, message: Outgoing) -> tuple[str, str | None]:
         """The roster's ids (``P0016``, ``G003``, ``S02``) for the row's database ids."""
         table: Any
-        if message.recipient_role == "pupil":
+        if message.recipient_role == Role.PUPIL:
             table, column = Pupil, col(Pupil.pupil_id)
-        elif message.recipient_role == "guardian":
+        elif message.recipient_role == Role.GUARDIAN:
             table, column = Guardian, col(Guardian.guardian_id)
         else:
             table, column = Staff, col(Staff.staff_id)

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.domain import OutreachKind
 from bot.engine.facts import Answer, NoticeDecision, ReplyFacts, SenderRole
 from bot.outbox.records import PlannedOutreach
 from bot.rules import PupilAsksForHelp
@@ -53,7 +54,7 @@ __all__ = [
 SEND = NoticeDecision.SEND
 KEEP = NoticeDecision.KEEP
 _HELP = frozenset({Answer.NOT_GOOD, Answer.WANT_TO_TALK})
-_NUDGE = "coordinator_nudge"
+_NUDGE = OutreachKind.COORDINATOR_NUDGE
 
 
 @dataclass(frozen=True, slots=True)

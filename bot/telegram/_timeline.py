@@ -32,7 +32,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.domain import HalfDay
+from bot.domain import HalfDay, OutreachKind
 from bot.engine.episodes import year_counts
 from bot.engine.facts import RETURN_PREFIX, NoticeDecision
 from bot.engine.hold import HoldState
@@ -252,7 +252,7 @@ def _moment(sent: Sent) -> dt.datetime:
 
 
 def _kind_template(sent: Sent) -> str:
-    if sent.kind == "coordinator_nudge":
+    if sent.kind == OutreachKind.COORDINATOR_NUDGE:
         candidate = f"timeline.nudge.{sent.reason}"
     else:
         candidate = f"timeline.kind.{sent.kind}"
