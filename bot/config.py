@@ -7,7 +7,8 @@ file are the environment names without the ``GEMIST_`` prefix, in lower case
 ``[help]`` (where a pupil can go at once when it cannot wait for the school: :class:`HelpLines`,
 also from ``GEMIST_HELP_<KEY>``) and ``[retention]`` (how long personal data is kept,
 :mod:`bot.privacy.policy`), whose keys can also be set as ``GEMIST_RETENTION_<KEY>``
-(``GEMIST_RETENTION_FREE_TEXT_YEARS=1``).
+(``GEMIST_RETENTION_FREE_TEXT_YEARS=1``). ``channels`` is the school's order of channels
+(:mod:`bot.contacts.reach`).
 
 Secrets (the bot's token, the webhook's secret token) are :class:`Secret` and no error message
 quotes them; nor the webhook's URL, whose path some deployments make secret too.
