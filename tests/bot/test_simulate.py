@@ -83,9 +83,11 @@ def test_a_readable_timeline_without_json(capsys):
     code, out, err = _run(capsys, "--from", "2026-11-09", "--to", "2026-11-09")
 
     assert code == 0
-    assert out.splitlines()[0] == ("Mon 2026-11-09 10:30  pupil_checkin to pupil P0022 (email, nl)")
+    assert out.splitlines()[0] == (
+        "Mon 2026-11-09 10:30  pupil_checkin to pupil P0022 (telegram, nl)"
+    )
     assert "    Hoi Ruben, we hebben je vandaag gemist op school." in out
-    assert "guardian_notice to guardian G029 about P0022 (email, nl)" in out
+    assert "guardian_notice to guardian G029 about P0022 (telegram, nl)" in out
     assert "2 messages" in err
 
 
