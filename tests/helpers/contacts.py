@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.contacts.store import link_chat, telegram_chat
-from bot.models import Guardian, Pupil, Staff
+from bot.models import Contact, Guardian, Pupil, Staff
 
-__all__ = ["chat_of", "link"]
+__all__ = ["chat_of", "link", "telegram_state"]
 
 _TABLES = {
     "pupil": (Pupil, "pupil_id"),
@@ -44,3 +44,14 @@ async def chat_of(conn: AsyncConnection, role: str, roster_id: str) -> int | Non
     """The person's active chat; None when they have none."""
     person, _school = await _person(conn, role, roster_id)
     return await telegram_chat(conn, role, person)
+
+
+async def telegram_state(conn: AsyncConnection, role: str, roster_id: str) -> str | None:
+    """The state of the person's Telegram contact (None: they have none)."""
+    person, _school = await _person(conn, role, roster_id)
+    found = await conn.scalar(
+        sa.select(Contact.state).where(  # type: ignore[call-overload]
+            Contact.role == role, Contact.person_id == person, Contact.channel == "telegram"
+        )
+    )
+    return None if found is None else str(found)
