@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.contacts import ChannelOrder
-from bot.engine._facts_db import load_school_facts, read_pupils, read_staff
-from bot.engine.tick import planner_tick
+from bot.planning.facts_db import load_school_facts, read_pupils, read_staff
+from bot.planning.tick import planner_tick
 from bot.imports import import_absences, import_roster
 from bot.rules import Rules
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
