@@ -7,7 +7,8 @@ file are the environment names without the ``GEMIST_`` prefix, in lower case
 ``[help]`` (where a pupil can go at once when it cannot wait for the school: :class:`HelpLines`,
 also from ``GEMIST_HELP_<KEY>``) and ``[retention]`` (how long personal data is kept,
 :mod:`bot.privacy.policy`), whose keys can also be set as ``GEMIST_RETENTION_<KEY>``
-(``GEMIST_RETENTION_FREE_TEXT_YEARS=1``).
+(``GEMIST_RETENTION_FREE_TEXT_YEARS=1``). ``channels`` is the school's order of channels
+(:mod:`bot.contacts.reach`).
 
 Secrets (the bot's token, the webhook's secret token) are :class:`Secret` and no error message
 quotes them; nor the webhook's URL, whose path some deployments make secret too.
@@ -26,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.contacts.reach import CHANNELS, USABLE_TODAY, ChannelOrder
 from bot.privacy.policy import MAX_YEARS, Retention
 from messages import OverrideError, Overrides, parse_overrides
 
@@ -38,6 +40,7 @@ DEFAULT_PLANNER_INTERVAL_MINUTES = 5
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8443
 DEFAULT_WEBHOOK_PATH = "/telegram"
+DEFAULT_CHANNELS = ("telegram",)
 ENV_PREFIX = "GEMIST_"
 WEBHOOK_KEYS = ("webhook_url", "webhook_secret", "webhook_listen", "webhook_port", "webhook_path")
 TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)
@@ -137,6 +140,13 @@ class Settings:
     webhook_path: str = DEFAULT_WEBHOOK_PATH
     # How long personal data is kept ([retention]; bot.privacy.policy has the defaults).
     retention: Retention = field(default_factory=Retention)
+    # The school's order of channels: a person is reached on the first one listed they have
+    # an active contact on, unless they chose another (bot.contacts.reach).
+    channels: tuple[str, ...] = DEFAULT_CHANNELS
+
+    def channel_order(self, usable: frozenset[str] = USABLE_TODAY) -> ChannelOrder:
+        """The decision's inputs: this order, and the channels Gemist can deliver on."""
+        return ChannelOrder(self.channels, usable)
 
 
 def load_settings(
@@ -156,7 +166,7 @@ def load_settings(
     sources = dict.fromkeys(raw, str(config_file))
     for key in (
         "database_url", "telegram_token", "telegram_api_url", "telegram_bot", "timezone", "rules",
-        "absence_feed", "feed_poll_times", "planner_interval_minutes", *WEBHOOK_KEYS,
+        "absence_feed", "feed_poll_times", "planner_interval_minutes", "channels", *WEBHOOK_KEYS,
     ):  # fmt: skip
         if value := env.get(ENV_PREFIX + key.upper()):
             raw[key] = value
@@ -205,7 +215,7 @@ _KNOWN: dict[str, set[str] | None] = {
     "database_url": None, "telegram_token": None, "telegram_api_url": None,
     "telegram_bot": None, "timezone": None,
     "rules": None, "absence_feed": None, "feed_poll_times": None,
-    "planner_interval_minutes": None, **dict.fromkeys(WEBHOOK_KEYS),
+    "planner_interval_minutes": None, "channels": None, **dict.fromkeys(WEBHOOK_KEYS),
     "school": {"id", "name"},
     "calendar": {"free_days", "ical", "wednesday_afternoon_free"}, "codes": None,
     "messages": None, "help": set(HELP_KEYS), "retention": set(Retention.names()),
@@ -292,6 +302,8 @@ def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
             "planner_interval_minutes",
             sources["planner_interval_minutes"],
         )
+    if "channels" in raw:
+        kwargs["channels"] = _channels(raw["channels"], "channels", sources["channels"])
     api_url = kwargs.get("telegram_api_url", DEFAULT_TELEGRAM_API_URL)
     kwargs |= _webhook(raw, sources, local_api=api_url.rstrip("/") != DEFAULT_TELEGRAM_API_URL)
     return Settings(**kwargs)
@@ -427,6 +439,27 @@ def _times(value: Any, key: str, source: str) -> tuple[time, ...]:
                 f"{source}: {key}[{index}]: {item!r} is not a time like 09:15"
             ) from None
     return tuple(sorted(set(times)))
+
+
+def _channels(value: Any, key: str, source: str) -> tuple[str, ...]:
+    """The school's order of channels: a TOML list, or ``"telegram,email"`` from the
+    environment; each a known channel, once."""
+    items = value.split(",") if isinstance(value, str) else value
+    expected = f'expected a list of channels like ["{CHANNELS[0]}", "{CHANNELS[-1]}"]'
+    if not isinstance(items, list) or not items:
+        raise ConfigError(f"{source}: {key}: {expected}")
+    order: list[str] = []
+    for index, item in enumerate(items):
+        name = item.strip().lower() if isinstance(item, str) else None
+        if name not in CHANNELS:
+            raise ConfigError(
+                f"{source}: {key}[{index}]: {item!r} is not a channel "
+                f"(known: {', '.join(CHANNELS)})"
+            )
+        if name in order:
+            raise ConfigError(f"{source}: {key}[{index}]: {name!r} is listed twice")
+        order.append(name)
+    return tuple(order)
 
 
 def _minutes(value: Any, key: str, source: str) -> int:

@@ -215,6 +215,7 @@ class Service:
                 calendar=self.calendar,
                 clock=self.clock,
                 cache=self.plans,
+                channels=self.settings.channel_order(),
             )
         if planned:
             log.info("planner: %d new outreach planned", planned)

@@ -78,12 +78,19 @@ SHORT_CODES = ("Z",) * 10 + ("B",) * 3 + ("-",) * 3 + ("P", "P", "M", "R", "")
 BARE_READ = (
     "SELECT name FROM school WHERE id = :school",
     "SELECT date FROM feed_day WHERE school_id = :school",
-    "SELECT id, staff_id, first_name, last_name, role, email, language, telegram_chat_id"
+    "SELECT person_id, channel, address, state, chosen FROM contact"
+    " WHERE role = 'staff' AND state = 'active' AND school_id = :school",
+    "SELECT person_id, address FROM contact WHERE role = 'staff' AND channel = 'email'"
+    " AND address IS NOT NULL AND school_id = :school",
+    "SELECT id, staff_id, first_name, last_name, role, language"
     " FROM staff WHERE school_id = :school AND active",
     "SELECT pupil_id, date, half_day, code, expected_return FROM absence_mark"
     " WHERE retracted_at IS NULL AND pupil_id IN ({ids})",
-    "SELECT l.pupil_id, l.may_contact, g.id, g.guardian_id, g.language, g.email,"
-    " g.telegram_chat_id FROM guardian_link l JOIN guardian g ON g.id = l.guardian_id"
+    "SELECT person_id, channel, address, state, chosen FROM contact"
+    " WHERE role = 'guardian' AND state = 'active'"
+    " AND person_id IN (SELECT guardian_id FROM guardian_link WHERE pupil_id IN ({ids}))",
+    "SELECT l.pupil_id, l.may_contact, g.id, g.guardian_id, g.language, g.contact_moment"
+    " FROM guardian_link l JOIN guardian g ON g.id = l.guardian_id"
     " WHERE g.active AND l.pupil_id IN ({ids})",
     "SELECT p.id, t.staff_id FROM pupil p JOIN teaching_assignment t ON t.class_id = p.class_id"
     " WHERE p.active AND p.id IN ({ids})",
@@ -91,8 +98,10 @@ BARE_READ = (
     " WHERE pupil_id IN ({ids}) ORDER BY received_at, id",
     "SELECT pupil_id, idempotency_key, kind, recipient_role, recipient_id, sent_at, payload,"
     " acknowledged_at FROM outreach WHERE status = 'sent' AND pupil_id IN ({ids})",
+    "SELECT person_id, channel, address, state, chosen FROM contact"
+    " WHERE role = 'pupil' AND state = 'active' AND person_id IN ({ids})",
     "SELECT p.id, p.pupil_id, p.first_name, p.birth_date, p.language, p.spilfiguur_id,"
-    " p.guardian_consent, p.email, p.telegram_chat_id, c.name FROM pupil p"
+    " p.guardian_consent, c.name FROM pupil p"
     " JOIN school_class c ON c.id = p.class_id WHERE p.active AND p.id IN ({ids})"
     " ORDER BY p.pupil_id",
 )

@@ -32,7 +32,7 @@ from telegram.ext import ExtBot
 from bot.db import connect, migrate
 from bot.domain import OutreachKind, Role
 from bot.exits import Exit
-from bot.models import Outreach, Pupil, School, SchoolClass
+from bot.models import Contact, Outreach, Pupil, School, SchoolClass
 from bot.outbox import Dispatcher, PlannedOutreach, plan
 from bot.outbox.rendering import RenderingChannel
 from bot.telegram import DatabaseChats
@@ -96,14 +96,29 @@ async def _school(engine: AsyncEngine, chats: int, now: dt.datetime) -> list[int
                     "last_name": "Test",
                     "birth_date": dt.date(2012, 3, 4),
                     "class_id": class_id,
-                    "telegram_chat_id": FIRST_CHAT + n,
                     "updated_at": now,
                 }
                 for n in range(chats)
             ],
         )
         ids = await conn.execute(sa.select(col(Pupil.id)).order_by(col(Pupil.id)))
-        return [int(row_id) for row_id in ids.scalars() if row_id is not None]
+        pupils = [int(row_id) for row_id in ids.scalars() if row_id is not None]
+        await conn.execute(
+            sa.insert(Contact),
+            [
+                {
+                    "school_id": SCHOOL,
+                    "role": "pupil",
+                    "person_id": pupil,
+                    "channel": "telegram",
+                    "address": str(FIRST_CHAT + n),
+                    "state": "active",
+                    "since": now,
+                }
+                for n, pupil in enumerate(pupils)
+            ],
+        )
+        return pupils
 
 
 def _outreach(

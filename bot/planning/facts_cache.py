@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.contacts import DEFAULT_ORDER, ChannelOrder
 from bot.engine.facts import PupilFacts, StaffFacts
 from bot.outbox.records import PlannedOutreach
 from bot.planning.facts_db import (
@@ -97,10 +98,13 @@ class FactsCache:
         """The pupils whose facts are kept (for the tests)."""
         return frozenset(self._pupils)
 
-    async def roster(self, conn: AsyncConnection, school_id: str) -> Roster:
-        """The staff and the school's figures, read on first use and after :meth:`forget_all`."""
+    async def roster(
+        self, conn: AsyncConnection, school_id: str, channels: ChannelOrder = DEFAULT_ORDER
+    ) -> Roster:
+        """The staff and the school's figures, read on first use and after :meth:`forget_all`
+        (a cache serves one school's order of channels)."""
         if self._roster is None or self._roster[0] != school_id:
-            staff = await read_staff(conn, school_id)
+            staff = await read_staff(conn, school_id, channels)
             self._roster = (school_id, (staff, await read_school_figures(conn, school_id, staff)))
         return self._roster[1]
 
@@ -127,6 +131,7 @@ class FactsCache:
         school_name: str,
         staff: Mapping[int, Person],
         chosen: Chosen,
+        channels: ChannelOrder = DEFAULT_ORDER,
     ) -> list[tuple[PupilFacts, Context]]:
         """The chosen pupils' facts and contexts (every active pupil's with None), in order of
         roster id; read from the store only for the pupils not held.
@@ -138,12 +143,12 @@ class FactsCache:
             self._pupils.clear()
             self._school = (school_id, school_name)
         if chosen is None:
-            everyone = await read_pupils(conn, school_id, school_name, staff, None)
+            everyone = await read_pupils(conn, school_id, school_name, staff, None, channels)
             self._pupils.update({facts.id: (facts, context) for facts, context in everyone})
             return everyone
         missing = [pupil for pupil in chosen if pupil not in self._pupils]
         if missing:
-            read = await read_pupils(conn, school_id, school_name, staff, missing)
+            read = await read_pupils(conn, school_id, school_name, staff, missing, channels)
             found = {facts.id: (facts, context) for facts, context in read}
             self._pupils.update({pupil: found.get(pupil) for pupil in missing})
         held = [entry for pupil in chosen if (entry := self._pupils[pupil]) is not None]

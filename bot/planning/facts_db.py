@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
+from bot.contacts import DEFAULT_ORDER, ChannelOrder, Reachable
+from bot.contacts import store as contacts
 from bot.db import one_of
 from bot.domain import HalfDay, OutreachKind, Role
 from bot.engine.episodes import Mark
@@ -37,6 +39,7 @@ from bot.engine.facts import (
 )
 from bot.models import (
     AbsenceMark,
+    Contact,
     FeedDay,
     Guardian,
     GuardianLink,
@@ -64,6 +67,7 @@ __all__ = [
     "SchoolFacts",
     "channel_of",
     "load_school_facts",
+    "read_contacts",
     "read_open_nudges",
     "read_pupils",
     "read_recent_pupils",
@@ -107,13 +111,10 @@ class SchoolFacts:
         return sum(self.class_sizes.values())
 
 
-def channel_of(telegram_chat_id: int | None, email: str | None) -> Channel | None:
-    """Where a person can be reached: Telegram first, then e-mail, else nowhere."""
-    if telegram_chat_id is not None:
-        return "telegram"
-    if email:
-        return "email"
-    return None
+def channel_of(contacts: Iterable[Reachable], channels: ChannelOrder) -> Channel | None:
+    """The channel a person is reached on (:func:`bot.contacts.reach`); None: unreachable."""
+    reached = channels.reach(contacts)
+    return None if reached is None else cast(Channel, reached.channel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +135,7 @@ async def load_school_facts(
     year_start: dt.date | None = None,
     nudges_before: dt.datetime | None = None,
     cache: FactsCache | None = None,
+    channels: ChannelOrder = DEFAULT_ORDER,
 ) -> SchoolFacts:
     """The facts of the active pupils of ``school_id``, sorted by roster id.
 
@@ -144,7 +146,8 @@ async def load_school_facts(
     bounds the nudges counted as open for the digest, and ``nudges_before`` leaves out those
     sent from then on (the morning's digest counts what was open when the day began). With a
     ``cache`` (:class:`~bot.planning.facts_cache.FactsCache`), only the pupils it does not hold
-    are read, and the roster's figures only once.
+    are read, and the roster's figures only once. ``channels`` decides who is reached how
+    (the school's order, the channels that exist).
     """
     school_name = await conn.scalar(sa.select(col(School.name)).where(col(School.id) == school_id))
     feed_days = frozenset(
@@ -165,13 +168,13 @@ async def load_school_facts(
     coordinators: Mapping[int, StaffFacts]
     open_nudges: Mapping[int, int]
     if cache is None:
-        staff = await read_staff(conn, school_id)
-        pupils = await read_pupils(conn, school_id, name, staff, chosen)
+        staff = await read_staff(conn, school_id, channels)
+        pupils = await read_pupils(conn, school_id, name, staff, chosen, channels)
         sizes, coordinators = await read_school_figures(conn, school_id, staff)
         open_nudges = await read_open_nudges(conn, school_id, year_start, nudges_before)
     else:
-        staff, (sizes, coordinators) = await cache.roster(conn, school_id)
-        pupils = await cache.pupils(conn, school_id, name, staff, chosen)
+        staff, (sizes, coordinators) = await cache.roster(conn, school_id, channels)
+        pupils = await cache.pupils(conn, school_id, name, staff, chosen, channels)
         open_nudges = await cache.open_nudges(conn, school_id, year_start, nudges_before)
     return SchoolFacts(
         school_id,
@@ -196,11 +199,13 @@ async def read_pupils(
     school_name: str,
     staff: Mapping[int, Person],
     chosen: Chosen,
+    channels: ChannelOrder = DEFAULT_ORDER,
 ) -> list[tuple[PupilFacts, Context]]:
     """The facts and render context of the chosen active pupils (all with None), in the
     database's order of roster ids."""
     marks = await _marks(conn, school_id, chosen)
-    guardians = await _guardians(conn, school_id, chosen)
+    guardians = await _guardians(conn, school_id, chosen, channels)
+    reachable = await read_contacts(conn, school_id, "pupil", chosen)
     teachers = await _teachers(conn, school_id, staff, chosen)
     replies = await _replies(conn, school_id, chosen)
     sent = await _sent(conn, school_id, chosen)
@@ -215,8 +220,6 @@ async def read_pupils(
             col(Pupil.language),
             col(Pupil.spilfiguur_id),
             col(Pupil.guardian_consent),
-            col(Pupil.email),
-            col(Pupil.telegram_chat_id),
             col(SchoolClass.name),
         )
         .join(SchoolClass, col(SchoolClass.id) == col(Pupil.class_id))
@@ -237,7 +240,7 @@ async def read_pupils(
             birth_date=row.birth_date,
             class_name=row.name,
             language=row.language or "nl",
-            channel=channel_of(row.telegram_chat_id, row.email),
+            channel=channel_of(reachable.get(row.id, ()), channels),
             guardian_consent=bool(row.guardian_consent),
             marks=tuple(marks.get(row.id, ())),
             guardians=tuple(guardians.get(row.id, ())),
@@ -457,7 +460,11 @@ def _context(school: str, class_name: str, signer: Person | None) -> Context:
     return {"school": school, "class_name": class_name, "sender": sender, "contact": contact}
 
 
-async def read_staff(conn: AsyncConnection, school_id: str) -> dict[int, Person]:
+async def read_staff(
+    conn: AsyncConnection, school_id: str, channels: ChannelOrder = DEFAULT_ORDER
+) -> dict[int, Person]:
+    reachable = await read_contacts(conn, school_id, "staff", None)
+    emails = await contacts.addresses(conn, "staff", "email", school_id=school_id)
     rows = await conn.execute(
         sa.select(
             col(Staff.id),
@@ -465,9 +472,7 @@ async def read_staff(conn: AsyncConnection, school_id: str) -> dict[int, Person]
             col(Staff.first_name),
             col(Staff.last_name),
             col(Staff.role),
-            col(Staff.email),
             col(Staff.language),
-            col(Staff.telegram_chat_id),
         ).where(col(Staff.school_id) == school_id, col(Staff.active))
     )
     return {
@@ -476,14 +481,31 @@ async def read_staff(conn: AsyncConnection, school_id: str) -> dict[int, Person]
                 row.id,
                 row.staff_id,
                 row.language or "nl",
-                channel_of(row.telegram_chat_id, row.email),
+                channel_of(reachable.get(row.id, ()), channels),
             ),
             f"{row.first_name} {row.last_name}",
             row.role,
-            row.email,
+            emails.get(row.id),
         )
         for row in rows
     }
+
+
+async def read_contacts(
+    conn: AsyncConnection, school_id: str, role: str, chosen: Chosen
+) -> dict[int, list[Reachable]]:
+    """The active contacts of the school's people of ``role``, per database id; of pupils and
+    guardians, only those of the chosen pupils (all with None)."""
+    if chosen is None:
+        return await contacts.reachable(conn, role, col(Contact.school_id) == school_id)
+    if role == "pupil":
+        return await contacts.reachable(
+            conn, role, one_of(conn.dialect, col(Contact.person_id), chosen)
+        )
+    linked = sa.select(col(GuardianLink.guardian_id)).where(
+        one_of(conn.dialect, col(GuardianLink.pupil_id), chosen)
+    )
+    return await contacts.reachable(conn, role, col(Contact.person_id).in_(linked))
 
 
 Chosen = list[int] | None
@@ -526,8 +548,9 @@ async def _marks(conn: AsyncConnection, school_id: str, chosen: Chosen) -> dict[
 
 
 async def _guardians(
-    conn: AsyncConnection, school_id: str, chosen: Chosen
+    conn: AsyncConnection, school_id: str, chosen: Chosen, channels: ChannelOrder
 ) -> dict[int, list[GuardianFacts]]:
+    reachable = await read_contacts(conn, school_id, "guardian", chosen)
     query = (
         sa.select(
             col(GuardianLink.pupil_id),
@@ -535,8 +558,6 @@ async def _guardians(
             col(Guardian.id),
             col(Guardian.guardian_id),
             col(Guardian.language),
-            col(Guardian.email),
-            col(Guardian.telegram_chat_id),
             col(Guardian.contact_moment),
         )
         .join(Guardian, col(Guardian.id) == col(GuardianLink.guardian_id))
@@ -553,7 +574,7 @@ async def _guardians(
                 row.id,
                 row.guardian_id,
                 row.language or "nl",
-                channel_of(row.telegram_chat_id, row.email),
+                channel_of(reachable.get(row.id, ()), channels),
                 bool(row.may_contact),
                 row.contact_moment,
             )

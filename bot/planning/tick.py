@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
+from bot.contacts import DEFAULT_ORDER, ChannelOrder
 from bot.domain import SCHOOL_SCOPE, HalfDay, OutreachKind, Role
 from bot.engine.episodes import Slot, episodes
 from bot.engine.facts import PupilFacts, SenderRole
@@ -348,6 +349,7 @@ async def planner_tick(
     everyone: bool = False,
     cache: PlanCache | None = None,
     facts_cache: FactsCache | None = None,
+    channels: ChannelOrder = DEFAULT_ORDER,
 ) -> int:
     """Plan the pupils of ``school_id`` something may be due for as of ``clock``, withdraw what
     is no longer called for, hold what looks wrong; returns the rows newly planned.
@@ -357,7 +359,7 @@ async def planner_tick(
     earlier ticks; ``facts_cache`` the pupils' facts they read, for an owner told of every
     change to them (:class:`~bot.planning.facts_cache.FactsCache`: ``gemist simulate``), which
     also keeps what the last tick proposed: rows proposed again unchanged are not looked up in
-    the outbox.
+    the outbox. ``channels``: who is reached how (:func:`bot.contacts.reach`).
     """
     today = clock.today()
     async with engine.connect() as conn:
@@ -370,6 +372,7 @@ async def planner_tick(
             year_start=year.span_start,
             nudges_before=clock.localize(today, 0),
             cache=facts_cache,
+            channels=channels,
         )
         holds = await load_holds(conn, school_id)
     proposal = plan_school(

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
+from bot.contacts import store as contacts
 from bot.domain import OutreachKind
 from bot.engine.facts import RETURN_PREFIX
 from bot.models import (
@@ -238,7 +239,7 @@ async def _left_before(
     rows = await conn.execute(
         sa.select(
             table.id, getattr(table, f"{role}_id"), table.first_name, table.last_name,
-            table.telegram_chat_id, table.active,
+            contacts.address_of(role, table.id, contacts.TELEGRAM), table.active,
         )
         .where(table.school_id == school_id, sa.not_(table.active), table.updated_at < before)
         .order_by(table.id)

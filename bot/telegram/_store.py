@@ -19,6 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
+from bot.contacts import DEFAULT_ORDER
+from bot.contacts import store as contacts
 from bot.domain import OutreachKind, Role
 from bot.models import (
     Guardian,
@@ -128,7 +130,7 @@ async def pupils_of(engine: AsyncEngine, role: str, person_id: int) -> list[Pupi
             col(Staff.first_name),
             col(Staff.last_name),
             col(Staff.role),
-            col(Staff.email),
+            contacts.address_of("staff", col(Staff.id), "email"),
         )
         .join(SchoolClass, col(SchoolClass.id) == col(Pupil.class_id))
         .join(School, col(School.id) == col(Pupil.school_id))
@@ -245,21 +247,20 @@ async def store_forward(
     sender = f"{sender_role}:{sender_id}"
     if edited and await _replace_unsent(conn, pupil.id, sender, message_id, text, language, at):
         return True
-    coordinator = (
-        await conn.execute(
-            sa.select(col(Staff.language), col(Staff.telegram_chat_id), col(Staff.email)).where(
-                col(Staff.id) == pupil.spilfiguur_id
-            )
-        )
-    ).one()
+    their_language = await conn.scalar(
+        sa.select(col(Staff.language)).where(col(Staff.id) == pupil.spilfiguur_id)
+    )
+    reached = await contacts.reach_of(conn, "staff", pupil.spilfiguur_id, DEFAULT_ORDER)
     planned = PlannedOutreach(
         school_id=pupil.school_id,
         idempotency_key=key,
         kind=OutreachKind.COORDINATOR_FORWARD,
         recipient_role=Role.COORDINATOR,
         recipient_id=pupil.spilfiguur_id,
-        channel="telegram" if coordinator[1] is not None else "email",
-        lang=coordinator[0],
+        # A spilfiguur Gemist cannot reach still gets the row, on the school's first channel:
+        # it fails there as undeliverable, a trace the operator sees, as it always did.
+        channel=reached.channel if reached else DEFAULT_ORDER.order[0],
+        lang=their_language or "nl",
         due_at=at,
         expires_at=at + FORWARD_EXPIRES,
         pupil_id=pupil.id,
@@ -336,10 +337,15 @@ async def set_moment(
 
 
 async def set_language(conn: AsyncConnection, people: Sequence[tuple[str, int]], lang: str) -> None:
-    """Guardians and pupils, as ``(role, id)``, chose the language of their messages."""
+    """Guardians and pupils, as ``(role, id)``, chose the language of their messages; a
+    roster import keeps it from now on."""
     for role, person_id in people:
         table: Any = Guardian if role == "guardian" else Pupil
-        await conn.execute(sa.update(table).where(col(table.id) == person_id).values(language=lang))
+        await conn.execute(
+            sa.update(table)
+            .where(col(table.id) == person_id)
+            .values(language=lang, language_chosen=True)
+        )
 
 
 async def writer_of(engine: AsyncEngine, role: str, person_id: int, pupil_id: int) -> str:

@@ -36,6 +36,7 @@ from integrations.telegram import LocalBotApi
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import BRUSSELS, VirtualClock
 from scheduler.jobs import DISPATCH, FEED_POLL, PLANNER, RETENTION
+from tests.helpers.contacts import link
 from tests.helpers.seed import seed_pupils
 
 ROOT = Path(__file__).parents[2]
@@ -395,7 +396,7 @@ async def test_with_a_token_run_sends_over_telegram_to_the_configured_api(engine
     the local Bot API) and sends the roster's linked people their messages."""
     await seed_pupils(engine, clock, ["P1"])
     async with engine.begin() as conn:
-        await conn.execute(sa.update(Pupil).values(telegram_chat_id=4242))
+        await link(conn, "pupil", "P1", 4242)
         pupil = await conn.scalar(sa.select(col(Pupil.id)))
     async with LocalBotApi("123:SECRET") as api:
         api.add_user(4242, "Kind")

@@ -43,7 +43,7 @@ def test_the_example_school_replayed(capsys, tmp_path, monkeypatch):
         ("2026-11-09T10:30:00+01:00", "pupil_checkin", "pupil", "P0022", "P0022", "nl"),
         ("2026-11-09T12:30:00+01:00", "guardian_notice", "guardian", "G029", "P0022", "nl"),
     ]
-    assert lines[0]["channel"] == "email"  # nobody has a Telegram id; e-mail is next
+    assert lines[0]["channel"] == "telegram"  # the roster links chats; e-mail reaches nobody yet
     assert lines[0]["text"].startswith("Hoi Ruben, we hebben je vandaag gemist op school.")
     assert "Ruben was op maandag 9 november niet op school" in lines[1]["text"]
     assert "Dit schooljaar miste Ruben tot nu toe een halve schooldag." in lines[1]["text"]
@@ -83,9 +83,11 @@ def test_a_readable_timeline_without_json(capsys):
     code, out, err = _run(capsys, "--from", "2026-11-09", "--to", "2026-11-09")
 
     assert code == 0
-    assert out.splitlines()[0] == ("Mon 2026-11-09 10:30  pupil_checkin to pupil P0022 (email, nl)")
+    assert out.splitlines()[0] == (
+        "Mon 2026-11-09 10:30  pupil_checkin to pupil P0022 (telegram, nl)"
+    )
     assert "    Hoi Ruben, we hebben je vandaag gemist op school." in out
-    assert "guardian_notice to guardian G029 about P0022 (email, nl)" in out
+    assert "guardian_notice to guardian G029 about P0022 (telegram, nl)" in out
     assert "2 messages" in err
 
 

@@ -40,6 +40,7 @@ from integrations.telegram.callbacks import callback_secret
 from integrations.telegram.local_server import SentMessage
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import VirtualClock
+from tests.helpers import contacts
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "example"
 SCHOOL = "school"
@@ -158,11 +159,9 @@ class World(People):
                 pass
 
     async def chat_of(self, table: type, roster_column: object, roster_id: str) -> int | None:
+        role = {"pupil": "pupil", "guardian": "guardian", "staff": "staff"}[table.__tablename__]  # type: ignore[attr-defined]
         async with self.engine.connect() as conn:
-            value = await conn.scalar(
-                sa.select(col(table.telegram_chat_id)).where(col(roster_column) == roster_id)  # type: ignore[attr-defined]
-            )
-        return int(value) if value is not None else None
+            return await contacts.chat_of(conn, role, roster_id)
 
     _tmp: Path = Path(".")
 

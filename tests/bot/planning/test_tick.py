@@ -79,13 +79,13 @@ async def test_the_facts_of_every_active_pupil_are_read_from_the_store(engine, c
     ruben = next(p for p in facts.pupils if p.pupil_id == "P0022")
     assert ruben.first_name == "Ruben"
     assert ruben.class_name == "3A"
-    assert ruben.channel == "email"
+    assert ruben.channel == "telegram"
     assert sorted(ruben.marks) == [
         Mark(date(2026, 11, 17), HalfDay.AM, "B"),
         Mark(date(2026, 11, 17), HalfDay.PM, "B"),
     ]
     assert [(g.guardian_id, g.channel, g.language) for g in ruben.guardians] == [
-        ("G029", "email", "nl"),
+        ("G029", "telegram", "nl"),
         ("G030", None, "nl"),
     ]
     assert [t.staff_id for t in ruben.teachers] == ["S07", "S09", "S10", "S11", "S12"]
@@ -124,16 +124,16 @@ async def test_planning_twice_adds_nothing_new(engine, clock, tmp_path):
 
     assert (first, again) == (3, 0)
     assert await _rows(engine) == [
-        ("guardian_notice", "guardian", "email", "ar"),  # Adam: 12 and unreachable, at once
-        ("pupil_checkin", "pupil", "email", "nl"),  # Noor, 14, sick: a check-in all the same
-        ("pupil_checkin", "pupil", "email", "nl"),  # Ruben, 14
+        ("guardian_notice", "guardian", "telegram", "ar"),  # Adam: 12 and unreachable, at once
+        ("pupil_checkin", "pupil", "telegram", "nl"),  # Noor, 14, sick: a check-in all the same
+        ("pupil_checkin", "pupil", "telegram", "nl"),  # Ruben, 14
     ]  # Ruben's guardian: once his check-in went out
     await dispatch(engine, clock)
     assert (
         await planner_tick(engine, school_id=SCHOOL, rules=RULES, calendar=CALENDAR, clock=clock)
         == 1
     )
-    assert (await _rows(engine))[-1] == ("guardian_notice", "guardian", "email", "nl")
+    assert (await _rows(engine))[-1] == ("guardian_notice", "guardian", "telegram", "nl")
     async with engine.connect() as conn:
         payload = await conn.scalar(
             sa.text("SELECT payload FROM outreach WHERE kind = 'guardian_notice' AND lang = 'nl'")
