@@ -19,7 +19,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ DEFAULT_DATABASE_URL = "sqlite:///gemist.db"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_FEED_POLL_TIMES = (time(9, 15), time(13, 45))
 DEFAULT_PLANNER_INTERVAL_MINUTES = 5
+DEFAULT_CHANNELS = ("telegram",)
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8443
 DEFAULT_WEBHOOK_PATH = "/telegram"
@@ -137,6 +138,16 @@ class Settings:
     webhook_path: str = DEFAULT_WEBHOOK_PATH
     # How long personal data is kept ([retention]; bot.privacy.policy has the defaults).
     retention: Retention = field(default_factory=Retention)
+    # The channels the school reaches people over, in its order of preference; only those
+    # with a plug-in (bot.channels) are used.
+    channels: tuple[str, ...] = DEFAULT_CHANNELS
+    # Each channel's own settings, unchecked here: [channel.<name>] tables of the file, and
+    # the GEMIST_* variables, which may hold a channel's GEMIST_<NAME>_<KEY>. The channel's
+    # plug-in validates them (bot.channels.options). Never shown: they may hold secrets.
+    channel_options: Mapping[str, Mapping[str, Any]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    channel_env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
 def load_settings(
@@ -161,6 +172,9 @@ def load_settings(
         if value := env.get(ENV_PREFIX + key.upper()):
             raw[key] = value
             sources[key] = ENV_PREFIX + key.upper()
+    if value := env.get(ENV_PREFIX + "CHANNELS"):  # "telegram,email"
+        raw["channels"] = [name.strip() for name in value.split(",")]
+        sources["channels"] = ENV_PREFIX + "CHANNELS"
     for key in HELP_KEYS:
         if value := env.get(f"{ENV_PREFIX}HELP_{key.upper()}"):
             table = raw.get("help")
@@ -176,7 +190,9 @@ def load_settings(
         if value is not None:
             raw[key] = value
             sources[key] = "command line"
-    return _build(raw, sources)
+    settings = _build(raw, sources)
+    variables = {key: value for key, value in env.items() if key.startswith(ENV_PREFIX)}
+    return replace(settings, channel_env=variables)
 
 
 def _relative_paths(raw: dict[str, Any], folder: Path) -> dict[str, Any]:
@@ -209,6 +225,7 @@ _KNOWN: dict[str, set[str] | None] = {
     "school": {"id", "name"},
     "calendar": {"free_days", "ical", "wednesday_afternoon_free"}, "codes": None,
     "messages": None, "help": set(HELP_KEYS), "retention": set(Retention.names()),
+    "channels": None, "channel": None,
 }  # fmt: skip
 """The keys a configuration may hold; for tables, the keys inside them."""
 
@@ -274,6 +291,9 @@ def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
     kwargs["code_map"] = _code_map(codes, source)
     kwargs["help"] = _help(raw, sources)
     kwargs["retention"] = _retention(raw, sources)
+    if "channels" in raw:
+        kwargs["channels"] = _names(raw["channels"], "channels", sources["channels"])
+    kwargs["channel_options"] = _channel_tables(raw, sources)
     try:
         kwargs["messages"] = parse_overrides(messages, "messages")
     except OverrideError as err:
@@ -389,6 +409,27 @@ def _string(value: Any, key: str, source: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{source}: {key}: expected a non-empty string")
     return value.strip()
+
+
+def _names(value: Any, key: str, source: str) -> tuple[str, ...]:
+    """A list of channel names like ``["telegram", "email"]``, each once."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f'{source}: {key}: expected a list of names like ["telegram"]')
+    names = tuple(item.strip().lower() for item in value)
+    for index, name in enumerate(names):
+        if not name or names.index(name) != index:
+            raise ConfigError(f"{source}: {key}[{index}]: empty or named twice: {value[index]!r}")
+    return names
+
+
+def _channel_tables(raw: dict[str, Any], sources: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """``[channel.<name>]``: one table per channel, checked by the channel's plug-in later."""
+    source = sources.get("channel", "configuration")
+    tables = _table(raw, "channel", source)
+    for name, table in tables.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{source}: channel.{name}: expected a table ([channel.{name}])")
+    return {name.lower(): dict(table) for name, table in tables.items()}
 
 
 def _dates(value: Any, key: str, source: str) -> tuple[date, ...]:

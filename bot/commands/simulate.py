@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.channels import capabilities
 from bot.config import Settings
 from bot.rules import Rules, RulesError, load_rules
 from bot.simulate import SimulatedMessage, SimulationError, simulate
@@ -61,6 +62,7 @@ async def run_simulate(args: argparse.Namespace, settings: Settings) -> int:
             school_name=settings.school_name,
             code_map=settings.code_map,
             overrides=settings.messages,
+            channels=capabilities(settings),
             warn=_warn,
         )
     except (SimulationError, RulesError, CalendarFileError) as err:

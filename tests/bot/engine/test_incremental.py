@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import bot.pipeline
 import bot.simulate
 from bot.benchmark_engine import generate_school
 from bot.engine import tick
@@ -72,7 +73,7 @@ async def test_the_replays_shortcuts_change_nothing(
     fast = await _replay(tmp_path)
     runs = iter(range(1_000_000))
     monkeypatch.setattr(bot.simulate._Replay, "planned_from", lambda _self: next(runs))
-    monkeypatch.setattr(bot.simulate, "PlanCache", _NoCache)
+    monkeypatch.setattr(bot.pipeline, "PlanCache", _NoCache)  # the replay's pipeline's
 
     async def always(_engine: object) -> dt.datetime:
         return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
