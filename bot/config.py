@@ -141,9 +141,9 @@ class Settings:
     # The channels the school reaches people over, in its order of preference; only those
     # with a plug-in (bot.channels) are used.
     channels: tuple[str, ...] = DEFAULT_CHANNELS
-    # Each channel's own settings, unchecked here: [channel.<name>] tables of the file, and
-    # the GEMIST_* variables, which may hold a channel's GEMIST_<NAME>_<KEY>. The channel's
-    # plug-in validates them (bot.channels.options). Never shown: they may hold secrets.
+    # Each channel's own settings, unchecked here: its table in the file ([email]), and the
+    # GEMIST_* variables, which may hold a channel's GEMIST_<NAME>_<KEY>. The channel's plug-in
+    # validates them (bot.channels.options). Never shown: they may hold secrets.
     channel_options: Mapping[str, Mapping[str, Any]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -225,17 +225,17 @@ _KNOWN: dict[str, set[str] | None] = {
     "school": {"id", "name"},
     "calendar": {"free_days", "ical", "wednesday_afternoon_free"}, "codes": None,
     "messages": None, "help": set(HELP_KEYS), "retention": set(Retention.names()),
-    "channels": None, "channel": None,
+    "channels": None,
 }  # fmt: skip
 """The keys a configuration may hold; for tables, the keys inside them."""
 
 
 def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
+    channel_names = _channel_names()
     for key in raw:
-        if key not in _KNOWN:
-            raise ConfigError(
-                f"{sources[key]}: unknown key {key!r} (known: {', '.join(sorted(_KNOWN))})"
-            )
+        if key not in _KNOWN and key not in channel_names:
+            known = sorted({*_KNOWN, *channel_names} - {"channel"})
+            raise ConfigError(f"{sources[key]}: unknown key {key!r} (known: {', '.join(known)})")
     # Tables only come from the file.
     source = next(
         (sources[key] for key in ("school", "calendar", "codes", "messages") if key in sources),
@@ -293,7 +293,7 @@ def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
     kwargs["retention"] = _retention(raw, sources)
     if "channels" in raw:
         kwargs["channels"] = _names(raw["channels"], "channels", sources["channels"])
-    kwargs["channel_options"] = _channel_tables(raw, sources)
+    kwargs["channel_options"] = _channel_tables(raw, sources, channel_names)
     try:
         kwargs["messages"] = parse_overrides(messages, "messages")
     except OverrideError as err:
@@ -422,14 +422,22 @@ def _names(value: Any, key: str, source: str) -> tuple[str, ...]:
     return names
 
 
-def _channel_tables(raw: dict[str, Any], sources: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """``[channel.<name>]``: one table per channel, checked by the channel's plug-in later."""
-    source = sources.get("channel", "configuration")
-    tables = _table(raw, "channel", source)
-    for name, table in tables.items():
-        if not isinstance(table, dict):
-            raise ConfigError(f"{source}: channel.{name}: expected a table ([channel.{name}])")
-    return {name.lower(): dict(table) for name, table in tables.items()}
+def _channel_names() -> frozenset[str]:
+    """The channels with a plug-in, by name only (no plug-in is imported): each may have a
+    table of its own settings in the file, ``[telegram]``, ``[email]``."""
+    from bot.channels.known import names  # light: no plug-in, no outbox
+
+    return frozenset(names())
+
+
+def _channel_tables(
+    raw: dict[str, Any], sources: dict[str, str], channel_names: frozenset[str]
+) -> dict[str, dict[str, Any]]:
+    """Each channel's table (``[email]``), left for the channel's plug-in to check."""
+    tables: dict[str, dict[str, Any]] = {}
+    for name in channel_names & raw.keys():
+        tables[name] = _table(raw, name, sources[name])
+    return tables
 
 
 def _dates(value: Any, key: str, source: str) -> tuple[date, ...]:

@@ -15,23 +15,23 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import cache
 from importlib.metadata import entry_points
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from bot.channels.known import ADDED, BUILT_IN, ENTRY_POINT_GROUP, names
 from bot.config import ENV_PREFIX, ConfigError, Settings
 from bot.outbox import Capabilities, Channel, ChannelRouter
 from bot.outbox.plugin import ChannelContext, ChannelPlugin
 
 __all__ = [
-    "BUILT_IN",
-    "ENTRY_POINT_GROUP",
     "RegistryError",
     "build_router",
     "capabilities",
+    "names",
     "options",
     "register",
     "registered",
@@ -43,12 +43,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-ENTRY_POINT_GROUP = "gemist.channels"
-BUILT_IN: Mapping[str, str] = {"telegram": "integrations.telegram.plugin:PLUGIN"}
-"""The plug-ins that ship with Gemist, as ``module:attribute``: found without installing."""
-
 AnyPlugin = ChannelPlugin[Any]
-_added: dict[str, AnyPlugin] = {}
 
 
 class RegistryError(Exception):
@@ -57,23 +52,24 @@ class RegistryError(Exception):
 
 def registered() -> dict[str, AnyPlugin]:
     """Every known plug-in by channel name: built in, installed, then added by :func:`register`."""
-    return {**_discovered(), **_added}
+    added = {name: _checked(plugin, f"plug-in {name}") for name, plugin in ADDED.items()}
+    return {**_discovered(), **added}
 
 
 def register(plugin: AnyPlugin) -> None:
     """Add ``plugin`` (or replace the one of its name) until :func:`unregister`."""
-    _added[plugin.name] = _checked(plugin, f"plug-in {plugin!r}")
+    ADDED[plugin.name] = _checked(plugin, f"plug-in {plugin!r}")
 
 
 def unregister(name: str) -> None:
     """Forget a plug-in added with :func:`register`; the built-in and installed ones stay."""
-    _added.pop(name, None)
+    ADDED.pop(name, None)
 
 
 def usable(settings: Settings) -> tuple[str, ...]:
     """The channels the school reaches people over: its ``channels``, in order, that have a
     plug-in. The same for ``gemist run`` as for its previews. Loads no plug-in."""
-    known = _names()
+    known = names()
     return tuple(name for name in settings.channels if name in known)
 
 
@@ -89,7 +85,7 @@ def options(plugin: AnyPlugin, settings: Settings) -> BaseModel:
     values: dict[str, Any] = dict(plugin.legacy_options(settings))
     table = settings.channel_options.get(plugin.name, {})
     values.update(table)
-    sources = dict.fromkeys(table, f"configuration: channel.{plugin.name}")
+    sources = dict.fromkeys(table, f"configuration: [{plugin.name}]")
     for key in plugin.settings_model.model_fields:
         variable = f"{ENV_PREFIX}{plugin.name.upper()}_{key.upper()}"
         if variable in settings.channel_env:
@@ -100,7 +96,7 @@ def options(plugin: AnyPlugin, settings: Settings) -> BaseModel:
     except ValidationError as err:
         # Name the key and the reason, never the value: it may be a secret.
         problems = "; ".join(
-            f"{sources.get(str(error['loc'][0]), f'channel.{plugin.name}') if error['loc'] else ''}"
+            f"{sources.get(str(error['loc'][0]), f'[{plugin.name}]') if error['loc'] else ''}"
             f" {'.'.join(map(str, error['loc']))}: {error['msg']}"
             for error in err.errors(include_input=False, include_url=False)
         )
@@ -129,13 +125,8 @@ def stand_ins(settings: Settings, make: Callable[[str, Capabilities], Channel]) 
 def unknown(settings: Settings) -> tuple[str, ...]:
     """The names in the school's ``channels`` that no plug-in provides (a typo, or a channel
     not installed): worth a warning, since nobody is reached over them."""
-    known = _names()
+    known = names()
     return tuple(name for name in settings.channels if name not in known)
-
-
-def _names() -> set[str]:
-    """The channels there are plug-ins for, without importing any."""
-    return {*BUILT_IN, *(point.name for point in entry_points(group=ENTRY_POINT_GROUP)), *_added}
 
 
 @cache

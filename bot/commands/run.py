@@ -42,8 +42,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 from telegram.error import InvalidToken, NetworkError
 
-from bot import channels, redaction
+from bot import redaction
 from bot.backup import BackupError, sqlite_backup
+from bot.channels import registry as channels
 from bot.channels.directory import RosterDirectory
 from bot.commands.common import open_database, sqlite_file
 from bot.config import ConfigError, Settings

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.channels import capabilities
+from bot.channels.registry import capabilities
 from bot.config import Settings
 from bot.rules import Rules, RulesError, load_rules
 from bot.simulate import SimulatedMessage, SimulationError, simulate

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import channels
+from bot.channels import registry as channels
 from bot.channels.directory import RosterDirectory
 from bot.config import Secret, Settings
 from bot.db import connect, migrate

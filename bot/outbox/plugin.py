@@ -8,9 +8,9 @@ builds the channels a school has chosen; nothing else in Gemist names a channel'
 
 Settings: each field of the plug-in's model is read, from weakest to strongest, from the older
 top-level keys the plug-in maps (:meth:`ChannelPlugin.legacy_options`, Telegram's
-``telegram_token``), the configuration file's table ``[channel.<name>]`` and the environment
-variable ``GEMIST_<NAME>_<FIELD>``. Secrets are ``SecretStr`` fields: pydantic never shows them
-in a repr or an error.
+``telegram_token``), the configuration file's table named after the channel (``[email]``) and
+the environment variable ``GEMIST_<NAME>_<FIELD>`` (``GEMIST_EMAIL_PASSWORD``). Secrets are
+``SecretStr`` fields: pydantic never shows them in a repr or an error.
 """
 
 from __future__ import annotations

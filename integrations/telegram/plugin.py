@@ -2,7 +2,7 @@
 
 Its settings keep the keys a school already has: ``telegram_token``, ``telegram_api_url`` and
 ``telegram_bot`` at the top of the configuration file (or ``GEMIST_TELEGRAM_TOKEN``, ...), or
-``token``, ``api_url`` and ``bot`` in a ``[channel.telegram]`` table.
+``token``, ``api_url`` and ``bot`` in a ``[telegram]`` table.
 """
 
 from __future__ import annotations

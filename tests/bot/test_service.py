@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 import bot.pipeline as pipeline_module
-from bot import channels
+from bot.channels import registry as channels
 from bot.channels.directory import RosterDirectory
 from bot.cli import main
 from bot.config import Secret, Settings

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, SecretStr
 from sqlmodel import col
 
-from bot import channels
+from bot.channels import registry as channels
 from bot.commands.run import serve
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import connect, migrate
@@ -110,14 +110,18 @@ def test_the_registry_finds_it_and_the_school_chooses_it(post):
     assert channels.capabilities(WITH_POST)["email"].buttons is False
 
 
-def test_without_the_plug_in_the_name_is_not_usable():
+def test_without_the_plug_in_the_name_is_not_usable(tmp_path):
     assert channels.usable(WITH_POST) == ("telegram",)
     assert channels.unknown(WITH_POST) == ("email",)
+    config = tmp_path / "gemist.toml"
+    config.write_text('[email]\nsender = "school@example.org"\n')
+    with pytest.raises(ConfigError, match="unknown key 'email'"):
+        load_settings(config, environ={})
 
 
 def test_its_settings_are_read_validated_and_the_secret_never_shown(post, tmp_path):
     config = tmp_path / "gemist.toml"
-    config.write_text('channels = ["email"]\n[channel.email]\nsender = "school@example.org"\n')
+    config.write_text('channels = ["email"]\n[email]\nsender = "school@example.org"\n')
     settings = load_settings(config, environ={"GEMIST_EMAIL_PASSWORD": "hunter2"})
 
     options = channels.options(post, settings)
@@ -128,12 +132,12 @@ def test_its_settings_are_read_validated_and_the_secret_never_shown(post, tmp_pa
     assert "hunter2" not in repr(options) + repr(settings)
 
     bad = tmp_path / "bad.toml"
-    bad.write_text('[channel.email]\nsender = ["not", "text"]\npasword = "hunter2"\n')
+    bad.write_text('[email]\nsender = ["not", "text"]\npasword = "hunter2"\n')
     with pytest.raises(ConfigError) as caught:
         channels.options(post, load_settings(bad, environ={}))
     said = str(caught.value)
     assert "channel email" in said
-    assert "sender" in said
+    assert "[email] sender" in said
     assert "password" in said  # missing
     assert "pasword" in said  # not a key of the channel
     assert "hunter2" not in said
