@@ -11,8 +11,12 @@ day, in this order at equal instants:
 2. every reply is stored at its own instant (:func:`~bot.engine.tick.record_reply`);
 3. every :data:`TICK_EVERY` from :data:`FIRST_TICK` to :data:`LAST_TICK`, the planner tick
    (:func:`~bot.engine.tick.planner_tick`) and then the dispatcher run until nothing is due,
-   through the school's delivery gate (:class:`~bot.engine.gate.DeliveryGate`), delivering to a
-   :class:`~bot.outbox.RecordingChannel`; texts are rendered at dispatch.
+   through the school's delivery gate (:class:`~bot.engine.gate.DeliveryGate`): the pipeline of
+   :mod:`bot.pipeline`, as in ``gemist run``. It delivers to one
+   :class:`~bot.outbox.RecordingChannel` for each channel ``gemist run`` could send over (the
+   school's usable channels, :mod:`bot.channels.registry`), with that channel's capabilities;
+   texts are rendered at dispatch as the channel would show them, and a message for any other
+   channel is not delivered, as it would not be live.
 
 **The history before the period.** With ``--from`` after the feed's first date, the days from
 that first date on are replayed too, silently: their messages go out in the replay (they count

@@ -37,6 +37,7 @@ __all__ = [
     "registered",
     "stand_ins",
     "unknown",
+    "unready",
     "unregister",
     "usable",
 ]
@@ -102,6 +103,18 @@ def options(plugin: AnyPlugin, settings: Settings) -> BaseModel:
         )
         raise ConfigError(f"channel {plugin.name}:{problems}") from None
     return validated
+
+
+def unready(settings: Settings) -> list[str]:
+    """What the usable channels lack to send, one sentence each (none when all can send);
+    :class:`~bot.config.ConfigError` for a setting a channel cannot use."""
+    known = registered()
+    problems: list[str] = []
+    for name in usable(settings):
+        plugin = known[name]
+        if (problem := plugin.missing(options(plugin, settings))) is not None:
+            problems.append(problem)
+    return problems
 
 
 def build_router(settings: Settings, context: ChannelContext) -> ChannelRouter:

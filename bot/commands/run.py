@@ -76,6 +76,18 @@ NO_CHANNEL = (
     "in the configuration file) to send over Telegram, or add --dry-run to print every message "
     "instead of sending it."
 )
+
+
+def no_channel(problems: list[str]) -> str:
+    """Why ``gemist run`` cannot send: the channels' own reasons, or that there is none."""
+    if not problems:
+        return NO_CHANNEL
+    return (
+        f"gemist run: {'; '.join(problems)}; or add --dry-run to print every message instead of "
+        "sending it."
+    )
+
+
 BAD_TOKEN = (
     "gemist run: Telegram does not accept the bot's token (GEMIST_TELEGRAM_TOKEN or "
     "telegram_token); copy it again from BotFather."
@@ -104,13 +116,16 @@ def register(commands: Any) -> None:
 async def run_service(args: argparse.Namespace, settings: Settings) -> int:
     """Run until stopped; 2 with a message on stderr when there is nothing to send with or
     the configuration cannot be used."""
-    usable = channels.usable(settings)
     # Said before the database is opened: the usual first mistake, in the words that fix it.
-    if not args.dry_run and (
-        not usable or ("telegram" in usable and settings.telegram_token is None)
-    ):
-        print(NO_CHANNEL, file=sys.stderr)
-        return EXIT_UNUSABLE
+    if not args.dry_run:
+        try:
+            problems = channels.unready(settings)
+        except ConfigError as err:
+            print(f"gemist run: {err}", file=sys.stderr)
+            return EXIT_UNUSABLE
+        if not channels.usable(settings) or problems:
+            print(no_channel(problems), file=sys.stderr)
+            return EXIT_UNUSABLE
     try:
         rules = load_rules(settings.rules) if settings.rules is not None else Rules.default()
         calendar = SchoolCalendar.from_settings(settings)

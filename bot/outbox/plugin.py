@@ -78,6 +78,11 @@ class ChannelPlugin(abc.ABC, Generic[Options]):
         """Values of the model's fields taken from older top-level settings; none by default."""
         return {}
 
+    def missing(self, options: Options) -> str | None:
+        """What the channel lacks to send, in the words that fix it ("set GEMIST_..."); ``None``
+        when it has what it needs. Asked before ``gemist run`` opens anything."""
+        return None
+
     @abc.abstractmethod
     def build(self, options: Options, context: ChannelContext) -> Channel:
         """The channel, ready to be opened (``async with``); :class:`ChannelUnavailable` when

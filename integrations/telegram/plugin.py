@@ -85,6 +85,9 @@ class TelegramPlugin(ChannelPlugin[TelegramOptions]):
             found["bot"] = settings.telegram_bot
         return found
 
+    def missing(self, options: TelegramOptions) -> str | None:
+        return NO_TOKEN if options.token is None else None
+
     def build(self, options: TelegramOptions, context: ChannelContext) -> Channel:
         if options.token is None:
             raise ChannelUnavailable(NO_TOKEN)
