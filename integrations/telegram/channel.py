@@ -93,12 +93,13 @@ class TelegramChannel(Channel):
         return self._secret
 
     async def __aenter__(self) -> TelegramChannel:
-        # Asks Telegram who the bot is: InvalidToken or NetworkError here, at start-up.
-        await self._bot.initialize()
+        # Asks Telegram who the bot is: InvalidToken or NetworkError here, at start-up; the
+        # client's own context closes its connections when that fails.
+        await self._bot.__aenter__()
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
-        await self._bot.shutdown()
+        await self._bot.__aexit__(None, None, None)
 
     def ready_in(self, message: Outgoing) -> float:
         if self._budget is None:
