@@ -47,8 +47,9 @@ log = logging.getLogger(__name__)
 AnyPlugin = ChannelPlugin[Any]
 
 
-class RegistryError(Exception):
-    """A plug-in cannot be loaded or does not say what it is; the message names it."""
+class RegistryError(ConfigError):
+    """A plug-in cannot be loaded or does not say what it is; the message names it. A kind of
+    configuration error: the commands report it as they report a bad setting."""
 
 
 def registered() -> dict[str, AnyPlugin]:

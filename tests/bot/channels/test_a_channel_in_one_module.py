@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 import json
 from collections.abc import Iterator
+from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, SecretStr
 from sqlmodel import col
 
+from bot.channels import known
 from bot.channels import registry as channels
 from bot.commands.run import serve
 from bot.config import ConfigError, Settings, load_settings
@@ -74,6 +76,10 @@ class PostPlugin(ChannelPlugin[PostOptions]):
         return PostChannel(options, context)
 
 
+PLUGIN = PostPlugin()
+"""What an installed package would name in its entry point."""
+
+
 class Addresses:
     """A directory that knows one address."""
 
@@ -117,6 +123,37 @@ def test_without_the_plug_in_the_name_is_not_usable(tmp_path):
     config.write_text('[email]\nsender = "school@example.org"\n')
     with pytest.raises(ConfigError, match="unknown key 'email'"):
         load_settings(config, environ={})
+
+
+@pytest.fixture
+def installed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[EntryPoint]]:
+    """Entry points of the group ``gemist.channels`` as installed packages would declare them:
+    fill the list the fixture gives."""
+    points: list[EntryPoint] = []
+
+    def found(*, group: str) -> list[EntryPoint]:
+        return [point for point in points if point.group == group]
+
+    monkeypatch.setattr(known, "entry_points", found)
+    monkeypatch.setattr(channels, "entry_points", found)
+    channels._discovered.cache_clear()
+    yield points
+    channels._discovered.cache_clear()
+
+
+def test_an_installed_package_is_found_by_its_entry_point(installed):
+    installed.append(EntryPoint("email", f"{__name__}:PLUGIN", channels.ENTRY_POINT_GROUP))
+
+    assert channels.registered()["email"] is PLUGIN
+    assert channels.usable(WITH_POST) == ("telegram", "email")
+
+
+def test_an_entry_point_under_another_name_is_refused_with_its_name(installed):
+    installed.append(EntryPoint("post", f"{__name__}:PLUGIN", channels.ENTRY_POINT_GROUP))
+
+    with pytest.raises(channels.RegistryError, match="entry point post") as caught:
+        channels.registered()
+    assert "calls itself 'email'" in str(caught.value)
 
 
 def test_its_settings_are_read_validated_and_the_secret_never_shown(post, tmp_path):
