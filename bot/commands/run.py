@@ -1,24 +1,23 @@
 """``gemist run``: the live service (feed polls, planner and dispatch ticks) and the bot.
 
 The outbox sends over the school's usable channels (its ``channels`` setting, each with a
-plug-in: :mod:`bot.channels`), through one router; a row for a channel that is not usable fails
-as "no channel" and the coordinator sees it. With ``GEMIST_TELEGRAM_TOKEN`` set, the Telegram
-channel's python-telegram-bot client (an ``ExtBot`` under Gemist's rate limiter, so that both
-share Telegram's limits) does two things: the outbox sends through it to the people whose chat
-is linked (everyone else's messages fail as "no linked Telegram chat"), and the bot's
-conversations
-(:class:`~bot.telegram.conversation.Conversation`: ``/start`` with an invitation code, ``/stop``,
-``/taal``, taps, free text) are received with it, by long polling or, with ``webhook_url``,
-through a webhook (:class:`~bot.telegram.app.TelegramBot`). An answer makes the planner and the
-dispatcher act at once (:meth:`~bot.service.Service.news`).
+plug-in: :mod:`bot.channels.registry`), through one router; a row for a channel that is not
+usable fails as "no channel" and the coordinator sees it. With ``GEMIST_TELEGRAM_TOKEN`` set,
+the Telegram channel's python-telegram-bot client (an ``ExtBot`` under Gemist's rate limiter, so
+that both share Telegram's limits) does two things: the outbox sends through it to the people
+whose chat is linked (everyone else's messages fail as "no linked Telegram chat"), and the bot's
+conversations (:class:`~bot.telegram.conversation.Conversation`: ``/start`` with an invitation
+code, ``/stop``, ``/taal``, taps, free text) are received with it, by long polling or, with
+``webhook_url``, through a webhook (:class:`~bot.telegram.app.TelegramBot`). An answer makes the
+planner and the dispatcher act at once (:meth:`~bot.service.Service.news`).
 
 With ``--dry-run`` there is no Telegram at all: every message that a usable channel would send
 is rendered as that channel would show it and printed on stdout as one JSON line, in the shape
-of ``gemist simulate --json``. The run
-works on a private copy of the SQLite database (:func:`bot.backup.sqlite_backup`, in a
-temporary folder removed at the end): what it plans and marks sent stays in the copy, and the
-school's database is not written to at all (not even migrated). For PostgreSQL it exits 2 and
-says how to make a scratch database to try it on. Logs go to stderr.
+of ``gemist simulate --json``. The run works on a private copy of the SQLite database
+(:func:`bot.backup.sqlite_backup`, in a temporary folder removed at the end): what it plans and
+marks sent stays in the copy, and the school's database is not written to at all (not even
+migrated). For PostgreSQL it exits 2 and says how to make a scratch database to try it on. Logs
+go to stderr.
 """
 
 from __future__ import annotations
