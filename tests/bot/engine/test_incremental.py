@@ -48,7 +48,7 @@ async def test_planning_the_pupils_with_news_gives_what_planning_everyone_gives(
     generate_school(tmp_path, 30, 11, replies=True)
     recent = await _replay(tmp_path)
     monkeypatch.setattr(
-        bot.simulate, "planner_tick", functools.partial(tick.planner_tick, everyone=True)
+        bot.pipeline, "planner_tick", functools.partial(tick.planner_tick, everyone=True)
     )
     everyone = await _replay(tmp_path)
     assert len(recent) > 30  # a school where things happen
