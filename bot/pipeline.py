@@ -2,10 +2,10 @@
 
 From the stored facts to a delivered message, every command goes through the same parts:
 
-- the planner tick (:func:`~bot.engine.tick.planner_tick`) with its caches: the plans of the
-  last tick (:class:`~bot.engine.tick.PlanCache`) and, for an owner that is told of every change
-  (the replay), the pupils' facts (:class:`~bot.engine._facts_cache.FactsCache`);
-- the delivery gate (:class:`~bot.engine.gate.DeliveryGate`: sending hours, caps);
+- the planner tick (:func:`~bot.planning.tick.planner_tick`) with its caches: the plans of the
+  last tick (:class:`~bot.planning.tick.PlanCache`) and, for an owner that is told of every change
+  (the replay), the pupils' facts (:class:`~bot.planning.facts_cache.FactsCache`);
+- the delivery gate (:class:`~bot.planning.gate.DeliveryGate`: sending hours, caps);
 - rendering at dispatch in the reader's language, with the school's own wording and as each
   channel can show it (:class:`~bot.outbox.rendering.RenderingChannel`);
 - the dispatcher (:class:`~bot.outbox.Dispatcher`) over the school's channels, a
@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.engine._facts_cache import FactsCache
-from bot.engine.gate import DeliveryGate
-from bot.engine.tick import PlanCache, planner_tick
 from bot.outbox import Channel, Dispatcher
 from bot.outbox.rendering import AnswerLinks, RenderingChannel, plain_choices
+from bot.planning.facts_cache import FactsCache
+from bot.planning.gate import DeliveryGate
+from bot.planning.tick import PlanCache, planner_tick
 from bot.rules import Rules
 from messages import Overrides
 from scheduler.calendar import SchoolCalendar

@@ -9,7 +9,7 @@ restart at 10:00 does not wait until tomorrow for the 09:15 feed), and then lets
   changed since the last poll (size and modification time, then a SHA-256 of the contents);
 - :meth:`Service.plan` is the planner tick;
 - :meth:`Service.dispatch` delivers what is due, batch after batch, until nothing is, through
-  the school's delivery gate (:class:`~bot.engine.gate.DeliveryGate`: the sending hours and the
+  the school's delivery gate (:class:`~bot.planning.gate.DeliveryGate`: the sending hours and the
   caps, checked again at the moment of sending), rendered as each channel can show it: the
   pipeline of :mod:`bot.pipeline`, the same as ``simulate`` and ``demo`` use;
 - :meth:`Service.purge` removes what the retention policy no longer keeps (daily at 03:00, and

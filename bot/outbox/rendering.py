@@ -21,10 +21,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 
-from bot.engine._text import render_outreach
 from bot.outbox.channel import Capabilities, Channel, DeliveryOutcome
 from bot.outbox.records import Outgoing
-from messages import Overrides
+from messages import Overrides, render_outreach
 
 __all__ = ["AnswerLinks", "RenderingChannel", "plain_choices"]
 

@@ -25,11 +25,11 @@ from bot.channels import registry as channels
 from bot.channels.directory import RosterDirectory
 from bot.cli import main
 from bot.config import Secret, Settings
-from bot.engine.tick import planner_tick as real_tick
 from bot.imports import import_roster
 from bot.models import Pupil
 from bot.outbox import Channel, DeliveryOutcome, Outcome, Outgoing, RecordingChannel
 from bot.outbox.plugin import ChannelContext
+from bot.planning.tick import planner_tick as real_tick
 from bot.redaction import describe_error
 from bot.rules import Rules
 from bot.service import Service
