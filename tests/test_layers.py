@@ -25,6 +25,7 @@ BREAKERS = {
     "integrations-edge": ("integrations/csv/values.py", "import bot.planning.tick"),
     "outbox-below-engine": ("bot/outbox/rendering.py", "import bot.engine.planner"),
     "private-modules": ("bot/simulate.py", "from bot.engine import _nudges"),
+    "channels-are-plug-ins": ("bot/pipeline.py", "import integrations.telegram.channel"),
 }
 
 

@@ -324,7 +324,7 @@ async def _tick(url: str) -> dict[str, Any]:
         loaded = time.perf_counter()
         proposal = plan_school(facts, rules=rules, calendar=calendar, clock=clock)
         planned = time.perf_counter()
-        plans = PlanCache()  # the service's (bot.service.Service.plans): kept between ticks
+        plans = PlanCache()  # the service's (bot.pipeline.Pipeline.plans): kept between ticks
         new = await planner_tick(
             engine, school_id=SCHOOL, rules=rules, calendar=calendar, clock=clock, cache=plans
         )

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.channels.registry import capabilities
 from bot.config import Settings
 from bot.exits import Exit
 from bot.rules import Rules, RulesError, load_rules
@@ -59,6 +60,7 @@ async def run_simulate(args: argparse.Namespace, settings: Settings) -> int:
             school_name=settings.school_name,
             code_map=settings.code_map,
             overrides=settings.messages,
+            channels=capabilities(settings),
             warn=_warn,
         )
     except (SimulationError, RulesError, CalendarFileError) as err:

@@ -9,7 +9,9 @@ Monday 19 October 2026, the first day of the replay.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,8 @@ __all__ = [
     "Kid",
     "Parent",
     "absent",
+    "chat",
+    "linked",
     "write_absences",
     "write_replies",
     "write_roster",
@@ -30,6 +34,37 @@ __all__ = [
 FIRST_DAY = dt.date(2026, 10, 19)
 COORDINATOR = "S01"
 _CALENDAR = SchoolCalendar()
+
+
+def chat(person_id: str) -> int:
+    """The Telegram chat linked for ``person_id``: a number of its own for each id.
+
+    The people of these schools who can be reached have an e-mail address *and* a linked chat:
+    the address is what their messages sign with, the chat is how they are reached, since only a
+    channel with a plug-in (Telegram, today) delivers anything, in ``gemist run`` and in the
+    replay alike."""
+    return int(person_id.encode().hex(), 16)
+
+
+def linked(roster: Path, into: Path) -> Path:
+    """A copy of the roster folder ``roster`` in ``into`` where everyone with an e-mail address
+    also has a linked Telegram chat (:func:`chat`): the example school as a replay can deliver
+    to it, now that only a channel with a plug-in delivers."""
+    shutil.copytree(roster, into)
+    for name, key in (("pupils", "pupil_id"), ("guardians", "guardian_id"), ("staff", "staff_id")):
+        path = into / f"{name}.csv"
+        text = path.read_text(encoding="utf-8-sig")
+        delimiter = ";" if text.splitlines()[0].count(";") else ","
+        rows = list(csv.DictReader(text.splitlines(), delimiter=delimiter))
+        for row in rows:
+            if row["email"] and not row["telegram"]:
+                row["telegram"] = str(chat(row[key]))
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, list(rows[0]), delimiter=delimiter)
+            writer.writeheader()
+            writer.writerows(rows)
+    return into
+
 
 STAFF = (
     "staff_id,role,first_name,last_name,email,language,telegram\n"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import bot.pipeline
 import bot.simulate
 from bot.bench.engine import generate_school
 from bot.planning import tick
@@ -47,7 +48,7 @@ async def test_planning_the_pupils_with_news_gives_what_planning_everyone_gives(
     generate_school(tmp_path, 30, 11, replies=True)
     recent = await _replay(tmp_path)
     monkeypatch.setattr(
-        bot.simulate, "planner_tick", functools.partial(tick.planner_tick, everyone=True)
+        bot.pipeline, "planner_tick", functools.partial(tick.planner_tick, everyone=True)
     )
     everyone = await _replay(tmp_path)
     assert len(recent) > 30  # a school where things happen
@@ -72,7 +73,7 @@ async def test_the_replays_shortcuts_change_nothing(
     fast = await _replay(tmp_path)
     runs = iter(range(1_000_000))
     monkeypatch.setattr(bot.simulate._Replay, "planned_from", lambda _self: next(runs))
-    monkeypatch.setattr(bot.simulate, "PlanCache", _NoCache)
+    monkeypatch.setattr(bot.pipeline, "PlanCache", _NoCache)  # the replay's pipeline's
 
     async def always(_engine: object) -> dt.datetime:
         return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
