@@ -54,6 +54,7 @@ from bot.simulate import SimulatedMessage
 from bot.telegram import DatabaseChats
 from bot.telegram.app import POLL_TIMEOUT, TelegramBot, Webhook
 from bot.telegram.conversation import Conversation
+from bot.translation import TranslationUnavailable, Translator, translator_named
 from integrations.telegram.callbacks import callback_secret
 from integrations.telegram.channel import TelegramChannel
 from integrations.telegram.ratelimit import SendBudget, TelegramRateLimiter
@@ -105,7 +106,9 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
     try:
         rules = load_rules(settings.rules) if settings.rules is not None else Rules.default()
         calendar = SchoolCalendar.from_settings(settings)
-    except (RulesError, CalendarFileError, OSError) as err:
+        engine_name = settings.translation_engine
+        translator = translator_named(engine_name) if engine_name is not None else None
+    except (RulesError, CalendarFileError, OSError, TranslationUnavailable) as err:
         print(f"gemist run: {err}", file=sys.stderr)
         return EXIT_UNUSABLE
     _log_to_stderr()
@@ -124,6 +127,7 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
             calendar=calendar,
             worker_id=args.worker_id or f"run@{socket.gethostname()}",
             dry_run=args.dry_run,
+            translator=translator,
         )
     except InvalidToken:
         print(BAD_TOKEN, file=sys.stderr)
@@ -174,11 +178,13 @@ async def serve(
     stop: asyncio.Event | None = None,
     ready: asyncio.Event | None = None,
     tuning: Tuning | None = None,
+    translator: Translator | None = None,
 ) -> None:
     """The service, and with a token the bot's conversations, until ``stop`` is set or the
     process gets SIGINT or SIGTERM (``ready`` is set once both run); ``InvalidToken`` when
     Telegram refuses the token. With ``dry_run``, on a private copy of ``engine``'s SQLite
-    database, which is not written to (:class:`BackupError` for another backend)."""
+    database, which is not written to (:class:`BackupError` for another backend).
+    ``translator``: the school's engine for the family's words (``translation_engine``)."""
     tuning = tuning or Tuning()
 
     def service_on(store: AsyncEngine, channel: Channel) -> Service:
@@ -199,7 +205,7 @@ async def serve(
                 stop, ready=ready
             )
         return
-    telegram = Telegram(settings, tuning.budget)
+    telegram = Telegram(settings, tuning.budget, translator=translator)
     async with telegram.bot:  # asks Telegram who the bot is: InvalidToken here
         live = service_on(engine, telegram.channel(engine))
         await live.run(stop, telegram.conversations(live, tuning.poll_timeout), ready=ready)
@@ -250,7 +256,13 @@ class Telegram:
     """One bot token's client, under Gemist's rate limiter: the outbox's channel and the
     conversations share it, and with it Telegram's limits."""
 
-    def __init__(self, settings: Settings, budget: SendBudget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        budget: SendBudget | None = None,
+        *,
+        translator: Translator | None = None,
+    ) -> None:
         if settings.telegram_token is None:
             raise ValueError("Telegram needs a token")
         token = settings.telegram_token.reveal()
@@ -261,6 +273,7 @@ class Telegram:
             base_url=f"{settings.telegram_api_url.rstrip('/')}/bot",
             rate_limiter=self.limiter,
         )
+        self.translator = translator
         self.secret = callback_secret(token)
         """Signs the buttons the outbox sends and checks the taps on them."""
 
@@ -283,6 +296,7 @@ class Telegram:
             news=service.news,
             rules=service.rules,
             help_lines=self.settings.help,
+            translator=self.translator,
         )
         return TelegramBot(
             self.bot, conversation, webhook=self.webhook(), poll_timeout=poll_timeout
