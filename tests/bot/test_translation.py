@@ -4,12 +4,17 @@ looked up, without an engine the school named."""
 
 from __future__ import annotations
 
+import argparse
+import enum
 import importlib.util
 import logging
+import sys
+import types
 from pathlib import Path
 
 import pytest
 
+from bot.commands.run import run_service
 from bot.config import ConfigError, Settings, load_settings
 from bot.telegram._store import Pupilship
 from bot.telegram._translate import translation_for
@@ -138,4 +143,85 @@ def test_an_unknown_engine_name_is_refused() -> None:
 )
 def test_argos_named_but_not_installed_says_what_to_install() -> None:
     with pytest.raises(TranslationUnavailable, match=r"pip install 'gemist\[translate\]'"):
+        translator_named("argos")
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("argostranslate") is not None,
+    reason="Argos Translate is installed here: gemist run would start with it",
+)
+async def test_gemist_run_with_an_engine_it_cannot_load_ends_with_2_before_anything_starts(
+    tmp_path: Path, capsys
+) -> None:
+    missing = tmp_path / "nowhere.db"
+    settings = load_settings(
+        environ={
+            "GEMIST_DATABASE_URL": f"sqlite:///{missing}",
+            "GEMIST_TELEGRAM_TOKEN": "123456:test-token",
+            "GEMIST_TRANSLATION_ENGINE": "argos",
+        }
+    )
+
+    code = await run_service(argparse.Namespace(dry_run=False, worker_id=None), settings)
+
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "translation_engine = 'argos' needs Argos Translate" in err
+    assert "pip install 'gemist[translate]'" in err
+    assert "test-token" not in err
+    assert not missing.exists()  # no database was opened, let alone created
+
+
+class _Way:
+    def __init__(self, source: str, target: str) -> None:
+        self.source, self.target = source, target
+
+    def translate(self, text: str) -> str:
+        return f"{self.source}>{self.target}: {text}"
+
+
+class _Language:
+    """Argos's installed language as its ``translate`` module hands it out."""
+
+    def __init__(self, code: str, reaches: set[str]) -> None:
+        self.code, self.reaches = code, reaches
+
+    def get_translation(self, to: _Language) -> _Way | None:
+        return _Way(self.code, to.code) if to.code in self.reaches else None
+
+
+def _argos_modules(provider: str, languages: list[_Language]) -> dict[str, types.ModuleType]:
+    """Stand-ins for Argos Translate's ``settings`` and ``translate`` modules."""
+    settings = types.ModuleType("argostranslate.settings")
+    settings.ModelProvider = enum.Enum("ModelProvider", "OPENNMT LIBRETRANSLATE OPENAI")  # type: ignore[attr-defined]
+    settings.model_provider = settings.ModelProvider[provider]  # type: ignore[attr-defined]
+    translate = types.ModuleType("argostranslate.translate")
+    translate.get_installed_languages = lambda: languages  # type: ignore[attr-defined]
+    package = types.ModuleType("argostranslate")
+    return {
+        "argostranslate": package,
+        "argostranslate.settings": settings,
+        "argostranslate.translate": translate,
+    }
+
+
+def test_argos_translates_between_installed_languages_only(monkeypatch) -> None:
+    languages = [_Language("ar", {"nl"}), _Language("nl", set()), _Language("tr", set())]
+    for name, module in _argos_modules("OPENNMT", languages).items():
+        monkeypatch.setitem(sys.modules, name, module)
+
+    argos = translator_named("argos")
+
+    assert argos.name == "argos"
+    assert argos.translate("ابنتي مريضة", "ar", "nl") == "ar>nl: ابنتي مريضة"
+    assert argos.translate(TURKISH, "tr", "nl") is None  # installed, but no way to Dutch
+    assert argos.translate("Córka jest chora.", "pl", "nl") is None  # no Polish package
+
+
+@pytest.mark.parametrize("provider", ["LIBRETRANSLATE", "OPENAI"])
+def test_argos_set_to_a_network_service_is_refused(monkeypatch, provider: str) -> None:
+    for name, module in _argos_modules(provider, []).items():
+        monkeypatch.setitem(sys.modules, name, module)
+
+    with pytest.raises(TranslationUnavailable, match=f"ARGOS_MODEL_PROVIDER={provider}"):
         translator_named("argos")
