@@ -7,9 +7,9 @@
 - A parent whose language is not Dutch who asks to be called hears that an interpreter can be
   arranged (``guardian_ack.want_a_call.interpreter``).
 - A pupil's ``at_school`` says honestly which day and when: it names the day of the absence
-  when that is not today ("Dan klopt onze registratie van dinsdag 17 november misschien
-  niet", the ``.on_date`` texts), and says the register is checked "vandaag nog" only while a
-  person can still do it today, else "op de volgende schooldag" (``.later``).
+  when that is not today ("Dan hebben we ons op dinsdag 17 november misschien vergist", the
+  ``.on_date`` texts), and says the register is checked "vandaag nog" only while a person can
+  still do it today, else "op de volgende schooldag" (``.later``).
 - Any other answer: ``{role}_ack.{key}``.
 """
 
