@@ -4,7 +4,7 @@ person may hear about, answers, and the free text passed on to the spilfiguur.
 Every write is one transaction; answers and free text are written in the transaction of
 :mod:`bot.telegram.inbox`, which keeps them safe while an import holds SQLite's write lock.
 Answers go into :class:`~bot.models.Reply`, where the planner finds them at its next tick
-(:mod:`bot.engine.tick`); a message for the spilfiguur goes into the outbox, so that it
+(:mod:`bot.planning.tick`); a message for the spilfiguur goes into the outbox, so that it
 survives a restart and waits for the staff's sending hours like any other.
 """
 
@@ -19,7 +19,6 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
-from bot.engine._facts_db import signature
 from bot.models import (
     Guardian,
     GuardianLink,
@@ -32,6 +31,7 @@ from bot.models import (
 )
 from bot.outbox import PlannedOutreach
 from bot.outbox import store as outbox
+from bot.planning.facts_db import signature
 from bot.telegram.invites import Linked
 from bot.translation import reading_aid
 

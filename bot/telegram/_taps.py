@@ -30,7 +30,7 @@ What an accepted tap does, by recipient:
   the date the pupil is expected back (the teachers' welcome follows it); ``pause`` offers one,
   two or four school weeks without messages to the pupil and the guardians; ``release`` and
   ``discard`` decide a mass-absence hold; ``send_notice`` and ``keep_notice`` decide a guardian
-  notice that a pupil's answer held (:func:`~bot.engine.decisions.decide_notice`).
+  notice that a pupil's answer held (:func:`~bot.planning.decisions.decide_notice`).
 """
 
 from __future__ import annotations
@@ -46,11 +46,10 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.domain import CONTACT_MOMENTS
-from bot.engine._text import template_for
 from bot.telegram import _store, invites
 from bot.telegram.invites import Linked
 from integrations.telegram.callbacks import Tap, verify
-from messages import TEMPLATES, day_label
+from messages import TEMPLATES, day_label, template_for
 
 if TYPE_CHECKING:
     from bot.telegram.conversation import Conversation

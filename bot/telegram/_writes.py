@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.engine.decisions import acknowledge, decide_hold, decide_notice, pause_pupil, snooze
 from bot.engine.hold import HoldState
+from bot.planning.decisions import acknowledge, decide_hold, decide_notice, pause_pupil, snooze
 from bot.telegram import _store, invites
 
 __all__ = ["WRITES"]
