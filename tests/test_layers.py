@@ -24,6 +24,7 @@ BREAKERS = {
     "scheduler-below": ("scheduler/calendar.py", "import bot.outbox"),
     "integrations-edge": ("integrations/csv/values.py", "import bot.planning.tick"),
     "outbox-below-engine": ("bot/outbox/rendering.py", "import bot.engine.planner"),
+    "private-modules": ("bot/simulate.py", "from bot.engine import _nudges"),
 }
 
 

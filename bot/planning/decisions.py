@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
-from bot.engine._notice_holds import KEEP, SEND
+from bot.domain import OutreachKind, Role
+from bot.engine.facts import NoticeDecision
 from bot.engine.hold import Decided, HoldState, Suspect
 from bot.models import Outreach, OutreachHold, PupilPause, Reply
 
@@ -131,7 +132,7 @@ async def list_holds(conn: AsyncConnection, school_id: str) -> list[HoldRow]:
     return [HoldRow(*row) for row in rows]
 
 
-ACKNOWLEDGED_KINDS = ("coordinator_nudge", "teacher_welcome")
+ACKNOWLEDGED_KINDS = (OutreachKind.COORDINATOR_NUDGE, OutreachKind.TEACHER_WELCOME)
 """The messages staff mark as seen."""
 
 
@@ -181,7 +182,7 @@ async def snooze(
             sa.select(col(Outreach.idempotency_key), col(Outreach.payload)).where(
                 col(Outreach.id) == outreach_id,
                 col(Outreach.school_id) == school_id,
-                col(Outreach.kind) == "coordinator_nudge",
+                col(Outreach.kind) == OutreachKind.COORDINATOR_NUDGE,
                 col(Outreach.status) == "sent",
             )
         )
@@ -245,7 +246,7 @@ async def decide_notice(
             sa.select(col(Outreach.pupil_id), col(Outreach.payload)).where(
                 col(Outreach.id) == outreach_id,
                 col(Outreach.school_id) == school_id,
-                col(Outreach.kind) == "coordinator_nudge",
+                col(Outreach.kind) == OutreachKind.COORDINATOR_NUDGE,
                 col(Outreach.status) == "sent",
             )
         )
@@ -255,7 +256,7 @@ async def decide_notice(
     episode = row.payload.get("episode")
     if row.payload.get("reason") != "held_notice" or not isinstance(episode, str):
         return False
-    answer = SEND if send else KEEP
+    answer = NoticeDecision.SEND if send else NoticeDecision.KEEP
     known = await conn.scalar(
         sa.select(col(Reply.id)).where(
             col(Reply.outreach_id) == outreach_id, col(Reply.answer) == answer
@@ -267,7 +268,7 @@ async def decide_notice(
         sa.insert(Reply).values(
             school_id=school_id,
             pupil_id=row.pupil_id,
-            sender_role="coordinator",
+            sender_role=Role.COORDINATOR,
             sender_id=sender_id,
             answer=answer,
             received_at=at,

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
+from bot.domain import OutreachKind, Role
 from bot.models import (
     Guardian,
     GuardianLink,
@@ -46,7 +47,11 @@ __all__ = [
     "tapped_row",
 ]
 
-FAMILY_KINDS = ("pupil_checkin", "guardian_notice", "guardian_care")
+FAMILY_KINDS = (
+    OutreachKind.PUPIL_CHECKIN,
+    OutreachKind.GUARDIAN_NOTICE,
+    OutreachKind.GUARDIAN_CARE,
+)
 """The messages about an absence that a pupil's or a parent's answer may be about."""
 FORWARD_EXPIRES = dt.timedelta(days=14)
 """A pupil's or a parent's own words wait this long for the spilfiguur's sending hours."""
@@ -256,8 +261,8 @@ async def store_forward(
     planned = PlannedOutreach(
         school_id=pupil.school_id,
         idempotency_key=key,
-        kind="coordinator_forward",
-        recipient_role="coordinator",
+        kind=OutreachKind.COORDINATOR_FORWARD,
+        recipient_role=Role.COORDINATOR,
         recipient_id=pupil.spilfiguur_id,
         channel="telegram" if coordinator[1] is not None else "email",
         lang=coordinator[0],
@@ -295,7 +300,7 @@ async def _replace_unsent(
     rows = (
         await conn.execute(
             sa.select(col(Outreach.id), payload, col(Outreach.lang)).where(
-                col(Outreach.kind) == "coordinator_forward",
+                col(Outreach.kind) == OutreachKind.COORDINATOR_FORWARD,
                 col(Outreach.pupil_id) == pupil_id,
                 col(Outreach.status) == "planned",
                 payload["from"].as_string() == sender,

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from messages._languages import SOURCE_LANGUAGE, normalize
+from messages import SOURCE_LANGUAGE, normalize_language
 
 __all__ = [
     "ENGINES",
@@ -68,7 +68,7 @@ def translator_named(name: str) -> Translator:
 
 
 def _primary(lang: str) -> str:
-    return normalize(lang).split("_")[0]
+    return normalize_language(lang).split("_")[0]
 
 
 def foreign(written_in: str | None, reader: str) -> bool:
