@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from bot.engine._window import Window
+from bot.engine.window import Window
 from bot.rules import Rules
 from bot.telegram._acks import ack_template
 from messages import FAMILY_LANGUAGES, render
