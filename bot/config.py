@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.contacts.reach import CHANNELS, USABLE_TODAY, ChannelOrder
 from bot.privacy.policy import MAX_YEARS, Retention
+from bot.translation import ENGINES
 from messages import OverrideError, Overrides, parse_overrides
 
 __all__ = ["ConfigError", "HelpLines", "Secret", "Settings", "load_settings"]
@@ -156,6 +157,9 @@ class Settings:
         default_factory=dict, repr=False, compare=False
     )
     channel_env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # The local engine that translates a family's words for the spilfiguur (bot.translation);
+    # None: nothing is translated, the forwarded message suggests an interpreter.
+    translation_engine: str | None = None
 
 
 def load_settings(
@@ -176,6 +180,7 @@ def load_settings(
     for key in (
         "database_url", "telegram_token", "telegram_api_url", "telegram_bot", "timezone", "rules",
         "absence_feed", "feed_poll_times", "planner_interval_minutes", *WEBHOOK_KEYS,
+        "translation_engine",
     ):  # fmt: skip
         if value := env.get(ENV_PREFIX + key.upper()):
             raw[key] = value
@@ -229,7 +234,7 @@ _KNOWN: dict[str, set[str] | None] = {
     "database_url": None, "telegram_token": None, "telegram_api_url": None,
     "telegram_bot": None, "timezone": None,
     "rules": None, "absence_feed": None, "feed_poll_times": None,
-    "planner_interval_minutes": None, **dict.fromkeys(WEBHOOK_KEYS),
+    "planner_interval_minutes": None, **dict.fromkeys(WEBHOOK_KEYS), "translation_engine": None,
     "school": {"id", "name"},
     "calendar": {"free_days", "ical", "wednesday_afternoon_free"}, "codes": None,
     "messages": None, "help": set(HELP_KEYS), "retention": set(Retention.names()),
@@ -322,9 +327,23 @@ def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
         kwargs["channels"] = _channels(
             raw["channels"], "channels", sources["channels"], channel_names
         )
+    if "translation_engine" in raw:
+        kwargs["translation_engine"] = _engine(raw["translation_engine"], sources)
     api_url = kwargs.get("telegram_api_url", DEFAULT_TELEGRAM_API_URL)
     kwargs |= _webhook(raw, sources, local_api=api_url.rstrip("/") != DEFAULT_TELEGRAM_API_URL)
     return Settings(**kwargs)
+
+
+def _engine(value: Any, sources: dict[str, str]) -> str:
+    """The translation engine the school chose: one Gemist knows, named exactly."""
+    source = sources["translation_engine"]
+    name = _string(value, "translation_engine", source)
+    if name not in ENGINES:
+        raise ConfigError(
+            f"{source}: translation_engine: unknown engine {name!r} "
+            f"(known: {', '.join(ENGINES)}; leave it out to translate nothing)"
+        )
+    return name
 
 
 def _webhook(raw: dict[str, Any], sources: dict[str, str], *, local_api: bool) -> dict[str, Any]:

@@ -59,6 +59,7 @@ from bot.service import Service
 from bot.simulate import SimulatedMessage
 from bot.telegram.app import POLL_TIMEOUT, TelegramBot, Webhook
 from bot.telegram.conversation import Conversation
+from bot.translation import TranslationUnavailable, Translator, translator_named
 from integrations.telegram.channel import TelegramChannel
 from integrations.telegram.ratelimit import SendBudget
 from scheduler.calendar import CalendarFileError, SchoolCalendar
@@ -128,7 +129,9 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
     try:
         rules = load_rules(settings.rules) if settings.rules is not None else Rules.default()
         calendar = SchoolCalendar.from_settings(settings)
-    except (RulesError, CalendarFileError, OSError) as err:
+        engine_name = settings.translation_engine
+        translator = translator_named(engine_name) if engine_name is not None else None
+    except (RulesError, CalendarFileError, OSError, TranslationUnavailable) as err:
         print(f"gemist run: {err}", file=sys.stderr)
         return Exit.UNUSABLE
     _log_to_stderr()
@@ -147,6 +150,7 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
             calendar=calendar,
             worker_id=args.worker_id or f"run@{socket.gethostname()}",
             dry_run=args.dry_run,
+            translator=translator,
         )
     except InvalidToken:
         print(BAD_TOKEN, file=sys.stderr)
@@ -200,13 +204,15 @@ async def serve(
     stop: asyncio.Event | None = None,
     ready: asyncio.Event | None = None,
     tuning: Tuning | None = None,
+    translator: Translator | None = None,
 ) -> None:
     """The service over the school's usable channels (:mod:`bot.channels`), and with Telegram
     the bot's conversations, until ``stop`` is set or the process gets SIGINT or SIGTERM
     (``ready`` is set once both run); ``InvalidToken`` when Telegram refuses the token,
     :class:`~bot.outbox.plugin.ChannelUnavailable` when a channel lacks a setting it needs. With
     ``dry_run``, on a private copy of ``engine``'s SQLite database, which is not written to
-    (:class:`BackupError` for another backend), printing what each usable channel would send."""
+    (:class:`BackupError` for another backend), printing what each usable channel would send.
+    ``translator``: the school's engine for the family's words (``translation_engine``)."""
     tuning = tuning or Tuning()
     for name in channels.unknown(settings):
         log.warning("channels: no plug-in for %r; nobody is reached over it", name)
@@ -241,7 +247,7 @@ async def serve(
         live = service_on(engine, router)
         telegram = router.channel("telegram")
         inbound = (
-            conversations(telegram, live, settings, tuning.poll_timeout)
+            conversations(telegram, live, settings, tuning.poll_timeout, translator)
             if isinstance(telegram, TelegramChannel)
             else None
         )
@@ -290,7 +296,11 @@ async def _scratch_copy(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
 
 
 def conversations(
-    telegram: TelegramChannel, service: Service, settings: Settings, poll_timeout: dt.timedelta
+    telegram: TelegramChannel,
+    service: Service,
+    settings: Settings,
+    poll_timeout: dt.timedelta,
+    translator: Translator | None = None,
 ) -> TelegramBot:
     """The bot's side of the conversations, with the Telegram channel's client and secret (so
     that both share Telegram's limits and the taps on the buttons it sent can be checked), over
@@ -306,6 +316,7 @@ def conversations(
         news=service.news,
         rules=service.rules,
         help_lines=settings.help,
+        translator=translator,
     )
     return TelegramBot(
         telegram.bot, conversation, webhook=webhook(settings), poll_timeout=poll_timeout

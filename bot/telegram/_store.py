@@ -36,6 +36,7 @@ from bot.outbox import PlannedOutreach
 from bot.outbox import store as outbox
 from bot.planning.facts_db import signature
 from bot.telegram.invites import Linked
+from bot.translation import reading_aid
 
 __all__ = [
     "FORWARD_EXPIRES",
@@ -225,6 +226,7 @@ async def store_forward(
     message_id: int,
     at: dt.datetime,
     edited: bool = False,
+    translation: str | None = None,
 ) -> bool:
     """Store free text as an answer about ``pupil`` and plan it for the pupil's spilfiguur
     (``coordinator_forward``), in the caller's write transaction; False when the update was
@@ -234,7 +236,10 @@ async def store_forward(
     ``edited``: the text is a new version of the writer's message ``message_id`` (Telegram's
     id of it in their chat). When the earlier version has not gone out yet, the new words take
     its place (the spilfiguur never saw the old ones); otherwise they go out as a correction,
-    whose payload ``variant`` picks the heading that says so."""
+    whose payload ``variant`` picks the heading that says so.
+
+    ``translation``: the words machine-translated for the spilfiguur, shown below them when
+    the text is in a language they may not read (:func:`_reading`)."""
     key = f"forward:{pupil.school_id}:{update_id}"
     episode = await _latest_episode(conn, pupil.id)
     if await conn.scalar(sa.select(col(Outreach.id)).where(col(Outreach.idempotency_key) == key)):
@@ -245,7 +250,8 @@ async def store_forward(
     if pupil.spilfiguur_id is None:
         return False
     sender = f"{sender_role}:{sender_id}"
-    if edited and await _replace_unsent(conn, pupil.id, sender, message_id, text, language, at):
+    reading = (language, translation)
+    if edited and await _replace_unsent(conn, pupil.id, sender, message_id, text, reading, at):
         return True
     their_language = await conn.scalar(
         sa.select(col(Staff.language)).where(col(Staff.id) == pupil.spilfiguur_id)
@@ -268,12 +274,11 @@ async def store_forward(
             "first_name": pupil.first_name,
             "class_name": pupil.class_name,
             "writer": writer,
-            "language": language or "",
             "message": text,
             "episode": episode,
             "from": sender,
             "message_id": message_id,
-            **_variant(language, edited),
+            **_reading(reading, their_language or "nl", edited),
         },
     )
     await outbox.plan(conn, [planned], at)
@@ -286,15 +291,16 @@ async def _replace_unsent(
     sender: str,
     message_id: int,
     text: str,
-    language: str | None,
+    reading: tuple[str | None, str | None],
     at: dt.datetime,
 ) -> bool:
-    """Put new words in the forward of ``sender``'s message ``message_id`` that is still
-    planned (an earlier version, or a correction of it); whether there was one."""
+    """Put new words (with their language and translation, ``reading``) in the forward of
+    ``sender``'s message ``message_id`` that is still planned (an earlier version, or a
+    correction of it); whether there was one."""
     payload = col(Outreach.payload)
     rows = (
         await conn.execute(
-            sa.select(col(Outreach.id), payload).where(
+            sa.select(col(Outreach.id), payload, col(Outreach.lang)).where(
                 col(Outreach.kind) == OutreachKind.COORDINATOR_FORWARD,
                 col(Outreach.pupil_id) == pupil_id,
                 col(Outreach.status) == "planned",
@@ -304,11 +310,12 @@ async def _replace_unsent(
         )
     ).all()
     replaced = False
-    for row, values in rows:
+    for row, values, reader in rows:
         was_edited = str(values.get("variant", "")).startswith("edited")
-        words = {**values, "message": text, "language": language or ""}
-        words.pop("variant", None)
-        words.update(_variant(language, was_edited))
+        words = {**values, "message": text}
+        for stale in ("variant", "translation"):
+            words.pop(stale, None)
+        words.update(_reading(reading, reader, was_edited))
         result = await conn.execute(
             sa.update(Outreach)
             .where(col(Outreach.id) == row, col(Outreach.status) == "planned")
@@ -318,10 +325,24 @@ async def _replace_unsent(
     return replaced
 
 
-def _variant(language: str | None, edited: bool) -> dict[str, str]:
-    """The ``coordinator_forward`` variant: an edit, a language not recognised, or both."""
+def _variant(language: str | None, edited: bool, aid: str = "") -> dict[str, str]:
+    """The ``coordinator_forward`` variant: an edit, a language not recognised, or both; and
+    the reader's help with a language they may not read (:func:`bot.translation.reading_aid`)."""
     parts = (["edited"] if edited else []) + ([] if language else ["unknown_language"])
+    parts += [aid] if aid else []
     return {"variant": "_".join(parts)} if parts else {}
+
+
+def _reading(reading: tuple[str | None, str | None], reader: str, edited: bool) -> dict[str, str]:
+    """The payload's ``language``, ``variant`` and ``translation`` of words written in
+    ``reading[0]`` (None: not recognised), with their translation ``reading[1]``, for a
+    spilfiguur who reads ``reader``."""
+    language, translation = reading
+    aid = reading_aid(language, reader, translation)
+    found = {"language": language or "", **_variant(language, edited, aid)}
+    if aid == "translated" and translation:
+        found["translation"] = translation
+    return found
 
 
 async def set_moment(

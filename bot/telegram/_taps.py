@@ -193,7 +193,19 @@ async def _family_tap(
     if stored:  # None: it waits in the inbox, which lets the planner know once it is stored
         conversation.news()  # before the thanks: whoever sees the thanks, sees the planner busy
     await _take_buttons_off(query)
-    await conversation.thank(chat, person, key, {**about, "date": returns})
+    absent_on = _absence_day(row)
+    await conversation.thank(
+        chat, person, key, {**about, "date": returns or absent_on}, about_day=absent_on
+    )
+
+
+def _absence_day(row: _store.TappedRow) -> dt.date | None:
+    """The day of the absence the tapped message asked about (a check-in's ``date``)."""
+    value = row.payload.get("date")
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _return_days(conversation: Conversation, template: str, lang: str) -> list[tuple[str, str]]:

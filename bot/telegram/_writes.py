@@ -112,6 +112,7 @@ async def forward(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
         message_id=fields.get("message_id", 0),
         at=dt.datetime.fromisoformat(fields["at"]),
         edited=fields.get("edited", False),
+        translation=fields.get("translation"),  # none in an answer kept before translations
     )
 
 

@@ -150,6 +150,7 @@ class Inbox:
         message_id: int,
         at: dt.datetime,
         edited: bool = False,
+        translation: str | None = None,
     ) -> bool | None:
         """:func:`~bot.telegram._store.store_forward`, or ``None``: kept in the inbox."""
         fields = {
@@ -163,6 +164,7 @@ class Inbox:
             "message_id": message_id,
             "at": at.isoformat(),
             "edited": edited,
+            "translation": translation,
         }
         return _stored_or_kept(await self._take("forward", fields))
 

@@ -34,6 +34,7 @@ from bot.telegram import DatabaseChats
 from bot.telegram.app import TelegramBot, Webhook
 from bot.telegram.conversation import Conversation
 from bot.telegram.invites import Invited, create_invitations
+from bot.translation import Translator
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
 from integrations.telegram import LocalBotApi, SendBudget, TelegramChannel, TelegramRateLimiter
 from integrations.telegram.callbacks import callback_secret
@@ -206,10 +207,12 @@ async def telegram_world(
     webhook_secret: str | None = None,
     rules: Rules | None = None,
     help_lines: HelpLines | None = None,
+    translator: Translator | None = None,
 ) -> AsyncIterator[World]:
     """The example school, linked to nobody yet, its bot polling the local server (or, with
     ``webhook_secret``, receiving updates through a webhook); ``rules`` are the school's
-    rules file (default: none written)."""
+    rules file (default: none written); ``translator`` the school's translation engine (default:
+    none, as without ``translation_engine``)."""
     report = await import_roster(
         engine,
         CsvRosterSource(EXAMPLE / "roster", today=clock.today()),
@@ -243,6 +246,7 @@ async def telegram_world(
             news=lambda: world.tick(),
             rules=rules,
             help_lines=help_lines,
+            translator=translator,
         )
         webhook = None
         if webhook_secret is not None:
