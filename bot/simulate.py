@@ -8,7 +8,8 @@ day, in this order at equal instants:
    school day between its first and last date (a day on which nobody was absent), that date's
    rows are imported with the real :func:`~bot.imports.import_absences`, as the whole
    register of that date;
-2. every reply is stored at its own instant (:func:`~bot.engine.tick.record_reply`);
+2. every reply is stored at its own instant by the live bot's rules
+   (:func:`bot.answers.record_reply`: own words are also passed on to the spilfiguur);
 3. every :data:`TICK_EVERY` from :data:`FIRST_TICK` to :data:`LAST_TICK`, the planner tick
    (:func:`~bot.engine.tick.planner_tick`) and then the dispatcher run until nothing is due,
    through the school's delivery gate (:class:`~bot.engine.gate.DeliveryGate`), delivering to a
@@ -83,6 +84,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
+from bot.answers import record_reply
 from bot.db import connect_scratch, migrate
 from bot.engine._facts_cache import FactsCache
 from bot.engine._facts_db import SENT_KINDS
@@ -90,7 +92,7 @@ from bot.engine._nudges import KIND as NUDGE
 from bot.engine.episodes import Slot
 from bot.engine.facts import SenderRole, answer_problem
 from bot.engine.gate import DeliveryGate
-from bot.engine.tick import PlanCache, horizon_at, planner_tick, record_reply
+from bot.engine.tick import PlanCache, horizon_at, planner_tick
 from bot.imports import import_absences, import_roster
 from bot.models import AbsenceMark, FeedDay, Guardian, Pupil, Staff
 from bot.outbox import Dispatcher, DispatchReport, RecordingChannel, store

@@ -18,7 +18,7 @@ each kind of update does:
 - A tap on a button: :mod:`bot.telegram._taps`.
 - Free text from a pupil or guardian is stored as their answer and passed on to the pupil's
   spilfiguur through the outbox (``coordinator_forward``), naming the language it was written
-  in (:mod:`bot.telegram.written_in`); the writer is thanked. A message they edit afterwards
+  in (:mod:`bot.answers.written_in`); the writer is thanked. A message they edit afterwards
   (``edited_message``) takes the place of the earlier words while those still wait for the
   spilfiguur's sending hours, and is passed on as a correction once they went out; without a
   second thanks. Commands are read only as sent: editing ``/stop`` does not stop again.
@@ -55,12 +55,13 @@ from telegram.ext import (
     filters,
 )
 
+from bot.answers import written_in
 from bot.config import HelpLines
 from bot.consent.store import contactable
 from bot.engine._window import Window
 from bot.redaction import describe_error
 from bot.rules import Rules
-from bot.telegram import _store, _timeline, invites, written_in
+from bot.telegram import _store, _timeline, invites
 from bot.telegram._acks import ack_context, ack_template
 from bot.telegram.inbox import Inbox
 from bot.telegram.invites import Linked, Refused
@@ -330,13 +331,11 @@ class Conversation:
         if not pupils:
             return None
         pupil = await _store.latest_pupil(self.engine, person, pupils)
-        writer = await _store.writer_of(self.engine, person.role, person.person_id, pupil.id)
         language = await asyncio.to_thread(written_in.detect, text)
         stored = await self.inbox.forward(
             pupil=pupil,
             sender_role=person.role,
             sender_id=person.roster_id,
-            writer=writer,
             language=language,
             text=text,
             update_id=update_id,

@@ -11,9 +11,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.answers import record_reply
 from bot.engine._facts_db import read_recent_pupils
 from bot.engine.facts import SenderRole
-from bot.engine.tick import record_reply
 from bot.imports import import_absences, import_roster
 from bot.outbox import write_transaction
 from integrations.csv import CsvAbsenceSource, CsvRosterSource

@@ -13,11 +13,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.answers import record_reply
 from bot.engine.decisions import acknowledge, decide_hold, list_holds
 from bot.engine.facts import SenderRole
 from bot.engine.gate import DeliveryGate
 from bot.engine.hold import HoldState
-from bot.engine.tick import planner_tick, record_reply
+from bot.engine.tick import planner_tick
 from bot.imports import import_absences, import_roster
 from bot.outbox import Dispatcher, Outgoing, RecordingChannel, write_transaction
 from bot.rules import Cap, Caps, Rules
