@@ -24,6 +24,7 @@ BREAKERS = {
     "scheduler-below": ("scheduler/calendar.py", "import bot.outbox"),
     "integrations-edge": ("integrations/csv/values.py", "import bot.engine.tick"),
     "outbox-below-engine": ("bot/outbox/policy.py", "import bot.telegram"),
+    "answers-any-channel": ("bot/answers/replies.py", "import telegram"),
 }
 
 
