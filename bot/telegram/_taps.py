@@ -195,7 +195,7 @@ async def _family_tap(
     if stored:  # None: it waits in the inbox, which lets the planner know once it is stored
         conversation.news()  # before the thanks: whoever sees the thanks, sees the planner busy
     await _take_buttons_off(query)
-    await conversation.thank(chat, person, key, {**about, "date": returns})
+    await conversation.thank(chat, person, key, {**about, "date": returns}, row=row.id)
 
 
 def _return_days(conversation: Conversation, template: str, lang: str) -> list[tuple[str, str]]:

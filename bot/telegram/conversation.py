@@ -390,12 +390,22 @@ class Conversation:
         allowed = {link.pupil for link in links if link.consent.allows}
         return [pupil for pupil in pupils if pupil.id in allowed]
 
-    async def thank(self, chat: int, person: Linked, key: str, about: Mapping[str, object]) -> None:
+    async def thank(
+        self,
+        chat: int,
+        person: Linked,
+        key: str,
+        about: Mapping[str, object],
+        *,
+        row: int = CONVERSATION_ROW,
+    ) -> None:
         """Thank a pupil or a parent for their answer ``key`` (or ``free_text``) about a pupil
-        (:mod:`bot.telegram._acks`)."""
+        (:mod:`bot.telegram._acks`); a button of the thanks ("I want to talk" after "not going
+        well") is an answer to the message ``row`` that was answered."""
         now = self.clock.now()
         template = ack_template(person.role, key, person.lang, now=now, window=self.window)
-        await self.say(chat, template, person.lang, {**ack_context(self.help_lines), **about})
+        context = {**ack_context(self.help_lines), **about}
+        await self.say(chat, template, person.lang, context, row=row)
 
     async def say(
         self,
