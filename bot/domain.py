@@ -13,6 +13,7 @@ __all__ = [
     "CANONICAL_CODES",
     "CONTACT_MOMENTS",
     "LEGACY_CODES",
+    "SCHOOL_SCOPE",
     "UNKNOWN_CODE",
     "CodeClass",
     "HalfDay",
@@ -42,6 +43,9 @@ class StaffRole(StrEnum):
     CLB = "clb"
     DIRECTION = "direction"
 
+
+SCHOOL_SCOPE = "*"
+"""The scope of a hold over the whole school (class names never are ``*``)."""
 
 UNKNOWN_CODE = "-"
 """Stored for a mark whose code is not known yet (registration pending)."""

@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
+from bot.domain import SCHOOL_SCOPE
+
 __all__ = [
     "SCHOOL_SCOPE",
     "AbsenceMark",
@@ -343,10 +345,6 @@ class OutreachHold(SQLModel, table=True):
     detected_at: dt.datetime = _utc()
     decided_at: dt.datetime | None = _utc(default=None)
     decided_by: str | None = Field(default=None, max_length=100)
-
-
-SCHOOL_SCOPE = "*"
-"""The scope of a hold over the whole school (class names never are ``*``)."""
 
 
 class OutreachEvent(SQLModel, table=True):

@@ -9,7 +9,7 @@ restart at 10:00 does not wait until tomorrow for the 09:15 feed), and then lets
   changed since the last poll (size and modification time, then a SHA-256 of the contents);
 - :meth:`Service.plan` is the planner tick;
 - :meth:`Service.dispatch` delivers what is due, batch after batch, until nothing is, through
-  the school's delivery gate (:class:`~bot.engine.gate.DeliveryGate`: the sending hours and the
+  the school's delivery gate (:class:`~bot.planning.gate.DeliveryGate`: the sending hours and the
   caps, checked again at the moment of sending);
 - :meth:`Service.purge` removes what the retention policy no longer keeps (daily at 03:00, and
   once at the start, beside the other jobs: :mod:`bot.privacy.purge`), and notes it in the
@@ -52,10 +52,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.db import migrate
-from bot.engine.gate import DeliveryGate
-from bot.engine.tick import PlanCache, planner_tick
 from bot.imports import ImportReport, import_absences
 from bot.outbox import Channel, Dispatcher, DispatchReport, write_transaction
+from bot.planning.gate import DeliveryGate
+from bot.planning.tick import PlanCache, planner_tick
 from bot.privacy.audit import describe, record
 from bot.privacy.purge import purge_in_steps
 from bot.redaction import describe_error

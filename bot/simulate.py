@@ -11,8 +11,8 @@ day, in this order at equal instants:
 2. every reply is stored at its own instant by the live bot's rules
    (:func:`bot.answers.record_reply`: own words are also passed on to the spilfiguur);
 3. every :data:`TICK_EVERY` from :data:`FIRST_TICK` to :data:`LAST_TICK`, the planner tick
-   (:func:`~bot.engine.tick.planner_tick`) and then the dispatcher run until nothing is due,
-   through the school's delivery gate (:class:`~bot.engine.gate.DeliveryGate`), delivering to a
+   (:func:`~bot.planning.tick.planner_tick`) and then the dispatcher run until nothing is due,
+   through the school's delivery gate (:class:`~bot.planning.gate.DeliveryGate`), delivering to a
    :class:`~bot.outbox.RecordingChannel`; texts are rendered at dispatch.
 
 **The history before the period.** With ``--from`` after the feed's first date, the days from
@@ -28,13 +28,13 @@ business, exactly as in live mode. The same input gives the same output, byte fo
 Skipped ticks
 -------------
 The planner's output depends only on the stored facts, the local date and the horizon
-(:func:`~bot.engine.tick.horizon_at`: on a day with a feed it moves at ``pupil.checkin_at`` and
-at :data:`~bot.engine.tick.DAY_COMPLETE`, on a day without one it stays), and the outbox keeps
+(:func:`~bot.planning.tick.horizon_at`: on a day with a feed it moves at ``pupil.checkin_at`` and
+at :data:`~bot.planning.tick.DAY_COMPLETE`, on a day without one it stays), and the outbox keeps
 the first row of every idempotency key. A planner tick whose facts, date and horizon equal
 those of the last tick that ran would therefore store nothing, and the replay skips it. In the
 replay the facts change only with an import, a stored reply or a dispatcher run that changed
 what the planner reads of the outbox: a message of one of
-:data:`~bot.engine._facts_db.SENT_KINDS` sent, or any outcome but a plain delivery or a
+:data:`~bot.planning.facts_db.SENT_KINDS` sent, or any outcome but a plain delivery or a
 postponement (a failure, an expiry, a retry). Of these, only the outcomes and a check-in
 delivered make a tick run again at once: the guardian notice counts its grace period from the
 moment the check-in went out, so the next tick plans it. Any other message sent changes nothing
@@ -60,10 +60,10 @@ Facts kept between ticks
 ------------------------
 A tick reads the facts of the pupils with news, each with their whole school year, and most are
 what the tick before read. The replay is the only writer of its store and knows what each write
-touched, so it keeps them (:class:`~bot.engine._facts_cache.FactsCache`) and tells the cache
+touched, so it keeps them (:class:`~bot.planning.facts_cache.FactsCache`) and tells the cache
 what changed: everything after the roster import; the pupils whose marks an import wrote (each
 mark it inserts, changes or retracts carries its run); the pupil of a stored reply; the pupil of
-each message of :data:`~bot.engine._facts_db.SENT_KINDS` delivered (the only outreach the facts
+each message of :data:`~bot.planning.facts_db.SENT_KINDS` delivered (the only outreach the facts
 hold; nothing in the replay acknowledges a nudge), and the open nudges' count when a nudge was
 delivered. A dispatcher run that found rows left in
 ``sending``, or lost one, forgets everything, to be safe.
@@ -86,17 +86,17 @@ from sqlmodel import col
 
 from bot.answers import record_reply
 from bot.db import connect_scratch, migrate
-from bot.engine._facts_cache import FactsCache
-from bot.engine._facts_db import SENT_KINDS
 from bot.engine._nudges import KIND as NUDGE
 from bot.engine.episodes import Slot
 from bot.engine.facts import SenderRole, answer_problem
-from bot.engine.gate import DeliveryGate
-from bot.engine.tick import PlanCache, horizon_at, planner_tick
 from bot.imports import import_absences, import_roster
 from bot.models import AbsenceMark, FeedDay, Guardian, Pupil, Staff
 from bot.outbox import Dispatcher, DispatchReport, RecordingChannel, store
 from bot.outbox.rendering import RenderingChannel
+from bot.planning.facts_cache import FactsCache
+from bot.planning.facts_db import SENT_KINDS
+from bot.planning.gate import DeliveryGate
+from bot.planning.tick import PlanCache, horizon_at, planner_tick
 from bot.rules import Rules
 from integrations.abc import AbsenceBatch, AbsenceRow, AbsenceSource, RowReject
 from integrations.csv import CsvAbsenceSource, CsvRosterSource

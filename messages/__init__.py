@@ -25,6 +25,7 @@ from __future__ import annotations
 from messages._catalogs import Catalogs
 from messages._languages import FAMILY_LANGUAGES, SOURCE_LANGUAGE, STAFF_LANGUAGES, is_rtl
 from messages._model import Audience, Button, Offer, Plural, Template, Text
+from messages._outreach import render_outreach, template_for
 from messages._overrides import OverrideError, Overrides, parse_overrides
 from messages._placeholders import PLACEHOLDERS
 from messages._registry import TEMPLATES, get_template, templates_of
@@ -64,6 +65,8 @@ __all__ = [
     "is_rtl",
     "parse_overrides",
     "render",
+    "render_outreach",
     "resolve_language",
+    "template_for",
     "templates_of",
 ]

@@ -36,7 +36,7 @@ SIGNER_ROLES = frozenset(
         N_("directie"),
     }
 )
-"""The roles a signer's name is followed by (``bot.engine._facts_db.ROLE_LABELS``)."""
+"""The roles a signer's name is followed by (``bot.planning.facts_db.ROLE_LABELS``)."""
 
 
 PLACEHOLDERS: dict[str, Kind] = {

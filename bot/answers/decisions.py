@@ -20,10 +20,10 @@ from sqlmodel import col
 from bot.answers.episodes import MessageRow
 from bot.answers.replies import insert_reply, store_return
 from bot.engine._notice_holds import KEEP, SEND
-from bot.engine.decisions import acknowledge, decide_hold, pause_pupil, snooze
 from bot.engine.facts import SenderRole
 from bot.engine.hold import HoldState
 from bot.models import Outreach, Reply
+from bot.planning.decisions import acknowledge, decide_hold, pause_pupil, snooze
 
 __all__ = ["DECISIONS", "Decision", "decide", "decide_notice"]
 

@@ -15,11 +15,11 @@ from typing import Any
 
 from bot.commands.common import open_database
 from bot.config import Settings
-from bot.engine.decisions import decide_hold, list_holds
 from bot.engine.hold import HoldState
 from bot.imports.runs import who
 from bot.models import SCHOOL_SCOPE
 from bot.outbox import write_transaction
+from bot.planning.decisions import decide_hold, list_holds
 from scheduler.clock import WallClock
 
 __all__ = ["register"]

@@ -41,11 +41,11 @@ from bot.demo.school import (
     StaffTap,
     feed_deliveries,
 )
-from bot.engine.gate import DeliveryGate
-from bot.engine.tick import PlanCache, planner_tick
 from bot.imports import import_absences, import_roster
 from bot.outbox import Channel, DeliveryOutcome, Dispatcher, Outgoing
 from bot.outbox.rendering import RenderingChannel
+from bot.planning.gate import DeliveryGate
+from bot.planning.tick import PlanCache, planner_tick
 from bot.rules import Rules
 from bot.telegram import DatabaseChats
 from bot.telegram.app import TelegramBot

@@ -14,7 +14,7 @@ coordinator) and planning it ahead keeps the planner's output free of the time o
   in a ``return:`` answer).
 
 A coordinator with nothing to report gets no digest: an empty overview teaches people to
-stop reading it. The digest is never capped and never held (see :mod:`bot.engine.gate`).
+stop reading it. The digest is never capped and never held (see :mod:`bot.planning.gate`).
 """
 
 from __future__ import annotations

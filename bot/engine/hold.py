@@ -27,9 +27,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain import SCHOOL_SCOPE
 from bot.engine._window import Window
 from bot.engine.facts import PupilFacts
-from bot.models import SCHOOL_SCOPE
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Hold
 

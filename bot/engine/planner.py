@@ -26,8 +26,8 @@ The second slice adds follow-up check-ins and notices (:mod:`bot.engine._followu
 apologies for notices and check-ins a correction proved wrong (:mod:`bot.engine._corrections`).
 Each module states its own decisions. What is about the school rather than one pupil (the
 coordinator's digest, the mass-absence hold) and the withdrawal of rows no longer called for are
-the planner tick's (:mod:`bot.engine.tick`); caps and quiet hours at the moment of sending are
-the dispatcher's gate (:mod:`bot.engine.gate`).
+the planner tick's (:mod:`bot.planning.tick`); caps and quiet hours at the moment of sending are
+the dispatcher's gate (:mod:`bot.planning.gate`).
 
 **The invariant that makes replay exact:** what :func:`plan_pupil` returns depends only on the
 facts, the local date of ``now`` and the horizon; never on the time of day itself. A step

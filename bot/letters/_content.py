@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
-from bot.engine._facts_db import ROLE_LABELS
 from bot.models import Pupil, School, SchoolClass, Staff
+from bot.planning.facts_db import ROLE_LABELS
 from bot.telegram.invites import Invited
 from messages import Overrides, Rendered, render
 

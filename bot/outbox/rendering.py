@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from bot.engine._text import render_outreach
 from bot.outbox.channel import Channel, DeliveryOutcome
 from bot.outbox.records import Outgoing
-from messages import Overrides
+from messages import Overrides, render_outreach
 
 __all__ = ["RenderingChannel"]
 

@@ -27,7 +27,6 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
-from bot.engine._text import render_outreach
 from bot.models import (
     SCHOOL_SCOPE,
     AbsenceMark,
@@ -48,7 +47,7 @@ from bot.models import (
 )
 from bot.privacy.erase import FAMILY_ROLES
 from bot.privacy.people import Person, table_of
-from messages import Overrides
+from messages import Overrides, render_outreach
 
 __all__ = ["Record", "gather"]
 

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
 from bot.answers import MessageRow, message_row
-from bot.engine._facts_db import signature
 from bot.models import Guardian, GuardianLink, Outreach, Pupil, School, SchoolClass, Staff
+from bot.planning.facts_db import signature
 from bot.telegram.invites import Linked
 
 __all__ = [

@@ -47,11 +47,10 @@ from telegram.ext import ContextTypes
 
 from bot.answers import MessageRow
 from bot.domain import CONTACT_MOMENTS
-from bot.engine._text import template_for
 from bot.telegram import _store, invites
 from bot.telegram.invites import Linked
 from integrations.telegram.callbacks import Tap, verify
-from messages import TEMPLATES, day_label
+from messages import TEMPLATES, day_label, template_for
 
 if TYPE_CHECKING:
     from bot.telegram.conversation import Conversation

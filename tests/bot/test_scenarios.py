@@ -25,7 +25,7 @@ say, the reason what comes out instead.
 
 Corrections are not in the table: the replay imports each date once, from that date's rows, so
 a mark can never disappear from a later import; they are tested on the planner tick in
-tests/bot/engine/test_tick_safety.py.
+tests/bot/planning/test_tick_safety.py.
 """
 
 from __future__ import annotations

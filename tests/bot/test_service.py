@@ -24,10 +24,10 @@ import bot.commands.run as run_command
 import bot.service as service_module
 from bot.cli import main
 from bot.config import Secret, Settings
-from bot.engine.tick import planner_tick as real_tick
 from bot.imports import import_roster
 from bot.models import Pupil
 from bot.outbox import Channel, DeliveryOutcome, Outcome, Outgoing, RecordingChannel
+from bot.planning.tick import planner_tick as real_tick
 from bot.redaction import describe_error
 from bot.rules import Rules
 from bot.service import Service

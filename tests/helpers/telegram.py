@@ -23,12 +23,12 @@ from sqlmodel import col
 from telegram.ext import ExtBot
 
 from bot.config import HelpLines
-from bot.engine.gate import DeliveryGate
-from bot.engine.tick import PlanCache, planner_tick
 from bot.imports import import_absences, import_roster
 from bot.models import Reply
 from bot.outbox import Dispatcher
 from bot.outbox.rendering import RenderingChannel
+from bot.planning.gate import DeliveryGate
+from bot.planning.tick import PlanCache, planner_tick
 from bot.rules import Rules
 from bot.telegram import DatabaseChats
 from bot.telegram.app import TelegramBot, Webhook

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import tick as tick_module
-from bot.engine.tick import planner_tick
 from bot.imports import import_roster
+from bot.planning import tick as tick_module
+from bot.planning.tick import planner_tick
 from bot.rules import Rules
 from integrations.csv import CsvRosterSource
 from scheduler.calendar import SchoolCalendar

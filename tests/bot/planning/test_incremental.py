@@ -1,7 +1,7 @@
 """A planner tick plans only the pupils something may be due for; that must change nothing.
 
 The same generated school replayed twice through ``gemist simulate``'s engine: once with the
-ticks as they run (the pupils with recent news, :func:`~bot.engine._facts_db.read_recent_pupils`),
+ticks as they run (the pupils with recent news, :func:`~bot.planning.facts_db.read_recent_pupils`),
 once planning every pupil at every tick. The messages must be the same, byte for byte.
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 import bot.simulate
-from bot.benchmark_engine import generate_school
-from bot.engine import tick
-from bot.engine._facts_cache import FactsCache
+from bot.bench.engine import generate_school
+from bot.planning import tick
+from bot.planning.facts_cache import FactsCache
 from bot.rules import Rules
 from bot.simulate import simulate
 from scheduler.calendar import SchoolCalendar

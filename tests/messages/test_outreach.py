@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine._text import render_outreach, template_for
 from bot.outbox.records import PlannedOutreach
+from messages import render_outreach, template_for
 from tests.bot.engine import test_planner, test_planner_slice2
 from tests.helpers.planner import plan
 
-# What the tick adds to every row (bot.engine._facts_db): the school, the class, the signer.
+# What the tick adds to every row (bot.planning.facts_db): the school, the class, the signer.
 TICK_CONTEXT = {
     "school": "Sint-Jozefcollege",
     "class_name": "1A",

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bot.engine._facts_db import read_pupils, read_staff
 from bot.imports import import_absences, import_roster
+from bot.planning.facts_db import read_pupils, read_staff
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
 
 EXAMPLE = Path(__file__).parents[3] / "docs" / "example"

@@ -13,13 +13,13 @@ Two measurements (issue 3, "Benchmarks"):
 - *planner tick*: a school of 50,000 pupils like the one above, with the marks of the same
   school year stored through the real bulk imports (:func:`~bot.imports.import_roster` and
   :func:`~bot.imports.import_absences`), on SQLite and on PostgreSQL. Timed: one
-  :func:`~bot.engine.tick.planner_tick` on 30 June 2027 at 11:00 (storing the rows it plans),
+  :func:`~bot.planning.tick.planner_tick` on 30 June 2027 at 11:00 (storing the rows it plans),
   the same tick again when every row is known (the steady state of a live school, every few
-  minutes; with the :class:`~bot.engine.tick.PlanCache` the first tick filled, as ``gemist
+  minutes; with the :class:`~bot.planning.tick.PlanCache` the first tick filled, as ``gemist
   run`` keeps one; and once more without it, for comparison), and, apart, its parts: reading
-  the facts of the pupils it plans (:func:`~bot.engine._facts_db.load_school_facts`) and
-  planning them (:func:`~bot.engine.tick.plan_school`). A tick plans the pupils something may
-  be due for (:func:`~bot.engine._facts_db.read_recent_pupils`), each with their whole school
+  the facts of the pupils it plans (:func:`~bot.planning.facts_db.load_school_facts`) and
+  planning them (:func:`~bot.planning.tick.plan_school`). A tick plans the pupils something may
+  be due for (:func:`~bot.planning.facts_db.read_recent_pupils`), each with their whole school
   year; for comparison, one tick that plans every pupil is timed too. Against it, the *bare
   read*: the same rows (the statements ``load_school_facts`` runs for those pupils,
   :data:`BARE_READ`) through the driver (``sqlite3``, asyncpg), fetched into tuples and nothing
@@ -51,12 +51,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bot.bench.feed import _asyncpg_connect, scratch_postgres
 from bot.bench.load import load_report
-from bot.benchmark import _asyncpg_connect, scratch_postgres
 from bot.db import connect, migrate
-from bot.engine._facts_db import load_school_facts, read_recent_pupils
-from bot.engine.tick import PlanCache, news_since, plan_school, planner_tick
 from bot.imports import import_absences, import_roster
+from bot.planning.facts_db import load_school_facts, read_recent_pupils
+from bot.planning.tick import PlanCache, news_since, plan_school, planner_tick
 from bot.rules import Rules
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
 from scheduler.calendar import SchoolCalendar
@@ -95,7 +95,7 @@ BARE_READ = (
     " JOIN school_class c ON c.id = p.class_id WHERE p.active AND p.id IN ({ids})"
     " ORDER BY p.pupil_id",
 )
-"""The statements :func:`~bot.engine._facts_db.load_school_facts` runs for the pupils a tick
+"""The statements :func:`~bot.planning.facts_db.load_school_facts` runs for the pupils a tick
 plans, as plain SQL (``{ids}``: those pupils' database ids)."""
 
 
@@ -403,7 +403,7 @@ def run_step(step: str, where: str = "", until: str = "") -> None:
 
 def _child(step: str, target: str = "", *where: str) -> dict[str, Any]:
     completed = subprocess.run(
-        [sys.executable, "-m", "bot.benchmark_engine", step, *where],
+        [sys.executable, "-m", "bot.bench.engine", step, *where],
         check=True,
         capture_output=True,
         text=True,

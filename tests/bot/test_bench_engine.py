@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.benchmark_engine import generate_school
+from bot.bench.engine import generate_school
 from bot.cli import main
 from tests.conftest import ADMIN_URL
 

@@ -1,7 +1,7 @@
 """Pupils' facts kept from one planner tick to the next, for an owner that sees every write.
 
 A planner tick reads the facts of the pupils something may be due for, each with their whole
-school year (:func:`~bot.engine._facts_db.load_school_facts`), and most of them are what the
+school year (:func:`~bot.planning.facts_db.load_school_facts`), and most of them are what the
 tick before read. :class:`FactsCache` keeps, per pupil, the facts and the render context read,
 and once the roster's figures (staff, class sizes, coordinators); a tick then reads only the
 pupils it does not hold. It also keeps the count of open nudges per coordinator (the digest's),
@@ -18,7 +18,7 @@ its ticks read everything (the cache is then not passed). The owner calls:
 - :meth:`FactsCache.forget_all` after a roster import (pupils, guardians, links, staff,
   classes, teaching assignments, the school's name): anything may have changed;
 - :meth:`FactsCache.forget` with the pupils whose marks an import wrote, the pupil of a stored
-  answer, and the pupil of every message of :data:`~bot.engine._facts_db.SENT_KINDS` that went
+  answer, and the pupil of every message of :data:`~bot.planning.facts_db.SENT_KINDS` that went
   out or whose acknowledgement changed, and of a check-in that ended without going out (the
   replay forgets everything then);
 - :meth:`FactsCache.nudged` when a nudge went out (with the instant) or its acknowledgement
@@ -32,7 +32,9 @@ from collections.abc import Iterable, Mapping
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.engine._facts_db import (
+from bot.engine.facts import PupilFacts, StaffFacts
+from bot.outbox.records import PlannedOutreach
+from bot.planning.facts_db import (
     Chosen,
     Context,
     Person,
@@ -41,8 +43,6 @@ from bot.engine._facts_db import (
     read_school_figures,
     read_staff,
 )
-from bot.engine.facts import PupilFacts, StaffFacts
-from bot.outbox.records import PlannedOutreach
 
 __all__ = ["FactsCache"]
 

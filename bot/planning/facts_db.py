@@ -6,7 +6,7 @@ the number of queries does not grow with the number of pupils.
 
 Besides the :class:`~bot.engine.facts.PupilFacts`, the reading keeps what the message texts
 need and the planner does not: the school's name, the pupil's class and who signs the message
-(the spilfiguur). :func:`bot.engine.tick.planner_tick` puts these in each row's payload, so that
+(the spilfiguur). :func:`bot.planning.tick.planner_tick` puts these in each row's payload, so that
 rendering at dispatch needs nothing but the row.
 """
 
@@ -54,7 +54,7 @@ from bot.models import (
 from bot.outbox.channel import Outcome
 
 if TYPE_CHECKING:
-    from bot.engine._facts_cache import FactsCache
+    from bot.planning.facts_cache import FactsCache
 
 __all__ = [
     "ROLE_LABELS",
@@ -143,7 +143,7 @@ async def load_school_facts(
     the planner gives the same rows for them, and nothing new for anyone else. ``year_start``
     bounds the nudges counted as open for the digest, and ``nudges_before`` leaves out those
     sent from then on (the morning's digest counts what was open when the day began). With a
-    ``cache`` (:class:`~bot.engine._facts_cache.FactsCache`), only the pupils it does not hold
+    ``cache`` (:class:`~bot.planning.facts_cache.FactsCache`), only the pupils it does not hold
     are read, and the roster's figures only once.
     """
     school_name = await conn.scalar(sa.select(col(School.name)).where(col(School.id) == school_id))

@@ -25,17 +25,14 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
-from bot.domain import HalfDay
+from bot.domain import SCHOOL_SCOPE, HalfDay
 from bot.engine._digest import plan_digests
-from bot.engine._facts_cache import FactsCache
-from bot.engine._facts_db import SchoolFacts, load_school_facts
 from bot.engine._window import Window
-from bot.engine.decisions import load_holds, store_suspects
 from bot.engine.episodes import Slot, episodes
 from bot.engine.facts import PupilFacts
 from bot.engine.hold import LOOKBACK_DAYS, Decided, HoldState, Suspect, apply_holds, detect
 from bot.engine.planner import plan_episodes
-from bot.models import SCHOOL_SCOPE, FeedDay, Outreach
+from bot.models import FeedDay, Outreach
 from bot.outbox import (
     PlannedOutreach,
     Status,
@@ -44,6 +41,9 @@ from bot.outbox import (
     withdraw,
     write_transaction,
 )
+from bot.planning.decisions import load_holds, store_suspects
+from bot.planning.facts_cache import FactsCache
+from bot.planning.facts_db import SchoolFacts, load_school_facts
 from bot.rules import Rules
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import Clock
@@ -110,7 +110,7 @@ class PlanCache:
     value) and per *shape* of their episodes (how many marks each holds and where it ended,
     which with the marks determines the episodes), the rows. *By identity*, for the ticks since
     the feed days and the horizon last changed: the rows of the very facts object a tick saw
-    before (the facts a :class:`~bot.engine._facts_cache.FactsCache` keeps), found without
+    before (the facts a :class:`~bot.planning.facts_cache.FactsCache` keeps), found without
     hashing the facts or working out their episodes again, and with the pupil's render context
     already in their payloads. A new local date, other rules, an other calendar or timezone
     start both afresh.
@@ -355,7 +355,7 @@ async def planner_tick(
     With ``everyone``, every active pupil is planned: the same rows come out (the tests hold
     the two to that), only slower. ``cache`` is the :class:`PlanCache` of the process's
     earlier ticks; ``facts_cache`` the pupils' facts they read, for an owner told of every
-    change to them (:class:`~bot.engine._facts_cache.FactsCache`: ``gemist simulate``), which
+    change to them (:class:`~bot.planning.facts_cache.FactsCache`: ``gemist simulate``), which
     also keeps what the last tick proposed: rows proposed again unchanged are not looked up in
     the outbox.
     """

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.answers import record_reply
-from bot.engine._facts_db import read_recent_pupils
 from bot.engine.facts import SenderRole
 from bot.imports import import_absences, import_roster
 from bot.outbox import write_transaction
+from bot.planning.facts_db import read_recent_pupils
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
 from scheduler.clock import BRUSSELS, VirtualClock
 

@@ -11,14 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.answers import record_reply
 from bot.domain import HalfDay
-from bot.engine._facts_db import SchoolFacts, load_school_facts
-from bot.engine._text import render_outreach, template_for
 from bot.engine.episodes import Mark, Slot
 from bot.engine.facts import SenderRole
-from bot.engine.tick import horizon_at, planner_tick
 from bot.imports import import_absences, import_roster
+from bot.planning.facts_db import SchoolFacts, load_school_facts
+from bot.planning.tick import horizon_at, planner_tick
 from bot.rules import Rules
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
+from messages import render_outreach, template_for
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import BRUSSELS, VirtualClock
 from tests.helpers.outbox import dispatch
@@ -227,7 +227,7 @@ def test_rows_are_rendered_from_their_kind_and_payload():
 async def test_the_plan_cache_plans_only_pupils_whose_facts_or_episodes_changed(
     engine, clock, tmp_path, monkeypatch
 ):
-    from bot.engine import tick
+    from bot.planning import tick
 
     await _seed(engine, clock, tmp_path)
     clock.set(datetime(2026, 11, 17, 11, 0, tzinfo=BRUSSELS))

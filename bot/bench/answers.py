@@ -26,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col
 
-from bot.benchmark import SCHOOL, generate_feed, prepare, scratch_postgres
+from bot.bench.feed import SCHOOL, generate_feed, prepare, scratch_postgres
 from bot.db import connect
 from bot.imports import import_absences
 from bot.models import Pupil, Reply

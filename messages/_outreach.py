@@ -12,8 +12,10 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from messages import PLACEHOLDERS, TEMPLATES, Overrides, Rendered, render
-from messages._placeholders import Kind
+from messages._overrides import Overrides
+from messages._placeholders import PLACEHOLDERS, Kind
+from messages._registry import TEMPLATES
+from messages._render import Rendered, render
 
 __all__ = ["render_outreach", "template_for"]
 

@@ -194,7 +194,7 @@ def run_step(step: str, feed: str, table: str = "baseline_mark") -> None:
 
 def _child(step: str, target: str, feed: Path, *extra: str) -> dict[str, Any]:
     completed = subprocess.run(
-        [sys.executable, "-m", "bot.benchmark", step, str(feed), *extra],
+        [sys.executable, "-m", "bot.bench.feed", step, str(feed), *extra],
         check=True,
         capture_output=True,
         text=True,
