@@ -86,7 +86,7 @@ from sqlmodel import col
 
 from bot.answers import record_reply
 from bot.db import connect_scratch, migrate
-from bot.engine._nudges import KIND as NUDGE
+from bot.domain import OutreachKind
 from bot.engine.episodes import Slot
 from bot.engine.facts import SenderRole, answer_problem
 from bot.imports import import_absences, import_roster
@@ -125,7 +125,7 @@ DAYS_AFTER = 7
 
 REPLY_COLUMNS = ("at", "sender_role", "sender_id", "pupil_id", "answer")
 WORKER = "simulate"
-CHECKIN = "pupil_checkin"
+CHECKIN = OutreachKind.PUPIL_CHECKIN
 """Its delivery starts the grace period of the guardian notice: the next tick plans it."""
 
 Warn = Callable[[str], None]
@@ -520,7 +520,7 @@ class _Replay:
             for message in messages
             if message.kind in SENT_KINDS and message.pupil_id is not None
         )
-        if any(message.kind == NUDGE for message in messages):
+        if any(message.kind == OutreachKind.COORDINATOR_NUDGE for message in messages):
             self.facts.nudged(self.clock.now())
         self.next_attempt = await store.next_attempt(self.engine)
 

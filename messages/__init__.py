@@ -24,10 +24,12 @@ from __future__ import annotations
 
 from messages._catalogs import Catalogs
 from messages._languages import FAMILY_LANGUAGES, SOURCE_LANGUAGE, STAFF_LANGUAGES, is_rtl
+from messages._languages import normalize as normalize_language
 from messages._model import Audience, Button, Offer, Plural, Template, Text
 from messages._outreach import render_outreach, template_for
 from messages._overrides import OverrideError, Overrides, parse_overrides
 from messages._placeholders import PLACEHOLDERS
+from messages._quote import without_bidi_controls
 from messages._registry import TEMPLATES, get_template, templates_of
 from messages._render import (
     Part,
@@ -63,10 +65,12 @@ __all__ = [
     "day_label",
     "get_template",
     "is_rtl",
+    "normalize_language",
     "parse_overrides",
     "render",
     "render_outreach",
     "resolve_language",
     "template_for",
     "templates_of",
+    "without_bidi_controls",
 ]

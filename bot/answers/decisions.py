@@ -19,8 +19,8 @@ from sqlmodel import col
 
 from bot.answers.episodes import MessageRow
 from bot.answers.replies import insert_reply, store_return
-from bot.engine._notice_holds import KEEP, SEND
-from bot.engine.facts import SenderRole
+from bot.domain import OutreachKind, Role
+from bot.engine.facts import NoticeDecision
 from bot.engine.hold import HoldState
 from bot.models import Outreach, Reply
 from bot.planning.decisions import acknowledge, decide_hold, pause_pupil, snooze
@@ -128,7 +128,7 @@ async def decide_notice(conn: AsyncConnection, d: Decision, *, send: bool) -> bo
             sa.select(col(Outreach.pupil_id), col(Outreach.payload)).where(
                 col(Outreach.id) == outreach_id,
                 col(Outreach.school_id) == school_id,
-                col(Outreach.kind) == "coordinator_nudge",
+                col(Outreach.kind) == OutreachKind.COORDINATOR_NUDGE,
                 col(Outreach.status) == "sent",
             )
         )
@@ -138,7 +138,7 @@ async def decide_notice(conn: AsyncConnection, d: Decision, *, send: bool) -> bo
     episode = row.payload.get("episode")
     if row.payload.get("reason") != "held_notice" or not isinstance(episode, str):
         return False
-    answer = SEND if send else KEEP
+    answer = NoticeDecision.SEND if send else NoticeDecision.KEEP
     known = await conn.scalar(
         sa.select(col(Reply.id)).where(
             col(Reply.outreach_id) == outreach_id, col(Reply.answer) == answer
@@ -146,7 +146,7 @@ async def decide_notice(conn: AsyncConnection, d: Decision, *, send: bool) -> bo
     )
     if known is not None:
         return False
-    sender = (SenderRole.COORDINATOR.value, d.sender_id)
+    sender = (Role.COORDINATOR.value, d.sender_id)
     await insert_reply(conn, school_id, row.pupil_id, sender, answer, d.at, episode, outreach_id)
     await acknowledge(conn, school_id, outreach_id, by=d.by, at=d.at)
     return True

@@ -30,11 +30,16 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
+from bot.domain import OutreachKind
 from bot.models import Outreach
 
 __all__ = ["FAMILY_KINDS", "MessageRow", "latest_episode", "latest_to", "message_row"]
 
-FAMILY_KINDS = ("pupil_checkin", "guardian_notice", "guardian_care")
+FAMILY_KINDS = (
+    OutreachKind.PUPIL_CHECKIN,
+    OutreachKind.GUARDIAN_NOTICE,
+    OutreachKind.GUARDIAN_CARE,
+)
 """The messages about an absence that carry a pupil's or a parent's answer buttons."""
 
 

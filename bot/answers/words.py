@@ -14,13 +14,14 @@ from sqlmodel import col
 
 from bot.answers.episodes import latest_episode
 from bot.answers.replies import insert_reply
+from bot.domain import OutreachKind, Role
 from bot.models import Guardian, GuardianLink, Outreach, Pupil, SchoolClass, Staff
 from bot.outbox import PlannedOutreach
 from bot.outbox import store as outbox
 
 __all__ = ["FORWARD_EXPIRES", "FORWARD_KIND", "store_words", "writer_of"]
 
-FORWARD_KIND = "coordinator_forward"
+FORWARD_KIND = OutreachKind.COORDINATOR_FORWARD
 FORWARD_EXPIRES = dt.timedelta(days=14)
 """A pupil's or a parent's own words wait this long for the spilfiguur's sending hours."""
 
@@ -77,7 +78,7 @@ async def store_words(
         school_id=school_id,
         idempotency_key=key,
         kind=FORWARD_KIND,
-        recipient_role="coordinator",
+        recipient_role=Role.COORDINATOR,
         recipient_id=spilfiguur,
         channel="telegram" if coordinator[1] is not None else "email",
         lang=coordinator[0],

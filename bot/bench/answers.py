@@ -28,10 +28,11 @@ from sqlmodel import col
 
 from bot.bench.feed import SCHOOL, generate_feed, prepare, scratch_postgres
 from bot.db import connect
+from bot.domain import Role
+from bot.exits import Exit
 from bot.imports import import_absences
 from bot.models import Pupil, Reply
-from bot.telegram._store import Pupilship
-from bot.telegram.inbox import Inbox
+from bot.telegram.inbox import Inbox, Pupilship
 from integrations.csv.source import CsvAbsenceSource
 from scheduler.clock import BRUSSELS, VirtualClock
 
@@ -65,7 +66,7 @@ async def measure(url: str, feed: Path, answers: int) -> dict[str, Any]:
         started = time.perf_counter()
         await inbox.forward(
             pupil=pupil,
-            sender_role="guardian",
+            sender_role=Role.GUARDIAN,
             sender_id="G-bench",
             language="nl",
             text=f"bench answer {number}",
@@ -105,14 +106,14 @@ def report(results: list[tuple[str, dict[str, Any]]], rows: int, answers: int) -
     )
     print(header)
     print("-" * len(header))
-    verdict = 0
+    verdict: int = Exit.OK
     for name, figures in results:
         print(
             f"{name:<11}{figures['import_seconds']:>9.2f}{figures['stored']:>8}"
             f"{figures['lost']:>6}{figures['p50'] * 1000:>9.1f}{figures['p95'] * 1000:>9.1f}"
             f"{figures['max'] * 1000:>9.1f}{figures['settled']:>28.2f}"
         )
-        verdict |= 1 if figures["lost"] else 0
+        verdict |= Exit.NOT_MET if figures["lost"] else Exit.OK
     return verdict
 
 

@@ -54,6 +54,7 @@ import sqlalchemy as sa
 from bot.bench.feed import _asyncpg_connect, scratch_postgres
 from bot.bench.load import load_report
 from bot.db import connect, migrate
+from bot.exits import Exit
 from bot.imports import import_absences, import_roster
 from bot.planning.facts_db import load_school_facts, read_recent_pupils
 from bot.planning.tick import PlanCache, news_since, plan_school, planner_tick
@@ -477,7 +478,7 @@ def report_replay(school: dict[str, Any], result: dict[str, Any], end: dt.date) 
     print("  the readers' load:")
     for line in result["load"]:
         print(f"    {line}")
-    return 0 if ok else 1
+    return Exit.OK if ok else Exit.NOT_MET
 
 
 def report_tick(school: dict[str, Any], results: list[dict[str, Any]]) -> int:
@@ -488,7 +489,7 @@ def report_tick(school: dict[str, Any], results: list[dict[str, Any]]) -> int:
     header = f"{'backend':<11}{'step':<52}{'seconds':>9}"
     print(header)
     print("-" * len(header))
-    verdict = 0
+    verdict: int = Exit.OK
     for result in results:
         name, bare, tick = result["backend"], result["bare"], result["tick"]
         chosen = len(result["chosen"]["ids"])
@@ -506,7 +507,7 @@ def report_tick(school: dict[str, Any], results: list[dict[str, Any]]) -> int:
         ):
             print(f"{name:<11}{label:<52}{seconds:>9.2f}")
         ok = tick["seconds"] < GOAL_TICK_SECONDS and tick["steady"] < GOAL_TICK_SECONDS
-        verdict |= 0 if ok else 1
+        verdict |= Exit.OK if ok else Exit.NOT_MET
         print(
             f"{name:<11}{chosen:,} pupils planned (news since {result['chosen']['since']}); "
             f"ratio to the bare read: first {tick['seconds'] / bare['seconds']:.1f}x, "
@@ -517,7 +518,7 @@ def report_tick(school: dict[str, Any], results: list[dict[str, Any]]) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    verdict = 0
+    verdict: int = Exit.OK
     with tempfile.TemporaryDirectory(prefix="gemist-bench-") as tmp:
         root = Path(args.out) if args.out else Path(tmp)
         if "replay" in args.parts:

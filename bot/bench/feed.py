@@ -41,6 +41,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from bot.db import connect, migrate
+from bot.exits import Exit
 from bot.imports import import_absences
 from bot.imports.runs import ensure_school
 from bot.models import Pupil, SchoolClass
@@ -299,7 +300,7 @@ def report(results: list[dict[str, Any]], rows: int, pupils: int, feed_mb: float
     header = f"{'backend':<11}{'step':<40}{'seconds':>9}{'rows/s':>12}{'peak MB':>9}"
     print(header)
     print("-" * len(header))
-    verdict = 0
+    verdict: int = Exit.OK
     for result in results:
         b, g, r = result["baseline"], result["gemist"], result["reimport"]
         name = result["backend"]
@@ -317,7 +318,7 @@ def report(results: list[dict[str, Any]], rows: int, pupils: int, feed_mb: float
             )
         ratio = g["seconds"] / b["seconds"]
         ok = ratio <= GOAL_RATIO and g["peak_mb"] < GOAL_MEMORY_MB and g["imported"] == rows
-        verdict |= 0 if ok else 1
+        verdict |= Exit.OK if ok else Exit.NOT_MET
         print(
             f"{name:<11}ratio {ratio:.2f}x (goal <= {GOAL_RATIO}x), peak {g['peak_mb']:.0f} MB "
             f"(goal < {GOAL_MEMORY_MB} MB), imported {g['imported']:,}, "

@@ -30,6 +30,8 @@ from sqlmodel import col
 from telegram.ext import ExtBot
 
 from bot.db import connect, migrate
+from bot.domain import OutreachKind, Role
+from bot.exits import Exit
 from bot.models import Outreach, Pupil, School, SchoolClass
 from bot.outbox import Dispatcher, PlannedOutreach, plan
 from bot.outbox.rendering import RenderingChannel
@@ -117,8 +119,8 @@ def _outreach(
         PlannedOutreach(
             school_id=SCHOOL,
             idempotency_key=f"bench:{n}",
-            kind="pupil_checkin",
-            recipient_role="pupil",
+            kind=OutreachKind.PUPIL_CHECKIN,
+            recipient_role=Role.PUPIL,
             recipient_id=pupils[n % len(pupils)],
             channel="telegram",
             lang="nl",
@@ -209,7 +211,7 @@ def report(figures: TelegramFigures) -> int:
     print(f"  rows not sent            {figures.unsent_rows:>10,} (goal 0)")
     print(f"  delivered twice          {figures.duplicates:>10,} (goal 0)")
     print("  goals: " + ("MET" if figures.met else "NOT MET"))
-    return 0 if figures.met else 1
+    return Exit.OK if figures.met else Exit.NOT_MET
 
 
 async def measure_and_report(messages: int, chats: int, seed: int) -> int:
@@ -217,7 +219,7 @@ async def measure_and_report(messages: int, chats: int, seed: int) -> int:
     are met."""
     if messages < 1 or chats < 1:
         print("gemist bench telegram: --messages and --chats must be at least 1", file=sys.stderr)
-        return 2
+        return Exit.UNUSABLE
     with tempfile.TemporaryDirectory(prefix="gemist-bench-telegram-") as name:
         figures = await measure(messages, chats, seed, Path(name))
     return report(figures)

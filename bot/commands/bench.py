@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from bot.config import Settings
+from bot.exits import Exit
 
 POSTGRES = "postgresql://127.0.0.1:5432/postgres"
 
@@ -121,4 +122,4 @@ async def run_start(args: argparse.Namespace, settings: Settings) -> int:
 
     text, met = report(await asyncio.to_thread(measure, args.runs))
     print(text)
-    return 0 if met else 1
+    return Exit.OK if met else Exit.NOT_MET

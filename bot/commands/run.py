@@ -44,6 +44,8 @@ from bot.backup import BackupError, sqlite_backup
 from bot.commands.common import open_database, sqlite_file
 from bot.config import Settings
 from bot.db import DatabaseError, async_url, connect
+from bot.domain import Role
+from bot.exits import Exit
 from bot.models import Guardian, Pupil, Staff
 from bot.outbox import Channel, DeliveryOutcome, Outgoing
 from bot.outbox.rendering import RenderingChannel
@@ -63,8 +65,6 @@ from scheduler.jobs import Schedule
 
 __all__ = ["DryRunChannel", "Telegram", "Tuning", "register", "run_service", "serve"]
 
-EXIT_OK = 0
-EXIT_UNUSABLE = 2
 
 NO_CHANNEL = (
     "gemist run: no channel to send messages with. Set GEMIST_TELEGRAM_TOKEN (or telegram_token "
@@ -101,20 +101,20 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
     the configuration cannot be used."""
     if not args.dry_run and settings.telegram_token is None:
         print(NO_CHANNEL, file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     try:
         rules = load_rules(settings.rules) if settings.rules is not None else Rules.default()
         calendar = SchoolCalendar.from_settings(settings)
     except (RulesError, CalendarFileError, OSError) as err:
         print(f"gemist run: {err}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     _log_to_stderr()
     if args.dry_run:
         engine = await _dry_run_source(settings)
     else:
         engine = await open_database(settings, command="gemist run")
     if engine is None:
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     try:
         await serve(
             settings,
@@ -127,16 +127,16 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
         )
     except InvalidToken:
         print(BAD_TOKEN, file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     except NetworkError as err:  # at start-up: later, the bot waits and tries again by itself
         print(unreachable(settings, err), file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     except (OSError, BackupError) as err:  # the webhook's port is taken; no copy for --dry-run
         print(f"gemist run: {describe_error(err)}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     finally:
         await engine.dispose()
-    return EXIT_OK
+    return Exit.OK
 
 
 def unreachable(settings: Settings, err: NetworkError) -> str:
@@ -329,9 +329,9 @@ class DryRunChannel(Channel):
     async def _roster_ids(self, message: Outgoing) -> tuple[str, str | None]:
         """The roster's ids (``P0016``, ``G003``, ``S02``) for the row's database ids."""
         table: Any
-        if message.recipient_role == "pupil":
+        if message.recipient_role == Role.PUPIL:
             table, column = Pupil, col(Pupil.pupil_id)
-        elif message.recipient_role == "guardian":
+        elif message.recipient_role == Role.GUARDIAN:
             table, column = Guardian, col(Guardian.guardian_id)
         else:
             table, column = Staff, col(Staff.staff_id)

@@ -23,15 +23,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from bot.engine._window import Window
+from bot.domain import OutreachKind, Role
 from bot.engine.episodes import Mark
 from bot.engine.facts import PupilFacts, StaffFacts
+from bot.engine.window import Window
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Rules
 
 __all__ = ["KIND", "plan_digests"]
 
-KIND = "coordinator_digest"
+KIND = OutreachKind.COORDINATOR_DIGEST
 
 
 def plan_digests(
@@ -89,7 +90,7 @@ def plan_digests(
                 idempotency_key=f"{school_id}:digest-{today.isoformat()}:{KIND}:coordinator:"
                 f"{coordinator.staff_id}",
                 kind=KIND,
-                recipient_role="coordinator",
+                recipient_role=Role.COORDINATOR,
                 recipient_id=coordinator.id,
                 channel=coordinator.channel,
                 lang=coordinator.language,

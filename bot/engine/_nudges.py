@@ -55,6 +55,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from bot.domain import OutreachKind
 from bot.engine import signals
 from bot.engine.episodes import Episode, year_counts
 from bot.engine.facts import Answer, ReplyFacts, SenderRole
@@ -66,7 +67,7 @@ if TYPE_CHECKING:
 
 __all__ = ["no_answer_nudge", "nudge_reminders", "pupil_nudges"]
 
-KIND = "coordinator_nudge"
+KIND = OutreachKind.COORDINATOR_NUDGE
 _SLOT = attrgetter("date", "half_day")
 _ANSWERED: dict[tuple[str, str], str] = {
     (SenderRole.PUPIL, Answer.WANT_TO_TALK): "asks_to_talk",

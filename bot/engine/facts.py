@@ -21,6 +21,7 @@ __all__ = [
     "Answer",
     "Channel",
     "GuardianFacts",
+    "NoticeDecision",
     "PupilFacts",
     "ReplyFacts",
     "SenderRole",
@@ -122,6 +123,13 @@ class GuardianFacts:
 
 NOTICE_DECISION_PREFIX = "notice:"
 """A spilfiguur's decision about a held guardian notice: ``notice:send`` or ``notice:keep``."""
+
+
+class NoticeDecision(StrEnum):
+    """What a spilfiguur decided about a held guardian notice, stored as the answer of a reply."""
+
+    SEND = f"{NOTICE_DECISION_PREFIX}send"
+    KEEP = f"{NOTICE_DECISION_PREFIX}keep"
 
 
 @dataclass(frozen=True, slots=True)

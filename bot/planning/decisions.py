@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
+from bot.domain import OutreachKind
 from bot.engine.hold import Decided, HoldState, Suspect
 from bot.models import Outreach, OutreachHold, PupilPause
 
@@ -130,7 +131,7 @@ async def list_holds(conn: AsyncConnection, school_id: str) -> list[HoldRow]:
     return [HoldRow(*row) for row in rows]
 
 
-ACKNOWLEDGED_KINDS = ("coordinator_nudge", "teacher_welcome")
+ACKNOWLEDGED_KINDS = (OutreachKind.COORDINATOR_NUDGE, OutreachKind.TEACHER_WELCOME)
 """The messages staff mark as seen."""
 
 
@@ -180,7 +181,7 @@ async def snooze(
             sa.select(col(Outreach.idempotency_key), col(Outreach.payload)).where(
                 col(Outreach.id) == outreach_id,
                 col(Outreach.school_id) == school_id,
-                col(Outreach.kind) == "coordinator_nudge",
+                col(Outreach.kind) == OutreachKind.COORDINATOR_NUDGE,
                 col(Outreach.status) == "sent",
             )
         )

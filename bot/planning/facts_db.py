@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
 from bot.db import one_of
-from bot.domain import HalfDay
+from bot.domain import HalfDay, OutreachKind, Role
 from bot.engine.episodes import Mark
 from bot.engine.facts import (
     Channel,
@@ -351,7 +351,7 @@ def _awaiting_reminders(school_id: Any, sent_from: Any) -> sa.Select[int]:
     # one took longer than the rest of the question.)
     reminded = reminder.payload["nudge"].as_string()
     stored = sa.select(reminded).where(
-        reminder.kind == "coordinator_nudge",
+        reminder.kind == OutreachKind.COORDINATOR_NUDGE,
         sa.or_(reminder.sent_at >= sent_from, reminder.sent_at.is_(None)),
         reminder.status != "withdrawn",
         reminded.is_not(None),  # NOT IN a list holding a NULL would hold for no nudge
@@ -379,11 +379,11 @@ def _nudges_to_spilfiguren(school_id: Any, sent_from: Any) -> list[sa.ColumnElem
         col(Pupil.spilfiguur_id).is_not(None),
     )
     return [
-        outreach.recipient_role == "coordinator",
+        outreach.recipient_role == Role.COORDINATOR,
         outreach.recipient_id.in_(spilfiguren.distinct()),
         outreach.sent_at >= sent_from,
         outreach.school_id == school_id,
-        outreach.kind == "coordinator_nudge",
+        outreach.kind == OutreachKind.COORDINATOR_NUDGE,
         outreach.status == "sent",
         outreach.acknowledged_at.is_(None),
     ]
@@ -427,7 +427,7 @@ async def read_open_nudges(
         sa.select(col(Outreach.recipient_id), sa.func.count())
         .where(
             col(Outreach.school_id) == school_id,
-            col(Outreach.kind) == "coordinator_nudge",
+            col(Outreach.kind) == OutreachKind.COORDINATOR_NUDGE,
             col(Outreach.status) == "sent",
             col(Outreach.acknowledged_at).is_(None),
             sa.func.coalesce(payload["reason"].as_string(), "") != "unacknowledged",
@@ -602,7 +602,11 @@ async def _replies(
     return found
 
 
-SENT_KINDS = ("pupil_checkin", "guardian_notice", "coordinator_nudge")
+SENT_KINDS = (
+    OutreachKind.PUPIL_CHECKIN,
+    OutreachKind.GUARDIAN_NOTICE,
+    OutreachKind.COORDINATOR_NUDGE,
+)
 """The kinds of sent message the planner builds on (the notice's grace period, corrections,
 nudge reminders)."""
 UNDELIVERED = ("failed", "expired", "cancelled", "dead")
@@ -618,7 +622,7 @@ class _Sent(NamedTuple):
 
 async def _sent(conn: AsyncConnection, school_id: str, chosen: Chosen) -> _Sent:
     payload = Outreach.__table__.c.payload  # type: ignore[attr-defined]
-    checkin = col(Outreach.kind) == "pupil_checkin"
+    checkin = col(Outreach.kind) == OutreachKind.PUPIL_CHECKIN
     query = (
         sa.select(
             col(Outreach.pupil_id),

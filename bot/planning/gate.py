@@ -22,7 +22,8 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.engine._window import Window
+from bot.domain import OutreachKind
+from bot.engine.window import Window
 from bot.outbox.records import Outgoing, Status
 from bot.outbox.tables import OUTREACH
 from bot.rules import Rules
@@ -31,7 +32,12 @@ from scheduler.calendar import SchoolCalendar
 __all__ = ["UNCAPPED", "DeliveryGate"]
 
 UNCAPPED = frozenset(
-    {"coordinator_digest", "hold_alert", "guardian_correction", "pupil_correction"}
+    {
+        OutreachKind.COORDINATOR_DIGEST,
+        OutreachKind.HOLD_ALERT,
+        OutreachKind.GUARDIAN_CORRECTION,
+        OutreachKind.PUPIL_CORRECTION,
+    }
 )
 """The digest and hold alerts are the coordinator's tools; an apology for our own mistake
 should not wait behind the mistake."""

@@ -25,13 +25,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
-from bot.domain import SCHOOL_SCOPE, HalfDay
-from bot.engine._digest import plan_digests
-from bot.engine._window import Window
+from bot.domain import SCHOOL_SCOPE, HalfDay, OutreachKind, Role
 from bot.engine.episodes import Slot, episodes
 from bot.engine.facts import PupilFacts
 from bot.engine.hold import LOOKBACK_DAYS, Decided, HoldState, Suspect, apply_holds, detect
-from bot.engine.planner import plan_episodes
+from bot.engine.planner import plan_digests, plan_episodes
+from bot.engine.window import Window
 from bot.models import FeedDay, Outreach
 from bot.outbox import (
     PlannedOutreach,
@@ -79,15 +78,15 @@ def horizon_at(
 
 TICK_KINDS = frozenset(
     {
-        "pupil_checkin",
-        "guardian_notice",
-        "guardian_care",
-        "guardian_correction",
-        "pupil_correction",
-        "teacher_welcome",
-        "coordinator_nudge",
-        "coordinator_digest",
-        "hold_alert",
+        OutreachKind.PUPIL_CHECKIN,
+        OutreachKind.GUARDIAN_NOTICE,
+        OutreachKind.GUARDIAN_CARE,
+        OutreachKind.GUARDIAN_CORRECTION,
+        OutreachKind.PUPIL_CORRECTION,
+        OutreachKind.TEACHER_WELCOME,
+        OutreachKind.COORDINATOR_NUDGE,
+        OutreachKind.COORDINATOR_DIGEST,
+        OutreachKind.HOLD_ALERT,
     }
 )
 """The kinds the planner tick proposes, and so withdraws when it stops proposing them."""
@@ -292,8 +291,8 @@ def _hold_alerts(
                     school_id=pupils[0].school_id,
                     idempotency_key=f"{pupils[0].school_id}:hold-{day.isoformat()}-{scope}:"
                     f"hold_alert:coordinator:{staff.staff_id}",
-                    kind="hold_alert",
-                    recipient_role="coordinator",
+                    kind=OutreachKind.HOLD_ALERT,
+                    recipient_role=Role.COORDINATOR,
                     recipient_id=staff.id,
                     channel=staff.channel,
                     lang=staff.language,

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
+from bot.domain import OutreachKind
 from bot.engine.facts import RETURN_PREFIX
 from bot.models import (
     AbsenceMark,
@@ -55,7 +56,7 @@ __all__ = [
     "years_before",
 ]
 
-FORWARD_KIND = "coordinator_forward"
+FORWARD_KIND = OutreachKind.COORDINATOR_FORWARD
 """The message that carries a family's own words to the spilfiguur."""
 STEP = 1000
 """Rows of each kind one transaction of :func:`purge_in_steps` removes at most."""

@@ -14,9 +14,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.config import HelpLines
-from bot.engine._window import Window
-from messages import SOURCE_LANGUAGE
-from messages._languages import normalize
+from bot.engine.window import Window
+from messages import SOURCE_LANGUAGE, normalize_language
 
 __all__ = ["NEEDS_A_PERSON", "ack_context", "ack_template"]
 
@@ -41,4 +40,4 @@ def ack_context(help_lines: HelpLines) -> dict[str, object]:
 
 
 def _dutch(lang: str) -> bool:
-    return normalize(lang).split("_")[0] == SOURCE_LANGUAGE
+    return normalize_language(lang).split("_")[0] == SOURCE_LANGUAGE

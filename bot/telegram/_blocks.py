@@ -30,6 +30,7 @@ from sqlmodel import col
 from telegram import ChatMember, Update
 from telegram.ext import ContextTypes
 
+from bot.domain import OutreachKind
 from bot.models import Guardian, Pupil, Staff
 from bot.outbox import PlannedOutreach, write_transaction
 from bot.outbox import store as outbox
@@ -46,7 +47,7 @@ __all__ = ["BLOCK_KIND", "on_member", "record_block"]
 
 log = logging.getLogger(__name__)
 
-BLOCK_KIND = "telegram_block"
+BLOCK_KIND = OutreachKind.TELEGRAM_BLOCK
 """The kind of the outbox row that records a block Telegram told of."""
 _TABLES: dict[str, Any] = {"pupil": Pupil, "guardian": Guardian, "staff": Staff}
 

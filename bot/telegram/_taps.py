@@ -46,7 +46,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.answers import MessageRow
-from bot.domain import CONTACT_MOMENTS
+from bot.domain import CONTACT_MOMENTS, OutreachKind
 from bot.telegram import _store, invites
 from bot.telegram.invites import Linked
 from integrations.telegram.callbacks import Tap, verify
@@ -267,7 +267,11 @@ def _staff_answer(
     today = conversation.clock.today()
     about: dict[str, object] = {"first_name": row.payload.get("first_name", "")}
     if key == "ack":
-        return ("staff_ack.read" if row.kind == "teacher_welcome" else "staff_ack.ack"), {}, None
+        return (
+            ("staff_ack.read" if row.kind == OutreachKind.TEACHER_WELCOME else "staff_ack.ack"),
+            {},
+            None,
+        )
     if key in ("send_notice", "keep_notice"):
         return f"staff_ack.{key}", about, None
     if key in ("release", "discard"):

@@ -58,7 +58,7 @@ from telegram.ext import (
 from bot.answers import written_in
 from bot.config import HelpLines
 from bot.consent.store import contactable
-from bot.engine._window import Window
+from bot.engine.window import Window
 from bot.redaction import describe_error
 from bot.rules import Rules
 from bot.telegram import _store, _timeline, invites

@@ -64,9 +64,10 @@ from bot.files import make_private_file
 from bot.imports.turns import is_locked
 from bot.redaction import describe_error
 from bot.telegram import _store
+from bot.telegram._store import Pupilship
 from bot.telegram._writes import WRITES
 
-__all__ = ["DIRECT_WAIT", "RETRY", "Inbox", "Replayed"]
+__all__ = ["DIRECT_WAIT", "RETRY", "Inbox", "Pupilship", "Replayed"]
 
 log = logging.getLogger(__name__)
 

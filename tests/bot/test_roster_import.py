@@ -18,7 +18,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.imports import EXIT_OK, EXIT_REJECTS, EXIT_UNUSABLE, ImportReport, import_roster
+from bot.exits import Exit
+from bot.imports import ImportReport, import_roster
 from integrations.abc import RowReject
 from integrations.csv import CsvRosterSource
 from scheduler.clock import VirtualClock
@@ -140,7 +141,7 @@ async def total(engine: AsyncEngine, table: str) -> int:
 
 async def test_first_import(engine: AsyncEngine, clock: VirtualClock) -> None:
     report = await run(engine, BASIC, clock)
-    assert report.exit_code == EXIT_OK
+    assert report.exit_code == Exit.OK
     assert report.warnings == []
     assert counts(report) == [
         ("pupils.csv", 3, 3, 0, 0, 0),
@@ -177,7 +178,7 @@ async def test_reimport_changes_nothing(engine: AsyncEngine, clock: VirtualClock
     before = await pupil(engine, "P02")
     clock.advance(dt.timedelta(days=1))
     report = await run(engine, BASIC, clock)
-    assert report.exit_code == EXIT_OK
+    assert report.exit_code == Exit.OK
     assert counts(report) == [
         ("pupils.csv", 3, 0, 3, 0, 0),
         ("guardians.csv", 5, 0, 5, 0, 0),
@@ -272,7 +273,7 @@ async def test_a_pupil_who_left_is_kept_inactive(
     edit(folder, "pupils.csv", "P03;Lotte;Janssens;2007-05-20;6B;;;ja;;123456789\r\n", "")
     edit(folder, "guardians.csv", "G04,P03,Els,Janssens,moeder,nl,els@example.be,,no,\n", "")
     report = await run(engine, folder, clock)
-    assert report.exit_code == EXIT_OK
+    assert report.exit_code == Exit.OK
     assert counts(report)[:2] == [("pupils.csv", 2, 0, 2, 0, 1), ("guardians.csv", 4, 0, 4, 0, 1)]
     p03 = await pupil(engine, "P03")
     assert (p03["active"], p03["first_name"]) == (False, "Lotte")
@@ -314,7 +315,7 @@ async def test_rejected_rows_keep_who_is_missing(
     edit(folder, "pupils.csv", "P03;Lotte;Janssens;2007-05-20;", "P03;Lotte;Janssens;2007-02-30;")
     edit(folder, "teaching.csv", "S02,6B,teacher\n", "S99,6B,teacher\n")
     report = await run(engine, folder, clock)
-    assert report.exit_code == EXIT_REJECTS
+    assert report.exit_code == Exit.REJECTS
     assert counts(report) == [
         ("pupils.csv", 3, 0, 2, 1, 0),
         ("guardians.csv", 5, 0, 4, 1, 0),
@@ -546,7 +547,7 @@ async def test_bad_row(engine: AsyncEngine, clock: VirtualClock, tmp_path: Path,
     folder = roster(tmp_path)
     append(folder, case.file, case.row)
     report = await run(engine, folder, clock)
-    assert report.exit_code == EXIT_REJECTS
+    assert report.exit_code == Exit.REJECTS
     by_file = {f.file: f for f in report.files}
     line = NEXT_LINE[case.file]
     assert by_file[case.file].rejects == [RowReject(case.file, line, case.column, case.reason)]
@@ -643,7 +644,7 @@ async def test_no_pupils_csv(engine: AsyncEngine, clock: VirtualClock, tmp_path:
     folder = roster(tmp_path)
     (folder / "pupils.csv").unlink()
     report = await run(engine, folder, clock)
-    assert report.exit_code == EXIT_UNUSABLE
+    assert report.exit_code == Exit.UNUSABLE
     assert report.error is not None
     assert report.error.file == str(folder)
     assert "no pupils.csv in this folder" in str(report.error)
@@ -665,7 +666,7 @@ async def test_missing_required_column(
     )
     edit(folder, "pupils.csv", "15/09/2011;1A;tr;", "15/09/2011;1A;fr;")
     report = await run(engine, folder, clock)
-    assert report.exit_code == EXIT_UNUSABLE
+    assert report.exit_code == Exit.UNUSABLE
     assert report.error is not None
     assert (report.error.file, report.error.column) == ("staff.csv", "role")
     assert "missing required column role" in str(report.error)
