@@ -8,7 +8,8 @@ day, in this order at equal instants:
    school day between its first and last date (a day on which nobody was absent), that date's
    rows are imported with the real :func:`~bot.imports.import_absences`, as the whole
    register of that date;
-2. every reply is stored at its own instant (:func:`~bot.planning.tick.record_reply`);
+2. every reply is stored at its own instant by the live bot's rules
+   (:func:`bot.answers.record_reply`: own words are also passed on to the spilfiguur);
 3. every :data:`TICK_EVERY` from :data:`FIRST_TICK` to :data:`LAST_TICK`, the planner tick
    (:func:`~bot.planning.tick.planner_tick`) and then the dispatcher run until nothing is due,
    through the school's delivery gate (:class:`~bot.planning.gate.DeliveryGate`): the pipeline of
@@ -87,6 +88,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
+from bot.answers import record_reply
 from bot.channels.registry import capabilities as usable_capabilities
 from bot.config import Settings
 from bot.contacts import ChannelOrder
@@ -107,7 +109,7 @@ from bot.outbox import (
 from bot.pipeline import assemble
 from bot.planning.facts_cache import FactsCache
 from bot.planning.facts_db import SENT_KINDS
-from bot.planning.tick import horizon_at, record_reply
+from bot.planning.tick import horizon_at
 from bot.rules import Rules
 from integrations.abc import AbsenceBatch, AbsenceRow, AbsenceSource, RowReject
 from integrations.csv import CsvAbsenceSource, CsvRosterSource

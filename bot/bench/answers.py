@@ -68,7 +68,6 @@ async def measure(url: str, feed: Path, answers: int) -> dict[str, Any]:
             pupil=pupil,
             sender_role=Role.GUARDIAN,
             sender_id="G-bench",
-            writer="Bench",
             language="nl",
             text=f"bench answer {number}",
             update_id=10_000_000 + number,

@@ -1,8 +1,9 @@
-"""What coordinators decide, stored: holds released or discarded, nudges acknowledged, guardian
-notices that a pupil's answer held sent anyway or kept back.
+"""What coordinators decide, stored: holds released or discarded, nudges acknowledged or put
+off, pupils paused (the buttons reach these through :mod:`bot.answers.decisions`, which also
+stores a held guardian notice's "send anyway" or "not now" as an answer).
 
 Also the storing of holds found by the planner tick (:mod:`bot.engine.hold`). The command line
-(``gemist hold``, ``gemist nudges``) and, later, the bot's buttons call these.
+(``gemist hold``, ``gemist nudges``) and the bot's buttons call these.
 """
 
 from __future__ import annotations
@@ -15,17 +16,15 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
-from bot.domain import OutreachKind, Role
-from bot.engine.facts import NoticeDecision
+from bot.domain import OutreachKind
 from bot.engine.hold import Decided, HoldState, Suspect
-from bot.models import Outreach, OutreachHold, PupilPause, Reply
+from bot.models import Outreach, OutreachHold, PupilPause
 
 __all__ = [
     "ACKNOWLEDGED_KINDS",
     "HoldRow",
     "acknowledge",
     "decide_hold",
-    "decide_notice",
     "list_holds",
     "load_holds",
     "pause_pupil",
@@ -225,56 +224,3 @@ async def pause_pupil(
             created_by=by,
         )
     )
-
-
-async def decide_notice(
-    conn: AsyncConnection,
-    school_id: str,
-    outreach_id: int,
-    *,
-    send: bool,
-    sender_id: str,
-    by: str,
-    at: dt.datetime,
-) -> bool:
-    """The spilfiguur's "send anyway" (``send``) or "not now" under a nudge about a held
-    guardian notice (:mod:`bot.engine._notice_holds`): stored as their answer ``notice:send`` or
-    ``notice:keep`` about the nudge's episode, where the planner finds it; the nudge counts as
-    seen. False when the row is no such sent nudge, or this very decision is stored already."""
-    row = (
-        await conn.execute(
-            sa.select(col(Outreach.pupil_id), col(Outreach.payload)).where(
-                col(Outreach.id) == outreach_id,
-                col(Outreach.school_id) == school_id,
-                col(Outreach.kind) == OutreachKind.COORDINATOR_NUDGE,
-                col(Outreach.status) == "sent",
-            )
-        )
-    ).one_or_none()
-    if row is None or row.pupil_id is None or not isinstance(row.payload, dict):
-        return False
-    episode = row.payload.get("episode")
-    if row.payload.get("reason") != "held_notice" or not isinstance(episode, str):
-        return False
-    answer = NoticeDecision.SEND if send else NoticeDecision.KEEP
-    known = await conn.scalar(
-        sa.select(col(Reply.id)).where(
-            col(Reply.outreach_id) == outreach_id, col(Reply.answer) == answer
-        )
-    )
-    if known is not None:
-        return False
-    await conn.execute(
-        sa.insert(Reply).values(
-            school_id=school_id,
-            pupil_id=row.pupil_id,
-            sender_role=Role.COORDINATOR,
-            sender_id=sender_id,
-            answer=answer,
-            received_at=at,
-            episode_key=episode,
-            outreach_id=outreach_id,
-        )
-    )
-    await acknowledge(conn, school_id, outreach_id, by=by, at=at)
-    return True

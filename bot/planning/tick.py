@@ -28,11 +28,11 @@ from sqlmodel import col
 from bot.contacts import DEFAULT_ORDER, ChannelOrder
 from bot.domain import SCHOOL_SCOPE, HalfDay, OutreachKind, Role
 from bot.engine.episodes import Slot, episodes
-from bot.engine.facts import PupilFacts, SenderRole
+from bot.engine.facts import PupilFacts
 from bot.engine.hold import LOOKBACK_DAYS, Decided, HoldState, Suspect, apply_holds, detect
 from bot.engine.planner import plan_digests, plan_episodes
 from bot.engine.window import Window
-from bot.models import FeedDay, Guardian, Outreach, Pupil, Reply
+from bot.models import FeedDay, Outreach
 from bot.outbox import (
     PlannedOutreach,
     Status,
@@ -56,7 +56,6 @@ __all__ = [
     "horizon_at",
     "plan_school",
     "planner_tick",
-    "record_reply",
 ]
 
 _P = ParamSpec("_P")
@@ -413,66 +412,3 @@ async def news_since(
         )
     )
     return min(previous, last_fed) if last_fed is not None else previous
-
-
-async def record_reply(
-    engine: AsyncEngine,
-    *,
-    school_id: str,
-    pupil_id: str,
-    sender_role: SenderRole,
-    sender_id: str,
-    answer: str,
-    at: dt.datetime,
-) -> int | None:
-    """Store an answer, tied to the episode of the last message sent to its sender about the
-    pupil, else of the last message sent about the pupil (none when nothing was sent yet);
-    returns its id, None for an unknown pupil."""
-    async with write_transaction(engine) as conn:
-        pupil = await conn.scalar(
-            sa.select(col(Pupil.id)).where(
-                col(Pupil.school_id) == school_id, col(Pupil.pupil_id) == pupil_id
-            )
-        )
-        if pupil is None:
-            return None
-        if sender_role is SenderRole.PUPIL:
-            recipient = pupil if sender_id == pupil_id else None
-        else:
-            recipient = await conn.scalar(
-                sa.select(col(Guardian.id)).where(
-                    col(Guardian.school_id) == school_id, col(Guardian.guardian_id) == sender_id
-                )
-            )
-        sent = sa.select(col(Outreach.payload)).where(
-            col(Outreach.pupil_id) == pupil,
-            col(Outreach.status) == Status.SENT,
-            col(Outreach.sent_at) <= at,
-        )
-        latest = (col(Outreach.sent_at).desc(), col(Outreach.id).desc())
-        to_sender = sent.where(
-            col(Outreach.recipient_role) == sender_role.value,
-            col(Outreach.recipient_id) == recipient,
-        )
-        payload = None
-        if recipient is not None:
-            payload = await conn.scalar(to_sender.order_by(*latest).limit(1))
-        if payload is None:  # nothing sent to them: about the pupil's latest message
-            payload = await conn.scalar(sent.order_by(*latest).limit(1))
-        episode_key = None
-        if isinstance(payload, dict) and isinstance(payload.get("episode"), str):
-            episode_key = payload["episode"]
-        reply_id = await conn.scalar(
-            sa.insert(Reply)
-            .values(
-                school_id=school_id,
-                pupil_id=pupil,
-                sender_role=sender_role.value,
-                sender_id=sender_id,
-                answer=answer,
-                received_at=at,
-                episode_key=episode_key,
-            )
-            .returning(col(Reply.id))
-        )
-    return int(reply_id) if reply_id is not None else None

@@ -30,7 +30,7 @@ What an accepted tap does, by recipient:
   the date the pupil is expected back (the teachers' welcome follows it); ``pause`` offers one,
   two or four school weeks without messages to the pupil and the guardians; ``release`` and
   ``discard`` decide a mass-absence hold; ``send_notice`` and ``keep_notice`` decide a guardian
-  notice that a pupil's answer held (:func:`~bot.planning.decisions.decide_notice`).
+  notice that a pupil's answer held (:func:`~bot.answers.decisions.decide_notice`).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.answers import MessageRow
 from bot.domain import CONTACT_MOMENTS, OutreachKind
 from bot.telegram import _store, invites
 from bot.telegram.invites import Linked
@@ -129,12 +130,12 @@ async def _act(
         await _family_tap(conversation, query, chat, row, person, tap, ack)
 
 
-def _is_recipient(person: Linked, row: _store.TappedRow) -> bool:
+def _is_recipient(person: Linked, row: MessageRow) -> bool:
     role = "staff" if row.recipient_role in _STAFF_ROLES else row.recipient_role
     return person.role == role and person.person_id == row.recipient_id
 
 
-def _offered(row: _store.TappedRow) -> set[str]:
+def _offered(row: MessageRow) -> set[str]:
     """The answers the row's message had as buttons."""
     return {button.key for button in TEMPLATES[template_for(row.kind, row.payload)].buttons}
 
@@ -143,7 +144,7 @@ async def _family_tap(
     conversation: Conversation,
     query: CallbackQuery,
     chat: int,
-    row: _store.TappedRow,
+    row: MessageRow,
     person: Linked,
     tap: Tap,
     ack: Acknowledgement,
@@ -195,11 +196,11 @@ async def _family_tap(
     await _take_buttons_off(query)
     absent_on = _absence_day(row)
     await conversation.thank(
-        chat, person, key, {**about, "date": returns or absent_on}, about_day=absent_on
+        chat, person, key, {**about, "date": returns or absent_on}, about_day=absent_on, row=row.id
     )
 
 
-def _absence_day(row: _store.TappedRow) -> dt.date | None:
+def _absence_day(row: MessageRow) -> dt.date | None:
     """The day of the absence the tapped message asked about (a check-in's ``date``)."""
     value = row.payload.get("date")
     try:
@@ -222,7 +223,7 @@ async def _staff_tap(
     conversation: Conversation,
     query: CallbackQuery,
     chat: int,
-    row: _store.TappedRow,
+    row: MessageRow,
     person: Linked,
     tap: Tap,
     ack: Acknowledgement,
@@ -270,11 +271,11 @@ _CHOICES = {
 
 
 def _staff_answer(
-    conversation: Conversation, row: _store.TappedRow, key: str, value: str
+    conversation: Conversation, row: MessageRow, key: str, value: str
 ) -> tuple[str, dict[str, object], dt.date | None] | None:
     """What a staff member's tap decides: the acknowledgement (template and values) and the
     day it is about; None when the tap decides nothing. The decision itself is stored by
-    :func:`bot.telegram._writes.staff_decision`."""
+    :func:`bot.answers.decide`."""
     today = conversation.clock.today()
     about: dict[str, object] = {"first_name": row.payload.get("first_name", "")}
     if key == "ack":

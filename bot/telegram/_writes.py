@@ -16,47 +16,25 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.engine.hold import HoldState
-from bot.planning.decisions import acknowledge, decide_hold, decide_notice, pause_pupil, snooze
+from bot import answers
 from bot.telegram import _store, invites
 
 __all__ = ["WRITES"]
 
 
 async def staff_decision(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
-    """A coordinator's or teacher's tap under a nudge or a hold alert; whether there was
-    something (left) to decide."""
-    row = _store.TappedRow(**fields["row"])
-    key, at = fields["key"], dt.datetime.fromisoformat(fields["at"])
-    day = dt.date.fromisoformat(fields["date"]) if fields.get("date") else None
-    by = f"telegram:{fields['sender_id']}"
-    if key == "ack":
-        return await acknowledge(conn, row.school_id, row.id, by=by, at=at)
-    if key in ("send_notice", "keep_notice"):
-        send = key == "send_notice"
-        return await decide_notice(
-            conn, row.school_id, row.id, send=send, sender_id=fields["sender_id"], by=by, at=at
-        )
-    if day is None:
-        return False
-    if key in ("release", "discard"):
-        state = HoldState.RELEASED if key == "release" else HoldState.DISCARDED
-        scope = str(row.payload.get("scope"))
-        return await decide_hold(conn, row.school_id, day, scope, state, by=by, at=at)
-    if row.pupil_id is None:
-        return False
-    if key == "return":
-        await _store.record_coordinator_return(
-            conn, row, sender_id=fields["sender_id"], back=day, at=at
-        )
-        return True
-    if key == "snooze":
-        return await snooze(conn, row.school_id, row.id, until=day)
-    if key == "pause":
-        starts = dt.date.fromisoformat(fields["today"])
-        await pause_pupil(conn, row.school_id, row.pupil_id, starts=starts, ends=day, by=by, at=at)
-        return True
-    return False
+    """A coordinator's or teacher's tap under a nudge or a hold alert
+    (:func:`bot.answers.decide`); whether there was something (left) to decide."""
+    decision = answers.Decision(
+        row=answers.MessageRow(**fields["row"]),
+        key=fields["key"],
+        sender_id=fields["sender_id"],
+        by=f"telegram:{fields['sender_id']}",
+        at=dt.datetime.fromisoformat(fields["at"]),
+        today=dt.date.fromisoformat(fields["today"]),
+        day=dt.date.fromisoformat(fields["date"]) if fields.get("date") else None,
+    )
+    return await answers.decide(conn, decision)
 
 
 async def language(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
@@ -85,10 +63,10 @@ async def link(conn: AsyncConnection, fields: dict[str, Any]) -> invites.Linked 
 
 
 async def answer(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
-    """A pupil's or guardian's tap on an answer button (:func:`_store.store_answer`)."""
-    return await _store.store_answer(
+    """A pupil's or guardian's tap on an answer button (:func:`bot.answers.store_tap`)."""
+    return await answers.store_tap(
         conn,
-        row=_store.TappedRow(**fields["row"]),
+        row=answers.MessageRow(**fields["row"]),
         sender_role=fields["sender_role"],
         sender_id=fields["sender_id"],
         answer=fields["answer"],
@@ -97,16 +75,18 @@ async def answer(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
 
 
 async def forward(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
-    """A pupil's or guardian's own words, for the spilfiguur (:func:`_store.store_forward`)."""
-    return await _store.store_forward(
+    """A pupil's or guardian's own words, for the spilfiguur (:func:`bot.answers.store_words`).
+    The writer's name the fields hold is looked up again, in the same roster."""
+    pupil = _store.Pupilship(**fields["pupil"])
+    return await answers.store_words(
         conn,
-        pupil=_store.Pupilship(**fields["pupil"]),
+        school_id=pupil.school_id,
+        pupil=pupil.id,
         sender_role=fields["sender_role"],
         sender_id=fields["sender_id"],
-        writer=fields["writer"],
         language=fields["language"],
         text=fields["text"],
-        update_id=fields["update_id"],
+        source=str(fields["update_id"]),
         # An answer kept by a release before edits were read has no message id: 0 matches no
         # earlier message, so it is passed on as it was written.
         message_id=fields.get("message_id", 0),

@@ -18,7 +18,7 @@ each kind of update does:
 - A tap on a button: :mod:`bot.telegram._taps`.
 - Free text from a pupil or guardian is stored as their answer and passed on to the pupil's
   spilfiguur through the outbox (``coordinator_forward``), naming the language it was written
-  in (:mod:`bot.telegram.written_in`), with a machine translation when the school chose an
+  in (:mod:`bot.answers.written_in`), with a machine translation when the school chose an
   engine and the spilfiguur may not read that language (:mod:`bot.translation`); the writer is
   thanked (a guardian whom the school may not contact about that child, in words that name
   neither the child nor anyone at school: :mod:`bot.consent`). A message they edit afterwards
@@ -58,12 +58,13 @@ from telegram.ext import (
     filters,
 )
 
+from bot.answers import written_in
 from bot.config import HelpLines
 from bot.consent.store import contactable
 from bot.engine.window import Window
 from bot.redaction import describe_error
 from bot.rules import Rules
-from bot.telegram import _store, _timeline, invites, written_in
+from bot.telegram import _store, _timeline, invites
 from bot.telegram._acks import ack_context, ack_template
 from bot.telegram._translate import translation_for
 from bot.telegram.inbox import Inbox
@@ -343,14 +344,12 @@ class Conversation:
         if not pupils:
             return None
         pupil = await _store.latest_pupil(self.engine, person, pupils)
-        writer = await _store.writer_of(self.engine, person.role, person.person_id, pupil.id)
         language = await asyncio.to_thread(written_in.detect, text)
         translation = await translation_for(self.engine, self.translator, pupil, language, text)
         stored = await self.inbox.forward(
             pupil=pupil,
             sender_role=person.role,
             sender_id=person.roster_id,
-            writer=writer,
             language=language,
             text=text,
             update_id=update_id,
@@ -414,14 +413,18 @@ class Conversation:
         about: Mapping[str, object],
         *,
         about_day: dt.date | None = None,
+        row: int = CONVERSATION_ROW,
     ) -> None:
         """Thank a pupil or a parent for their answer ``key`` (or ``free_text``) about a pupil,
-        given to a message about the absence of ``about_day`` (:mod:`bot.telegram._acks`)."""
+        given to a message about the absence of ``about_day`` (:mod:`bot.telegram._acks`); a
+        button of the thanks ("I want to talk" after "not going well") is an answer to the
+        message ``row`` that was answered."""
         now = self.clock.local_now()
         template = ack_template(
             person.role, key, person.lang, now=now, window=self.window, about_day=about_day
         )
-        await self.say(chat, template, person.lang, {**ack_context(self.help_lines), **about})
+        context = {**ack_context(self.help_lines), **about}
+        await self.say(chat, template, person.lang, context, row=row)
 
     async def say(
         self,

@@ -58,6 +58,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.answers import MessageRow
 from bot.db import sqlite_path
 from bot.files import make_private_file
 from bot.imports.turns import is_locked
@@ -121,13 +122,13 @@ class Inbox:
     async def answer(
         self,
         *,
-        row: _store.TappedRow,
+        row: MessageRow,
         sender_role: str,
         sender_id: str,
         answer: str,
         at: dt.datetime,
     ) -> bool | None:
-        """:func:`~bot.telegram._store.store_answer`, or ``None``: kept in the inbox."""
+        """:func:`bot.answers.store_tap`, or ``None``: kept in the inbox."""
         fields = {
             "row": {**dataclasses.asdict(row), "payload": dict(row.payload)},
             "sender_role": sender_role,
@@ -143,7 +144,6 @@ class Inbox:
         pupil: _store.Pupilship,
         sender_role: str,
         sender_id: str,
-        writer: str,
         language: str | None,
         text: str,
         update_id: int,
@@ -152,12 +152,11 @@ class Inbox:
         edited: bool = False,
         translation: str | None = None,
     ) -> bool | None:
-        """:func:`~bot.telegram._store.store_forward`, or ``None``: kept in the inbox."""
+        """:func:`bot.answers.store_words`, or ``None``: kept in the inbox."""
         fields = {
             "pupil": dataclasses.asdict(pupil),
             "sender_role": sender_role,
             "sender_id": sender_id,
-            "writer": writer,
             "language": language,
             "text": text,
             "update_id": update_id,

@@ -10,12 +10,13 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.answers import record_reply
 from bot.engine.facts import SenderRole
 from bot.imports import import_absences, import_roster
 from bot.outbox import write_transaction
 from bot.planning.facts_cache import FactsCache
 from bot.planning.facts_db import SchoolFacts, load_school_facts
-from bot.planning.tick import planner_tick, record_reply
+from bot.planning.tick import planner_tick
 from bot.rules import Rules
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
 from scheduler.calendar import SchoolCalendar

@@ -11,11 +11,11 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.answers import record_reply
 from bot.engine.facts import SenderRole
 from bot.imports import import_absences, import_roster
 from bot.outbox import write_transaction
 from bot.planning.facts_db import read_recent_pupils
-from bot.planning.tick import record_reply
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
 from scheduler.clock import BRUSSELS, VirtualClock
 

@@ -9,12 +9,13 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.answers import record_reply
 from bot.domain import HalfDay
 from bot.engine.episodes import Mark, Slot
 from bot.engine.facts import SenderRole
 from bot.imports import import_absences, import_roster
 from bot.planning.facts_db import SchoolFacts, load_school_facts
-from bot.planning.tick import horizon_at, planner_tick, record_reply
+from bot.planning.tick import horizon_at, planner_tick
 from bot.rules import Rules
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
 from messages import render_outreach, template_for

@@ -13,13 +13,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.answers import record_reply
 from bot.engine.facts import SenderRole
 from bot.engine.hold import HoldState
 from bot.imports import import_absences, import_roster
 from bot.outbox import Dispatcher, Outgoing, RecordingChannel, write_transaction
 from bot.planning.decisions import acknowledge, decide_hold, list_holds
 from bot.planning.gate import DeliveryGate
-from bot.planning.tick import planner_tick, record_reply
+from bot.planning.tick import planner_tick
 from bot.rules import Cap, Caps, Rules
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
 from scheduler.calendar import SchoolCalendar
