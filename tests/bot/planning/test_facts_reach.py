@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.contacts import ChannelOrder
+from bot.imports import import_absences, import_roster
 from bot.planning.facts_db import load_school_facts, read_pupils, read_staff
 from bot.planning.tick import planner_tick
-from bot.imports import import_absences, import_roster
 from bot.rules import Rules
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
 from scheduler.calendar import SchoolCalendar
