@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,8 +48,23 @@ def chat(person_id: str) -> int:
 
 def linked(roster: Path, into: Path) -> Path:
     """A copy of the roster folder ``roster`` in ``into`` where everyone with an e-mail address
-    also has a linked Telegram chat (:func:`chat`): the example school as a replay can deliver
-    to it, now that only a channel with a plug-in delivers."""
+    also has a linked Telegram chat (:func:`chat`): a school a replay can deliver to, since only
+    a channel with a plug-in delivers."""
+    return _rewritten(
+        roster,
+        into,
+        lambda row, key: row["telegram"] or (str(chat(row[key])) if row["email"] else ""),
+    )
+
+
+def unlinked(roster: Path, into: Path) -> Path:
+    """A copy of the roster folder ``roster`` in ``into`` without any linked Telegram chat:
+    its people can be reached only on their e-mail addresses, if at all."""
+    return _rewritten(roster, into, lambda _row, _key: "")
+
+
+def _rewritten(roster: Path, into: Path, telegram: Callable[[dict[str, str], str], str]) -> Path:
+    """A copy of ``roster`` whose ``telegram`` column is ``telegram(row, id column)``."""
     shutil.copytree(roster, into)
     for name, key in (("pupils", "pupil_id"), ("guardians", "guardian_id"), ("staff", "staff_id")):
         path = into / f"{name}.csv"
@@ -57,8 +72,7 @@ def linked(roster: Path, into: Path) -> Path:
         delimiter = ";" if text.splitlines()[0].count(";") else ","
         rows = list(csv.DictReader(text.splitlines(), delimiter=delimiter))
         for row in rows:
-            if row["email"] and not row["telegram"]:
-                row["telegram"] = str(chat(row[key]))
+            row["telegram"] = telegram(row, key)
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, list(rows[0]), delimiter=delimiter)
             writer.writeheader()

@@ -27,7 +27,7 @@ from bot.commands.run import serve
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import connect, migrate
 from bot.imports import import_absences, import_roster
-from bot.models import Pupil
+from bot.models import Contact, Pupil
 from bot.outbox import Capabilities, Channel, DeliveryOutcome, Outcome, Outgoing
 from bot.outbox.plugin import ChannelContext, ChannelPlugin
 from bot.rules import Rules
@@ -36,7 +36,7 @@ from integrations.csv import CsvRosterSource
 from integrations.csv.source import CsvAbsenceSource
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import BRUSSELS, VirtualClock
-from tests.helpers.scenario import linked
+from tests.helpers.scenario import linked, unlinked
 
 EXAMPLE = Path(__file__).parents[3] / "docs" / "example"
 RUBEN = "P0022"  # the example's pupil with an e-mail address of his own
@@ -226,8 +226,9 @@ async def test_simulate_reaches_the_pupil_whose_only_contact_is_on_it(post, tmp_
             **period,
         )
 
-    alone = await replay(EXAMPLE / "roster", Settings())
-    posted = await replay(EXAMPLE / "roster", WITH_POST)
+    only_addresses = unlinked(EXAMPLE / "roster", tmp_path / "addresses")
+    alone = await replay(only_addresses, Settings())
+    posted = await replay(only_addresses, WITH_POST)
     chat = await replay(linked(EXAMPLE / "roster", tmp_path / "roster"), Settings())
 
     assert alone == []
@@ -289,16 +290,21 @@ async def _school_with_ruben_absent(path: Path, clock: VirtualClock) -> None:
     engine = connect(f"sqlite:///{path}")
     try:
         await migrate(engine)
-        roster = CsvRosterSource(EXAMPLE / "roster", today=clock.today())
+        addresses = unlinked(EXAMPLE / "roster", path.parent / "addresses")
+        roster = CsvRosterSource(addresses, today=clock.today())
         report = await import_roster(
             engine, roster, school_id="school", school_name="Sint-Jozefcollege", clock=clock
         )
         assert report.exit_code == 0
         async with engine.connect() as conn:
-            email = await conn.scalar(
-                sa.select(col(Pupil.email)).where(col(Pupil.pupil_id) == RUBEN)
-            )
-        assert email  # the point of the test: an address, no chat
+            channels = (
+                await conn.scalars(
+                    sa.select(col(Contact.channel))
+                    .join(Pupil, col(Pupil.id) == col(Contact.person_id))
+                    .where(col(Contact.role) == "pupil", col(Pupil.pupil_id) == RUBEN)
+                )
+            ).all()
+        assert channels == ["email"]  # the point of the test: an address, no chat
         feed = path.parent / "absences.csv"
         feed.write_text(
             f"pupil_id,date,half_day,code\n{RUBEN},2026-11-17,am,B\n{RUBEN},2026-11-17,pm,B\n"
