@@ -63,8 +63,9 @@ touched, so it keeps them (:class:`~bot.engine._facts_cache.FactsCache`) and tel
 what changed: everything after the roster import; the pupils whose marks an import wrote (each
 mark it inserts, changes or retracts carries its run); the pupil of a stored reply; the pupil of
 each message of :data:`~bot.engine._facts_db.SENT_KINDS` delivered (the only outreach the facts
-hold; nothing in the replay acknowledges a nudge), and the open nudges' count when a nudge was
-delivered. A dispatcher run that found rows left in
+hold; nothing in the replay acknowledges a nudge), the pupils a coordinator's daily message
+names (their gathered nudges went out with it), and the open nudges' count when a nudge or a
+daily message was delivered. A dispatcher run that found rows left in
 ``sending``, or lost one, forgets everything, to be safe.
 """
 
@@ -124,6 +125,7 @@ DAYS_AFTER = 7
 REPLY_COLUMNS = ("at", "sender_role", "sender_id", "pupil_id", "answer")
 WORKER = "simulate"
 CHECKIN = "pupil_checkin"
+DIGEST = "coordinator_digest"
 """Its delivery starts the grace period of the guardian notice: the next tick plans it."""
 
 Warn = Callable[[str], None]
@@ -518,7 +520,13 @@ class _Replay:
             for message in messages
             if message.kind in SENT_KINDS and message.pupil_id is not None
         )
-        if any(message.kind == NUDGE for message in messages):
+        # Nudges gathered for a coordinator's daily message go out without a delivery of their
+        # own (bot.outbox.rendering): the daily message names their pupils.
+        gathered = [item for m in messages if m.kind == DIGEST for item in m.payload["items"]]
+        self.facts.forget(int(item["pupil"]) for item in gathered if item.get("pupil"))
+        if len(report.sent) > len(messages) + sum(len(item["keys"]) for item in gathered):
+            self.facts.forget_all()  # one went without its daily message: whose is not known
+        if any(message.kind in (NUDGE, DIGEST) for message in messages):
             self.facts.nudged(self.clock.now())
         self.next_attempt = await store.next_attempt(self.engine)
 

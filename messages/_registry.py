@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from messages._attention import ATTENTION_TEMPLATES
 from messages._guardian import GUARDIAN_TEMPLATES
 from messages._letters import LETTER_TEMPLATES
 from messages._model import Template
@@ -18,6 +19,7 @@ TEMPLATES: dict[str, Template] = {
         *PUPIL_TEMPLATES,
         *GUARDIAN_TEMPLATES,
         *STAFF_TEMPLATES,
+        *ATTENTION_TEMPLATES,
         *TIMELINE_TEMPLATES,
         *ONBOARDING_TEMPLATES,
         *LETTER_TEMPLATES,

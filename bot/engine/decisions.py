@@ -1,5 +1,5 @@
 """What coordinators decide, stored: holds released or discarded, nudges acknowledged, guardian
-notices that a pupil's answer held sent anyway or kept back.
+notices that a pupil's answer held sent anyway or kept back, the CLB involved already.
 
 Also the storing of holds found by the planner tick (:mod:`bot.engine.hold`). The command line
 (``gemist hold``, ``gemist nudges``) and, later, the bot's buttons call these.
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
 from bot.engine._notice_holds import KEEP, SEND
+from bot.engine.facts import CLB_INVOLVED
 from bot.engine.hold import Decided, HoldState, Suspect
 from bot.models import Outreach, OutreachHold, PupilPause, Reply
 
@@ -23,8 +24,10 @@ __all__ = [
     "ACKNOWLEDGED_KINDS",
     "HoldRow",
     "acknowledge",
+    "clb_involved",
     "decide_hold",
     "decide_notice",
+    "digest_nudges",
     "list_holds",
     "load_holds",
     "pause_pupil",
@@ -277,3 +280,77 @@ async def decide_notice(
     )
     await acknowledge(conn, school_id, outreach_id, by=by, at=at)
     return True
+
+
+async def clb_involved(
+    conn: AsyncConnection,
+    school_id: str,
+    outreach_id: int,
+    *,
+    sender_id: str,
+    by: str,
+    at: dt.datetime,
+) -> bool:
+    """ "CLB is al betrokken" under a nudge about the pupil (the CLB threshold, or a reminder of
+    it): stored as the spilfiguur's answer ``clb:involved`` about the pupil, with who and when,
+    where the planner finds it (the threshold case is closed for the school year); the nudge
+    counts as seen. False when the row is no such sent nudge, or it was said already."""
+    pupil_id = await conn.scalar(
+        sa.select(col(Outreach.pupil_id)).where(
+            col(Outreach.id) == outreach_id,
+            col(Outreach.school_id) == school_id,
+            col(Outreach.kind) == "coordinator_nudge",
+            col(Outreach.status) == "sent",
+        )
+    )
+    if pupil_id is None:
+        return False
+    known = await conn.scalar(
+        sa.select(col(Reply.id)).where(
+            col(Reply.outreach_id) == outreach_id, col(Reply.answer) == CLB_INVOLVED
+        )
+    )
+    if known is not None:
+        return False
+    await conn.execute(
+        sa.insert(Reply).values(
+            school_id=school_id,
+            pupil_id=pupil_id,
+            sender_role="coordinator",
+            sender_id=sender_id,
+            answer=CLB_INVOLVED,
+            received_at=at,
+            episode_key=None,
+            outreach_id=outreach_id,
+        )
+    )
+    await acknowledge(conn, school_id, outreach_id, by=by, at=at)
+    return True
+
+
+async def digest_nudges(
+    conn: AsyncConnection, school_id: str, digest_id: int, number: int
+) -> list[int]:
+    """The sent nudges of pupil ``number`` of a daily message that went out (by their keys in
+    its payload); none for anything else."""
+    payload = await conn.scalar(
+        sa.select(col(Outreach.payload)).where(
+            col(Outreach.id) == digest_id,
+            col(Outreach.school_id) == school_id,
+            col(Outreach.kind) == "coordinator_digest",
+            col(Outreach.status) == "sent",
+        )
+    )
+    items = payload.get("items") if isinstance(payload, dict) else None
+    if not isinstance(items, list) or not 0 <= number < len(items):
+        return []
+    keys = [str(key) for key in items[number].get("keys", ())]
+    rows = await conn.scalars(
+        sa.select(col(Outreach.id)).where(
+            col(Outreach.school_id) == school_id,
+            col(Outreach.idempotency_key).in_(keys),
+            col(Outreach.kind) == "coordinator_nudge",
+            col(Outreach.status) == "sent",
+        )
+    )
+    return [row for row in rows if row is not None]

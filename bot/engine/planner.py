@@ -22,7 +22,9 @@ This slice plans, per episode that is still going on (or ended today):
 
 The second slice adds follow-up check-ins and notices (:mod:`bot.engine._followups`),
 ``teacher_welcome`` (:mod:`bot.engine._welcome`) and the coordinator's nudges
-(:mod:`bot.engine._nudges`, with the reminders of nudges nobody acknowledged); the third adds
+(:mod:`bot.engine._nudges`, with the reminders of nudges nobody acknowledged), settled into one
+message per pupil per day or the coordinator's daily message (:mod:`bot.engine._attention`);
+the third adds
 apologies for notices and check-ins a correction proved wrong (:mod:`bot.engine._corrections`).
 Each module states its own decisions. What is about the school rather than one pupil (the
 coordinator's digest, the mass-absence hold) and the withdrawal of rows no longer called for are
@@ -78,6 +80,7 @@ from typing import Any, Literal, NamedTuple
 
 from bot.consent import ADULT_AGE, guardian_consent
 from bot.domain import CONTACT_MOMENTS, CodeClass, HalfDay, code_class
+from bot.engine._attention import one_message_a_day
 from bot.engine._corrections import guardian_corrections, pupil_corrections
 from bot.engine._followups import guardian_followups, pupil_followups
 from bot.engine._notice_holds import (
@@ -160,7 +163,7 @@ def plan_episodes(
     found += nudge_reminders(plan)
     found += guardian_corrections(plan)
     found += pupil_corrections(plan)
-    found = told_already(found)
+    found = one_message_a_day(plan, told_already(found))
     found.sort(key=lambda item: (item.due_at, item.idempotency_key))
     return found
 

@@ -4,13 +4,15 @@ The planner stores a render context in each outreach row's payload, never a fini
 text is written at the moment the message goes out, in the recipient's language. ``gemist
 simulate`` and ``gemist run --dry-run`` both put this wrapper in front of the channel that
 records or prints what would be sent. The school's own wording (``[messages]`` in its
-configuration) is applied here too.
+configuration) is applied here too. A nudge gathered for a coordinator's daily message is not
+passed on: the daily message says it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
+from bot.engine._attention import is_gathered
 from bot.engine._text import render_outreach
 from bot.outbox.channel import Channel, DeliveryOutcome
 from bot.outbox.records import Outgoing
@@ -27,6 +29,11 @@ class RenderingChannel(Channel):
         self._overrides = overrides
 
     async def deliver(self, message: Outgoing) -> DeliveryOutcome:
+        if is_gathered(message.kind, message.payload):
+            # Said in the coordinator's daily message (bot.engine._digest), due at the same
+            # moment: nobody gets it alone, and it is a nudge that went out all the same (it can
+            # be seen, snoozed and reminded of).
+            return DeliveryOutcome.sent()
         try:
             rendered = render_outreach(message.kind, message.lang, message.payload, self._overrides)
         except (LookupError, ValueError) as err:

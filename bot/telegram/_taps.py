@@ -30,7 +30,10 @@ What an accepted tap does, by recipient:
   the date the pupil is expected back (the teachers' welcome follows it); ``pause`` offers one,
   two or four school weeks without messages to the pupil and the guardians; ``release`` and
   ``discard`` decide a mass-absence hold; ``send_notice`` and ``keep_notice`` decide a guardian
-  notice that a pupil's answer held (:func:`~bot.engine.decisions.decide_notice`).
+  notice that a pupil's answer held (:func:`~bot.engine.decisions.decide_notice`);
+  ``clb_involved`` closes the CLB-threshold case for the school year
+  (:func:`~bot.engine.decisions.clb_involved`). Under a daily message, ``ack:N``, ``snooze:N``
+  (one school day) and ``clb_involved:N`` decide about its pupil ``N``.
 """
 
 from __future__ import annotations
@@ -46,11 +49,11 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.domain import CONTACT_MOMENTS
-from bot.engine._text import template_for
+from bot.engine._text import buttons_for
 from bot.telegram import _store, invites
 from bot.telegram.invites import Linked
 from integrations.telegram.callbacks import Tap, verify
-from messages import TEMPLATES, day_label
+from messages import day_label
 
 if TYPE_CHECKING:
     from bot.telegram.conversation import Conversation
@@ -136,8 +139,8 @@ def _is_recipient(person: Linked, row: _store.TappedRow) -> bool:
 
 
 def _offered(row: _store.TappedRow) -> set[str]:
-    """The answers the row's message had as buttons."""
-    return {button.key for button in TEMPLATES[template_for(row.kind, row.payload)].buttons}
+    """The answers the row's message had as buttons (with the other reasons it said)."""
+    return set(buttons_for(row.kind, row.payload))
 
 
 async def _family_tap(
@@ -217,6 +220,10 @@ async def _staff_tap(
     ack: Acknowledgement,
 ) -> None:
     key, _, value = tap.key.partition(":")
+    if row.kind == "coordinator_digest":
+        if tap.key in _offered(row):
+            await _digest_tap(conversation, chat, row, person, tap, ack)
+        return
     if key not in _offered(row) or (value and key not in _CHOICES):
         return
     if key in _CHOICES and not value:  # first the choice: when, until when
@@ -250,6 +257,39 @@ async def _staff_tap(
     await conversation.say(chat, template, person.lang, context)
 
 
+async def _digest_tap(
+    conversation: Conversation,
+    chat: int,
+    row: _store.TappedRow,
+    person: Linked,
+    tap: Tap,
+    ack: Acknowledgement,
+) -> None:
+    """A button under one pupil of the daily message: seen, one school day later, or the CLB
+    involved already. The other pupils' buttons stay."""
+    action, _, number = tap.key.partition(":")
+    items = row.payload.get("items", [])
+    first_name = items[int(number)].get("first_name", "") if number.isdigit() else ""
+    until = conversation.calendar.school_day_after(conversation.clock.today(), 1)
+    day = until if action == "snooze" else None
+    done = await conversation.inbox.write(
+        "decision",
+        row={**dataclasses.asdict(row), "payload": dict(row.payload)},
+        key=tap.key,
+        sender_id=person.roster_id,
+        at=conversation.clock.now().isoformat(),
+        today=conversation.clock.today().isoformat(),
+        date=day.isoformat() if day is not None else None,
+    )
+    await ack()
+    if done is False:
+        return
+    if done:
+        conversation.news()
+    context: dict[str, object] = {"first_name": first_name, "date": until}
+    await conversation.say(chat, f"staff_ack.{action}", person.lang, context)
+
+
 _CHOICES = {
     "snooze": "staff_snooze_choice",
     "return": "staff_return_choice",
@@ -268,6 +308,8 @@ def _staff_answer(
     about: dict[str, object] = {"first_name": row.payload.get("first_name", "")}
     if key == "ack":
         return ("staff_ack.read" if row.kind == "teacher_welcome" else "staff_ack.ack"), {}, None
+    if key == "clb_involved":
+        return "staff_ack.clb_involved", about, None
     if key in ("send_notice", "keep_notice"):
         return f"staff_ack.{key}", about, None
     if key in ("release", "discard"):

@@ -16,7 +16,15 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.engine.decisions import acknowledge, decide_hold, decide_notice, pause_pupil, snooze
+from bot.engine.decisions import (
+    acknowledge,
+    clb_involved,
+    decide_hold,
+    decide_notice,
+    digest_nudges,
+    pause_pupil,
+    snooze,
+)
 from bot.engine.hold import HoldState
 from bot.telegram import _store, invites
 
@@ -30,6 +38,12 @@ async def staff_decision(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
     key, at = fields["key"], dt.datetime.fromisoformat(fields["at"])
     day = dt.date.fromisoformat(fields["date"]) if fields.get("date") else None
     by = f"telegram:{fields['sender_id']}"
+    if row.kind == "coordinator_digest":
+        return await _digest_decision(conn, row, fields, by, at, day)
+    if key == "clb_involved":
+        return await clb_involved(
+            conn, row.school_id, row.id, sender_id=fields["sender_id"], by=by, at=at
+        )
     if key == "ack":
         return await acknowledge(conn, row.school_id, row.id, by=by, at=at)
     if key in ("send_notice", "keep_notice"):
@@ -57,6 +71,30 @@ async def staff_decision(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
         await pause_pupil(conn, row.school_id, row.pupil_id, starts=starts, ends=day, by=by, at=at)
         return True
     return False
+
+
+async def _digest_decision(
+    conn: AsyncConnection,
+    row: _store.TappedRow,
+    fields: dict[str, Any],
+    by: str,
+    at: dt.datetime,
+    day: dt.date | None,
+) -> bool:
+    """A tap under one pupil of a daily message (``ack:N``, ``snooze:N``, ``clb_involved:N``):
+    the same decision on each nudge the message said about that pupil."""
+    action, _, number = str(fields["key"]).partition(":")
+    ids = await digest_nudges(conn, row.school_id, row.id, int(number))
+    done = False
+    for nudge in ids:
+        if action == "ack":
+            done |= await acknowledge(conn, row.school_id, nudge, by=by, at=at)
+        elif action == "snooze" and day is not None:
+            done |= await snooze(conn, row.school_id, nudge, until=day)
+        elif action == "clb_involved":
+            sender = fields["sender_id"]
+            done |= await clb_involved(conn, row.school_id, nudge, sender_id=sender, by=by, at=at)
+    return done
 
 
 async def language(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
