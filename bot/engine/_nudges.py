@@ -118,18 +118,22 @@ def _pattern(
         and year.span_start <= sent.sent_at.astimezone(plan.window.tz).date()
     ]
     key = plan.key(scope, f"{KIND}:pattern", coordinator.role, coordinator.person_id)
-    day = signal.reached_on
-    if told and all(sent.key != key for sent in told):
-        last = max(told, key=lambda sent: sent.sent_at)
-        worse = signal.dates[-1]
-        if len(signal.dates) <= max(sent.count or 0 for sent in told):
-            return []
-        if worse < last.sent_at.astimezone(plan.window.tz).date() + _WEEK:
-            return []
-        scope, day = f"{signal.kind}-update-{worse.isoformat()}", worse
-        payload |= {"update": True, "date": worse.isoformat()}
-    due = plan.window.next_allowed(plan.checkin_time(day))
-    return _nudge(plan, scope, "pattern", coordinator, due, payload)
+    due = plan.window.next_allowed(plan.checkin_time(signal.reached_on))
+    first = _nudge(plan, scope, "pattern", coordinator, due, payload)
+    if not told:
+        return first
+    # The first one, if it is this one, is proposed as it went (the outbox keeps it).
+    found = first if any(sent.key == key for sent in told) else []
+    last = max(told, key=lambda sent: sent.sent_at)
+    worse = signal.dates[-1]
+    if len(signal.dates) <= max(sent.count or 0 for sent in told):
+        return found
+    if worse < last.sent_at.astimezone(plan.window.tz).date() + _WEEK:
+        return found
+    update = {**payload, "update": True, "date": worse.isoformat()}
+    due = plan.window.next_allowed(plan.checkin_time(worse))
+    scope = f"{signal.kind}-update-{worse.isoformat()}"
+    return [*found, *_nudge(plan, scope, "pattern", coordinator, due, update)]
 
 
 def _weeks(plan: _Planner, signal: signals.Signal) -> int:
