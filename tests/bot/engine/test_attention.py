@@ -10,7 +10,8 @@ from datetime import UTC
 import pytest
 
 from bot.engine._attention import is_gathered
-from bot.engine.facts import CLB_INVOLVED, PupilFacts, SentFacts
+from bot.engine.episodes import Mark
+from bot.engine.facts import CLB_INVOLVED, PupilFacts, ReplyFacts, SentFacts
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Rules
 from tests.helpers.engine import day, marks, whole_days
@@ -107,7 +108,10 @@ def with_sent(facts: PupilFacts, *items: SentFacts) -> PupilFacts:
     ],
 )
 def test_one_message_per_pupil_per_day(
-    spec: list, replies: tuple, now: str, expected: list[tuple[str, str, list[str]]]
+    spec: list[Mark],
+    replies: tuple[ReplyFacts, ...],
+    now: str,
+    expected: list[tuple[str, str, list[str]]],
 ) -> None:
     facts = pupil(spec, spilfiguur=C1, replies=replies)
     assert messages(plan(facts, now)) == expected
@@ -176,7 +180,7 @@ def test_a_reason_that_comes_after_its_message_went_goes_alone() -> None:
     ],
 )
 def test_urgent_reasons_reach_the_spilfiguur_the_same_school_day(
-    spec: list, replies: tuple, reason: str, on: str
+    spec: list[Mark], replies: tuple[ReplyFacts, ...], reason: str, on: str
 ) -> None:
     planned = plan(pupil(spec, spilfiguur=C1, replies=replies), f"{on} 23:00")
     alone = [

@@ -10,6 +10,7 @@ from datetime import UTC
 from bot.engine._digest import plan_digests
 from bot.engine._text import buttons_for, render_outreach
 from bot.engine._window import Window
+from bot.engine.facts import PupilFacts
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Rules
 from scheduler.clock import BRUSSELS
@@ -21,7 +22,7 @@ WINDOW = Window(Rules.default().delivery, CALENDAR, BRUSSELS)
 CONTEXT = {"class_name": "2A", "school": "Sint-Jozefcollege"}
 
 
-def gathered(now: str, *facts_list) -> list[PlannedOutreach]:  # type: ignore[no-untyped-def]
+def gathered(now: str, *facts_list: PupilFacts) -> list[PlannedOutreach]:
     """The rows planned for the pupils at ``now``, with their render context, as a tick has
     them."""
     found = []
@@ -33,7 +34,9 @@ def gathered(now: str, *facts_list) -> list[PlannedOutreach]:  # type: ignore[no
     return found
 
 
-def digest(rows: Sequence[PlannedOutreach], today: str, rules: Rules | None = None):  # type: ignore[no-untyped-def]
+def digest(
+    rows: Sequence[PlannedOutreach], today: str, rules: Rules | None = None
+) -> list[PlannedOutreach]:
     return plan_digests(
         "S1",
         rows,
