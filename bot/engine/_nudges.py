@@ -27,8 +27,12 @@ do not (the coordinator keeps the overview of a paused pupil, too).
   episode nobody was asked about (a pause, no channel) gets none: the digest shows it.
 - ``pattern``: each enabled pattern signal (``weekday_pattern``, ``after_holiday``,
   ``frequent_short``) that fires, keyed on its kind and the date it was reached, at
-  ``pupil.checkin_at`` on that date; ``payload["signal"]`` names it. Only episodes with a code
-  that counts for the coordinator (not A) take part.
+  ``pupil.checkin_at`` on that date; ``payload["signal"]`` names it, ``payload["dates"]`` and
+  ``payload["count"]`` say what was seen. Only episodes with a code that counts for the
+  coordinator (not A) take part. Once the coordinator heard of a signal this school year (open,
+  seen or snoozed), the next absence does not raise it again: it comes back only as an update
+  (``payload["update"]``), when it has more dates than they were told of and a week after they
+  last heard of it, about the day it got worse.
 
 - ``unreachable``: once per person around the pupil (the pupil, a guardian) whom Telegram
   refused a message because they blocked the bot (:class:`~bot.engine.facts.UnreachableFacts`),
@@ -37,10 +41,16 @@ do not (the coordinator keeps the overview of a paused pupil, too).
   already plans around that person. None when the person has linked a chat again meanwhile. A
   pupil's nudge has ``payload["variant"] = "unreachable_pupil"`` (its own text).
 
-- ``unacknowledged``: once per nudge that went out and that nobody marked as seen,
-  ``coordinator.reminder_after_school_days`` school days after the day it was sent, at
-  ``pupil.checkin_at``, to the same coordinator while they are still the pupil's spilfiguur.
-  A reminder is not reminded of again.
+- ``unacknowledged``: for a nudge that went out and that nobody marked as seen, up to
+  ``coordinator.max_reminders`` times, each ``coordinator.reminder_after_school_days`` school
+  days after the one before (the first after the day it was sent), at ``pupil.checkin_at``, to
+  the same coordinator while they are still the pupil's spilfiguur; never two on one day (the
+  latest that has come is the one). Its payload says what it reminds of (``about``, a
+  pattern's ``signal`` and ``count``) and since when (``since``). A reminder is not reminded of
+  again; a CLB-threshold nudge is not reminded of once the spilfiguur said the CLB is involved.
+
+Which of these go at once and which wait for the coordinator's daily message is decided after
+(:mod:`bot.engine._attention`).
 
 Nudges that are not about one episode are planned from the day they are about until the day
 they expire, so a tick that runs a little late still plans them, and an old one is not planned
