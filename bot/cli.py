@@ -24,13 +24,10 @@ from pathlib import Path
 
 from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
+from bot.exits import Exit
 from bot.redaction import installed as redaction_installed
 
-__all__ = ["COMMANDS", "EXIT_OK", "EXIT_REJECTS", "EXIT_UNUSABLE", "build_parser", "main"]
-
-EXIT_OK = 0
-EXIT_UNUSABLE = 2
-EXIT_REJECTS = 3
+__all__ = ["COMMANDS", "build_parser", "main"]
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("imports", "import a roster folder or an absence feed"),
@@ -115,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as err:
         with redaction_installed(None):
             print(f"gemist: configuration: {err}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     # Secrets and invitation codes are kept out of every log record and of stderr.
     with redaction_installed(settings):
         return _run(args, settings)
@@ -126,13 +123,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         code: int = asyncio.run(args.handler(args, settings))
     except KeyboardInterrupt:
         print("gemist: interrupted", file=sys.stderr)
-        return 130
+        return Exit.INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`gemist calendar | head`): not an error worth a traceback.
         # Point stdout at nothing, so that flushing it at exit cannot fail again.
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return Exit.OK
     return code
 
 

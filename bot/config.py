@@ -7,7 +7,8 @@ file are the environment names without the ``GEMIST_`` prefix, in lower case
 ``[help]`` (where a pupil can go at once when it cannot wait for the school: :class:`HelpLines`,
 also from ``GEMIST_HELP_<KEY>``) and ``[retention]`` (how long personal data is kept,
 :mod:`bot.privacy.policy`), whose keys can also be set as ``GEMIST_RETENTION_<KEY>``
-(``GEMIST_RETENTION_FREE_TEXT_YEARS=1``).
+(``GEMIST_RETENTION_FREE_TEXT_YEARS=1``). ``channels`` is the school's order of channels
+(:mod:`bot.contacts.reach`).
 
 Secrets (the bot's token, the webhook's secret token) are :class:`Secret` and no error message
 quotes them; nor the webhook's URL, whose path some deployments make secret too.
@@ -19,14 +20,16 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.contacts.reach import CHANNELS, USABLE_TODAY, ChannelOrder
 from bot.privacy.policy import MAX_YEARS, Retention
+from bot.translation import ENGINES
 from messages import OverrideError, Overrides, parse_overrides
 
 __all__ = ["ConfigError", "HelpLines", "Secret", "Settings", "load_settings"]
@@ -35,6 +38,7 @@ DEFAULT_DATABASE_URL = "sqlite:///gemist.db"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_FEED_POLL_TIMES = (time(9, 15), time(13, 45))
 DEFAULT_PLANNER_INTERVAL_MINUTES = 5
+DEFAULT_CHANNELS = ("telegram",)
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8443
 DEFAULT_WEBHOOK_PATH = "/telegram"
@@ -137,6 +141,25 @@ class Settings:
     webhook_path: str = DEFAULT_WEBHOOK_PATH
     # How long personal data is kept ([retention]; bot.privacy.policy has the defaults).
     retention: Retention = field(default_factory=Retention)
+    # The school's order of channels: a person is reached on the first one listed they have
+    # an active contact on, unless they chose another (bot.contacts.reach). Only channels with
+    # a plug-in (bot.channels) are used.
+    channels: tuple[str, ...] = DEFAULT_CHANNELS
+
+    def channel_order(self, usable: frozenset[str] = USABLE_TODAY) -> ChannelOrder:
+        """The decision's inputs: this order, and the channels Gemist can deliver on."""
+        return ChannelOrder(self.channels, usable)
+
+    # Each channel's own settings, unchecked here: its table in the file ([email]), and the
+    # GEMIST_* variables, which may hold a channel's GEMIST_<NAME>_<KEY>. The channel's plug-in
+    # validates them (bot.channels.options). Never shown: they may hold secrets.
+    channel_options: Mapping[str, Mapping[str, Any]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    channel_env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # The local engine that translates a family's words for the spilfiguur (bot.translation);
+    # None: nothing is translated, the forwarded message suggests an interpreter.
+    translation_engine: str | None = None
 
 
 def load_settings(
@@ -157,10 +180,14 @@ def load_settings(
     for key in (
         "database_url", "telegram_token", "telegram_api_url", "telegram_bot", "timezone", "rules",
         "absence_feed", "feed_poll_times", "planner_interval_minutes", *WEBHOOK_KEYS,
+        "translation_engine",
     ):  # fmt: skip
         if value := env.get(ENV_PREFIX + key.upper()):
             raw[key] = value
             sources[key] = ENV_PREFIX + key.upper()
+    if value := env.get(ENV_PREFIX + "CHANNELS"):  # "telegram,email"
+        raw["channels"] = [name.strip() for name in value.split(",")]
+        sources["channels"] = ENV_PREFIX + "CHANNELS"
     for key in HELP_KEYS:
         if value := env.get(f"{ENV_PREFIX}HELP_{key.upper()}"):
             table = raw.get("help")
@@ -176,7 +203,9 @@ def load_settings(
         if value is not None:
             raw[key] = value
             sources[key] = "command line"
-    return _build(raw, sources)
+    settings = _build(raw, sources)
+    variables = {key: value for key, value in env.items() if key.startswith(ENV_PREFIX)}
+    return replace(settings, channel_env=variables)
 
 
 def _relative_paths(raw: dict[str, Any], folder: Path) -> dict[str, Any]:
@@ -205,20 +234,21 @@ _KNOWN: dict[str, set[str] | None] = {
     "database_url": None, "telegram_token": None, "telegram_api_url": None,
     "telegram_bot": None, "timezone": None,
     "rules": None, "absence_feed": None, "feed_poll_times": None,
-    "planner_interval_minutes": None, **dict.fromkeys(WEBHOOK_KEYS),
+    "planner_interval_minutes": None, **dict.fromkeys(WEBHOOK_KEYS), "translation_engine": None,
     "school": {"id", "name"},
     "calendar": {"free_days", "ical", "wednesday_afternoon_free"}, "codes": None,
     "messages": None, "help": set(HELP_KEYS), "retention": set(Retention.names()),
+    "channels": None,
 }  # fmt: skip
 """The keys a configuration may hold; for tables, the keys inside them."""
 
 
 def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
+    channel_names = _channel_names()
     for key in raw:
-        if key not in _KNOWN:
-            raise ConfigError(
-                f"{sources[key]}: unknown key {key!r} (known: {', '.join(sorted(_KNOWN))})"
-            )
+        if key not in _KNOWN and key not in channel_names:
+            known = sorted({*_KNOWN, *channel_names} - {"channel"})
+            raise ConfigError(f"{sources[key]}: unknown key {key!r} (known: {', '.join(known)})")
     # Tables only come from the file.
     source = next(
         (sources[key] for key in ("school", "calendar", "codes", "messages") if key in sources),
@@ -274,6 +304,7 @@ def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
     kwargs["code_map"] = _code_map(codes, source)
     kwargs["help"] = _help(raw, sources)
     kwargs["retention"] = _retention(raw, sources)
+    kwargs["channel_options"] = _channel_tables(raw, sources, channel_names)
     try:
         kwargs["messages"] = parse_overrides(messages, "messages")
     except OverrideError as err:
@@ -292,9 +323,27 @@ def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
             "planner_interval_minutes",
             sources["planner_interval_minutes"],
         )
+    if "channels" in raw:
+        kwargs["channels"] = _channels(
+            raw["channels"], "channels", sources["channels"], channel_names
+        )
+    if "translation_engine" in raw:
+        kwargs["translation_engine"] = _engine(raw["translation_engine"], sources)
     api_url = kwargs.get("telegram_api_url", DEFAULT_TELEGRAM_API_URL)
     kwargs |= _webhook(raw, sources, local_api=api_url.rstrip("/") != DEFAULT_TELEGRAM_API_URL)
     return Settings(**kwargs)
+
+
+def _engine(value: Any, sources: dict[str, str]) -> str:
+    """The translation engine the school chose: one Gemist knows, named exactly."""
+    source = sources["translation_engine"]
+    name = _string(value, "translation_engine", source)
+    if name not in ENGINES:
+        raise ConfigError(
+            f"{source}: translation_engine: unknown engine {name!r} "
+            f"(known: {', '.join(ENGINES)}; leave it out to translate nothing)"
+        )
+    return name
 
 
 def _webhook(raw: dict[str, Any], sources: dict[str, str], *, local_api: bool) -> dict[str, Any]:
@@ -391,6 +440,24 @@ def _string(value: Any, key: str, source: str) -> str:
     return value.strip()
 
 
+def _channel_names() -> frozenset[str]:
+    """The channels with a plug-in, by name only (no plug-in is imported): each may have a
+    table of its own settings in the file, ``[telegram]``, ``[email]``."""
+    from bot.channels.known import names  # light: no plug-in, no outbox
+
+    return frozenset(names())
+
+
+def _channel_tables(
+    raw: dict[str, Any], sources: dict[str, str], channel_names: frozenset[str]
+) -> dict[str, dict[str, Any]]:
+    """Each channel's table (``[email]``), left for the channel's plug-in to check."""
+    tables: dict[str, dict[str, Any]] = {}
+    for name in channel_names & raw.keys():
+        tables[name] = _table(raw, name, sources[name])
+    return tables
+
+
 def _dates(value: Any, key: str, source: str) -> tuple[date, ...]:
     if not isinstance(value, list):
         raise ConfigError(f"{source}: {key}: expected a list of dates")
@@ -427,6 +494,29 @@ def _times(value: Any, key: str, source: str) -> tuple[time, ...]:
                 f"{source}: {key}[{index}]: {item!r} is not a time like 09:15"
             ) from None
     return tuple(sorted(set(times)))
+
+
+def _channels(
+    value: Any, key: str, source: str, plugins: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
+    """The school's order of channels: a TOML list, or ``"telegram,email"`` from the
+    environment; each a channel Gemist knows (or one an installed plug-in adds), once."""
+    known = (*CHANNELS, *sorted(plugins - set(CHANNELS)))
+    items = value.split(",") if isinstance(value, str) else value
+    expected = f'expected a list of channels like ["{CHANNELS[0]}", "{CHANNELS[-1]}"]'
+    if not isinstance(items, list) or not items:
+        raise ConfigError(f"{source}: {key}: {expected}")
+    order: list[str] = []
+    for index, item in enumerate(items):
+        name = item.strip().lower() if isinstance(item, str) else None
+        if name not in known:
+            raise ConfigError(
+                f"{source}: {key}[{index}]: {item!r} is not a channel (known: {', '.join(known)})"
+            )
+        if name in order:
+            raise ConfigError(f"{source}: {key}[{index}]: {name!r} is listed twice")
+        order.append(name)
+    return tuple(order)
 
 
 def _minutes(value: Any, key: str, source: str) -> int:

@@ -13,9 +13,12 @@ __all__ = [
     "CANONICAL_CODES",
     "CONTACT_MOMENTS",
     "LEGACY_CODES",
+    "SCHOOL_SCOPE",
     "UNKNOWN_CODE",
     "CodeClass",
     "HalfDay",
+    "OutreachKind",
+    "Role",
     "StaffRole",
     "age_on",
     "code_class",
@@ -36,12 +39,44 @@ class CodeClass(StrEnum):
     NOT_COMPULSORY = "not_compulsory"
 
 
+class OutreachKind(StrEnum):
+    """What an outbox row is: the ``kind`` column, the first part of its template's id and a
+    part of its idempotency key. The values are stored: never change one."""
+
+    PUPIL_CHECKIN = "pupil_checkin"
+    GUARDIAN_NOTICE = "guardian_notice"
+    GUARDIAN_CARE = "guardian_care"
+    GUARDIAN_CORRECTION = "guardian_correction"
+    PUPIL_CORRECTION = "pupil_correction"
+    TEACHER_WELCOME = "teacher_welcome"
+    COORDINATOR_NUDGE = "coordinator_nudge"
+    COORDINATOR_DIGEST = "coordinator_digest"
+    COORDINATOR_FORWARD = "coordinator_forward"
+    HOLD_ALERT = "hold_alert"
+    TELEGRAM_BLOCK = "telegram_block"
+    """A record that a person blocked the bot: about no pupil, never sent."""
+
+
+class Role(StrEnum):
+    """Who a row is for or a person is, as stored in ``recipient_role`` and ``sender_role``."""
+
+    PUPIL = "pupil"
+    GUARDIAN = "guardian"
+    STAFF = "staff"
+    """A member of staff as a person in a chat (a teacher, the spilfiguur, ...)."""
+    TEACHER = "teacher"
+    COORDINATOR = "coordinator"
+
+
 class StaffRole(StrEnum):
     TEACHER = "teacher"
     COORDINATOR = "coordinator"
     CLB = "clb"
     DIRECTION = "direction"
 
+
+SCHOOL_SCOPE = "*"
+"""The scope of a hold over the whole school (class names never are ``*``)."""
 
 UNKNOWN_CODE = "-"
 """Stored for a mark whose code is not known yet (registration pending)."""

@@ -16,9 +16,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
+from bot.domain import SCHOOL_SCOPE
+
 __all__ = [
     "SCHOOL_SCOPE",
     "AbsenceMark",
+    "Contact",
     "FeedDay",
     "Guardian",
     "GuardianLink",
@@ -89,9 +92,7 @@ class Staff(SQLModel, table=True):
     first_name: str = Field(max_length=100)
     last_name: str = Field(max_length=100)
     role: str = Field(max_length=20)
-    email: str | None = Field(default=None, max_length=254)
     language: str = Field(default="nl", max_length=16)
-    telegram_chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
     active: bool = True
     updated_at: dt.datetime = _utc()
 
@@ -120,8 +121,8 @@ class Pupil(SQLModel, table=True):
     spilfiguur_id: int | None = Field(default=None, foreign_key="staff.id")
     # Only meaningful from 18: may the school contact the parents? None = not asked.
     guardian_consent: bool | None = None
-    email: str | None = Field(default=None, max_length=254)
-    telegram_chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    # Set when the pupil chose their language in the bot (/taal): a roster import keeps it.
+    language_chosen: bool = False
     active: bool = True
     updated_at: dt.datetime = _utc()
 
@@ -136,14 +137,43 @@ class Guardian(SQLModel, table=True):
     first_name: str = Field(max_length=100)
     last_name: str = Field(max_length=100)
     language: str = Field(max_length=16)
-    email: str | None = Field(default=None, max_length=254)
-    phone: str | None = Field(default=None, max_length=32)
-    telegram_chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    # Set when the guardian chose their language in the bot (/taal): a roster import keeps it.
+    language_chosen: bool = False
     # The part of the day they chose for messages (bot.domain.CONTACT_MOMENTS); None: any time
     # within the school's sending hours.
     contact_moment: str | None = Field(default=None, max_length=12)
     active: bool = True
     updated_at: dt.datetime = _utc()
+
+
+class Contact(SQLModel, table=True):
+    """How a pupil, a guardian or a staff member can be reached on one channel.
+
+    ``role`` is ``pupil``, ``guardian`` or ``staff`` and ``person_id`` the database id in that
+    table. ``address`` is the chat id (as text) on ``telegram``, the address on ``email``, the
+    number on ``phone`` (a guardian's, for a coordinator to call: never sent on). ``state`` is
+    a :class:`bot.contacts.ContactState`, ``since`` when it last changed. ``chosen``: the person
+    made or chose this contact themself (linked their chat with an invitation, say); a roster
+    import never overrides it, nor a contact they unsubscribed or that was blocked or bounced.
+    """
+
+    __tablename__ = "contact"
+    __table_args__ = (
+        sa.UniqueConstraint("role", "person_id", "channel"),
+        # Who is this chat? (an update from Telegram names only the chat)
+        sa.Index("ix_contact_address", "channel", "address"),
+        sa.Index("ix_contact_school", "school_id", "role"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", max_length=64)
+    role: str = Field(max_length=12)
+    person_id: int
+    channel: str = Field(max_length=20)
+    address: str | None = Field(default=None, max_length=254)
+    state: str = Field(default="active", max_length=16)
+    since: dt.datetime = _utc()
+    chosen: bool = False
 
 
 class GuardianLink(SQLModel, table=True):
@@ -343,10 +373,6 @@ class OutreachHold(SQLModel, table=True):
     detected_at: dt.datetime = _utc()
     decided_at: dt.datetime | None = _utc(default=None)
     decided_by: str | None = Field(default=None, max_length=100)
-
-
-SCHOOL_SCOPE = "*"
-"""The scope of a hold over the whole school (class names never are ``*``)."""
 
 
 class OutreachEvent(SQLModel, table=True):

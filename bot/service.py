@@ -9,8 +9,9 @@ restart at 10:00 does not wait until tomorrow for the 09:15 feed), and then lets
   changed since the last poll (size and modification time, then a SHA-256 of the contents);
 - :meth:`Service.plan` is the planner tick;
 - :meth:`Service.dispatch` delivers what is due, batch after batch, until nothing is, through
-  the school's delivery gate (:class:`~bot.engine.gate.DeliveryGate`: the sending hours and the
-  caps, checked again at the moment of sending);
+  the school's delivery gate (:class:`~bot.planning.gate.DeliveryGate`: the sending hours and the
+  caps, checked again at the moment of sending), rendered as each channel can show it: the
+  pipeline of :mod:`bot.pipeline`, the same as ``simulate`` and ``demo`` use;
 - :meth:`Service.purge` removes what the retention policy no longer keeps (daily at 03:00, and
   once at the start, beside the other jobs: :mod:`bot.privacy.purge`), and notes it in the
   privacy log; it stops between two of its short transactions when the service stops;
@@ -50,12 +51,12 @@ from typing import Protocol
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.channels import registry
 from bot.config import Settings
 from bot.db import migrate
-from bot.engine.gate import DeliveryGate
-from bot.engine.tick import PlanCache, planner_tick
 from bot.imports import ImportReport, import_absences
-from bot.outbox import Channel, Dispatcher, DispatchReport, write_transaction
+from bot.outbox import Channel, DispatchReport, write_transaction
+from bot.pipeline import assemble
 from bot.privacy.audit import describe, record
 from bot.privacy.purge import purge_in_steps
 from bot.redaction import describe_error
@@ -138,11 +139,20 @@ class Service:
         self.calendar = calendar
         self.engine = engine
         self.clock = clock
-        self.plans = PlanCache()
-        """Each pupil's planned rows from the last tick, while nothing else changed."""
         self.schedule = schedule or Schedule.from_settings(settings)
-        gate = DeliveryGate(engine, rules, calendar, clock.tz)
-        self.dispatcher = Dispatcher(engine, channel, clock, worker_id, gate=gate)
+        self.pipeline = assemble(
+            engine,
+            school_id=settings.school_id,
+            rules=rules,
+            calendar=calendar,
+            clock=clock,
+            channels=channel,
+            worker_id=worker_id,
+            overrides=settings.messages,
+            reach=settings.channel_order(frozenset(registry.usable(settings))),
+        )
+        """Planner tick, gate, rendering and dispatcher over ``channel`` (the school's router)."""
+        self.dispatcher = self.pipeline.dispatcher
         self._feed_seen: FeedFingerprint | None = None
         self._feed_missing = False
         self._stopping = False
@@ -208,14 +218,7 @@ class Service:
     async def plan(self) -> int:
         """The planner tick; returns the rows newly planned."""
         async with self._ticks:
-            planned = await planner_tick(
-                self.engine,
-                school_id=self.settings.school_id,
-                rules=self.rules,
-                calendar=self.calendar,
-                clock=self.clock,
-                cache=self.plans,
-            )
+            planned = await self.pipeline.plan()
         if planned:
             log.info("planner: %d new outreach planned", planned)
         return planned
@@ -258,7 +261,7 @@ class Service:
                 async with write_transaction(self.engine) as conn:
                     await record(conn, school, "purge", summary, "gemist run", now)
                 # A pupil who left may have been erased: plan from the stored facts again.
-                self.plans = PlanCache()
+                self.pipeline.forget_plans()
                 log.info("retention purge: %s", summary)
         return removed.total()
 

@@ -8,11 +8,16 @@ day, in this order at equal instants:
    school day between its first and last date (a day on which nobody was absent), that date's
    rows are imported with the real :func:`~bot.imports.import_absences`, as the whole
    register of that date;
-2. every reply is stored at its own instant (:func:`~bot.engine.tick.record_reply`);
+2. every reply is stored at its own instant by the live bot's rules
+   (:func:`bot.answers.record_reply`: own words are also passed on to the spilfiguur);
 3. every :data:`TICK_EVERY` from :data:`FIRST_TICK` to :data:`LAST_TICK`, the planner tick
-   (:func:`~bot.engine.tick.planner_tick`) and then the dispatcher run until nothing is due,
-   through the school's delivery gate (:class:`~bot.engine.gate.DeliveryGate`), delivering to a
-   :class:`~bot.outbox.RecordingChannel`; texts are rendered at dispatch.
+   (:func:`~bot.planning.tick.planner_tick`) and then the dispatcher run until nothing is due,
+   through the school's delivery gate (:class:`~bot.planning.gate.DeliveryGate`): the pipeline of
+   :mod:`bot.pipeline`, as in ``gemist run``. It delivers to one
+   :class:`~bot.outbox.RecordingChannel` for each channel ``gemist run`` could send over (the
+   school's usable channels, :mod:`bot.channels.registry`), with that channel's capabilities;
+   texts are rendered at dispatch as the channel would show them, and a message for any other
+   channel is not delivered, as it would not be live.
 
 **The history before the period.** With ``--from`` after the feed's first date, the days from
 that first date on are replayed too, silently: their messages go out in the replay (they count
@@ -27,13 +32,13 @@ business, exactly as in live mode. The same input gives the same output, byte fo
 Skipped ticks
 -------------
 The planner's output depends only on the stored facts, the local date and the horizon
-(:func:`~bot.engine.tick.horizon_at`: on a day with a feed it moves at ``pupil.checkin_at`` and
-at :data:`~bot.engine.tick.DAY_COMPLETE`, on a day without one it stays), and the outbox keeps
+(:func:`~bot.planning.tick.horizon_at`: on a day with a feed it moves at ``pupil.checkin_at`` and
+at :data:`~bot.planning.tick.DAY_COMPLETE`, on a day without one it stays), and the outbox keeps
 the first row of every idempotency key. A planner tick whose facts, date and horizon equal
 those of the last tick that ran would therefore store nothing, and the replay skips it. In the
 replay the facts change only with an import, a stored reply or a dispatcher run that changed
 what the planner reads of the outbox: a message of one of
-:data:`~bot.engine._facts_db.SENT_KINDS` sent, or any outcome but a plain delivery or a
+:data:`~bot.planning.facts_db.SENT_KINDS` sent, or any outcome but a plain delivery or a
 postponement (a failure, an expiry, a retry). Of these, only the outcomes and a check-in
 delivered make a tick run again at once: the guardian notice counts its grace period from the
 moment the check-in went out, so the next tick plans it. Any other message sent changes nothing
@@ -59,10 +64,10 @@ Facts kept between ticks
 ------------------------
 A tick reads the facts of the pupils with news, each with their whole school year, and most are
 what the tick before read. The replay is the only writer of its store and knows what each write
-touched, so it keeps them (:class:`~bot.engine._facts_cache.FactsCache`) and tells the cache
+touched, so it keeps them (:class:`~bot.planning.facts_cache.FactsCache`) and tells the cache
 what changed: everything after the roster import; the pupils whose marks an import wrote (each
 mark it inserts, changes or retracts carries its run); the pupil of a stored reply; the pupil of
-each message of :data:`~bot.engine._facts_db.SENT_KINDS` delivered (the only outreach the facts
+each message of :data:`~bot.planning.facts_db.SENT_KINDS` delivered (the only outreach the facts
 hold; nothing in the replay acknowledges a nudge), the pupils a coordinator's daily message
 names (their gathered nudges went out with it), and the open nudges' count when a nudge or a
 daily message was delivered. A dispatcher run that found rows left in
@@ -84,18 +89,28 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
+from bot.answers import record_reply
+from bot.channels.registry import capabilities as usable_capabilities
+from bot.config import Settings
+from bot.contacts import ChannelOrder
 from bot.db import connect_scratch, migrate
-from bot.engine._facts_cache import FactsCache
-from bot.engine._facts_db import SENT_KINDS
-from bot.engine._nudges import KIND as NUDGE
+from bot.domain import OutreachKind
 from bot.engine.episodes import Slot
 from bot.engine.facts import SenderRole, answer_problem
-from bot.engine.gate import DeliveryGate
-from bot.engine.tick import PlanCache, horizon_at, planner_tick, record_reply
 from bot.imports import import_absences, import_roster
 from bot.models import AbsenceMark, FeedDay, Guardian, Pupil, Staff
-from bot.outbox import Dispatcher, DispatchReport, RecordingChannel, store
-from bot.outbox.rendering import RenderingChannel
+from bot.outbox import (
+    Capabilities,
+    ChannelRouter,
+    DispatchReport,
+    Recorded,
+    RecordingChannel,
+    store,
+)
+from bot.pipeline import assemble
+from bot.planning.facts_cache import FactsCache
+from bot.planning.facts_db import SENT_KINDS
+from bot.planning.tick import horizon_at
 from bot.rules import Rules
 from integrations.abc import AbsenceBatch, AbsenceRow, AbsenceSource, RowReject
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
@@ -124,8 +139,7 @@ DAYS_AFTER = 7
 
 REPLY_COLUMNS = ("at", "sender_role", "sender_id", "pupil_id", "answer")
 WORKER = "simulate"
-CHECKIN = "pupil_checkin"
-DIGEST = "coordinator_digest"
+CHECKIN = OutreachKind.PUPIL_CHECKIN
 """Its delivery starts the grace period of the guardian notice: the next tick plans it."""
 
 Warn = Callable[[str], None]
@@ -287,10 +301,15 @@ async def simulate(
     school_name: str = "School",
     code_map: Mapping[str, str] | None = None,
     overrides: Overrides | None = None,
+    channels: Mapping[str, Capabilities] | None = None,
     warn: Warn | None = None,
 ) -> list[SimulatedMessage]:
     """Replay the period and return every message delivered in it, in order; the feed's days
     before ``start`` are replayed first, silently (see "The history before the period").
+
+    ``channels`` are the channels ``gemist run`` could send over, with their capabilities
+    (:func:`bot.channels.capabilities` of the school's settings; by default Telegram alone):
+    a message for another channel is not delivered, as it would not be live.
 
     Raises :class:`SimulationError` for input that cannot be replayed; rejected rows and
     replies that name nobody are told to ``warn`` and left out.
@@ -317,7 +336,16 @@ async def simulate(
         try:
             await migrate(engine)
             replay = _Replay(
-                engine, rules, calendar, tz, school_id, school_name, say, first, overrides
+                engine,
+                rules,
+                calendar,
+                tz,
+                school_id,
+                school_name,
+                say,
+                first,
+                overrides,
+                usable_capabilities(Settings()) if channels is None else channels,
             )
             found = await replay.run(roster, feed, answers, first, end)
         finally:
@@ -336,7 +364,8 @@ class _Replay:
         school_name: str,
         warn: Warn,
         start: dt.date,
-        overrides: Overrides | None = None,
+        overrides: Overrides | None,
+        channels: Mapping[str, Capabilities],
     ) -> None:
         self.engine = engine
         self.rules = rules
@@ -346,23 +375,36 @@ class _Replay:
         self.school_name = school_name
         self.warn = warn
         self.clock = VirtualClock(dt.datetime.combine(start, dt.time(), tzinfo=tz), tz)
-        self.recording = RecordingChannel(self.clock)
-        gate = DeliveryGate(engine, rules, calendar, tz)
-        self.dispatcher = Dispatcher(
-            engine,
-            RenderingChannel(self.recording, overrides=overrides),
-            self.clock,
-            WORKER,
-            gate=gate,
+        self.recorded: list[Recorded] = []
+        """What the channels delivered, in order, whichever channel it went over."""
+        self.facts = FactsCache()
+        """The pupils' facts read by earlier ticks (see "Facts kept between ticks")."""
+        # One recording channel for each channel `gemist run` could send over, with its
+        # capabilities: a row for any other channel fails here as it would there.
+        recording = ChannelRouter(
+            {
+                name: RecordingChannel(self.clock, capabilities=caps, deliveries=self.recorded)
+                for name, caps in channels.items()
+            }
         )
+        self.pipeline = assemble(
+            engine,
+            school_id=school_id,
+            rules=rules,
+            calendar=calendar,
+            clock=self.clock,
+            channels=recording,
+            worker_id=WORKER,
+            overrides=overrides,
+            facts=self.facts,
+            reach=ChannelOrder(tuple(channels), frozenset(channels)),
+        )
+        self.dispatcher = self.pipeline.dispatcher
         self.facts_version = 0
         """Counts the changes to the stored facts that may change a tick's proposals: imports,
         replies, dispatcher runs with an outcome other than a delivery (see "Skipped ticks")."""
         self.last_planned: tuple[int, dt.date, Slot] | None = None
         """What the last planner tick that ran planned from (see "Skipped ticks")."""
-        self.plans = PlanCache()
-        self.facts = FactsCache()
-        """The pupils' facts read by earlier ticks (see "Facts kept between ticks")."""
         self.pupil_ids: dict[str, int] = {}
         """The roster's pupil ids, to the database's."""
         self.feed_days: frozenset[dt.date] = frozenset()
@@ -493,22 +535,14 @@ class _Replay:
 
     async def tick(self) -> None:
         if (planned_from := self.planned_from()) != self.last_planned:
-            await planner_tick(
-                self.engine,
-                school_id=self.school_id,
-                rules=self.rules,
-                calendar=self.calendar,
-                clock=self.clock,
-                cache=self.plans,
-                facts_cache=self.facts,
-            )
+            await self.pipeline.plan()
             self.last_planned = planned_from
             self.next_attempt = await store.next_attempt(self.engine)
         if self.next_attempt is None or self.clock.now() < self.next_attempt:
             return
-        delivered = len(self.recording.deliveries)
+        delivered = len(self.recorded)
         report = await self.dispatcher.drain()
-        messages = [record.message for record in self.recording.deliveries[delivered:]]
+        messages = [record.message for record in self.recorded[delivered:]]
         if _changes_plans(report) or any(m.kind == CHECKIN for m in messages):
             self.facts_version += 1
         if report.recovered or report.released or report.lost:
@@ -522,11 +556,13 @@ class _Replay:
         )
         # Nudges gathered for a coordinator's daily message go out without a delivery of their
         # own (bot.outbox.rendering): the daily message names their pupils.
-        gathered = [item for m in messages if m.kind == DIGEST for item in m.payload["items"]]
+        digest = OutreachKind.COORDINATOR_DIGEST
+        gathered = [item for m in messages if m.kind == digest for item in m.payload["items"]]
         self.facts.forget(int(item["pupil"]) for item in gathered if item.get("pupil"))
         if len(report.sent) > len(messages) + sum(len(item["keys"]) for item in gathered):
             self.facts.forget_all()  # one went without its daily message: whose is not known
-        if any(message.kind in (NUDGE, DIGEST) for message in messages):
+        coordinator = (OutreachKind.COORDINATOR_NUDGE, digest)
+        if any(message.kind in coordinator for message in messages):
             self.facts.nudged(self.clock.now())
         self.next_attempt = await store.next_attempt(self.engine)
 
@@ -549,7 +585,7 @@ class _Replay:
                 rows = await conn.execute(sa.select(col(table.id), column))
                 ids.update({(role, pk): person for pk, person in rows if pk is not None})
         found: list[SimulatedMessage] = []
-        for recorded in self.recording.deliveries:
+        for recorded in self.recorded:
             message = recorded.message
             role = (
                 message.recipient_role

@@ -2,7 +2,7 @@
 
 A message about one pupil names every reason of the day, most urgent first; the daily message
 (the digest) names each pupil with their class, the reason and how long it has been open. The
-caller (:mod:`bot.engine._text`) renders these pieces and puts them together, as the timeline
+caller (:mod:`messages._outreach`) renders these pieces and puts them together, as the timeline
 does with its lines. Staff texts exist in Dutch, French and English.
 """
 

@@ -383,4 +383,15 @@ GUARDIAN_TEMPLATES = (
         ),
         description="The guardian wrote something in their own words.",
     ),
+    Template(
+        "guardian_ack.free_text.general",
+        Audience.GUARDIAN,
+        (
+            Text(N_("Dank u voor uw bericht. {school} heeft het goed ontvangen.")),
+            Text(N_("Hebt u intussen een vraag? Antwoord gerust op dit bericht."), HELP | REPLY),
+        ),
+        description="A guardian whom the school may not contact about the child (roster, "
+        "rules file or an adult pupil's choice) wrote in their own words: the words reach the "
+        "school, and the thanks names no child and no staff member and promises no call.",
+    ),
 )

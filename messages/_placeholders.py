@@ -36,7 +36,7 @@ SIGNER_ROLES = frozenset(
         N_("directie"),
     }
 )
-"""The roles a signer's name is followed by (``bot.engine._facts_db.ROLE_LABELS``)."""
+"""The roles a signer's name is followed by (``bot.planning.facts_db.ROLE_LABELS``)."""
 
 
 PLACEHOLDERS: dict[str, Kind] = {
@@ -63,6 +63,7 @@ PLACEHOLDERS: dict[str, Kind] = {
     "writer": Kind.TEXT,  # who wrote a forwarded message: a pupil, or a guardian with relation
     "language": Kind.LANGUAGE,  # the language a forwarded message was written in
     "message": Kind.QUOTE,  # a pupil's or guardian's own words, forwarded: messages._quote
+    "translation": Kind.QUOTE,  # those words machine-translated for the spilfiguur, quoted too
     "words": Kind.TEXT,  # someone's own words on one line of a timeline, between quotes
     "person": Kind.TEXT,  # someone Gemist can no longer reach: first and last name
     "relation": Kind.TEXT,  # that person's tie to the pupil, as the roster words it ("moeder")

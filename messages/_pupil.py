@@ -72,6 +72,54 @@ def _timed(
     )
 
 
+def _at_school() -> tuple[Template, ...]:
+    """``pupil_ack.at_school``: honest about the day. It names the day of the absence when the
+    tap comes on a later day (``.on_date``), and says the register is checked today only while
+    someone can still do it today (else ``.later``: on the next school day)."""
+    thanks = {
+        "": N_(
+            "Dank je, {first_name}! Dan hebben we ons misschien vergist. We kijken het "
+            "vandaag nog na."
+        ),
+        ".later": N_(
+            "Dank je, {first_name}! Dan hebben we ons misschien vergist. We kijken het na op "
+            "de volgende schooldag."
+        ),
+        ".on_date": N_(
+            "Dank je, {first_name}! Dan hebben we ons op {date} misschien vergist. We kijken "
+            "het vandaag nog na."
+        ),
+        ".on_date.later": N_(
+            "Dank je, {first_name}! Dan hebben we ons op {date} misschien vergist. We kijken "
+            "het na op de volgende schooldag."
+        ),
+    }
+    when = {
+        "": "today, while the register can still be checked today",
+        ".later": "today, after the school day or outside the sending hours",
+        ".on_date": "on a later day about an earlier absence, during the school day",
+        ".on_date.later": "on a later day about an earlier absence, outside the school day",
+    }
+    return tuple(
+        Template(
+            f"pupil_ack.at_school{variant}",
+            Audience.PUPIL,
+            (
+                Text(wording),
+                Text(
+                    N_(
+                        "Heb je een vraag of wil je iets vertellen? Stuur ons gerust een berichtje."
+                    ),
+                    HELP | REPLY,
+                ),
+            ),
+            description="The pupil says they are at school after all; the register is checked. "
+            f"Tapped {when[variant]}.",
+        )
+        for variant, wording in thanks.items()
+    )
+
+
 PUPIL_TEMPLATES = (
     Template(
         "pupil_checkin.first",
@@ -180,23 +228,7 @@ PUPIL_TEMPLATES = (
         ),
         description="The pupil told the date they expect to be back.",
     ),
-    Template(
-        "pupil_ack.at_school",
-        Audience.PUPIL,
-        (
-            Text(
-                N_(
-                    "Dank je, {first_name}! Dan hebben we ons misschien vergist. We kijken het "
-                    "vandaag nog na."
-                )
-            ),
-            Text(
-                N_("Heb je een vraag of wil je iets vertellen? Stuur ons gerust een berichtje."),
-                HELP | REPLY,
-            ),
-        ),
-        description="The pupil says they are at school after all; the register is checked.",
-    ),
+    *_at_school(),
     Template(
         "pupil_correction",
         Audience.PUPIL,

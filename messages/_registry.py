@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from messages._attention import ATTENTION_TEMPLATES
+from messages._forward_reading import FORWARD_READING_TEMPLATES
 from messages._guardian import GUARDIAN_TEMPLATES
 from messages._letters import LETTER_TEMPLATES
 from messages._model import Template
@@ -20,6 +21,7 @@ TEMPLATES: dict[str, Template] = {
         *GUARDIAN_TEMPLATES,
         *STAFF_TEMPLATES,
         *ATTENTION_TEMPLATES,
+        *FORWARD_READING_TEMPLATES,
         *TIMELINE_TEMPLATES,
         *ONBOARDING_TEMPLATES,
         *LETTER_TEMPLATES,

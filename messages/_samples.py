@@ -33,6 +33,7 @@ SAMPLE_CONTEXT: dict[str, object] = {
     "writer": "de moeder van Yasmine",
     "language": "tr",
     "message": "Yasmine is ziek, ze heeft koorts. Ze komt terug als ze beter is.",
+    "translation": "Yasmine is ziek, ze heeft koorts. Ze komt terug wanneer ze beter is.",
     "words": "Yasmine is ziek, ze heeft koorts. Ze komt terug als ze beter is.",
     "person": "Fatima El Amrani",
     "relation": "moeder",

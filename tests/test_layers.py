@@ -19,11 +19,14 @@ PACKAGES = ("bot", "integrations", "messages", "scheduler")
 
 # One forbidden import per contract: the module that gets it, and what it imports.
 BREAKERS = {
-    "pure-planner": ("bot/engine/planner.py", "import bot.db"),
+    "pure-planner": ("bot/engine/hold.py", "import bot.planning.facts_db"),
     "messages-alone": ("messages/_render.py", "import bot.config"),
     "scheduler-below": ("scheduler/calendar.py", "import bot.outbox"),
-    "integrations-edge": ("integrations/csv/values.py", "import bot.engine.tick"),
-    "outbox-below-engine": ("bot/outbox/policy.py", "import bot.telegram"),
+    "integrations-edge": ("integrations/csv/values.py", "import bot.planning.tick"),
+    "outbox-below-engine": ("bot/outbox/rendering.py", "import bot.engine.planner"),
+    "answers-any-channel": ("bot/answers/replies.py", "import telegram"),
+    "private-modules": ("bot/simulate.py", "from bot.engine import _nudges"),
+    "channels-are-plug-ins": ("bot/pipeline.py", "import integrations.telegram.channel"),
 }
 
 

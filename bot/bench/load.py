@@ -23,9 +23,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain import OutreachKind
+
 __all__ = ["LoadReport", "load_report"]
 
-FORWARD = "coordinator_forward"
+FORWARD = OutreachKind.COORDINATOR_FORWARD
 
 
 @dataclass(frozen=True, slots=True)

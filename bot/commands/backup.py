@@ -18,11 +18,9 @@ from bot.backup import PG_DUMP_HOWTO, BackupError, sqlite_backup
 from bot.commands.common import sqlite_file
 from bot.config import Settings
 from bot.db import DatabaseError, async_url, display_url
+from bot.exits import Exit
 
 __all__ = ["register"]
-
-EXIT_OK = 0
-EXIT_UNUSABLE = 2
 
 
 def register(commands: Any) -> None:
@@ -38,21 +36,21 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         url = async_url(settings.database_url)
     except DatabaseError as err:
         print(f"gemist: database: {err}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     if url.get_backend_name() != "sqlite":
         plain = url.set(drivername=url.get_backend_name())
         print(f"gemist backup: database {display_url(plain)}", file=sys.stderr)
         print(PG_DUMP_HOWTO.format(url=display_url(plain)), file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     source = sqlite_file(url)
     if source is None:
         print("gemist backup: an in-memory database has nothing to back up", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     print(f"gemist backup: database {source}", file=sys.stderr)
     try:
         size = sqlite_backup(source, args.file)
     except BackupError as err:
         print(f"gemist backup: {err}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     print(f"gemist backup: {size} bytes written to {args.file.resolve()}", file=sys.stderr)
-    return EXIT_OK
+    return Exit.OK

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from bot.config import Settings
+from bot.exits import Exit
 
 POSTGRES = "postgresql://127.0.0.1:5432/postgres"
 
@@ -88,20 +89,20 @@ def _databases(parser: argparse.ArgumentParser) -> None:
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
 
-    from bot.benchmark import run_command
+    from bot.bench.feed import run_command
 
     args.backends = args.backends or ["sqlite", "postgresql"]
     if args.answers:
-        from bot import benchmark_answers
+        from bot.bench import answers
 
-        return await asyncio.to_thread(benchmark_answers.run_command, args)
+        return await asyncio.to_thread(answers.run_command, args)
     return await asyncio.to_thread(run_command, args)
 
 
 async def run_engine(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
 
-    from bot.benchmark_engine import run_command
+    from bot.bench.engine import run_command
 
     args.backends = args.backends or ["sqlite", "postgresql"]
     args.parts = args.parts or ["replay", "tick"]
@@ -109,7 +110,7 @@ async def run_engine(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def run_telegram(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.benchmark_telegram import measure_and_report
+    from bot.bench.telegram import measure_and_report
 
     return await measure_and_report(args.messages, args.chats, args.seed)
 
@@ -121,4 +122,4 @@ async def run_start(args: argparse.Namespace, settings: Settings) -> int:
 
     text, met = report(await asyncio.to_thread(measure, args.runs))
     print(text)
-    return 0 if met else 1
+    return Exit.OK if met else Exit.NOT_MET

@@ -10,11 +10,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.config import Settings
+from bot.exits import Exit
 from scheduler.calendar import ClosedPeriod, SchoolCalendar, SchoolYear
 from scheduler.clock import WallClock
 
-EXIT_OK = 0
-EXIT_UNUSABLE = 2
 # Fixed English names, so the output does not depend on the machine's locale.
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -59,9 +58,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 lines += _months(calendar, year)
     except ValueError as err:  # a bad --school-year, an unusable iCal file, an unknown year
         print(f"gemist: calendar: {err}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     print("\n".join(lines))
-    return EXIT_OK
+    return Exit.OK
 
 
 def _overview(

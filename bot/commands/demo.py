@@ -15,10 +15,10 @@ from bot.demo.events import ChatEvent, Origin
 from bot.demo.school import FIRST_DAY, LAST_DAY
 from bot.demo.timeline import print_timeline
 from bot.demo.transcript import write_transcripts
+from bot.exits import Exit
 
 __all__ = ["register"]
 
-EXIT_OK = 0
 DEFAULT_FOLDER = Path("gemist-demo")
 
 
@@ -71,7 +71,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         f"{args.out}/ (open {args.out / 'index.html'}); {time.monotonic() - started:.0f} s.",
         file=sys.stderr,
     )
-    return EXIT_OK
+    return Exit.OK
 
 
 def _onboarding(events: list[ChatEvent], people: int) -> str:

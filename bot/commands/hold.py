@@ -15,18 +15,15 @@ from typing import Any
 
 from bot.commands.common import open_database
 from bot.config import Settings
-from bot.engine.decisions import decide_hold, list_holds
 from bot.engine.hold import HoldState
+from bot.exits import Exit
 from bot.imports.runs import who
 from bot.models import SCHOOL_SCOPE
 from bot.outbox import write_transaction
+from bot.planning.decisions import decide_hold, list_holds
 from scheduler.clock import WallClock
 
 __all__ = ["register"]
-
-EXIT_OK = 0
-EXIT_NOT_FOUND = 1
-EXIT_UNUSABLE = 2
 
 
 def register(commands: Any) -> None:
@@ -48,7 +45,7 @@ def register(commands: Any) -> None:
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     engine = await open_database(settings, command="gemist hold")
     if engine is None:
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     try:
         if args.action == "list":
             async with engine.connect() as conn:
@@ -66,7 +63,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                     f"{hold.date.isoformat()}  {scope}: {hold.absent} of {hold.pupils} absent; "
                     f"{hold.status}{decided}"
                 )
-            return EXIT_OK
+            return Exit.OK
         state = HoldState.RELEASED if args.action == "release" else HoldState.DISCARDED
         scope = args.class_name or SCHOOL_SCOPE
         async with write_transaction(engine) as conn:
@@ -86,8 +83,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 "(gemist hold list shows them)",
                 file=sys.stderr,
             )
-            return EXIT_NOT_FOUND
+            return Exit.NOT_FOUND
         print(f"{args.date.isoformat()}, {where}: {state.value}")
-        return EXIT_OK
+        return Exit.OK
     finally:
         await engine.dispose()

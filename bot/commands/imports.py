@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from bot.commands.common import open_database
 from bot.config import Settings
+from bot.exits import Exit
 from bot.imports import ImportReport, import_absences
 from bot.imports.turns import RunningImport, Waiting
 from integrations.csv.source import CsvAbsenceSource
@@ -44,13 +45,13 @@ async def run_absences(args: argparse.Namespace, settings: Settings) -> int:
     a feed means nothing without the roster)."""
     engine = await open_database(settings, command="gemist import absences")
     if engine is None:
-        return 2
+        return Exit.UNUSABLE
     try:
         calendar = SchoolCalendar.from_settings(settings)
     except CalendarFileError as err:
         print(f"gemist: calendar: {err}", file=sys.stderr)
         await engine.dispose()
-        return 2
+        return Exit.UNUSABLE
     progress = _progress(args.path.name)
     try:
         source = CsvAbsenceSource(args.path, code_map=settings.code_map)
@@ -79,7 +80,7 @@ async def run_roster(args: argparse.Namespace, settings: Settings) -> int:
 
     engine = await open_database(settings, command="gemist import roster", may_create=True)
     if engine is None:
-        return 2
+        return Exit.UNUSABLE
     try:
         report = await import_roster(
             engine,

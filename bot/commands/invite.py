@@ -31,6 +31,7 @@ from telegram.error import TelegramError
 
 from bot.commands.common import open_database
 from bot.config import Settings
+from bot.exits import Exit
 from bot.files import make_private_file
 from bot.letters import FontsMissing, Letter, compose_letters, find_fonts, letters_pdf
 from bot.redaction import describe_error
@@ -40,8 +41,6 @@ from scheduler.clock import WallClock
 
 __all__ = ["bot_username", "register"]
 
-EXIT_OK = 0
-EXIT_UNUSABLE = 2
 
 NO_BOT = (
     "gemist invite: the links need the bot's username. Set telegram_bot in the configuration "
@@ -99,31 +98,31 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         rules = load_rules(settings.rules) if settings.rules is not None else Rules.default()
     except (RulesError, OSError) as err:
         print(f"gemist invite: {err}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     fonts = None
     if args.pdf is not None:
         try:
             fonts = find_fonts()
         except FontsMissing as err:
             print(f"gemist invite --pdf: {err}", file=sys.stderr)
-            return EXIT_UNUSABLE
+            return Exit.UNUSABLE
         if not args.pdf.parent.resolve().is_dir():
             print(f"gemist invite --pdf: no folder {args.pdf.parent}", file=sys.stderr)
-            return EXIT_UNUSABLE
+            return Exit.UNUSABLE
     username = await bot_username(settings)
     if username is None:
         print(NO_BOT, file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     engine = await open_database(settings, command="gemist invite")
     if engine is None:
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     clock = WallClock(settings.timezone)
     try:
         if args.class_name is not None:
             problem = await _class_problem(engine, settings.school_id, args.class_name)
             if problem:
                 print(f"gemist invite: {problem}", file=sys.stderr)
-                return EXIT_UNUSABLE
+                return Exit.UNUSABLE
         invited = await create_invitations(
             engine,
             school_id=settings.school_id,
@@ -157,9 +156,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 f"gemist invite: no active {args.role} with id {args.person}{where}",
                 file=sys.stderr,
             )
-            return EXIT_UNUSABLE
+            return Exit.UNUSABLE
         print(f"gemist invite: no active {args.role}{where} to invite", file=sys.stderr)
-        return EXIT_OK
+        return Exit.OK
     _print(invited, args.json, settings)
     if fonts is not None:
         try:
@@ -167,9 +166,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             make_private_file(args.pdf).write_bytes(pdf)  # live codes: the owner's only
         except OSError as err:  # the codes above still work: they were printed
             print(f"gemist invite --pdf: cannot write {args.pdf}: {err}", file=sys.stderr)
-            return EXIT_UNUSABLE
+            return Exit.UNUSABLE
         print(f"gemist invite: {len(letters)} letters in {args.pdf}", file=sys.stderr)
-    return EXIT_OK
+    return Exit.OK
 
 
 async def _class_problem(engine: AsyncEngine, school_id: str, class_name: str) -> str | None:

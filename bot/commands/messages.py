@@ -12,10 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from bot.config import Settings
+from bot.exits import Exit
 from messages import SAMPLE_CONTEXT, TEMPLATES, Overrides, Template, render, templates_of
-
-EXIT_OK = 0
-EXIT_UNUSABLE = 2
 
 _AUDIENCE = {
     "pupil": "leerling",
@@ -56,10 +54,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         print(
             f"gemist: messages: no kind or template {args.kind!r}; kinds: {kinds}", file=sys.stderr
         )
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     previews = ("\n".join(_preview(t, args.lang, settings.messages)) for t in chosen)
     print("\n\n".join(previews))
-    return EXIT_OK
+    return Exit.OK
 
 
 def _preview(template: Template, lang: str, overrides: Overrides) -> Iterator[str]:

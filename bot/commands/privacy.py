@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.commands.common import open_database
 from bot.config import Settings
+from bot.exits import Exit
 from bot.files import make_private_file
 from bot.outbox import write_transaction
 from bot.privacy.audit import describe, record
@@ -40,9 +41,6 @@ from scheduler.clock import WallClock
 
 __all__ = ["register"]
 
-EXIT_OK = 0
-EXIT_NOT_FOUND = 1
-EXIT_UNUSABLE = 2
 COMMAND = "gemist privacy"
 _FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
 
@@ -92,7 +90,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             return _fail(f"export --out {args.out}: expected a file ending in {wanted}")
     engine = await open_database(settings, command=f"gemist privacy {args.action}")
     if engine is None:
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     try:
         if args.action == "purge":
             return await _purge(engine, settings, args)
@@ -103,7 +101,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         await engine.dispose()
 
 
-def _fail(text: str, code: int = EXIT_UNUSABLE) -> int:
+def _fail(text: str, code: int = Exit.UNUSABLE) -> int:
     print(f"gemist: privacy: {text}", file=sys.stderr)
     return code
 
@@ -148,7 +146,7 @@ async def _purge(engine: AsyncEngine, settings: Settings, args: argparse.Namespa
         print("  nothing")
     if reference:
         print(f"privacy log reference: {reference}")
-    return EXIT_OK
+    return Exit.OK
 
 
 async def _person(
@@ -158,7 +156,7 @@ async def _person(
     found = await find_people(conn, settings.school_id, ref, args.role)
     if not found:
         who = args.role or "pupil, guardian or staff member"
-        return _fail(f"no {who} with id {ref!r} in school {settings.school_id}", EXIT_NOT_FOUND)
+        return _fail(f"no {who} with id {ref!r} in school {settings.school_id}", Exit.NOT_FOUND)
     if len(found) > 1:
         roles = ", ".join(person.role for person in found)
         return _fail(f"{ref!r} is the id of a {roles}: say which with --role")
@@ -181,7 +179,7 @@ async def _export(
     text = to_json(data) if fmt == "json" else markdown(data)
     if args.out is None:
         sys.stdout.write(text)
-        return EXIT_OK
+        return Exit.OK
     try:
         make_private_file(args.out)
         with args.out.open("w", encoding="utf-8") as handle:
@@ -189,7 +187,7 @@ async def _export(
     except OSError as err:
         return _fail(f"export --out {args.out}: {err.strerror or err}")
     print(f"{person.role} {person.roster_id}: written to {args.out} (privacy log {reference})")
-    return EXIT_OK
+    return Exit.OK
 
 
 async def _erase(engine: AsyncEngine, settings: Settings, args: argparse.Namespace) -> int:
@@ -198,7 +196,7 @@ async def _erase(engine: AsyncEngine, settings: Settings, args: argparse.Namespa
     if isinstance(person, int):
         return person
     if not args.yes and not _confirmed(person):
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     now = WallClock(settings.timezone).now()
     async with write_transaction(engine) as conn:
         removed = await erase_person(conn, settings.school_id, person)
@@ -215,7 +213,7 @@ async def _erase(engine: AsyncEngine, settings: Settings, args: argparse.Namespa
         if count:
             print(f"  {kind}: {count}")
     print(f"privacy log reference: {reference}")
-    return EXIT_OK
+    return Exit.OK
 
 
 def _confirmed(person: Person) -> bool:

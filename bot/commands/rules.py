@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
+from bot.exits import Exit
 from bot.rules import (
     WEEKDAY_NAMES,
     Cap,
@@ -20,9 +21,6 @@ from bot.rules import (
     format_duration,
     load_rules,
 )
-
-EXIT_OK = 0
-EXIT_INVALID = 2
 
 
 def register(commands: Any) -> None:
@@ -44,7 +42,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     path: Path | None = args.file or settings.rules
     if path is None:
         print("gemist: rules check: give a FILE (or set GEMIST_RULES)", file=sys.stderr)
-        return EXIT_INVALID
+        return Exit.UNUSABLE
     try:
         rules = await asyncio.to_thread(load_rules, path)
     except RulesError as err:
@@ -52,10 +50,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             print(line, file=sys.stderr)
         count = len(err.problems)
         print(f"{path}: invalid ({count} problem{'s' if count > 1 else ''})", file=sys.stderr)
-        return EXIT_INVALID
+        return Exit.UNUSABLE
     print(f"{path}: valid")
     print("\n".join(summary(rules)))
-    return EXIT_OK
+    return Exit.OK
 
 
 def summary(rules: Rules) -> Iterator[str]:

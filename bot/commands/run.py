@@ -1,20 +1,23 @@
 """``gemist run``: the live service (feed polls, planner and dispatch ticks) and the bot.
 
-With ``GEMIST_TELEGRAM_TOKEN`` set, one python-telegram-bot client (an ``ExtBot`` under
-Gemist's rate limiter, so that both share Telegram's limits) does two things: the outbox sends
-through it to the people whose chat is linked (everyone else's messages fail as "no linked
-Telegram chat" and the coordinator sees them), and the bot's conversations
-(:class:`~bot.telegram.conversation.Conversation`: ``/start`` with an invitation code, ``/stop``,
-``/taal``, taps, free text) are received with it, by long polling or, with ``webhook_url``,
-through a webhook (:class:`~bot.telegram.app.TelegramBot`). An answer makes the planner and the
-dispatcher act at once (:meth:`~bot.service.Service.news`).
+The outbox sends over the school's usable channels (its ``channels`` setting, each with a
+plug-in: :mod:`bot.channels.registry`), through one router; a row for a channel that is not
+usable fails as "no channel" and the coordinator sees it. With ``GEMIST_TELEGRAM_TOKEN`` set,
+the Telegram channel's python-telegram-bot client (an ``ExtBot`` under Gemist's rate limiter, so
+that both share Telegram's limits) does two things: the outbox sends through it to the people
+whose chat is linked (everyone else's messages fail as "no linked Telegram chat"), and the bot's
+conversations (:class:`~bot.telegram.conversation.Conversation`: ``/start`` with an invitation
+code, ``/stop``, ``/taal``, taps, free text) are received with it, by long polling or, with
+``webhook_url``, through a webhook (:class:`~bot.telegram.app.TelegramBot`). An answer makes the
+planner and the dispatcher act at once (:meth:`~bot.service.Service.news`).
 
-With ``--dry-run`` there is no Telegram at all: every message that would be sent is rendered
-and printed on stdout as one JSON line, in the shape of ``gemist simulate --json``. The run
-works on a private copy of the SQLite database (:func:`bot.backup.sqlite_backup`, in a
-temporary folder removed at the end): what it plans and marks sent stays in the copy, and the
-school's database is not written to at all (not even migrated). For PostgreSQL it exits 2 and
-says how to make a scratch database to try it on. Logs go to stderr.
+With ``--dry-run`` there is no Telegram at all: every message that a usable channel would send
+is rendered as that channel would show it and printed on stdout as one JSON line, in the shape
+of ``gemist simulate --json``. The run works on a private copy of the SQLite database
+(:func:`bot.backup.sqlite_backup`, in a temporary folder removed at the end): what it plans and
+marks sent stays in the copy, and the school's database is not written to at all (not even
+migrated). For PostgreSQL it exits 2 and says how to make a scratch database to try it on. Logs
+go to stderr.
 """
 
 from __future__ import annotations
@@ -37,40 +40,54 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import ExtBot
 
 from bot import redaction
 from bot.backup import BackupError, sqlite_backup
+from bot.channels import registry as channels
+from bot.channels.directory import RosterDirectory
 from bot.commands.common import open_database, sqlite_file
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.db import DatabaseError, async_url, connect
+from bot.domain import Role
+from bot.exits import Exit
 from bot.models import Guardian, Pupil, Staff
-from bot.outbox import Channel, DeliveryOutcome, Outgoing
-from bot.outbox.rendering import RenderingChannel
+from bot.outbox import CONVERSATIONAL, Capabilities, Channel, DeliveryOutcome, Outgoing
+from bot.outbox.plugin import ChannelContext, ChannelUnavailable
 from bot.redaction import describe_error
 from bot.rules import Rules, RulesError, load_rules
 from bot.service import Service
 from bot.simulate import SimulatedMessage
-from bot.telegram import DatabaseChats
 from bot.telegram.app import POLL_TIMEOUT, TelegramBot, Webhook
 from bot.telegram.conversation import Conversation
-from integrations.telegram.callbacks import callback_secret
+from bot.translation import TranslationUnavailable, Translator, translator_named
 from integrations.telegram.channel import TelegramChannel
-from integrations.telegram.ratelimit import SendBudget, TelegramRateLimiter
+from integrations.telegram.ratelimit import SendBudget
 from scheduler.calendar import CalendarFileError, SchoolCalendar
 from scheduler.clock import Clock, WallClock
 from scheduler.jobs import Schedule
 
-__all__ = ["DryRunChannel", "Telegram", "Tuning", "register", "run_service", "serve"]
+__all__ = ["DryRunChannel", "Tuning", "conversations", "register", "run_service", "serve"]
 
-EXIT_OK = 0
-EXIT_UNUSABLE = 2
+log = logging.getLogger(__name__)
+
 
 NO_CHANNEL = (
     "gemist run: no channel to send messages with. Set GEMIST_TELEGRAM_TOKEN (or telegram_token "
     "in the configuration file) to send over Telegram, or add --dry-run to print every message "
     "instead of sending it."
 )
+
+
+def no_channel(problems: list[str]) -> str:
+    """Why ``gemist run`` cannot send: the channels' own reasons, or that there is none."""
+    if not problems:
+        return NO_CHANNEL
+    return (
+        f"gemist run: {'; '.join(problems)}; or add --dry-run to print every message instead of "
+        "sending it."
+    )
+
+
 BAD_TOKEN = (
     "gemist run: Telegram does not accept the bot's token (GEMIST_TELEGRAM_TOKEN or "
     "telegram_token); copy it again from BotFather."
@@ -99,22 +116,31 @@ def register(commands: Any) -> None:
 async def run_service(args: argparse.Namespace, settings: Settings) -> int:
     """Run until stopped; 2 with a message on stderr when there is nothing to send with or
     the configuration cannot be used."""
-    if not args.dry_run and settings.telegram_token is None:
-        print(NO_CHANNEL, file=sys.stderr)
-        return EXIT_UNUSABLE
+    # Said before the database is opened: the usual first mistake, in the words that fix it.
+    if not args.dry_run:
+        try:
+            problems = channels.unready(settings)
+        except ConfigError as err:
+            print(f"gemist run: {err}", file=sys.stderr)
+            return Exit.UNUSABLE
+        if not channels.usable(settings) or problems:
+            print(no_channel(problems), file=sys.stderr)
+            return Exit.UNUSABLE
     try:
         rules = load_rules(settings.rules) if settings.rules is not None else Rules.default()
         calendar = SchoolCalendar.from_settings(settings)
-    except (RulesError, CalendarFileError, OSError) as err:
+        engine_name = settings.translation_engine
+        translator = translator_named(engine_name) if engine_name is not None else None
+    except (RulesError, CalendarFileError, OSError, TranslationUnavailable) as err:
         print(f"gemist run: {err}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     _log_to_stderr()
     if args.dry_run:
         engine = await _dry_run_source(settings)
     else:
         engine = await open_database(settings, command="gemist run")
     if engine is None:
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     try:
         await serve(
             settings,
@@ -124,19 +150,23 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
             calendar=calendar,
             worker_id=args.worker_id or f"run@{socket.gethostname()}",
             dry_run=args.dry_run,
+            translator=translator,
         )
     except InvalidToken:
         print(BAD_TOKEN, file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
+    except (ChannelUnavailable, ConfigError) as err:
+        print(f"gemist run: {err}", file=sys.stderr)
+        return Exit.UNUSABLE
     except NetworkError as err:  # at start-up: later, the bot waits and tries again by itself
         print(unreachable(settings, err), file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     except (OSError, BackupError) as err:  # the webhook's port is taken; no copy for --dry-run
         print(f"gemist run: {describe_error(err)}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     finally:
         await engine.dispose()
-    return EXIT_OK
+    return Exit.OK
 
 
 def unreachable(settings: Settings, err: NetworkError) -> str:
@@ -174,35 +204,54 @@ async def serve(
     stop: asyncio.Event | None = None,
     ready: asyncio.Event | None = None,
     tuning: Tuning | None = None,
+    translator: Translator | None = None,
 ) -> None:
-    """The service, and with a token the bot's conversations, until ``stop`` is set or the
-    process gets SIGINT or SIGTERM (``ready`` is set once both run); ``InvalidToken`` when
-    Telegram refuses the token. With ``dry_run``, on a private copy of ``engine``'s SQLite
-    database, which is not written to (:class:`BackupError` for another backend)."""
+    """The service over the school's usable channels (:mod:`bot.channels`), and with Telegram
+    the bot's conversations, until ``stop`` is set or the process gets SIGINT or SIGTERM
+    (``ready`` is set once both run); ``InvalidToken`` when Telegram refuses the token,
+    :class:`~bot.outbox.plugin.ChannelUnavailable` when a channel lacks a setting it needs. With
+    ``dry_run``, on a private copy of ``engine``'s SQLite database, which is not written to
+    (:class:`BackupError` for another backend), printing what each usable channel would send.
+    ``translator``: the school's engine for the family's words (``translation_engine``)."""
     tuning = tuning or Tuning()
+    for name in channels.unknown(settings):
+        log.warning("channels: no plug-in for %r; nobody is reached over it", name)
 
-    def service_on(store: AsyncEngine, channel: Channel) -> Service:
+    def service_on(store: AsyncEngine, router: Channel) -> Service:
         return Service(
             settings,
             rules=rules,
             calendar=calendar,
             engine=store,
             clock=clock,
-            channel=RenderingChannel(channel, overrides=settings.messages),
+            channel=router,
             worker_id=worker_id,
             schedule=tuning.schedule,
         )
 
     if dry_run:  # on a copy: the messages are planned and marked sent there, not here
         async with _scratch_copy(engine) as scratch:
-            await service_on(scratch, DryRunChannel(scratch, clock, sys.stdout)).run(
-                stop, ready=ready
+            printing = channels.stand_ins(
+                settings,
+                lambda _name, capabilities: DryRunChannel(scratch, clock, sys.stdout, capabilities),
             )
+            await service_on(scratch, printing).run(stop, ready=ready)
         return
-    telegram = Telegram(settings, tuning.budget)
-    async with telegram.bot:  # asks Telegram who the bot is: InvalidToken here
-        live = service_on(engine, telegram.channel(engine))
-        await live.run(stop, telegram.conversations(live, tuning.poll_timeout), ready=ready)
+    context = ChannelContext(
+        clock,
+        RosterDirectory(engine),
+        tuning={} if tuning.budget is None else {"telegram": tuning.budget},
+    )
+    router = channels.build_router(settings, context)
+    async with router:  # Telegram is asked who the bot is: InvalidToken here
+        live = service_on(engine, router)
+        telegram = router.channel("telegram")
+        inbound = (
+            conversations(telegram, live, settings, tuning.poll_timeout, translator)
+            if isinstance(telegram, TelegramChannel)
+            else None
+        )
+        await live.run(stop, inbound, ready=ready)
 
 
 NO_DRY_RUN = (
@@ -246,69 +295,62 @@ async def _scratch_copy(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
             await scratch.dispose()
 
 
-class Telegram:
-    """One bot token's client, under Gemist's rate limiter: the outbox's channel and the
-    conversations share it, and with it Telegram's limits."""
+def conversations(
+    telegram: TelegramChannel,
+    service: Service,
+    settings: Settings,
+    poll_timeout: dt.timedelta,
+    translator: Translator | None = None,
+) -> TelegramBot:
+    """The bot's side of the conversations, with the Telegram channel's client and secret (so
+    that both share Telegram's limits and the taps on the buttons it sent can be checked), over
+    the service's database, clock and calendar; an answer makes the service plan and send at
+    once."""
+    conversation = Conversation(
+        service.engine,
+        service.clock,
+        service.calendar,
+        bot=telegram.bot,
+        secret=telegram.secret,
+        overrides=settings.messages,
+        news=service.news,
+        rules=service.rules,
+        help_lines=settings.help,
+        translator=translator,
+    )
+    return TelegramBot(
+        telegram.bot, conversation, webhook=webhook(settings), poll_timeout=poll_timeout
+    )
 
-    def __init__(self, settings: Settings, budget: SendBudget | None = None) -> None:
-        if settings.telegram_token is None:
-            raise ValueError("Telegram needs a token")
-        token = settings.telegram_token.reveal()
-        self.settings = settings
-        self.limiter = TelegramRateLimiter(budget)
-        self.bot: ExtBot[None] = ExtBot(
-            token,
-            base_url=f"{settings.telegram_api_url.rstrip('/')}/bot",
-            rate_limiter=self.limiter,
-        )
-        self.secret = callback_secret(token)
-        """Signs the buttons the outbox sends and checks the taps on them."""
 
-    def channel(self, engine: AsyncEngine) -> TelegramChannel:
-        """The outbox's channel to the roster's linked chats."""
-        return TelegramChannel(
-            self.bot, DatabaseChats(engine), secret=self.secret, budget=self.limiter.budget
-        )
-
-    def conversations(self, service: Service, poll_timeout: dt.timedelta) -> TelegramBot:
-        """The bot's side of the conversations, over the service's database, clock and
-        calendar; an answer makes the service plan and send at once."""
-        conversation = Conversation(
-            service.engine,
-            service.clock,
-            service.calendar,
-            bot=self.bot,
-            secret=self.secret,
-            overrides=self.settings.messages,
-            news=service.news,
-            rules=service.rules,
-            help_lines=self.settings.help,
-        )
-        return TelegramBot(
-            self.bot, conversation, webhook=self.webhook(), poll_timeout=poll_timeout
-        )
-
-    def webhook(self) -> Webhook | None:
-        """Where Telegram sends the updates, when a webhook is configured (else: polling)."""
-        settings = self.settings
-        if settings.webhook_url is None or settings.webhook_secret is None:
-            return None
-        return Webhook(
-            url=settings.webhook_url,
-            secret=settings.webhook_secret.reveal(),
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            path=settings.webhook_path,
-        )
+def webhook(settings: Settings) -> Webhook | None:
+    """Where Telegram sends the updates, when a webhook is configured (else: polling)."""
+    if settings.webhook_url is None or settings.webhook_secret is None:
+        return None
+    return Webhook(
+        url=settings.webhook_url,
+        secret=settings.webhook_secret.reveal(),
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        path=settings.webhook_path,
+    )
 
 
 class DryRunChannel(Channel):
-    """Prints each (rendered) message as a ``simulate --json`` line and reports it sent."""
+    """Prints each (rendered) message as a ``simulate --json`` line and reports it sent; it
+    stands in for one usable channel and has its ``capabilities``."""
 
-    def __init__(self, engine: AsyncEngine, clock: Clock, out: TextIO) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        clock: Clock,
+        out: TextIO,
+        capabilities: Capabilities = CONVERSATIONAL,
+    ) -> None:
         self._engine = engine
         self._clock = clock
         self._out = out
+        self.capabilities = capabilities
 
     async def deliver(self, message: Outgoing) -> DeliveryOutcome:
         recipient, pupil = await self._roster_ids(message)
@@ -329,9 +371,9 @@ class DryRunChannel(Channel):
     async def _roster_ids(self, message: Outgoing) -> tuple[str, str | None]:
         """The roster's ids (``P0016``, ``G003``, ``S02``) for the row's database ids."""
         table: Any
-        if message.recipient_role == "pupil":
+        if message.recipient_role == Role.PUPIL:
             table, column = Pupil, col(Pupil.pupil_id)
-        elif message.recipient_role == "guardian":
+        elif message.recipient_role == Role.GUARDIAN:
             table, column = Guardian, col(Guardian.guardian_id)
         else:
             table, column = Staff, col(Staff.staff_id)

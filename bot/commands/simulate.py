@@ -9,16 +9,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.channels.registry import capabilities
 from bot.config import Settings
+from bot.exits import Exit
 from bot.rules import Rules, RulesError, load_rules
 from bot.simulate import SimulatedMessage, SimulationError, simulate
 from scheduler.calendar import SchoolCalendar
 from scheduler.ical import CalendarFileError
 
 __all__ = ["register", "run_simulate"]
-
-EXIT_OK = 0
-EXIT_UNUSABLE = 2
 
 
 def register(commands: Any) -> None:
@@ -61,11 +60,12 @@ async def run_simulate(args: argparse.Namespace, settings: Settings) -> int:
             school_name=settings.school_name,
             code_map=settings.code_map,
             overrides=settings.messages,
+            channels=capabilities(settings),
             warn=_warn,
         )
     except (SimulationError, RulesError, CalendarFileError) as err:
         print(f"gemist: simulate: {err}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return Exit.UNUSABLE
     for message in messages:
         if args.json:
             print(json.dumps(message.as_json(), ensure_ascii=False))
@@ -73,7 +73,7 @@ async def run_simulate(args: argparse.Namespace, settings: Settings) -> int:
             print(_human(message))
     if not args.json:
         print(f"{len(messages)} messages", file=sys.stderr)
-    return EXIT_OK
+    return Exit.OK
 
 
 def _rules(path: Path | None) -> Rules:

@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram.ext import ExtBot
 
+from bot.channels import registry as channels
+from bot.channels.directory import RosterDirectory
+from bot.config import Secret, Settings
 from bot.db import connect, migrate
 from bot.demo.events import ChatEvent, Recipient, button_key, with_tap_labels
 from bot.demo.people import Person, chat_id, people
@@ -41,19 +43,16 @@ from bot.demo.school import (
     StaffTap,
     feed_deliveries,
 )
-from bot.engine.gate import DeliveryGate
-from bot.engine.tick import PlanCache, planner_tick
 from bot.imports import import_absences, import_roster
-from bot.outbox import Channel, DeliveryOutcome, Dispatcher, Outgoing
-from bot.outbox.rendering import RenderingChannel
+from bot.outbox import Capabilities, Channel, DeliveryOutcome, Outgoing
+from bot.outbox.plugin import ChannelContext
+from bot.pipeline import assemble
 from bot.rules import Rules
-from bot.telegram import DatabaseChats
 from bot.telegram.app import TelegramBot
 from bot.telegram.conversation import Conversation
 from bot.telegram.invites import create_invitations
 from integrations.csv import CsvRosterSource
-from integrations.telegram import LocalBotApi, SendBudget, TelegramChannel, TelegramRateLimiter
-from integrations.telegram.callbacks import callback_secret
+from integrations.telegram import LocalBotApi, SendBudget, TelegramChannel
 from integrations.telegram.local_server import SentMessage
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import VirtualClock
@@ -86,9 +85,12 @@ class _KindOf(Channel):
     """Passes each rendered message on, noting its kind by chat and text, so that the
     transcript can say which step of the ladder a message was."""
 
-    def __init__(self, inner: TelegramChannel) -> None:
+    def __init__(self, inner: Channel) -> None:
         self.inner = inner
         self.kinds: dict[tuple[str, int, str], str] = {}
+
+    def capabilities_for(self, channel: str) -> Capabilities:
+        return self.inner.capabilities_for(channel)
 
     async def deliver(self, message: Outgoing) -> DeliveryOutcome:
         outcome = await self.inner.deliver(message)
@@ -111,7 +113,6 @@ class Demo:
         self.clock = VirtualClock(dt.datetime.combine(sunday, dt.time(19), tzinfo=TZ))
         self.calendar = SchoolCalendar()
         self.rules = Rules.default()
-        self.plans = PlanCache()
         self.people = people(ROSTER)
         self.events: list[ChatEvent] = []
         self._seen = 0
@@ -156,22 +157,32 @@ class Demo:
     async def _run(
         self, engine: AsyncEngine, api: LocalBotApi, token: str, interval: float
     ) -> None:
-        limiter = TelegramRateLimiter(SendBudget(per_second=30 * SPEED, per_chat_interval=interval))
-        client: ExtBot[None] = ExtBot(token, base_url=api.base_url, rate_limiter=limiter)
-        secret = callback_secret(token)
-        channel = _KindOf(
-            TelegramChannel(client, DatabaseChats(engine), secret=secret, budget=limiter.budget)
+        # The school's channels as `gemist run` builds them, on the local Bot API server.
+        settings = Settings(
+            telegram_token=Secret(token), telegram_api_url=api.base_url.removesuffix("/bot")
         )
+        budget = SendBudget(per_second=30 * SPEED, per_chat_interval=interval)
+        context = ChannelContext(self.clock, RosterDirectory(engine), tuning={"telegram": budget})
+        router = channels.build_router(settings, context)
+        sender = router.channel("telegram")
+        if not isinstance(sender, TelegramChannel):
+            raise RuntimeError("the demo needs the Telegram channel")
+        client, secret = sender.bot, sender.secret
+        channel = _KindOf(router)
         self._channel = channel
         self._engine = engine
         self._api = api
-        self._dispatcher = Dispatcher(
+        self._pipeline = assemble(
             engine,
-            RenderingChannel(channel),
-            self.clock,
-            "demo",
-            gate=DeliveryGate(engine, self.rules, self.calendar, self.clock.tz),
+            school_id=SCHOOL_ID,
+            rules=self.rules,
+            calendar=self.calendar,
+            clock=self.clock,
+            channels=channel,
+            worker_id="demo",
+            overrides=settings.messages,
         )
+        self._dispatcher = self._pipeline.dispatcher
         self._conversation = Conversation(
             engine,
             self.clock,
@@ -182,7 +193,7 @@ class Demo:
             rules=self.rules,
         )
         telegram = TelegramBot(client, self._conversation, poll_timeout=_POLL)
-        async with client:
+        async with router:
             await telegram.start()
             try:
                 for person in self.people:
@@ -262,14 +273,7 @@ class Demo:
 
     async def tick(self) -> None:
         """The planner, then the outbox until nothing is due."""
-        await planner_tick(
-            self._engine,
-            school_id=SCHOOL_ID,
-            rules=self.rules,
-            calendar=self.calendar,
-            clock=self.clock,
-            cache=self.plans,
-        )
+        await self._pipeline.plan()
         while not (await self._dispatcher.run_once()).idle:
             pass
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.domain import OutreachKind
 from bot.outbox.records import PlannedOutreach
 
 if TYPE_CHECKING:
@@ -32,8 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = ["PUPIL_APOLOGY_SCHOOL_DAYS", "guardian_corrections", "pupil_corrections"]
 
-KIND = "guardian_correction"
-PUPIL_KIND = "pupil_correction"
+KIND = OutreachKind.GUARDIAN_CORRECTION
+PUPIL_KIND = OutreachKind.PUPIL_CORRECTION
 PUPIL_APOLOGY_SCHOOL_DAYS = 5
 """A check-in older than this many school days gets no apology any more."""
 
@@ -45,7 +46,7 @@ def guardian_corrections(plan: _Planner) -> list[PlannedOutreach]:
     reachable = {recipient.id: recipient for recipient in plan.guardians(plan.today)}
     found: list[PlannedOutreach] = []
     for sent in pupil.sent:
-        if sent.kind != "guardian_notice" or sent.date is None or sent.date in absent_on:
+        if sent.kind != OutreachKind.GUARDIAN_NOTICE or sent.date is None or sent.date in absent_on:
             continue
         recipient = reachable.get(sent.recipient_id)
         if recipient is None:
@@ -77,7 +78,7 @@ def pupil_corrections(plan: _Planner) -> list[PlannedOutreach]:
     absent_on = {mark.date for mark in pupil.marks}
     found: list[PlannedOutreach] = []
     for sent in pupil.sent:
-        if sent.kind != "pupil_checkin" or sent.date is None or sent.date in absent_on:
+        if sent.kind != OutreachKind.PUPIL_CHECKIN or sent.date is None or sent.date in absent_on:
             continue
         if calendar.school_day_after(sent.date, PUPIL_APOLOGY_SCHOOL_DAYS) < plan.today:
             continue

@@ -1,7 +1,7 @@
 """``coordinator_digest``: each coordinator's one daily message (issue 14).
 
 What is not urgent about a pupil is not sent on its own: the planner gathers it for the
-coordinator's daily message (:mod:`bot.engine._attention`), due at their digest moment. The
+coordinator's daily message (:mod:`bot.engine.attention`), due at their digest moment. The
 tick puts those rows of the day together here, per coordinator, as named lines:
 
 - **new**: pattern signals (with their dates), many absent half-days, a parent who says the
@@ -14,7 +14,7 @@ One line per pupil per group, with their class, the reasons most urgent first. A
 with nothing new and nothing waiting gets no message: an empty overview teaches people to stop
 reading it. On Telegram the message has, per pupil, "seen" and "remind me later" (and "CLB is
 al betrokken" for the threshold). The digest is never capped and never held (see
-:mod:`bot.engine.gate`).
+:mod:`bot.planning.gate`).
 """
 
 from __future__ import annotations
@@ -24,16 +24,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.engine._attention import is_gathered, line, rank_of, reason_of
-from bot.engine._lines import GROUPS
-from bot.engine._window import Window
+from bot.domain import OutreachKind, Role
+from bot.engine.attention import is_gathered, line, rank_of, reason_of
 from bot.engine.facts import StaffFacts
+from bot.engine.window import Window
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Rules
+from messages import DIGEST_GROUPS as GROUPS
 
 __all__ = ["KIND", "group_of", "plan_digests"]
 
-KIND = "coordinator_digest"
+KIND = OutreachKind.COORDINATOR_DIGEST
 
 
 def plan_digests(
@@ -46,7 +47,7 @@ def plan_digests(
     today: dt.date,
 ) -> list[PlannedOutreach]:
     """Today's daily message for every coordinator who has something in it, from the rows
-    the planner gathered (:func:`~bot.engine._attention.is_gathered`) that are due today."""
+    the planner gathered (:func:`~bot.engine.attention.is_gathered`) that are due today."""
     if not window.allows_day(today):
         return []
     tz = window.tz
@@ -70,7 +71,7 @@ def plan_digests(
                 idempotency_key=f"{school_id}:digest-{today.isoformat()}:{KIND}:coordinator:"
                 f"{coordinator.staff_id}",
                 kind=KIND,
-                recipient_role="coordinator",
+                recipient_role=Role.COORDINATOR,
                 recipient_id=coordinator.id,
                 channel=coordinator.channel,
                 lang=coordinator.language,

@@ -28,7 +28,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.domain import CodeClass, code_class
+from bot.domain import CodeClass, OutreachKind, code_class
 from bot.engine.facts import ReplyFacts, SenderRole
 from bot.outbox.records import PlannedOutreach
 
@@ -62,7 +62,7 @@ def pupil_followups(plan: _Planner, episode: Episode) -> list[PlannedOutreach]:
         found.append(
             plan.outreach(
                 episode,
-                "pupil_checkin",
+                OutreachKind.PUPIL_CHECKIN,
                 recipient,
                 due=due,
                 payload=payload,
@@ -112,7 +112,7 @@ def guardian_followups(
             found.append(
                 plan.outreach(
                     episode,
-                    "guardian_notice",
+                    OutreachKind.GUARDIAN_NOTICE,
                     guardian,
                     due=due,
                     payload=payload,

@@ -31,7 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.engine.facts import NOTICE_DECISION_PREFIX, Answer, ReplyFacts, SenderRole
+from bot.domain import OutreachKind
+from bot.engine.facts import Answer, NoticeDecision, ReplyFacts, SenderRole
 from bot.outbox.records import PlannedOutreach
 from bot.rules import PupilAsksForHelp
 
@@ -50,10 +51,10 @@ __all__ = [
     "told_already",
 ]
 
-SEND = f"{NOTICE_DECISION_PREFIX}send"
-KEEP = f"{NOTICE_DECISION_PREFIX}keep"
+SEND = NoticeDecision.SEND
+KEEP = NoticeDecision.KEEP
 _HELP = frozenset({Answer.NOT_GOOD, Answer.WANT_TO_TALK})
-_NUDGE = "coordinator_nudge"
+_NUDGE = OutreachKind.COORDINATOR_NUDGE
 
 
 @dataclass(frozen=True, slots=True)

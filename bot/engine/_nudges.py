@@ -50,7 +50,7 @@ do not (the coordinator keeps the overview of a paused pupil, too).
   again; a CLB-threshold nudge is not reminded of once the spilfiguur said the CLB is involved.
 
 Which of these go at once and which wait for the coordinator's daily message is decided after
-(:mod:`bot.engine._attention`).
+(:mod:`bot.engine.attention`).
 
 Nudges that are not about one episode are planned from the day they are about until the day
 they expire, so a tick that runs a little late still plans them, and an old one is not planned
@@ -65,6 +65,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from bot.domain import OutreachKind
 from bot.engine import signals
 from bot.engine.episodes import Episode, year_counts
 from bot.engine.facts import CLB_INVOLVED, Answer, ReplyFacts, SenderRole
@@ -76,7 +77,7 @@ if TYPE_CHECKING:
 
 __all__ = ["no_answer_nudge", "nudge_reminders", "pupil_nudges"]
 
-KIND = "coordinator_nudge"
+KIND = OutreachKind.COORDINATOR_NUDGE
 _SLOT = attrgetter("date", "half_day")
 _WEEK = dt.timedelta(days=7)
 _ANSWERED: dict[tuple[str, str], str] = {

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from bot.domain import OutreachKind, Role
 from bot.outbox.records import PlannedOutreach
 
 if TYPE_CHECKING:
@@ -72,9 +73,9 @@ def teacher_welcome(plan: _Planner, episode: Episode) -> list[PlannedOutreach]:
         "school_days": len(dates),
     }
     return [
-        plan.outreach(episode, "teacher_welcome", recipient, due=due, payload=payload)
+        plan.outreach(episode, OutreachKind.TEACHER_WELCOME, recipient, due=due, payload=payload)
         for teacher in plan.pupil.teachers
-        if (recipient := plan.staff("teacher", teacher)) is not None
+        if (recipient := plan.staff(Role.TEACHER, teacher)) is not None
     ]
 
 

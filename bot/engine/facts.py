@@ -22,6 +22,7 @@ __all__ = [
     "Answer",
     "Channel",
     "GuardianFacts",
+    "NoticeDecision",
     "PupilFacts",
     "ReplyFacts",
     "SenderRole",
@@ -127,6 +128,13 @@ NOTICE_DECISION_PREFIX = "notice:"
 CLB_INVOLVED = "clb:involved"
 """A spilfiguur's word that the CLB is involved already: the threshold case is closed for the
 school year of the day it was said."""
+
+
+class NoticeDecision(StrEnum):
+    """What a spilfiguur decided about a held guardian notice, stored as the answer of a reply."""
+
+    SEND = f"{NOTICE_DECISION_PREFIX}send"
+    KEEP = f"{NOTICE_DECISION_PREFIX}keep"
 
 
 @dataclass(frozen=True, slots=True)

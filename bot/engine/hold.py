@@ -27,9 +27,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.engine._window import Window
+from bot.domain import SCHOOL_SCOPE, OutreachKind
 from bot.engine.facts import PupilFacts
-from bot.models import SCHOOL_SCOPE
+from bot.engine.window import Window
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Hold
 
@@ -46,7 +46,7 @@ __all__ = [
 LOOKBACK_DAYS = 14
 """How far back a day can still be found suspect: the planner plans nothing older."""
 
-NEVER_HELD = frozenset({"hold_alert", "coordinator_digest"})
+NEVER_HELD = frozenset({OutreachKind.HOLD_ALERT, OutreachKind.COORDINATOR_DIGEST})
 
 
 class HoldState(StrEnum):

@@ -23,13 +23,13 @@ This slice plans, per episode that is still going on (or ended today):
 The second slice adds follow-up check-ins and notices (:mod:`bot.engine._followups`),
 ``teacher_welcome`` (:mod:`bot.engine._welcome`) and the coordinator's nudges
 (:mod:`bot.engine._nudges`, with the reminders of nudges nobody acknowledged), settled into one
-message per pupil per day or the coordinator's daily message (:mod:`bot.engine._attention`);
+message per pupil per day or the coordinator's daily message (:mod:`bot.engine.attention`);
 the third adds
 apologies for notices and check-ins a correction proved wrong (:mod:`bot.engine._corrections`).
 Each module states its own decisions. What is about the school rather than one pupil (the
 coordinator's digest, the mass-absence hold) and the withdrawal of rows no longer called for are
-the planner tick's (:mod:`bot.engine.tick`); caps and quiet hours at the moment of sending are
-the dispatcher's gate (:mod:`bot.engine.gate`).
+the planner tick's (:mod:`bot.planning.tick`); caps and quiet hours at the moment of sending are
+the dispatcher's gate (:mod:`bot.planning.gate`).
 
 **The invariant that makes replay exact:** what :func:`plan_pupil` returns depends only on the
 facts, the local date of ``now`` and the horizon; never on the time of day itself. A step
@@ -79,9 +79,9 @@ from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 from bot.consent import ADULT_AGE, guardian_consent
-from bot.domain import CONTACT_MOMENTS, CodeClass, HalfDay, code_class
-from bot.engine._attention import one_message_a_day
+from bot.domain import CONTACT_MOMENTS, CodeClass, HalfDay, OutreachKind, Role, code_class
 from bot.engine._corrections import guardian_corrections, pupil_corrections
+from bot.engine._digest import plan_digests
 from bot.engine._followups import guardian_followups, pupil_followups
 from bot.engine._notice_holds import (
     SEND,
@@ -93,14 +93,21 @@ from bot.engine._notice_holds import (
 )
 from bot.engine._nudges import no_answer_nudge, nudge_reminders, pupil_nudges
 from bot.engine._welcome import teacher_welcome
-from bot.engine._window import Window
+from bot.engine.attention import one_message_a_day
 from bot.engine.episodes import Episode, Slot, episodes, year_counts
 from bot.engine.facts import Answer, PupilFacts, ReplyFacts, SenderRole, StaffFacts
+from bot.engine.window import Window
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Ladder, Rules
 from scheduler.calendar import SchoolCalendar
 
-__all__ = ["ADULT_AGE", "SOFTENING_ANSWERS", "plan_episodes", "plan_pupil"]
+__all__ = [
+    "ADULT_AGE",
+    "SOFTENING_ANSWERS",
+    "plan_digests",  # the coordinator's daily digest, planned by the tick once a day
+    "plan_episodes",
+    "plan_pupil",
+]
 
 SOFTENING_ANSWERS = frozenset({Answer.SICK, Answer.RATHER_NOT_SAY})
 """Pupil answers that soften the guardian notice (``return:`` answers do, too)."""
@@ -201,8 +208,8 @@ class _Planner:
             return None
         return self.outreach(
             episode,
-            "pupil_checkin",
-            Recipient("pupil", pupil.id, pupil.pupil_id, pupil.channel, pupil.language),
+            OutreachKind.PUPIL_CHECKIN,
+            Recipient(Role.PUPIL, pupil.id, pupil.pupil_id, pupil.channel, pupil.language),
             due=due,
             payload={"date": day.isoformat()},
         )
@@ -239,7 +246,9 @@ class _Planner:
                 "earlier_notices": self.earlier_notices(guardian, episode, due),
             }
             found.append(
-                self.outreach(episode, "guardian_notice", guardian, due=due, payload=payload)
+                self.outreach(
+                    episode, OutreachKind.GUARDIAN_NOTICE, guardian, due=due, payload=payload
+                )
             )
         if holds:
             found += held_notice_nudge(self, episode, day, min(holds, key=_held_since))
@@ -253,8 +262,8 @@ class _Planner:
         return sum(
             1
             for sent in self.pupil.sent
-            if sent.kind == "guardian_notice"
-            and sent.recipient_role == "guardian"
+            if sent.kind == OutreachKind.GUARDIAN_NOTICE
+            and sent.recipient_role == Role.GUARDIAN
             and sent.recipient_id == guardian.id
             and sent.date is not None
             and year.span_start <= sent.date < episode.start
@@ -270,7 +279,7 @@ class _Planner:
         expired one would otherwise take the notice with it); None while it has not gone out
         yet."""
         pupil, at = self.pupil, self.checkin_time(day)
-        key = self.key(episode.key, "pupil_checkin", "pupil", pupil.pupil_id)
+        key = self.key(episode.key, OutreachKind.PUPIL_CHECKIN, "pupil", pupil.pupil_id)
         sent = next((s.sent_at for s in pupil.sent if s.key == key), None)
         if sent is not None:
             return max(at, sent) + self.rules.guardian.grace_period
@@ -292,7 +301,7 @@ class _Planner:
         base = self.window.next_allowed(self.checkin_time(day))
         payload = {"date": day.isoformat()}
         return [
-            self.outreach(episode, "guardian_care", guardian, due=due, payload=payload)
+            self.outreach(episode, OutreachKind.GUARDIAN_CARE, guardian, due=due, payload=payload)
             for guardian in self.guardians(day)
             if not self.paused(day, due := self.due_for(guardian, base))
         ]
@@ -332,7 +341,7 @@ class _Planner:
         pupil = self.pupil
         if pupil.channel is None:
             return None
-        return Recipient("pupil", pupil.id, pupil.pupil_id, pupil.channel, pupil.language)
+        return Recipient(Role.PUPIL, pupil.id, pupil.pupil_id, pupil.channel, pupil.language)
 
     def staff(self, role: str, person: StaffFacts) -> Recipient | None:
         if person.channel is None:

@@ -60,9 +60,11 @@ class People:
     table: sa.Table
     key: str
     columns: tuple[str, ...]
-    #: The stored value an empty field does not erase: chats are normally linked through
-    #: invitations, so a roster without a chat id must not unlink anyone.
-    kept_when_empty: str = "telegram_chat_id"
+    #: The role of these people in contacts (their addresses: :mod:`._roster_contacts`).
+    role: str
+    #: The column a person may choose themself, and the column that says they did: the roster
+    #: does not change it then (a language chosen with /taal).
+    chosen: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,22 +79,24 @@ class Links:
 
 
 STAFF = People(
-    _table(Staff),
-    "staff_id",
-    ("first_name", "last_name", "role", "email", "language", "telegram_chat_id", "active"),
+    _table(Staff), "staff_id", ("first_name", "last_name", "role", "language", "active"), "staff"
 )
 PUPILS = People(
     _table(Pupil),
     "pupil_id",
     (
         "first_name", "last_name", "birth_date", "class_id", "language", "spilfiguur_id",
-        "guardian_consent", "email", "telegram_chat_id", "active",
+        "guardian_consent", "active",
     ),
+    "pupil",
+    ("language", "language_chosen"),
 )  # fmt: skip
 GUARDIANS = People(
     _table(Guardian),
     "guardian_id",
-    ("first_name", "last_name", "language", "email", "phone", "telegram_chat_id", "active"),
+    ("first_name", "last_name", "language", "active"),
+    "guardian",
+    ("language", "language_chosen"),
 )
 GUARDIAN_LINKS = Links(
     _table(GuardianLink), "guardian_id", "pupil_id", GUARDIANS.table, ("relation", "may_contact")
@@ -140,14 +144,17 @@ def plan(stored: Stored[K], wanted: Mapping[K, Values], *, active_last: bool = F
     return result
 
 
-def plan_people(spec: People, stored: Stored[str], wanted: Mapping[str, Values]) -> Plan[str]:
-    """Like :func:`plan`, but an empty chat id keeps the stored one; the inactive stay so."""
-    at = spec.columns.index(spec.kept_when_empty)
+def plan_people(
+    spec: People, stored: Stored[str], wanted: Mapping[str, Values], chosen: Iterable[str] = ()
+) -> Plan[str]:
+    """Like :func:`plan`, but what the ``chosen`` people chose themself (``spec.chosen``)
+    keeps the stored value; the inactive stay so."""
     merged = dict(wanted)
-    for key, values in wanted.items():
-        if values[at] is None:
-            known = stored.get(key)
-            if known is not None and known[1][at] is not None:
+    if spec.chosen is not None:
+        at = spec.columns.index(spec.chosen[0])
+        for key in chosen:
+            values, known = wanted.get(key), stored.get(key)
+            if values is not None and known is not None:
                 merged[key] = (*values[:at], known[1][at], *values[at + 1 :])
     return plan(stored, merged, active_last=True)
 
@@ -180,6 +187,16 @@ class RosterStore:
             table.c[spec.key], table.c.id, *(table.c[name] for name in spec.columns)
         ).where(table.c.school_id == self.school_id)
         return {row[0]: (row[1], row[2:]) for row in await self.conn.execute(query)}
+
+    async def chosen_people(self, spec: People) -> set[str]:
+        """The keys of the people who chose ``spec.chosen`` themself."""
+        if spec.chosen is None:
+            return set()
+        table = spec.table
+        query = sa.select(table.c[spec.key]).where(
+            table.c.school_id == self.school_id, table.c[spec.chosen[1]].is_(True)
+        )
+        return set((await self.conn.execute(query)).scalars())
 
     async def write_people(
         self, spec: People, stored: Stored[str], changes: Plan[str]

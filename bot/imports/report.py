@@ -5,14 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.exits import Exit
 from integrations.abc import RowReject
 from integrations.exceptions import FeedParseError
 
-__all__ = ["EXIT_OK", "EXIT_REJECTS", "EXIT_UNUSABLE", "FileReport", "ImportReport"]
-
-EXIT_OK = 0
-EXIT_UNUSABLE = 2
-EXIT_REJECTS = 3
+__all__ = ["FileReport", "ImportReport"]
 
 
 @dataclass
@@ -55,16 +52,16 @@ class ImportReport:
     error: FeedParseError | None = None
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> Exit:
         if self.error is not None:
-            return EXIT_UNUSABLE
+            return Exit.UNUSABLE
         if any(report.rejects for report in self.files):
-            return EXIT_REJECTS
-        return EXIT_OK
+            return Exit.REJECTS
+        return Exit.OK
 
     @property
     def status(self) -> str:
-        return {EXIT_OK: "ok", EXIT_REJECTS: "partial", EXIT_UNUSABLE: "unusable"}[self.exit_code]
+        return {Exit.OK: "ok", Exit.REJECTS: "partial", Exit.UNUSABLE: "unusable"}[self.exit_code]
 
     def total(self, name: str) -> int:
         return sum(getattr(report, name) for report in self.files)

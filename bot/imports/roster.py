@@ -34,7 +34,9 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.contacts import PHONE
 from bot.imports import _roster_store as store
+from bot.imports._roster_contacts import RosterContacts
 from bot.imports.report import FileReport, ImportReport
 from bot.imports.runs import recorded_run
 from bot.imports.turns import Waiting
@@ -129,6 +131,7 @@ class _RosterImport:
         self.files = files
         self.warnings = warnings
         self.classes: dict[str, int] = {}
+        self.contacts = RosterContacts(db.conn, db.writer, db.school_id, db.now)
 
     async def run(self) -> None:
         self.classes = await self.db.load_classes()
@@ -146,12 +149,10 @@ class _RosterImport:
         if records is None:
             return _active(stored)
         wanted = {
-            r.staff_id: (
-                r.first_name, r.last_name, r.role, r.email, r.language, r.telegram_chat_id, True
-            )
-            for r in records
-        }  # fmt: skip
-        return await self._store_people(store.STAFF, "staff", stored, wanted)
+            r.staff_id: (r.first_name, r.last_name, r.role, r.language, True) for r in records
+        }
+        addresses = {r.staff_id: _addresses(r.email, r.telegram_chat_id) for r in records}
+        return await self._store_people(store.STAFF, "staff", stored, wanted, addresses)
 
     async def _pupils(self, staff: Mapping[str, int]) -> dict[str, int]:
         """Store the pupils part; return the pupils guardians may name."""
@@ -167,12 +168,12 @@ class _RosterImport:
         wanted = {
             r.pupil_id: (
                 r.first_name, r.last_name, r.birth_date, classes[r.class_name], r.language,
-                None if r.spilfiguur is None else staff[r.spilfiguur], r.guardian_consent,
-                r.email, r.telegram_chat_id, True,
+                None if r.spilfiguur is None else staff[r.spilfiguur], r.guardian_consent, True,
             )
             for r in records
         }  # fmt: skip
-        return await self._store_people(store.PUPILS, "pupils", stored, wanted)
+        addresses = {r.pupil_id: _addresses(r.email, r.telegram_chat_id) for r in records}
+        return await self._store_people(store.PUPILS, "pupils", stored, wanted, addresses)
 
     async def _store_people(
         self,
@@ -180,17 +181,35 @@ class _RosterImport:
         part: str,
         stored: store.Stored[str],
         wanted: dict[str, store.Values],
+        addresses: Mapping[str, Mapping[str, str | None]],
     ) -> dict[str, int]:
         """Upsert a part with one row per person; return the listed people's keys."""
-        changes = store.plan_people(spec, stored, wanted)
-        keys = await self.db.write_people(spec, stored, changes)
+        keys, changes, touched = await self._write_people(spec, stored, wanted, addresses)
         report = self.files[part]
-        report.imported += len(changes.new) + len(changes.changed)
-        report.unchanged += len(changes.same)
+        report.imported += len(touched)
+        report.unchanged += len(changes.same - touched)
         if self._may_retire(part, len(changes.gone)):
             await self.db.retire_people(spec, changes.gone)
             report.corrections += len(changes.gone)
         return keys
+
+    async def _write_people(
+        self,
+        spec: store.People,
+        stored: store.Stored[str],
+        wanted: dict[str, store.Values],
+        addresses: Mapping[str, Mapping[str, str | None]],
+    ) -> tuple[dict[str, int], store.Plan[str], set[str]]:
+        """Write the people and their contacts; the keys of everyone listed, the people's
+        plan, and the people whose row or contacts changed."""
+        chosen = await self.db.chosen_people(spec)
+        changes = store.plan_people(spec, stored, wanted, chosen)
+        keys = await self.db.write_people(spec, stored, changes)
+        by_pk = {keys[key]: key for key in addresses}
+        touched = await self.contacts.sync(
+            spec.role, {keys[key]: listed for key, listed in addresses.items()}
+        )
+        return keys, changes, changes.touched() | {by_pk[pk] for pk in touched}
 
     async def _guardians(self, pupils: Mapping[str, int]) -> None:
         """Store the guardians part: the guardians, and their link to each pupil."""
@@ -204,13 +223,14 @@ class _RosterImport:
         first: dict[str, GuardianRecord] = {}
         for r in records:
             first.setdefault(r.guardian_id, r)
-        wanted = {
-            key: (r.first_name, r.last_name, r.language, r.email, r.phone, r.telegram_chat_id, True)
-            for key, r in first.items()
+        wanted = {key: (r.first_name, r.last_name, r.language, True) for key, r in first.items()}
+        addresses = {
+            key: _addresses(r.email, r.telegram_chat_id, phone=r.phone) for key, r in first.items()
         }
         stored = await self.db.load_people(store.GUARDIANS)
-        people = store.plan_people(store.GUARDIANS, stored, wanted)
-        keys = await self.db.write_people(store.GUARDIANS, stored, people)
+        keys, people, changed_people = await self._write_people(
+            store.GUARDIANS, stored, wanted, addresses
+        )
         pairs = [(keys[r.guardian_id], pupils[r.pupil_id]) for r in records]
         links = store.plan(
             await self.db.load_links(store.GUARDIAN_LINKS),
@@ -218,7 +238,7 @@ class _RosterImport:
         )
         await self.db.write_links(store.GUARDIAN_LINKS, links)
         report = self.files["guardians"]
-        changed_people, changed_links = people.touched(), links.touched()
+        changed_links = links.touched()
         for pair, r in zip(pairs, records, strict=True):
             person = first[r.guardian_id] is r and r.guardian_id in changed_people
             if person or pair in changed_links:
@@ -300,6 +320,16 @@ def _count(number: int, noun: str) -> str:
     """``1 pupil``, ``2 pupils``; ``noun`` is singular, or ``singular|plural``."""
     one, _bar, many = noun.partition("|")
     return f"{number} {one if number == 1 else many or one + 's'}"
+
+
+def _addresses(
+    email: str | None, chat: int | None, *, phone: str | None = None
+) -> dict[str, str | None]:
+    """A roster row's addresses per channel; a guardian's phone is kept as a contact too."""
+    found = {"email": email, "telegram": None if chat is None else str(chat)}
+    if phone is not None:
+        found[PHONE] = phone
+    return found
 
 
 def _active(stored: store.Stored[str]) -> dict[str, int]:

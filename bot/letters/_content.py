@@ -21,8 +21,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
-from bot.engine._facts_db import ROLE_LABELS
+from bot.contacts import store as contacts
 from bot.models import Pupil, School, SchoolClass, Staff
+from bot.planning.facts_db import ROLE_LABELS
 from bot.telegram.invites import Invited
 from messages import Overrides, Rendered, render
 
@@ -145,7 +146,7 @@ async def _facts(
                 col(Staff.first_name),
                 col(Staff.last_name),
                 col(Staff.role),
-                col(Staff.email),
+                contacts.address_of("staff", col(Staff.id), "email"),
             )
             .join(SchoolClass, col(SchoolClass.id) == col(Pupil.class_id))
             .outerjoin(Staff, col(Staff.id) == col(Pupil.spilfiguur_id))
@@ -165,7 +166,7 @@ async def _facts(
                 col(Staff.first_name),
                 col(Staff.last_name),
                 col(Staff.role),
-                col(Staff.email),
+                contacts.address_of("staff", col(Staff.id), "email"),
                 col(Staff.staff_id),
             )
             .where(

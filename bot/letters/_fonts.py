@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from messages._languages import normalize
+from messages import normalize_language
 
 __all__ = [
     "FACES",
@@ -73,7 +73,7 @@ class FontsMissing(Exception):
 
 def family_for(lang: str) -> str:
     """The font family a text in ``lang`` is set in (``ar`` and ``fa``: Naskh)."""
-    base = normalize(lang).split("_")[0]
+    base = normalize_language(lang).split("_")[0]
     if base in _ARABIC_SCRIPT:
         return ARABIC
     if base in _ETHIOPIC_SCRIPT:

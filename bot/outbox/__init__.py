@@ -65,6 +65,8 @@ from __future__ import annotations
 
 from bot.outbox.backoff import RetryPolicy
 from bot.outbox.channel import (
+    CONVERSATIONAL,
+    Capabilities,
     Channel,
     ChannelRouter,
     DeliveryOutcome,
@@ -89,8 +91,10 @@ from bot.outbox.store import (
 from bot.outbox.tables import write_transaction
 
 __all__ = [
+    "CONVERSATIONAL",
     "TERMINAL",
     "Acquire",
+    "Capabilities",
     "Channel",
     "ChannelRouter",
     "Claim",

@@ -17,6 +17,8 @@ from bot.outbox.records import Outgoing
 from scheduler.clock import Clock
 
 __all__ = [
+    "CONVERSATIONAL",
+    "Capabilities",
     "Channel",
     "ChannelRouter",
     "DeliveryOutcome",
@@ -81,8 +83,45 @@ class DeliveryOutcome:
         return self.kind.value if self.detail is None else f"{self.kind.value}: {self.detail}"
 
 
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a channel can show and receive; rendering asks this before a message goes out.
+
+    The defaults are the least a channel can do (plain text, no buttons, no answers back), so
+    that a channel which forgets to declare something gets a message it can surely show.
+    """
+
+    buttons: bool = False
+    """Quick-reply buttons under a message (Telegram's inline keyboard)."""
+    html: bool = False
+    """Formatted text; the texts are plain today, so this only says what the channel accepts."""
+    max_length: int | None = None
+    """The longest text, in characters, the channel takes in one message; ``None``: no limit."""
+    inbound_answers: bool = False
+    """People can answer over the channel itself (a reply in the chat)."""
+
+
+CONVERSATIONAL = Capabilities(buttons=True, inbound_answers=True)
+"""A chat: buttons under a message, answers in the same chat (what Telegram offers)."""
+
+
 class Channel(abc.ABC):
     """Delivers messages to people over one medium (Telegram, Smartschool, e-mail, ...)."""
+
+    capabilities: Capabilities = Capabilities()
+    """What this channel can show and receive (see :class:`Capabilities`)."""
+
+    def capabilities_for(self, channel: str) -> Capabilities:
+        """The capabilities that apply to a message for ``channel``: a single channel has its
+        own; a router answers for the channel it would send the message over."""
+        return self.capabilities
+
+    async def __aenter__(self) -> Channel:
+        """Open what the channel needs to send (a client session); nothing by default."""
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:  # noqa: B027 (most channels hold nothing)
+        """Close what :meth:`__aenter__` opened."""
 
     @abc.abstractmethod
     async def deliver(self, message: Outgoing) -> DeliveryOutcome:
@@ -103,10 +142,43 @@ class Channel(abc.ABC):
 
 
 class ChannelRouter(Channel):
-    """Sends each message over the channel its row names (``telegram``, ``email``, ...)."""
+    """Sends each message over the channel its row names (``telegram``, ``email``, ...).
+
+    A row for a channel the router does not have fails for good: that is what ``gemist run``
+    does with it, so a replay or a dry run that uses a router of the same names shows the same.
+    """
 
     def __init__(self, channels: Mapping[str, Channel]) -> None:
         self._channels = dict(channels)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The channels this router sends over, in the order it was given them."""
+        return tuple(self._channels)
+
+    def channel(self, name: str) -> Channel | None:
+        """The channel called ``name``, if the router has it."""
+        return self._channels.get(name)
+
+    def capabilities_for(self, channel: str) -> Capabilities:
+        found = self._channels.get(channel)
+        return Capabilities() if found is None else found.capabilities_for(channel)
+
+    async def __aenter__(self) -> ChannelRouter:
+        opened: list[Channel] = []
+        try:
+            for channel in self._channels.values():
+                await channel.__aenter__()
+                opened.append(channel)
+        except BaseException:
+            for channel in reversed(opened):
+                await channel.__aexit__(None, None, None)
+            raise
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        for channel in reversed(self._channels.values()):
+            await channel.__aexit__(None, None, None)
 
     async def deliver(self, message: Outgoing) -> DeliveryOutcome:
         channel = self._channels.get(message.channel)
@@ -140,13 +212,24 @@ class RecordingChannel(Channel):
     """Keeps every delivered message in memory, in order: ``gemist simulate`` and the tests.
 
     ``fail`` injects failures: it sees each message first and may return the outcome to report
-    instead of delivering it (a 429, a blocked user, ...).
+    instead of delivering it (a 429, a blocked user, ...). ``capabilities`` are those of the
+    channel it stands in for; by default one with buttons and answers, like Telegram. Several
+    recording channels (one per channel name, behind a router) may share one ``deliveries``
+    list, to keep one order across channels.
     """
 
-    def __init__(self, clock: Clock, fail: FailureHook | None = None) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        fail: FailureHook | None = None,
+        *,
+        capabilities: Capabilities = CONVERSATIONAL,
+        deliveries: list[Recorded] | None = None,
+    ) -> None:
         self._clock = clock
         self._fail = fail
-        self.deliveries: list[Recorded] = []
+        self.capabilities = capabilities
+        self.deliveries: list[Recorded] = [] if deliveries is None else deliveries
 
     async def deliver(self, message: Outgoing) -> DeliveryOutcome:
         if self._fail is not None:

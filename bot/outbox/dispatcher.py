@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 Gate = Callable[[Outgoing, datetime], Awaitable[datetime | None]]
 """May postpone a message: returns the later instant it becomes due again, or ``None`` (or an
 instant not after now) to send it now. Quiet hours, caps and contact moments plug in here
-(:class:`bot.engine.gate.DeliveryGate`)."""
+(:class:`bot.planning.gate.DeliveryGate`)."""
 
 Acquire = Callable[[Outgoing], Awaitable[None]]
 """A rate limiter: returns when ``message`` may go out (per chat, per bot token, ...)."""

@@ -25,8 +25,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
+from bot.contacts import store as contacts
 from bot.models import (
     AbsenceMark,
+    Contact,
     GuardianLink,
     Invitation,
     MarkCorrection,
@@ -90,6 +92,12 @@ async def erase_people(
                 conn, removed, "invitations",
                 sa.delete(Invitation).where(
                     col(Invitation.role) == role, col(Invitation.person_id).in_(keys)
+                ),
+            )  # fmt: skip
+            await _count(
+                conn, removed, "contacts",
+                sa.delete(Contact).where(
+                    col(Contact.role) == role, col(Contact.person_id).in_(keys)
                 ),
             )  # fmt: skip
             table = table_of(role)
@@ -178,7 +186,7 @@ async def _orphans(conn: AsyncConnection, guardian_keys: list[int]) -> list[Pers
     rows = await conn.execute(
         sa.select(
             table.id, table.guardian_id, table.first_name, table.last_name,
-            table.telegram_chat_id, table.active,
+            contacts.address_of("guardian", table.id, contacts.TELEGRAM), table.active,
         ).where(table.id.in_(set(guardian_keys)), table.id.not_in(still))
     )  # fmt: skip
     return [Person("guardian", *row) for row in rows]

@@ -2,7 +2,8 @@
 
 :func:`gather` reads it into plain data, ready for JSON. Sections, by role:
 
-- every role: the roster row, the messages to them (the text as it was sent, the render context,
+- every role: the roster row, how they can be reached (their contacts: channel, address,
+  state), the messages to them (the text as it was sent, the render context,
   the status changes), invitations (the code's SHA-256 only, never a code), and the answers
   they gave;
 
@@ -27,10 +28,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
-from bot.engine._text import render_outreach
 from bot.models import (
     SCHOOL_SCOPE,
     AbsenceMark,
+    Contact,
     Guardian,
     GuardianLink,
     Invitation,
@@ -48,7 +49,7 @@ from bot.models import (
 )
 from bot.privacy.erase import FAMILY_ROLES
 from bot.privacy.people import Person, table_of
-from messages import Overrides
+from messages import Overrides, render_outreach
 
 __all__ = ["Record", "gather"]
 
@@ -81,6 +82,15 @@ async def gather(
         data |= await _staff(conn, person)
     for message in data["messages"]:
         message["text"] = message["text"] or _text(message, overrides)
+    data["contacts"] = await _rows(
+        conn,
+        sa.select(
+            col(Contact.channel), col(Contact.address), col(Contact.state), col(Contact.since),
+            col(Contact.chosen),
+        )
+        .where(col(Contact.role) == person.role, col(Contact.person_id) == person.key)
+        .order_by(col(Contact.channel)),
+    )  # fmt: skip
     data["invitations"] = await _rows(
         conn,
         sa.select(

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
+from bot.contacts import store as contacts
 from bot.models import Guardian, Pupil, Staff
 
 __all__ = ["ROLES", "Person", "find_people", "table_of"]
@@ -34,7 +35,8 @@ class Person:
     roster_id: str
     first_name: str
     last_name: str
-    chat_id: int | None
+    chat_id: str | None
+    """Their Telegram chat id, when one is kept (texts may quote it)."""
     active: bool
 
     @property
@@ -57,7 +59,7 @@ async def find_people(
                 key_column,
                 col(table.first_name),
                 col(table.last_name),
-                col(table.telegram_chat_id),
+                contacts.address_of(name, col(table.id), contacts.TELEGRAM),
                 col(table.active),
             ).where(col(table.school_id) == school_id, key_column == roster_id)
         )

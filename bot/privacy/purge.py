@@ -26,6 +26,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
+from bot.contacts import store as contacts
+from bot.domain import OutreachKind
 from bot.engine.facts import RETURN_PREFIX
 from bot.models import (
     AbsenceMark,
@@ -55,7 +57,7 @@ __all__ = [
     "years_before",
 ]
 
-FORWARD_KIND = "coordinator_forward"
+FORWARD_KIND = OutreachKind.COORDINATOR_FORWARD
 """The message that carries a family's own words to the spilfiguur."""
 STEP = 1000
 """Rows of each kind one transaction of :func:`purge_in_steps` removes at most."""
@@ -237,7 +239,7 @@ async def _left_before(
     rows = await conn.execute(
         sa.select(
             table.id, getattr(table, f"{role}_id"), table.first_name, table.last_name,
-            table.telegram_chat_id, table.active,
+            contacts.address_of(role, table.id, contacts.TELEGRAM), table.active,
         )
         .where(table.school_id == school_id, sa.not_(table.active), table.updated_at < before)
         .order_by(table.id)

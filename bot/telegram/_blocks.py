@@ -5,8 +5,9 @@ their private chat: the bot's new status there is ``kicked``. Without that updat
 would learn of the block only when its next message is refused (``403``,
 :mod:`integrations.telegram.channel`), perhaps days later. Both ways end the same:
 
-- the chat is unlinked from everyone it was linked to (:meth:`DatabaseChats.unlink`'s effect),
-  so the planner plans around the person (a pupil's guardians are asked at once, ...);
+- the Telegram contact of everyone the chat was linked to becomes ``blocked``
+  (:meth:`DatabaseChats.unlink`'s effect), so the planner plans around the person (a
+  pupil's guardians are asked at once, ...);
 - for a pupil or a guardian, the outbox keeps the same trace a refused message leaves: a row
   with status ``failed`` and ``last_error`` ``blocked_by_user: ...`` (kind
   :data:`BLOCK_KIND`, about no pupil and never sent), from which the planner tells the
@@ -22,15 +23,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 from telegram import ChatMember, Update
 from telegram.ext import ContextTypes
 
-from bot.models import Guardian, Pupil, Staff
+from bot.contacts import ContactState
+from bot.contacts import store as contacts
+from bot.domain import OutreachKind
 from bot.outbox import PlannedOutreach, write_transaction
 from bot.outbox import store as outbox
 from bot.outbox.channel import DeliveryOutcome
@@ -46,9 +48,8 @@ __all__ = ["BLOCK_KIND", "on_member", "record_block"]
 
 log = logging.getLogger(__name__)
 
-BLOCK_KIND = "telegram_block"
+BLOCK_KIND = OutreachKind.TELEGRAM_BLOCK
 """The kind of the outbox row that records a block Telegram told of."""
-_TABLES: dict[str, Any] = {"pupil": Pupil, "guardian": Guardian, "staff": Staff}
 
 
 async def on_member(
@@ -73,16 +74,13 @@ async def on_member(
 async def record_block(
     engine: AsyncEngine, people: Sequence[Linked], *, at: dt.datetime, update_id: int
 ) -> None:
-    """Unlink ``people`` (everyone one chat was linked to) and leave for each pupil or
+    """Mark the chat of ``people`` (everyone it was linked to) blocked and leave for each pupil or
     guardian among them the outbox's trace of a block; one transaction."""
     outcome = DeliveryOutcome.blocked_by_user("my_chat_member: kicked").describe()
     async with write_transaction(engine) as conn:
         for person in people:
-            table = _TABLES[person.role]
-            await conn.execute(
-                sa.update(table)
-                .where(col(table.id) == person.person_id)
-                .values(telegram_chat_id=None)
+            await contacts.set_state(
+                conn, person.role, person.person_id, contacts.TELEGRAM, ContactState.BLOCKED, at
             )
         family = [person for person in people if person.role in ("pupil", "guardian")]
         planned = [_trace(person, at, update_id) for person in family]

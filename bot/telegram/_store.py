@@ -1,17 +1,13 @@
-"""What the bot's conversations read and write: the message a button belongs to, the pupils a
-person may hear about, answers, and the free text passed on to the spilfiguur.
+"""What the bot's conversations read and write beside answers: the message a button belongs
+to, the pupils a person may hear about, a person's language and part of the day.
 
-Every write is one transaction; answers and free text are written in the transaction of
+Answers, own words and staff decisions are written by :mod:`bot.answers`, in the transaction of
 :mod:`bot.telegram.inbox`, which keeps them safe while an import holds SQLite's write lock.
-Answers go into :class:`~bot.models.Reply`, where the planner finds them at its next tick
-(:mod:`bot.engine.tick`); a message for the spilfiguur goes into the outbox, so that it
-survives a restart and waits for the staff's sending hours like any other.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,76 +15,35 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
-from bot.engine._facts_db import signature
+from bot.answers import MessageRow, message_row
+from bot.contacts import store as contacts
 from bot.models import (
     Guardian,
     GuardianLink,
     Outreach,
     Pupil,
-    Reply,
     School,
     SchoolClass,
     Staff,
 )
-from bot.outbox import PlannedOutreach
-from bot.outbox import store as outbox
+from bot.planning.facts_db import signature
 from bot.telegram.invites import Linked
 
 __all__ = [
-    "FORWARD_EXPIRES",
     "Pupilship",
-    "TappedRow",
+    "latest_pupil",
     "pupils_of",
+    "school_name",
     "set_language",
-    "store_answer",
-    "store_forward",
+    "set_moment",
     "tapped_row",
 ]
 
-FAMILY_KINDS = ("pupil_checkin", "guardian_notice", "guardian_care")
-"""The messages about an absence that a pupil's or a parent's answer may be about."""
-FORWARD_EXPIRES = dt.timedelta(days=14)
-"""A pupil's or a parent's own words wait this long for the spilfiguur's sending hours."""
 
-
-@dataclass(frozen=True, slots=True)
-class TappedRow:
-    """The outreach row a button was on."""
-
-    id: int
-    school_id: str
-    kind: str
-    recipient_role: str
-    recipient_id: int
-    pupil_id: int | None
-    lang: str
-    status: str
-    payload: Mapping[str, Any]
-
-
-async def tapped_row(engine: AsyncEngine, outreach_id: int) -> TappedRow | None:
+async def tapped_row(engine: AsyncEngine, outreach_id: int) -> MessageRow | None:
+    """The outbox row a button was on; None when there is none."""
     async with engine.connect() as conn:
-        row = (
-            await conn.execute(
-                sa.select(
-                    col(Outreach.id),
-                    col(Outreach.school_id),
-                    col(Outreach.kind),
-                    col(Outreach.recipient_role),
-                    col(Outreach.recipient_id),
-                    col(Outreach.pupil_id),
-                    col(Outreach.lang),
-                    col(Outreach.status),
-                    col(Outreach.payload),
-                ).where(col(Outreach.id) == outreach_id)
-            )
-        ).one_or_none()
-    if row is None:
-        return None
-    pk, school, kind, role, recipient, pupil, lang, status, payload = row
-    return TappedRow(
-        int(pk), school, kind, role, int(recipient), pupil, lang, status, payload or {}
-    )
+        return await message_row(conn, outreach_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +78,7 @@ async def pupils_of(engine: AsyncEngine, role: str, person_id: int) -> list[Pupi
             col(Staff.first_name),
             col(Staff.last_name),
             col(Staff.role),
-            col(Staff.email),
+            contacts.address_of("staff", col(Staff.id), "email"),
         )
         .join(SchoolClass, col(SchoolClass.id) == col(Pupil.class_id))
         .join(School, col(School.id) == col(Pupil.school_id))
@@ -170,154 +125,6 @@ async def pupils_of(engine: AsyncEngine, role: str, person_id: int) -> list[Pupi
     return found
 
 
-async def store_answer(
-    conn: AsyncConnection,
-    *,
-    row: TappedRow,
-    sender_role: str,
-    sender_id: str,
-    answer: str,
-    at: dt.datetime,
-) -> bool:
-    """Store a tapped answer to ``row``, tied to the row's episode, in the caller's write
-    transaction; False when this very answer to this row is stored already (a second tap, a
-    replayed update)."""
-    if row.pupil_id is None:
-        return False
-    episode = row.payload.get("episode")
-    known = await conn.scalar(
-        sa.select(col(Reply.id)).where(
-            col(Reply.outreach_id) == row.id, col(Reply.answer) == answer
-        )
-    )
-    if known is not None:
-        return False
-    await _insert_reply(
-        conn,
-        row.school_id,
-        row.pupil_id,
-        (sender_role, sender_id),
-        answer,
-        at,
-        episode if isinstance(episode, str) else None,
-        outreach_id=row.id,
-    )
-    return True
-
-
-async def store_forward(
-    conn: AsyncConnection,
-    *,
-    pupil: Pupilship,
-    sender_role: str,
-    sender_id: str,
-    writer: str,
-    language: str | None,
-    text: str,
-    update_id: int,
-    message_id: int,
-    at: dt.datetime,
-    edited: bool = False,
-) -> bool:
-    """Store free text as an answer about ``pupil`` and plan it for the pupil's spilfiguur
-    (``coordinator_forward``), in the caller's write transaction; False when the update was
-    stored before (Telegram sent it twice) or the pupil has no spilfiguur to tell. ``language``
-    is the language the text was written in, None when it was not recognised.
-
-    ``edited``: the text is a new version of the writer's message ``message_id`` (Telegram's
-    id of it in their chat). When the earlier version has not gone out yet, the new words take
-    its place (the spilfiguur never saw the old ones); otherwise they go out as a correction,
-    whose payload ``variant`` picks the heading that says so."""
-    key = f"forward:{pupil.school_id}:{update_id}"
-    episode = await _latest_episode(conn, pupil.id)
-    if await conn.scalar(sa.select(col(Outreach.id)).where(col(Outreach.idempotency_key) == key)):
-        return False
-    await _insert_reply(
-        conn, pupil.school_id, pupil.id, (sender_role, sender_id), text, at, episode
-    )
-    if pupil.spilfiguur_id is None:
-        return False
-    sender = f"{sender_role}:{sender_id}"
-    if edited and await _replace_unsent(conn, pupil.id, sender, message_id, text, language, at):
-        return True
-    coordinator = (
-        await conn.execute(
-            sa.select(col(Staff.language), col(Staff.telegram_chat_id), col(Staff.email)).where(
-                col(Staff.id) == pupil.spilfiguur_id
-            )
-        )
-    ).one()
-    planned = PlannedOutreach(
-        school_id=pupil.school_id,
-        idempotency_key=key,
-        kind="coordinator_forward",
-        recipient_role="coordinator",
-        recipient_id=pupil.spilfiguur_id,
-        channel="telegram" if coordinator[1] is not None else "email",
-        lang=coordinator[0],
-        due_at=at,
-        expires_at=at + FORWARD_EXPIRES,
-        pupil_id=pupil.id,
-        payload={
-            "first_name": pupil.first_name,
-            "class_name": pupil.class_name,
-            "writer": writer,
-            "language": language or "",
-            "message": text,
-            "episode": episode,
-            "from": sender,
-            "message_id": message_id,
-            **_variant(language, edited),
-        },
-    )
-    await outbox.plan(conn, [planned], at)
-    return True
-
-
-async def _replace_unsent(
-    conn: AsyncConnection,
-    pupil_id: int,
-    sender: str,
-    message_id: int,
-    text: str,
-    language: str | None,
-    at: dt.datetime,
-) -> bool:
-    """Put new words in the forward of ``sender``'s message ``message_id`` that is still
-    planned (an earlier version, or a correction of it); whether there was one."""
-    payload = col(Outreach.payload)
-    rows = (
-        await conn.execute(
-            sa.select(col(Outreach.id), payload).where(
-                col(Outreach.kind) == "coordinator_forward",
-                col(Outreach.pupil_id) == pupil_id,
-                col(Outreach.status) == "planned",
-                payload["from"].as_string() == sender,
-                payload["message_id"].as_integer() == message_id,
-            )
-        )
-    ).all()
-    replaced = False
-    for row, values in rows:
-        was_edited = str(values.get("variant", "")).startswith("edited")
-        words = {**values, "message": text, "language": language or ""}
-        words.pop("variant", None)
-        words.update(_variant(language, was_edited))
-        result = await conn.execute(
-            sa.update(Outreach)
-            .where(col(Outreach.id) == row, col(Outreach.status) == "planned")
-            .values(payload=words, updated_at=at)
-        )
-        replaced = replaced or bool(result.rowcount)
-    return replaced
-
-
-def _variant(language: str | None, edited: bool) -> dict[str, str]:
-    """The ``coordinator_forward`` variant: an edit, a language not recognised, or both."""
-    parts = (["edited"] if edited else []) + ([] if language else ["unknown_language"])
-    return {"variant": "_".join(parts)} if parts else {}
-
-
 async def set_moment(
     conn: AsyncConnection, guardian_ids: Sequence[int], moment: str | None
 ) -> None:
@@ -331,38 +138,15 @@ async def set_moment(
 
 
 async def set_language(conn: AsyncConnection, people: Sequence[tuple[str, int]], lang: str) -> None:
-    """Guardians and pupils, as ``(role, id)``, chose the language of their messages."""
+    """Guardians and pupils, as ``(role, id)``, chose the language of their messages; a
+    roster import keeps it from now on."""
     for role, person_id in people:
         table: Any = Guardian if role == "guardian" else Pupil
-        await conn.execute(sa.update(table).where(col(table.id) == person_id).values(language=lang))
-
-
-async def writer_of(engine: AsyncEngine, role: str, person_id: int, pupil_id: int) -> str:
-    """Who wrote, as the spilfiguur reads it: "Fatima El Amrani (moeder)", "Yasmine El
-    Amrani (leerling)"."""
-    async with engine.connect() as conn:
-        if role == "guardian":
-            row = (
-                await conn.execute(
-                    sa.select(
-                        col(Guardian.first_name),
-                        col(Guardian.last_name),
-                        col(GuardianLink.relation),
-                    )
-                    .join(GuardianLink, col(GuardianLink.guardian_id) == col(Guardian.id))
-                    .where(col(Guardian.id) == person_id, col(GuardianLink.pupil_id) == pupil_id)
-                )
-            ).first()
-            if row is not None:
-                return f"{row[0]} {row[1]} ({row[2] or 'ouder'})"
-        pupil = (
-            await conn.execute(
-                sa.select(col(Pupil.first_name), col(Pupil.last_name)).where(
-                    col(Pupil.id) == person_id
-                )
-            )
-        ).first()
-    return f"{pupil[0]} {pupil[1]} (leerling)" if pupil is not None else "?"
+        await conn.execute(
+            sa.update(table)
+            .where(col(table.id) == person_id)
+            .values(language=lang, language_chosen=True)
+        )
 
 
 async def school_name(engine: AsyncEngine, school_id: str) -> str:
@@ -391,63 +175,3 @@ async def latest_pupil(
             .limit(1)
         )
     return by_id.get(latest, pupils[0]) if latest is not None else pupils[0]
-
-
-async def record_coordinator_return(
-    conn: AsyncConnection, row: TappedRow, *, sender_id: str, back: dt.date, at: dt.datetime
-) -> None:
-    """The spilfiguur's ``return:`` date, stored as their answer about the pupil's latest
-    episode (a nudge may be about the school year, not one absence)."""
-    assert row.pupil_id is not None
-    episode = await _latest_episode(conn, row.pupil_id)
-    await _insert_reply(
-        conn,
-        row.school_id,
-        row.pupil_id,
-        ("coordinator", sender_id),
-        f"return:{back.isoformat()}",
-        at,
-        episode,
-        outreach_id=row.id,
-    )
-
-
-async def _insert_reply(
-    conn: AsyncConnection,
-    school_id: str,
-    pupil_id: int,
-    sender: tuple[str, str],
-    answer: str,
-    at: dt.datetime,
-    episode: str | None,
-    *,
-    outreach_id: int | None = None,
-) -> None:
-    """One answer about a pupil; ``sender`` is the role and the roster id of who gave it."""
-    await conn.execute(
-        sa.insert(Reply).values(
-            school_id=school_id,
-            pupil_id=pupil_id,
-            sender_role=sender[0],
-            sender_id=sender[1],
-            answer=answer,
-            received_at=at,
-            episode_key=episode,
-            outreach_id=outreach_id,
-        )
-    )
-
-
-async def _latest_episode(conn: AsyncConnection, pupil_id: int) -> str | None:
-    """The episode of the last message that went to the pupil's family about an absence."""
-    episode = await conn.scalar(
-        sa.select(col(Outreach.payload)["episode"].as_string())
-        .where(
-            col(Outreach.pupil_id) == pupil_id,
-            col(Outreach.status) == "sent",
-            col(Outreach.kind).in_(FAMILY_KINDS),
-        )
-        .order_by(col(Outreach.sent_at).desc(), col(Outreach.id).desc())
-        .limit(1)
-    )
-    return str(episode) if episode is not None else None

@@ -30,9 +30,9 @@ What an accepted tap does, by recipient:
   the date the pupil is expected back (the teachers' welcome follows it); ``pause`` offers one,
   two or four school weeks without messages to the pupil and the guardians; ``release`` and
   ``discard`` decide a mass-absence hold; ``send_notice`` and ``keep_notice`` decide a guardian
-  notice that a pupil's answer held (:func:`~bot.engine.decisions.decide_notice`);
+  notice that a pupil's answer held (:func:`~bot.answers.decisions.decide_notice`);
   ``clb_involved`` closes the CLB-threshold case for the school year
-  (:func:`~bot.engine.decisions.clb_involved`). Under a daily message, ``ack:N``, ``snooze:N``
+  (:data:`~bot.answers.decisions.DECISIONS`). Under a daily message, ``ack:N``, ``snooze:N``
   (one school day) and ``clb_involved:N`` decide about its pupil ``N``.
 """
 
@@ -48,12 +48,12 @@ from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.domain import CONTACT_MOMENTS
-from bot.engine._text import buttons_for
+from bot.answers import MessageRow
+from bot.domain import CONTACT_MOMENTS, OutreachKind
 from bot.telegram import _store, invites
 from bot.telegram.invites import Linked
 from integrations.telegram.callbacks import Tap, verify
-from messages import day_label
+from messages import buttons_for, day_label
 
 if TYPE_CHECKING:
     from bot.telegram.conversation import Conversation
@@ -133,12 +133,12 @@ async def _act(
         await _family_tap(conversation, query, chat, row, person, tap, ack)
 
 
-def _is_recipient(person: Linked, row: _store.TappedRow) -> bool:
+def _is_recipient(person: Linked, row: MessageRow) -> bool:
     role = "staff" if row.recipient_role in _STAFF_ROLES else row.recipient_role
     return person.role == role and person.person_id == row.recipient_id
 
 
-def _offered(row: _store.TappedRow) -> set[str]:
+def _offered(row: MessageRow) -> set[str]:
     """The answers the row's message had as buttons (with the other reasons it said)."""
     return set(buttons_for(row.kind, row.payload))
 
@@ -147,7 +147,7 @@ async def _family_tap(
     conversation: Conversation,
     query: CallbackQuery,
     chat: int,
-    row: _store.TappedRow,
+    row: MessageRow,
     person: Linked,
     tap: Tap,
     ack: Acknowledgement,
@@ -197,7 +197,19 @@ async def _family_tap(
     if stored:  # None: it waits in the inbox, which lets the planner know once it is stored
         conversation.news()  # before the thanks: whoever sees the thanks, sees the planner busy
     await _take_buttons_off(query)
-    await conversation.thank(chat, person, key, {**about, "date": returns})
+    absent_on = _absence_day(row)
+    await conversation.thank(
+        chat, person, key, {**about, "date": returns or absent_on}, about_day=absent_on, row=row.id
+    )
+
+
+def _absence_day(row: MessageRow) -> dt.date | None:
+    """The day of the absence the tapped message asked about (a check-in's ``date``)."""
+    value = row.payload.get("date")
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _return_days(conversation: Conversation, template: str, lang: str) -> list[tuple[str, str]]:
@@ -214,13 +226,13 @@ async def _staff_tap(
     conversation: Conversation,
     query: CallbackQuery,
     chat: int,
-    row: _store.TappedRow,
+    row: MessageRow,
     person: Linked,
     tap: Tap,
     ack: Acknowledgement,
 ) -> None:
     key, _, value = tap.key.partition(":")
-    if row.kind == "coordinator_digest":
+    if row.kind == OutreachKind.COORDINATOR_DIGEST:
         if tap.key in _offered(row):
             await _digest_tap(conversation, chat, row, person, tap, ack)
         return
@@ -260,7 +272,7 @@ async def _staff_tap(
 async def _digest_tap(
     conversation: Conversation,
     chat: int,
-    row: _store.TappedRow,
+    row: MessageRow,
     person: Linked,
     tap: Tap,
     ack: Acknowledgement,
@@ -299,15 +311,19 @@ _CHOICES = {
 
 
 def _staff_answer(
-    conversation: Conversation, row: _store.TappedRow, key: str, value: str
+    conversation: Conversation, row: MessageRow, key: str, value: str
 ) -> tuple[str, dict[str, object], dt.date | None] | None:
     """What a staff member's tap decides: the acknowledgement (template and values) and the
     day it is about; None when the tap decides nothing. The decision itself is stored by
-    :func:`bot.telegram._writes.staff_decision`."""
+    :func:`bot.answers.decide`."""
     today = conversation.clock.today()
     about: dict[str, object] = {"first_name": row.payload.get("first_name", "")}
     if key == "ack":
-        return ("staff_ack.read" if row.kind == "teacher_welcome" else "staff_ack.ack"), {}, None
+        return (
+            ("staff_ack.read" if row.kind == OutreachKind.TEACHER_WELCOME else "staff_ack.ack"),
+            {},
+            None,
+        )
     if key == "clb_involved":
         return "staff_ack.clb_involved", about, None
     if key in ("send_notice", "keep_notice"):

@@ -32,18 +32,16 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.domain import HalfDay
-from bot.engine._notice_holds import KEEP, SEND
+from bot.domain import HalfDay, OutreachKind
 from bot.engine.episodes import year_counts
-from bot.engine.facts import RETURN_PREFIX
+from bot.engine.facts import RETURN_PREFIX, NoticeDecision
 from bot.engine.hold import HoldState
 from bot.outbox import Status
 from bot.privacy.audit import log_view
 from bot.rules import CLB_HALF_DAYS, Rules
 from bot.telegram._timeline_db import Case, Sent, read_case
 from bot.telegram.invites import Linked
-from messages import TEMPLATES, Audience, Overrides, button_label, render
-from messages._quote import without_bidi_controls
+from messages import TEMPLATES, Audience, Overrides, button_label, render, without_bidi_controls
 from scheduler.calendar import SchoolCalendar
 
 __all__ = ["MAX_LENGTH", "MAX_QUOTE", "VIEW_CHANNEL", "pupil_timeline"]
@@ -199,8 +197,8 @@ class _Composer:
         for reply in self.case.replies:
             writer = self.case.writer(reply.sender_role, reply.sender_id)
             answer = reply.answer
-            if answer in (SEND, KEEP):  # the spilfiguur's decision about a held notice
-                decided = "send" if answer == SEND else "keep"
+            if answer in tuple(NoticeDecision):  # the spilfiguur's decision about a held notice
+                decided = "send" if answer == NoticeDecision.SEND else "keep"
                 self.add(reply.at, f"timeline.notice.{decided}", 4, by=writer)
                 continue
             if answer.startswith(RETURN_PREFIX):
@@ -254,7 +252,7 @@ def _moment(sent: Sent) -> dt.datetime:
 
 
 def _kind_template(sent: Sent) -> str:
-    if sent.kind == "coordinator_nudge":
+    if sent.kind == OutreachKind.COORDINATOR_NUDGE:
         candidate = f"timeline.nudge.{sent.reason}"
     else:
         candidate = f"timeline.kind.{sent.kind}"

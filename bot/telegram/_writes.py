@@ -16,85 +16,25 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.engine.decisions import (
-    acknowledge,
-    clb_involved,
-    decide_hold,
-    decide_notice,
-    digest_nudges,
-    pause_pupil,
-    snooze,
-)
-from bot.engine.hold import HoldState
+from bot import answers
 from bot.telegram import _store, invites
 
 __all__ = ["WRITES"]
 
 
 async def staff_decision(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
-    """A coordinator's or teacher's tap under a nudge or a hold alert; whether there was
-    something (left) to decide."""
-    row = _store.TappedRow(**fields["row"])
-    key, at = fields["key"], dt.datetime.fromisoformat(fields["at"])
-    day = dt.date.fromisoformat(fields["date"]) if fields.get("date") else None
-    by = f"telegram:{fields['sender_id']}"
-    if row.kind == "coordinator_digest":
-        return await _digest_decision(conn, row, fields, by, at, day)
-    if key == "clb_involved":
-        return await clb_involved(
-            conn, row.school_id, row.id, sender_id=fields["sender_id"], by=by, at=at
-        )
-    if key == "ack":
-        return await acknowledge(conn, row.school_id, row.id, by=by, at=at)
-    if key in ("send_notice", "keep_notice"):
-        send = key == "send_notice"
-        return await decide_notice(
-            conn, row.school_id, row.id, send=send, sender_id=fields["sender_id"], by=by, at=at
-        )
-    if day is None:
-        return False
-    if key in ("release", "discard"):
-        state = HoldState.RELEASED if key == "release" else HoldState.DISCARDED
-        scope = str(row.payload.get("scope"))
-        return await decide_hold(conn, row.school_id, day, scope, state, by=by, at=at)
-    if row.pupil_id is None:
-        return False
-    if key == "return":
-        await _store.record_coordinator_return(
-            conn, row, sender_id=fields["sender_id"], back=day, at=at
-        )
-        return True
-    if key == "snooze":
-        return await snooze(conn, row.school_id, row.id, until=day)
-    if key == "pause":
-        starts = dt.date.fromisoformat(fields["today"])
-        await pause_pupil(conn, row.school_id, row.pupil_id, starts=starts, ends=day, by=by, at=at)
-        return True
-    return False
-
-
-async def _digest_decision(
-    conn: AsyncConnection,
-    row: _store.TappedRow,
-    fields: dict[str, Any],
-    by: str,
-    at: dt.datetime,
-    day: dt.date | None,
-) -> bool:
-    """A tap under one pupil of a daily message (``ack:N``, ``snooze:N``, ``clb_involved:N``):
-    the same decision on each nudge the message said about that pupil."""
-    action, _, number = str(fields["key"]).partition(":")
-    ids = await digest_nudges(conn, row.school_id, row.id, int(number))
-    done = False
-    for nudge in ids:
-        if action == "ack":
-            done |= await acknowledge(conn, row.school_id, nudge, by=by, at=at)
-        elif action == "snooze" and day is not None:
-            done |= await snooze(conn, row.school_id, nudge, until=day)
-        elif action == "clb_involved":
-            sender = fields["sender_id"]
-            done |= await clb_involved(conn, row.school_id, nudge, sender_id=sender, by=by, at=at)
-    return done
+    """A coordinator's or teacher's tap under a nudge or a hold alert
+    (:func:`bot.answers.decide`); whether there was something (left) to decide."""
+    decision = answers.Decision(
+        row=answers.MessageRow(**fields["row"]),
+        key=fields["key"],
+        sender_id=fields["sender_id"],
+        by=f"telegram:{fields['sender_id']}",
+        at=dt.datetime.fromisoformat(fields["at"]),
+        today=dt.date.fromisoformat(fields["today"]),
+        day=dt.date.fromisoformat(fields["date"]) if fields.get("date") else None,
+    )
+    return await answers.decide(conn, decision)
 
 
 async def language(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
@@ -123,10 +63,10 @@ async def link(conn: AsyncConnection, fields: dict[str, Any]) -> invites.Linked 
 
 
 async def answer(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
-    """A pupil's or guardian's tap on an answer button (:func:`_store.store_answer`)."""
-    return await _store.store_answer(
+    """A pupil's or guardian's tap on an answer button (:func:`bot.answers.store_tap`)."""
+    return await answers.store_tap(
         conn,
-        row=_store.TappedRow(**fields["row"]),
+        row=answers.MessageRow(**fields["row"]),
         sender_role=fields["sender_role"],
         sender_id=fields["sender_id"],
         answer=fields["answer"],
@@ -135,21 +75,24 @@ async def answer(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
 
 
 async def forward(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
-    """A pupil's or guardian's own words, for the spilfiguur (:func:`_store.store_forward`)."""
-    return await _store.store_forward(
+    """A pupil's or guardian's own words, for the spilfiguur (:func:`bot.answers.store_words`).
+    The writer's name the fields hold is looked up again, in the same roster."""
+    pupil = _store.Pupilship(**fields["pupil"])
+    return await answers.store_words(
         conn,
-        pupil=_store.Pupilship(**fields["pupil"]),
+        school_id=pupil.school_id,
+        pupil=pupil.id,
         sender_role=fields["sender_role"],
         sender_id=fields["sender_id"],
-        writer=fields["writer"],
         language=fields["language"],
         text=fields["text"],
-        update_id=fields["update_id"],
+        source=str(fields["update_id"]),
         # An answer kept by a release before edits were read has no message id: 0 matches no
         # earlier message, so it is passed on as it was written.
         message_id=fields.get("message_id", 0),
         at=dt.datetime.fromisoformat(fields["at"]),
         edited=fields.get("edited", False),
+        translation=fields.get("translation"),  # none in an answer kept before translations
     )
 
 

@@ -1,13 +1,15 @@
 """The Telegram chats of the roster's people, as the Telegram channel needs them.
 
-A pupil, a guardian and a staff member each have at most one linked chat
-(``telegram_chat_id``). Someone who blocks the bot is unlinked: the planner then treats them as
-unreachable (a pupil's guardians are asked at once, for instance) until they link again, and the
-dispatcher reports the failed message to the coordinator.
+A pupil, a guardian and a staff member each have at most one linked chat (their ``telegram``
+contact, :mod:`bot.contacts`). Someone who blocks the bot has that contact ``blocked``: the
+planner then treats them as unreachable (a pupil's guardians are asked at once, for
+instance) until they link again, and the dispatcher reports the failed message to the
+coordinator.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -15,7 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
-from bot.models import Guardian, Pupil, Staff
+from bot.contacts import ContactState
+from bot.contacts import store as contacts
+from bot.models import Contact, Guardian, Pupil, Staff
 
 __all__ = ["DatabaseChats"]
 
@@ -38,26 +42,39 @@ class DatabaseChats:
     async def chat_of(self, role: str, person_id: int) -> int | None:
         table = _table(role)
         async with self._engine.connect() as conn:
-            chat = await conn.scalar(
-                sa.select(col(table.telegram_chat_id)).where(
-                    col(table.id) == person_id, col(table.active)
-                )
+            active = await conn.scalar(
+                sa.select(col(table.active)).where(col(table.id) == person_id)
             )
-        return int(chat) if chat is not None else None
+            if not active:
+                return None
+            return await contacts.telegram_chat(conn, role, person_id)
 
     async def unlink(self, role: str, person_id: int) -> None:
-        await self._set(role, person_id, None)
+        _table(role)
+        async with self._engine.begin() as conn:
+            await contacts.set_state(
+                conn, role, person_id, contacts.TELEGRAM, ContactState.BLOCKED, _now()
+            )
         log.info("%s %s blocked the bot: chat unlinked", role, person_id)
 
     async def move(self, role: str, person_id: int, chat_id: int) -> None:
-        await self._set(role, person_id, chat_id)
-
-    async def _set(self, role: str, person_id: int, chat_id: int | None) -> None:
-        table = _table(role)
+        """The chat became another (a group upgraded to a supergroup): same person, new id."""
+        _table(role)
         async with self._engine.begin() as conn:
             await conn.execute(
-                sa.update(table).where(col(table.id) == person_id).values(telegram_chat_id=chat_id)
+                sa.update(Contact)
+                .where(
+                    col(Contact.role) == contacts.person_role(role),
+                    col(Contact.person_id) == person_id,
+                    col(Contact.channel) == contacts.TELEGRAM,
+                )
+                .values(address=str(chat_id), since=_now())
             )
+
+
+def _now() -> dt.datetime:
+    # The channel that calls these has no clock of its own; the time only dates the change.
+    return dt.datetime.now(dt.UTC)
 
 
 def _table(role: str) -> Any:

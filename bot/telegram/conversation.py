@@ -18,7 +18,10 @@ each kind of update does:
 - A tap on a button: :mod:`bot.telegram._taps`.
 - Free text from a pupil or guardian is stored as their answer and passed on to the pupil's
   spilfiguur through the outbox (``coordinator_forward``), naming the language it was written
-  in (:mod:`bot.telegram.written_in`); the writer is thanked. A message they edit afterwards
+  in (:mod:`bot.answers.written_in`), with a machine translation when the school chose an
+  engine and the spilfiguur may not read that language (:mod:`bot.translation`); the writer is
+  thanked (a guardian whom the school may not contact about that child, in words that name
+  neither the child nor anyone at school: :mod:`bot.consent`). A message they edit afterwards
   (``edited_message``) takes the place of the earlier words while those still wait for the
   spilfiguur's sending hours, and is passed on as a correction once they went out; without a
   second thanks. Commands are read only as sent: editing ``/stop`` does not stop again.
@@ -55,15 +58,18 @@ from telegram.ext import (
     filters,
 )
 
+from bot.answers import written_in
 from bot.config import HelpLines
 from bot.consent.store import contactable
-from bot.engine._window import Window
+from bot.engine.window import Window
 from bot.redaction import describe_error
 from bot.rules import Rules
-from bot.telegram import _store, _timeline, invites, written_in
+from bot.telegram import _store, _timeline, invites
 from bot.telegram._acks import ack_context, ack_template
+from bot.telegram._translate import translation_for
 from bot.telegram.inbox import Inbox
 from bot.telegram.invites import Linked, Refused
+from bot.translation import Translator
 from integrations.telegram.callbacks import sign
 from messages import FAMILY_LANGUAGES, SOURCE_LANGUAGE, Overrides, render
 from scheduler.calendar import SchoolCalendar
@@ -124,6 +130,7 @@ class Conversation:
         throttle: CodeThrottle | None = None,
         rules: Rules | None = None,
         help_lines: HelpLines | None = None,
+        translator: Translator | None = None,
     ) -> None:
         self.engine = engine
         self.rules = Rules.default() if rules is None else rules
@@ -138,6 +145,8 @@ class Conversation:
         self.window = Window((rules or Rules.default()).delivery, calendar, clock.tz)
         """The sending hours on school days: whether a person can still read an answer today."""
         self.help_lines = help_lines or HelpLines()
+        self.translator = translator
+        """The school's local translation engine for the spilfiguur (None: translate nothing)."""
         self._news = news
         self._pending: set[asyncio.Task[object]] = set()
         self.updates_handled = 0
@@ -305,6 +314,11 @@ class Conversation:
         pupil = await self._pass_on(person, text, update.update_id, message.message_id)
         if pupil is None:
             return
+        if person.role == "guardian" and pupil not in await self.pupils_of(person):
+            # The school may not contact them about this child: their words still reach the
+            # spilfiguur, and the thanks tells them so without a word about the child.
+            await self.say(chat, _GENERAL_THANKS, person.lang, {"school": pupil.school})
+            return
         await self.thank(chat, person, "free_text", _about(pupil))
 
     async def on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -330,19 +344,19 @@ class Conversation:
         if not pupils:
             return None
         pupil = await _store.latest_pupil(self.engine, person, pupils)
-        writer = await _store.writer_of(self.engine, person.role, person.person_id, pupil.id)
         language = await asyncio.to_thread(written_in.detect, text)
+        translation = await translation_for(self.engine, self.translator, pupil, language, text)
         stored = await self.inbox.forward(
             pupil=pupil,
             sender_role=person.role,
             sender_id=person.roster_id,
-            writer=writer,
             language=language,
             text=text,
             update_id=update_id,
             message_id=message_id,
             at=self.clock.now(),
             edited=edited,
+            translation=translation,
         )
         if stored is not None:  # else the inbox lets the planner know once it is stored
             self.news()
@@ -391,12 +405,26 @@ class Conversation:
         allowed = {link.pupil for link in links if link.consent.allows}
         return [pupil for pupil in pupils if pupil.id in allowed]
 
-    async def thank(self, chat: int, person: Linked, key: str, about: Mapping[str, object]) -> None:
-        """Thank a pupil or a parent for their answer ``key`` (or ``free_text``) about a pupil
-        (:mod:`bot.telegram._acks`)."""
-        now = self.clock.now()
-        template = ack_template(person.role, key, person.lang, now=now, window=self.window)
-        await self.say(chat, template, person.lang, {**ack_context(self.help_lines), **about})
+    async def thank(
+        self,
+        chat: int,
+        person: Linked,
+        key: str,
+        about: Mapping[str, object],
+        *,
+        about_day: dt.date | None = None,
+        row: int = CONVERSATION_ROW,
+    ) -> None:
+        """Thank a pupil or a parent for their answer ``key`` (or ``free_text``) about a pupil,
+        given to a message about the absence of ``about_day`` (:mod:`bot.telegram._acks`); a
+        button of the thanks ("I want to talk" after "not going well") is an answer to the
+        message ``row`` that was answered."""
+        now = self.clock.local_now()
+        template = ack_template(
+            person.role, key, person.lang, now=now, window=self.window, about_day=about_day
+        )
+        context = {**ack_context(self.help_lines), **about}
+        await self.say(chat, template, person.lang, context, row=row)
 
     async def say(
         self,
@@ -474,6 +502,8 @@ _GENERAL_WELCOME = {
     "guardian": "onboarding.welcome_guardian_general",
 }
 """The welcome that names no pupil: staff's, and a guardian's with no child to name."""
+_GENERAL_THANKS = "guardian_ack.free_text.general"
+"""The thanks for the words of a guardian whom the school may not contact about the child."""
 
 
 def _chat(update: Update) -> int | None:

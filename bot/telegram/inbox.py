@@ -58,14 +58,16 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.answers import MessageRow
 from bot.db import sqlite_path
 from bot.files import make_private_file
 from bot.imports.turns import is_locked
 from bot.redaction import describe_error
 from bot.telegram import _store
+from bot.telegram._store import Pupilship
 from bot.telegram._writes import WRITES
 
-__all__ = ["DIRECT_WAIT", "RETRY", "Inbox", "Replayed"]
+__all__ = ["DIRECT_WAIT", "RETRY", "Inbox", "Pupilship", "Replayed"]
 
 log = logging.getLogger(__name__)
 
@@ -120,13 +122,13 @@ class Inbox:
     async def answer(
         self,
         *,
-        row: _store.TappedRow,
+        row: MessageRow,
         sender_role: str,
         sender_id: str,
         answer: str,
         at: dt.datetime,
     ) -> bool | None:
-        """:func:`~bot.telegram._store.store_answer`, or ``None``: kept in the inbox."""
+        """:func:`bot.answers.store_tap`, or ``None``: kept in the inbox."""
         fields = {
             "row": {**dataclasses.asdict(row), "payload": dict(row.payload)},
             "sender_role": sender_role,
@@ -142,26 +144,26 @@ class Inbox:
         pupil: _store.Pupilship,
         sender_role: str,
         sender_id: str,
-        writer: str,
         language: str | None,
         text: str,
         update_id: int,
         message_id: int,
         at: dt.datetime,
         edited: bool = False,
+        translation: str | None = None,
     ) -> bool | None:
-        """:func:`~bot.telegram._store.store_forward`, or ``None``: kept in the inbox."""
+        """:func:`bot.answers.store_words`, or ``None``: kept in the inbox."""
         fields = {
             "pupil": dataclasses.asdict(pupil),
             "sender_role": sender_role,
             "sender_id": sender_id,
-            "writer": writer,
             "language": language,
             "text": text,
             "update_id": update_id,
             "message_id": message_id,
             "at": at.isoformat(),
             "edited": edited,
+            "translation": translation,
         }
         return _stored_or_kept(await self._take("forward", fields))
 

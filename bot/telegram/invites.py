@@ -16,9 +16,9 @@ gets a code (and a letter) naming only the other, and a guardian who may be cont
 none gets no code at all.
 
 Someone who sends /stop is unlinked (:func:`stop`), and the chat's id is erased everywhere
-Gemist kept it (the person, the invitation that linked it): nothing ties that chat to anyone
-any more, so a later bare ``/start`` from it gets the stranger's text, which says how to get a
-new code from the school.
+Gemist kept it (the person's contact, now ``unsubscribed``; the invitation that linked it):
+nothing ties that chat to anyone any more, so a later bare ``/start`` from it gets the
+stranger's text, which says how to get a new code from the school.
 """
 
 from __future__ import annotations
@@ -36,7 +36,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
 from bot.consent.store import contactable
+from bot.contacts import ContactState
+from bot.contacts import store as contacts
 from bot.models import (
+    Contact,
     Guardian,
     Invitation,
     Pupil,
@@ -327,14 +330,13 @@ async def redeem_hash(
     )
     if not taken.rowcount:  # another chat used it a moment ago
         return Refused.USED
-    return await _link(conn, role, person, chat_id)
+    return await _link(conn, role, person, chat_id, now)
 
 
-async def _link(conn: AsyncConnection, role: str, person: int, chat_id: int) -> Linked | Refused:
+async def _link(
+    conn: AsyncConnection, role: str, person: int, chat_id: int, now: dt.datetime
+) -> Linked | Refused:
     table, roster = _PEOPLE[role]
-    await conn.execute(
-        sa.update(table).where(col(table.id) == person).values(telegram_chat_id=chat_id)
-    )
     found = (
         await conn.execute(
             sa.select(
@@ -346,7 +348,12 @@ async def _link(conn: AsyncConnection, role: str, person: int, chat_id: int) -> 
             ).where(col(table.id) == person)
         )
     ).one_or_none()
-    if found is None or not found[4]:
+    if found is None:
+        return Refused.EXPIRED
+    # The person linked this chat with their own code: a contact they chose, which no roster
+    # import undoes. (Linked also when they left the roster: the link is theirs, as before.)
+    await contacts.link_chat(conn, found[3], role, person, chat_id, now, chosen=True)
+    if not found[4]:
         return Refused.EXPIRED  # the person left the roster since the letter was printed
     return Linked(role, person, found[0], found[1], found[2], found[3])
 
@@ -364,7 +371,16 @@ async def linked(engine: AsyncEngine, chat_id: int) -> list[Linked]:
                     col(table.language),
                     col(table.school_id),
                 )
-                .where(col(table.telegram_chat_id) == chat_id, col(table.active))
+                .join(
+                    Contact,
+                    sa.and_(col(Contact.person_id) == col(table.id), col(Contact.role) == role),
+                )
+                .where(
+                    col(Contact.channel) == contacts.TELEGRAM,
+                    col(Contact.address) == str(chat_id),
+                    col(Contact.state) == ContactState.ACTIVE.value,
+                    col(table.active),
+                )
                 .order_by(col(table.id))
             )
             found += [
@@ -385,12 +401,7 @@ async def stop(engine: AsyncEngine, chat_id: int, now: dt.datetime) -> Sequence[
 
 async def unlink(conn: AsyncConnection, chat_id: int, now: dt.datetime) -> None:
     """:func:`stop` in ``conn``'s transaction (what the inbox replays)."""
-    for table, _roster in _PEOPLE.values():
-        await conn.execute(
-            sa.update(table)
-            .where(col(table.telegram_chat_id) == chat_id)
-            .values(telegram_chat_id=None)
-        )
+    await contacts.end_chat(conn, chat_id, ContactState.UNSUBSCRIBED, now)
     await conn.execute(
         sa.update(Invitation)
         .where(col(Invitation.chat_id) == chat_id)

@@ -36,13 +36,15 @@ from telegram.error import (
 )
 from telegram.ext import ExtBot
 
-from bot.outbox import Channel, DeliveryOutcome, Outgoing
+from bot.outbox import Capabilities, Channel, DeliveryOutcome, Outgoing
 from integrations.telegram.callbacks import sign
 from integrations.telegram.ratelimit import SendBudget, seconds_of
 
 __all__ = ["ChatDirectory", "TelegramChannel"]
 
 _MAX_DETAIL = 120
+MAX_TEXT = 4096
+"""The longest text ``sendMessage`` takes, in characters."""
 
 
 class ChatDirectory(Protocol):
@@ -63,6 +65,9 @@ class TelegramChannel(Channel):
     :class:`~integrations.telegram.ratelimit.TelegramRateLimiter`, so that the dispatcher can
     ask which chat is free (:meth:`ready_in`)."""
 
+    # Texts go out as plain text (no parse mode), so no HTML, though Telegram could show it.
+    capabilities = Capabilities(buttons=True, html=False, max_length=MAX_TEXT, inbound_answers=True)
+
     def __init__(
         self,
         bot: ExtBot[None],
@@ -76,6 +81,25 @@ class TelegramChannel(Channel):
         self._secret = secret
         self._budget = budget
         self._known: dict[tuple[str, int], int] = {}
+
+    @property
+    def bot(self) -> ExtBot[None]:
+        """The client it sends with; the conversations receive with the same one."""
+        return self._bot
+
+    @property
+    def secret(self) -> bytes:
+        """Signs the buttons it sends; the conversations check the taps with it."""
+        return self._secret
+
+    async def __aenter__(self) -> TelegramChannel:
+        # Asks Telegram who the bot is: InvalidToken or NetworkError here, at start-up; the
+        # client's own context closes its connections when that fails.
+        await self._bot.__aenter__()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self._bot.__aexit__(None, None, None)
 
     def ready_in(self, message: Outgoing) -> float:
         if self._budget is None:

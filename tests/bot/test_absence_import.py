@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from bot.imports import EXIT_OK, EXIT_REJECTS, EXIT_UNUSABLE, import_absences
+from bot.exits import Exit
+from bot.imports import import_absences
 from integrations.abc import RowReject
 from integrations.csv.source import CsvAbsenceSource
 from scheduler.calendar import SchoolCalendar
@@ -60,7 +61,7 @@ async def test_a_bad_row_is_rejected_with_its_place_and_the_rest_imported(
 
     report = await import_feed(engine, clock, feed)
 
-    assert report.exit_code == EXIT_REJECTS
+    assert report.exit_code == Exit.REJECTS
     assert report.files[0].rejects == [RowReject("absences.csv", 3, column, reason)]
     assert report.files[0].summary() == {
         "summary": True, "file": "absences.csv", "rows": 3, "imported": 2, "unchanged": 0,
@@ -87,7 +88,7 @@ async def test_an_unusable_file_imports_nothing(
 ):
     report = await import_feed(engine, clock, write(tmp_path / "absences.csv", text))
 
-    assert report.exit_code == EXIT_UNUSABLE
+    assert report.exit_code == Exit.UNUSABLE
     assert (report.error.file, report.error.line, report.error.column, report.error.reason) == (
         "absences.csv", line, column, reason,
     )  # fmt: skip
@@ -125,7 +126,7 @@ async def test_a_file_that_is_not_csv_is_rejected_whole(engine, clock, tmp_path,
 
     report = await import_feed(engine, clock, path)
 
-    assert report.exit_code == EXIT_UNUSABLE
+    assert report.exit_code == Exit.UNUSABLE
     assert report.error.reason == reason
 
 
@@ -141,7 +142,7 @@ async def test_a_file_not_in_utf8_halfway_leaves_nothing_behind(engine, clock, t
 
     report = await import_feed(engine, clock, path, batch_rows=5)
 
-    assert report.exit_code == EXIT_UNUSABLE
+    assert report.exit_code == Exit.UNUSABLE
     assert report.error.line == 32  # the header, 30 good rows, then the bad one
     assert report.error.reason == (
         "not UTF-8 text (byte 0xe9); save the file as 'CSV UTF-8', not as plain 'CSV'"
@@ -159,7 +160,7 @@ async def test_the_same_feed_twice_changes_nothing(engine, clock, tmp_path):
     second = await import_feed(engine, clock, feed)
 
     assert first.files[0].imported == 3
-    assert second.exit_code == EXIT_OK
+    assert second.exit_code == Exit.OK
     assert second.files[0].summary() == {
         "summary": True, "file": "absences.csv", "rows": 3, "imported": 0, "unchanged": 3,
         "rejected": 0, "corrections": 0,
@@ -300,7 +301,7 @@ async def test_older_letters_are_mapped(engine, clock, tmp_path, letter, code):
         engine, clock, write(tmp_path / "a.csv", HEADER + f"P1;2026-11-17;am;{letter};;\n")
     )
 
-    assert report.exit_code == EXIT_OK
+    assert report.exit_code == Exit.OK
     assert await active_marks(engine) == {("P1", "2026-11-17", "am", code)}
 
 
@@ -310,7 +311,7 @@ async def test_a_school_maps_its_own_letters(engine, clock, tmp_path):
 
     report = await import_feed(engine, clock, feed, code_map={"L": "P"})
 
-    assert report.exit_code == EXIT_OK
+    assert report.exit_code == Exit.OK
     assert await active_marks(engine) == {("P1", "2026-11-17", "am", "P")}
 
 
@@ -319,7 +320,7 @@ async def test_comma_bom_spaces_and_column_order(engine, clock, tmp_path):
     text = "\ufeff note , half_day,date, pupil_id ,extra\r\n ,PM , 2026-11-17 , P1 ,x\r\n\r\n"
     report = await import_feed(engine, clock, write(tmp_path / "a.csv", text))
 
-    assert report.exit_code == EXIT_OK
+    assert report.exit_code == Exit.OK
     assert report.warnings == ["a.csv: ignoring unknown column(s): extra"]
     assert await active_marks(engine) == {("P1", "2026-11-17", "pm", "-")}
 
@@ -432,7 +433,7 @@ async def test_marks_without_lessons_are_stored_and_pointed_out(engine, clock, t
         calendar=SchoolCalendar(),
     )
 
-    assert report.exit_code == EXIT_OK
+    assert report.exit_code == Exit.OK
     assert report.files[0].imported == 4
     assert report.warnings == [
         "a.csv: 3 mark(s) fall on half-days without lessons in the school calendar (the first: "

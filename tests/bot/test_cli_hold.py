@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cli import main
-from bot.engine.decisions import list_holds, store_suspects
 from bot.engine.hold import Suspect
 from bot.imports.runs import ensure_school
 from bot.outbox import write_transaction
+from bot.planning.decisions import list_holds, store_suspects
 from scheduler.clock import VirtualClock
 
 SCHOOL = "school"  # the id without a configuration

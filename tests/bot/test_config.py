@@ -70,6 +70,10 @@ BAD = [
     ('[calendar]\nwednesday_afternoon_free = "ja"\n',
      "calendar.wednesday_afternoon_free: expected true or false"),
     ("database_url = \n", "not valid TOML"),
+    ('channels = ["telegram", "sms"]\n',
+     "channels[1]: 'sms' is not a channel (known: telegram, smartschool, email)"),
+    ('channels = ["email", "email"]\n', "channels[1]: 'email' is listed twice"),
+    ("channels = []\n", 'channels: expected a list of channels like ["telegram", "email"]'),
 ]  # fmt: skip
 
 
@@ -426,3 +430,15 @@ def test_a_bad_retention_variable_is_blamed_on_it(tmp_path):
         ConfigError, match=r"^GEMIST_RETENTION_MESSAGES_YEARS: retention\.messages_years: expected"
     ):
         load_settings(path, environ={"GEMIST_RETENTION_MESSAGES_YEARS": "two"})
+
+
+def test_the_school_s_order_of_channels(tmp_path):
+    assert load_settings(environ={}).channels == ("telegram",)
+    path = toml(tmp_path, 'channels = ["telegram", "smartschool", "email"]\n')
+    settings = load_settings(path, environ={})
+    assert settings.channels == ("telegram", "smartschool", "email")
+    # What the decision gets: the order, and the channels that can deliver (Telegram only yet).
+    assert settings.channel_order().order == ("telegram", "smartschool", "email")
+    assert settings.channel_order().usable == frozenset({"telegram"})
+    env = {"GEMIST_CHANNELS": "email, Telegram"}
+    assert load_settings(path, environ=env).channels == ("email", "telegram")

@@ -11,19 +11,16 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-import sqlalchemy as sa
-from sqlmodel import col
-
 from bot.commands.run import run_service, serve
 from bot.config import load_settings
 from bot.db import connect, migrate
 from bot.imports import import_absences, import_roster
-from bot.models import Pupil
 from bot.rules import Rules
 from integrations.csv import CsvRosterSource
 from integrations.csv.source import CsvAbsenceSource
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import BRUSSELS
+from tests.helpers.contacts import link
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "example"
 
@@ -39,9 +36,7 @@ async def _school(path: Path, clock) -> None:
         )
         assert report.exit_code == 0
         async with engine.begin() as conn:
-            await conn.execute(
-                sa.update(Pupil).where(col(Pupil.pupil_id) == "P0003").values(telegram_chat_id=42)
-            )
+            await link(conn, "pupil", "P0003", 42)
         feed = path.parent / "absences.csv"
         feed.write_text(
             "pupil_id,date,half_day,code\nP0003,2026-11-17,am,B\nP0003,2026-11-17,pm,B\n"

@@ -21,7 +21,8 @@ import sqlalchemy as sa
 
 from bot.cli import main
 from bot.db import connect
-from bot.imports import EXIT_OK, import_absences
+from bot.exits import Exit
+from bot.imports import import_absences
 from bot.imports.turns import RunningImport, this_process
 from bot.models import ImportRun
 from integrations.csv.source import CsvAbsenceSource
@@ -90,7 +91,7 @@ async def test_a_second_import_waits_for_the_first_and_both_are_in_the_log(
     held.release.set()
     reports = await asyncio.wait_for(asyncio.gather(first, second), 30)
 
-    assert [report.exit_code for report in reports] == [EXIT_OK, EXIT_OK]
+    assert [report.exit_code for report in reports] == [Exit.OK, Exit.OK]
     assert await runs(db_url) == [("ok", True), ("ok", True)]
     assert ("P1", "2026-11-17", "am", "Z") in await active_marks(engine)
 
@@ -99,7 +100,7 @@ async def test_a_second_import_waits_for_the_first_and_both_are_in_the_log(
 def holder(db_url: str, feeds: tuple[Path, Path]) -> Iterator[subprocess.Popen[str]]:
     """A real import process of the second feed, holding its transaction until killed."""
     asyncio.run(_seed(db_url))
-    assert main(["--db", db_url, "import", "absences", str(feeds[0])]) == EXIT_OK
+    assert main(["--db", db_url, "import", "absences", str(feeds[0])]) == Exit.OK
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.helpers.held_import", db_url, str(feeds[1])],
         cwd=ROOT,
@@ -144,7 +145,7 @@ def test_a_run_whose_process_was_killed_is_marked_interrupted_by_the_next_comman
     assert asyncio.run(runs(db_url)) == [("ok", True), ("running", False)]
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GEMIST_CONFIG", raising=False)
-    assert main(["--db", db_url, *command]) == EXIT_OK
+    assert main(["--db", db_url, *command]) == Exit.OK
 
     assert asyncio.run(runs(db_url))[:2] == [("ok", True), ("interrupted", True)]
     assert asyncio.run(marks(db_url)) == FIRST_MARKS  # the killed import stored nothing
@@ -181,7 +182,7 @@ def test_an_import_waits_for_a_running_one_says_so_and_goes_on_when_it_is_killed
             waiting.kill()
             waiting.communicate()
 
-    assert waiting.returncode == EXIT_OK, err
+    assert waiting.returncode == Exit.OK, err
     assert "Traceback" not in err
     assert "2 unchanged" in out  # the first feed again, after the killed import stored nothing
     assert asyncio.run(runs(db_url)) == [("ok", True), ("interrupted", True), ("ok", True)]
@@ -210,6 +211,6 @@ async def test_a_run_of_this_process_whose_end_was_not_recorded_does_not_hold_up
         10,
     )  # fmt: skip
 
-    assert report.exit_code == EXIT_OK
+    assert report.exit_code == Exit.OK
     assert told == []
     assert await runs(db_url) == [("interrupted", True), ("ok", True)]

@@ -18,7 +18,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.imports import EXIT_OK, EXIT_REJECTS, EXIT_UNUSABLE, ImportReport, import_roster
+from bot.contacts import ContactState
+from bot.contacts.store import link_chat, set_state
+from bot.exits import Exit
+from bot.imports import ImportReport, import_roster
+from bot.telegram._store import set_language
 from integrations.abc import RowReject
 from integrations.csv import CsvRosterSource
 from scheduler.clock import VirtualClock
@@ -44,6 +48,7 @@ BASE: dict[str, set[Any]] = {
         ("S02", "6B", "teacher"),
     },
 }
+NOW = dt.datetime(2026, 9, 2, 8, tzinfo=dt.UTC)
 # The line a row appended to each file gets.
 NEXT_LINE = {"pupils.csv": 5, "guardians.csv": 7, "staff.csv": 5, "teaching.csv": 5}
 
@@ -115,7 +120,8 @@ async def pupil(engine: AsyncEngine, pupil_id: str) -> dict[str, Any]:
     [row] = await query(
         engine,
         "SELECT p.first_name, c.name, s.staff_id, p.language, p.guardian_consent,"
-        " p.telegram_chat_id, p.active, p.birth_date, p.updated_at FROM pupil p"
+        " (SELECT t.address FROM contact t WHERE t.role = 'pupil' AND t.person_id = p.id"
+        " AND t.channel = 'telegram'), p.active, p.birth_date, p.updated_at FROM pupil p"
         " JOIN school_class c ON c.id = p.class_id LEFT JOIN staff s ON s.id = p.spilfiguur_id"
         " WHERE p.school_id = :s AND p.pupil_id = :id",
         s=SCHOOL,
@@ -124,10 +130,30 @@ async def pupil(engine: AsyncEngine, pupil_id: str) -> dict[str, Any]:
     names = ("first_name", "class", "spilfiguur", "language", "guardian_consent", "telegram")
     values = dict(zip(names, row[:6], strict=True))
     values["guardian_consent"] = None if row[4] is None else bool(row[4])
+    values["telegram"] = None if row[5] is None else int(row[5])
     values["active"] = bool(row[6])
     values["birth_date"] = str(row[7])
     values["updated_at"] = str(row[8])
     return values
+
+
+async def key(engine: AsyncEngine, role: str, roster_id: str) -> int:
+    [(pk,)] = await query(engine, f"SELECT id FROM {role} WHERE {role}_id = :id", id=roster_id)
+    return int(pk)
+
+
+async def contacts_of(
+    engine: AsyncEngine, role: str, roster_id: str
+) -> dict[str, tuple[str | None, str, bool]]:
+    """Per channel: the address, the state and whether the person chose it."""
+    rows = await query(
+        engine,
+        "SELECT channel, address, state, chosen FROM contact WHERE role = :role"
+        " AND person_id = :pk",
+        role=role,
+        pk=await key(engine, role, roster_id),
+    )
+    return {channel: (address, state, bool(chosen)) for channel, address, state, chosen in rows}
 
 
 async def total(engine: AsyncEngine, table: str) -> int:
@@ -140,7 +166,7 @@ async def total(engine: AsyncEngine, table: str) -> int:
 
 async def test_first_import(engine: AsyncEngine, clock: VirtualClock) -> None:
     report = await run(engine, BASIC, clock)
-    assert report.exit_code == EXIT_OK
+    assert report.exit_code == Exit.OK
     assert report.warnings == []
     assert counts(report) == [
         ("pupils.csv", 3, 3, 0, 0, 0),
@@ -177,7 +203,7 @@ async def test_reimport_changes_nothing(engine: AsyncEngine, clock: VirtualClock
     before = await pupil(engine, "P02")
     clock.advance(dt.timedelta(days=1))
     report = await run(engine, BASIC, clock)
-    assert report.exit_code == EXIT_OK
+    assert report.exit_code == Exit.OK
     assert counts(report) == [
         ("pupils.csv", 3, 0, 3, 0, 0),
         ("guardians.csv", 5, 0, 5, 0, 0),
@@ -272,7 +298,7 @@ async def test_a_pupil_who_left_is_kept_inactive(
     edit(folder, "pupils.csv", "P03;Lotte;Janssens;2007-05-20;6B;;;ja;;123456789\r\n", "")
     edit(folder, "guardians.csv", "G04,P03,Els,Janssens,moeder,nl,els@example.be,,no,\n", "")
     report = await run(engine, folder, clock)
-    assert report.exit_code == EXIT_OK
+    assert report.exit_code == Exit.OK
     assert counts(report)[:2] == [("pupils.csv", 2, 0, 2, 0, 1), ("guardians.csv", 4, 0, 4, 0, 1)]
     p03 = await pupil(engine, "P03")
     assert (p03["active"], p03["first_name"]) == (False, "Lotte")
@@ -314,7 +340,7 @@ async def test_rejected_rows_keep_who_is_missing(
     edit(folder, "pupils.csv", "P03;Lotte;Janssens;2007-05-20;", "P03;Lotte;Janssens;2007-02-30;")
     edit(folder, "teaching.csv", "S02,6B,teacher\n", "S99,6B,teacher\n")
     report = await run(engine, folder, clock)
-    assert report.exit_code == EXIT_REJECTS
+    assert report.exit_code == Exit.REJECTS
     assert counts(report) == [
         ("pupils.csv", 3, 0, 2, 1, 0),
         ("guardians.csv", 5, 0, 4, 1, 0),
@@ -546,7 +572,7 @@ async def test_bad_row(engine: AsyncEngine, clock: VirtualClock, tmp_path: Path,
     folder = roster(tmp_path)
     append(folder, case.file, case.row)
     report = await run(engine, folder, clock)
-    assert report.exit_code == EXIT_REJECTS
+    assert report.exit_code == Exit.REJECTS
     by_file = {f.file: f for f in report.files}
     line = NEXT_LINE[case.file]
     assert by_file[case.file].rejects == [RowReject(case.file, line, case.column, case.reason)]
@@ -624,16 +650,16 @@ async def test_an_empty_chat_id_unlinks_nobody(
     folder = roster(tmp_path)
     await run(engine, folder, clock)
     async with engine.begin() as conn:  # as an accepted invitation would
-        await conn.execute(
-            sa.text("UPDATE guardian SET telegram_chat_id = 777 WHERE guardian_id = 'G01'")
-        )
+        await link_chat(conn, SCHOOL, "guardian", await key(engine, "guardian", "G01"), 777, NOW)
     edit(folder, "pupils.csv", ";ja;;123456789", ";ja;;")
     report = await run(engine, folder, clock)
     assert [f.imported for f in report.files] == [0, 0, 0, 0]
     assert (await pupil(engine, "P03"))["telegram"] == 123456789
-    assert await query(
-        engine, "SELECT telegram_chat_id FROM guardian WHERE guardian_id = 'G01'"
-    ) == [(777,)]
+    assert await contacts_of(engine, "guardian", "G01") == {
+        "telegram": ("777", "active", True),
+        "email": ("samira@example.be", "active", False),
+        "phone": ("0470 12 34 56", "active", False),
+    }
 
 
 # --- unusable input: nothing stored ---------------------------------------------------------
@@ -643,7 +669,7 @@ async def test_no_pupils_csv(engine: AsyncEngine, clock: VirtualClock, tmp_path:
     folder = roster(tmp_path)
     (folder / "pupils.csv").unlink()
     report = await run(engine, folder, clock)
-    assert report.exit_code == EXIT_UNUSABLE
+    assert report.exit_code == Exit.UNUSABLE
     assert report.error is not None
     assert report.error.file == str(folder)
     assert "no pupils.csv in this folder" in str(report.error)
@@ -665,7 +691,7 @@ async def test_missing_required_column(
     )
     edit(folder, "pupils.csv", "15/09/2011;1A;tr;", "15/09/2011;1A;fr;")
     report = await run(engine, folder, clock)
-    assert report.exit_code == EXIT_UNUSABLE
+    assert report.exit_code == Exit.UNUSABLE
     assert report.error is not None
     assert (report.error.file, report.error.column) == ("staff.csv", "role")
     assert "missing required column role" in str(report.error)
@@ -706,3 +732,96 @@ async def test_schools_are_apart(engine: AsyncEngine, clock: VirtualClock, tmp_p
     for file in FILES:
         assert await listed(engine, file, school="a") == BASE[file]
     assert await total(engine, "guardian_link") == 9
+
+
+# --- a roster fills in contacts; it does not undo a person's own choices -----------------------
+
+
+async def test_the_roster_addresses_become_contacts(
+    engine: AsyncEngine, clock: VirtualClock, tmp_path: Path
+) -> None:
+    await run(engine, roster(tmp_path), clock)
+    assert await contacts_of(engine, "guardian", "G02") == {
+        "phone": ("0480 11 22 33", "active", False)
+    }
+    assert await contacts_of(engine, "pupil", "P02") == {
+        "email": ("emre.kaya@leerling.be", "active", False)
+    }
+    assert await contacts_of(engine, "pupil", "P03") == {"telegram": ("123456789", "active", False)}
+    assert await contacts_of(engine, "staff", "S03") == {}
+
+
+async def test_a_reimport_keeps_what_the_person_chose(
+    engine: AsyncEngine, clock: VirtualClock, tmp_path: Path
+) -> None:
+    folder = roster(tmp_path)
+    await run(engine, folder, clock)
+    g01, g03 = await key(engine, "guardian", "G01"), await key(engine, "guardian", "G03")
+    async with engine.begin() as conn:
+        # G01 linked their own chat and chose French in the bot; G03's e-mail came back.
+        await link_chat(conn, SCHOOL, "guardian", g01, 777, NOW)
+        await set_language(conn, [("guardian", g01)], "fr")
+        await set_state(conn, "guardian", g03, "email", ContactState.BOUNCED, NOW)
+    edit(
+        folder,
+        "guardians.csv",
+        "moeder,ar,samira@example.be,0470 12 34 56,,",
+        "moeder,nl,samira@example.be,0470 12 34 56,,999",
+    )
+    edit(folder, "guardians.csv", "vader,tr,,0480 11 22 33,yes,", "vader,tr,,0480 99 99 99,yes,")
+    for relation in ("moeder", "plusmoeder"):
+        edit(
+            folder, "guardians.csv", f"{relation},tr,ayse@example.be", f"{relation},tr,ayse@new.be"
+        )
+
+    report = await run(engine, folder, clock)
+
+    # Only G02's new phone number is a change: nothing the others chose moved.
+    assert counts(report)[1] == ("guardians.csv", 5, 1, 4, 0, 0)
+    assert await contacts_of(engine, "guardian", "G01") == {
+        "telegram": ("777", "active", True),
+        "email": ("samira@example.be", "active", False),
+        "phone": ("0470 12 34 56", "active", False),
+    }
+    assert await query(
+        engine, "SELECT language, language_chosen FROM guardian WHERE guardian_id = 'G01'"
+    ) == [("fr", True)]
+    assert await contacts_of(engine, "guardian", "G02") == {
+        "phone": ("0480 99 99 99", "active", False)
+    }
+    assert await contacts_of(engine, "guardian", "G03") == {
+        "email": ("ayse@example.be", "bounced", False)
+    }
+
+
+async def test_a_language_nobody_chose_follows_the_roster(
+    engine: AsyncEngine, clock: VirtualClock, tmp_path: Path
+) -> None:
+    folder = roster(tmp_path)
+    await run(engine, folder, clock)
+    edit(folder, "guardians.csv", "moeder,ar,", "moeder,fr,")
+    report = await run(engine, folder, clock)
+    assert counts(report)[1] == ("guardians.csv", 5, 1, 4, 0, 0)
+    assert await query(
+        engine, "SELECT language, language_chosen FROM guardian WHERE guardian_id = 'G01'"
+    ) == [("fr", False)]
+
+
+async def test_an_address_the_roster_no_longer_lists_is_removed_unless_it_was_stopped(
+    engine: AsyncEngine, clock: VirtualClock, tmp_path: Path
+) -> None:
+    folder = roster(tmp_path)
+    await run(engine, folder, clock)
+    async with engine.begin() as conn:  # P03 stopped the chat the roster had linked
+        await set_state(
+            conn, "pupil", await key(engine, "pupil", "P03"), "telegram",
+            ContactState.UNSUBSCRIBED, NOW,
+        )  # fmt: skip
+    edit(folder, "pupils.csv", ";emre.kaya@leerling.be;", ";;")
+    edit(folder, "pupils.csv", ";ja;;123456789", ";ja;;555")
+    report = await run(engine, folder, clock)
+    assert counts(report)[0] == ("pupils.csv", 3, 1, 2, 0, 0)
+    assert await contacts_of(engine, "pupil", "P02") == {}
+    assert await contacts_of(engine, "pupil", "P03") == {
+        "telegram": ("123456789", "unsubscribed", False)
+    }

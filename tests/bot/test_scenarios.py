@@ -25,7 +25,7 @@ say, the reason what comes out instead.
 
 Corrections are not in the table: the replay imports each date once, from that date's rows, so
 a mark can never disappear from a later import; they are tested on the planner tick in
-tests/bot/engine/test_tick_safety.py.
+tests/bot/planning/test_tick_safety.py.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from tests.helpers.scenario import Kid, Parent, absent, write_absences, write_re
 
 TZ = ZoneInfo("Europe/Brussels")
 START, END = dt.date(2026, 10, 19), dt.date(2026, 11, 13)
-TODDLER = Kid("F01", age=5, class_name="K1", email=False, spilfiguur="S02")
+TODDLER = Kid("F01", age=5, class_name="K1", chat=False, spilfiguur="S02")
 EVERY_KIND = frozenset(
     {
         "pupil_checkin",
@@ -168,7 +168,7 @@ SCENARIOS = [
     # Under 12, and 14 without a channel: the guardians at once, at check-in time, in their
     # language next to the Dutch original.
     Scenario("young_or_unreachable_guardian_at_once",
-             (Kid("P01", age=10), Kid("P02", email=False)),
+             (Kid("P01", age=10), Kid("P02", chat=False)),
              (MUM, Parent("G02", "P02", language="tr")),
              (*absent("P01", "10-20"), *absent("P02", "10-20")),
              (("2026-10-20 10:30", NOTICE, "G01"), ("2026-10-20 10:30", NOTICE, "G02")),

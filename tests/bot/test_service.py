@@ -20,14 +20,16 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
-import bot.commands.run as run_command
-import bot.service as service_module
+import bot.pipeline as pipeline_module
+from bot.channels import registry as channels
+from bot.channels.directory import RosterDirectory
 from bot.cli import main
 from bot.config import Secret, Settings
-from bot.engine.tick import planner_tick as real_tick
 from bot.imports import import_roster
 from bot.models import Pupil
 from bot.outbox import Channel, DeliveryOutcome, Outcome, Outgoing, RecordingChannel
+from bot.outbox.plugin import ChannelContext
+from bot.planning.tick import planner_tick as real_tick
 from bot.redaction import describe_error
 from bot.rules import Rules
 from bot.service import Service
@@ -36,6 +38,7 @@ from integrations.telegram import LocalBotApi
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import BRUSSELS, VirtualClock
 from scheduler.jobs import DISPATCH, FEED_POLL, PLANNER, RETENTION
+from tests.helpers.contacts import link
 from tests.helpers.seed import seed_pupils
 
 ROOT = Path(__file__).parents[2]
@@ -183,7 +186,7 @@ async def test_a_job_that_raises_is_logged_and_the_next_one_runs(
             raise RuntimeError("database went away")
         return await real_tick(*args, **kwargs)
 
-    monkeypatch.setattr(service_module, "planner_tick", flaky_tick)
+    monkeypatch.setattr(pipeline_module, "planner_tick", flaky_tick)
     tick = service.jobs()[PLANNER]
 
     with caplog.at_level(logging.INFO, logger="bot.service"):
@@ -270,7 +273,7 @@ async def test_an_answers_planner_tick_waits_for_the_dispatch_batch_in_flight(
         ticked.set()
         return await real_tick(*args, **kwargs)
 
-    monkeypatch.setattr(service_module, "planner_tick", recording_tick)
+    monkeypatch.setattr(pipeline_module, "planner_tick", recording_tick)
     dispatching = asyncio.create_task(service.dispatch())
     await asyncio.wait_for(channel.entered.wait(), 5)
     news = asyncio.create_task(service.news())
@@ -292,7 +295,7 @@ async def test_news_that_fails_is_logged_and_not_raised(
     async def broken_tick(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(service_module, "planner_tick", broken_tick)
+    monkeypatch.setattr(pipeline_module, "planner_tick", broken_tick)
     with caplog.at_level(logging.ERROR, logger="bot.service"):
         await service.news()
 
@@ -391,20 +394,21 @@ def test_without_dry_run_or_token_run_exits_2_saying_what_to_configure(capsys, m
 
 
 async def test_with_a_token_run_sends_over_telegram_to_the_configured_api(engine, clock):
-    """``gemist run`` with a token builds the Telegram channel on GEMIST_TELEGRAM_API_URL (here
-    the local Bot API) and sends the roster's linked people their messages."""
+    """``gemist run`` with a token builds the Telegram channel (through the channel registry,
+    as `serve` does) on GEMIST_TELEGRAM_API_URL (here the local Bot API) and sends the roster's
+    linked people their messages."""
     await seed_pupils(engine, clock, ["P1"])
     async with engine.begin() as conn:
-        await conn.execute(sa.update(Pupil).values(telegram_chat_id=4242))
+        await link(conn, "pupil", "P1", 4242)
         pupil = await conn.scalar(sa.select(col(Pupil.id)))
     async with LocalBotApi("123:SECRET") as api:
         api.add_user(4242, "Kind")
         settings = Settings(
             telegram_token=Secret("123:SECRET"), telegram_api_url=api.base_url.removesuffix("/bot")
         )
-        telegram = run_command.Telegram(settings)
-        async with telegram.bot:
-            outcome = await telegram.channel(engine).deliver(_outgoing(pupil, "Hoi Kind"))
+        router = channels.build_router(settings, ChannelContext(clock, RosterDirectory(engine)))
+        async with router:
+            outcome = await router.deliver(_outgoing(pupil, "Hoi Kind"))
 
     assert outcome.kind is Outcome.SENT
     assert [m.text for m in api.messages_to(4242)] == ["Hoi Kind"]

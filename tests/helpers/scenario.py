@@ -9,7 +9,9 @@ Monday 19 October 2026, the first day of the replay.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,8 @@ __all__ = [
     "Kid",
     "Parent",
     "absent",
+    "chat",
+    "linked",
     "write_absences",
     "write_replies",
     "write_roster",
@@ -31,25 +35,57 @@ FIRST_DAY = dt.date(2026, 10, 19)
 COORDINATOR = "S01"
 _CALENDAR = SchoolCalendar()
 
+
+def chat(person_id: str) -> int:
+    """The Telegram chat linked for ``person_id``: a number of its own for each id.
+
+    The people of these schools who can be reached have an e-mail address *and* a linked chat:
+    the address is what their messages sign with, the chat is how they are reached, since only a
+    channel with a plug-in (Telegram, today) delivers anything, in ``gemist run`` and in the
+    replay alike."""
+    return int(person_id.encode().hex(), 16)
+
+
+def linked(roster: Path, into: Path) -> Path:
+    """A copy of the roster folder ``roster`` in ``into`` where everyone with an e-mail address
+    also has a linked Telegram chat (:func:`chat`): the example school as a replay can deliver
+    to it, now that only a channel with a plug-in delivers."""
+    shutil.copytree(roster, into)
+    for name, key in (("pupils", "pupil_id"), ("guardians", "guardian_id"), ("staff", "staff_id")):
+        path = into / f"{name}.csv"
+        text = path.read_text(encoding="utf-8-sig")
+        delimiter = ";" if text.splitlines()[0].count(";") else ","
+        rows = list(csv.DictReader(text.splitlines(), delimiter=delimiter))
+        for row in rows:
+            if row["email"] and not row["telegram"]:
+                row["telegram"] = str(chat(row[key]))
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, list(rows[0]), delimiter=delimiter)
+            writer.writeheader()
+            writer.writerows(rows)
+    return into
+
+
 STAFF = (
     "staff_id,role,first_name,last_name,email,language,telegram\n"
-    "S01,coordinator,Hanne,Verstraete,hanne@example.org,nl,\n"
+    "S01,coordinator,Hanne,Verstraete,hanne@example.org,nl,3001\n"
     "S02,coordinator,Koen,Peeters,,nl,\n"
-    "T01,teacher,Tom,Claes,tom@example.org,nl,\n"
-    "T02,teacher,Els,Maes,els@example.org,nl,\n"
-    "T03,teacher,Ann,Wouters,ann@example.org,nl,\n"
+    "T01,teacher,Tom,Claes,tom@example.org,nl,3002\n"
+    "T02,teacher,Els,Maes,els@example.org,nl,3003\n"
+    "T03,teacher,Ann,Wouters,ann@example.org,nl,3004\n"
 )
 TEACHING = "staff_id,class,role\nT01,3A,titularis\nT02,3A,teacher\nT03,1B,titularis\n"
 
 
 @dataclass(frozen=True, slots=True)
 class Kid:
-    """A pupil: ``age`` in whole years on :data:`FIRST_DAY`; ``email`` False: no channel."""
+    """A pupil: ``age`` in whole years on :data:`FIRST_DAY`; ``chat`` False: no channel (no
+    linked Telegram chat)."""
 
     pupil_id: str
     age: int = 14
     class_name: str = "3A"
-    email: bool = True
+    chat: bool = True
     language: str = "nl"
     consent: str = ""  # guardian_consent, for pupils of 18 or older
     spilfiguur: str = COORDINATOR
@@ -74,19 +110,20 @@ def write_roster(folder: Path, kids: Sequence[Kid], parents: Sequence[Parent]) -
     folder.mkdir(parents=True, exist_ok=True)
     pupils = ["pupil_id;first_name;last_name;birth_date;class;language;spilfiguur;"
               "guardian_consent;email;telegram"]  # fmt: skip
-    for kid in kids:
-        email = f"{kid.pupil_id.lower()}@example.org" if kid.email else ""
+    for number, kid in enumerate(kids):
+        chat = str(1_000 + number) if kid.chat else ""
         pupils.append(
             f"{kid.pupil_id};Kind{kid.pupil_id};Test;{kid.birth_date().isoformat()};"
-            f"{kid.class_name};{kid.language};{kid.spilfiguur};{kid.consent};{email};"
+            f"{kid.class_name};{kid.language};{kid.spilfiguur};{kid.consent};;{chat}"
         )
     guardians = ["guardian_id;pupil_id;first_name;last_name;relation;language;email;phone;"
                  "may_contact;telegram"]  # fmt: skip
+    chats = {key: 2_000 + n for n, key in enumerate(dict.fromkeys(p.guardian_id for p in parents))}
     for parent in parents:
         guardians.append(
             f"{parent.guardian_id};{parent.pupil_id};Ouder{parent.guardian_id};Test;moeder;"
             f"{parent.language};{parent.guardian_id.lower()}@example.org;;"
-            f"{'yes' if parent.may_contact else 'no'};"
+            f"{'yes' if parent.may_contact else 'no'};{chats[parent.guardian_id]}"
         )
     (folder / "pupils.csv").write_text("\n".join(pupils) + "\n", encoding="utf-8")
     (folder / "guardians.csv").write_text("\n".join(guardians) + "\n", encoding="utf-8")

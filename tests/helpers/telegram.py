@@ -23,23 +23,25 @@ from sqlmodel import col
 from telegram.ext import ExtBot
 
 from bot.config import HelpLines
-from bot.engine.gate import DeliveryGate
-from bot.engine.tick import PlanCache, planner_tick
 from bot.imports import import_absences, import_roster
 from bot.models import Reply
 from bot.outbox import Dispatcher
 from bot.outbox.rendering import RenderingChannel
+from bot.planning.gate import DeliveryGate
+from bot.planning.tick import PlanCache, planner_tick
 from bot.rules import Rules
 from bot.telegram import DatabaseChats
 from bot.telegram.app import TelegramBot, Webhook
 from bot.telegram.conversation import Conversation
 from bot.telegram.invites import Invited, create_invitations
+from bot.translation import Translator
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
 from integrations.telegram import LocalBotApi, SendBudget, TelegramChannel, TelegramRateLimiter
 from integrations.telegram.callbacks import callback_secret
 from integrations.telegram.local_server import SentMessage
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import VirtualClock
+from tests.helpers import contacts
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "example"
 SCHOOL = "school"
@@ -158,11 +160,9 @@ class World(People):
                 pass
 
     async def chat_of(self, table: type, roster_column: object, roster_id: str) -> int | None:
+        role = {"pupil": "pupil", "guardian": "guardian", "staff": "staff"}[table.__tablename__]  # type: ignore[attr-defined]
         async with self.engine.connect() as conn:
-            value = await conn.scalar(
-                sa.select(col(table.telegram_chat_id)).where(col(roster_column) == roster_id)  # type: ignore[attr-defined]
-            )
-        return int(value) if value is not None else None
+            return await contacts.chat_of(conn, role, roster_id)
 
     _tmp: Path = Path(".")
 
@@ -207,10 +207,12 @@ async def telegram_world(
     webhook_secret: str | None = None,
     rules: Rules | None = None,
     help_lines: HelpLines | None = None,
+    translator: Translator | None = None,
 ) -> AsyncIterator[World]:
     """The example school, linked to nobody yet, its bot polling the local server (or, with
     ``webhook_secret``, receiving updates through a webhook); ``rules`` are the school's
-    rules file (default: none written)."""
+    rules file (default: none written); ``translator`` the school's translation engine (default:
+    none, as without ``translation_engine``)."""
     report = await import_roster(
         engine,
         CsvRosterSource(EXAMPLE / "roster", today=clock.today()),
@@ -244,6 +246,7 @@ async def telegram_world(
             news=lambda: world.tick(),
             rules=rules,
             help_lines=help_lines,
+            translator=translator,
         )
         webhook = None
         if webhook_secret is not None:

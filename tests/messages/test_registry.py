@@ -81,12 +81,20 @@ def test_every_kind_of_the_contract_has_templates() -> None:
         ("pupil_checkin", {"first", "followup", "welcome_back"}),
         ("guardian_notice", {"first", "soft", "followup", "repeat"}),
         ("coordinator_nudge", NUDGE_REASONS | {"call_interpreter"}),
-        # A person reads these today, or ("later") on the next school day.
+        # A person reads these today, or ("later") on the next school day; "at school after
+        # all" names the day of the absence when it is not today ("on_date").
         (
             "pupil_ack",
-            PUPIL_KEYS | {"free_text"} | {f"{k}.later" for k in PERSONAL},
+            PUPIL_KEYS
+            | {"free_text"}
+            | {f"{k}.later" for k in PERSONAL}
+            | {"at_school.later", "at_school.on_date", "at_school.on_date.later"},
         ),
-        ("guardian_ack", GUARDIAN_KEYS | {"free_text", "want_a_call.interpreter"}),
+        # "general": to a guardian the school may not contact about the child.
+        (
+            "guardian_ack",
+            GUARDIAN_KEYS | {"free_text", "free_text.general", "want_a_call.interpreter"},
+        ),
     ],
 )
 def test_variants(kind: str, variants: set[str]) -> None:

@@ -291,7 +291,7 @@ def test_a_signers_role_is_translated_with_the_message() -> None:
 
 
 def test_every_role_a_message_is_signed_with_can_be_translated() -> None:
-    from bot.engine._facts_db import ROLE_LABELS
+    from bot.planning.facts_db import ROLE_LABELS
     from messages._placeholders import SIGNER_ROLES
 
     assert set(ROLE_LABELS.values()) <= SIGNER_ROLES

@@ -12,7 +12,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
-from bot.imports import EXIT_REJECTS, EXIT_UNUSABLE, import_roster
+from bot.exits import Exit
+from bot.imports import import_roster
 from bot.models import Guardian, GuardianLink
 from integrations.abc import RowReject
 from integrations.csv import CsvRosterSource
@@ -45,7 +46,7 @@ async def test_a_header_field_over_a_mebibyte_is_unusable_with_its_file_and_line
 
     report = await import_feed(engine, clock, path)
 
-    assert report.exit_code == EXIT_UNUSABLE
+    assert report.exit_code == Exit.UNUSABLE
     assert (report.error.file, report.error.line) == ("absences.csv", 2)
     assert "the header row is longer than 65,536 characters" in report.error.reason
     assert await count(engine, "absence_mark") == 0
@@ -59,7 +60,7 @@ async def test_a_data_field_over_a_mebibyte_is_unusable_with_its_line(engine, cl
 
     report = await import_feed(engine, clock, path)
 
-    assert report.exit_code == EXIT_UNUSABLE
+    assert report.exit_code == Exit.UNUSABLE
     assert report.error.line == 3
     assert report.error.reason == "a field is longer than 1,048,576 characters"
 
@@ -81,7 +82,7 @@ async def test_a_nul_late_in_the_file_rejects_its_row_only(engine, clock, tmp_pa
 
     report = await import_feed(engine, clock, path)
 
-    assert report.exit_code == EXIT_REJECTS
+    assert report.exit_code == Exit.REJECTS
     reject = only_reject(report)
     assert (reject.line, reject.column) == (text.count("\n", 0, text.index("\x00")) + 1, column)
     assert reject.reason.startswith("holds U+0000 (a NUL character) at character ")
@@ -100,7 +101,7 @@ async def test_an_absurd_year_is_rejected_with_its_line(engine, clock, tmp_path,
 
     report = await import_feed(engine, clock, path)
 
-    assert report.exit_code == EXIT_REJECTS
+    assert report.exit_code == Exit.REJECTS
     assert [(r.line, r.column) for r in report.files[0].rejects] == [(3, "date"), (4, "date")]
     assert report.files[0].rejects[0].reason == (
         f"{year}-11-17 is outside the school years a feed can hold (2021-09-01 to 2028-08-31): "
@@ -260,7 +261,7 @@ async def test_a_header_of_thousands_of_columns_is_summed_up_in_the_error(engine
 
     report = await import_feed(engine, clock, path)
 
-    assert report.exit_code == EXIT_UNUSABLE
+    assert report.exit_code == Exit.UNUSABLE
     assert report.error.reason == (
         "missing required columns pupil_id, date, half_day (the header has: "
         + ", ".join(f"c{n}" for n in range(20))

@@ -17,16 +17,17 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
+from bot.answers import record_reply
 from bot.cli import main
 from bot.db import connect_scratch, migrate
 from bot.demo import people, school
 from bot.engine.facts import SenderRole
-from bot.engine.gate import DeliveryGate
-from bot.engine.tick import planner_tick, record_reply
 from bot.imports import import_absences, import_roster
 from bot.models import Guardian, Pupil
 from bot.outbox import Dispatcher, RecordingChannel
 from bot.outbox.rendering import RenderingChannel
+from bot.planning.gate import DeliveryGate
+from bot.planning.tick import planner_tick
 from bot.rules import Rules
 from integrations.csv import CsvRosterSource
 from scheduler.calendar import SchoolCalendar

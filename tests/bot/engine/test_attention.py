@@ -9,7 +9,7 @@ from datetime import UTC
 
 import pytest
 
-from bot.engine._attention import is_gathered
+from bot.engine.attention import is_gathered
 from bot.engine.episodes import Mark
 from bot.engine.facts import CLB_INVOLVED, PupilFacts, ReplyFacts, SentFacts
 from bot.outbox.records import PlannedOutreach

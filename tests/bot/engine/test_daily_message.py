@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from datetime import UTC
 
 from bot.engine._digest import plan_digests
-from bot.engine._text import buttons_for, render_outreach
-from bot.engine._window import Window
+from bot.engine.window import Window
 from bot.engine.facts import PupilFacts
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Rules
+from messages import buttons_for, render_outreach
 from scheduler.clock import BRUSSELS
 from tests.bot.engine.test_attention import C1, MONDAYS, coordinator, sent, with_sent
 from tests.helpers.engine import CALENDAR, day, whole_days

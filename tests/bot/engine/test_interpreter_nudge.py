@@ -8,8 +8,8 @@ from datetime import UTC
 
 import pytest
 
-from bot.engine._text import render_outreach, template_for
 from bot.engine.facts import ReplyFacts, SenderRole
+from messages import render_outreach, template_for
 from tests.helpers.engine import marks
 from tests.helpers.planner import guardian, local, plan, pupil, staff
 

@@ -9,8 +9,8 @@ from datetime import UTC
 
 import pytest
 
-from bot.engine._text import render_outreach, template_for
 from bot.engine.facts import SentFacts
+from messages import render_outreach, template_for
 from tests.helpers.engine import day, marks
 from tests.helpers.planner import local, plan, pupil
 

@@ -14,8 +14,8 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bot.engine._window import Window
 from bot.engine.facts import PupilFacts, age_on
+from bot.engine.window import Window
 from bot.rules import DoNotContact, GuardianRules, Pause, PupilRules, Rules
 from scheduler.clock import BRUSSELS
 from tests.helpers.engine import CALENDAR, day, marks, whole_days

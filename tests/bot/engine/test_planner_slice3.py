@@ -7,9 +7,9 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, date
 
-from bot.engine._window import Window
 from bot.engine.facts import PupilFacts, SentFacts
 from bot.engine.hold import Decided, HoldState, Suspect, apply_holds, detect
+from bot.engine.window import Window
 from bot.models import SCHOOL_SCOPE
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Hold, Rules

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import HelpLines
-from bot.engine._window import Window
+from bot.engine.window import Window
 from bot.rules import Rules
 from bot.telegram._acks import ack_context, ack_template
 from messages import render

@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from bot.db import connect
-from bot.imports import EXIT_OK, import_absences
+from bot.exits import Exit
+from bot.imports import import_absences
 from bot.models import Outreach, Reply
 from integrations.csv.source import CsvAbsenceSource
 from tests.helpers.held_import import HeldSource
@@ -70,7 +71,7 @@ async def test_a_hundred_answers_during_a_long_re_import_are_stored_thanked_and_
             report = await import_absences(
                 engine, source, school_id=SCHOOL, school_name=SCHOOL_NAME, clock=world.clock
             )
-            assert report.exit_code == EXIT_OK
+            assert report.exit_code == Exit.OK
             return report.files[0].unchanged
 
         await import_feed(CsvAbsenceSource(feed))

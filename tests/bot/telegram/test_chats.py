@@ -6,8 +6,10 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
-from bot.models import Pupil
+from bot.contacts.store import link_chat
+from bot.models import Contact, Pupil
 from bot.telegram import DatabaseChats
+from tests.helpers.contacts import NOW
 from tests.helpers.seed import seed_pupils
 
 
@@ -20,11 +22,10 @@ async def _pupil(engine, pupil_id: str) -> int:
 
 async def _link(engine, row_id: int, chat: int | None, *, active: bool = True) -> None:
     async with engine.begin() as conn:
-        await conn.execute(
-            sa.update(Pupil)
-            .where(col(Pupil.id) == row_id)
-            .values(telegram_chat_id=chat, active=active)
-        )
+        await conn.execute(sa.update(Pupil).where(col(Pupil.id) == row_id).values(active=active))
+        school = await conn.scalar(sa.select(col(Pupil.school_id)).where(col(Pupil.id) == row_id))
+        if chat is not None:
+            await link_chat(conn, str(school), "pupil", row_id, chat, NOW)
 
 
 async def test_a_linked_pupil_has_a_chat_and_others_have_none(engine, clock):
@@ -52,6 +53,17 @@ async def test_a_blocked_chat_is_unlinked_and_a_migrated_one_moves(engine, clock
 
     assert await chats.chat_of("pupil", p1) is None
     assert await chats.chat_of("pupil", p2) == -100_000_000_022
+    # The block is the contact's state, kept with the chat (not a guess from a failed message).
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            sa.select(col(Contact.person_id), col(Contact.address), col(Contact.state))
+            .where(col(Contact.channel) == "telegram")
+            .order_by(col(Contact.person_id))
+        )
+        assert [tuple(row) for row in rows] == [
+            (p1, "11", "blocked"),
+            (p2, "-100000000022", "active"),
+        ]
 
 
 async def test_an_unknown_role_is_a_clear_error(engine):

@@ -8,14 +8,13 @@ import datetime as dt
 import itertools
 
 import sqlalchemy as sa
-from sqlmodel import col
 from telegram.ext import ExtBot
 
-from bot.models import Pupil
 from bot.outbox import Dispatcher, PlannedOutreach, plan
 from bot.outbox.tables import OUTREACH
 from bot.telegram import DatabaseChats
 from integrations.telegram import LocalBotApi, SendBudget, TelegramChannel, TelegramRateLimiter
+from tests.helpers.contacts import link
 from tests.helpers.telegram import SECRET, TOKEN, telegram_world
 
 SERVER_INTERVAL = 0.3  # the server's limit per chat, in seconds
@@ -27,14 +26,7 @@ async def test_a_429_is_waited_out_and_every_message_arrives_once(engine, clock,
         async with engine.begin() as conn:
             ids = {}
             for pupil, chat in chats.items():
-                await conn.execute(
-                    sa.update(Pupil)
-                    .where(col(Pupil.pupil_id) == pupil)
-                    .values(telegram_chat_id=chat)
-                )
-                ids[pupil] = await conn.scalar(
-                    sa.select(col(Pupil.id)).where(col(Pupil.pupil_id) == pupil)
-                )
+                ids[pupil] = await link(conn, "pupil", pupil, chat)
             now = clock.now()
             texts = [("P0001", f"Lotte {n}") for n in range(3)] + [("P0002", "Yasmine 0")]
             await plan(

@@ -44,7 +44,7 @@ async def test_an_answer_kept_in_the_inbox_is_stored_by_the_next_start(sqlite_en
 
     first = Inbox.beside(sqlite_engine, wait=0.1)
     kept = await first.forward(
-        pupil=pupil, sender_role="guardian", sender_id="G1", writer="Mama", language="nl",
+        pupil=pupil, sender_role="guardian", sender_id="G1", language="nl",
         text="Hij is ziek.", update_id=1, message_id=1, at=clock.now(),
     )  # fmt: skip
     await first.close()  # the bot stops before the import ends
@@ -80,7 +80,7 @@ async def test_an_answer_the_database_refuses_is_kept_marked_and_the_next_is_sto
     for number, (pupil_pk, text) in enumerate([(pk + 1000, "Niemand"), (pk, "Hij is ziek.")]):
         pupil = Pupilship(pupil_pk, "P1", "Kind", "1A", SCHOOL, "Testschool", None, "", "")
         kept = await inbox.forward(
-            pupil=pupil, sender_role="guardian", sender_id="G1", writer="Mama", language="nl",
+            pupil=pupil, sender_role="guardian", sender_id="G1", language="nl",
             text=text, update_id=number, message_id=number + 1, at=clock.now(),
         )  # fmt: skip
         assert kept is None

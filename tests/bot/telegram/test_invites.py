@@ -13,7 +13,7 @@ from sqlmodel import col
 
 from bot.cli import main
 from bot.imports import import_roster
-from bot.models import Guardian, Invitation, Pupil, Staff
+from bot.models import Contact, Invitation
 from bot.telegram.invites import (
     Linked,
     Refused,
@@ -24,6 +24,7 @@ from bot.telegram.invites import (
     stop,
 )
 from integrations.csv import CsvRosterSource
+from tests.helpers.contacts import chat_of
 
 EXAMPLE = Path(__file__).parents[3] / "docs" / "example"
 SCHOOL = "school"
@@ -79,10 +80,12 @@ async def test_a_guardian_code_links_the_chat_once(engine, clock):
     assert isinstance(done, Linked)
     assert (done.role, done.roster_id, done.lang) == ("guardian", "G003", "ar")
     async with engine.connect() as conn:
-        chat = await conn.scalar(
-            sa.select(col(Guardian.telegram_chat_id)).where(col(Guardian.guardian_id) == "G003")
+        chat = await chat_of(conn, "guardian", "G003")
+        chosen = await conn.scalar(
+            sa.select(col(Contact.chosen)).where(col(Contact.address) == "5551")
         )
     assert chat == 5551
+    assert chosen  # the guardian linked it with their own code: a roster import keeps it
     assert [person.roster_id for person in await linked(engine, 5551)] == ["G003"]
     # the same code again, from the same or another chat: used
     assert await redeem(engine, g003.code, 5551, clock.now()) is Refused.USED
@@ -102,11 +105,8 @@ async def test_an_expired_or_revoked_code_links_nobody(engine, clock):
     assert isinstance(done, Linked)
     assert done.role == "staff"
     async with engine.connect() as conn:
-        rows = await conn.execute(sa.select(col(Staff.staff_id), col(Staff.telegram_chat_id)))
-        chats: dict[str, int | None] = {}
-        for staff, chat in rows:
-            chats[staff] = chat
-    assert chats["S01"] is None
+        chats = {staff: await chat_of(conn, "staff", staff) for staff in ("S01", "S02")}
+    assert chats["S01"] == 53_000_001  # the roster's: the expired code linked nothing
     assert chats["S02"] == 7002
 
 
@@ -127,13 +127,18 @@ async def test_stop_unlinks_and_keeps_the_chat_id_nowhere(engine, clock):
                 )
             )
         ).one()
-        kept = [
-            await conn.scalar(sa.select(sa.func.count()).where(col(table.telegram_chat_id) == 8001))
-            for table in (Pupil, Guardian, Staff)
-        ]
+        kept = await conn.scalar(sa.select(sa.func.count()).where(col(Contact.address) == "8001"))
+        contact = (
+            await conn.execute(
+                sa.select(col(Contact.address), col(Contact.state)).where(
+                    col(Contact.channel) == "telegram"
+                )
+            )
+        ).one()
     assert invitation.chat_id is None
     assert invitation.stopped_at is not None
-    assert kept == [0, 0, 0]
+    assert kept == 0
+    assert tuple(contact) == (None, "unsubscribed")
 
 
 def test_gemist_invite_prints_json_lines(tmp_path, capsys, monkeypatch):

@@ -273,3 +273,20 @@ async def test_a_nudge_and_its_reminder_are_one_case_in_the_digest_and_one_tap_c
             )
         )
         assert set(seen) == {"telegram:S02"}  # the reminder and the nudge it reminded of
+
+
+async def test_i_want_to_talk_under_the_thanks_is_an_answer_to_the_check_in(world):
+    await world.run_until(at(10, 45))
+    [checkin] = world.api.messages_to(world.emir)[1:]
+    _edited, thanks = await world.tap(world.emir, checkin, "not_good", replies=2)
+    assert button_keys(thanks) == ["want_to_talk"]
+
+    edited, thanked = await world.tap(world.emir, thanks, "want_to_talk", replies=2)
+
+    assert edited.message_id == thanks.message_id
+    assert edited.reply_markup is None
+    assert "Emir" in thanked.text
+    assert await replies(world) == [
+        ("pupil", "P0003", "not_good"),
+        ("pupil", "P0003", "want_to_talk"),
+    ]

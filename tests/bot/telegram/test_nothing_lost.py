@@ -16,6 +16,7 @@ from bot.models import Guardian, Outreach, Pupil, Staff
 from bot.telegram._blocks import BLOCK_KIND
 from integrations.telegram.local_server import QUERY_TOO_OLD
 from scheduler.clock import BRUSSELS
+from tests.helpers.contacts import telegram_state
 from tests.helpers.telegram import button_keys, plain, replies, telegram_world
 
 TUESDAY = dt.date(2026, 11, 17)
@@ -89,6 +90,8 @@ async def test_a_block_is_noticed_when_it_happens_and_the_spilfiguur_told_once(w
     await world.conversation.settled()
 
     assert await world.chat_of(Guardian, Guardian.guardian_id, "G005") is None
+    async with world.engine.connect() as conn:  # the block is the contact's own state
+        assert await telegram_state(conn, "guardian", "G005") == "blocked"
     [told] = [plain(m.text) for m in world.api.messages_to(world.koen) if UNREACHABLE in m.text]
     assert told.startswith("Ayşe Yılmaz (moeder van Emir, 1A) " + UNREACHABLE)
     assert world.api.rejections == []  # no message had to be refused first
@@ -119,6 +122,11 @@ async def test_a_pupil_and_a_coordinator_who_block_the_bot_are_unlinked(world):
 
     assert await world.chat_of(Pupil, Pupil.pupil_id, "P0003") is None
     assert await world.chat_of(Staff, Staff.staff_id, "S02") is None
+    async with world.engine.connect() as conn:
+        states = [
+            await telegram_state(conn, *who) for who in (("pupil", "P0003"), ("staff", "S02"))
+        ]
+    assert states == ["blocked", "blocked"]
     async with world.engine.connect() as conn:
         traced = (
             await conn.execute(

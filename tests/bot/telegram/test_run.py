@@ -25,7 +25,7 @@ from bot.commands.run import run_service, serve
 from bot.config import load_settings
 from bot.db import connect, migrate
 from bot.imports import import_absences
-from bot.models import Outreach, Pupil, Reply, Staff
+from bot.models import Outreach, Pupil, Reply
 from bot.rules import Rules
 from bot.telegram.invites import create_invitations
 from bot.telegram.webhook import SECRET_HEADER
@@ -33,6 +33,7 @@ from integrations.csv import CsvAbsenceSource
 from integrations.telegram import LocalBotApi
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import BRUSSELS, WallClock
+from tests.helpers import contacts
 from tests.helpers.live import Live, live_run
 from tests.helpers.telegram import EXAMPLE, SCHOOL, SCHOOL_NAME, TOKEN, button_keys, free_port
 
@@ -41,11 +42,8 @@ HOOK_SECRET = "hook-secret_42"
 
 
 async def chat_of(live: Live, table: type, roster_id: str) -> int | None:
-    roster = Pupil.pupil_id if table is Pupil else Staff.staff_id
     async with live.engine.connect() as conn:
-        return await conn.scalar(
-            sa.select(col(table.telegram_chat_id)).where(col(roster) == roster_id)  # type: ignore[attr-defined]
-        )
+        return await contacts.chat_of(conn, "pupil" if table is Pupil else "staff", roster_id)
 
 
 async def statuses(engine) -> dict[str, int]:
@@ -104,12 +102,8 @@ async def link_directly(engine, api: LocalBotApi) -> None:
     api.add_user(EMIR, "Emir")
     api.add_user(KOEN, "Koen")
     async with engine.begin() as conn:
-        await conn.execute(
-            sa.update(Pupil).where(col(Pupil.pupil_id) == "P0003").values(telegram_chat_id=EMIR)
-        )
-        await conn.execute(
-            sa.update(Staff).where(col(Staff.staff_id) == "S02").values(telegram_chat_id=KOEN)
-        )
+        await contacts.link(conn, "pupil", "P0003", EMIR)
+        await contacts.link(conn, "staff", "S02", KOEN)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from bot.models import Guardian, Outreach
 from scheduler.clock import BRUSSELS
+from tests.helpers.contacts import telegram_state
 from tests.helpers.telegram import button_keys, plain, telegram_world
 
 TUESDAY = dt.date(2026, 11, 17)
@@ -50,6 +51,8 @@ async def test_the_spilfiguur_is_told_once_and_the_blocked_chat_gets_nothing_mor
     assert notice.status == "failed"
     assert notice.last_error.startswith("blocked_by_user: 403")
     assert await world.chat_of(Guardian, Guardian.guardian_id, "G005") is None
+    async with world.engine.connect() as conn:  # the 403 left the contact blocked
+        assert await telegram_state(conn, "guardian", "G005") == "blocked"
     [nudge] = [m for m in world.api.messages_to(koen) if UNREACHABLE in m.text]
     assert plain(nudge.text).startswith(
         "Ayşe Yılmaz (moeder van Emir, 1A) krijgt geen berichten meer van Gemist via Telegram"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.telegram.written_in import detect
+from bot.answers.written_in import detect
 
 SENTENCES = {
     "nl": "Mijn dochter is ziek, ze heeft koorts sinds gisteren.",

@@ -1,0 +1,89 @@
+"""What a channel package declares so that Gemist can find, configure and use it.
+
+A channel (Telegram, later e-mail and Smartschool) is one package under ``integrations/`` with
+one :class:`ChannelPlugin`: its name, the model of its own settings, what it can show and
+receive (:class:`~bot.outbox.channel.Capabilities`) and a factory that builds the
+:class:`~bot.outbox.channel.Channel`. The registry (:mod:`bot.channels`) finds the plug-ins and
+builds the channels a school has chosen; nothing else in Gemist names a channel's class.
+
+Settings: each field of the plug-in's model is read, from weakest to strongest, from the older
+top-level keys the plug-in maps (:meth:`ChannelPlugin.legacy_options`, Telegram's
+``telegram_token``), the configuration file's table named after the channel (``[email]``) and
+the environment variable ``GEMIST_<NAME>_<FIELD>`` (``GEMIST_EMAIL_PASSWORD``). Secrets are
+``SecretStr`` fields: pydantic never shows them in a repr or an error.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from bot.outbox.channel import Capabilities, Channel
+from scheduler.clock import Clock
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+__all__ = ["ChannelContext", "ChannelPlugin", "ChannelUnavailable", "Directory"]
+
+Options = TypeVar("Options", bound=BaseModel)
+
+
+class ChannelUnavailable(Exception):
+    """The channel cannot be built with the settings it has (a token is missing); the message
+    says what to set, never a secret's value."""
+
+
+class Directory(Protocol):
+    """Where people's addresses on each channel are kept (the roster in the database)."""
+
+    async def address_of(self, channel: str, role: str, person_id: int) -> str | None:
+        """The person's address or chat id on ``channel``, as text; ``None`` when there is
+        none or it is not in use."""
+
+    async def forget(self, channel: str, role: str, person_id: int) -> None:
+        """The person blocked us or left on ``channel``: the address is not used again."""
+
+    async def move(self, channel: str, role: str, person_id: int, address: str) -> None:
+        """The person's address on ``channel`` changed to ``address`` (a group chat became a
+        supergroup)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelContext:
+    """What the running bot gives a channel's factory."""
+
+    clock: Clock
+    directory: Directory
+    tuning: Mapping[str, object] = field(default_factory=dict)
+    """What tests change about a channel to run it in milliseconds, by channel name (Telegram:
+    its :class:`~integrations.telegram.ratelimit.SendBudget`); empty in production."""
+
+
+class ChannelPlugin(abc.ABC, Generic[Options]):
+    """One channel as Gemist sees it before it is built (see the module's docstring)."""
+
+    name: str
+    """The channel's name in the outbox rows and in the school's ``channels`` setting."""
+    capabilities: Capabilities
+    """What the channel can show and receive; rendering asks this."""
+    settings_model: type[Options]
+    """The channel's own settings: a pydantic model, validated when the settings are read."""
+
+    def legacy_options(self, settings: Settings) -> Mapping[str, Any]:
+        """Values of the model's fields taken from older top-level settings; none by default."""
+        return {}
+
+    def missing(self, options: Options) -> str | None:
+        """What the channel lacks to send, in the words that fix it ("set GEMIST_..."); ``None``
+        when it has what it needs. Asked before ``gemist run`` opens anything."""
+        return None
+
+    @abc.abstractmethod
+    def build(self, options: Options, context: ChannelContext) -> Channel:
+        """The channel, ready to be opened (``async with``); :class:`ChannelUnavailable` when
+        the options are not enough to send (no token)."""

@@ -1,0 +1,1 @@
+"""Tests of the contacts and of the decision who is reached how."""
