@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from datetime import UTC
 
 from bot.engine._digest import plan_digests
-from bot.engine.window import Window
 from bot.engine.facts import PupilFacts
+from bot.engine.window import Window
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Rules
 from messages import buttons_for, render_outreach

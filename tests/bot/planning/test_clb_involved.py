@@ -97,6 +97,6 @@ async def test_a_tap_under_a_pupil_of_the_daily_message_reaches_their_nudges(eng
     assert await _decide(engine, digest, "ack:0")
     async with engine.connect() as conn:
         rows = await conn.execute(sa.text("SELECT idempotency_key, acknowledged_by FROM outreach"))
-        seen = {key: by for key, by in rows}
+        seen = {row[0]: row[1] for row in rows}
     assert (seen["pattern"], seen["other"]) == ("telegram:S03", None)
     assert not await _decide(engine, digest, "pause:0")  # not a decision offered per pupil
