@@ -29,7 +29,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.contacts.reach import CHANNELS, USABLE_TODAY, ChannelOrder
 from bot.privacy.policy import MAX_YEARS, Retention
-from bot.translation import ENGINES
 from messages import OverrideError, Overrides, parse_overrides
 
 __all__ = ["ConfigError", "HelpLines", "Secret", "Settings", "load_settings"]
@@ -39,6 +38,9 @@ DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_FEED_POLL_TIMES = (time(9, 15), time(13, 45))
 DEFAULT_PLANNER_INTERVAL_MINUTES = 5
 DEFAULT_CHANNELS = ("telegram",)
+TRANSLATION_ENGINES = ("argos",)
+"""The local translation engines ``translation_engine`` may name (:mod:`bot.translation`);
+kept here so that reading the configuration does not load the message catalogs."""
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8443
 DEFAULT_WEBHOOK_PATH = "/telegram"
@@ -338,10 +340,10 @@ def _engine(value: Any, sources: dict[str, str]) -> str:
     """The translation engine the school chose: one Gemist knows, named exactly."""
     source = sources["translation_engine"]
     name = _string(value, "translation_engine", source)
-    if name not in ENGINES:
+    if name not in TRANSLATION_ENGINES:
         raise ConfigError(
             f"{source}: translation_engine: unknown engine {name!r} "
-            f"(known: {', '.join(ENGINES)}; leave it out to translate nothing)"
+            f"(known: {', '.join(TRANSLATION_ENGINES)}; leave it out to translate nothing)"
         )
     return name
 

@@ -529,6 +529,7 @@ class _Replay:
             sender_id=reply.sender_id,
             answer=reply.answer,
             at=reply.at,
+            channels=self.pipeline.reach,
         )
         if stored is None:
             self.warn(f"reply at {reply.at.isoformat()}: no pupil {reply.pupil_id!r}; left out")

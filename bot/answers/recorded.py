@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.answers.replies import is_own_words, pupil_key, store_reply
 from bot.answers.words import store_words
 from bot.answers.written_in import detect
+from bot.contacts import DEFAULT_ORDER, ChannelOrder
 from bot.engine.facts import SenderRole
 from bot.outbox import write_transaction
 
@@ -26,9 +27,11 @@ async def record_reply(
     sender_id: str,
     answer: str,
     at: dt.datetime,
+    channels: ChannelOrder = DEFAULT_ORDER,
 ) -> bool | None:
     """Store ``answer`` (a key, ``return:YYYY-MM-DD`` or own words) of the roster's
-    ``sender_id`` about the roster's ``pupil_id``, given at ``at``, in a transaction of its own.
+    ``sender_id`` about the roster's ``pupil_id``, given at ``at``, in a transaction of its own;
+    own words reach the spilfiguur as ``channels`` (the school's order) choose.
 
     None for a pupil not on the roster; False when it was stored already (the same answer to
     the same message, the same words at the same instant) or, for own words, when they are
@@ -63,4 +66,5 @@ async def record_reply(
             source=f"reply:{sender_role.value}:{sender_id}:{instant}",
             message_id=0,
             at=at,
+            channels=channels,
         )

@@ -14,7 +14,7 @@ from sqlmodel import col
 
 from bot.answers.episodes import latest_episode
 from bot.answers.replies import insert_reply
-from bot.contacts import DEFAULT_ORDER
+from bot.contacts import DEFAULT_ORDER, ChannelOrder
 from bot.contacts import store as contacts
 from bot.domain import OutreachKind, Role
 from bot.models import Guardian, GuardianLink, Outreach, Pupil, SchoolClass, Staff
@@ -43,6 +43,7 @@ async def store_words(
     at: dt.datetime,
     edited: bool = False,
     translation: str | None = None,
+    channels: ChannelOrder = DEFAULT_ORDER,
 ) -> bool:
     """Store ``text`` as an answer about ``pupil`` and plan it for the pupil's spilfiguur;
     False when these words were stored before (``source`` names them where they came from:
@@ -55,7 +56,8 @@ async def store_words(
     payload ``variant`` picks the heading that says so.
 
     ``translation``: the words machine-translated for the spilfiguur, shown below them when
-    the text is in a language they may not read (:func:`_reading`)."""
+    the text is in a language they may not read (:func:`_reading`). ``channels``: the school's
+    order of channels and those it can deliver on, which choose how the spilfiguur is reached."""
     key = f"forward:{school_id}:{source}"
     if await conn.scalar(sa.select(col(Outreach.id)).where(col(Outreach.idempotency_key) == key)):
         return False
@@ -78,7 +80,7 @@ async def store_words(
     their_language = (
         await conn.scalar(sa.select(col(Staff.language)).where(col(Staff.id) == spilfiguur)) or "nl"
     )
-    reached = await contacts.reach_of(conn, "staff", spilfiguur, DEFAULT_ORDER)
+    reached = await contacts.reach_of(conn, "staff", spilfiguur, channels)
     planned = PlannedOutreach(
         school_id=school_id,
         idempotency_key=key,
@@ -87,7 +89,7 @@ async def store_words(
         recipient_id=spilfiguur,
         # A spilfiguur Gemist cannot reach still gets the row, on the school's first channel:
         # it fails there as undeliverable, a trace the operator sees, as it always did.
-        channel=reached.channel if reached else DEFAULT_ORDER.order[0],
+        channel=reached.channel if reached else channels.order[0],
         lang=their_language,
         due_at=at,
         expires_at=at + FORWARD_EXPIRES,

@@ -317,6 +317,7 @@ def conversations(
         rules=service.rules,
         help_lines=settings.help,
         translator=translator,
+        channels=service.pipeline.reach,
     )
     return TelegramBot(
         telegram.bot, conversation, webhook=webhook(settings), poll_timeout=poll_timeout

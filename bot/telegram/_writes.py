@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot import answers
+from bot.contacts import DEFAULT_ORDER, ChannelOrder
 from bot.telegram import _store, invites
 
 __all__ = ["WRITES"]
@@ -93,7 +94,16 @@ async def forward(conn: AsyncConnection, fields: dict[str, Any]) -> bool:
         at=dt.datetime.fromisoformat(fields["at"]),
         edited=fields.get("edited", False),
         translation=fields.get("translation"),  # none in an answer kept before translations
+        channels=_order(fields),
     )
+
+
+def _order(fields: dict[str, Any]) -> ChannelOrder:
+    """The school's order of channels kept with own words; the default for words kept before
+    the order was."""
+    if "channels" not in fields:
+        return DEFAULT_ORDER
+    return ChannelOrder(tuple(fields["channels"]), frozenset(fields.get("usable", ())))
 
 
 WRITES: dict[str, Callable[[AsyncConnection, dict[str, Any]], Awaitable[object]]] = {

@@ -61,6 +61,7 @@ from telegram.ext import (
 from bot.answers import written_in
 from bot.config import HelpLines
 from bot.consent.store import contactable
+from bot.contacts import DEFAULT_ORDER, ChannelOrder
 from bot.engine.window import Window
 from bot.redaction import describe_error
 from bot.rules import Rules
@@ -131,6 +132,7 @@ class Conversation:
         rules: Rules | None = None,
         help_lines: HelpLines | None = None,
         translator: Translator | None = None,
+        channels: ChannelOrder = DEFAULT_ORDER,
     ) -> None:
         self.engine = engine
         self.rules = Rules.default() if rules is None else rules
@@ -147,6 +149,9 @@ class Conversation:
         self.help_lines = help_lines or HelpLines()
         self.translator = translator
         """The school's local translation engine for the spilfiguur (None: translate nothing)."""
+        self.channels = channels
+        """The school's order of channels and those it delivers on: how the spilfiguur is
+        reached with a pupil's or a parent's own words (:func:`bot.contacts.reach`)."""
         self._news = news
         self._pending: set[asyncio.Task[object]] = set()
         self.updates_handled = 0
@@ -357,6 +362,7 @@ class Conversation:
             at=self.clock.now(),
             edited=edited,
             translation=translation,
+            channels=self.channels,
         )
         if stored is not None:  # else the inbox lets the planner know once it is stored
             self.news()

@@ -59,6 +59,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.answers import MessageRow
+from bot.contacts import DEFAULT_ORDER, ChannelOrder
 from bot.db import sqlite_path
 from bot.files import make_private_file
 from bot.imports.turns import is_locked
@@ -151,6 +152,7 @@ class Inbox:
         at: dt.datetime,
         edited: bool = False,
         translation: str | None = None,
+        channels: ChannelOrder = DEFAULT_ORDER,
     ) -> bool | None:
         """:func:`bot.answers.store_words`, or ``None``: kept in the inbox."""
         fields = {
@@ -164,6 +166,9 @@ class Inbox:
             "at": at.isoformat(),
             "edited": edited,
             "translation": translation,
+            # The school's order of channels as it was when the words came: they may wait here.
+            "channels": list(channels.order),
+            "usable": sorted(channels.usable),
         }
         return _stored_or_kept(await self._take("forward", fields))
 

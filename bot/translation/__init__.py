@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
+from bot.config import TRANSLATION_ENGINES
 from messages import SOURCE_LANGUAGE, normalize_language
 
 __all__ = [
@@ -37,7 +38,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("argos",)
+ENGINES = TRANSLATION_ENGINES
 """The engines a school can name in ``translation_engine``; each runs on its own machine."""
 
 

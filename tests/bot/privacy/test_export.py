@@ -56,7 +56,11 @@ async def test_a_pupil_s_json_export_holds_everything_about_him(world, db_url, t
         "pupil", "P0003", "1A", "S02",
     )  # fmt: skip
     assert data["roster"]["first_name"] == "Emir"
-    assert data["roster"]["telegram_chat_id"] == world.emir
+    # How he is reached is his contacts, no longer a column of the roster row.
+    assert "telegram_chat_id" not in data["roster"]
+    assert [(c["channel"], c["address"], c["state"]) for c in data["contacts"]] == [
+        ("telegram", str(world.emir), "active")
+    ]
     assert [(g["guardian_id"], g["relation"]) for g in data["guardians"]] == [("G005", "moeder")]
     assert [(m["date"], m["half_day"], m["code"]) for m in data["absence_marks"]] == [
         ("2026-11-17", "am", "B"), ("2026-11-17", "pm", "B"),

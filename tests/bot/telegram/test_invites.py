@@ -131,7 +131,7 @@ async def test_stop_unlinks_and_keeps_the_chat_id_nowhere(engine, clock):
         contact = (
             await conn.execute(
                 sa.select(col(Contact.address), col(Contact.state)).where(
-                    col(Contact.channel) == "telegram"
+                    col(Contact.channel) == "telegram", col(Contact.state) != "active"
                 )
             )
         ).one()
