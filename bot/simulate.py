@@ -68,8 +68,9 @@ touched, so it keeps them (:class:`~bot.planning.facts_cache.FactsCache`) and te
 what changed: everything after the roster import; the pupils whose marks an import wrote (each
 mark it inserts, changes or retracts carries its run); the pupil of a stored reply; the pupil of
 each message of :data:`~bot.planning.facts_db.SENT_KINDS` delivered (the only outreach the facts
-hold; nothing in the replay acknowledges a nudge), and the open nudges' count when a nudge was
-delivered. A dispatcher run that found rows left in
+hold; nothing in the replay acknowledges a nudge), the pupils a coordinator's daily message
+names (their gathered nudges went out with it), and the open nudges' count when a nudge or a
+daily message was delivered. A dispatcher run that found rows left in
 ``sending``, or lost one, forgets everything, to be safe.
 """
 
@@ -554,7 +555,15 @@ class _Replay:
             for message in messages
             if message.kind in SENT_KINDS and message.pupil_id is not None
         )
-        if any(message.kind == OutreachKind.COORDINATOR_NUDGE for message in messages):
+        # Nudges gathered for a coordinator's daily message go out without a delivery of their
+        # own (bot.outbox.rendering): the daily message names their pupils.
+        digest = OutreachKind.COORDINATOR_DIGEST
+        gathered = [item for m in messages if m.kind == digest for item in m.payload["items"]]
+        self.facts.forget(int(item["pupil"]) for item in gathered if item.get("pupil"))
+        if len(report.sent) > len(messages) + sum(len(item["keys"]) for item in gathered):
+            self.facts.forget_all()  # one went without its daily message: whose is not known
+        coordinator = (OutreachKind.COORDINATOR_NUDGE, digest)
+        if any(message.kind in coordinator for message in messages):
             self.facts.nudged(self.clock.now())
         self.next_attempt = await store.next_attempt(self.engine)
 

@@ -25,8 +25,9 @@ from __future__ import annotations
 from messages._catalogs import Catalogs
 from messages._languages import FAMILY_LANGUAGES, SOURCE_LANGUAGE, STAFF_LANGUAGES, is_rtl
 from messages._languages import normalize as normalize_language
+from messages._lines import GROUPS as DIGEST_GROUPS
 from messages._model import Audience, Button, Offer, Plural, Template, Text
-from messages._outreach import render_outreach, template_for
+from messages._outreach import buttons_for, render_outreach, template_for
 from messages._overrides import OverrideError, Overrides, parse_overrides
 from messages._placeholders import PLACEHOLDERS
 from messages._quote import without_bidi_controls
@@ -43,6 +44,7 @@ from messages._render import (
 from messages._samples import SAMPLE_CONTEXT
 
 __all__ = [
+    "DIGEST_GROUPS",
     "FAMILY_LANGUAGES",
     "PLACEHOLDERS",
     "SAMPLE_CONTEXT",
@@ -62,6 +64,7 @@ __all__ = [
     "Template",
     "Text",
     "button_label",
+    "buttons_for",
     "day_label",
     "get_template",
     "is_rtl",

@@ -54,6 +54,12 @@ PLACEHOLDERS: dict[str, Kind] = {
     "new_absences": Kind.COUNT,
     "open_nudges": Kind.COUNT,
     "pupils_back": Kind.COUNT,
+    "items": Kind.TEXT,  # the pupils of a coordinator's daily message, as rendered lines
+    "line": Kind.TEXT,  # one reason about a pupil, as a rendered line
+    "count": Kind.COUNT,  # how many times a pattern was seen
+    "weeks": Kind.COUNT,  # the weeks a pattern was seen in
+    "dates": Kind.TEXT,  # the dates of a pattern, short: "5/10, 19/10, 16/11"
+    "since": Kind.DATE,  # since when a nudge is open
     "writer": Kind.TEXT,  # who wrote a forwarded message: a pupil, or a guardian with relation
     "language": Kind.LANGUAGE,  # the language a forwarded message was written in
     "message": Kind.QUOTE,  # a pupil's or guardian's own words, forwarded: messages._quote

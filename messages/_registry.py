@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from messages._attention import ATTENTION_TEMPLATES
 from messages._forward_reading import FORWARD_READING_TEMPLATES
 from messages._guardian import GUARDIAN_TEMPLATES
 from messages._letters import LETTER_TEMPLATES
@@ -19,6 +20,7 @@ TEMPLATES: dict[str, Template] = {
         *PUPIL_TEMPLATES,
         *GUARDIAN_TEMPLATES,
         *STAFF_TEMPLATES,
+        *ATTENTION_TEMPLATES,
         *FORWARD_READING_TEMPLATES,
         *TIMELINE_TEMPLATES,
         *ONBOARDING_TEMPLATES,

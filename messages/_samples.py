@@ -23,6 +23,13 @@ SAMPLE_CONTEXT: dict[str, object] = {
     "new_absences": 12,
     "open_nudges": 3,
     "pupils_back": 1,
+    "items": "Nieuw sinds het vorige overzicht:\n• Yasmine (2B): 3 keer afwezig op een maandag "
+    "in 6 weken: 5/10, 19/10, 16/11",
+    "line": "3 keer afwezig op een maandag in 6 weken: 5/10, 19/10, 16/11",
+    "count": 3,
+    "weeks": 6,
+    "dates": "5/10, 19/10, 16/11",
+    "since": date(2026, 11, 12),
     "writer": "de moeder van Yasmine",
     "language": "tr",
     "message": "Yasmine is ziek, ze heeft koorts. Ze komt terug als ze beter is.",

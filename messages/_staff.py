@@ -15,6 +15,11 @@ SNOOZE = Button("snooze", N_("Herinner me later"))
 RETURN = Button("return", N_("Terugkeerdatum doorgeven"))
 PAUSE = Button("pause", N_("Berichten pauzeren"))
 NUDGE_BUTTONS = (ACK, SNOOZE, RETURN, PAUSE)
+CLB_INVOLVED = Button("clb_involved", N_("CLB is al betrokken"))
+# The threshold case is closed by "CLB is al betrokken"; a return date has nothing to do with it.
+CLB_BUTTONS = (ACK, CLB_INVOLVED, SNOOZE, PAUSE)
+# A pattern is about days gone by: no return date either.
+PATTERN_BUTTONS = (ACK, SNOOZE, PAUSE)
 SEND_NOTICE = Button("send_notice", N_("Toch naar de ouders sturen"))
 KEEP_NOTICE = Button("keep_notice", N_("Nu niet sturen"))
 HELD_BUTTONS = (SEND_NOTICE, KEEP_NOTICE, *NUDGE_BUTTONS)
@@ -110,7 +115,7 @@ STAFF_TEMPLATES = (
             ),
             Text(N_("Tip: vraag eerst aan {first_name} hoe het gaat, en betrek de ouders.")),
         ),
-        NUDGE_BUTTONS,
+        CLB_BUTTONS,
         "The count of problematic half-days reached the CLB threshold.",
     ),
     Template(
@@ -303,7 +308,7 @@ STAFF_TEMPLATES = (
                 )
             ),
         ),
-        NUDGE_BUTTONS,
+        PATTERN_BUTTONS,
         "A pattern signal: fixed days, after holidays, frequent short absences.",
     ),
     Template(
@@ -441,35 +446,9 @@ STAFF_TEMPLATES = (
     Template(
         "coordinator_digest",
         Audience.COORDINATOR,
-        (
-            Text(N_("Goeiemorgen! Het overzicht van {date}:")),
-            Plural(
-                Nn_(
-                    "• {new_absences} leerling met een nieuwe afwezigheid",
-                    "• {new_absences} leerlingen met een nieuwe afwezigheid",
-                ),
-                "new_absences",
-                tight=True,
-            ),
-            Plural(
-                Nn_(
-                    "• {open_nudges} melding wacht op opvolging",
-                    "• {open_nudges} meldingen wachten op opvolging",
-                ),
-                "open_nudges",
-                tight=True,
-            ),
-            Plural(
-                Nn_(
-                    "• {pupils_back} leerling komt vandaag terug na een lange afwezigheid",
-                    "• {pupils_back} leerlingen komen vandaag terug na een lange afwezigheid",
-                ),
-                "pupils_back",
-                tight=True,
-            ),
-            Text(N_("Fijne schooldag!")),
-        ),
-        description="Every school morning, to each coordinator.",
+        (Text(N_("Jouw overzicht van {date}:")), Text(N_("{items}"))),
+        description="A coordinator's one daily message: the pupils who need a look, by name "
+        "and class, grouped as new, waiting for you and waiting for the family.",
     ),
     *_forwards(),
     Template(
@@ -576,6 +555,19 @@ STAFF_TEMPLATES = (
             ),
         ),
         description="A coordinator kept a held guardian notice back.",
+    ),
+    Template(
+        "staff_ack.clb_involved",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "Genoteerd: het CLB is al betrokken bij {first_name}. Over de CLB-drempel "
+                    "krijg je dit schooljaar geen herinnering meer."
+                )
+            ),
+        ),
+        description="A coordinator said the CLB is involved already: the case is closed.",
     ),
     Template(
         "staff_ack.read",

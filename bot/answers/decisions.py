@@ -5,10 +5,15 @@ A decision comes with everything it needs worked out when the person acted (:cla
 the day a snooze ends, a pause's last day, the date a pupil is expected back. Stored later (from
 the inbox, after midnight), it still means what it meant. Adding a decision is one function and
 one entry here; the conversation offers the button and says what was noted.
+
+Under a coordinator's daily message the buttons are per pupil (``ack:2``, ``snooze:2``,
+``clb_involved:2``, by the pupil's place in the message): the same decision is taken on each
+nudge the message said about that pupil.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -17,13 +22,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
-from bot.answers.episodes import MessageRow
+from bot.answers.episodes import MessageRow, message_row
 from bot.answers.replies import insert_reply, store_return
 from bot.domain import OutreachKind, Role
-from bot.engine.facts import NoticeDecision
+from bot.engine.facts import CLB_INVOLVED, NoticeDecision
 from bot.engine.hold import HoldState
 from bot.models import Outreach, Reply
-from bot.planning.decisions import acknowledge, decide_hold, pause_pupil, snooze
+from bot.planning.decisions import acknowledge, decide_hold, digest_nudges, pause_pupil, snooze
 
 __all__ = ["DECISIONS", "Decision", "decide", "decide_notice"]
 
@@ -51,8 +56,24 @@ Decide = Callable[[AsyncConnection, Decision], Awaitable[bool]]
 async def decide(conn: AsyncConnection, decision: Decision) -> bool:
     """Store ``decision`` in the caller's transaction; whether there was something (left) to
     decide (False also for a key that is no decision)."""
+    if decision.row.kind == OutreachKind.COORDINATOR_DIGEST:
+        return await _for_a_pupil(conn, decision)
     store = DECISIONS.get(decision.key)
     return await store(conn, decision) if store is not None else False
+
+
+async def _for_a_pupil(conn: AsyncConnection, d: Decision) -> bool:
+    """A tap under pupil ``N`` of a daily message: its decision on each nudge about them."""
+    action, _, number = d.key.partition(":")
+    store = DECISIONS.get(action) if action in _PER_PUPIL and number.isdigit() else None
+    if store is None:
+        return False
+    done = False
+    for nudge in await digest_nudges(conn, d.row.school_id, d.row.id, int(number)):
+        row = await message_row(conn, nudge)
+        if row is not None:
+            done |= await store(conn, dataclasses.replace(d, row=row, key=action))
+    return done
 
 
 async def _acknowledge(conn: AsyncConnection, d: Decision) -> bool:
@@ -103,6 +124,35 @@ async def _pause(conn: AsyncConnection, d: Decision) -> bool:
     return True
 
 
+async def _clb_involved(conn: AsyncConnection, d: Decision) -> bool:
+    """ "CLB is al betrokken" under a nudge about the pupil (the CLB threshold, or a reminder of
+    it): stored as the spilfiguur's answer ``clb:involved`` about the pupil, with who and when,
+    where the planner finds it (the threshold case is closed for the school year); the nudge
+    counts as seen. False when the row is no such sent nudge, or it was said already."""
+    school_id, outreach_id = d.row.school_id, d.row.id
+    pupil_id = await conn.scalar(
+        sa.select(col(Outreach.pupil_id)).where(
+            col(Outreach.id) == outreach_id,
+            col(Outreach.school_id) == school_id,
+            col(Outreach.kind) == OutreachKind.COORDINATOR_NUDGE,
+            col(Outreach.status) == "sent",
+        )
+    )
+    if pupil_id is None:
+        return False
+    known = await conn.scalar(
+        sa.select(col(Reply.id)).where(
+            col(Reply.outreach_id) == outreach_id, col(Reply.answer) == CLB_INVOLVED
+        )
+    )
+    if known is not None:
+        return False
+    sender = (Role.COORDINATOR.value, d.sender_id)
+    await insert_reply(conn, school_id, pupil_id, sender, CLB_INVOLVED, d.at, None, outreach_id)
+    await acknowledge(conn, school_id, outreach_id, by=d.by, at=d.at)
+    return True
+
+
 DECISIONS: dict[str, Decide] = {
     "ack": _acknowledge,
     "send_notice": _send_notice,
@@ -112,8 +162,12 @@ DECISIONS: dict[str, Decide] = {
     "return": _return,
     "snooze": _snooze,
     "pause": _pause,
+    "clb_involved": _clb_involved,
 }
 """Every decision a staff member's button stores, by the button's key."""
+
+_PER_PUPIL = frozenset({"ack", "snooze", "clb_involved"})
+"""The decisions a daily message offers per pupil."""
 
 
 async def decide_notice(conn: AsyncConnection, d: Decision, *, send: bool) -> bool:

@@ -1,20 +1,20 @@
-"""``coordinator_digest``: each coordinator's overview of the school day (issue 3, The ladder).
+"""``coordinator_digest``: each coordinator's one daily message (issue 14).
 
-Planned from the first tick of a school day on an allowed weekday, due at
-``coordinator.digest_at``, to every spilfiguur with a channel; what it counts is settled before
-the day starts, so the first tick's digest is the one that goes out (the key is per day and
-coordinator) and planning it ahead keeps the planner's output free of the time of day:
+What is not urgent about a pupil is not sent on its own: the planner gathers it for the
+coordinator's daily message (:mod:`bot.engine.attention`), due at their digest moment. The
+tick puts those rows of the day together here, per coordinator, as named lines:
 
-- ``new_absences``: the coordinator's pupils whose absence began on the previous school day
-  (absent then and not on the school day before it);
-- only absences whose code counts for the coordinator (``codes.<code>.coordinator``: not A, a
-  toddler below compulsory school age) are counted;
-- ``open_nudges``: nudges to the coordinator this school year that nobody marked as seen;
-- ``pupils_back``: the coordinator's pupils expected back today (a return date in the feed or
-  in a ``return:`` answer).
+- **new**: pattern signals (with their dates), many absent half-days, a parent who says the
+  school was told;
+- **waiting for you**: reminders of nudges nobody marked as seen, each saying what it reminds
+  of and since when;
+- **waiting for the pupil or the family**: nobody answered since the absence.
 
-A coordinator with nothing to report gets no digest: an empty overview teaches people to
-stop reading it. The digest is never capped and never held (see :mod:`bot.planning.gate`).
+One line per pupil per group, with their class, the reasons most urgent first. A coordinator
+with nothing new and nothing waiting gets no message: an empty overview teaches people to stop
+reading it. On Telegram the message has, per pupil, "seen" and "remind me later" (and "CLB is
+al betrokken" for the threshold). The digest is never capped and never held (see
+:mod:`bot.planning.gate`).
 """
 
 from __future__ import annotations
@@ -22,68 +22,49 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from bot.domain import OutreachKind, Role
-from bot.engine.episodes import Mark
-from bot.engine.facts import PupilFacts, StaffFacts
+from bot.engine.attention import is_gathered, line, rank_of, reason_of
+from bot.engine.facts import StaffFacts
 from bot.engine.window import Window
 from bot.outbox.records import PlannedOutreach
 from bot.rules import Rules
+from messages import DIGEST_GROUPS as GROUPS
 
-__all__ = ["KIND", "plan_digests"]
+__all__ = ["KIND", "group_of", "plan_digests"]
 
 KIND = OutreachKind.COORDINATOR_DIGEST
 
 
 def plan_digests(
     school_id: str,
-    pupils: Iterable[PupilFacts],
+    gathered: Iterable[PlannedOutreach],
     *,
     coordinators: Mapping[int, StaffFacts],
-    open_nudges: Mapping[int, int],
     rules: Rules,
     window: Window,
     today: dt.date,
 ) -> list[PlannedOutreach]:
-    """Today's digest for every coordinator who has something in it.
-
-    ``pupils`` must hold at least every pupil absent on the previous school day or expected
-    back today; ``open_nudges`` counts, per coordinator, the nudges of this school year that
-    nobody acknowledged.
-    """
+    """Today's daily message for every coordinator who has something in it, from the rows
+    the planner gathered (:func:`~bot.engine.attention.is_gathered`) that are due today."""
     if not window.allows_day(today):
         return []
-    calendar = window.calendar
-    day_starts = window.local(today, dt.time())
-    yesterday = calendar.previous_school_day(today)
-    before = calendar.previous_school_day(yesterday)
-    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for staff_id, count in open_nudges.items():
-        counts[staff_id][1] = count
-    for pupil in pupils:
-        coordinator = pupil.spilfiguur
-        if coordinator is None:
-            continue
-        # Only these marks can tell: absent on either of the last two school days, or
-        # expected back today (looking up the code of every mark of the year took long).
-        counted = [
-            mark
-            for mark in pupil.marks
-            if (mark.date in (yesterday, before) or mark.expected_return == today)
-            and rules.code(mark.code).coordinator
-        ]
-        days = {mark.date for mark in counted}
-        tally = counts[coordinator.id]
-        tally[0] += yesterday in days and before not in days
-        tally[2] += _back_today(pupil, counted, today, day_starts)
-    due = window.next_allowed(window.local(today, rules.coordinator.digest_at))
+    tz = window.tz
+    per_coordinator: dict[int, list[PlannedOutreach]] = defaultdict(list)
+    for row in gathered:
+        if is_gathered(row.kind, row.payload) and row.due_at.astimezone(tz).date() == today:
+            per_coordinator[row.recipient_id].append(row)
     found: list[PlannedOutreach] = []
-    for staff_id, (new, open_count, back) in sorted(counts.items()):
+    for staff_id, rows in sorted(per_coordinator.items()):
         coordinator = coordinators.get(staff_id)
         if coordinator is None or coordinator.channel is None:
             continue
-        if not (new or open_count or back):
-            continue
+        moment = rules.coordinator.digest_moment(coordinator.staff_id)
+        due = window.next_allowed(window.local(today, moment))
+        payload: dict[str, Any] = {"date": today.isoformat(), "items": _items(rows)}
+        if coordinator.channel == "telegram":
+            payload["buttons"] = True
         found.append(
             PlannedOutreach(
                 school_id=school_id,
@@ -96,22 +77,41 @@ def plan_digests(
                 lang=coordinator.language,
                 due_at=due,
                 expires_at=window.expiry(due),
-                payload={
-                    "date": today.isoformat(),
-                    "new_absences": new,
-                    "open_nudges": open_count,
-                    "pupils_back": back,
-                },
+                payload=payload,
             )
         )
     return found
 
 
-def _back_today(
-    pupil: PupilFacts, counted: Iterable[Mark], today: dt.date, day_starts: dt.datetime
-) -> bool:
-    """Expected back today, as known when the day began (a later answer comes too late for the
-    morning's overview, and must not make one appear in the afternoon)."""
-    if any(mark.expected_return == today and mark.date < today for mark in counted):
-        return True
-    return any(r.return_date == today and r.at < day_starts for r in pupil.replies)
+def group_of(payload: Mapping[str, Any]) -> str:
+    """Which group of the daily message a gathered reason belongs to."""
+    reason = reason_of(payload)
+    if reason == "unacknowledged":
+        return "you"
+    if reason == "no_answer":
+        return "family"
+    return "new"
+
+
+def _items(rows: Iterable[PlannedOutreach]) -> list[dict[str, Any]]:
+    """One item per pupil per group, its lines most urgent first, the groups in order and the
+    pupils by name."""
+    by_pupil: dict[tuple[str, int], list[PlannedOutreach]] = defaultdict(list)
+    for row in rows:
+        by_pupil[(group_of(row.payload), row.pupil_id or 0)].append(row)
+    items = []
+    for (group, pupil), found in by_pupil.items():
+        found.sort(key=lambda row: (rank_of(row.payload), row.idempotency_key))
+        first = found[0].payload
+        items.append(
+            {
+                "group": group,
+                "pupil": pupil,
+                "first_name": str(first.get("first_name", "")),
+                "class_name": str(first.get("class_name", "")),
+                "keys": [row.idempotency_key for row in found],
+                "lines": [line(row.payload) for row in found],
+            }
+        )
+    items.sort(key=lambda item: (GROUPS.index(item["group"]), item["first_name"], item["pupil"]))
+    return items

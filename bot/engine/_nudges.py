@@ -27,8 +27,12 @@ do not (the coordinator keeps the overview of a paused pupil, too).
   episode nobody was asked about (a pause, no channel) gets none: the digest shows it.
 - ``pattern``: each enabled pattern signal (``weekday_pattern``, ``after_holiday``,
   ``frequent_short``) that fires, keyed on its kind and the date it was reached, at
-  ``pupil.checkin_at`` on that date; ``payload["signal"]`` names it. Only episodes with a code
-  that counts for the coordinator (not A) take part.
+  ``pupil.checkin_at`` on that date; ``payload["signal"]`` names it, ``payload["dates"]`` and
+  ``payload["count"]`` say what was seen. Only episodes with a code that counts for the
+  coordinator (not A) take part. Once the coordinator heard of a signal this school year (open,
+  seen or snoozed), the next absence does not raise it again: it comes back only as an update
+  (``payload["update"]``), when it has more dates than they were told of and a week after they
+  last heard of it, about the day it got worse.
 
 - ``unreachable``: once per person around the pupil (the pupil, a guardian) whom Telegram
   refused a message because they blocked the bot (:class:`~bot.engine.facts.UnreachableFacts`),
@@ -37,10 +41,16 @@ do not (the coordinator keeps the overview of a paused pupil, too).
   already plans around that person. None when the person has linked a chat again meanwhile. A
   pupil's nudge has ``payload["variant"] = "unreachable_pupil"`` (its own text).
 
-- ``unacknowledged``: once per nudge that went out and that nobody marked as seen,
-  ``coordinator.reminder_after_school_days`` school days after the day it was sent, at
-  ``pupil.checkin_at``, to the same coordinator while they are still the pupil's spilfiguur.
-  A reminder is not reminded of again.
+- ``unacknowledged``: for a nudge that went out and that nobody marked as seen, up to
+  ``coordinator.max_reminders`` times, each ``coordinator.reminder_after_school_days`` school
+  days after the one before (the first after the day it was sent), at ``pupil.checkin_at``, to
+  the same coordinator while they are still the pupil's spilfiguur; never two on one day (the
+  latest that has come is the one). Its payload says what it reminds of (``about``, a
+  pattern's ``signal`` and ``count``) and since when (``since``). A reminder is not reminded of
+  again; a CLB-threshold nudge is not reminded of once the spilfiguur said the CLB is involved.
+
+Which of these go at once and which wait for the coordinator's daily message is decided after
+(:mod:`bot.engine.attention`).
 
 Nudges that are not about one episode are planned from the day they are about until the day
 they expire, so a tick that runs a little late still plans them, and an old one is not planned
@@ -58,7 +68,7 @@ from typing import TYPE_CHECKING, Any
 from bot.domain import OutreachKind
 from bot.engine import signals
 from bot.engine.episodes import Episode, year_counts
-from bot.engine.facts import Answer, ReplyFacts, SenderRole
+from bot.engine.facts import CLB_INVOLVED, Answer, ReplyFacts, SenderRole
 from bot.outbox.records import PlannedOutreach
 from scheduler.calendar import SchoolCalendar, SchoolYear
 
@@ -69,6 +79,7 @@ __all__ = ["no_answer_nudge", "nudge_reminders", "pupil_nudges"]
 
 KIND = OutreachKind.COORDINATOR_NUDGE
 _SLOT = attrgetter("date", "half_day")
+_WEEK = dt.timedelta(days=7)
 _ANSWERED: dict[tuple[str, str], str] = {
     (SenderRole.PUPIL, Answer.WANT_TO_TALK): "asks_to_talk",
     (SenderRole.GUARDIAN, Answer.WANT_A_CALL): "asks_to_talk",
@@ -92,14 +103,58 @@ def pupil_nudges(plan: _Planner, every: Sequence[Episode]) -> list[PlannedOutrea
     known = _known(every, plan.today)
     counted = [episode for episode in known if _counts(plan, episode)]
     for signal in _patterns(plan, counted):
-        due = plan.window.next_allowed(plan.checkin_time(signal.reached_on))
-        scope = f"{signal.kind}-{signal.reached_on.isoformat()}"
-        payload = {
-            **_signal_payload("pattern", signal),
-            "missed_half_days": plan.missed_half_days(signal.reached_on),
-        }
-        found += _nudge(plan, scope, "pattern", coordinator, due, payload)
+        found += _pattern(plan, coordinator, signal)
     return found
+
+
+def _pattern(
+    plan: _Planner, coordinator: Recipient, signal: signals.Signal
+) -> list[PlannedOutreach]:
+    """The nudge of a pattern signal; once the coordinator heard of that signal this school
+    year, only an update, when it got worse (more dates than they were told of) and a week
+    after they last heard of it, about the day it got worse."""
+    scope = f"{signal.kind}-{signal.reached_on.isoformat()}"
+    payload = {
+        **_signal_payload("pattern", signal),
+        "missed_half_days": plan.missed_half_days(signal.reached_on),
+        "count": len(signal.dates),
+        "weeks": _weeks(plan, signal),
+    }
+    year = plan.window.calendar.school_year_of(plan.today)
+    told = [
+        sent
+        for sent in plan.pupil.sent
+        if sent.kind == KIND
+        and sent.signal == signal.kind
+        and year.span_start <= sent.sent_at.astimezone(plan.window.tz).date()
+    ]
+    key = plan.key(scope, f"{KIND}:pattern", coordinator.role, coordinator.person_id)
+    due = plan.window.next_allowed(plan.checkin_time(signal.reached_on))
+    first = _nudge(plan, scope, "pattern", coordinator, due, payload)
+    if not told:
+        return first
+    # The first one, if it is this one, is proposed as it went (the outbox keeps it).
+    found = first if any(sent.key == key for sent in told) else []
+    last = max(told, key=lambda sent: sent.sent_at)
+    worse = signal.dates[-1]
+    if len(signal.dates) <= max(sent.count or 0 for sent in told):
+        return found
+    if worse < last.sent_at.astimezone(plan.window.tz).date() + _WEEK:
+        return found
+    update = {**payload, "update": True, "date": worse.isoformat()}
+    due = plan.window.next_allowed(plan.checkin_time(worse))
+    scope = f"{signal.kind}-update-{worse.isoformat()}"
+    return [*found, *_nudge(plan, scope, "pattern", coordinator, due, update)]
+
+
+def _weeks(plan: _Planner, signal: signals.Signal) -> int:
+    """The window the pattern was seen in, for its line ("on six weeks")."""
+    patterns = plan.rules.nudges.patterns
+    if signal.kind == signals.SignalKind.WEEKDAY_PATTERN and patterns.same_weekday:
+        return patterns.same_weekday.within_weeks
+    if signal.kind == signals.SignalKind.FREQUENT_SHORT and patterns.short_absences:
+        return patterns.short_absences.within_weeks
+    return 0
 
 
 def no_answer_nudge(
@@ -136,29 +191,52 @@ def nudge_reminders(plan: _Planner) -> list[PlannedOutreach]:
     coordinator = _coordinator(plan)
     if coordinator is None:
         return []
-    calendar, after = plan.window.calendar, plan.rules.coordinator.reminder_after_school_days
+    calendar, rules = plan.window.calendar, plan.rules.coordinator
+    after, tz = rules.reminder_after_school_days, plan.window.tz
+    closed = _clb_closed(plan)
     found: list[PlannedOutreach] = []
     for sent in plan.pupil.sent:
         if sent.kind != KIND or sent.acknowledged or sent.reason == "unacknowledged":
             continue
-        if sent.recipient_id != coordinator.id:
+        if sent.recipient_id != coordinator.id or (sent.reason == "clb_threshold" and closed):
             continue
-        day = calendar.school_day_after(sent.sent_at.astimezone(plan.window.tz).date(), after)
-        step = "reminder"
-        if sent.snoozed_until is not None and sent.snoozed_until > day:
+        days: list[tuple[dt.date, str]] = []
+        day = sent.sent_at.astimezone(tz).date()
+        for number in range(1, rules.max_reminders + 1):
+            day = calendar.school_day_after(day, after)
+            days.append((day, "reminder" if number == 1 else f"reminder-{number}"))
+        if sent.snoozed_until is not None and days and sent.snoozed_until > days[0][0]:
             # A reminder sent before the snooze stays sent; the snoozed one is a step of its own.
-            day, step = sent.snoozed_until, f"reminder:{sent.snoozed_until.isoformat()}"
-        if day > plan.today:
+            days = [(sent.snoozed_until, f"reminder:{sent.snoozed_until.isoformat()}")]
+        # Never two reminders of one case on one day: the latest that has come is the one.
+        due_days = [(day, step) for day, step in days if day <= plan.today]
+        if not due_days:
             continue
+        day, step = due_days[-1]
         due = plan.window.next_allowed(plan.checkin_time(day))
-        payload = {
+        payload: dict[str, Any] = {
             "reason": "unacknowledged",
             "date": (sent.date or day).isoformat(),
             "nudge": sent.key,
             "reminder_day": day.isoformat(),
+            "since": sent.sent_at.astimezone(tz).date().isoformat(),
+            "about": sent.reason or "",
         }
+        if sent.signal:
+            payload |= {"signal": sent.signal, "count": sent.count or 0}
         found += _nudge(plan, sent.key, step, coordinator, due, payload, about=day)
     return found
+
+
+def _clb_closed(plan: _Planner) -> bool:
+    """Whether the spilfiguur said this school year that the CLB is involved already."""
+    year = plan.window.calendar.school_year_of(plan.today)
+    return any(
+        reply.sender_role == SenderRole.COORDINATOR
+        and reply.answer == CLB_INVOLVED
+        and year.span_start <= reply.at.astimezone(plan.window.tz).date() <= plan.today
+        for reply in plan.pupil.replies
+    )
 
 
 def _clb(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach]:
@@ -166,7 +244,7 @@ def _clb(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach]:
     known = (mark for mark in plan.pupil.marks if mark.date <= plan.today)
     counts = year_counts(known, year)
     signal = signals.clb_threshold(counts, threshold=plan.rules.nudges.problematic_half_days)
-    if signal is None:
+    if signal is None or (_clb_closed(plan) and not _told(plan, "clb_threshold", year)):
         return []
     due = plan.window.next_allowed(plan.checkin_time(signal.reached_on))
     payload = {
@@ -321,6 +399,17 @@ def _signal_payload(reason: str, signal: signals.Signal) -> dict[str, Any]:
         "dates": [day.isoformat() for day in signal.dates],
         "detail": signal.reason,
     }
+
+
+def _told(plan: _Planner, reason: str, year: SchoolYear) -> bool:
+    """Whether a nudge for ``reason`` went out in ``year`` (it is proposed as it was)."""
+    tz = plan.window.tz
+    return any(
+        sent.kind == KIND
+        and sent.reason == reason
+        and year.span_start <= sent.sent_at.astimezone(tz).date() <= year.span_end
+        for sent in plan.pupil.sent
+    )
 
 
 def _coordinator(plan: _Planner) -> Recipient | None:

@@ -16,6 +16,7 @@ from bot.domain import age_on
 from bot.engine.episodes import Mark
 
 __all__ = [
+    "CLB_INVOLVED",
     "NOTICE_DECISION_PREFIX",
     "RETURN_PREFIX",
     "Answer",
@@ -124,6 +125,10 @@ class GuardianFacts:
 NOTICE_DECISION_PREFIX = "notice:"
 """A spilfiguur's decision about a held guardian notice: ``notice:send`` or ``notice:keep``."""
 
+CLB_INVOLVED = "clb:involved"
+"""A spilfiguur's word that the CLB is involved already: the threshold case is closed for the
+school year of the day it was said."""
+
 
 class NoticeDecision(StrEnum):
     """What a spilfiguur decided about a held guardian notice, stored as the answer of a reply."""
@@ -164,6 +169,7 @@ class ReplyFacts:
             self.answer not in Answer.__members__.values()
             and not self.answer.startswith(RETURN_PREFIX)
             and not self.answer.startswith(NOTICE_DECISION_PREFIX)
+            and self.answer != CLB_INVOLVED
         )
 
 
@@ -186,6 +192,12 @@ class SentFacts:
     acknowledged: bool = False
     snoozed_until: dt.date | None = None
     """A nudge's "remind me later": its reminder waits until this school day."""
+    signal: str | None = None
+    """A pattern nudge's signal (``weekday_pattern``, ...): the same one is not raised again."""
+    count: int | None = None
+    """How many dates a pattern nudge named: an update follows only when there are more."""
+    covers: tuple[str, ...] = ()
+    """The keys of the other nudges this message said too (one message per pupil per day)."""
 
 
 @dataclass(frozen=True, slots=True)

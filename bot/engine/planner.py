@@ -22,7 +22,9 @@ This slice plans, per episode that is still going on (or ended today):
 
 The second slice adds follow-up check-ins and notices (:mod:`bot.engine._followups`),
 ``teacher_welcome`` (:mod:`bot.engine._welcome`) and the coordinator's nudges
-(:mod:`bot.engine._nudges`, with the reminders of nudges nobody acknowledged); the third adds
+(:mod:`bot.engine._nudges`, with the reminders of nudges nobody acknowledged), settled into one
+message per pupil per day or the coordinator's daily message (:mod:`bot.engine.attention`);
+the third adds
 apologies for notices and check-ins a correction proved wrong (:mod:`bot.engine._corrections`).
 Each module states its own decisions. What is about the school rather than one pupil (the
 coordinator's digest, the mass-absence hold) and the withdrawal of rows no longer called for are
@@ -91,6 +93,7 @@ from bot.engine._notice_holds import (
 )
 from bot.engine._nudges import no_answer_nudge, nudge_reminders, pupil_nudges
 from bot.engine._welcome import teacher_welcome
+from bot.engine.attention import one_message_a_day
 from bot.engine.episodes import Episode, Slot, episodes, year_counts
 from bot.engine.facts import Answer, PupilFacts, ReplyFacts, SenderRole, StaffFacts
 from bot.engine.window import Window
@@ -167,7 +170,7 @@ def plan_episodes(
     found += nudge_reminders(plan)
     found += guardian_corrections(plan)
     found += pupil_corrections(plan)
-    found = told_already(found)
+    found = one_message_a_day(plan, told_already(found))
     found.sort(key=lambda item: (item.due_at, item.idempotency_key))
     return found
 

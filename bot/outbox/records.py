@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["TERMINAL", "Outgoing", "PlannedOutreach", "Status"]
+__all__ = ["TERMINAL", "Outgoing", "PlannedOutreach", "Status", "is_gathered"]
 
 
 class Status(StrEnum):
@@ -106,3 +106,11 @@ class Outgoing:
             claimed_by=worker,
             claimed_at=claimed_at,
         )
+
+
+def is_gathered(kind: str, payload: Mapping[str, Any]) -> bool:
+    """Whether a row is said in the coordinator's daily message rather than on its own: a
+    ``coordinator_nudge`` the planner marked ``gathered`` (:mod:`bot.engine.attention`). It is
+    here, with the rows, because the outbox's rendering must know it and may not ask the
+    engine."""
+    return kind == "coordinator_nudge" and bool(payload.get("gathered"))

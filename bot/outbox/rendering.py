@@ -14,6 +14,8 @@ Rendering follows what the row's channel can do (:class:`~bot.outbox.channel.Cap
   e-mail channel, later) gives an :data:`AnswerLinks` that writes those lines;
 - a text longer than the channel takes fails for good with the reason, rather than arriving
   cut off in the middle of a sentence.
+
+A nudge gathered for a coordinator's daily message is not passed on: the daily message says it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 
 from bot.outbox.channel import Capabilities, Channel, DeliveryOutcome
-from bot.outbox.records import Outgoing
+from bot.outbox.records import Outgoing, is_gathered
 from messages import Overrides, render_outreach
 
 __all__ = ["AnswerLinks", "RenderingChannel", "plain_choices"]
@@ -66,6 +68,11 @@ class RenderingChannel(Channel):
         await self._inner.__aexit__(*exc)
 
     async def deliver(self, message: Outgoing) -> DeliveryOutcome:
+        if is_gathered(message.kind, message.payload):
+            # Said in the coordinator's daily message (bot.engine._digest), due at the same
+            # moment: nobody gets it alone, and it is a nudge that went out all the same (it can
+            # be seen, snoozed and reminded of).
+            return DeliveryOutcome.sent()
         try:
             rendered = render_outreach(message.kind, message.lang, message.payload, self._overrides)
         except (LookupError, ValueError) as err:

@@ -1,6 +1,7 @@
 """What coordinators decide, stored: holds released or discarded, nudges acknowledged or put
-off, pupils paused (the buttons reach these through :mod:`bot.answers.decisions`, which also
-stores a held guardian notice's "send anyway" or "not now" as an answer).
+off (one by one, or a pupil's under the daily message), pupils paused (the buttons reach these
+through :mod:`bot.answers.decisions`, which also stores a held guardian notice's "send anyway"
+or "not now" and "CLB is al betrokken" as answers).
 
 Also the storing of holds found by the planner tick (:mod:`bot.engine.hold`). The command line
 (``gemist hold``, ``gemist nudges``) and the bot's buttons call these.
@@ -25,6 +26,7 @@ __all__ = [
     "HoldRow",
     "acknowledge",
     "decide_hold",
+    "digest_nudges",
     "list_holds",
     "load_holds",
     "pause_pupil",
@@ -224,3 +226,31 @@ async def pause_pupil(
             created_by=by,
         )
     )
+
+
+async def digest_nudges(
+    conn: AsyncConnection, school_id: str, digest_id: int, number: int
+) -> list[int]:
+    """The sent nudges of pupil ``number`` of a daily message that went out (by their keys in
+    its payload); none for anything else."""
+    payload = await conn.scalar(
+        sa.select(col(Outreach.payload)).where(
+            col(Outreach.id) == digest_id,
+            col(Outreach.school_id) == school_id,
+            col(Outreach.kind) == OutreachKind.COORDINATOR_DIGEST,
+            col(Outreach.status) == "sent",
+        )
+    )
+    items = payload.get("items") if isinstance(payload, dict) else None
+    if not isinstance(items, list) or not 0 <= number < len(items):
+        return []
+    keys = [str(key) for key in items[number].get("keys", ())]
+    rows = await conn.scalars(
+        sa.select(col(Outreach.id)).where(
+            col(Outreach.school_id) == school_id,
+            col(Outreach.idempotency_key).in_(keys),
+            col(Outreach.kind) == OutreachKind.COORDINATOR_NUDGE,
+            col(Outreach.status) == "sent",
+        )
+    )
+    return [row for row in rows if row is not None]

@@ -660,6 +660,10 @@ async def _sent(conn: AsyncConnection, school_id: str, chosen: Chosen) -> _Sent:
             col(Outreach.snoozed_until),
             col(Outreach.status),
             col(Outreach.updated_at),
+            # What one message per pupil per day needs of a nudge (bot.engine.attention).
+            payload["signal"].as_string(),
+            payload["count"].as_integer(),
+            payload["covers"].as_string(),
         )
         .where(
             sa.or_(
@@ -687,6 +691,9 @@ async def _sent(conn: AsyncConnection, school_id: str, chosen: Chosen) -> _Sent:
         snoozed,
         status,
         ended,
+        signal,
+        count,
+        covers,
     ) in rows:
         if status != "sent":
             found.undelivered[pupil_id].append((key, ended))
@@ -702,6 +709,9 @@ async def _sent(conn: AsyncConnection, school_id: str, chosen: Chosen) -> _Sent:
                 reason=reason,
                 acknowledged=acked is not None,
                 snoozed_until=snoozed,
+                signal=signal,
+                count=count,
+                covers=tuple(covers.split()) if covers else (),
             )
         )
     return found

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain import OutreachKind
+from bot.engine.attention import is_gathered
 from bot.engine.window import Window
 from bot.outbox.records import Outgoing, Status
 from bot.outbox.tables import OUTREACH
@@ -58,8 +59,8 @@ class DeliveryGate:
         if allowed > now:
             return allowed
         cap = self._rules.caps.for_role(message.recipient_role)
-        if cap is None or message.kind in UNCAPPED:
-            return None
+        if cap is None or message.kind in UNCAPPED or is_gathered(message.kind, message.payload):
+            return None  # a gathered nudge goes inside the daily message, which is never capped
         local = now.astimezone(self._window.tz)
         day_start = self._window.local(local.date(), dt.time())
         monday = local.date() - dt.timedelta(days=local.weekday())

@@ -233,10 +233,9 @@ def plan_school(
     for pupil in facts.pupils:
         planned += cache.rows(pupil, facts.context[pupil.id])
     planned += plan_digests(
-        facts.school_id,  # also on a tick that plans no pupil: the open nudges are counted
-        facts.pupils,
+        facts.school_id,
+        planned,  # the pupils' rows gathered for the coordinators' daily message
         coordinators=facts.coordinators,
-        open_nudges=facts.open_nudges,
         rules=rules,
         window=window,
         today=today,

@@ -72,8 +72,16 @@ class TeacherRules(Section):
 
 
 class CoordinatorRules(Section):
-    digest_at: TimeOfDay = time(8, 30)  # the morning overview: yesterday's news, today's returns
+    # The one daily message that gathers what is not urgent, after the morning feed settled.
+    digest_at: TimeOfDay = time(10, 30)
+    # A coordinator's own moment for it, by the roster's staff id ({"S001": "12:45"}).
+    digest_at_for: dict[str, TimeOfDay] = Field(default_factory=dict)
     reminder_after_school_days: Positive = 2  # a nudge nobody acknowledged
+    max_reminders: RepeatCount = 1  # per nudge, each after as many school days again
+
+    def digest_moment(self, staff_id: str) -> time:
+        """When the coordinator ``staff_id`` gets their daily message."""
+        return self.digest_at_for.get(staff_id, self.digest_at)
 
 
 class SameWeekday(Section):

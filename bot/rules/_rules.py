@@ -101,6 +101,13 @@ def _outside_sending_hours(rules: Rules) -> Iterator[tuple[Key, str]]:
                 f"{moment:%H:%M} is outside the sending hours "
                 f"({delivery.not_before:%H:%M} to {delivery.not_after:%H:%M})",
             )
+    for staff_id, moment in rules.coordinator.digest_at_for.items():
+        if not delivery.allows(moment):
+            yield (
+                ("coordinator", "digest_at_for", staff_id),
+                f"{moment:%H:%M} is outside the sending hours "
+                f"({delivery.not_before:%H:%M} to {delivery.not_after:%H:%M})",
+            )
 
 
 def _overlapping_pauses(pauses: Sequence[Pause]) -> Iterator[tuple[Key, str]]:

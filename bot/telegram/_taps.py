@@ -30,7 +30,10 @@ What an accepted tap does, by recipient:
   the date the pupil is expected back (the teachers' welcome follows it); ``pause`` offers one,
   two or four school weeks without messages to the pupil and the guardians; ``release`` and
   ``discard`` decide a mass-absence hold; ``send_notice`` and ``keep_notice`` decide a guardian
-  notice that a pupil's answer held (:func:`~bot.answers.decisions.decide_notice`).
+  notice that a pupil's answer held (:func:`~bot.answers.decisions.decide_notice`);
+  ``clb_involved`` closes the CLB-threshold case for the school year
+  (:data:`~bot.answers.decisions.DECISIONS`). Under a daily message, ``ack:N``, ``snooze:N``
+  (one school day) and ``clb_involved:N`` decide about its pupil ``N``.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ from bot.domain import CONTACT_MOMENTS, OutreachKind
 from bot.telegram import _store, invites
 from bot.telegram.invites import Linked
 from integrations.telegram.callbacks import Tap, verify
-from messages import TEMPLATES, day_label, template_for
+from messages import buttons_for, day_label
 
 if TYPE_CHECKING:
     from bot.telegram.conversation import Conversation
@@ -136,8 +139,8 @@ def _is_recipient(person: Linked, row: MessageRow) -> bool:
 
 
 def _offered(row: MessageRow) -> set[str]:
-    """The answers the row's message had as buttons."""
-    return {button.key for button in TEMPLATES[template_for(row.kind, row.payload)].buttons}
+    """The answers the row's message had as buttons (with the other reasons it said)."""
+    return set(buttons_for(row.kind, row.payload))
 
 
 async def _family_tap(
@@ -229,6 +232,10 @@ async def _staff_tap(
     ack: Acknowledgement,
 ) -> None:
     key, _, value = tap.key.partition(":")
+    if row.kind == OutreachKind.COORDINATOR_DIGEST:
+        if tap.key in _offered(row):
+            await _digest_tap(conversation, chat, row, person, tap, ack)
+        return
     if key not in _offered(row) or (value and key not in _CHOICES):
         return
     if key in _CHOICES and not value:  # first the choice: when, until when
@@ -262,6 +269,39 @@ async def _staff_tap(
     await conversation.say(chat, template, person.lang, context)
 
 
+async def _digest_tap(
+    conversation: Conversation,
+    chat: int,
+    row: MessageRow,
+    person: Linked,
+    tap: Tap,
+    ack: Acknowledgement,
+) -> None:
+    """A button under one pupil of the daily message: seen, one school day later, or the CLB
+    involved already. The other pupils' buttons stay."""
+    action, _, number = tap.key.partition(":")
+    items = row.payload.get("items", [])
+    first_name = items[int(number)].get("first_name", "") if number.isdigit() else ""
+    until = conversation.calendar.school_day_after(conversation.clock.today(), 1)
+    day = until if action == "snooze" else None
+    done = await conversation.inbox.write(
+        "decision",
+        row={**dataclasses.asdict(row), "payload": dict(row.payload)},
+        key=tap.key,
+        sender_id=person.roster_id,
+        at=conversation.clock.now().isoformat(),
+        today=conversation.clock.today().isoformat(),
+        date=day.isoformat() if day is not None else None,
+    )
+    await ack()
+    if done is False:
+        return
+    if done:
+        conversation.news()
+    context: dict[str, object] = {"first_name": first_name, "date": until}
+    await conversation.say(chat, f"staff_ack.{action}", person.lang, context)
+
+
 _CHOICES = {
     "snooze": "staff_snooze_choice",
     "return": "staff_return_choice",
@@ -284,6 +324,8 @@ def _staff_answer(
             {},
             None,
         )
+    if key == "clb_involved":
+        return "staff_ack.clb_involved", about, None
     if key in ("send_notice", "keep_notice"):
         return f"staff_ack.{key}", about, None
     if key in ("release", "discard"):

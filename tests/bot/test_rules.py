@@ -49,7 +49,8 @@ def test_defaults_reproduce_the_domain():
     assert rules.long_absence.school_days == 5
     assert rules.teacher.welcome_day_before_at == time(15, 30)
     assert rules.teacher.welcome_on_return is True
-    assert rules.coordinator.digest_at == time(8, 30)
+    assert rules.coordinator.digest_at == time(10, 30)  # issue 14: after the morning feed
+    assert rules.coordinator.max_reminders == 1
     assert rules.coordinator.reminder_after_school_days == 2
     assert rules.nudges.problematic_half_days == 5
     assert rules.nudges.absent_half_days == 10
@@ -240,8 +241,10 @@ INVALID = [
     # The sending hours end at not_after: a digest at 20:00 would never go out.
     ('coordinator:\n  digest_at: "20:00"\n',
      "coordinator.digest_at: 20:00 is outside the sending hours (08:00 to 20:00)"),
-    ('delivery:\n  not_before: "09:00"\n',
+    ('delivery:\n  not_before: "09:00"\ncoordinator:\n  digest_at: "08:30"\n',
      "coordinator.digest_at: 08:30 is outside the sending hours (09:00 to 20:00)"),
+    ('coordinator:\n  digest_at_for: {S1: "07:00"}\n',
+     "coordinator.digest_at_for.S1: 07:00 is outside the sending hours (08:00 to 20:00)"),
     ("pupil:\n  min_age: 4\n", "pupil.min_age: must be at least 6, got 4"),
     ("pupil:\n  min_age: 21\n", "pupil.min_age: must be at most 18, got 21"),
     ("pupil:\n  min_age: yes\n", "pupil.min_age: true is not a whole number"),

@@ -71,7 +71,8 @@ class Scenario:
     """A school, its feed, replies and rules, and the messages that must come out.
 
     ``expected`` lists ``(local time, kind, recipient_id)`` of the messages of ``kinds``, in
-    delivery order; ``langs`` maps a recipient to the ``lang`` of every message they get.
+    delivery order; ``langs`` maps a recipient to the ``lang`` of every message they get;
+    ``daily`` the lines that must be in a coordinator's daily message.
     """
 
     name: str
@@ -83,6 +84,9 @@ class Scenario:
     rules: Rules = field(default_factory=Rules.default)
     kinds: frozenset[str] = NO_DIGEST
     langs: tuple[tuple[str, str], ...] = ()
+    daily: tuple[tuple[str, str, str], ...] = ()
+    """``(local time, recipient_id, line)``: the coordinator's daily message of that moment
+    says ``line`` (issue 14: what is not urgent, reminders included, is a line of it)."""
 
     def inputs(self) -> str:
         """What the replay depends on: rows with the same inputs share one replay."""
@@ -193,9 +197,13 @@ SCENARIOS = [
              kinds=NO_DIGEST - NUDGES),
     Scenario("long_justified_absence_reaches_the_coordinator", (P14,), (MUM,), LONG_Z,
              # nudges.absent_half_days (10, "justified or not"): the 10th missed half-day
-             # is Monday 26 October am; its reminder two school days later.
-             (("2026-10-26 10:30", NUDGE, "S01"), ("2026-10-28 10:30", NUDGE, "S01")),
-             kinds=NUDGES),
+             # is Monday 26 October am; its reminder two school days later. Not urgent
+             # (issue 14): both are lines of that day's daily message, no nudge of their own.
+             (), kinds=NUDGES,
+             daily=(("2026-10-26 10:30", "S01",
+                     "• KindP01 (3A): 11 halve dagen afwezig dit schooljaar, alle codes samen"),
+                    ("2026-10-28 10:30", "S01",
+                     "• KindP01 (3A): nog open sinds maandag 26 oktober: veel afwezig"))),
     # R (exclusion): no check-in, nothing home; the return still gets its welcome, at 15:30
     # the school day before the known return (Monday 26 -> Friday 23), to both teachers.
     Scenario("exclusion_skips_pupil_and_guardian", (P14,), (MUM,),
@@ -220,32 +228,50 @@ SCENARIOS = [
     # after the first (Tuesday 12:30, winter time), the CLB nudge on the 5th B half-day
     # (Tuesday am), "no answer" three school days after Friday (Wednesday, the day the pupil
     # is back: only a return *before* that day stops it), each nudge reminded of after two
-    # school days.
+    # school days. The CLB nudge is urgent and goes on its own; "no answer" and the reminders
+    # are lines of the daily message (issue 14).
     Scenario("friday_to_tuesday_followup", (P14,), (MUM,), (*absent("P01", "10-23..10-27"),),
              (("2026-10-23 10:30", CHECKIN, "P01"), ("2026-10-23 12:30", NOTICE, "G01"),
-              ("2026-10-27 10:30", NUDGE, "S01"), ("2026-10-27 12:30", NOTICE, "G01"),
-              ("2026-10-28 10:30", NUDGE, "S01"), ("2026-10-29 10:30", NUDGE, "S01"),
-              ("2026-10-30 10:30", NUDGE, "S01"))),
+              ("2026-10-27 10:30", NUDGE, "S01"), ("2026-10-27 12:30", NOTICE, "G01")),
+             daily=(("2026-10-28 10:30", "S01",
+                     "• KindP01 (3A): geen antwoord van de leerling of de ouders sinds de "
+                     "afwezigheid van vrijdag 23 oktober"),
+                    ("2026-10-29 10:30", "S01",
+                     "• KindP01 (3A): nog open sinds dinsdag 27 oktober: de CLB-drempel"),
+                    ("2026-10-30 10:30", "S01",
+                     "• KindP01 (3A): nog open sinds woensdag 28 oktober: geen antwoord"))),
     # Absent the last day before the autumn holiday and the first two after it: nothing in the
     # holiday; the after-holiday pattern (once, by the rules) on Monday 9 November; the CLB
     # nudge and the follow-up notice on Tuesday 10; "no answer" on Thursday 12 (Wednesday 11
-    # is Armistice Day); reminders two school days after each nudge.
+    # is Armistice Day); reminders two school days after each nudge. Only the CLB nudge is
+    # urgent; the pattern (with its date), "no answer" and the reminders are lines of the daily
+    # message, one line per pupil per group (issue 14).
     Scenario("before_and_after_the_autumn_holiday", (P14,), (MUM,),
              (*absent("P01", "10-30 11-09 11-10"),),
              (("2026-10-30 10:30", CHECKIN, "P01"), ("2026-10-30 12:30", NOTICE, "G01"),
-              ("2026-11-09 10:30", NUDGE, "S01"), ("2026-11-10 10:30", NUDGE, "S01"),
-              ("2026-11-10 12:30", NOTICE, "G01"), ("2026-11-12 10:30", NUDGE, "S01"),
-              ("2026-11-12 10:30", NUDGE, "S01"), ("2026-11-13 10:30", NUDGE, "S01")),
-             rules=R({"nudges": {"patterns": {"after_holiday": {"times": 1}}}})),
+              ("2026-11-10 10:30", NUDGE, "S01"), ("2026-11-10 12:30", NOTICE, "G01")),
+             rules=R({"nudges": {"patterns": {"after_holiday": {"times": 1}}}}),
+             daily=(("2026-11-09 10:30", "S01",
+                     "• KindP01 (3A): 1 keer afwezig op de eerste schooldag na een vakantie: 9/11"),
+                    ("2026-11-12 10:30", "S01",
+                     "• KindP01 (3A): nog open sinds maandag 9 november: 1 keer afwezig na een "
+                     "vakantie"),
+                    ("2026-11-12 10:30", "S01",
+                     "• KindP01 (3A): geen antwoord van de leerling of de ouders sinds de "
+                     "afwezigheid van vrijdag 30 oktober"),
+                    ("2026-11-13 10:30", "S01",
+                     "• KindP01 (3A): nog open sinds dinsdag 10 november: de CLB-drempel"))),
     # A known return on Tuesday 27 (in the feed): the welcome on Monday 26 at 15:30. Monday
     # morning is the 10th absent half-day: the coordinator hears of it (nudges.absent_half_days)
-    # and, nobody acknowledging it, again two school days later.
+    # and, nobody acknowledging it, again two school days later; both in the daily message.
     Scenario("welcome_the_day_before_a_known_return", (P14,), (MUM,),
              (*absent("P01", "10-19..10-26", "Z", expected_return="10-27"),),
              (("2026-10-19 10:30", CHECKIN, "P01"), ("2026-10-21 10:30", CARE, "G01"),
-              ("2026-10-26 10:30", NUDGE, "S01"),
-              ("2026-10-26 15:30", WELCOME, "T01"), ("2026-10-26 15:30", WELCOME, "T02"),
-              ("2026-10-28 10:30", NUDGE, "S01"))),
+              ("2026-10-26 15:30", WELCOME, "T01"), ("2026-10-26 15:30", WELCOME, "T02")),
+             daily=(("2026-10-26 10:30", "S01",
+                     "• KindP01 (3A): 11 halve dagen afwezig dit schooljaar, alle codes samen"),
+                    ("2026-10-28 10:30", "S01",
+                     "• KindP01 (3A): nog open sinds maandag 26 oktober: veel afwezig"))),
     # The feed expects the pupil back on Tuesday 27; on Monday 26 at 11:00, after that day's
     # feed, the pupil answers that it will be Wednesday 28: the welcome planned for Monday
     # 15:30 moves to Tuesday 27, 15:30.
@@ -262,47 +288,59 @@ SCENARIOS = [
     # B Monday, Tuesday and Wednesday morning: the 5th B half-day is Wednesday am.
     Scenario("clb_threshold_on_fifth_half_day", (P14,), (MUM,),
              (*absent("P01", "10-19..10-21"),),
+             # The CLB nudge the same day, at once (issue 14); the no-answer nudge and the
+             # reminders are not urgent: they come in the daily message (left out here).
              (("2026-10-19 10:30", CHECKIN, "P01"), ("2026-10-19 12:30", NOTICE, "G01"),
-              ("2026-10-21 10:30", NUDGE, "S01"), ("2026-10-21 12:30", NOTICE, "G01"),
-              ("2026-10-22 10:30", NUDGE, "S01"), ("2026-10-23 10:30", NUDGE, "S01"),
-              ("2026-10-26 10:30", NUDGE, "S01"))),
+              ("2026-10-21 10:30", NUDGE, "S01"), ("2026-10-21 12:30", NOTICE, "G01"))),
     # "want_to_talk" at 11:15: the coordinator at once; her call for help holds the notice to
     # her mother until the spilfiguur decides (issue 13), which the replay's replies file
     # cannot do: no notice; the nudge reminded of two days later.
     Scenario("want_to_talk_nudges_the_same_day", (P14,), (MUM,), (*absent("P01", "10-20"),),
-             (("2026-10-20 10:30", CHECKIN, "P01"), ("2026-10-20 11:15", NUDGE, "S01"),
-              ("2026-10-22 10:30", NUDGE, "S01")),
+             # The reminder two days later is a line of the daily message (issue 14).
+             (("2026-10-20 10:30", CHECKIN, "P01"), ("2026-10-20 11:15", NUDGE, "S01")),
              replies=("2026-10-20T11:15,pupil,P01,P01,want_to_talk",)),
     # Not known yet ("-") four days, nobody answers: no CLB (not problematic), the follow-up
-    # notice on Wednesday, "no answer" on Thursday 10:30, its reminder on Monday.
+    # notice on Wednesday, "no answer" on Thursday 10:30, its reminder on Monday: both lines
+    # of that day's daily message (issue 14).
     Scenario("no_answer_after_three_school_days", (P14,), (MUM,),
              (*absent("P01", "10-19..10-22", "-"),),
              (("2026-10-19 10:30", CHECKIN, "P01"), ("2026-10-19 12:30", NOTICE, "G01"),
-              ("2026-10-21 12:30", NOTICE, "G01"), ("2026-10-22 10:30", NUDGE, "S01"),
-              ("2026-10-26 10:30", NUDGE, "S01"))),
+              ("2026-10-21 12:30", NOTICE, "G01")),
+             daily=(("2026-10-22 10:30", "S01",
+                     "• KindP01 (3A): geen antwoord van de leerling of de ouders sinds de "
+                     "afwezigheid van maandag 19 oktober"),
+                    ("2026-10-26 10:30", "S01",
+                     "• KindP01 (3A): nog open sinds donderdag 22 oktober: geen antwoord"))),
     # Ill on three Mondays within six weeks (a pattern of justified absences is a pattern):
     # the nudge on the third; only once on a first day after a holiday, so no after-holiday
-    # nudge (2 times by default).
+    # nudge (2 times by default). The pattern names its dates, in the daily message.
     Scenario("same_weekday_pattern", (P14,), (MUM,),
              (*absent("P01", "10-19 10-26 11-09", "Z"),),
              (("2026-10-19 10:30", CHECKIN, "P01"), ("2026-10-26 10:30", CHECKIN, "P01"),
-              ("2026-11-09 10:30", CHECKIN, "P01"), ("2026-11-09 10:30", NUDGE, "S01"),
-              ("2026-11-12 10:30", NUDGE, "S01"))),
-    # The digest at 08:30 the morning after a day with a new absence, and only then.
-    Scenario("digest_the_morning_after", (P14,), (MUM,), (*absent("P01", "10-20", "Z"),),
-             (("2026-10-20 10:30", CHECKIN, "P01"), ("2026-10-21 08:30", DIGEST, "S01")),
-             kinds=EVERY_KIND),
-    # A nudge during the day does not bring a "good morning" digest that afternoon: what the
-    # digest counts is what was open when the day began; the next morning's counts it, and
-    # every morning's after it while nobody marks the nudge (or its reminder) as seen.
-    Scenario("no_digest_in_the_afternoon", (P14,), (MUM,), (*absent("P01", "10-20"),),
+              ("2026-11-09 10:30", CHECKIN, "P01")),
+             daily=(("2026-11-09 10:30", "S01",
+                     "• KindP01 (3A): 3 keer afwezig op een maandag in 6 weken: "
+                     "19/10, 26/10, 9/11"),
+                    ("2026-11-12 10:30", "S01",
+                     "• KindP01 (3A): nog open sinds maandag 9 november: 3 keer afwezig op "
+                     "dezelfde weekdag"))),
+    # One day ill, nothing for the coordinator to do: no daily message at all (issue 14: the
+    # daily message names pupils who need something; it no longer counts new absences).
+    Scenario("no_daily_message_without_anything_to_do", (P14,), (MUM,),
+             (*absent("P01", "10-20", "Z"),),
+             (("2026-10-20 10:30", CHECKIN, "P01"),), kinds=EVERY_KIND),
+    # Asks to talk at 11:15: the nudge at once, the same day, with no daily message after it
+    # that afternoon; its reminder two school days later is a line of Thursday's daily
+    # message, which names what it reminds of (issue 14). The notice is held: she asked to
+    # talk, and the replay cannot decide for the spilfiguur.
+    Scenario("asks_to_talk_at_once_its_reminder_in_the_daily_message", (P14,), (MUM,),
+             (*absent("P01", "10-20"),),
              (("2026-10-20 10:30", CHECKIN, "P01"), ("2026-10-20 11:15", NUDGE, "S01"),
-              ("2026-10-21 08:30", DIGEST, "S01"),  # the notice held: she asked to talk
-              ("2026-10-22 08:30", DIGEST, "S01"), ("2026-10-22 10:30", NUDGE, "S01"),
-              *((f"{day} 08:30", DIGEST, "S01") for day in (
-                  "2026-10-23", "2026-10-26", "2026-10-27", "2026-10-28", "2026-10-29",
-                  "2026-10-30", "2026-11-09", "2026-11-10", "2026-11-12", "2026-11-13"))),
-             replies=("2026-10-20T11:15,pupil,P01,P01,want_to_talk",), kinds=EVERY_KIND),
+              ("2026-10-22 10:30", DIGEST, "S01")),
+             replies=("2026-10-20T11:15,pupil,P01,P01,want_to_talk",), kinds=EVERY_KIND,
+             daily=(("2026-10-22 10:30", "S01",
+                     "• KindP01 (3A): nog open sinds dinsdag 20 oktober: het bericht aan de "
+                     "ouders wacht"),)),
     # A toddler's A absence (no outreach, not for the coordinator): no digest.
     Scenario("digest_leaves_out_code_a", (Kid("P05", age=5),), (),
              (*absent("P05", "10-20", "A"),), (), kinds=EVERY_KIND),
@@ -321,14 +359,21 @@ SCENARIOS = [
     Scenario("guardian_cap_default_three_children", SIBLINGS, G09, SIBLINGS_B,
              (("2026-10-20 10:30", NOTICE, "G09"), ("2026-10-20 10:30", NOTICE, "G09"),
               ("2026-10-21 08:00", NOTICE, "G09"))),
-    # Two pupils of one coordinator: each their own CLB and no-answer nudges, and reminders.
+    # Two pupils of one coordinator: each their own CLB nudge, at once and the same day; their
+    # no-answer nudges and the reminders are a line per pupil of the daily message (issue 14).
     Scenario("two_pupils_one_coordinator", (P14, Kid("P02")), (MUM, Parent("G02", "P02")),
              (*absent("P01", "10-19..10-21"), *absent("P02", "10-19..10-21")),
-             (("2026-10-21 10:30", NUDGE, "S01"), ("2026-10-21 10:30", NUDGE, "S01"),
-              ("2026-10-22 10:30", NUDGE, "S01"), ("2026-10-22 10:30", NUDGE, "S01"),
-              ("2026-10-23 10:30", NUDGE, "S01"), ("2026-10-23 10:30", NUDGE, "S01"),
-              ("2026-10-26 10:30", NUDGE, "S01"), ("2026-10-26 10:30", NUDGE, "S01")),
-             kinds=NUDGES),
+             (("2026-10-21 10:30", NUDGE, "S01"), ("2026-10-21 10:30", NUDGE, "S01")),
+             kinds=NUDGES,
+             daily=tuple(
+                 (at, "S01", f"• {kid} (3A): {line}") for kid in ("KindP01", "KindP02")
+                 for at, line in (
+                     ("2026-10-22 10:30", "geen antwoord van de leerling of de ouders sinds de "
+                                          "afwezigheid van maandag 19 oktober"),
+                     ("2026-10-23 10:30", "nog open sinds woensdag 21 oktober: de CLB-drempel"),
+                     ("2026-10-26 10:30", "nog open sinds donderdag 22 oktober: geen antwoord"),
+                 )
+             )),
 ]  # fmt: skip
 
 
@@ -348,6 +393,14 @@ def test_scenario(scenario: Scenario) -> None:
     for recipient, lang in scenario.langs:
         assert {m.lang for m in messages if m.recipient_id == recipient} == {lang}
     assert [m.at for m in messages] == sorted(m.at for m in messages)
+    for at, recipient, line in scenario.daily:
+        [daily] = [
+            m
+            for m in messages
+            if (m.kind, m.recipient_id) == (DIGEST, recipient)
+            and m.at.strftime("%Y-%m-%d %H:%M") == at
+        ]
+        assert line in daily.text.splitlines(), (at, line, daily.text)
 
 
 def _row(name: str) -> Scenario:

@@ -241,16 +241,34 @@ def test_simulate_replays_i_am_at_school_the_notice_is_held(capsys, tmp_path, ro
     assert "Kijk je vandaag de registratie na?" in messages[1]["text"]
 
 
-@pytest.mark.parametrize(
-    ("answer", "said"),
-    [("informed_school", "al verwittigd"), ("did_not_know", "wist niet dat Ruben")],
-)
-def test_simulate_replays_the_parents_new_answers(capsys, tmp_path, roster, answer, said):
-    row = f"2026-11-09T13:00:00+01:00,guardian,G029,P0022,{answer}\n"
+def test_simulate_replays_the_parents_new_answers(capsys, tmp_path, roster):
+    row = "2026-11-09T13:00:00+01:00,guardian,G029,P0022,did_not_know\n"
     messages = _replay(capsys, tmp_path, roster, row)
     [nudge] = [m for m in messages if m["kind"] == "coordinator_nudge"]
     assert (nudge["at"][11:16], nudge["recipient_id"]) == ("13:00", "S03")
-    assert said in nudge["text"]
+    assert "wist niet dat Ruben" in nudge["text"]
+
+
+def test_simulate_gathers_informed_school_for_the_next_daily_message(capsys, tmp_path, roster):
+    """Not urgent (issue 14): the register can be checked the next morning, in the daily
+    message, which names Ruben."""
+    replies = tmp_path / "replies.csv"
+    replies.write_text(
+        "at,sender_role,sender_id,pupil_id,answer\n"
+        "2026-11-09T13:00:00+01:00,guardian,G029,P0022,informed_school\n",
+        "utf-8",
+    )
+    code, out, err = _run(
+        capsys,
+        roster,
+        *("--replies", str(replies), "--from", "2026-11-09", "--to", "2026-11-10", "--json"),
+    )
+    assert code == 0, err
+    messages = [json.loads(line) for line in out.splitlines()]
+    assert not [m for m in messages if m["kind"] == "coordinator_nudge"]
+    [daily] = [m for m in messages if m["kind"] == "coordinator_digest"]
+    assert (daily["at"][:16], daily["recipient_id"]) == ("2026-11-10T10:30", "S03")
+    assert "• Ruben (3A): een ouder zegt dat de school verwittigd was over" in daily["text"]
 
 
 @pytest.mark.parametrize(

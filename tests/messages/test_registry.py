@@ -32,6 +32,8 @@ OTHER_KINDS = {
     "staff_return_choice",
     "staff_pause_choice",
     "timeline",
+    "coordinator_line",  # a reason on one line, for a coordinator's message (issue 14)
+    "coordinator_subject",  # what a reminder is about, in a few words
 }
 PUPIL_KEYS = {"sick", "not_good", "want_to_talk", "rather_not_say", "return", "at_school"}
 PERSONAL = {"not_good", "want_to_talk", "free_text"}

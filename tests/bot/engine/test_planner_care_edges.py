@@ -303,7 +303,9 @@ def test_informed_school_stops_the_ladder_and_asks_to_check_the_register() -> No
     planned = plan(guardian_said("informed_school", "11-17 11:00", three_days), "11-19 23:00")
     assert family(planned) == [CHECKIN]  # no notice, no follow-up
     that_day = plan(guardian_said("informed_school", "11-17 11:00", three_days), "11-17 23:00")
-    assert nudges(that_day) == [("informed_school", "", "11-17 11:00")]
+    # Not urgent (issue 14): gathered for the next daily message, the one of 11:00 having gone.
+    assert nudges(that_day) == [("informed_school", "", "11-18 10:30")]
+    assert that_day[-1].payload["gathered"] is True
 
 
 def test_did_not_know_nudges_the_spilfiguur_the_same_day() -> None:

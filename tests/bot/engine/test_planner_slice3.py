@@ -7,7 +7,6 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, date
 
-from bot.engine._digest import plan_digests
 from bot.engine.facts import PupilFacts, SentFacts
 from bot.engine.hold import Decided, HoldState, Suspect, apply_holds, detect
 from bot.engine.window import Window
@@ -103,52 +102,6 @@ def test_no_reminder_of_an_acknowledged_nudge_or_of_a_reminder() -> None:
     )
     assert of("coordinator_nudge", plan(seen, "11-16 11:00")) == []
     assert of("coordinator_nudge", plan(again, "11-16 11:00")) == []
-
-
-# --- the digest ------------------------------------------------------------------------------
-
-
-def digest(pupils: Sequence[PupilFacts], today: str, open_nudges: int = 0) -> list[PlannedOutreach]:
-    return plan_digests(
-        "S1",
-        pupils,
-        coordinators={COORDINATOR.id: COORDINATOR},
-        open_nudges={COORDINATOR.id: open_nudges} if open_nudges else {},
-        rules=Rules.default(),
-        window=WINDOW,
-        today=day(today),
-    )
-
-
-def test_the_digest_counts_new_absences_open_nudges_and_returns_per_coordinator() -> None:
-    new = pupil(whole_days("11-16"), spilfiguur=COORDINATOR)  # began on Monday
-    going_on = dataclasses.replace(
-        pupil(whole_days("11-13 11-16"), spilfiguur=COORDINATOR), id=2
-    )  # began on Friday: not new on Tuesday
-    back = dataclasses.replace(
-        pupil(marks("11-16 am Z 11-17"), spilfiguur=COORDINATOR, sent=(sent_nudge("11-12 10:30"),)),
-        id=3,
-    )
-    found = digest([new, going_on, back], "11-17", open_nudges=1)
-    assert [(item.kind, item.recipient_id) for item in found] == [
-        ("coordinator_digest", COORDINATOR.id)
-    ]
-    assert found[0].due_at == local("11-17 08:30").astimezone(UTC)
-    assert {k: found[0].payload[k] for k in ("new_absences", "open_nudges", "pupils_back")} == {
-        "new_absences": 2,  # the first and the third began on Monday
-        "open_nudges": 1,
-        "pupils_back": 1,
-    }
-
-
-def test_no_digest_with_nothing_in_it_or_on_a_day_without_school() -> None:
-    quiet = pupil([], spilfiguur=COORDINATOR)
-    assert digest([quiet], "11-17") == []
-    # Open nudges alone are worth a digest, also with no pupil among the facts.
-    assert [item.payload["open_nudges"] for item in digest([], "11-17", open_nudges=2)] == [2]
-    busy = pupil(whole_days("11-13"), spilfiguur=COORDINATOR)
-    assert digest([busy], "11-14") == []  # a Saturday
-    assert len(digest([busy], "11-16")) == 1  # Monday: Friday's new absence
 
 
 # --- the mass-absence hold -------------------------------------------------------------------

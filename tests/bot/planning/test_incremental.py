@@ -45,13 +45,17 @@ async def _replay(folder: Path) -> list[str]:
 async def test_planning_the_pupils_with_news_gives_what_planning_everyone_gives(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    generate_school(tmp_path, 30, 11, replies=True)
+    # 40 pupils: since the coordinator's non-urgent nudges became lines of one daily message
+    # (issue 14) fewer messages go out, and 30 pupils of this seed gave no coordinator message
+    # at all; this school still has nudges and daily messages to compare.
+    generate_school(tmp_path, 40, 11, replies=True)
     recent = await _replay(tmp_path)
     monkeypatch.setattr(
         bot.pipeline, "planner_tick", functools.partial(tick.planner_tick, everyone=True)
     )
     everyone = await _replay(tmp_path)
     assert len(recent) > 30  # a school where things happen
+    assert any('"coordinator_digest"' in message for message in recent)
     assert recent == everyone
 
 

@@ -6,7 +6,7 @@ gate (delivery window and caps)."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -321,14 +321,16 @@ async def test_the_gate_caps_per_day_and_per_week(engine, clock, tmp_path):
     assert await gate(_message(to=guardian + 1), tuesday + timedelta(days=1)) is None
 
 
-async def test_the_digest_of_open_nudges_goes_out_on_a_tick_that_plans_no_pupil(engine, clock):
-    """Nobody has news, but a nudge of weeks ago is still open: the digest is planned for the
-    school (it was once planned for a school named "" and refused by the store)."""
+async def test_the_daily_message_of_a_reminder_goes_out_on_a_tick_without_news(engine, clock):
+    """Nobody has news, but a nudge of two school days ago is still open: its reminder is
+    gathered, and the daily message that names it is planned for the school (a digest was once
+    planned for a school named "" and refused by the store)."""
     await roster(engine, clock)
+    two_days_ago = CALENDAR.previous_school_day(CALENDAR.previous_school_day(clock.today()))
     async with write_transaction(engine) as conn:
         ruben = await conn.scalar(sa.text("SELECT id FROM pupil WHERE pupil_id = 'P0022'"))
         hanne = await conn.scalar(sa.text("SELECT id FROM staff WHERE staff_id = 'S03'"))
-        sent = datetime(2026, 10, 1, 10, 30, tzinfo=BRUSSELS).astimezone(UTC)
+        sent = datetime.combine(two_days_ago, time(10, 30), tzinfo=BRUSSELS).astimezone(UTC)
         await conn.execute(
             sa.text(
                 "INSERT INTO outreach (school_id, idempotency_key, kind, recipient_role, "
@@ -341,12 +343,12 @@ async def test_the_digest_of_open_nudges_goes_out_on_a_tick_that_plans_no_pupil(
                 "s": SCHOOL,
                 "hanne": hanne,
                 "ruben": ruben,
-                "payload": '{"reason": "clb_threshold", "date": "2026-10-01"}',
+                "payload": f'{{"reason": "clb_threshold", "date": "{two_days_ago}"}}',
                 "t": sent,
                 "e": sent + timedelta(days=1),
             },
         )
-    assert await tick(engine, clock, "09:45") == 1
+    assert await tick(engine, clock, "09:45") == 2  # the reminder, gathered, and the digest
     async with engine.connect() as conn:
         school, payload = (
             await conn.execute(
@@ -356,4 +358,6 @@ async def test_the_digest_of_open_nudges_goes_out_on_a_tick_that_plans_no_pupil(
     assert school == SCHOOL
     if isinstance(payload, str):  # SQLite through sa.text
         payload = json.loads(payload)
-    assert payload["open_nudges"] == 1
+    [item] = payload["items"]
+    assert (item["group"], item["lines"][0]["reason"]) == ("you", "unacknowledged")
+    assert item["lines"][0]["about"] == "clb_threshold"

@@ -152,14 +152,14 @@ async def test_a_notice_that_went_out_is_apologised_for_the_same_day_to_parent_a
 
 
 @pytest.mark.parametrize(
-    ("answer", "thanked", "nudged"),
+    ("answer", "thanked", "nudged", "urgent"),
     [
-        ("informed_school", "U hoeft niets meer te doen", "al verwittigd"),
-        ("did_not_know", "Wilt u er rustig over praten?", "wist niet dat Emir"),
+        ("informed_school", "U hoeft niets meer te doen", "school verwittigd was", False),
+        ("did_not_know", "Wilt u er rustig over praten?", "wist niet dat Emir", True),
     ],
 )
 async def test_the_parents_new_answers_are_thanked_and_reach_the_spilfiguur(
-    world, answer: str, thanked: str, nudged: str
+    world, answer: str, thanked: str, nudged: str, urgent: bool
 ):
     await checked_on(world)
     await world.run_until(at(12, 30))
@@ -167,5 +167,11 @@ async def test_the_parents_new_answers_are_thanked_and_reach_the_spilfiguur(
     edited, thanks = await world.tap(world.ayse, notice, answer, replies=2)
     assert edited.reply_markup is None
     assert thanked in plain(thanks.text)
+    if not urgent:
+        # Not urgent (issue 14): a line of the spilfiguur's next daily message, Wednesday.
+        assert not [m for m in news(world, world.koen) if nudged in m.text]
+        wednesday = dt.datetime.combine(TUESDAY + dt.timedelta(days=1), dt.time(11), BRUSSELS)
+        await world.run_until(wednesday, step=dt.timedelta(hours=1))
     nudge = news(world, world.koen)[-1]
     assert nudged in nudge.text
+    assert ("Emir (1A):" in nudge.text) is not urgent  # the daily message names him
