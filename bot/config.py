@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.contacts.reach import CHANNELS, USABLE_TODAY, ChannelOrder
+from bot.contacts.reach import CHANNELS, DEFAULT_ORDER, USABLE_TODAY, ChannelOrder
 from bot.privacy.policy import MAX_YEARS, Retention
 from messages import OverrideError, Overrides, parse_overrides
 
@@ -37,7 +37,7 @@ DEFAULT_DATABASE_URL = "sqlite:///gemist.db"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_FEED_POLL_TIMES = (time(9, 15), time(13, 45))
 DEFAULT_PLANNER_INTERVAL_MINUTES = 5
-DEFAULT_CHANNELS = ("telegram",)
+DEFAULT_CHANNELS = DEFAULT_ORDER.order
 TRANSLATION_ENGINES = ("argos",)
 """The local translation engines ``translation_engine`` may name (:mod:`bot.translation`);
 kept here so that reading the configuration does not load the message catalogs."""
