@@ -99,6 +99,11 @@ class Capabilities:
     """The longest text, in characters, the channel takes in one message; ``None``: no limit."""
     inbound_answers: bool = False
     """People can answer over the channel itself (a reply in the chat)."""
+    answer_links: bool = False
+    """The channel writes a message's answers itself, as links to Gemist's answer pages (an
+    e-mail, a Smartschool message): rendering passes the choices on as ``buttons`` instead of
+    writing them under the text. Such a channel gets the :class:`~bot.outbox.plugin.AnswerPages`
+    of :attr:`~bot.outbox.plugin.ChannelContext.pages` to make the links."""
 
 
 CONVERSATIONAL = Capabilities(buttons=True, inbound_answers=True)

@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from pydantic import BaseModel
 
 from bot.outbox.channel import Capabilities, Channel
+from bot.outbox.records import Outgoing
 from scheduler.clock import Clock
 
 if TYPE_CHECKING:
     from bot.config import Settings
 
-__all__ = ["ChannelContext", "ChannelPlugin", "ChannelUnavailable", "Directory"]
+__all__ = ["AnswerPages", "ChannelContext", "ChannelPlugin", "ChannelUnavailable", "Directory"]
 
 Options = TypeVar("Options", bound=BaseModel)
 
@@ -53,12 +54,32 @@ class Directory(Protocol):
         supergroup)."""
 
 
+class AnswerPages(Protocol):
+    """The links a channel without buttons puts in a message (:attr:`Capabilities.answer_links`):
+    each opens a page of Gemist's web application where the reader confirms. A link is signed
+    for this message, this recipient and this answer, and expires; opening it records nothing.
+    """
+
+    def answer(self, message: Outgoing, key: str) -> str:
+        """The address where the recipient confirms the answer ``key`` to ``message``."""
+
+    def words(self, message: Outgoing) -> str:
+        """The address of the page where the recipient writes something else in own words."""
+
+    def unsubscribe(self, message: Outgoing) -> str:
+        """The address that stops messages on this channel for the recipient: a page with one
+        button, and the target of an RFC 8058 one-click ``POST`` (``List-Unsubscribe``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ChannelContext:
     """What the running bot gives a channel's factory."""
 
     clock: Clock
     directory: Directory
+    pages: AnswerPages | None = None
+    """The answer links of the school's web application; ``None`` when it has none (no
+    ``web_url``): a channel that needs them says so in :meth:`ChannelPlugin.missing` terms."""
     tuning: Mapping[str, object] = field(default_factory=dict)
     """What tests change about a channel to run it in milliseconds, by channel name (Telegram:
     its :class:`~integrations.telegram.ratelimit.SendBudget`); empty in production."""

@@ -84,6 +84,13 @@ class Outgoing:
     claimed_at: dt.datetime
     buttons: tuple[tuple[str, str], ...] = ()
     """The quick replies as ``(key, label)``, set with the text when the message is rendered."""
+    parts: tuple[tuple[str, str], ...] = ()
+    """The text per language as ``(lang, text)``, in the order read (a guardian's language,
+    then the Dutch original), set at rendering: a channel that can lay languages out (an
+    e-mail's labelled sections, ``lang`` and ``dir``) uses these rather than ``text``."""
+    subject: str | None = None
+    """A title for channels whose messages have one (an e-mail's subject, a Smartschool
+    message's title), in the reader's language; set at rendering."""
 
     @classmethod
     def from_row(cls, row: Mapping[Any, Any], worker: str, claimed_at: dt.datetime) -> Outgoing:

@@ -10,8 +10,9 @@ Rendering follows what the row's channel can do (:class:`~bot.outbox.channel.Cap
 
 - a channel with buttons gets the template's buttons as they are;
 - a channel without buttons gets the choices written out under the text, one a line, so the
-  reader still sees what they can answer. A channel that can carry answer links instead (the
-  e-mail channel, later) gives an :data:`AnswerLinks` that writes those lines;
+  reader still sees what they can answer (:data:`AnswerLinks` writes those lines);
+- a channel that writes answer links itself (``answer_links``: e-mail, Smartschool) gets the
+  choices as ``buttons`` and the text per language as ``parts``, and lays them out its way;
 - a text longer than the channel takes fails for good with the reason, rather than arriving
   cut off in the middle of a sentence.
 
@@ -80,8 +81,13 @@ class RenderingChannel(Channel):
         capabilities = self._inner.capabilities_for(message.channel)
         text = rendered.text
         choices = tuple((button.key, button.label) for button in rendered.buttons)
-        message = dataclasses.replace(message, text=text, lang=rendered.lang)
-        if choices and not capabilities.buttons:
+        message = dataclasses.replace(
+            message,
+            text=text,
+            lang=rendered.lang,
+            parts=tuple((part.lang, part.text) for part in rendered.parts),
+        )
+        if choices and not (capabilities.buttons or capabilities.answer_links):
             text = f"{text}\n\n{self._answer_links(message, choices)}"
             choices = ()
         limit = capabilities.max_length
