@@ -49,6 +49,10 @@ do not (the coordinator keeps the overview of a paused pupil, too).
   pattern's ``signal`` and ``count``) and since when (``since``). A reminder is not reminded of
   again; a CLB-threshold nudge is not reminded of once the spilfiguur said the CLB is involved.
 
+The CLB threshold, many absent half-days and patterns are about what a day's absences add up
+to: none is due before the first import of that day's feed has landed (a feed that comes after
+check-in time makes them due when it came), and none is planned while it has not.
+
 Which of these go at once and which wait for the coordinator's daily message is decided after
 (:mod:`bot.engine.attention`).
 
@@ -129,8 +133,8 @@ def _pattern(
         and year.span_start <= sent.sent_at.astimezone(plan.window.tz).date()
     ]
     key = plan.key(scope, f"{KIND}:pattern", coordinator.role, coordinator.person_id)
-    due = plan.window.next_allowed(plan.checkin_time(signal.reached_on))
-    first = _nudge(plan, scope, "pattern", coordinator, due, payload)
+    due = _after_feed(plan, signal.reached_on)
+    first = [] if due is None else _nudge(plan, scope, "pattern", coordinator, due, payload)
     if not told:
         return first
     # The first one, if it is this one, is proposed as it went (the outbox keeps it).
@@ -142,7 +146,9 @@ def _pattern(
     if worse < last.sent_at.astimezone(plan.window.tz).date() + _WEEK:
         return found
     update = {**payload, "update": True, "date": worse.isoformat()}
-    due = plan.window.next_allowed(plan.checkin_time(worse))
+    due = _after_feed(plan, worse)
+    if due is None:
+        return found
     scope = f"{signal.kind}-update-{worse.isoformat()}"
     return [*found, *_nudge(plan, scope, "pattern", coordinator, due, update)]
 
@@ -246,7 +252,9 @@ def _clb(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach]:
     signal = signals.clb_threshold(counts, threshold=plan.rules.nudges.problematic_half_days)
     if signal is None or (_clb_closed(plan) and not _told(plan, "clb_threshold", year)):
         return []
-    due = plan.window.next_allowed(plan.checkin_time(signal.reached_on))
+    due = _after_feed(plan, signal.reached_on)
+    if due is None:
+        return []
     payload = {
         **_signal_payload("clb_threshold", signal),
         "problematic": counts.problematic,
@@ -269,7 +277,9 @@ def _absent_half_days(plan: _Planner, coordinator: Recipient) -> list[PlannedOut
         return []
     counted.sort(key=_SLOT)
     reached = counted[threshold - 1].date
-    due = plan.window.next_allowed(plan.checkin_time(reached))
+    due = _after_feed(plan, reached)
+    if due is None:
+        return []
     payload = {
         "reason": "absent_half_days",
         "date": reached.isoformat(),
@@ -389,6 +399,12 @@ def _nudge(
     return [
         plan.outreach(scope, KIND, coordinator, due=due, payload=payload, step=f"{KIND}:{reason}")
     ]
+
+
+def _after_feed(plan: _Planner, day: dt.date) -> dt.datetime | None:
+    """When a nudge about what ``day``'s absences add up to is due: at check-in time, once
+    that day's feed is in (:meth:`~bot.engine.planner._Planner.after_feed`); None before."""
+    return plan.after_feed(day, plan.window.next_allowed(plan.checkin_time(day)))
 
 
 def _signal_payload(reason: str, signal: signals.Signal) -> dict[str, Any]:

@@ -18,7 +18,7 @@ coordinator gets:
   ``payload["gathered"]``. It stays a nudge of its own (it can be seen, snoozed, reminded of),
   but nobody gets it alone: the digest says it (:func:`is_gathered`).
 - **Said once a day**: a reason that is not urgent, due on a day on which an urgent message
-  about the pupil goes before the digest, is said in that message instead of the digest.
+  about the pupil goes before the digest that would say it, is said in that message instead.
 
 Nothing is dropped: a nudge is folded only into a message that has not gone out yet, so a
 reason that becomes known after its message went out (the same instant, a late fact) goes
@@ -139,14 +139,16 @@ def _host(
     moment: dt.datetime,
     sent: set[str],
 ) -> PlannedOutreach | None:
-    """The urgent message of ``row``'s day that goes before the digest would say it, if any."""
+    """The urgent message that goes from ``row``'s day on and before the digest would say it,
+    if any (a reason known in the evening joins the urgent message of that evening, or of
+    the next morning)."""
     tz = plan.window.tz
-    day = moment.astimezone(tz).date()
+    day = row.due_at.astimezone(tz).date()
     fitting = [
         message
         for message in messages
         if message.idempotency_key not in sent
-        and message.due_at.astimezone(tz).date() == day
+        and message.due_at.astimezone(tz).date() >= day
         and message.due_at <= moment
         and message.recipient_id == row.recipient_id
     ]

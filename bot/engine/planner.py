@@ -67,6 +67,8 @@ Decisions
   ``not_before`` on the next school day on an allowed weekday. ``expires_at`` is the due time
   plus ``delivery.expire_after``; a row planned late (a feed that came days late) is planned
   anyway and expired by the outbox, never sent days late.
+- **Feeds.** A coordinator's nudge about what a day's absences add up to waits for the first
+  import of that day's feed (``feed_arrived``, :meth:`_Planner.after_feed`).
 - **What is known.** Nothing is planned about a day after today (a mark entered ahead of time
   waits for its day), and nothing for an episode whose pupil was seen back before today.
 """
@@ -137,14 +139,18 @@ def plan_pupil(
     now: dt.datetime,
     feed_days: frozenset[dt.date],
     horizon: Slot | None,
+    feed_arrived: Mapping[dt.date, dt.datetime] | None = None,
 ) -> list[PlannedOutreach]:
     """The outreach about ``pupil`` that the facts call for, as of ``now``.
 
     ``feed_days`` and ``horizon`` are those of :func:`bot.engine.episodes.episodes`; ``tz`` is
-    the school's timezone. Due and expiry times are UTC instants.
+    the school's timezone; ``feed_arrived`` is when each day's feed first landed (see
+    :meth:`_Planner.after_feed`). Due and expiry times are UTC instants.
     """
     every = episodes(pupil.marks, calendar, feed_days, horizon=horizon)
-    return plan_episodes(pupil, every, rules=rules, calendar=calendar, tz=tz, now=now)
+    return plan_episodes(
+        pupil, every, rules=rules, calendar=calendar, tz=tz, now=now, feed_arrived=feed_arrived
+    )
 
 
 def plan_episodes(
@@ -155,10 +161,12 @@ def plan_episodes(
     calendar: SchoolCalendar,
     tz: dt.tzinfo,
     now: dt.datetime,
+    feed_arrived: Mapping[dt.date, dt.datetime] | None = None,
 ) -> list[PlannedOutreach]:
     """:func:`plan_pupil` for the pupil's episodes worked out already: the feed days and the
-    horizon reach the planner only through them."""
-    plan = _Planner(pupil, rules, Window(rules.delivery, calendar, tz), now.astimezone(tz).date())
+    horizon reach the planner only through them (and ``feed_arrived``)."""
+    window = Window(rules.delivery, calendar, tz)
+    plan = _Planner(pupil, rules, window, now.astimezone(tz).date(), feed_arrived)
     found: list[PlannedOutreach] = []
     for episode in every:
         if episode.start > plan.today:
@@ -181,6 +189,25 @@ class _Planner:
     rules: Rules
     window: Window
     today: dt.date
+    feed_arrived: Mapping[dt.date, dt.datetime] | None = None
+    """When each day's feed first landed; None: every feed counts as there from the start of
+    its day (planner tests that do not model the imports)."""
+
+    def after_feed(self, day: dt.date, due: dt.datetime) -> dt.datetime | None:
+        """``due`` of a coordinator's nudge about what ``day``'s feed said, not before that
+        feed first landed; None while it has not.
+
+        What a day's absences add up to (a pattern, a threshold) is known once its feed is
+        in, not at the day's check-in time: a feed that lands in the evening must not make
+        a nudge due in the past (sent at once, or gathered into a daily message that went
+        already), nor one at the next morning's first minute, before that day's feed.
+        """
+        if self.feed_arrived is None:
+            return due
+        arrived = self.feed_arrived.get(day)
+        if arrived is None:
+            return None
+        return due if arrived <= due else self.window.next_allowed(arrived)
 
     def episode(self, episode: Episode) -> list[PlannedOutreach]:
         checkin = self.checkin(episode)

@@ -96,6 +96,9 @@ class SchoolFacts:
     pupils: tuple[PupilFacts, ...]
     context: Mapping[int, Mapping[str, Any]]
     """Per pupil (database id): ``school``, ``class_name``, ``sender`` and ``contact``."""
+    feed_arrived: Mapping[dt.date, dt.datetime] | None = None
+    """When the first import of each feed day landed (``feed_day.first_imported_at``): a
+    coordinator's nudge about a day waits for it. None: not known (facts built by hand)."""
     class_sizes: Mapping[str, int] = field(default_factory=dict)
     """Active pupils per class name, over the whole school (also when ``pupils`` is a part)."""
     coordinators: Mapping[int, StaffFacts] = field(default_factory=dict)
@@ -150,13 +153,13 @@ async def load_school_facts(
     (the school's order, the channels that exist).
     """
     school_name = await conn.scalar(sa.select(col(School.name)).where(col(School.id) == school_id))
-    feed_days = frozenset(
-        (
-            await conn.execute(
-                sa.select(col(FeedDay.date)).where(col(FeedDay.school_id) == school_id)
-            )
-        ).scalars()
+    arrived = await conn.execute(
+        sa.select(col(FeedDay.date), col(FeedDay.first_imported_at)).where(
+            col(FeedDay.school_id) == school_id
+        )
     )
+    feed_arrived: dict[dt.date, dt.datetime] = {day: at for day, at in arrived}
+    feed_days = frozenset(feed_arrived)
     chosen: Chosen = None
     if since is not None:
         recent = await read_recent_pupils(conn, school_id, since)
@@ -182,6 +185,7 @@ async def load_school_facts(
         feed_days,
         tuple(facts for facts, _context in pupils),
         {facts.id: context for facts, context in pupils},
+        feed_arrived=feed_arrived,
         class_sizes=sizes,
         coordinators=coordinators,
         open_nudges=open_nudges,

@@ -100,8 +100,9 @@ class PlanCache:
     one tick to the next while the other inputs of the planner allow.
 
     The planner is a pure function of a pupil's facts, the rules, the calendar, the timezone,
-    the local date, and the pupil's episodes (never of the time of day); the feed days and the
-    horizon reach it only through the episodes (:func:`~bot.engine.planner.plan_episodes`).
+    the local date, when each feed day's first import landed, and the pupil's episodes (never
+    of the time of day); the feed days and the horizon reach it only through the episodes
+    (:func:`~bot.engine.planner.plan_episodes`).
     Most pupils' facts do not change between two ticks, and when the horizon moves or a feed
     comes in, most pupils' episodes stay the same: their rows are taken from here instead of
     planned again. :meth:`start` is called once per tick with the other inputs.
@@ -112,8 +113,8 @@ class PlanCache:
     the feed days and the horizon last changed: the rows of the very facts object a tick saw
     before (the facts a :class:`~bot.planning.facts_cache.FactsCache` keeps), found without
     hashing the facts or working out their episodes again, and with the pupil's render context
-    already in their payloads. A new local date, other rules, an other calendar or timezone
-    start both afresh.
+    already in their payloads. A new local date, other rules, an other calendar or timezone, or a
+    feed day's first import start both afresh.
     """
 
     def __init__(self) -> None:
@@ -121,6 +122,7 @@ class PlanCache:
         self._calendar: SchoolCalendar | None = None
         self._day: tuple[Any, ...] = ()
         self._episodes_from: tuple[frozenset[dt.date], Slot] | None = None
+        self._arrived: Mapping[dt.date, dt.datetime] | None = None
         self._now = dt.datetime.min.replace(tzinfo=dt.UTC)
         self._plans: dict[PupilFacts, dict[_Shape, tuple[PlannedOutreach, ...]]] = {}
         self._seen: dict[int, _Seen] = {}
@@ -134,10 +136,17 @@ class PlanCache:
         clock: Clock,
         feed_days: frozenset[dt.date],
         horizon: Slot,
+        feed_arrived: Mapping[dt.date, dt.datetime] | None = None,
     ) -> None:
         # Rules and calendar count as the same only as the same objects; the rest by value.
+        # A feed's first arrival moves the nudges about its day (planner's after_feed).
         day = (clock.tz, clock.today())
-        same_day = rules is self._rules and calendar is self._calendar and day == self._day
+        same_day = (
+            rules is self._rules
+            and calendar is self._calendar
+            and day == self._day
+            and feed_arrived == self._arrived
+        )
         if not same_day:
             self._plans.clear()
         # Only the last tick's facts objects are looked up by identity: a live tick reads new
@@ -145,6 +154,7 @@ class PlanCache:
         same_episodes = same_day and (feed_days, horizon) == self._episodes_from
         self._earlier, self._seen = (self._seen if same_episodes else {}), {}
         self._rules, self._calendar, self._day = rules, calendar, day
+        self._arrived = feed_arrived
         self._episodes_from, self._now = (feed_days, horizon), clock.now()
 
     def clear(self) -> None:
@@ -176,6 +186,7 @@ class PlanCache:
                     calendar=self._calendar,
                     tz=self._day[0],
                     now=self._now,
+                    feed_arrived=self._arrived,
                 )
             )
         rows = tuple(
@@ -228,7 +239,12 @@ def plan_school(
     planned: list[PlannedOutreach] = []
     cache = cache or PlanCache()
     cache.start(
-        rules=rules, calendar=calendar, clock=clock, feed_days=facts.feed_days, horizon=horizon
+        rules=rules,
+        calendar=calendar,
+        clock=clock,
+        feed_days=facts.feed_days,
+        horizon=horizon,
+        feed_arrived=facts.feed_arrived,
     )
     for pupil in facts.pupils:
         planned += cache.rows(pupil, facts.context[pupil.id])

@@ -3,7 +3,7 @@ plan as readable rows, on the real 2026-2027 calendar of ``tests.helpers.engine`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
@@ -104,15 +104,25 @@ def pupil(
 
 
 def plan(
-    facts: PupilFacts, now: str, rules: Rules | None = None, *, delivered: bool = True
+    facts: PupilFacts,
+    now: str,
+    rules: Rules | None = None,
+    *,
+    delivered: bool = True,
+    feeds_at: Mapping[str, str] | None = None,
 ) -> list[PlannedOutreach]:
     """The plan at local time ``now``, with a feed for every school day up to that day.
 
     With ``delivered`` (the default), every check-in due by ``now`` counts as delivered at its
     due time, as the dispatcher does between two ticks: the guardian notice counts its grace
     period from that moment. Without it, only the check-ins in ``facts.sent`` went out.
+
+    ``feeds_at`` models when feeds land: each school day's feed at 08:00 that day, except the
+    days it names (``{"11-16": "11-16 18:00"}``); a feed that lands after ``now`` is not in
+    yet. Without it, the planner is not told when feeds landed.
     """
     instant = local(now)
+    arrived = None if feeds_at is None else feed_arrivals(feeds_at, instant)
     while True:
         found = plan_pupil(
             facts,
@@ -122,6 +132,7 @@ def plan(
             now=instant.astimezone(UTC),
             feed_days=frozenset(when for when in FEED if when <= instant.date()),
             horizon=None,
+            feed_arrived=arrived,
         )
         if not delivered:
             return found
@@ -136,6 +147,13 @@ def plan(
         if not went:
             return found
         facts = replace(facts, sent=(*facts.sent, *went))
+
+
+def feed_arrivals(feeds_at: Mapping[str, str], now: datetime) -> dict[date, datetime]:
+    """When each school day's feed landed, as of ``now`` (see :func:`plan`)."""
+    arrived = {when: datetime.combine(when, time(8), tzinfo=BRUSSELS) for when in FEED}
+    arrived |= {day(when): local(at) for when, at in feeds_at.items()}
+    return {when: at.astimezone(UTC) for when, at in arrived.items() if at <= now}
 
 
 def checkin_sent(item: PlannedOutreach, at: datetime | None = None) -> SentFacts:

@@ -220,6 +220,37 @@ def test_an_update_comes_at_most_once_a_week() -> None:
     assert weekdays(plan(fourth, "11-23 23:00")) == []
 
 
+def test_no_nudge_before_that_days_first_feed_import() -> None:
+    """The third Monday was entered ahead (a feed of the week before): at 08:00 on that
+    Monday the marks are there, its own feed is not. The pattern waits for the feed."""
+    facts = pupil(whole_days(MONDAYS, "Z"), spilfiguur=C1)
+    feed = {"11-16": "11-16 09:15"}
+    assert coordinator(plan(facts, "11-16 08:00", feeds_at=feed)) == []
+    assert messages(plan(facts, "11-16 09:30", feeds_at=feed)) == [
+        ("11-16 10:30", "gathered", ["pattern"])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "landed", "expected"),
+    [
+        # Not urgent: a feed after the daily message went waits for the next day's.
+        ("Z", "11-16 18:00", [("11-17 10:30", "gathered", ["pattern"])]),
+        ("Z", "11-16 10:29", [("11-16 10:30", "gathered", ["pattern"])]),
+        # Urgent: when the feed came, the same school day ...
+        ("B", "11-16 18:00", [("11-16 18:00", "alone", ["clb_threshold", "pattern"])]),
+        # ... or, after the sending hours, at the first moment of the next, never before
+        # the feed it is about.
+        ("B", "11-16 21:00", [("11-17 08:00", "alone", ["clb_threshold", "pattern"])]),
+    ],
+)
+def test_a_nudge_about_a_day_is_due_once_that_days_feed_landed(
+    code: str, landed: str, expected: list[tuple[str, str, list[str]]]
+) -> None:
+    facts = pupil(whole_days(MONDAYS, code), spilfiguur=C1)
+    assert messages(plan(facts, "11-17 07:00", feeds_at={"11-16": landed})) == expected
+
+
 # --- 3. reminders that say what they remind of ---------------------------------------------
 
 
