@@ -158,7 +158,7 @@ async def load_school_facts(
             col(FeedDay.school_id) == school_id
         )
     )
-    feed_arrived: dict[dt.date, dt.datetime] = {day: at for day, at in arrived}
+    feed_arrived: dict[dt.date, dt.datetime] = dict(arrived.all())
     feed_days = frozenset(feed_arrived)
     chosen: Chosen = None
     if since is not None:

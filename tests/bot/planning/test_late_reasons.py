@@ -92,7 +92,8 @@ async def test_a_feed_that_lands_after_the_daily_message_waits_for_the_next_one(
     for day in TUESDAYS[:-1]:  # the earlier Tuesdays' feeds landed on their own days
         clock.set(clock.localize(day, 9, 0))
         await land(engine, clock, tmp_path, day)
-    await open_nudge_about_omar(engine, CALENDAR.previous_school_day(CALENDAR.previous_school_day(tuesday)))
+    two_days_before = CALENDAR.previous_school_day(CALENDAR.previous_school_day(tuesday))
+    await open_nudge_about_omar(engine, two_days_before)
 
     morning = await at(engine, clock, tuesday, 10, 30)
     [daily] = [m for m in morning if m.kind == "coordinator_digest"]
