@@ -247,6 +247,9 @@ class PupilFacts:
     """Days a coordinator paused outreach about the pupil from the bot, as (first, last)."""
     unreachable: tuple[UnreachableFacts, ...] = ()
     """The pupil or guardians to whom a Telegram message was refused because of a block."""
+    name_for_staff: str | None = None
+    """How staff messages name the pupil when another pupil of the class has the same first
+    name ("Kind W."); None: by the first name (:mod:`bot.planning.namesakes`)."""
     undelivered: tuple[tuple[str, dt.datetime], ...] = ()
     """The pupil's check-ins that ended without going out (failed, expired, cancelled), by key,
     with when they ended: the guardian notice then follows the rules for an unreachable pupil,

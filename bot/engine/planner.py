@@ -401,6 +401,14 @@ class _Planner:
         known = (mark for mark in self.pupil.marks if mark.date <= day)
         return year_counts(known, self.window.calendar.school_year_of(day)).total
 
+    def name_for(self, recipient: Recipient) -> str:
+        """The pupil's name in a message to ``recipient``: staff get the one that tells
+        namesakes of one class apart; the pupil and the family, the first name."""
+        pupil = self.pupil
+        if recipient.role in (Role.TEACHER, Role.COORDINATOR) and pupil.name_for_staff:
+            return pupil.name_for_staff
+        return pupil.first_name
+
     def key(self, scope: str, step: str, role: str, person_id: str) -> str:
         """The idempotency key of the pupil's row for ``step`` to ``role`` ``person_id`` in
         ``scope`` (see :meth:`outreach`)."""
@@ -434,7 +442,7 @@ class _Planner:
             due_at=due,
             expires_at=self.window.expiry(due),
             pupil_id=self.pupil.id,
-            payload={**about, "first_name": self.pupil.first_name, **payload},
+            payload={**about, "first_name": self.name_for(recipient), **payload},
         )
 
 

@@ -55,6 +55,7 @@ from bot.models import (
     TeachingAssignment,
 )
 from bot.outbox.channel import Outcome
+from bot.planning.namesakes import read_names_for_staff
 
 if TYPE_CHECKING:
     from bot.planning.facts_cache import FactsCache
@@ -215,6 +216,7 @@ async def read_pupils(
     sent = await _sent(conn, school_id, chosen)
     pauses = await _pauses(conn, school_id, chosen)
     unreachable = await _unreachable(conn, school_id, chosen)
+    staff_names = await read_names_for_staff(conn, school_id)
     query = (
         sa.select(
             col(Pupil.id),
@@ -255,6 +257,7 @@ async def read_pupils(
             undelivered=tuple(sent.undelivered.get(row.id, ())),
             pauses=tuple(pauses.get(row.id, ())),
             unreachable=tuple(unreachable.get(row.id, ())),
+            name_for_staff=staff_names.get(row.id),
         )
         found.append((facts, _context(school_name, row.name, spilfiguur)))
     return found
