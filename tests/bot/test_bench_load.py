@@ -41,7 +41,7 @@ MESSAGES = [
         pupil_id="P2",
         kind="coordinator_forward",
     ),
-    _message("2026-11-23T10:30:00+01:00", "coordinator", "S2", "digest"),
+    _message("2026-11-23T10:30:00+01:00", "coordinator", "S2", "daily", kind="coordinator_digest"),
     _message("2026-11-23T12:30:00+01:00", "guardian", "G2", "beste ouder"),
 ]
 
@@ -58,6 +58,10 @@ def test_the_load_of_a_replay_is_counted_per_reader_and_week() -> None:
     # G1: 2 in the first week; G2: 1 in the second.
     assert report.family_weekly.mean == 1.5
     assert report.family_weekly.max == 2
+    # At once: S1's two nudges in the first week; the daily message: S2's in the second.
+    assert (report.urgent, report.daily, report.forwards) == (2, 1, 2)
+    assert (report.urgent_weekly.mean, report.urgent_weekly.max) == (0.5, 2)
+    assert (report.daily_weekly.mean, report.daily_weekly.max) == (0.25, 1)
     assert report.duplicates == 1
     assert report.pupil_days_repeated == 1
     assert report.pupil_days_repeated_forwards == 1
