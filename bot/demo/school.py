@@ -70,8 +70,9 @@ class _Absent:
 _ABSENCES = (
     # Yasmine (1A, 12): not known yet; she taps "Ik ben ziek", her parents get the soft notice.
     _Absent("P0002", "11-16", "-"),
-    # Ruben (3A, 14): problematic half-days adding up to the CLB threshold on Monday 23.
-    _Absent("P0022", "11-16 11-19:am 11-23", "B"),
+    # Ruben (3A, 14): problematic half-days adding up to the CLB threshold on Monday 23, the
+    # fourth short absence in two weeks that same morning: one message says both.
+    _Absent("P0022", "11-16 11-18:am 11-20:am 11-23", "B"),
     # Emir (1A, 11): too young for a check-in; his mother hears at once, in Turkish.
     _Absent("P0003", "11-17", "-"),
     # Hamid (1B, 12): ill for six school days, back on Wednesday 25 (medical certificate).
@@ -289,6 +290,9 @@ EXPECTED = (
              simulated=False),
     Expected("coordinator_nudge", "P0022", "S03", _date("11-23"), "CLB",
              "Ruben's fifth problematic half-day: involve the CLB"),
+    Expected("coordinator_nudge", "P0022", "S03", _date("11-23"), "4 korte afwezigheden",
+             "his fourth short absence in two weeks, the same morning: a line of that one "
+             "message, not a second one"),
     Expected("guardian_notice", "P0014", "G020", _date("11-19"), "Adam",
              "Adam's mother is asked, and answers in her own words (Arabic free text)"),
     Expected("coordinator_nudge", "P0020", "S07", _date("11-26"), "registratie na",

@@ -110,3 +110,24 @@ def test_a_father_who_chose_the_evening_hears_at_four_his_wife_at_half_past_twel
     }
 
     assert notices == {"G029": ["12:30"], "G030": ["16:00"]}
+
+
+@pytest.mark.slow
+def test_the_spilfiguur_hears_of_several_reasons_about_one_pupil_in_one_message(result):
+    """Ruben's CLB threshold and his fourth short absence come the same morning: one message
+    to Hanne leads with the threshold and names the pattern with its dates."""
+    _folder, demo = result
+    nudges = [
+        event
+        for event in demo.events
+        if event.chat_id == chat_id("staff", "S03")
+        and event.kind == "coordinator_nudge"
+        and event.at.date().isoformat() == "2026-11-23"
+        and "Ruben" in event.text
+        and not event.edited
+    ]
+
+    [message] = nudges
+    assert message.text.index("CLB") < message.text.index("Ook over Ruben")
+    assert "4 korte afwezigheden in 8 weken: 16/11, 18/11, 20/11, 23/11" in message.text
+    assert "CLB is al betrokken" in {button.label for button in message.buttons}
