@@ -62,4 +62,8 @@ async def read_names_for_staff(conn: AsyncConnection, school_id: str) -> Mapping
             col(Pupil.id), col(Pupil.class_id), col(Pupil.first_name), col(Pupil.last_name)
         ).where(col(Pupil.school_id) == school_id, col(Pupil.active), namesake)
     )
-    return names_for_staff((row[0], row[1], row[2], row[3]) for row in rows)
+    return names_for_staff(
+        (pupil, school_class, first, last)
+        for pupil, school_class, first, last in rows
+        if pupil is not None
+    )
