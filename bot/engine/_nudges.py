@@ -71,6 +71,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.domain import OutreachKind
 from bot.engine import signals
+from bot.engine.attention import URGENT, digest_due, reason_of
 from bot.engine.episodes import Episode, year_counts
 from bot.engine.facts import CLB_INVOLVED, Answer, ReplyFacts, SenderRole
 from bot.outbox.records import PlannedOutreach
@@ -390,10 +391,12 @@ def _nudge(
     about: dt.date | None = None,
 ) -> list[PlannedOutreach]:
     """A nudge not tied to one episode, while its day (``about``, else the payload's date) has
-    come and it has not expired."""
+    come and it has not expired: one that waits for a daily message (on Monday, for a feed of
+    Friday evening) is planned until that message's moment expires."""
     if about is None:
         about = dt.date.fromisoformat(payload["date"]) if "date" in payload else plan.today
-    expires = plan.window.expiry(due).astimezone(plan.window.tz).date()
+    goes = due if reason_of(payload) in URGENT else digest_due(plan, due)
+    expires = plan.window.expiry(goes).astimezone(plan.window.tz).date()
     if not about <= plan.today <= expires:
         return []
     return [

@@ -40,7 +40,15 @@ from bot.outbox.records import PlannedOutreach, is_gathered
 if TYPE_CHECKING:
     from bot.engine.planner import _Planner
 
-__all__ = ["KIND", "RANK", "URGENT", "is_gathered", "one_message_a_day", "reason_of"]
+__all__ = [
+    "KIND",
+    "RANK",
+    "URGENT",
+    "digest_due",
+    "is_gathered",
+    "one_message_a_day",
+    "reason_of",
+]
 
 KIND = OutreachKind.COORDINATOR_NUDGE
 URGENT = frozenset({"asks_to_talk", "held_notice", "did_not_know", "unreachable", "clb_threshold"})
@@ -156,17 +164,21 @@ def _host(
 
 
 def _digest_due(plan: _Planner, row: PlannedOutreach) -> dt.datetime:
-    """The coordinator's digest moment on the row's day, or on the next school day when the
-    row comes after it."""
+    return digest_due(plan, row.due_at)
+
+
+def digest_due(plan: _Planner, due: dt.datetime) -> dt.datetime:
+    """The daily message a reason due at ``due`` goes in: the pupil's coordinator's digest
+    moment on that day, or on the next school day when ``due`` comes after it."""
     window, tz = plan.window, plan.window.tz
     spilfiguur = plan.pupil.spilfiguur
     staff_id = spilfiguur.staff_id if spilfiguur is not None else ""
     moment = plan.rules.coordinator.digest_moment(staff_id)
-    day = row.due_at.astimezone(tz).date()
-    due = window.next_allowed(window.local(day, moment))
-    if row.due_at > due:
-        due = window.next_allowed(window.local(window.calendar.next_school_day(day), moment))
-    return due
+    day = due.astimezone(tz).date()
+    found = window.next_allowed(window.local(day, moment))
+    if due > found:
+        found = window.next_allowed(window.local(window.calendar.next_school_day(day), moment))
+    return found
 
 
 def _gathered(plan: _Planner, row: PlannedOutreach, due: dt.datetime) -> PlannedOutreach:

@@ -251,6 +251,17 @@ def test_a_nudge_about_a_day_is_due_once_that_days_feed_landed(
     assert messages(plan(facts, "11-17 07:00", feeds_at={"11-16": landed})) == expected
 
 
+def test_a_reason_of_friday_evening_is_still_planned_for_mondays_daily_message() -> None:
+    """Planned on Friday for Monday's daily message, it must still be proposed on Monday
+    morning: a row proposed no more is withdrawn, and the reason would be lost."""
+    facts = pupil(whole_days("10-16 11-13 11-20", "Z"), spilfiguur=C1)  # three Fridays
+    feed = {"11-20": "11-20 18:00"}
+    for now in ("11-20 23:00", "11-23 09:00", "11-23 10:30"):
+        assert messages(plan(facts, now, feeds_at=feed)) == [
+            ("11-23 10:30", "gathered", ["pattern"])
+        ], now
+
+
 # --- 3. reminders that say what they remind of ---------------------------------------------
 
 
