@@ -27,8 +27,9 @@ from sqlmodel import col
 
 from bot.contacts import DEFAULT_ORDER, ChannelOrder
 from bot.domain import SCHOOL_SCOPE, HalfDay, OutreachKind, Role
+from bot.engine.attention import is_gathered
 from bot.engine.episodes import Slot, episodes
-from bot.engine.facts import PupilFacts
+from bot.engine.facts import PupilFacts, StaffFacts
 from bot.engine.hold import LOOKBACK_DAYS, Decided, HoldState, Suspect, apply_holds, detect
 from bot.engine.planner import plan_digests, plan_episodes
 from bot.engine.window import Window
@@ -50,9 +51,12 @@ from scheduler.clock import Clock
 
 __all__ = [
     "DAY_COMPLETE",
+    "GONE_DAYS",
     "TICK_KINDS",
+    "Gone",
     "PlanCache",
     "SchoolPlan",
+    "gone_digests",
     "horizon_at",
     "plan_school",
     "planner_tick",
@@ -93,6 +97,10 @@ TICK_KINDS = frozenset(
 """The kinds the planner tick proposes, and so withdraws when it stops proposing them."""
 
 WITHDRAWN = "no longer called for"
+
+GONE_DAYS = 7
+"""How far back a tick looks for daily messages that went: further than a gathered reason is
+planned (its digest moment's expiry, over a weekend or a short break)."""
 
 
 class PlanCache:
@@ -225,12 +233,14 @@ def plan_school(
     clock: Clock,
     holds: Mapping[tuple[dt.date, str], Decided] | None = None,
     cache: PlanCache | None = None,
+    gone: Gone | None = None,
 ) -> SchoolPlan:
     """The outreach the facts call for now, each row's payload holding its render context.
 
     ``holds`` are the stored holds; days found suspect that are not among them come back in
     :attr:`SchoolPlan.suspects` and are held from this tick on. ``cache`` keeps each pupil's
-    rows for the next tick (:class:`PlanCache`).
+    rows for the next tick (:class:`PlanCache`). ``gone``: the coordinators' daily messages
+    that went out already (:func:`gone_digests`); what they could not say waits for the next.
     """
     now = clock.now()
     today = clock.today()
@@ -248,6 +258,8 @@ def plan_school(
     )
     for pupil in facts.pupils:
         planned += cache.rows(pupil, facts.context[pupil.id])
+    if gone:
+        planned = [_past_gone(row, gone, facts.coordinators, rules, window) for row in planned]
     planned += plan_digests(
         facts.school_id,
         planned,  # the pupils' rows gathered for the coordinators' daily message
@@ -270,6 +282,60 @@ def plan_school(
     kept, held = apply_holds(planned, stored, class_of, window)
     kept += _hold_alerts(facts, stored, held, window, recent)
     return SchoolPlan(kept, suspects, held)
+
+
+Gone = Mapping[tuple[int, dt.date], frozenset[str]]
+"""Per (coordinator's database id, day): the keys of the nudges that day's daily message said,
+for the daily messages that are no longer planned (sent, on their way, failed or expired)."""
+
+
+def _past_gone(
+    row: PlannedOutreach,
+    gone: Gone,
+    coordinators: Mapping[int, StaffFacts],
+    rules: Rules,
+    window: Window,
+) -> PlannedOutreach:
+    """``row``, moved to the coordinator's next daily message when it was gathered for one
+    that went out without it.
+
+    The planner gathers a reason for the daily message of the day it became known (a feed or
+    an answer just before the digest moment). When the tick that would have added it comes
+    after that message went, the row is moved to the next school day's message, and would
+    otherwise be marked sent with the gone one, said nowhere.
+    """
+    coordinator = coordinators.get(row.recipient_id)
+    if coordinator is None or not is_gathered(row.kind, row.payload):
+        return row
+    key, day = row.idempotency_key, row.due_at.astimezone(window.tz).date()
+    moved = False
+    while key not in gone.get((row.recipient_id, day), frozenset({key})):
+        day, moved = window.calendar.next_school_day(day), True
+    if not moved:
+        return row
+    moment = rules.coordinator.digest_moment(coordinator.staff_id)
+    due = window.next_allowed(window.local(day, moment))
+    return dataclasses.replace(row, due_at=due, expires_at=window.expiry(due))
+
+
+async def gone_digests(conn: AsyncConnection, school_id: str, since: dt.date) -> Gone:
+    """The coordinators' daily messages about a day from ``since`` on that are no longer
+    planned, with the keys of the nudges each said (see :data:`Gone`)."""
+    start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) - dt.timedelta(days=1)
+    rows = await conn.execute(
+        sa.select(col(Outreach.recipient_id), col(Outreach.payload)).where(
+            col(Outreach.school_id) == school_id,
+            col(Outreach.kind) == OutreachKind.COORDINATOR_DIGEST,
+            col(Outreach.status).not_in([Status.PLANNED, Status.WITHDRAWN]),
+            col(Outreach.due_at) >= start,
+        )
+    )
+    found: dict[tuple[int, dt.date], frozenset[str]] = {}
+    for recipient, payload in rows:
+        day = dt.date.fromisoformat(str(payload["date"]))
+        keys = frozenset(str(key) for item in payload.get("items", ()) for key in item["keys"])
+        found[(recipient, day)] = found.get((recipient, day), frozenset()) | keys
+    return found
 
 
 def _hold_alerts(
@@ -389,8 +455,9 @@ async def planner_tick(
             channels=channels,
         )
         holds = await load_holds(conn, school_id)
+        gone = await gone_digests(conn, school_id, today - dt.timedelta(days=GONE_DAYS))
     proposal = plan_school(
-        facts, rules=rules, calendar=calendar, clock=clock, holds=holds, cache=cache
+        facts, rules=rules, calendar=calendar, clock=clock, holds=holds, cache=cache, gone=gone
     )
     now = clock.now()
     proposed = {item.idempotency_key: item for item in proposal.planned}

@@ -13,6 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.answers import record_reply
+from bot.engine.facts import SenderRole
 from bot.imports import import_absences
 from bot.outbox import Dispatcher, RecordingChannel, write_transaction
 from bot.outbox.rendering import RenderingChannel
@@ -111,3 +113,43 @@ async def test_a_feed_that_lands_after_the_daily_message_waits_for_the_next_one(
     [item] = [i for i in daily.payload["items"] if i["first_name"] == "Ruben"]
     assert [line["reason"] for line in item["lines"]] == ["pattern"]
     assert item["lines"][0]["dates"] == [day.isoformat() for day in TUESDAYS]
+
+
+async def test_an_answer_just_before_the_daily_message_that_no_tick_saw_waits_for_the_next(
+    engine, tmp_path
+):
+    """Ruben's mother says at 10:29 that the school was told: not urgent, and due before the
+    10:30 daily message, but the tick that planned that message ran at 10:25 and the next
+    runs after it went. Her answer is said in the next day's daily message."""
+    tuesday = TUESDAYS[-1]
+    clock = VirtualClock(datetime.combine(tuesday, time(7, 0), tzinfo=BRUSSELS))
+    await roster(engine, clock)
+    await land(engine, clock, tmp_path, tuesday)
+    await open_nudge_about_omar(
+        engine, CALENDAR.previous_school_day(CALENDAR.previous_school_day(tuesday))
+    )
+    clock.set(clock.localize(tuesday, 10, 25))
+    await planner_tick(engine, school_id=SCHOOL, rules=RULES, calendar=CALENDAR, clock=clock)
+    clock.set(clock.localize(tuesday, 10, 29))
+    stored = await record_reply(
+        engine,
+        school_id=SCHOOL,
+        pupil_id="P0022",
+        sender_role=SenderRole.GUARDIAN,
+        sender_id="G029",
+        answer="informed_school",
+        at=clock.now(),
+    )
+    assert stored
+    clock.set(clock.localize(tuesday, 10, 30))
+    recording = RecordingChannel(clock)
+    await Dispatcher(engine, RenderingChannel(recording), clock, "w1").drain()
+    [daily] = [r.message for r in recording.deliveries if r.message.kind == "coordinator_digest"]
+    assert pupils_in(daily) == {"Omar"}
+
+    later = await at(engine, clock, tuesday, 10, 35)
+    assert [m for m in later if m.recipient_role == "coordinator"] == []  # nothing alone
+    next_morning = await at(engine, clock, CALENDAR.next_school_day(tuesday), 10, 30)
+    [daily] = [m for m in next_morning if m.kind == "coordinator_digest"]
+    [item] = [i for i in daily.payload["items"] if i["first_name"] == "Ruben"]
+    assert [line["reason"] for line in item["lines"]] == ["informed_school"]
