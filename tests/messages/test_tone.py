@@ -91,7 +91,7 @@ def test_offers_are_worded_in_every_language(
             assert re.search(all_cues()[cue_lang].reply, text, re.IGNORECASE), (template.id, text)
 
 
-# A text that tells the reader which button to tap must quote that button's label exactly.
+# A text that tells the reader which answer to choose must quote that answer's label exactly.
 
 
 @pytest.mark.parametrize(("template", "lang", "rendered"), CASES, ids=IDS)
@@ -101,12 +101,12 @@ def test_quoted_buttons_exist(template: Template, lang: str, rendered: Rendered)
     # Direction marks and isolates (right-to-left text) are for display, not part of the words.
     dutch = render(template.id, "nl", SAMPLE_CONTEXT)
     for part in rendered.parts:
-        tap = all_cues()[part.lang].tap
-        if tap is None:
+        choose = all_cues()[part.lang].choose
+        if choose is None:
             continue
         shown = dutch if part.lang == "nl" else rendered
         labels = {_visible(button.label) for button in shown.buttons}
-        for quoted in re.findall(tap, _visible(part.text)):
+        for quoted in re.findall(choose, _visible(part.text)):
             assert quoted in labels, (template.id, part.lang, quoted)
 
 
