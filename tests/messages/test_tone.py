@@ -32,8 +32,11 @@ def _forbidden(lang: str) -> re.Pattern[str]:
 def test_no_accusing_threatening_or_legal_words(
     template: Template, lang: str, rendered: Rendered
 ) -> None:
-    for part in rendered.parts:
-        texts = [part.text, *(button.label for button in rendered.buttons)]
+    # A guardian's subject is the reader's words, then perhaps " / " and the Dutch original.
+    subjects = rendered.subject.split(" / ")
+    for number, part in enumerate(rendered.parts):
+        subject = subjects[number] if number < len(subjects) else ""
+        texts = [part.text, subject, *(button.label for button in rendered.buttons)]
         for text in texts:
             found = _forbidden(part.lang).search(text)
             assert found is None, f"{template.id} ({part.lang}): {found and found.group(0)!r}"
@@ -117,7 +120,8 @@ def _visible(text: str) -> str:
 @pytest.mark.parametrize("template", [t for t, lang, _ in CASES if lang == "nl"], ids=_template_id)
 def test_dutch_form_of_address(template: Template) -> None:
     """Pupils and colleagues get "je", guardians "u"; never the other one."""
-    text = render(template.id, "nl", SAMPLE_CONTEXT).text.lower()
+    rendered = render(template.id, "nl", SAMPLE_CONTEXT)
+    text = f"{rendered.subject}\n{rendered.text}".lower()
     if template.audience is Audience.GUARDIAN:
         assert re.search(r"\b(je|jij|jou|jouw)\b", text) is None, template.id
     elif template.audience in (Audience.PUPIL, Audience.TEACHER, Audience.COORDINATOR):
