@@ -3,9 +3,10 @@
 Every text the bot sends is a :class:`Template` in :data:`TEMPLATES`, written in Dutch and
 translated in the gettext catalogs under ``locales/<lang>/LC_MESSAGES/gemist.po``.
 :func:`render` picks the reader's language, formats dates and numbers with Babel and composes
-guardian messages as the language law asks. A school may word a template its own way
-(:class:`Overrides`, read from the ``[messages]`` table of its configuration by
-:func:`parse_overrides`).
+guardian messages as the language law asks. Every template has a subject too (the title of an
+e-mail or a Smartschool message, :mod:`messages._subjects`), translated like its text. A school
+may word a template and its subject its own way (:class:`Overrides`, read from the
+``[messages]`` table of its configuration by :func:`parse_overrides`).
 
 Catalog work, from the repository root (``babel.cfg`` tells Babel where the texts are)::
 

@@ -193,8 +193,7 @@ ATTENTION_TEMPLATES = (
     _piece(
         "coordinator_digest.buttons",
         N_(
-            "Met de knoppen hieronder zeg je per leerling dat je het gezien hebt, of laat je "
-            "het later terugkomen."
+            "Hieronder zeg je per leerling dat je het gezien hebt, of laat je het later terugkomen."
         ),
         "The last line of a daily message with buttons (Telegram).",
     ),

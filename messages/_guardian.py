@@ -76,7 +76,7 @@ GUARDIAN_TEMPLATES = (
             Text(N_("{first_name} was op {date} niet op school, en we kennen de reden nog niet.")),
             Text(
                 N_(
-                    "Kunt u ons laten weten waarom? Tik op een knop hieronder of antwoord op "
+                    "Kunt u ons laten weten waarom? Kies hieronder een antwoord, of reageer op "
                     "dit bericht."
                 ),
                 REPLY,
@@ -105,8 +105,8 @@ GUARDIAN_TEMPLATES = (
             ),
             Text(
                 N_(
-                    "Laat u ons iets weten wanneer het u past? Tik op een knop hieronder of "
-                    "antwoord op dit bericht."
+                    "Laat u ons iets weten wanneer het u past? Kies hieronder een antwoord, of "
+                    "reageer op dit bericht."
                 ),
                 REPLY,
             ),
@@ -141,8 +141,8 @@ GUARDIAN_TEMPLATES = (
             ),
             Text(
                 N_(
-                    "Praat u liever met iemand? Tik op “Bel mij graag op” of neem contact op "
-                    "met {contact}."
+                    "Praat u liever met iemand? Kies “Bel mij graag op” of neem contact op met "
+                    "{contact}."
                 ),
                 HELP,
             ),
@@ -169,7 +169,7 @@ GUARDIAN_TEMPLATES = (
             ADDS_UP,
             Text(
                 N_(
-                    "Past dat voor u? Tik op een knop hieronder of antwoord op dit bericht. U "
+                    "Past dat voor u? Kies hieronder een antwoord, of reageer op dit bericht. U "
                     "kunt ook altijd terecht bij {contact}."
                 ),
                 REPLY,
@@ -199,8 +199,8 @@ GUARDIAN_TEMPLATES = (
             ),
             Text(
                 N_(
-                    "Laat het ons gerust weten met een knop hieronder of met een kort bericht. "
-                    "U kunt ook terecht bij {contact}."
+                    "Laat het ons gerust weten: kies hieronder een antwoord, of stuur een kort "
+                    "bericht. U kunt ook terecht bij {contact}."
                 ),
                 REPLY,
             ),
@@ -358,7 +358,10 @@ GUARDIAN_TEMPLATES = (
         Audience.GUARDIAN,
         (
             Text(
-                N_("Wanneer komt {first_name} naar verwachting terug naar school? Tik op een dag."),
+                N_(
+                    "Wanneer komt {first_name} naar verwachting terug naar school? Kies "
+                    "hieronder een dag."
+                ),
                 REPLY,
             ),
             Text(

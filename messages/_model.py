@@ -127,6 +127,8 @@ class Template:
     buttons: tuple[Button, ...] = ()
     description: str = ""
     """For coordinators and translators: when the message goes out (English)."""
+    subject: str = ""
+    """The Dutch title of an e-mail or a Smartschool message (:mod:`messages._subjects`)."""
 
     @property
     def kind(self) -> str:
@@ -135,10 +137,17 @@ class Template:
 
     @property
     def msgids(self) -> tuple[str, ...]:
-        """Every catalog entry this template needs, paragraphs first, then button labels."""
-        ids = [msgid for segment in self.segments for msgid in segment.msgids]
+        """Every catalog entry this template needs: paragraphs, button labels, the subject."""
+        ids = [*self.text_msgids]
         ids += [button.label for button in self.buttons if button.translatable]
+        if self.subject:
+            ids.append(self.subject)
         return tuple(ids)
+
+    @property
+    def text_msgids(self) -> tuple[str, ...]:
+        """The catalog entries of the paragraphs alone."""
+        return tuple(msgid for segment in self.segments for msgid in segment.msgids)
 
     @property
     def placeholders(self) -> frozenset[str]:

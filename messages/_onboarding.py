@@ -57,8 +57,8 @@ ONBOARDING_TEMPLATES = (
             Text(
                 N_(
                     "Is {first_name} afwezig en kennen we de reden nog niet? Dan stelt de "
-                    "school u hier een korte vraag. U kunt antwoorden met een knop of met een "
-                    "bericht."
+                    "school u hier een korte vraag. U kunt dan een antwoord kiezen of een "
+                    "bericht sturen."
                 ),
                 REPLY,
             ),
@@ -88,7 +88,10 @@ ONBOARDING_TEMPLATES = (
         Audience.GUARDIAN,
         (
             Text(
-                N_("Wanneer komt een bericht van de school u het best uit? Tik op een moment."),
+                N_(
+                    "Wanneer komt een bericht van de school u het best uit? Kies hieronder een "
+                    "moment."
+                ),
                 REPLY,
             ),
             Text(N_("U kunt dit altijd wijzigen met /momenten.")),
@@ -126,7 +129,7 @@ ONBOARDING_TEMPLATES = (
         "onboarding.language_choice",
         Audience.ANYONE,
         (
-            Text(N_("Welke taal past het best? Tik hieronder op een taal."), REPLY),
+            Text(N_("Welke taal past het best? Kies hieronder een taal."), REPLY),
             Text(
                 N_("Voor ouders staat de Nederlandse tekst van de school er altijd bij."),
             ),
@@ -140,7 +143,7 @@ ONBOARDING_TEMPLATES = (
         Audience.ANYONE,
         (
             Text(
-                N_("Geen berichten meer ontvangen van Gemist? Tik dan op de knop hieronder."), REPLY
+                N_("Geen berichten meer ontvangen van Gemist? Bevestig het dan hieronder."), REPLY
             ),
             Text(N_("Vragen? De school helpt graag verder."), HELP),
         ),

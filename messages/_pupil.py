@@ -128,8 +128,8 @@ PUPIL_TEMPLATES = (
             Text(N_("Hoi {first_name}, we hebben je vandaag gemist op school.")),
             Text(
                 N_(
-                    "We hopen dat het goed met je gaat. Laat je even weten hoe het is? Tik op "
-                    "een knop hieronder of stuur ons gewoon een berichtje."
+                    "We hopen dat het goed met je gaat. Laat je even weten hoe het is? Kies "
+                    "hieronder een antwoord of stuur ons gewoon een berichtje."
                 ),
                 REPLY,
             ),
@@ -146,8 +146,8 @@ PUPIL_TEMPLATES = (
             Text(N_("Hoi {first_name}, je bent al een tijdje niet op school. We denken aan je.")),
             Text(
                 N_(
-                    "Hoe gaat het nu met je? Je mag antwoorden met een knop hieronder of met "
-                    "een paar woorden."
+                    "Hoe gaat het nu met je? Kies hieronder een antwoord, of stuur ons een paar "
+                    "woorden."
                 ),
                 REPLY,
             ),
@@ -248,7 +248,7 @@ PUPIL_TEMPLATES = (
         "pupil_return_choice",
         Audience.PUPIL,
         (
-            Text(N_("Wanneer denk je terug naar school te komen? Tik op een dag."), REPLY),
+            Text(N_("Wanneer denk je terug naar school te komen? Kies hieronder een dag."), REPLY),
             Text(
                 N_(
                     "Weet je het nog niet? Geen probleem, neem gerust contact op met een berichtje."

@@ -14,9 +14,16 @@ rest, so that a parent reads what the person does, not a Dutch word. A count of 
 :class:`~messages._model.Days` paragraph is written in school days ("3,5 schooldagen"); in
 French a day and a half takes the singular of whole days ("1,5 jour").
 
+Every message has a subject (:mod:`messages._subjects`) for the channels that show a title (an
+e-mail, a Smartschool message), in the language of the text. A guardian's subject is their
+language's, followed by " / " and the Dutch original when both fit in what a mail program shows
+of a subject in its list (:data:`SUBJECT_BOTH_MAX`); a longer pair keeps the reader's own words
+alone, since the Dutch original is in the message itself.
+
 A school's own wording (:mod:`messages._overrides`) replaces the paragraphs, never the buttons.
 Its languages are the ones the school wrote a text for (Dutch always) whose catalog also has
-the buttons and the guardians' label; anyone else gets the school's Dutch text.
+the buttons and the guardians' label; anyone else gets the school's Dutch text. A school's own
+subject is used in the language of the text when the school wrote one in it, else in Dutch.
 """
 
 from __future__ import annotations
@@ -58,8 +65,13 @@ _log = logging.getLogger(__name__)
 # it in the same message, as the language law asks.
 TRANSLATION_LABEL = N_("Vertaling (de Nederlandse tekst staat eronder):")
 DIVIDER = "\u2014\u2014\u2014"
+SUBJECT_SEPARATOR = " / "
+SUBJECT_BOTH_MAX = 70
+"""Characters of a guardian's subject with the Dutch original after their language's: about
+what a mail program's list and a phone's notification show before they cut a subject off."""
 RLM, LRM = "\u200f", "\u200e"  # right-to-left and left-to-right marks
 FSI, PDI = "\u2068", "\u2069"  # first-strong isolate and its end, around inserted values
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 # A command such as /stop in right-to-left text: isolated, or its slash shows at the wrong end.
 _COMMAND = re.compile(r"(?<![\w/])/[a-z]+\b")
 
@@ -91,6 +103,9 @@ class Rendered:
     lang: str
     buttons: tuple[RenderedButton, ...] = ()
     parts: tuple[Part, ...] = ()
+    subject: str = ""
+    """The title for a channel that shows one, in the reader's language (and for a guardian
+    perhaps the Dutch original after " / "); one line."""
 
 
 def render(
@@ -112,10 +127,13 @@ def render(
     if missing:
         raise ValueError(f"Template {template_id!r} needs values for: {', '.join(missing)}")
     catalogs = catalogs or _DEFAULT_CATALOGS
-    school = overrides.get(template_id) if overrides else None
+    school = _School(
+        overrides.get(template_id) if overrides else None,
+        overrides.subject(template_id) if overrides else None,
+    )
     # Dutch first: it checks the values, and guardians get it beside any translation.
     dutch = _compose(template, SOURCE_LANGUAGE, _DUTCH, context, school)
-    chosen = resolve_language(template, lang, catalogs, school)
+    chosen = resolve_language(template, lang, catalogs, school.texts, school_subject=school.subject)
     if chosen != SOURCE_LANGUAGE:
         loaded = catalogs.get(chosen)
         assert loaded is not None  # resolve_language only picks languages with a catalog
@@ -137,16 +155,20 @@ def resolve_language(
     lang: str,
     catalogs: Catalogs,
     school: Mapping[str, str] | None = None,
+    *,
+    school_subject: Mapping[str, str] | None = None,
 ) -> str:
     """The first language in the reader's chain that has all of the template's texts.
 
     With the school's own texts (``school``, by language), the paragraphs come from the school:
     a language then needs a school text, and from its catalog only the buttons and the label.
+    With the school's own subject (``school_subject``), the catalog's subject is not needed.
     """
+    needed = {button.label for button in template.buttons if button.translatable}
     if school is None:
-        needed = set(template.msgids)
-    else:
-        needed = {button.label for button in template.buttons if button.translatable}
+        needed.update(template.text_msgids)
+    if school_subject is None:
+        needed.add(template.subject)
     if template.audience is Audience.GUARDIAN:
         needed.add(TRANSLATION_LABEL)
     code = normalize(lang)
@@ -163,10 +185,21 @@ def resolve_language(
 
 
 @dataclass(frozen=True, slots=True)
+class _School:
+    """The school's own texts and subjects of one template, by language."""
+
+    texts: Mapping[str, str] | None = None
+    subject: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class _Composed:
     lang: str
     text: str
     buttons: tuple[RenderedButton, ...]
+    subject: str
+    subject_lang: str
+    """Where a school wrote no subject in ``lang``: its Dutch one, and ``nl`` here."""
 
 
 def _compose(
@@ -174,15 +207,21 @@ def _compose(
     lang: str,
     translations: gettext.NullTranslations,
     context: Mapping[str, object],
-    school: Mapping[str, str] | None = None,
+    school: _School,
 ) -> _Composed:
-    """The paragraphs (the template's, or the school's text in ``lang``) and the buttons."""
+    """The paragraphs (the template's, or the school's text in ``lang``), the buttons and the
+    subject (the template's, or the school's in ``lang`` or else in Dutch)."""
     rtl = is_rtl(lang)
     values = _values(template, lang, translations, context, isolate=rtl)
-    if school is None:
+    if school.texts is None:
         text = _paragraphs(template, lang, translations, context, values)
     else:
-        text = school[lang].format_map(values)
+        text = school.texts[lang].format_map(values)
+    if school.subject is None:
+        subject, subject_lang = translations.gettext(template.subject), lang
+    else:
+        subject_lang = lang if lang in school.subject else SOURCE_LANGUAGE
+        subject = school.subject[subject_lang]
     buttons = tuple(
         RenderedButton(
             button.key,
@@ -195,7 +234,8 @@ def _compose(
     if rtl:
         text = _mark_lines(_COMMAND.sub(f"{FSI}\\g<0>{PDI}", text), RLM)
         buttons = tuple(RenderedButton(b.key, f"{RLM}{b.label}") for b in buttons)
-    return _Composed(lang, text, buttons)
+    subject = _LINE_BREAKS.sub(" ", subject.format_map(values)).strip()  # one line, always
+    return _Composed(lang, text, buttons, subject, subject_lang)
 
 
 def _paragraphs(
@@ -243,7 +283,13 @@ def _days_wording(
 def _finish(template: Template, reader: _Composed, dutch: _Composed, label: str) -> Rendered:
     """One language alone, or for a guardian a translation followed by the Dutch original."""
     if reader.lang == SOURCE_LANGUAGE or template.audience is not Audience.GUARDIAN:
-        return Rendered(reader.text, reader.lang, reader.buttons, (Part(reader.lang, reader.text),))
+        return Rendered(
+            reader.text,
+            reader.lang,
+            reader.buttons,
+            (Part(reader.lang, reader.text),),
+            reader.subject,
+        )
     rtl = is_rtl(reader.lang)
     translated = f"{RLM if rtl else ''}{label}\n\n{reader.text}"
     original = _mark_lines(dutch.text, LRM) if rtl else dutch.text
@@ -252,7 +298,19 @@ def _finish(template: Template, reader: _Composed, dutch: _Composed, label: str)
         f"{reader.lang}+{SOURCE_LANGUAGE}",
         reader.buttons,
         (Part(reader.lang, translated), Part(SOURCE_LANGUAGE, original)),
+        _guardian_subject(reader, dutch.subject, rtl=rtl),
     )
+
+
+def _guardian_subject(reader: _Composed, dutch: str, *, rtl: bool) -> str:
+    """The reader's subject, then the Dutch original when the two fit together; in a
+    right-to-left subject the Dutch is isolated, so that the mail program keeps each in its
+    own direction."""
+    if reader.subject_lang == SOURCE_LANGUAGE:  # a school's subject without this language
+        return dutch
+    original = f"{FSI}{dutch}{PDI}" if rtl else dutch
+    both = f"{reader.subject}{SUBJECT_SEPARATOR}{original}"
+    return both if len(both) <= SUBJECT_BOTH_MAX else reader.subject
 
 
 def _values(

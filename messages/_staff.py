@@ -24,7 +24,7 @@ SEND_NOTICE = Button("send_notice", N_("Toch naar de ouders sturen"))
 KEEP_NOTICE = Button("keep_notice", N_("Nu niet sturen"))
 HELD_BUTTONS = (SEND_NOTICE, KEEP_NOTICE, *NUDGE_BUTTONS)
 # Translators: the last line of a nudge about a notice to the parents that is held back.
-WAITS = Text(N_("Het bericht aan de ouders wacht tot jij beslist met een knop hieronder."))
+WAITS = Text(N_("Het bericht aan de ouders wacht tot jij hieronder beslist."))
 
 _FORWARD_FOOTER = N_("Gemist stuurt dit alleen door: neem zelf contact op als dat nodig is.")
 
@@ -346,8 +346,8 @@ STAFF_TEMPLATES = (
             Text(N_("Een melding over {first_name} ({class_name}) van {date} staat nog open.")),
             Text(
                 N_(
-                    "Volgt iemand dit op? Tik op “Gezien, ik volg op”, of vraag een collega om "
-                    "het over te nemen."
+                    "Volgt iemand dit op? Kies “Gezien, ik volg op”, of vraag een collega om het "
+                    "over te nemen."
                 )
             ),
         ),
@@ -435,8 +435,8 @@ STAFF_TEMPLATES = (
             ),
             Text(
                 N_(
-                    "Klopt de afwezigheid toch? Tik dan op “Toch versturen”. Anders gaat er "
-                    "niets weg."
+                    "Klopt de afwezigheid toch? Kies dan “Toch versturen”. Anders gaat er niets "
+                    "weg."
                 )
             ),
         ),

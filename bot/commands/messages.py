@@ -1,7 +1,8 @@
 """``gemist messages preview``: every template rendered with sample data, for coordinators.
 
-Templates the school words its own way (``[messages]`` in the configuration) are shown in that
-wording, marked ``(school text)`` in their header line.
+Templates the school words its own way (``[messages]`` in the configuration, the text or the
+subject) are shown in that wording, marked ``(school text)`` in their header line. Each shows
+its subject, the title of an e-mail or a Smartschool message.
 """
 
 from __future__ import annotations
@@ -63,10 +64,11 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 def _preview(template: Template, lang: str, overrides: Overrides) -> Iterator[str]:
     rendered = render(template.id, lang, SAMPLE_CONTEXT, overrides=overrides)
     audience = _AUDIENCE[template.audience.value]
-    own = " (school text)" if overrides.get(template.id) else ""
+    own = " (school text)" if overrides.get(template.id) or overrides.subject(template.id) else ""
     yield f"=== {template.id} · {audience} · {rendered.lang}{own} ==="
     if template.description:
         yield f"when: {template.description}"
+    yield f"subject: {rendered.subject}"
     yield ""
     yield rendered.text
     if rendered.buttons:

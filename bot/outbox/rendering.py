@@ -13,6 +13,7 @@ Rendering follows what the row's channel can do (:class:`~bot.outbox.channel.Cap
   reader still sees what they can answer (:data:`AnswerLinks` writes those lines);
 - a channel that writes answer links itself (``answer_links``: e-mail, Smartschool) gets the
   choices as ``buttons`` and the text per language as ``parts``, and lays them out its way;
+- every message gets its ``subject``, for the channels whose messages have a title;
 - a text longer than the channel takes fails for good with the reason, rather than arriving
   cut off in the middle of a sentence.
 
@@ -86,6 +87,7 @@ class RenderingChannel(Channel):
             text=text,
             lang=rendered.lang,
             parts=tuple((part.lang, part.text) for part in rendered.parts),
+            subject=rendered.subject,
         )
         if choices and not (capabilities.buttons or capabilities.answer_links):
             text = f"{text}\n\n{self._answer_links(message, choices)}"

@@ -252,6 +252,25 @@ def test_preview_shows_the_schools_text(config: Path, capsys: pytest.CaptureFixt
     assert "=== pupil_checkin.followup · leerling · fr ===" in out
 
 
+def test_a_subject_alone_from_the_configuration_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``[messages."<id>".subject]`` in the file: the school's subject over the standard text."""
+    path = tmp_path / "gemist.toml"
+    path.write_text(
+        '[messages."pupil_checkin.first".subject]\n'
+        'nl = "Hoe gaat het, {first_name}?"\n'
+        'fr = "Ça va, {first_name}\u00a0?"\n',
+        encoding="utf-8",
+    )
+    args = ["--config", str(path), "messages", "preview", "--kind", "pupil_checkin.first"]
+    assert main([*args, "--lang", "fr"]) == 0
+    out = capsys.readouterr().out
+    assert "=== pupil_checkin.first · leerling · fr (school text) ===" in out
+    assert "subject: Ça va, Yasmine\u00a0?" in out
+    assert "Salut Yasmine" in out  # the standard French text
+
+
 @pytest.mark.slow
 def test_simulate_carries_the_schools_text(
     config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch

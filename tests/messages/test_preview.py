@@ -26,6 +26,7 @@ def test_preview_one_kind_in_french(capsys: pytest.CaptureFixture[str]) -> None:
     assert "=== guardian_notice.followup · ouder · fr+nl ===" in out
     assert "pupil_checkin" not in out
     assert "[Mon enfant est malade]  [Je contacte l'école]" in out
+    assert "subject: Une question au sujet de Yasmine / Een vraag over Yasmine" in out
 
 
 def test_preview_one_template(capsys: pytest.CaptureFixture[str]) -> None:

@@ -26,7 +26,8 @@ def _catalog(root: Path, lang: str, entries: dict[str, str], *, fuzzy: bool = Fa
     return Catalogs(root)
 
 
-# Arabic, written for these tests only: one pupil template, one guardian template and the label.
+# Arabic, written for these tests only: one pupil template, one guardian template (texts and
+# subjects) and the label.
 ARABIC = {
     "Dank je om het te laten weten, {first_name}. Beterschap, rust goed uit!": (
         "شكرًا لأنك أخبرتنا يا {first_name}. نتمنى لك الشفاء العاجل!"
@@ -41,6 +42,9 @@ ARABIC = {
         "هل لديكم سؤال في هذه الأثناء؟ يمكنكم الرد على هذه الرسالة."
     ),
     TRANSLATION_LABEL: "ترجمة (النص الهولندي الأصلي أدناه):",
+    # The subjects: a template is translated when its subject is too.
+    "Dank je, {first_name}": "شكرًا يا {first_name}",
+    "Dank u voor uw antwoord": "شكرًا على ردّكم",
 }
 
 

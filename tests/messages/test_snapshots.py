@@ -22,7 +22,11 @@ UPDATE = os.environ.get("GEMIST_UPDATE_SNAPSHOTS") == "1"
 
 
 def _show(template_id: str, rendered: Rendered) -> str:
-    lines = [f"=== {template_id} [{rendered.lang}] ===", rendered.text]
+    lines = [
+        f"=== {template_id} [{rendered.lang}] ===",
+        f"Subject: {rendered.subject}",
+        rendered.text,
+    ]
     lines += [f"[{button.key}] {button.label}" for button in rendered.buttons]
     return "\n".join(lines)
 

@@ -32,8 +32,11 @@ def _forbidden(lang: str) -> re.Pattern[str]:
 def test_no_accusing_threatening_or_legal_words(
     template: Template, lang: str, rendered: Rendered
 ) -> None:
-    for part in rendered.parts:
-        texts = [part.text, *(button.label for button in rendered.buttons)]
+    # A guardian's subject is the reader's words, then perhaps " / " and the Dutch original.
+    subjects = rendered.subject.split(" / ")
+    for number, part in enumerate(rendered.parts):
+        subject = subjects[number] if number < len(subjects) else ""
+        texts = [part.text, subject, *(button.label for button in rendered.buttons)]
         for text in texts:
             found = _forbidden(part.lang).search(text)
             assert found is None, f"{template.id} ({part.lang}): {found and found.group(0)!r}"
@@ -91,7 +94,7 @@ def test_offers_are_worded_in_every_language(
             assert re.search(all_cues()[cue_lang].reply, text, re.IGNORECASE), (template.id, text)
 
 
-# A text that tells the reader which button to tap must quote that button's label exactly.
+# A text that tells the reader which answer to choose must quote that answer's label exactly.
 
 
 @pytest.mark.parametrize(("template", "lang", "rendered"), CASES, ids=IDS)
@@ -101,12 +104,12 @@ def test_quoted_buttons_exist(template: Template, lang: str, rendered: Rendered)
     # Direction marks and isolates (right-to-left text) are for display, not part of the words.
     dutch = render(template.id, "nl", SAMPLE_CONTEXT)
     for part in rendered.parts:
-        tap = all_cues()[part.lang].tap
-        if tap is None:
+        choose = all_cues()[part.lang].choose
+        if choose is None:
             continue
         shown = dutch if part.lang == "nl" else rendered
         labels = {_visible(button.label) for button in shown.buttons}
-        for quoted in re.findall(tap, _visible(part.text)):
+        for quoted in re.findall(choose, _visible(part.text)):
             assert quoted in labels, (template.id, part.lang, quoted)
 
 
@@ -117,7 +120,8 @@ def _visible(text: str) -> str:
 @pytest.mark.parametrize("template", [t for t, lang, _ in CASES if lang == "nl"], ids=_template_id)
 def test_dutch_form_of_address(template: Template) -> None:
     """Pupils and colleagues get "je", guardians "u"; never the other one."""
-    text = render(template.id, "nl", SAMPLE_CONTEXT).text.lower()
+    rendered = render(template.id, "nl", SAMPLE_CONTEXT)
+    text = f"{rendered.subject}\n{rendered.text}".lower()
     if template.audience is Audience.GUARDIAN:
         assert re.search(r"\b(je|jij|jou|jouw)\b", text) is None, template.id
     elif template.audience in (Audience.PUPIL, Audience.TEACHER, Audience.COORDINATOR):

@@ -27,9 +27,15 @@ class Cues:
     ``forbidden``: regular expressions matched case-insensitively where a word starts (so a stem
     catches its forms; add ``\\b`` for a whole word). ``guilty`` must be caught by them and
     ``innocent`` must not: a check that the list works. ``help`` and ``reply``: one regular
-    expression each, found in every paragraph that offers help or a way to answer. ``tap``: the
-    pattern of "tap <button>" with the quoted label as its one group, or None when the
+    expression each, found in every paragraph that offers help or a way to answer. ``choose``:
+    the pattern of "choose <answer>" with the quoted label as its one group, or None when the
     translations never quote a button.
+
+    ``tapping``: the words that tell the reader to tap, press or click, or that name a button,
+    matched like ``forbidden``. A message may go out as an e-mail or a Smartschool message,
+    where nothing can be tapped and the answers are links (issue 14): texts say "choose" or
+    "answer" instead. ``tapped`` is the old wording of one such sentence, which the list must
+    catch.
     """
 
     forbidden: tuple[str, ...]
@@ -37,10 +43,15 @@ class Cues:
     innocent: str
     help: str
     reply: str
-    tap: str | None = None
+    choose: str | None = None
+    tapping: tuple[str, ...] = ()
+    tapped: str = ""
 
     def forbidden_pattern(self) -> re.Pattern[str]:
         return re.compile(r"(?<!\w)(" + "|".join(self.forbidden) + ")", re.IGNORECASE)
+
+    def tapping_pattern(self) -> re.Pattern[str]:
+        return re.compile(r"(?<!\w)(" + "|".join(self.tapping) + ")", re.IGNORECASE)
 
 
 @cache

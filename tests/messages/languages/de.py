@@ -13,6 +13,11 @@ CUES = Cues(
     guilty="Unentschuldigtes Fehlen verstößt gegen die Schulpflicht und wird bestraft.",
     innocent="Wir denken an dich und wünschen dir gute Besserung.",
     help=r"hilf|helf|rede|sprech|kontakt|wenden|ruf|frag|etwas|brauch|leichter|allein|meld",
-    reply=r"antwort|nachricht|button|tipp|schick|schreib|sag|bescheid|versuch|/start",
-    tap=r"Tippen Sie auf „([^“]+)“",
+    reply=r"antwort|nachricht|schick|schreib|sag|bescheid|versuch|wähl|bestätig|/start",
+    choose=r"Wählen Sie „([^“]+)“",
+    tapping=(
+        r"tipp(?:e|en|t)\b", "tipp auf", "antipp", "button", r"taste\b", "knopf", "schaltfläche",
+        "klick", "drück",
+    ),
+    tapped="Tippen Sie unten auf einen Button oder antworten Sie auf diese Nachricht.",
 )  # fmt: skip

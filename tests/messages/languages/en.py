@@ -13,6 +13,8 @@ CUES = Cues(
     innocent="Get well soon",
     help=r"help|talk|in touch|contact|call|ask|anything|something|need|easier|question|"
     r"not on your own",
-    reply=r"reply|answer|message|tap|send|let us know|tell|try again|/start",
-    tap=r"Tap “([^”]+)”",
+    reply=r"reply|answer|message|send|let us know|tell|try again|choose|confirm|/start",
+    choose=r"[Cc]hoose “([^”]+)”",
+    tapping=(r"tap(?:s|ped|ping)?\b", "press", "button", "click"),
+    tapped="Tap a button below or reply to this message.",
 )  # fmt: skip

@@ -12,7 +12,9 @@ CUES = Cues(
     guilty="Las ausencias injustificadas tienen una sanción: la escuela es obligatoria por ley.",
     innocent="Pensamos en ti y esperamos que te mejores pronto.",
     help=r"ayud|habla|contacto|dirig|llam|pregunt|algo|necesit|fácil|contar|pid|pedir",
-    reply=r"respond|respuesta|mensaje|botón|toca|toque|escríb|env[ií]|d[ií]melo|d[ií]ganos|"
-    r"cuent|int[ée]ntelo|/start",
-    tap=r"Toque “([^”]+)”",
+    reply=r"respond|respuesta|mensaje|escríb|env[ií]|d[ií]melo|d[ií]ganos|cuent|int[ée]ntelo|"
+    r"eli[gj]|confírm|/start",
+    choose=r"Elija “([^”]+)”",
+    tapping=(r"toca\b", r"toque\b", r"tocar\b", "botón", "botones", r"puls[ae]\b", "clic"),
+    tapped="Toque un botón aquí abajo o responda a este mensaje.",
 )  # fmt: skip

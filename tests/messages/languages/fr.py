@@ -13,6 +13,8 @@ CUES = Cues(
     innocent="Nous pensons à vous",
     help=r"aid|parler|contact|adresser|appel|question|compter|quelque chose|besoin|faciliter|"
     r"demandez",
-    reply=r"répon|message|bouton|appu[iy]|envo[iy]|écri|dites|dire|dis-le|réessayez|/start",
-    tap="Appuyez (?:alors )?sur «\u00a0([^»]+?)\u00a0»",
+    reply=r"répon|message|envo[iy]|écri|dites|dire|dis-le|réessayez|choisi|confirm|/start",
+    choose="Choisissez (?:alors )?«\u00a0([^»]+?)\u00a0»",
+    tapping=("appu[iy]", "bouton", r"touche[zr]?\b", "clique"),
+    tapped="Appuyez sur un bouton ci-dessous ou répondez à ce message.",
 )  # fmt: skip

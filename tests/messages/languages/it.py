@@ -13,7 +13,9 @@ CUES = Cues(
     guilty="Le assenze ingiustificate sono punite con una multa: la scuola è obbligatoria.",
     innocent="Pensiamo a te e ti auguriamo di rimetterti presto.",
     help=r"aiut|parla|contatt|rivolg|chiam|domand|qualcosa|serv|bisogno|facile|contare|chied",
-    reply=r"rispond|rispost|messaggio|pulsante|tocc|scriv|invia|sapere|dimmelo|dica|riprova|"
-    r"/start",
-    tap=r"Tocchi «([^»]+)»",
+    reply=r"rispond|rispost|messaggio|scriv|invia|sapere|dimmelo|dica|riprova|scegl|scelga|"
+    r"conferm|/start",
+    choose=r"Scelga «([^»]+)»",
+    tapping=("tocc", "pulsant", r"prem[ie]\b", "clicc", "bottone"),
+    tapped="Tocchi un pulsante qui sotto o risponda a questo messaggio.",
 )  # fmt: skip

@@ -12,6 +12,8 @@ CUES = Cues(
     guilty="Uw kind spijbelt; dat is ongewettigd en de leerplicht geldt.",
     innocent="Laat u het ons weten?",
     help=r"help|hulp|praten|iets (voor je )?doen|nodig|makkelijker|contact|terecht|bel|vraag",
-    reply=r"antwoord|bericht|knop|tik|stuur|weten|zeg|probeer|/start",
-    tap=r"Tik (?:dan )?op “([^”]+)”",
+    reply=r"antwoord|bericht|stuur|weten|zeg|probeer|kies|bevestig|/start",
+    choose=r"Kies (?:dan )?“([^”]+)”",
+    tapping=(r"tik(?:t|ken)?\b", r"druk(?:t|ken)? (?:dan )?op\b", "knop", "klik"),
+    tapped="Tik op een knop hieronder of antwoord op dit bericht.",
 )  # fmt: skip

@@ -14,7 +14,9 @@ CUES = Cues(
     innocent="Myślimy o Państwu i chętnie pomożemy.",
     help=r"pomo|pomóc|pomag|porozmaw|kontakt|zadzwon|telefon|pytani|pytań|odezw|zwróci|"
     r"potrzeb|ułatw|zostawimy|popro",
-    reply=r"odpowi|napisz|napisa|wiadomo|przycisk|klikn|wysła|wyślij|dać nam znać|dasz znać|"
-    r"spróbow|/start",
-    tap=r"kliknąć „([^”]+)”",
+    reply=r"odpowi|napisz|napisa|wiadomo|wysła|wyślij|dać nam znać|dasz znać|spróbow|wybierz|"
+    r"wybrać|potwierdz|/start",
+    choose=r"wybrać „([^”]+)”",
+    tapping=("klik", "przycisk", "naciśn", "dotknij", "stuknij"),
+    tapped="Wystarczy kliknąć przycisk poniżej albo odpowiedzieć na tę wiadomość.",
 )  # fmt: skip

@@ -13,7 +13,9 @@ CUES = Cues(
     innocent="Pensamos em ti e desejamos rápidas melhoras.",
     help=r"ajud|falar|convers|lig|pergunt|alguma coisa|algo|precis|facilit|contigo|peça|pedir|"
     r"respond|soluç",
-    reply=r"respond|resposta|mensagem|botão|toque|toca|envi|mand|diga|dizer|contar|escrev|"
-    r"tente|/start",
-    tap=r"Toque em “([^”]+)”",
+    reply=r"respond|resposta|mensagem|envi|mand|diga|dizer|contar|escrev|tente|escolh|"
+    r"confirm|/start",
+    choose=r"Escolha “([^”]+)”",
+    tapping=(r"toca\b", r"toque\b", "botão", "botões", "carregu", "clique", r"prima\b"),
+    tapped="Toque num botão abaixo ou responda a esta mensagem.",
 )  # fmt: skip

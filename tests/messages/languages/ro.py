@@ -13,6 +13,8 @@ CUES = Cues(
     guilty="Absențele nemotivate se sancționează conform legii.",
     innocent="Ne gândim la tine. Suntem alături de tine.",
     help=r"ajut|face ceva|nevoie|alături|te caut|vorb|ușo|ușu|legătur|întreb|contact|sun|cere",
-    reply=r"mesaj|răspun|buton|apăsa|anunța|spune|spui|trimit|scrii|încercați|/start",
-    tap=r"Apăsați pe „([^”]+)”",
+    reply=r"mesaj|răspun|anunța|spune|spui|trimit|scrii|încercați|alege|confirma|/start",
+    choose=r"Alegeți „([^”]+)”",
+    tapping=(r"apăsați\b", r"apasă (?:pe|butonul)\b", "buton", r"atingeți\b", "clic"),
+    tapped="Apăsați pe un buton de mai jos sau răspundeți la acest mesaj.",
 )  # fmt: skip

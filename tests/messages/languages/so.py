@@ -14,6 +14,8 @@ CUES = Cues(
     innocent="Waan kaa fikirayaa, waxaan rajeynayaa inaad fiican tahay.",
     help=r"caawi|xiriir|wax aan|wax kuu|wax dugsigu|u baahan|fududa|la hadl|ii soo dir|"
     r"i soo mar|weydii|codso|wac|su.aal",
-    reply=r"jawaab|fariin|riix|badhan|sheeg|soo dir|isku day|/start",
-    tap=r"Riix “([^”]+)”",
+    reply=r"jawaab|fariin|sheeg|soo dir|isku day|dooro|xaqiiji|/start",
+    choose=r"Dooro “([^”]+)”",
+    tapping=("riix", "badhan", "taabo", "guji"),
+    tapped="Riix badhan hoos ku yaal ama ka jawaab fariintan.",
 )  # fmt: skip

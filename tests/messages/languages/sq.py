@@ -13,6 +13,8 @@ CUES = Cues(
     guilty="Mungesat e pajustifikuara dënohen me gjobë sipas ligjit.",
     innocent="Mendojmë për ju dhe ju urojmë shërim të shpejtë.",
     help=r"ndihm|diçka|kontakt|fla[sl]|flisni|pyetje|telefon|lehtë|kërko|nevoj|vetëm",
-    reply=r"mesazh|përgjigj|buton|shtyp|njofto|trego|thuaj|dërgo|provoni|shkruaj|/start",
-    tap=r"Shtypni «([^»]+)»",
+    reply=r"mesazh|përgjigj|njofto|trego|thuaj|dërgo|provoni|shkruaj|zgjidh|konfirm|/start",
+    choose=r"Zgjidhni «([^»]+)»",
+    tapping=("shtyp", "buton", r"prekni\b", "kliko"),
+    tapped="Shtypni një buton më poshtë ose përgjigjuni këtij mesazhi.",
 )  # fmt: skip

@@ -13,6 +13,8 @@ CUES = Cues(
     innocent="Seni düşünüyoruz, geçmiş olsun.",
     help=r"yardım|yapabil|ihtiya[cç]|ulaş|konuş|kolaylaştır|iletişim|soru|arayaca|isteyin|"
     r"yalnız değil",
-    reply=r"mesaj|yanıt|cevap|düğme|dokun|bildir|gönder|tekrar dene|/start",
-    tap=r"“([^”]+)” düğmesine dokunun",
+    reply=r"mesaj|yanıt|cevap|bildir|gönder|tekrar dene|seç|onayla|/start",
+    choose=r"“([^”]+)” seçeneğini seçin",
+    tapping=("dokun", "düğme", "tıkla", r"bas(?:ın)?\b"),
+    tapped="Aşağıdaki düğmelerden birine dokunun ya da bu mesajı yanıtlayın.",
 )  # fmt: skip
