@@ -85,7 +85,8 @@ def test_a_right_to_left_subject_isolates_the_dutch_original() -> None:
 
 
 def test_pupils_and_staff_get_their_language_alone() -> None:
-    assert render("pupil_checkin.first", "tr", SAMPLE_CONTEXT).subject == "Seni özledik, Yasmine"
+    turkish = render("pupil_checkin.first", "tr", SAMPLE_CONTEXT)
+    assert turkish.subject == "Seni okulda özledik, Yasmine"
     staff = render("coordinator_nudge.asks_to_talk", "en", SAMPLE_CONTEXT)
     assert staff.subject == "Yasmine (2B): would like to talk to someone"
 
