@@ -1,0 +1,249 @@
+"""One outreach message as an e-mail a mail program shows well.
+
+``multipart/alternative``: the plain text first, then a simple HTML version (inline styles, no
+images, nothing loaded from elsewhere, nothing that tracks a reader). A guardian reads the
+translation first and the Dutch original below it, each in its own labelled section with
+``lang`` and, for Arabic, Persian and Pashto, ``dir="rtl"``. The answers are links, one per
+choice, to Gemist's answer pages; under them a link to write something else. The footer says
+who sends this, why the reader gets it, that replying is fine, and how to stop.
+
+Headers: RFC 8058 one-click unsubscribe (``List-Unsubscribe`` with ``List-Unsubscribe-Post``),
+``Auto-Submitted: auto-generated`` (RFC 3834: no autoreplies back to it) and a ``Message-ID``
+that is the same for every attempt at one outreach row, so that a mail program that gets a
+message twice (a timeout after the server had accepted it) shows it once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+
+from bot.outbox import Outgoing
+from bot.outbox.plugin import AnswerPages
+from integrations.email.texts import Wording, wording
+from messages import SOURCE_LANGUAGE, is_rtl, normalize_language
+
+__all__ = ["MAX_HTML", "Sender", "compose"]
+
+MAX_HTML = 100_000
+"""The largest HTML part, in bytes; past it (Gmail cuts a message at 102 KB) the e-mail is
+sent as plain text alone, which says the same."""
+POLICY = SMTP.clone(cte_type="7bit")  # no 8BITMIME needed: every server takes it
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who the e-mails are from: the school."""
+
+    address: str
+    name: str
+    reply_to: str | None = None
+
+    @property
+    def domain(self) -> str:
+        return self.address.rpartition("@")[2]
+
+
+@dataclass(frozen=True, slots=True)
+class _Section:
+    lang: str
+    label: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    caption: str
+    url: str
+
+
+def compose(
+    message: Outgoing, to: str, sender: Sender, pages: AnswerPages, now: datetime
+) -> EmailMessage:
+    """The e-mail for ``message`` to the address ``to``, dated ``now``."""
+    parts = message.parts or ((message.lang.split("+")[0], message.text or ""),)
+    reader = parts[0][0]
+    words = wording(reader, message.recipient_role, sender.name)
+    sections = _sections(parts, words)
+    answers = [_Link(label, pages.answer(message, key)) for key, label in message.buttons]
+    other = _Link(words.other, pages.words(message))
+    unsubscribe = pages.unsubscribe(message)
+
+    email = EmailMessage(policy=POLICY)
+    email["Subject"] = message.subject or words.subject
+    email["From"] = Address(sender.name, addr_spec=sender.address)
+    email["To"] = to
+    if sender.reply_to is not None:
+        email["Reply-To"] = sender.reply_to
+    email["Date"] = format_datetime(now)
+    email["Message-ID"] = _message_id(message, sender.domain)
+    email["Auto-Submitted"] = "auto-generated"
+    email["X-Auto-Response-Suppress"] = "All"  # Exchange: no out-of-office replies to it
+    email["List-Unsubscribe"] = f"<{unsubscribe}>"
+    email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    email.set_content(_plain(sections, answers, other, words, unsubscribe))
+    page = _html(sections, answers, other, words, unsubscribe, email["Subject"])
+    if len(page.encode()) <= MAX_HTML:
+        email.add_alternative(page, subtype="html")
+    # After the content: setting it clears the Content-* headers.
+    email["Content-Language"] = ", ".join(dict.fromkeys(lang for lang, _ in parts))
+    return email
+
+
+def _sections(parts: Sequence[tuple[str, str]], words: Wording) -> list[_Section]:
+    """The reader's language labelled with its name; a Dutch original after a translation
+    labelled as such, in the reader's language (they are looking for their own words)."""
+    if len(parts) == 1:
+        lang, text = parts[0]
+        return [_Section(lang, "", text)]
+    return [
+        _Section(lang, words.original if lang == SOURCE_LANGUAGE else _autonym(lang), text)
+        for lang, text in parts
+    ]
+
+
+def _message_id(message: Outgoing, domain: str) -> str:
+    # The row's promise, not the attempt: a second attempt at one row has the same id. The
+    # digest keeps the school's ids and keys out of a header that travels everywhere.
+    seed = f"{message.school_id}\x00{message.idempotency_key}\x00{message.id}"
+    return f"<{hashlib.sha256(seed.encode()).hexdigest()[:32]}.gemist@{domain}>"
+
+
+def _plain(
+    sections: list[_Section],
+    answers: list[_Link],
+    other: _Link,
+    words: Wording,
+    unsubscribe: str,
+) -> str:
+    blocks: list[str] = []
+    for number, section in enumerate(sections):
+        if number:
+            blocks.append("\u2014\u2014\u2014")
+        blocks.append(f"{section.label}\n\n{section.text}" if section.label else section.text)
+        if number == 0:
+            blocks.append(_plain_links(answers, other, words))
+    footer = [words.why, words.reply, f"{words.stop} {words.unsubscribe}: {unsubscribe}"]
+    blocks.append("-- \n" + "\n".join(footer))  # "-- " marks a signature for mail programs
+    return "\n\n".join(blocks) + "\n"
+
+
+def _plain_links(answers: list[_Link], other: _Link, words: Wording) -> str:
+    lines = []
+    if answers:
+        lines.append(words.choose)
+        lines.extend(f"\N{BULLET} {link.caption}: {link.url}" for link in answers)
+        lines.append(words.confirm)
+        lines.append("")
+    lines.append(f"{other.caption}: {other.url}")
+    return "\n".join(lines)
+
+
+_BODY = (
+    "margin:0;padding:0;background:#f4f4f2;color:#1f1f1f;"
+    "font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5"
+)
+_SHEET = "max-width:600px;margin:0 auto;padding:24px;background:#ffffff"
+_LABEL = "margin:0 0 8px;font-size:13px;color:#5a5a5a;text-transform:none"
+_BUTTON = (
+    "display:inline-block;margin:4px 0;padding:10px 16px;border:1px solid #1a5fb4;"
+    "border-radius:6px;color:#1a5fb4;text-decoration:none;font-weight:bold"
+)
+_RULE = "border:0;border-top:1px solid #d8d8d4;margin:24px 0"
+_FOOTER = "margin:24px 0 0;font-size:13px;color:#5a5a5a"
+
+
+def _html(
+    sections: list[_Section],
+    answers: list[_Link],
+    other: _Link,
+    words: Wording,
+    unsubscribe: str,
+    subject: str,
+) -> str:
+    reader = sections[0].lang
+    body: list[str] = []
+    for number, section in enumerate(sections):
+        if number:
+            body.append(f'<hr style="{_RULE}">')
+            body.append(_html_section(section, [], None, words))
+        else:
+            body.append(_html_section(section, answers, other, words))
+    footer = (
+        f'<div lang="{_attr(words.lang)}" dir="{_dir(words.lang)}" style="{_FOOTER}">'
+        f"<p>{_text(words.why)}<br>{_text(words.reply)}</p>"
+        f'<p>{_text(words.stop)} <a href="{_attr(unsubscribe)}" style="color:#5a5a5a">'
+        f"{_text(words.unsubscribe)}</a></p></div>"
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{_attr(reader)}" dir="{_dir(reader)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_text(subject)}</title>\n</head>\n"
+        f'<body style="{_BODY}">\n<div style="{_SHEET}">\n'
+        + "\n".join(body)
+        + f"\n<hr style=\"{_RULE}\">\n{footer}\n</div>\n</body>\n</html>\n"
+    )
+
+
+def _html_section(
+    section: _Section, answers: list[_Link], other: _Link | None, words: Wording
+) -> str:
+    lang = section.lang
+    inner: list[str] = []
+    if section.label:
+        # The label is in the reader's language, also above the Dutch original.
+        inner.append(
+            f'<p lang="{_attr(words.lang)}" dir="{_dir(words.lang)}" style="{_LABEL}">'
+            f"{_text(section.label)}</p>"
+        )
+    inner.extend(
+        f"<p>{'<br>'.join(_text(line) for line in paragraph.splitlines())}</p>"
+        for paragraph in section.text.split("\n\n")
+        if paragraph.strip()
+    )
+    if answers:
+        inner.append(f"<p>{_text(words.choose)}</p>")
+        inner.extend(
+            f'<p style="margin:0"><a href="{_attr(link.url)}" style="{_BUTTON}">'
+            f"{_text(link.caption)}</a></p>"
+            for link in answers
+        )
+        inner.append(f'<p style="{_LABEL};margin-top:8px">{_text(words.confirm)}</p>')
+    if other is not None:
+        inner.append(
+            f'<p><a href="{_attr(other.url)}" style="color:#1a5fb4">{_text(other.caption)}</a></p>'
+        )
+    return f'<div lang="{_attr(lang)}" dir="{_dir(lang)}">\n' + "\n".join(inner) + "\n</div>"
+
+
+@cache
+def _autonym(lang: str) -> str:
+    """The language's name in itself, as CLDR writes it ("Türkçe", "العربية")."""
+    try:
+        name = Locale.parse(normalize_language(lang)).get_display_name(normalize_language(lang))
+    except (UnknownLocaleError, ValueError):
+        return lang
+    return (name or lang)[:1].upper() + (name or lang)[1:]
+
+
+def _dir(lang: str) -> str:
+    return "rtl" if is_rtl(lang) else "ltr"
+
+
+def _text(value: str) -> str:
+    return html.escape(value, quote=False)
+
+
+def _attr(value: str) -> str:
+    return html.escape(value, quote=True)
