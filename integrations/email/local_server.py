@@ -63,7 +63,8 @@ class LocalSmtpServer:
         password: str | None = None,
         keep: Callable[[Received], bool] | None = None,
     ) -> None:
-        self._credentials = None if user is None else (user, password or "")
+        self.credentials = None if user is None else (user, password or "")
+        """The login it accepts; change it to play a password changed meanwhile."""
         self._keep = keep
         self._script = _Script()
         self._server: asyncio.Server | None = None
@@ -116,7 +117,7 @@ class LocalSmtpServer:
             hostname="localhost",
             auth_required=False,
             auth_require_tls=False,
-            authenticator=self._authenticate if self._credentials else None,
+            authenticator=self._authenticate if self.credentials else None,
             loop=asyncio.get_running_loop(),
         )
         self._sessions.append(session)
@@ -125,10 +126,10 @@ class LocalSmtpServer:
     def _authenticate(
         self, _server: SMTP, _session: Session, _envelope: Envelope, _mechanism: str, data: Any
     ) -> AuthResult:
-        if not isinstance(data, LoginPassword) or self._credentials is None:
+        if not isinstance(data, LoginPassword) or self.credentials is None:
             return AuthResult(success=False, handled=False)
         given = (data.login.decode(), data.password.decode())
-        if given != self._credentials:
+        if given != self.credentials:
             return AuthResult(success=False, handled=False)
         self.logins += 1
         return AuthResult(success=True)
