@@ -14,6 +14,10 @@ from collections.abc import Awaitable, Callable
 
 __all__ = ["SendRate"]
 
+_TICK = 0.001
+"""Waits shorter than this are not slept: the event loop's timers are no finer, and no
+provider counts in fractions of a millisecond."""
+
 
 class SendRate:
     """At most ``per_minute`` messages a minute, evenly spaced.
@@ -42,5 +46,5 @@ class SendRate:
         now = self._now()
         turn = now if self._next is None else max(now, self._next)
         self._next = turn + self.interval
-        if turn > now:
+        if turn - now >= _TICK:
             await self._sleep(turn - now)
