@@ -178,12 +178,23 @@ def _rows(messages: int, recipients: int, now: dt.datetime) -> list[Outgoing]:
     }
     return [
         Outgoing(
-            id=n + 1, school_id="bench", idempotency_key=f"bench:{n}", kind="guardian_notice",
-            recipient_role="guardian", recipient_id=n % recipients, channel="email",
-            pupil_id=n % recipients, lang=FAMILY_LANGUAGES[n % len(FAMILY_LANGUAGES)],
-            payload=payload, text=None, due_at=now, expires_at=now + dt.timedelta(days=1),
-            attempts=0, claimed_by="bench", claimed_at=now,
-        )  # fmt: skip
+            id=n + 1,
+            school_id="bench",
+            idempotency_key=f"bench:{n}",
+            kind="guardian_notice",
+            recipient_role="guardian",
+            recipient_id=n % recipients,
+            channel="email",
+            pupil_id=n % recipients,
+            lang=FAMILY_LANGUAGES[n % len(FAMILY_LANGUAGES)],
+            payload=payload,
+            text=None,
+            due_at=now,
+            expires_at=now + dt.timedelta(days=1),
+            attempts=0,
+            claimed_by="bench",
+            claimed_at=now,
+        )
         for n in range(messages)
     ]
 

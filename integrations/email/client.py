@@ -144,7 +144,7 @@ class SmtpClient:
             password=password,
             timeout=options.timeout,
             use_tls=options.security is Security.TLS,
-            start_tls=True if options.security is Security.STARTTLS else False,
+            start_tls=options.security is Security.STARTTLS,
         )
         try:
             await connection.connect()

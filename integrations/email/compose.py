@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address, BaseHeader, HeaderRegistry
-from email.policy import SMTP, Policy
 from email.message import EmailMessage
+from email.policy import SMTP, Policy
 from email.utils import format_datetime
 from functools import cache
 from typing import Any
@@ -247,7 +247,7 @@ def _html(
         f"<title>{_text(subject)}</title>\n</head>\n"
         f'<body style="{_BODY}">\n<div style="{_SHEET}">\n'
         + "\n".join(body)
-        + f"\n<hr style=\"{_RULE}\">\n{footer}\n</div>\n</body>\n</html>\n"
+        + f'\n<hr style="{_RULE}">\n{footer}\n</div>\n</body>\n</html>\n'
     )
 
 

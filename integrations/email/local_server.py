@@ -171,7 +171,7 @@ class _Handler:
     def __init__(self, server: LocalSmtpServer) -> None:
         self._server = server
 
-    async def handle_MAIL(  # noqa: N802 (aiosmtpd's name)
+    async def handle_MAIL(
         self, _smtp: SMTP, _session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
         script = self._server._script
@@ -181,7 +181,7 @@ class _Handler:
         envelope.mail_options.extend(options)
         return "250 OK"
 
-    async def handle_RCPT(  # noqa: N802
+    async def handle_RCPT(
         self, _smtp: SMTP, _session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
         refusal = self._server._script.rcpt.get(address)
@@ -191,9 +191,7 @@ class _Handler:
         envelope.rcpt_options.extend(options)
         return "250 OK"
 
-    async def handle_DATA(  # noqa: N802
-        self, _smtp: SMTP, _session: Session, envelope: Envelope
-    ) -> str:
+    async def handle_DATA(self, _smtp: SMTP, _session: Session, envelope: Envelope) -> str:
         script = self._server._script
         if script.data:
             return script.data.popleft()

@@ -122,9 +122,7 @@ class EmailCatalogs:
 _CATALOGS = EmailCatalogs()
 
 
-def wording(
-    lang: str, role: str, school: str, catalogs: EmailCatalogs = _CATALOGS
-) -> Wording:
+def wording(lang: str, role: str, school: str, catalogs: EmailCatalogs = _CATALOGS) -> Wording:
     """The e-mail's texts for a reader of ``lang`` in ``role`` (``guardian``, ``pupil``, a
     member of staff) at ``school``."""
     texts = catalogs.get(lang) if lang != SOURCE_LANGUAGE else gettext.NullTranslations()

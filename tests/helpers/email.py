@@ -9,14 +9,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.outbox import Outgoing
-from integrations.email import EmailChannel, EmailOptions, SendRate, Sender, SmtpClient
+from integrations.email import EmailChannel, EmailOptions, Sender, SendRate, SmtpClient
 from integrations.email.local_server import LocalSmtpServer
 from messages import SAMPLE_CONTEXT, render_outreach
 from scheduler.clock import BRUSSELS, VirtualClock
 
 NOW = dt.datetime(2026, 11, 17, 10, 30, tzinfo=BRUSSELS)
 SCHOOL = "Sint-Jozefcollege"
-SENDER = Sender("secretariaat@sint-jozef.example", SCHOOL, "leerlingenbegeleiding@sint-jozef.example")
+SENDER = Sender(
+    "secretariaat@sint-jozef.example", SCHOOL, "leerlingenbegeleiding@sint-jozef.example"
+)
 WEB = "https://gemist.sint-jozef.example"
 
 

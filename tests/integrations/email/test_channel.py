@@ -122,8 +122,10 @@ async def test_a_wrong_password_stops_the_start_and_names_what_to_fix():
         fine = await _deliver(server, _directory(), user="school", password="right")
 
     said = str(caught.value)
-    assert "GEMIST_EMAIL_PASSWORD" in said and "535" in said
-    assert "wrong" not in said and "right" not in said
+    assert "GEMIST_EMAIL_PASSWORD" in said
+    assert "535" in said
+    assert "wrong" not in said
+    assert "right" not in said
     assert fine.kind is Outcome.SENT
     assert server.logins == 1
 
@@ -141,9 +143,8 @@ async def test_a_password_refused_later_is_temporary_and_says_what_to_fix():
 
 
 async def test_a_message_that_was_not_rendered_fails_for_good():
-    async with LocalSmtpServer() as server:
-        async with channel(server, _directory()) as email:
-            outcome = await email.deliver(outgoing(rendered=False))
+    async with LocalSmtpServer() as server, channel(server, _directory()) as email:
+        outcome = await email.deliver(outgoing(rendered=False))
 
     assert outcome.kind is Outcome.FAILED_PERMANENTLY
     assert server.received == []

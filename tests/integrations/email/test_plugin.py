@@ -53,7 +53,8 @@ def test_settings_come_from_the_table_and_the_environment_with_the_school_as_sen
     )
     assert options.from_name == "Sint-Jozefcollege"  # the school's name by default
     assert (options.pool, options.rate) == (3, 30)
-    assert options.password is not None and options.password.get_secret_value() == SECRET
+    assert options.password is not None
+    assert options.password.get_secret_value() == SECRET
     assert SECRET not in repr(options) + str(options) + repr(settings)
     assert PLUGIN.missing(options) is None
 
@@ -93,7 +94,8 @@ def test_what_is_missing_is_said_in_the_words_that_fix_it():
     assert "GEMIST_EMAIL_HOST" in (PLUGIN.missing(EmailOptions()) or "")
     assert "GEMIST_EMAIL_FROM_ADDRESS" in (PLUGIN.missing(EmailOptions(host="mail.x")) or "")
     unready = channels.unready(load_settings(environ={"GEMIST_CHANNELS": "email"}))
-    assert len(unready) == 1 and "GEMIST_EMAIL_HOST" in unready[0]
+    assert len(unready) == 1
+    assert "GEMIST_EMAIL_HOST" in unready[0]
 
 
 def test_without_the_web_application_it_cannot_be_built_and_says_to_set_web_url():

@@ -18,9 +18,9 @@ def _parents(count: int) -> Addresses:
 
 
 async def test_one_connection_carries_message_after_message():
-    async with LocalSmtpServer(user="school", password="pw") as server:
-        async with channel(server, _parents(10), pool=1, user="school", password="pw") as email:
-            outcomes = [await email.deliver(outgoing(row=n, person=n)) for n in range(10)]
+    server = LocalSmtpServer(user="school", password="pw")
+    async with server, channel(server, _parents(10), pool=1, user="school", password="pw") as email:
+        outcomes = [await email.deliver(outgoing(row=n, person=n)) for n in range(10)]
 
     assert {outcome.kind for outcome in outcomes} == {Outcome.SENT}
     assert len(server.received) == 10
@@ -28,11 +28,10 @@ async def test_one_connection_carries_message_after_message():
 
 
 async def test_messages_at_once_use_at_most_the_pool_of_connections():
-    async with LocalSmtpServer() as server:
-        async with channel(server, _parents(12), pool=3) as email:
-            outcomes = await asyncio.gather(
-                *(email.deliver(outgoing(row=n, person=n)) for n in range(12))
-            )
+    async with LocalSmtpServer() as server, channel(server, _parents(12), pool=3) as email:
+        outcomes = await asyncio.gather(
+            *(email.deliver(outgoing(row=n, person=n)) for n in range(12))
+        )
 
     assert {outcome.kind for outcome in outcomes} == {Outcome.SENT}
     assert sorted(r.recipients[0] for r in server.received) == sorted(
@@ -42,12 +41,11 @@ async def test_messages_at_once_use_at_most_the_pool_of_connections():
 
 
 async def test_a_connection_the_server_dropped_is_replaced_and_the_message_still_goes():
-    async with LocalSmtpServer() as server:
-        async with channel(server, _parents(2), pool=1) as email:
-            first = await email.deliver(outgoing(row=1, person=0))
-            server.drop_connections()  # a restart, or an idle timeout on the server
-            await asyncio.sleep(0)  # the close reaches the client
-            second = await email.deliver(outgoing(row=2, person=1))
+    async with LocalSmtpServer() as server, channel(server, _parents(2), pool=1) as email:
+        first = await email.deliver(outgoing(row=1, person=0))
+        server.drop_connections()  # a restart, or an idle timeout on the server
+        await asyncio.sleep(0)  # the close reaches the client
+        second = await email.deliver(outgoing(row=2, person=1))
 
     assert (first.kind, second.kind) == (Outcome.SENT, Outcome.SENT)
     assert [r.recipients for r in server.received] == [

@@ -33,7 +33,8 @@ def test_each_catalog_translates_every_text_with_its_placeholders(lang):
     entries = {message.id: message for message in catalog if message.id}
     assert set(entries) == set(MSGIDS)
     for msgid, entry in entries.items():
-        assert isinstance(entry.string, str) and entry.string.strip(), msgid
+        assert isinstance(entry.string, str), msgid
+        assert entry.string.strip(), msgid
         assert not entry.fuzzy, msgid
         assert PLACEHOLDER.findall(entry.string) == PLACEHOLDER.findall(msgid), msgid
         assert entry.string != msgid, f"{lang}: {msgid!r} is still Dutch"
@@ -49,7 +50,8 @@ def test_the_template_holds_every_text_of_the_code():
 def test_the_wording_of_every_language_fills_in_the_school(lang):
     words = wording(lang, "guardian", "Sint-Jozefcollege")
 
-    assert "Sint-Jozefcollege" in words.why and "Sint-Jozefcollege" in words.subject
+    assert "Sint-Jozefcollege" in words.why
+    assert "Sint-Jozefcollege" in words.subject
     if lang != SOURCE_LANGUAGE:
         assert words.unsubscribe != "Afmelden"
 
