@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import secrets
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -149,6 +150,9 @@ def compose(
     email.set_content(plain, cte=_transfer_encoding(plain))
     page = _html(sections, answers, other, words, unsubscribe, email["Subject"])
     if len(page.encode()) <= MAX_HTML:
+        # A boundary of our own: random, so it is in no text; left to the library, it is
+        # checked against the whole message with a regular expression compiled each time.
+        email.make_alternative(boundary=f"=_gemist_{secrets.token_hex(16)}")
         email.add_alternative(page, subtype="html", cte=_transfer_encoding(page))
     # After the content: setting it clears the Content-* headers.
     email["Content-Language"] = ", ".join(dict.fromkeys(lang for lang, _ in parts))
