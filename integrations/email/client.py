@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import ssl
 
 import aiosmtplib
 
@@ -145,6 +146,7 @@ class SmtpClient:
             timeout=options.timeout,
             use_tls=options.security is Security.TLS,
             start_tls=options.security is Security.STARTTLS,
+            cert_bundle=None if options.ca_file is None else str(options.ca_file),
         )
         try:
             await connection.connect()
@@ -155,7 +157,10 @@ class SmtpClient:
             ) from None
         except aiosmtplib.SMTPNotSupported as err:
             connection.close()
-            raise SmtpUnavailable(f"the server does not offer what is needed: {err}") from None
+            raise SmtpUnavailable(f"the server does not offer it: {err}") from None
+        except ssl.SSLError as err:
+            connection.close()
+            raise SmtpUnavailable(f"TLS failed: {err.reason or err}") from None
         except aiosmtplib.SMTPResponseException as err:
             connection.close()
             raise SmtpUnavailable(f"the server turned the connection down: {err.code}") from None

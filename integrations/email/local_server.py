@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+import ssl
 import time
 from collections import deque
 from collections.abc import Callable
@@ -52,7 +53,8 @@ class LocalSmtpServer:
     """An SMTP server on ``127.0.0.1`` at a free port, for ``async with``.
 
     With ``user`` and ``password`` it offers AUTH (over the plain connection: it is local) and
-    refuses any other login with 535. Set :attr:`refuse_recipient`, :meth:`refuse_next_mail`
+    refuses any other login with 535. With ``tls`` (a server context) it offers STARTTLS and
+    requires it, or with ``implicit_tls`` speaks TLS from the first byte (port 465's way). Set :attr:`refuse_recipient`, :meth:`refuse_next_mail`
     or :meth:`refuse_next_data` to make it answer with an error.
     """
 
@@ -62,7 +64,11 @@ class LocalSmtpServer:
         user: str | None = None,
         password: str | None = None,
         keep: Callable[[Received], bool] | None = None,
+        tls: ssl.SSLContext | None = None,
+        implicit_tls: bool = False,
     ) -> None:
+        self._tls = tls
+        self._implicit = implicit_tls
         self.credentials = None if user is None else (user, password or "")
         """The login it accepts; change it to play a password changed meanwhile."""
         self._keep = keep
@@ -92,7 +98,9 @@ class LocalSmtpServer:
 
     async def __aenter__(self) -> LocalSmtpServer:
         loop = asyncio.get_running_loop()
-        self._server = await loop.create_server(self._session, self.host, 0)
+        self._server = await loop.create_server(
+            self._session, self.host, 0, ssl=self._tls if self._implicit else None
+        )
         self.port = int(self._server.sockets[0].getsockname()[1])
         return self
 
@@ -117,6 +125,8 @@ class LocalSmtpServer:
             hostname="localhost",
             auth_required=False,
             auth_require_tls=False,
+            tls_context=None if self._implicit else self._tls,
+            require_starttls=self._tls is not None and not self._implicit,
             authenticator=self._authenticate if self.credentials else None,
             loop=asyncio.get_running_loop(),
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
@@ -68,6 +69,9 @@ class EmailOptions(BaseModel):
     mailbox, Google Workspace more."""
     timeout: float = Field(default=30, gt=0, le=600)
     """Seconds to wait for the server to connect or to answer one command."""
+    ca_file: Path | None = None
+    """Certificates (PEM) to trust for the server besides the system's: a school's own relay
+    with a certificate of its own authority."""
 
     @field_validator("host")
     @classmethod
@@ -102,6 +106,13 @@ class EmailOptions(BaseModel):
         if "\n" in value or "\r" in value:
             raise ValueError("expected one line")
         return value.strip() or None
+
+    @field_validator("ca_file")
+    @classmethod
+    def _readable(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no file {value}")
+        return value
 
     @model_validator(mode="after")
     def _coherent(self) -> EmailOptions:
