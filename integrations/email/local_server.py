@@ -54,8 +54,9 @@ class LocalSmtpServer:
 
     With ``user`` and ``password`` it offers AUTH (over the plain connection: it is local) and
     refuses any other login with 535. With ``tls`` (a server context) it offers STARTTLS and
-    requires it, or with ``implicit_tls`` speaks TLS from the first byte (port 465's way). Set :attr:`refuse_recipient`, :meth:`refuse_next_mail`
-    or :meth:`refuse_next_data` to make it answer with an error.
+    requires it, or with ``implicit_tls`` speaks TLS from the first byte (port 465's way).
+    Set :attr:`refuse_recipient`, :meth:`refuse_next_mail` or :meth:`refuse_next_data` to make
+    it answer with an error.
     """
 
     def __init__(
