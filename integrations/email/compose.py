@@ -135,7 +135,8 @@ def compose(
     unsubscribe = pages.unsubscribe(message)
 
     email = EmailMessage(policy=POLICY)
-    email["Subject"] = message.subject or words.subject
+    # One line whatever the subject holds: a line break would end the header.
+    email["Subject"] = " ".join((message.subject or "").split()) or words.subject
     email["From"] = sender.header
     email["To"] = to
     if sender.reply_to is not None:

@@ -4,6 +4,7 @@ links, the footer, and nothing left of a placeholder."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from email.message import EmailMessage
@@ -117,11 +118,18 @@ async def test_headers_say_who_sends_why_and_how_to_stop_with_one_click():
 
 
 async def test_a_subject_set_at_rendering_is_the_subject():
-    import dataclasses
-
     email = await _sent(dataclasses.replace(outgoing(), subject="Yasmine was er niet"))
 
     assert email["Subject"] == "Yasmine was er niet"
+
+
+async def test_a_subject_is_one_line_and_never_empty():
+    broken = await _sent(dataclasses.replace(outgoing(), subject="Yasmine\r\nBcc: x@y.example"))
+    blank = await _sent(dataclasses.replace(outgoing(), subject=" \n "))
+
+    assert broken["Subject"] == "Yasmine Bcc: x@y.example"
+    assert broken["Bcc"] is None
+    assert blank["Subject"] == "Bericht van Sint-Jozefcollege"
 
 
 async def test_the_same_row_keeps_its_message_id_and_another_row_gets_another():
@@ -166,8 +174,6 @@ async def test_in_every_family_language_the_mail_is_whole_and_has_no_placeholder
 
 
 async def test_an_html_part_too_large_for_mail_programs_leaves_the_plain_text_alone():
-    import dataclasses
-
     huge = "Een heel lange zin die telkens terugkomt. " * 4_000
     message = dataclasses.replace(outgoing(), parts=(("nl", huge),), text=huge)
 
