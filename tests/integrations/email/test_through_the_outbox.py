@@ -25,26 +25,14 @@ ADDRESS = "ouder@example.be"
 async def notice(engine: AsyncEngine, clock: VirtualClock) -> int:
     """A notice to guardian 1, in Turkish, due now; its row id."""
     now = clock.now()
+    row = PlannedOutreach(
+        school_id=SCHOOL, idempotency_key="notice", kind="guardian_notice",
+        recipient_role="guardian", recipient_id=1, channel="email", lang="tr", due_at=now,
+        expires_at=now + dt.timedelta(days=1), payload=payload(),
+    )  # fmt: skip
     async with engine.begin() as conn:
         await ensure_school(conn, SCHOOL, "Sint-Jozefcollege", clock)
-        ids = await plan(
-            conn,
-            [
-                PlannedOutreach(
-                    school_id=SCHOOL,
-                    idempotency_key="notice",
-                    kind="guardian_notice",
-                    recipient_role="guardian",
-                    recipient_id=1,
-                    channel="email",
-                    lang="tr",
-                    due_at=now,
-                    expires_at=now + dt.timedelta(days=1),
-                    payload=payload(),
-                )  # fmt: skip
-            ],
-            now,
-        )
+        ids = await plan(conn, [row], now)
     return ids["notice"]
 
 
