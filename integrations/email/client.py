@@ -29,6 +29,7 @@ __all__ = ["SmtpClient", "SmtpError", "SmtpLoginRefused", "SmtpRefused", "SmtpUn
 _ENHANCED = re.compile(r"^\s*([245])\.(\d{1,3})\.(\d{1,3})\b")
 _ADDRESS_LIKE = re.compile(r"<[^>]*>|\S+@\S+")
 _MAX_REPLY = 100
+_GOODBYE = 5.0  # seconds a server gets to answer QUIT when Gemist stops
 
 
 class SmtpError(Exception):
@@ -123,8 +124,8 @@ class SmtpClient:
         idle, self._idle = self._idle, []
         for connection in idle:
             try:
-                await connection.quit()
-            except aiosmtplib.SMTPException:
+                await asyncio.wait_for(connection.quit(), _GOODBYE)
+            except (aiosmtplib.SMTPException, OSError, TimeoutError):
                 connection.close()
 
     def _take(self) -> tuple[aiosmtplib.SMTP | None, bool]:

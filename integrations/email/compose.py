@@ -144,7 +144,8 @@ def compose(
     email["Date"] = format_datetime(now)
     email["Message-ID"] = _message_id(message, sender.domain)
     email["Auto-Submitted"] = "auto-generated"
-    email["X-Auto-Response-Suppress"] = "All"  # Exchange: no out-of-office replies to it
+    # Exchange: no out-of-office or other automatic replies; bounces still come back.
+    email["X-Auto-Response-Suppress"] = "OOF, AutoReply"
     email["List-Unsubscribe"] = f"<{unsubscribe}>"
     email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     plain = _plain(sections, answers, other, words, unsubscribe)

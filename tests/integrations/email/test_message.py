@@ -107,6 +107,7 @@ async def test_headers_say_who_sends_why_and_how_to_stop_with_one_click():
     assert parsedate_to_datetime(email["Date"]) == NOW
     assert re.fullmatch(r"<[0-9a-f]{32}\.gemist@sint-jozef\.example>", email["Message-ID"])
     assert email["Auto-Submitted"] == "auto-generated"
+    assert "NDR" not in email["X-Auto-Response-Suppress"]  # bounces must still come back
     unsubscribe = Pages().unsubscribe(message)
     assert email["List-Unsubscribe"] == f"<{unsubscribe}>"
     assert email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
