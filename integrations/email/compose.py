@@ -47,10 +47,19 @@ class _SharedHeader(BaseHeader):
     """A header that folds itself once: shared by every e-mail with the same header."""
 
     def fold(self, *, policy: Policy) -> str:
-        folded: str | None = self.__dict__.get("_folded")
-        if folded is None:
-            folded = self.__dict__["_folded"] = super().fold(policy=policy)
-        return folded
+        # By what shapes the result: another policy may fold at another width or end lines
+        # otherwise.
+        shape = (
+            policy.linesep,
+            policy.max_line_length,
+            getattr(policy, "utf8", False),
+            policy.cte_type,
+        )
+        folded: dict[tuple[object, ...], str] = self.__dict__.setdefault("_folded", {})
+        done = folded.get(shape)
+        if done is None:
+            done = folded[shape] = super().fold(policy=policy)
+        return done
 
 
 class _Headers(HeaderRegistry):
@@ -59,7 +68,7 @@ class _Headers(HeaderRegistry):
     Parsing and folding headers is most of the time Python spends on an e-mail, and half of
     an outreach e-mail's headers are the same in every one (``From``, ``Auto-Submitted``, the
     parts' ``Content-Type``). Headers are immutable, so one parsed header serves all: the
-    last :data:`_SHARED` kept by name and text. The standard registry also makes a new class
+    :data:`_SHARED` most recently used are kept by name and text. The standard registry also makes a new class
     for every header it parses; this one makes each once.
     """
 
@@ -82,7 +91,9 @@ class _Headers(HeaderRegistry):
         if header is None:
             header = self._parsed[key] = super().__call__(name, value)
             if len(self._parsed) > _SHARED:
-                self._parsed.popitem(last=False)
+                self._parsed.popitem(last=False)  # the least recently used
+        else:
+            self._parsed.move_to_end(key)
         return header
 
 

@@ -8,6 +8,7 @@ import dataclasses
 import html
 import re
 from email.message import EmailMessage
+from email.policy import default
 from email.utils import parseaddr, parsedate_to_datetime
 
 import pytest
@@ -182,3 +183,13 @@ async def test_an_html_part_too_large_for_mail_programs_leaves_the_plain_text_al
 
     assert email.get_content_type() == "text/plain"
     assert huge.strip() in email.get_content()
+
+
+def test_headers_shared_between_e_mails_still_fold_as_each_policy_asks():
+    first = compose(outgoing(row=1, lang="ar"), ADDRESS, SENDER, Pages(), NOW)
+    second = compose(outgoing(row=2, lang="ar"), ADDRESS, SENDER, Pages(), NOW)
+
+    for email in (first, second):
+        assert b"\r\nSubject: =?utf-8?" in b"\r\n" + email.as_bytes()
+        assert "\r\n" not in email.as_string(policy=default)
+        assert email.as_bytes().count(b"\r\nAuto-Submitted: auto-generated\r\n") == 1
