@@ -68,8 +68,8 @@ class _Headers(HeaderRegistry):
     Parsing and folding headers is most of the time Python spends on an e-mail, and half of
     an outreach e-mail's headers are the same in every one (``From``, ``Auto-Submitted``, the
     parts' ``Content-Type``). Headers are immutable, so one parsed header serves all: the
-    :data:`_SHARED` most recently used are kept by name and text. The standard registry also makes a new class
-    for every header it parses; this one makes each once.
+    :data:`_SHARED` most recently used are kept by name and text. The standard registry also
+    makes a new class for every header it parses; this one makes each once.
     """
 
     def __init__(self) -> None:
