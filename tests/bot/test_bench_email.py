@@ -8,6 +8,7 @@ import dataclasses
 import pytest
 
 from bot.bench.email import GOAL_RATE, EmailFigures, measure, report
+from bot.cli import main
 from bot.exits import Exit
 
 
@@ -39,3 +40,10 @@ def test_a_figure_off_its_goal_fails_the_benchmark(capsys):
     printed = capsys.readouterr().out
     assert "the server's own limit" in printed
     assert "goals: NOT MET" in printed
+
+
+def test_the_command_refuses_counts_below_one(capsys, monkeypatch):
+    monkeypatch.delenv("GEMIST_CONFIG", raising=False)
+
+    assert main(["bench", "email", "--messages", "0"]) == Exit.UNUSABLE
+    assert "--messages, --recipients and --connections" in capsys.readouterr().err
