@@ -1,6 +1,6 @@
 """E-mail: the channel that sends outreach over the school's mail server (SMTP), the message
 as a mail program shows it, its own words in every family language, and a local SMTP server
-for the tests, the benchmark and ``gemist demo``.
+for the tests and the benchmark (and, later, ``gemist demo``).
 """
 
 from __future__ import annotations

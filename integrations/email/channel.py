@@ -48,9 +48,8 @@ log = logging.getLogger(__name__)
 
 BUSY_PAUSE = 60.0
 """Seconds to wait after a 421: the server is closing connections, often for load."""
-LOGIN_REFUSED = (
-    "535 login refused: check [email] user and password (GEMIST_EMAIL_USER, GEMIST_EMAIL_PASSWORD)"
-)
+CHECK_LOGIN = "check [email] user and password (GEMIST_EMAIL_USER, GEMIST_EMAIL_PASSWORD)"
+LOGIN_REFUSED = f"535 login refused: {CHECK_LOGIN}"
 
 
 class EmailChannel(Channel):
@@ -82,7 +81,7 @@ class EmailChannel(Channel):
         try:
             await self._client.check()
         except SmtpLoginRefused as err:
-            raise ChannelUnavailable(f"e-mail: {err}; {LOGIN_REFUSED}") from None
+            raise ChannelUnavailable(f"e-mail: {err}: {CHECK_LOGIN}") from None
         except SmtpUnavailable as err:
             log.warning("e-mail: the mail server cannot be reached now (%s); trying later", err)
         return self

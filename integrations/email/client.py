@@ -154,7 +154,7 @@ class SmtpClient:
         except aiosmtplib.SMTPAuthenticationError as err:
             connection.close()
             raise SmtpLoginRefused(
-                f"{err.code}: the server refused the login of {options.user!r}"
+                f"the mail server refused the login of {options.user!r} ({err.code})"
             ) from None
         except aiosmtplib.SMTPNotSupported as err:
             connection.close()

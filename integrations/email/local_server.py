@@ -1,6 +1,6 @@
-"""A real SMTP server in the process (aiosmtpd) that keeps what it receives: the tests, the
-benchmark and ``gemist demo`` send to it with the real client, and it can answer as a mail
-provider does when it refuses something.
+"""A real SMTP server in the process (aiosmtpd) that keeps what it receives: the tests and the
+benchmark send to it with the real client, and it can answer as a mail provider does when it
+refuses something.
 
 It listens on the loopback address only and delivers nothing anywhere.
 """
