@@ -9,8 +9,9 @@ channel can tell a problem with a message from one with the server::
      └── SmtpLoginRefused     the login was refused; a human must fix user or password
 
 A connection is reused for the next message while the server keeps it open. A server may close
-an idle connection at any time; the first command on it then fails before anything was
-accepted, and the message goes once more over a new connection (the only retry done here).
+an idle connection at any time (often saying ``421`` first); the first command on it then fails
+before anything was accepted, and the message goes once more over a new connection (the only
+retry done here).
 After a refused command the transaction is reset (``RSET``) and the connection stays.
 """
 
@@ -189,6 +190,8 @@ class SmtpClient:
             await connection.data(data)
         except aiosmtplib.SMTPResponseException as err:
             await self._reset(connection, err.code)
+            if err.code == 421 and first_try and stage == "sender":
+                raise _Stale from None  # its goodbye to an idle connection, read only now
             raise SmtpRefused(stage, err.code, err.message) from None
         except aiosmtplib.SMTPServerDisconnected as err:
             connection.close()
