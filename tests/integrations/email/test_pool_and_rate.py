@@ -56,11 +56,10 @@ async def test_a_connection_the_server_dropped_is_replaced_and_the_message_still
 
 
 async def test_a_goodbye_on_an_idle_connection_sends_the_message_over_a_new_one():
-    async with LocalSmtpServer() as server:
-        async with channel(server, _parents(2), pool=1) as email:
-            await email.deliver(outgoing(row=1, person=0))
-            server.refuse_next_mail("421 4.4.2 Idle timeout, closing connection")
-            second = await email.deliver(outgoing(row=2, person=1))
+    async with LocalSmtpServer() as server, channel(server, _parents(2), pool=1) as email:
+        await email.deliver(outgoing(row=1, person=0))
+        server.refuse_next_mail("421 4.4.2 Idle timeout, closing connection")
+        second = await email.deliver(outgoing(row=2, person=1))
 
     assert second.kind is Outcome.SENT
     assert len(server.received) == 2
@@ -68,11 +67,10 @@ async def test_a_goodbye_on_an_idle_connection_sends_the_message_over_a_new_one(
 
 
 async def test_a_server_that_says_421_again_on_a_new_connection_gets_a_pause():
-    async with LocalSmtpServer() as server:
-        async with channel(server, _parents(1), pool=1) as email:
-            for _ in range(2):  # the connection kept from the start, then a new one
-                server.refuse_next_mail("421 4.7.0 Too many connections")
-            outcome = await email.deliver(outgoing(row=1, person=0))
+    async with LocalSmtpServer() as server, channel(server, _parents(1), pool=1) as email:
+        for _ in range(2):  # the connection kept from the start, then a new one
+            server.refuse_next_mail("421 4.7.0 Too many connections")
+        outcome = await email.deliver(outgoing(row=1, person=0))
 
     assert outcome.kind is Outcome.RETRY_AFTER
     assert server.connections == 2
