@@ -12,7 +12,10 @@ from importlib.metadata import entry_points
 __all__ = ["ADDED", "BUILT_IN", "ENTRY_POINT_GROUP", "names"]
 
 ENTRY_POINT_GROUP = "gemist.channels"
-BUILT_IN: Mapping[str, str] = {"telegram": "integrations.telegram.plugin:PLUGIN"}
+BUILT_IN: Mapping[str, str] = {
+    "telegram": "integrations.telegram.plugin:PLUGIN",
+    "email": "integrations.email.plugin:PLUGIN",
+}
 """The plug-ins that ship with Gemist, as ``module:attribute``: found without installing."""
 
 ADDED: dict[str, object] = {}

@@ -1,4 +1,5 @@
-"""``gemist bench import``, ``engine``, ``telegram``, ``start``: figures printed, not asserted."""
+"""``gemist bench import``, ``engine``, ``telegram``, ``email``, ``start``: figures printed, not
+asserted."""
 
 from __future__ import annotations
 
@@ -63,6 +64,15 @@ def register(commands: Any) -> None:
     telegram.add_argument("--chats", type=int, default=2_000, help="chats they go to")
     telegram.add_argument("--seed", type=int, default=2026, help="seed of the sending order")
     telegram.set_defaults(handler=run_telegram)
+    email = kinds.add_parser(
+        "email", help="send e-mail through Gemist to a local SMTP server, against its own limit"
+    )
+    email.add_argument("--messages", type=int, default=10_000, help="e-mails to send")
+    email.add_argument("--recipients", type=int, default=2_000, help="parents they go to")
+    email.add_argument(
+        "--connections", type=int, default=4, help="connections to the server (the pool)"
+    )
+    email.set_defaults(handler=run_email)
     start = kinds.add_parser(
         "start", help="time how long gemist --help and gemist rules check take to start"
     )
@@ -113,6 +123,12 @@ async def run_telegram(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bench.telegram import measure_and_report
 
     return await measure_and_report(args.messages, args.chats, args.seed)
+
+
+async def run_email(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bench.email import measure_and_report
+
+    return await measure_and_report(args.messages, args.recipients, args.connections)
 
 
 async def run_start(args: argparse.Namespace, settings: Settings) -> int:

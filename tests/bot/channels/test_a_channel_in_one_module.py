@@ -2,9 +2,10 @@
 contact is on it is reached through the real replay, ``gemist run --dry-run`` and the router,
 rendered as its capabilities say (no buttons here: the choices are written out).
 
-The plug-in calls itself ``email`` because the planner's facts already plan ``email`` rows for a
-person with only an address (the example school's Ruben, P0022); until an e-mail channel exists
-those rows go nowhere, and with this stand-in they go here.
+The plug-in calls itself ``email`` because the planner's facts plan ``email`` rows for a person
+with only an address (the example school's Ruben, P0022): registered, it stands in for the
+built-in e-mail channel (a registered plug-in replaces a built-in one of its name). Where the
+registry's own behaviour is tested, a plug-in of a name no channel has (``post``) is used.
 """
 
 from __future__ import annotations
@@ -77,7 +78,15 @@ class PostPlugin(ChannelPlugin[PostOptions]):
 
 
 PLUGIN = PostPlugin()
-"""What an installed package would name in its entry point."""
+"""The stand-in for e-mail, under its name."""
+
+
+class InstalledPostPlugin(PostPlugin):
+    name = "post"
+
+
+INSTALLED = InstalledPostPlugin()
+"""What an installed package would name in its entry point: a channel Gemist does not have."""
 
 
 class Addresses:
@@ -117,11 +126,12 @@ def test_the_registry_finds_it_and_the_school_chooses_it(post):
 
 
 def test_without_the_plug_in_the_name_is_not_usable(tmp_path):
-    assert channels.usable(WITH_POST) == ("telegram",)
-    assert channels.unknown(WITH_POST) == ("email",)
+    with_parcels = Settings(channels=("telegram", "post"))
+    assert channels.usable(with_parcels) == ("telegram",)
+    assert channels.unknown(with_parcels) == ("post",)
     config = tmp_path / "gemist.toml"
-    config.write_text('[email]\nsender = "school@example.org"\n')
-    with pytest.raises(ConfigError, match="unknown key 'email'"):
+    config.write_text('[post]\nsender = "school@example.org"\n')
+    with pytest.raises(ConfigError, match="unknown key 'post'"):
         load_settings(config, environ={})
 
 
@@ -142,10 +152,17 @@ def installed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[EntryPoint]]:
 
 
 def test_an_installed_package_is_found_by_its_entry_point(installed):
+    installed.append(EntryPoint("post", f"{__name__}:INSTALLED", channels.ENTRY_POINT_GROUP))
+
+    assert channels.registered()["post"] is INSTALLED
+    assert channels.usable(Settings(channels=("telegram", "post"))) == ("telegram", "post")
+
+
+def test_an_installed_package_does_not_replace_a_built_in_channel(installed):
     installed.append(EntryPoint("email", f"{__name__}:PLUGIN", channels.ENTRY_POINT_GROUP))
 
-    assert channels.registered()["email"] is PLUGIN
-    assert channels.usable(WITH_POST) == ("telegram", "email")
+    assert channels.registered()["email"] is not PLUGIN
+    assert type(channels.registered()["email"]).__module__ == "integrations.email.plugin"
 
 
 def test_an_entry_point_under_another_name_is_refused_with_its_name(installed):
