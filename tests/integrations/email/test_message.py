@@ -55,14 +55,14 @@ async def test_a_guardian_gets_her_language_first_then_the_dutch_original_both_l
     # Turkish first, labelled with its name; the Dutch original below, labelled in Turkish.
     assert (
         plain.index("Türkçe")
-        < plain.index("Felemenkçe orijinal metin")
+        < plain.index("Hollandaca orijinal metin")
         < plain.index("Beste ouder")
     )
     sections = re.findall(r'<div lang="(\w+)" dir="(\w+)">', page)
     assert sections[:2] == [("tr", "ltr"), ("nl", "ltr")]
     assert page.index('<div lang="tr"') < page.index('<div lang="nl"')
     assert '<html lang="tr" dir="ltr">' in page
-    assert "Felemenkçe orijinal metin" in page
+    assert "Hollandaca orijinal metin" in page
     assert "Cevabınızı buradan seçin:" in page  # the e-mail's own words in her language
 
 
