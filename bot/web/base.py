@@ -1,0 +1,96 @@
+"""What every page shares: the running bot's :class:`WebContext` (kept in the application
+under :data:`CONTEXT`), the templates (Jinja2, autoescaped everywhere, in the reader's
+language: :mod:`bot.web.i18n`), and the neutral page of a link that does not work."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import HelpLines
+from bot.contacts import DEFAULT_ORDER, ChannelOrder
+from bot.engine.window import Window
+from bot.links import LinkSigner
+from bot.web.i18n import Reader, WebCatalogs, browser_language
+from messages import Overrides
+from scheduler.calendar import SchoolCalendar
+from scheduler.clock import Clock
+
+__all__ = ["CONTEXT", "HERE", "News", "WebContext", "neutral", "render", "root_of", "templates"]
+
+HERE = Path(__file__).resolve().parent
+News = Callable[[], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class WebContext:
+    """What the pages need from the running bot."""
+
+    engine: AsyncEngine
+    clock: Clock
+    signer: LinkSigner
+    calendar: SchoolCalendar
+    window: Window
+    """The school's sending hours: the thanks say when a person will read what was said."""
+    https: bool = True
+    overrides: Overrides | None = None
+    help_lines: HelpLines = field(default_factory=HelpLines)
+    channels: ChannelOrder = DEFAULT_ORDER
+    news: News | None = None
+    """Someone answered: the service plans and sends at once (:meth:`bot.service.Service.news`)."""
+    catalogs: WebCatalogs = field(default_factory=WebCatalogs)
+    templates: jinja2.Environment = field(default_factory=lambda: templates())
+    pending: set[asyncio.Task[None]] = field(default_factory=set)
+    """The :attr:`news` still running, waited for when the server stops."""
+
+
+CONTEXT = web.AppKey("gemist.web", WebContext)
+
+
+def templates() -> jinja2.Environment:
+    """The pages' templates: autoescaped, strict about undefined names, loaded once."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def root_of(request: web.Request) -> str:
+    """The way back to the application's root from the page's path, relative (``../``), so that
+    the pages work under any prefix a reverse proxy puts in front (``/gemist/a/...``)."""
+    depth = max(request.path.count("/") - 1, 0)
+    return "../" * depth or "./"
+
+
+def render(
+    request: web.Request,
+    template: str,
+    reader: Reader,
+    values: Mapping[str, Any] | None = None,
+    *,
+    status: int = 200,
+) -> web.Response:
+    """A page in ``reader``'s language."""
+    context = request.app[CONTEXT]
+    page = context.templates.get_template(template).render(
+        {"title": "Gemist", "school": "", "root": root_of(request), **reader.context(), **(values or {})}
+    )
+    return web.Response(text=page, status=status, content_type="text/html", charset="utf-8")
+
+
+def neutral(request: web.Request, status: int = 404) -> web.Response:
+    """The page for a link that does not work, whatever the reason, in the browser's language:
+    it says nothing of the link, its message or its person."""
+    context = request.app[CONTEXT]
+    lang = browser_language(request.headers.get("Accept-Language"))
+    return render(request, "gone.html", Reader.of(context.catalogs, lang), status=status)

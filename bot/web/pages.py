@@ -1,0 +1,408 @@
+"""The pages behind the answer links (:mod:`bot.links`).
+
+- ``/a/<token>``: an answer to a message. ``GET`` (and ``HEAD``) shows the message briefly and
+  the chosen answer with one confirm button, and records nothing: link scanners and the
+  security filters of mail providers open every link in a mail, and must never answer for a
+  family. The confirming ``POST`` stores the answer as the tap of the same button in the chat
+  would be (:func:`bot.answers.store_tap`, one transaction), then shows the bot's own thanks; a
+  second ``POST`` stores nothing and shows the same thanks. "I know when" asks for the day.
+- ``/w/<token>``: something else, in the person's own words (also a box on the answer page):
+  passed on to the spilfiguur as words in the chat are (:func:`bot.answers.store_words`).
+- ``/u/<token>``: stop the messages on the channel the link came on. ``GET`` shows one button;
+  ``POST`` with ``List-Unsubscribe=One-Click`` (the page's button, or a mail program's RFC 8058
+  one-click request, without cookies or session) makes the contact ``unsubscribed``.
+
+A token that is altered, expired, made for another purpose, another message or another
+recipient, or a message whose pupil is no longer the person's, gets the same neutral page
+(404), which says nothing of the link, the message or anybody.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.exc import OperationalError
+
+from bot.answers.thanks import ack_context, ack_template
+from bot.answers.written_in import detect
+from bot.links import PATHS, Claim, Purpose
+from bot.web import _store
+from bot.web._store import Linked, Person
+from bot.web.base import CONTEXT, WebContext, neutral, render, root_of
+from bot.web.i18n import Reader, direction
+from messages import Rendered, buttons_for, day_label, render_outreach
+from messages import render as render_template
+
+__all__ = ["MAX_TOKEN", "MAX_WORDS", "RETURN_CHOICES", "RETURN_WITHIN", "add_routes"]
+
+log = logging.getLogger(__name__)
+
+MAX_TOKEN = 512
+"""Longer than any token Gemist makes: anything longer is not read at all."""
+MAX_WORDS = 2000
+"""Characters of own words: a short message, as in a chat."""
+RETURN_CHOICES = 6
+"""School days offered after "I know when", as in the chat."""
+RETURN_WITHIN = dt.timedelta(days=60)
+"""How far ahead a return day may be (the offered days shift as days pass)."""
+RETURN = "return"
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    router.add_get(f"/{PATHS[Purpose.ANSWER]}/{{token}}", answer_page, name="answer")
+    router.add_post(f"/{PATHS[Purpose.ANSWER]}/{{token}}", confirm_answer)
+    router.add_get(f"/{PATHS[Purpose.WORDS]}/{{token}}", words_page, name="words")
+    router.add_post(f"/{PATHS[Purpose.WORDS]}/{{token}}", send_words)
+    router.add_get(f"/{PATHS[Purpose.UNSUBSCRIBE]}/{{token}}", unsubscribe_page, name="unsubscribe")
+    router.add_post(f"/{PATHS[Purpose.UNSUBSCRIBE]}/{{token}}", unsubscribe)
+
+
+# -- reading a link ----------------------------------------------------------------------------
+
+
+async def _opened(request: web.Request, purpose: Purpose) -> tuple[Linked, Claim] | None:
+    """The message the link's token is for, when the token proves it; None otherwise."""
+    context = request.app[CONTEXT]
+    token = request.match_info["token"]
+    if len(token) > MAX_TOKEN:
+        return None
+    peeked = context.signer.peek(token)
+    if peeked is None:
+        return None
+    async with context.engine.connect() as conn:
+        linked = await _store.linked_row(conn, peeked.outreach_id)
+    if linked is None:
+        return None
+    claim = context.signer.verify(purpose, token, linked.recipient)
+    if claim is None or claim.outreach_id != linked.row.id:
+        return None
+    return linked, claim
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """A family member's link, proven: the message, who answers, in what language."""
+
+    linked: Linked
+    person: Person
+    reader: Reader
+    message: Rendered
+
+
+async def _family(request: web.Request, purpose: Purpose) -> tuple[Family, Claim] | None:
+    opened = await _opened(request, purpose)
+    if opened is None:
+        return None
+    linked, claim = opened
+    context = request.app[CONTEXT]
+    async with context.engine.connect() as conn:
+        person = await _store.person_of(conn, linked.row)
+    if person is None:
+        return None
+    try:
+        message = render_outreach(
+            linked.row.kind, linked.row.lang, linked.row.payload, context.overrides
+        )
+    except (LookupError, ValueError):
+        return None
+    reader = Reader.of(context.catalogs, linked.reader, guardian=person.role == "guardian")
+    return Family(linked, person, reader, message), claim
+
+
+def _answer(family: Family, claim: Claim) -> tuple[str, str | None] | None:
+    """The answer's key and, for "I know when" with its day, the day; None when the message
+    offered no such answer."""
+    key, _, value = claim.key.partition(":")
+    if key not in buttons_for(family.linked.row.kind, family.linked.row.payload):
+        return None
+    if value and key != RETURN:
+        return None
+    if value:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return key, value or None
+
+
+# -- answers -----------------------------------------------------------------------------------
+
+
+async def answer_page(request: web.Request) -> web.Response:
+    """The chosen answer and its confirm button; records nothing."""
+    found = await _family(request, Purpose.ANSWER)
+    answer = _answer(*found) if found is not None else None
+    if found is None or answer is None:
+        return neutral(request)
+    return _answer_form(request, found[0], answer[0], ask_day=answer == (RETURN, None))
+
+
+async def confirm_answer(request: web.Request) -> web.Response:
+    """The confirmed answer, stored once; the thanks."""
+    found = await _family(request, Purpose.ANSWER)
+    answer = _answer(*found) if found is not None else None
+    if found is None or answer is None:
+        return neutral(request)
+    family, claim = found
+    context = request.app[CONTEXT]
+    key, day = answer
+    stored_answer = claim.key
+    if key == RETURN and day is None:
+        form = await request.post()
+        chosen = _return_day(context, str(form.get("day", "")))
+        if chosen is None:
+            return _answer_form(request, family, key, ask_day=True, day_error=True)
+        day, stored_answer = chosen.isoformat(), f"{RETURN}:{chosen.isoformat()}"
+    try:
+        async with context.engine.begin() as conn:
+            stored = await _store.tap(
+                conn, family.linked.row, family.person, stored_answer, context.clock.now()
+            )
+    except OperationalError as err:  # SQLite's write lock, held by a long import
+        return _busy(request, family.reader, err)
+    if stored:
+        _tell(context)
+    returns = dt.date.fromisoformat(day) if day else None
+    return _thanks(request, family, key, returns)
+
+
+def _return_day(context: WebContext, text: str) -> dt.date | None:
+    """The return day chosen on the page: a school day from today, not too far ahead."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    today = context.clock.today()
+    if not today <= day <= today + RETURN_WITHIN or not context.calendar.is_school_day(day):
+        return None
+    return day
+
+
+def _answer_form(
+    request: web.Request, family: Family, key: str, *, ask_day: bool, day_error: bool = False
+) -> web.Response:
+    context = request.app[CONTEXT]
+    label = next((b.label for b in family.message.buttons if b.key == key), key)
+    days: list[dict[str, str]] = []
+    if ask_day:
+        template = f"{family.person.role}_return_choice"
+        day = context.clock.today()
+        for _ in range(RETURN_CHOICES):
+            day = context.calendar.next_school_day(day)
+            days.append(
+                {"value": day.isoformat(), "label": day_label(template, family.reader.lang, day)}
+            )
+    values = {
+        **_page(request, family),
+        "label": label,
+        "days": days,
+        "day_error": family.reader.gettext("Kies eerst een dag.") if day_error else "",
+    }
+    return render(request, "answer.html", family.reader, values, status=422 if day_error else 200)
+
+
+def _page(
+    request: web.Request, family: Family, *, text: str = "", error: object = ""
+) -> dict[str, Any]:
+    """What the answer and words pages both show: the message, and the box for own words."""
+    context = request.app[CONTEXT]
+    row = family.linked.row
+    token = context.signer.sign(Purpose.WORDS, family.linked.recipient, Claim(row.id))
+    return {
+        "school": family.person.about["school"],
+        "title": family.person.about["school"],
+        "parts": _parts(family.message),
+        "words_action": f"{root_of(request)}{PATHS[Purpose.WORDS]}/{token}",
+        "max_words": MAX_WORDS,
+        "text": text,
+        "error": error,
+    }
+
+
+def _parts(rendered: Rendered) -> list[dict[str, str]]:
+    """A rendered text per language (a guardian's language, then Dutch), with its direction."""
+    parts = rendered.parts or ()
+    if not parts:
+        lang = rendered.lang.split("+")[0]
+        return [{"lang": lang, "dir": direction(lang), "text": rendered.text}]
+    return [{"lang": p.lang, "dir": direction(p.lang), "text": p.text} for p in parts]
+
+
+def _thanks(
+    request: web.Request, family: Family, key: str, returns: dt.date | None = None
+) -> web.Response:
+    """The bot's own thanks for ``key`` (or ``free_text``), with the answers it offers next
+    (a pupil who is not doing well may ask to talk) as links."""
+    context = request.app[CONTEXT]
+    row = family.linked.row
+    absent_on = _absence_day(row.payload)
+    template = ack_template(
+        family.person.role,
+        key,
+        family.reader.lang,
+        now=context.clock.local_now(),
+        window=context.window,
+        about_day=absent_on,
+    )
+    said = render_template(
+        template,
+        family.reader.lang,
+        {
+            **ack_context(context.help_lines),
+            **family.person.about,
+            "date": returns or absent_on,
+        },
+        overrides=context.overrides,
+    )
+    offered = buttons_for(row.kind, row.payload)
+    more = [
+        {
+            "label": button.label,
+            "href": f"{root_of(request)}{PATHS[Purpose.ANSWER]}/"
+            + context.signer.sign(
+                Purpose.ANSWER, family.linked.recipient, Claim(row.id, button.key)
+            ),
+        }
+        for button in said.buttons
+        if button.key in offered
+    ]
+    values = {
+        "school": family.person.about["school"],
+        "title": family.person.about["school"],
+        "parts": _parts(said),
+        "more": more,
+    }
+    return render(request, "thanks.html", family.reader, values)
+
+
+def _absence_day(payload: Mapping[str, Any]) -> dt.date | None:
+    """The day of the absence the message asked about (a check-in's ``date``)."""
+    value = payload.get("date")
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+# -- own words ---------------------------------------------------------------------------------
+
+
+async def words_page(request: web.Request) -> web.Response:
+    """The box for own words; records nothing."""
+    found = await _family(request, Purpose.WORDS)
+    if found is None:
+        return neutral(request)
+    return render(request, "words.html", found[0].reader, _page(request, found[0]))
+
+
+async def send_words(request: web.Request) -> web.Response:
+    """Own words, passed on to the spilfiguur; the thanks."""
+    found = await _family(request, Purpose.WORDS)
+    if found is None:
+        return neutral(request)
+    family = found[0]
+    context = request.app[CONTEXT]
+    form = await request.post()
+    text = str(form.get("text", "")).strip()
+    problem = _words_problem(family.reader, text)
+    if problem is not None:
+        values = _page(request, family, text=text, error=problem)
+        return render(request, "words.html", family.reader, values, status=422)
+    language = await asyncio.to_thread(detect, text)
+    try:
+        async with context.engine.begin() as conn:
+            stored = await _store.words(
+                conn,
+                family.linked.row,
+                family.person,
+                text,
+                language,
+                context.clock.now(),
+                context.channels,
+            )
+    except OperationalError as err:
+        return _busy(request, family.reader, err)
+    if stored:
+        _tell(context)
+    return _thanks(request, family, "free_text")
+
+
+def _words_problem(reader: Reader, text: str) -> object | None:
+    if not text:
+        return reader.gettext("Het bericht is leeg. Schrijf een paar woorden.")
+    if len(text) > MAX_WORDS:
+        return reader.gettext("Het bericht is te lang: ten hoogste %(count)s tekens.") % {
+            "count": MAX_WORDS
+        }
+    return None
+
+
+# -- unsubscribe -------------------------------------------------------------------------------
+
+
+async def _unsubscribing(request: web.Request) -> tuple[Linked, Reader, str] | None:
+    opened = await _opened(request, Purpose.UNSUBSCRIBE)
+    if opened is None:
+        return None
+    linked = opened[0]
+    context = request.app[CONTEXT]
+    async with context.engine.connect() as conn:
+        school = await _store.school_name(conn, linked.row.school_id)
+    guardian = linked.row.recipient_role == "guardian"
+    return linked, Reader.of(context.catalogs, linked.reader, guardian=guardian), school
+
+
+async def unsubscribe_page(request: web.Request) -> web.Response:
+    """One button that stops the messages on this channel; records nothing."""
+    found = await _unsubscribing(request)
+    if found is None:
+        return neutral(request)
+    _linked, reader, school = found
+    return render(request, "unsubscribe.html", reader, {"school": school, "title": school})
+
+
+async def unsubscribe(request: web.Request) -> web.Response:
+    """The contact on this channel becomes ``unsubscribed`` (RFC 8058 one-click, or the
+    page's button, which sends the same body)."""
+    found = await _unsubscribing(request)
+    if found is None:
+        return neutral(request)
+    linked, reader, school = found
+    context = request.app[CONTEXT]
+    form = await request.post()
+    values = {"school": school, "title": school}
+    if form.get("List-Unsubscribe") != "One-Click":
+        return render(request, "unsubscribe.html", reader, values, status=400)
+    try:
+        async with context.engine.begin() as conn:
+            await _store.stop(conn, linked, context.clock.now())
+    except OperationalError as err:
+        return _busy(request, reader, err)
+    return render(request, "unsubscribed.html", reader, values)
+
+
+# -- shared ------------------------------------------------------------------------------------
+
+
+def _tell(context: WebContext) -> None:
+    """The service plans and sends at once, beside the page (its errors are its own)."""
+    if context.news is None:
+        return
+    task = asyncio.ensure_future(context.news())
+    context.pending.add(task)
+    task.add_done_callback(context.pending.discard)
+
+
+def _busy(request: web.Request, reader: Reader, err: OperationalError) -> web.Response:
+    """The database cannot be written now (an import holds SQLite's lock): nothing was
+    stored, and the person is asked to try again in a minute."""
+    log.warning("a page could not store: %s", type(err.orig).__name__ if err.orig else "error")
+    response = render(request, "busy.html", reader, status=503)
+    response.headers["Retry-After"] = "60"
+    return response
