@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.contacts import ChannelOrder
+from bot.db import connect_reader
 from bot.engine.window import Window
 from bot.links import LinkSigner
 from bot.rules import Rules
@@ -44,6 +45,7 @@ def web_context(
     """The pages' context for the school of ``settings``."""
     return WebContext(
         engine=engine,
+        reader=connect_reader(engine),
         clock=clock,
         signer=signer,
         calendar=calendar,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -19,17 +20,7 @@ from bot.links import Recipient
 from bot.models import Guardian, GuardianLink, Outreach, Pupil, School, SchoolClass, Staff
 from bot.planning.facts_db import signature
 
-__all__ = [
-    "FAMILY",
-    "Linked",
-    "Person",
-    "linked_row",
-    "person_of",
-    "school_name",
-    "stop",
-    "tap",
-    "words",
-]
+__all__ = ["FAMILY", "Found", "Linked", "Person", "linked_row", "stop", "tap", "words"]
 
 FAMILY = ("pupil", "guardian")
 """Who answers through the pages (staff decide in the chat, for now)."""
@@ -63,66 +54,83 @@ class Person:
     """What the thanks may say: the pupil's first name, the school, who signs, whom to contact."""
 
 
-async def linked_row(conn: AsyncConnection, outreach_id: int) -> Linked | None:
-    found = (
-        await conn.execute(
-            sa.select(
-                col(Outreach.id),
-                col(Outreach.school_id),
-                col(Outreach.kind),
-                col(Outreach.recipient_role),
-                col(Outreach.recipient_id),
-                col(Outreach.pupil_id),
-                col(Outreach.lang),
-                col(Outreach.status),
-                col(Outreach.payload),
-                col(Outreach.channel),
-            ).where(col(Outreach.id) == outreach_id)
-        )
-    ).one_or_none()
-    if found is None:
-        return None
-    pk, school, kind, role, recipient, pupil, lang, status, payload, channel = found
-    row = MessageRow(int(pk), school, kind, role, int(recipient), pupil, lang, status, payload or {})
-    return Linked(row, str(channel))
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A link's message, with who it went to: the person answering (None when the row went to
+    staff, or its pupil left or is no longer theirs) and the school's name."""
+
+    linked: Linked
+    person: Person | None
+    school: str
 
 
-async def person_of(conn: AsyncConnection, row: MessageRow) -> Person | None:
-    """The pupil or guardian ``row`` went to, answering about its pupil; None when the row is
-    about no pupil, or the pupil left or is no longer the guardian's."""
-    if row.recipient_role not in FAMILY or row.pupil_id is None:
-        return None
-    query = (
+_STAFF = sa.orm.aliased(Staff)
+_GUARDIAN = sa.orm.aliased(Guardian)
+_LINK = sa.orm.aliased(GuardianLink)
+
+
+def _link_query() -> sa.Select[Any]:
+    """A link's row with its person and school, in one query, built once."""
+    about_pupil = sa.and_(col(Pupil.id) == col(Outreach.pupil_id), col(Pupil.active))
+    return (
         sa.select(
-            col(Pupil.pupil_id),
-            col(Pupil.first_name),
-            col(SchoolClass.name),
-            col(School.name),
-            col(Staff.first_name),
-            col(Staff.last_name),
-            col(Staff.role),
-            contacts.address_of("staff", col(Staff.id), "email"),
+            col(Outreach.id), col(Outreach.school_id), col(Outreach.kind),
+            col(Outreach.recipient_role), col(Outreach.recipient_id), col(Outreach.pupil_id),
+            col(Outreach.lang), col(Outreach.status), col(Outreach.payload),
+            col(Outreach.channel), col(School.name),
+            col(Pupil.pupil_id), col(Pupil.first_name), col(SchoolClass.name),
+            _STAFF.first_name, _STAFF.last_name, _STAFF.role,
+            contacts.address_of("staff", _STAFF.id, "email"),
+            _GUARDIAN.guardian_id,
         )
-        .join(SchoolClass, col(SchoolClass.id) == col(Pupil.class_id))
-        .join(School, col(School.id) == col(Pupil.school_id))
-        .outerjoin(Staff, col(Staff.id) == col(Pupil.spilfiguur_id))
-        .where(col(Pupil.id) == row.pupil_id, col(Pupil.active))
-    )
-    found = (await conn.execute(query)).one_or_none()
+        .join(School, col(School.id) == col(Outreach.school_id))
+        .outerjoin(Pupil, about_pupil)
+        .outerjoin(SchoolClass, col(SchoolClass.id) == col(Pupil.class_id))
+        .outerjoin(_STAFF, _STAFF.id == col(Pupil.spilfiguur_id))
+        .outerjoin(
+            _LINK,
+            sa.and_(
+                col(Outreach.recipient_role) == "guardian",
+                _LINK.guardian_id == col(Outreach.recipient_id),
+                _LINK.pupil_id == col(Outreach.pupil_id),
+            ),
+        )
+        .outerjoin(_GUARDIAN, _GUARDIAN.id == _LINK.guardian_id)
+        .where(col(Outreach.id) == sa.bindparam("outreach_id"))
+    )  # fmt: skip
+
+
+_LINK_QUERY = _link_query()
+
+
+async def linked_row(conn: AsyncConnection, outreach_id: int) -> Found | None:
+    """The outbox row ``outreach_id`` and its person, in one query (a page is opened often:
+    by the family, and by every link scanner on the way)."""
+    found = (await conn.execute(_LINK_QUERY, {"outreach_id": outreach_id})).one_or_none()
     if found is None:
         return None
-    pupil_id, first_name, class_name, school, s_first, s_last, s_role, email = found
-    roster_id = pupil_id
+    pk, school_id, kind, role, recipient, pupil, lang, status, payload, channel, school = found[:11]
+    row = MessageRow(
+        int(pk), school_id, kind, role, int(recipient), pupil, lang, status, payload or {}
+    )
+    linked = Linked(row, str(channel))
+    return Found(linked, _person(row, str(school), found[11:]), str(school))
+
+
+def _person(row: MessageRow, school: str, found: Sequence[Any]) -> Person | None:
+    """The pupil or guardian ``row`` went to, answering about its pupil; None when the row is
+    about no pupil, went to staff, or its pupil left or is no longer the guardian's."""
+    pupil_id, first_name, class_name, s_first, s_last, s_role, email, guardian_id = found
+    if row.recipient_role not in FAMILY or row.pupil_id is None or pupil_id is None:
+        return None
     if row.recipient_role == "guardian":
-        roster_id = await conn.scalar(
-            sa.select(col(Guardian.guardian_id))
-            .join(GuardianLink, col(GuardianLink.guardian_id) == col(Guardian.id))
-            .where(col(Guardian.id) == row.recipient_id, col(GuardianLink.pupil_id) == row.pupil_id)
-        )
-        if roster_id is None:
+        if guardian_id is None:
             return None
+        roster_id = str(guardian_id)
     elif row.recipient_id != row.pupil_id:
         return None
+    else:
+        roster_id = str(pupil_id)
     sender = contact = school
     if s_first is not None:
         sender, contact = signature(school, f"{s_first} {s_last}", s_role, email)
@@ -133,11 +141,7 @@ async def person_of(conn: AsyncConnection, row: MessageRow) -> Person | None:
         "sender": sender,
         "contact": contact,
     }
-    return Person(row.recipient_role, str(roster_id), row.pupil_id, about)
-
-
-async def school_name(conn: AsyncConnection, school_id: str) -> str:
-    return str(await conn.scalar(sa.select(col(School.name)).where(col(School.id) == school_id)))
+    return Person(row.recipient_role, roster_id, row.pupil_id, about)
 
 
 async def tap(

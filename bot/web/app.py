@@ -30,7 +30,14 @@ def create_app(context: WebContext) -> web.Application:
     app.router.add_get("/health", health, name="health")
     pages.add_routes(app.router)
     app.router.add_static("/static/", HERE / "static", name="static", append_version=False)
+    app.on_cleanup.append(_close_reader)
     return app
+
+
+async def _close_reader(app: web.Application) -> None:
+    context = app[CONTEXT]
+    if context.reader is not None and context.reader is not context.engine:
+        await context.reader.dispose()
 
 
 async def health(request: web.Request) -> web.Response:

@@ -34,6 +34,7 @@ class WebContext:
     """What the pages need from the running bot."""
 
     engine: AsyncEngine
+    """Where the pages write (answers, words, unsubscribes), waiting for SQLite's lock."""
     clock: Clock
     signer: LinkSigner
     calendar: SchoolCalendar
@@ -47,21 +48,31 @@ class WebContext:
     """Someone answered: the service plans and sends at once (:meth:`bot.service.Service.news`)."""
     catalogs: WebCatalogs = field(default_factory=WebCatalogs)
     templates: jinja2.Environment = field(default_factory=lambda: templates())
+    reader: AsyncEngine | None = None
+    """Where the pages look a link's message up (:func:`bot.db.connect_reader`); ``engine``
+    when None. Disposed with the application."""
     pending: set[asyncio.Task[None]] = field(default_factory=set)
     """The :attr:`news` still running, waited for when the server stops."""
+
+
+    @property
+    def reads(self) -> AsyncEngine:
+        return self.reader if self.reader is not None else self.engine
 
 
 CONTEXT = web.AppKey("gemist.web", WebContext)
 
 
 def templates() -> jinja2.Environment:
-    """The pages' templates: autoescaped, strict about undefined names, loaded once."""
+    """The pages' templates: autoescaped, strict about undefined names, loaded once (they
+    ship with Gemist: no file is looked at again while it runs)."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,
     )
 
 

@@ -66,7 +66,7 @@ def add_routes(router: web.UrlDispatcher) -> None:
 # -- reading a link ----------------------------------------------------------------------------
 
 
-async def _opened(request: web.Request, purpose: Purpose) -> tuple[Linked, Claim] | None:
+async def _opened(request: web.Request, purpose: Purpose) -> tuple[_store.Found, Claim] | None:
     """The message the link's token is for, when the token proves it; None otherwise."""
     context = request.app[CONTEXT]
     token = request.match_info["token"]
@@ -75,14 +75,14 @@ async def _opened(request: web.Request, purpose: Purpose) -> tuple[Linked, Claim
     peeked = context.signer.peek(token)
     if peeked is None:
         return None
-    async with context.engine.connect() as conn:
-        linked = await _store.linked_row(conn, peeked.outreach_id)
-    if linked is None:
+    async with context.reads.connect() as conn:
+        found = await _store.linked_row(conn, peeked.outreach_id)
+    if found is None:
         return None
-    claim = context.signer.verify(purpose, token, linked.recipient)
-    if claim is None or claim.outreach_id != linked.row.id:
+    claim = context.signer.verify(purpose, token, found.linked.recipient)
+    if claim is None or claim.outreach_id != found.linked.row.id:
         return None
-    return linked, claim
+    return found, claim
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,15 +96,13 @@ class Family:
 
 
 async def _family(request: web.Request, purpose: Purpose) -> tuple[Family, Claim] | None:
-    opened = await _opened(request, purpose)
-    if opened is None:
-        return None
-    linked, claim = opened
     context = request.app[CONTEXT]
-    async with context.engine.connect() as conn:
-        person = await _store.person_of(conn, linked.row)
-    if person is None:
+    opened = await _opened(request, purpose)
+    if opened is None or opened[0].person is None:
         return None
+    found, claim = opened
+    linked, person = found.linked, found.person
+    assert person is not None
     try:
         message = render_outreach(
             linked.row.kind, linked.row.lang, linked.row.payload, context.overrides
@@ -347,13 +345,11 @@ def _words_problem(reader: Reader, text: str) -> object | None:
 
 
 async def _unsubscribing(request: web.Request) -> tuple[Linked, Reader, str] | None:
+    context = request.app[CONTEXT]
     opened = await _opened(request, Purpose.UNSUBSCRIBE)
     if opened is None:
         return None
-    linked = opened[0]
-    context = request.app[CONTEXT]
-    async with context.engine.connect() as conn:
-        school = await _store.school_name(conn, linked.row.school_id)
+    linked, school = opened[0].linked, opened[0].school
     guardian = linked.row.recipient_role == "guardian"
     return linked, Reader.of(context.catalogs, linked.reader, guardian=guardian), school
 

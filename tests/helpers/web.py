@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
+from bot.db import connect_reader
 from bot.engine.window import Window
 from bot.links import Claim, LinkSigner, Purpose, Recipient
 from bot.links import lifetimes as link_lifetimes
@@ -68,6 +69,7 @@ class School:
             signer=self.signer,
             calendar=calendar,
             window=Window(Rules.default().delivery, calendar, self.clock.tz),
+            reader=connect_reader(self.engine),
             https=True,
             news=news,
         )
