@@ -11,8 +11,9 @@ also from ``GEMIST_HELP_<KEY>``) and ``[retention]`` (how long personal data is 
 (:mod:`bot.contacts.reach`). ``web_url`` is the public address of the web application
 (:mod:`bot.web`), where the answer links of :mod:`bot.links` lead.
 
-Secrets (the bot's token, the webhook's secret token, the links' signing secret) are :class:`Secret` and no error message
-quotes them; nor the webhook's URL, whose path some deployments make secret too.
+Secrets (the bot's token, the webhook's secret token, the links' signing secret) are
+:class:`Secret` and no error message quotes them; nor the webhook's URL, whose path some
+deployments make secret too.
 """
 
 from __future__ import annotations

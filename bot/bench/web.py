@@ -83,7 +83,9 @@ async def _school(engine: AsyncEngine, now: dt.datetime) -> tuple[int, int]:
     async with engine.begin() as conn:
         await conn.execute(sa.insert(School).values(id="bench", name="Benchschool", created_at=now))
         klass = await conn.scalar(
-            sa.insert(SchoolClass).values(school_id="bench", name="2B").returning(col(SchoolClass.id))
+            sa.insert(SchoolClass)
+            .values(school_id="bench", name="2B")
+            .returning(col(SchoolClass.id))
         )
         staff = await conn.scalar(
             sa.insert(Staff)
@@ -114,7 +116,8 @@ async def _school(engine: AsyncEngine, now: dt.datetime) -> tuple[int, int]:
             )
             .returning(col(Outreach.id))
         )  # fmt: skip
-    assert row is not None and pupil is not None
+    assert row is not None
+    assert pupil is not None
     return int(row), int(pupil)
 
 
@@ -124,10 +127,12 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def _wait_healthy(session: aiohttp.ClientSession, url: str, server: subprocess.Popen[bytes]) -> None:
+async def _wait_healthy(
+    session: aiohttp.ClientSession, url: str, server: asyncio.subprocess.Process
+) -> None:
     deadline = time.monotonic() + START_WITHIN
     while time.monotonic() < deadline:
-        if server.poll() is not None:
+        if server.returncode is not None:
             raise RuntimeError("gemist web stopped before it served")
         try:
             async with session.get(url + "/health") as response:
@@ -182,8 +187,11 @@ async def measure(requests: int, concurrency: int, folder: Path) -> WebFigures:
         "GEMIST_WEB_PORT": str(port),
         "GEMIST_WEB_SECRET": secret,
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bot", "web"],
+    server = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "web",
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -201,18 +209,17 @@ async def measure(requests: int, concurrency: int, folder: Path) -> WebFigures:
     finally:
         server.send_signal(signal.SIGTERM)
         try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
+            await asyncio.wait_for(server.wait(), 30)
+        except TimeoutError:
             server.kill()
+            await server.wait()
     engine = connect(database)
     try:
         async with engine.connect() as conn:
             recorded = int(await conn.scalar(sa.select(sa.func.count(col(Reply.id)))) or 0)
     finally:
         await engine.dispose()
-    return WebFigures(
-        requests, concurrency, seconds, tuple(latencies), failures, recorded, cpu_ms
-    )
+    return WebFigures(requests, concurrency, seconds, tuple(latencies), failures, recorded, cpu_ms)
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -231,14 +238,17 @@ def report(figures: WebFigures) -> int:
     )
     print(f"  requests/s             {figures.rate:>10.1f} (goal >= {GOAL_RATE:.0f})")
     print(f"  p50                    {figures.percentile(0.50):>10.2f} ms")
-    print(f"  p95                    {figures.percentile(0.95):>10.2f} ms (goal <= {GOAL_P95_MS:.0f})")
+    print(
+        f"  p95                    {figures.percentile(0.95):>10.2f} ms (goal <= {GOAL_P95_MS:.0f})"
+    )
     print(f"  p99                    {figures.percentile(0.99):>10.2f} ms")
     print(f"  mean                   {statistics.fmean(figures.latencies_ms or (0.0,)):>10.2f} ms")
     print(f"  server CPU / request   {figures.server_cpu_ms:>10.2f} ms")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     print(f"  load average (1 min)   {load:>10.2f} on {os.cpu_count()} cores")
     print(f"  not 200                {figures.failures:>10,} (goal 0)")
-    print(f"  answers recorded       {figures.answers_recorded:>10,} (goal 0: opening records nothing)")
+    recorded = figures.answers_recorded
+    print(f"  answers recorded       {recorded:>10,} (goal 0: opening records nothing)")
     print("  goals: " + ("MET" if figures.met else "NOT MET"))
     return Exit.OK if figures.met else Exit.NOT_MET
 

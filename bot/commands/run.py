@@ -303,7 +303,7 @@ async def _each(steps: list[Any]) -> None:
     for step in steps:
         try:
             await step()
-        except Exception as err:  # noqa: BLE001 - raised below, once the others ran
+        except Exception as err:
             failure = failure or err
     if failure is not None:
         raise failure

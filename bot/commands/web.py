@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 NO_WEB_URL = (
     "gemist web: set GEMIST_WEB_URL (or web_url in the configuration file) to the public "
     "address of the web application, such as https://gemist.school.example: the links in the "
-    "messages lead there (see docs/operators.md, \"The web application\")."
+    'messages lead there (see docs/operators.md, "The web application").'
 )
 
 
@@ -83,9 +83,7 @@ async def serve_web(args: argparse.Namespace, settings: Settings) -> int:
         except OSError as err:  # the port is taken, or the address is not this machine's
             print(f"gemist web: {describe_error(err)}", file=sys.stderr)
             return Exit.UNUSABLE
-        log.info(
-            "serving on %s:%s for %s", settings.web_host, server.port, settings.web_url
-        )
+        log.info("serving on %s:%s for %s", settings.web_host, server.port, settings.web_url)
         try:
             await _until_stopped()
         finally:

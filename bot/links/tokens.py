@@ -87,7 +87,9 @@ class LinkSigner:
 
     def sign(self, purpose: Purpose, recipient: Recipient, claim: Claim) -> str:
         """The token for ``claim`` to ``recipient``, made now."""
-        return str(self._serializer(_salt(purpose, recipient)).dumps([claim.outreach_id, claim.key]))
+        return str(
+            self._serializer(_salt(purpose, recipient)).dumps([claim.outreach_id, claim.key])
+        )
 
     def peek(self, token: str) -> Claim | None:
         """What ``token`` says, unproven: only to find the row to :meth:`verify` it against;

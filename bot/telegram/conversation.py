@@ -59,6 +59,7 @@ from telegram.ext import (
 )
 
 from bot.answers import written_in
+from bot.answers.thanks import ack_context, ack_template
 from bot.config import HelpLines
 from bot.consent.store import contactable
 from bot.contacts import DEFAULT_ORDER, ChannelOrder
@@ -66,7 +67,6 @@ from bot.engine.window import Window
 from bot.redaction import describe_error
 from bot.rules import Rules
 from bot.telegram import _store, _timeline, invites
-from bot.answers.thanks import ack_context, ack_template
 from bot.telegram._translate import translation_for
 from bot.telegram.inbox import Inbox
 from bot.telegram.invites import Linked, Refused

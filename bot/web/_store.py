@@ -7,10 +7,11 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.selectable import NamedFromClause
 from sqlmodel import col
 
 from bot.answers import MessageRow, store_tap, store_words
@@ -64,9 +65,13 @@ class Found:
     school: str
 
 
-_STAFF = sa.orm.aliased(Staff)
-_GUARDIAN = sa.orm.aliased(Guardian)
-_LINK = sa.orm.aliased(GuardianLink)
+def _alias(model: Any, name: str) -> NamedFromClause:
+    return cast(sa.Table, model.__table__).alias(name)
+
+
+_STAFF = _alias(Staff, "spilfiguur")
+_GUARDIAN = _alias(Guardian, "answering_guardian")
+_LINK = _alias(GuardianLink, "answering_link")
 
 
 def _link_query() -> sa.Select[Any]:
@@ -79,23 +84,23 @@ def _link_query() -> sa.Select[Any]:
             col(Outreach.lang), col(Outreach.status), col(Outreach.payload),
             col(Outreach.channel), col(School.name),
             col(Pupil.pupil_id), col(Pupil.first_name), col(SchoolClass.name),
-            _STAFF.first_name, _STAFF.last_name, _STAFF.role,
-            contacts.address_of("staff", _STAFF.id, "email"),
-            _GUARDIAN.guardian_id,
+            _STAFF.c.first_name, _STAFF.c.last_name, _STAFF.c.role,
+            contacts.address_of("staff", _STAFF.c.id, "email"),
+            _GUARDIAN.c.guardian_id,
         )
         .join(School, col(School.id) == col(Outreach.school_id))
         .outerjoin(Pupil, about_pupil)
         .outerjoin(SchoolClass, col(SchoolClass.id) == col(Pupil.class_id))
-        .outerjoin(_STAFF, _STAFF.id == col(Pupil.spilfiguur_id))
+        .outerjoin(_STAFF, _STAFF.c.id == col(Pupil.spilfiguur_id))
         .outerjoin(
             _LINK,
             sa.and_(
                 col(Outreach.recipient_role) == "guardian",
-                _LINK.guardian_id == col(Outreach.recipient_id),
-                _LINK.pupil_id == col(Outreach.pupil_id),
+                _LINK.c.guardian_id == col(Outreach.recipient_id),
+                _LINK.c.pupil_id == col(Outreach.pupil_id),
             ),
         )
-        .outerjoin(_GUARDIAN, _GUARDIAN.id == _LINK.guardian_id)
+        .outerjoin(_GUARDIAN, _GUARDIAN.c.id == _LINK.c.guardian_id)
         .where(col(Outreach.id) == sa.bindparam("outreach_id"))
     )  # fmt: skip
 
@@ -164,8 +169,8 @@ async def words(
     channels: ChannelOrder,
 ) -> bool:
     """Words written on the page, passed on to the spilfiguur as words in the chat are; the
-    same words sent twice from the same message are stored once. ``language``: the one they
-are written in (:func:`bot.answers.written_in.detect`), None when not recognised."""
+        same words sent twice from the same message are stored once. ``language``: the one they
+    are written in (:func:`bot.answers.written_in.detect`), None when not recognised."""
     digest = hashlib.sha256(text.encode()).hexdigest()[:32]
     return await store_words(
         conn,

@@ -54,7 +54,6 @@ class WebContext:
     pending: set[asyncio.Task[None]] = field(default_factory=set)
     """The :attr:`news` still running, waited for when the server stops."""
 
-
     @property
     def reads(self) -> AsyncEngine:
         return self.reader if self.reader is not None else self.engine
@@ -94,7 +93,13 @@ def render(
     """A page in ``reader``'s language."""
     context = request.app[CONTEXT]
     page = context.templates.get_template(template).render(
-        {"title": "Gemist", "school": "", "root": root_of(request), **reader.context(), **(values or {})}
+        {
+            "title": "Gemist",
+            "school": "",
+            "root": root_of(request),
+            **reader.context(),
+            **(values or {}),
+        }
     )
     return web.Response(text=page, status=status, content_type="text/html", charset="utf-8")
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
-from aiohttp.abc import AbstractAccessLogger, BaseRequest, StreamResponse
+from aiohttp.abc import AbstractAccessLogger
+from aiohttp.web_request import BaseRequest
+from aiohttp.web_response import StreamResponse
 
 __all__ = ["HEADERS", "RouteAccessLogger", "add_headers"]
 
@@ -57,9 +59,7 @@ class RouteAccessLogger(AbstractAccessLogger):
         match_info = getattr(request, "match_info", None)
         if match_info is not None and match_info.route.resource is not None:
             route = match_info.route.resource.canonical
-        self.logger.info(
-            "%s %s %s %.1f ms", request.method, route, response.status, time * 1000
-        )
+        self.logger.info("%s %s %s %.1f ms", request.method, route, response.status, time * 1000)
 
     @property
     def enabled(self) -> bool:

@@ -14,11 +14,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
+from bot.config import Settings
 from bot.db import connect_reader
 from bot.engine.window import Window
 from bot.links import Claim, LinkSigner, Purpose, Recipient
 from bot.links import lifetimes as link_lifetimes
-from bot.config import Settings
 from bot.models import Contact, Guardian, GuardianLink, Outreach, Pupil, Reply, Staff
 from bot.rules import Rules
 from bot.web import WebContext, create_app
@@ -47,7 +47,9 @@ class School:
     other_checkin: int
     told: list[str] = field(default_factory=list)
 
-    def token(self, purpose: Purpose, row: int, key: str = "", recipient: Recipient | None = None) -> str:
+    def token(
+        self, purpose: Purpose, row: int, key: str = "", recipient: Recipient | None = None
+    ) -> str:
         return self.signer.sign(purpose, recipient or self.recipient(row), Claim(row, key))
 
     def recipient(self, row: int) -> Recipient:
@@ -144,7 +146,7 @@ async def school(engine: AsyncEngine, clock: VirtualClock) -> School:
         p2 = int(await conn.scalar(sa.select(col(Pupil.id)).where(col(Pupil.pupil_id) == "P2")))
         g1 = await _insert(
             conn, Guardian, school_id=SCHOOL, guardian_id="G1", first_name="Ayşe",
-            last_name="Yılmaz", language="tr", updated_at=now,
+            last_name="Yilmaz", language="tr", updated_at=now,
         )  # fmt: skip
         await conn.execute(
             sa.insert(GuardianLink).values(guardian_id=g1, pupil_id=p1, relation="moeder")

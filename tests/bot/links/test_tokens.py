@@ -87,9 +87,10 @@ def test_the_lifetimes_follow_the_settings():
 
 @pytest.mark.parametrize("token", ["", "abc", "W10.x.y", "WzEsMl0.AAAA.BBBB", "." * 40])
 def test_garbage_is_read_as_nothing(clock, token):
-    assert _signer(clock).peek(token) is None or _signer(clock).verify(
-        Purpose.ANSWER, token, PUPIL
-    ) is None
+    assert (
+        _signer(clock).peek(token) is None
+        or _signer(clock).verify(Purpose.ANSWER, token, PUPIL) is None
+    )
 
 
 def _outgoing(clock: VirtualClock) -> Outgoing:

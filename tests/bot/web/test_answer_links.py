@@ -85,7 +85,8 @@ async def test_a_guardian_reads_the_page_in_their_language_with_the_dutch_origin
     assert '<html lang="tr" dir="ltr">' in page
     assert "Seçilen cevap" in page
     assert '<span class="original" lang="nl" dir="ltr">Het gekozen antwoord</span>' in page
-    assert 'lang="tr"' in thanks and "Bedankt!</span>" in thanks
+    assert 'lang="tr"' in thanks
+    assert "Bedankt!</span>" in thanks
     assert await town.replies() == [("guardian", "G1", "sick", town.notice, "P1:2026-11-17")]
 
 
@@ -128,9 +129,13 @@ def _bad_tokens(town: School) -> dict[str, str]:
         ),
         "another purpose": town.token(Purpose.UNSUBSCRIBE, town.checkin),
         "another secret": signer_for(town.clock, b"x" * 48).sign(
-            Purpose.ANSWER, town.recipient(town.checkin), __import__("bot.links").links.Claim(town.checkin, "sick")
+            Purpose.ANSWER,
+            town.recipient(town.checkin),
+            __import__("bot.links").links.Claim(town.checkin, "sick"),
         ),
-        "an answer the message did not offer": town.token(Purpose.ANSWER, town.checkin, "want_a_call"),
+        "an answer the message did not offer": town.token(
+            Purpose.ANSWER, town.checkin, "want_a_call"
+        ),
         "garbage": "not-a-token",
         "no such message": _swapped(good, 999_999),
     }
@@ -161,7 +166,8 @@ async def test_an_expired_link_does_nothing_and_shows_the_same_neutral_page(town
         gone = await client.post(unsubscribe, data={"List-Unsubscribe": "One-Click"})
         neutral = await (await client.get("/a/nothing")).text()
         assert await expired.text() == neutral
-    assert expired.status == 404 and gone.status == 404
+    assert expired.status == 404
+    assert gone.status == 404
     assert still.status == 200
     assert await town.replies() == []
     assert await town.contact_state("pupil", town.p1) == "active"

@@ -51,7 +51,9 @@ async def test_gemist_run_serves_the_pages_in_its_loop_and_gives_the_channels_th
         async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as session:
             async with session.get("/health") as health:
                 assert health.status == 200
-            async with session.get("/a/" + pages.signer.sign(Purpose.ANSWER, PUPIL, Claim(1, "sick"))) as page:
+            async with session.get(
+                "/a/" + pages.signer.sign(Purpose.ANSWER, PUPIL, Claim(1, "sick"))
+            ) as page:
                 assert page.status == 404  # nothing was sent: no such message
         # gemist web, another process over the same database, signs and reads the same links.
         other = await open_signer(live.settings, engine, clock)
@@ -82,7 +84,7 @@ def _gemist(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
 
 def test_gemist_web_without_a_url_says_what_to_set(tmp_path):
     process = _gemist("web", env={"GEMIST_DATABASE_URL": f"sqlite:///{tmp_path}/g.db"})
-    out, err = process.communicate(timeout=60)
+    _out, err = process.communicate(timeout=60)
     assert process.returncode == 2
     assert "GEMIST_WEB_URL" in err
 

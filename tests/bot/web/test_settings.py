@@ -27,7 +27,8 @@ def test_every_key_from_the_environment():
     )  # fmt: skip
     assert settings.web_url == "https://www.school.example/gemist"
     assert (settings.web_host, settings.web_port) == ("0.0.0.0", 9000)
-    assert settings.web_secret is not None and settings.web_secret.reveal() == "k" * 32
+    assert settings.web_secret is not None
+    assert settings.web_secret.reveal() == "k" * 32
     assert (settings.web_link_days, settings.web_unsubscribe_days) == (7, 180)
 
 
@@ -61,7 +62,8 @@ def test_unusable_values_are_refused_with_where_and_why(env, says):
 def test_the_secret_is_never_shown():
     secret = "a-very-secret-signing-key-0123456789"
     settings = _load(web_url="https://g.example", web_secret=secret)
-    assert secret not in repr(settings) and secret not in str(settings.web_secret)
+    assert secret not in repr(settings)
+    assert secret not in str(settings.web_secret)
     with pytest.raises(ConfigError) as refused:
         _load(web_url="https://g.example", web_secret=secret[:10])
     assert secret[:10] not in str(refused.value)
