@@ -67,3 +67,10 @@ def test_the_secret_is_never_shown():
     with pytest.raises(ConfigError) as refused:
         _load(web_url="https://g.example", web_secret=secret[:10])
     assert secret[:10] not in str(refused.value)
+
+
+def test_the_secret_is_kept_out_of_every_log_and_error():
+    from bot.redaction import settings_secrets
+
+    secret = "a-very-secret-signing-key-0123456789"
+    assert secret in settings_secrets(_load(web_url="https://g.example", web_secret=secret))
