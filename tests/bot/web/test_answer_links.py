@@ -238,3 +238,46 @@ async def test_too_many_words_are_refused_with_the_reason_and_nothing_is_stored(
     assert response.status == 422
     assert "te lang" in page
     assert await town.forwards() == []
+
+
+async def test_a_pupil_not_doing_well_can_ask_to_talk_from_the_thanks(town):
+    path = f"/a/{town.token(Purpose.ANSWER, town.checkin, 'not_good')}"
+    async with client_for(town.context()) as client:
+        thanks = await (await client.post(path)).text()
+        links = [part.split('"')[0] for part in thanks.split('class="button" href="')[1:]]
+        assert len(links) == 1
+        assert links[0].startswith("../a/")
+        follow = await client.get(f"/a/{links[0]}")
+        assert "Ik wil even praten" in await follow.text()
+        await client.post(f"/a/{links[0]}")
+    assert [answer for _role, _id, answer, *_ in await town.replies()] == [
+        "not_good",
+        "want_to_talk",
+    ]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_while_an_import_holds_the_lock_the_page_asks_to_try_again_and_stores_nothing(
+    town, db_url
+):
+    import sqlite3
+
+    from bot.db import connect
+
+    context = town.context()
+    context.engine = connect(db_url, busy_timeout=0.05)
+    path = f"/a/{town.token(Purpose.ANSWER, town.checkin, 'sick')}"
+    holder = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # as an absence import does, for its whole run
+        async with client_for(context) as client:
+            busy = await client.post(path)
+            assert busy.status == 503
+            assert busy.headers["Retry-After"] == "60"
+            assert "Probeer het over een minuutje opnieuw" in await busy.text()
+            holder.execute("ROLLBACK")
+            assert (await client.post(path)).status == 200
+    finally:
+        holder.close()
+        await context.engine.dispose()
+    assert [answer for _role, _id, answer, *_ in await town.replies()] == ["sick"]
