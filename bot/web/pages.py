@@ -98,11 +98,12 @@ class Family:
 async def _family(request: web.Request, purpose: Purpose) -> tuple[Family, Claim] | None:
     context = request.app[CONTEXT]
     opened = await _opened(request, purpose)
-    if opened is None or opened[0].person is None:
+    if opened is None:
         return None
     found, claim = opened
     linked, person = found.linked, found.person
-    assert person is not None
+    if person is None:  # staff, or a pupil who left or is no longer this guardian's
+        return None
     try:
         message = render_outreach(
             linked.row.kind, linked.row.lang, linked.row.payload, context.overrides
