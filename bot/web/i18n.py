@@ -8,7 +8,17 @@ own ``lang`` and ``dir``. A page for nobody in particular (a link that does not 
 browser's language among the families' (``Accept-Language``).
 
 Catalogs are compiled in memory at first use, as the messages' are; an entry still marked fuzzy
-is left out, so an unreviewed line shows in Dutch rather than wrong.
+is left out, so an unreviewed line shows in Dutch rather than wrong. Catalog work, from the
+repository root (``bot/web/babel.cfg`` names the templates and the code)::
+
+    pybabel extract -F bot/web/babel.cfg -k _ -k gettext --no-location --sort-output \
+        --width=100 --project=Gemist -o locales/web.pot .
+    pybabel update -i locales/web.pot -d locales -D web --width=100 --no-fuzzy-matching \
+        --ignore-obsolete
+    pybabel init -i locales/web.pot -d locales -D web -l de   # a new language
+
+``tests/bot/web/test_catalogs.py`` checks that the template is up to date and every family
+language translates every line with the same placeholders.
 """
 
 from __future__ import annotations
