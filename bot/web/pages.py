@@ -35,8 +35,15 @@ from bot.links import PATHS, Claim, Purpose
 from bot.web import _store
 from bot.web._store import Linked, Person
 from bot.web.base import CONTEXT, WebContext, neutral, render, root_of
-from bot.web.i18n import Reader, direction
-from messages import Rendered, buttons_for, day_label, render_outreach
+from bot.web.i18n import Reader, Said, direction
+from messages import (
+    Rendered,
+    button_label,
+    buttons_for,
+    day_label,
+    render_outreach,
+    template_for,
+)
 from messages import render as render_template
 
 __all__ = ["MAX_TOKEN", "MAX_WORDS", "RETURN_CHOICES", "RETURN_WITHIN", "add_routes"]
@@ -187,7 +194,10 @@ def _answer_form(
     request: web.Request, family: Family, key: str, *, ask_day: bool, day_error: bool = False
 ) -> web.Response:
     context = request.app[CONTEXT]
-    label = next((b.label for b in family.message.buttons if b.key == key), key)
+    row = family.linked.row
+    label: object = next((b.label for b in family.message.buttons if b.key == key), key)
+    if family.reader.with_dutch:  # a guardian reads the Dutch original under it
+        label = Said(str(label), button_label(template_for(row.kind, row.payload), key, "nl"))
     days: list[dict[str, str]] = []
     if ask_day:
         template = f"{family.person.role}_return_choice"

@@ -281,3 +281,32 @@ async def test_while_an_import_holds_the_lock_the_page_asks_to_try_again_and_sto
         holder.close()
         await context.engine.dispose()
     assert [answer for _role, _id, answer, *_ in await town.replies()] == ["sick"]
+
+
+async def test_the_links_a_channel_gets_open_these_pages(town):
+    """What an e-mail carries (:class:`~bot.links.LinkPages`, the ``pages`` of the channel
+    context) leads to the page that confirms that answer, to the box for own words and to the
+    unsubscribe button."""
+    from urllib.parse import urlsplit
+
+    from bot.links import LinkPages
+    from bot.outbox.records import Outgoing
+
+    now = town.clock.now()
+    message = Outgoing(
+        id=town.notice, school_id="school", idempotency_key="notice-g1", kind="guardian_notice",
+        recipient_role="guardian", recipient_id=town.g1, channel="email", pupil_id=town.p1,
+        lang="tr", payload={}, text=None, due_at=now, expires_at=now, attempts=0,
+        claimed_by="w1", claimed_at=now,
+    )  # fmt: skip
+    pages = LinkPages("https://gemist.school.example", town.signer)
+    async with client_for(town.context()) as client:
+        answer = await client.get(urlsplit(pages.answer(message, "want_a_call")).path)
+        words = await client.get(urlsplit(pages.words(message)).path)
+        stop = await client.get(urlsplit(pages.unsubscribe(message)).path)
+        assert answer.status == words.status == stop.status == 200
+        assert (
+            'Lütfen beni arayın<span class="original" lang="nl" dir="ltr">Bel mij graag op</span>'
+            in await answer.text()
+        )
+        assert "Ja, stop de berichten" in await stop.text()
