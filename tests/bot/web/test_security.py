@@ -8,6 +8,7 @@ import logging
 import aiohttp
 import pytest
 
+from bot.db import connect
 from bot.links import Purpose
 from bot.web import WebServer, create_app
 from bot.web.security import HEADERS
@@ -105,9 +106,8 @@ async def test_health_says_ok_while_the_database_answers(town):
         response = await client.get("/health")
         assert response.status == 200
         assert await response.json() == {"status": "ok"}
-    await town.engine.dispose()
     broken = town.context()
-    broken.engine = __import__("bot.db").db.connect("sqlite:////nonexistent/dir/gemist.db")
+    broken.engine = connect("postgresql://127.0.0.1:1/nothing")  # no server listens there
     async with client_for(broken) as client:
         response = await client.get("/health")
         assert response.status == 503
