@@ -31,7 +31,6 @@ __all__ = [
     "Purpose",
     "Recipient",
     "lifetimes",
-    "link_pages",
     "open_signer",
     "recipient_of",
 ]
@@ -54,10 +53,3 @@ async def open_signer(settings: Settings, engine: AsyncEngine, clock: Clock) -> 
     else:
         secret = await stored_secret(engine, clock.now())
     return LinkSigner(secret, clock, lifetimes(settings))
-
-
-async def link_pages(settings: Settings, engine: AsyncEngine, clock: Clock) -> LinkPages | None:
-    """The running bot's answer links; None without a web application (no ``web_url``)."""
-    if settings.web_url is None:
-        return None
-    return LinkPages(settings.web_url, await open_signer(settings, engine, clock))
