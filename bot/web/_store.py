@@ -14,17 +14,32 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.selectable import NamedFromClause
 from sqlmodel import col
 
-from bot.answers import MessageRow, store_tap, store_words
+from bot.answers import Decision, MessageRow, decide, store_tap, store_words
+from bot.answers.staff import StaffAnswer
 from bot.contacts import ChannelOrder, ContactState
 from bot.contacts import store as contacts
 from bot.links import Recipient
 from bot.models import Guardian, GuardianLink, Outreach, Pupil, School, SchoolClass, Staff
 from bot.planning.facts_db import signature
 
-__all__ = ["FAMILY", "Found", "Linked", "Person", "linked_row", "stop", "tap", "words"]
+__all__ = [
+    "FAMILY",
+    "STAFF",
+    "Found",
+    "Linked",
+    "Person",
+    "Staffer",
+    "decision",
+    "linked_row",
+    "stop",
+    "tap",
+    "words",
+]
 
 FAMILY = ("pupil", "guardian")
-"""Who answers through the pages (staff decide in the chat, for now)."""
+"""Who answers through the pages, about a pupil."""
+STAFF = ("teacher", "coordinator")
+"""Who decides through the pages, under a message that went to them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +71,22 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class Staffer:
+    """A teacher or a coordinator deciding under a message that went to them."""
+
+    role: str
+    roster_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Found:
-    """A link's message, with who it went to: the person answering (None when the row went to
-    staff, or its pupil left or is no longer theirs) and the school's name."""
+    """A link's message, with who it went to: the family member answering (None when the row
+    went to staff, or its pupil left or is no longer theirs), the staff member deciding (None
+    when the row went to a family, or they left) and the school's name."""
 
     linked: Linked
     person: Person | None
+    staffer: Staffer | None
     school: str
 
 
@@ -72,6 +97,7 @@ def _alias(model: Any, name: str) -> NamedFromClause:
 _STAFF = _alias(Staff, "spilfiguur")
 _GUARDIAN = _alias(Guardian, "answering_guardian")
 _LINK = _alias(GuardianLink, "answering_link")
+_RECIPIENT = _alias(Staff, "deciding_staff")
 
 
 def _link_query() -> sa.Select[Any]:
@@ -87,6 +113,7 @@ def _link_query() -> sa.Select[Any]:
             _STAFF.c.first_name, _STAFF.c.last_name, _STAFF.c.role,
             contacts.address_of("staff", _STAFF.c.id, "email"),
             _GUARDIAN.c.guardian_id,
+            _RECIPIENT.c.staff_id,
         )
         .join(School, col(School.id) == col(Outreach.school_id))
         .outerjoin(Pupil, about_pupil)
@@ -101,6 +128,14 @@ def _link_query() -> sa.Select[Any]:
             ),
         )
         .outerjoin(_GUARDIAN, _GUARDIAN.c.id == _LINK.c.guardian_id)
+        .outerjoin(
+            _RECIPIENT,
+            sa.and_(
+                col(Outreach.recipient_role).in_(STAFF),
+                _RECIPIENT.c.id == col(Outreach.recipient_id),
+                _RECIPIENT.c.active,
+            ),
+        )
         .where(col(Outreach.id) == sa.bindparam("outreach_id"))
     )  # fmt: skip
 
@@ -119,7 +154,10 @@ async def linked_row(conn: AsyncConnection, outreach_id: int) -> Found | None:
         int(pk), school_id, kind, role, int(recipient), pupil, lang, status, payload or {}
     )
     linked = Linked(row, str(channel))
-    return Found(linked, _person(row, str(school), found[11:]), str(school))
+    person = _person(row, str(school), found[11:19])
+    staff_id = found[19]
+    staffer = Staffer(role, str(staff_id)) if role in STAFF and staff_id is not None else None
+    return Found(linked, person, staffer, str(school))
 
 
 def _person(row: MessageRow, school: str, found: Sequence[Any]) -> Person | None:
@@ -184,6 +222,31 @@ async def words(
         message_id=row.id,
         at=at,
         channels=channels,
+    )
+
+
+async def decision(
+    conn: AsyncConnection,
+    linked: Linked,
+    staffer: Staffer,
+    key: str,
+    answer: StaffAnswer,
+    at: dt.datetime,
+    today: dt.date,
+) -> bool:
+    """A staff member's decision confirmed on the page, stored as their tap in the chat would
+    be; False when there was nothing (left) to decide."""
+    return await decide(
+        conn,
+        Decision(
+            row=linked.row,
+            key=key,
+            sender_id=staffer.roster_id,
+            by=f"{linked.channel}:{staffer.roster_id}",
+            at=at,
+            today=today,
+            day=answer.day,
+        ),
     )
 
 

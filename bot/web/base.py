@@ -5,6 +5,8 @@ language: :mod:`bot.web.i18n`), and the neutral page of a link that does not wor
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,20 +14,38 @@ from typing import Any
 
 import jinja2
 from aiohttp import web
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import HelpLines
 from bot.contacts import DEFAULT_ORDER, ChannelOrder
 from bot.engine.window import Window
 from bot.links import LinkSigner
-from bot.web.i18n import Reader, WebCatalogs, browser_language
-from messages import Overrides
+from bot.web.i18n import Reader, WebCatalogs, browser_language, direction
+from messages import Overrides, Rendered
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import Clock
 
-__all__ = ["CONTEXT", "HERE", "News", "WebContext", "neutral", "render", "root_of", "templates"]
+__all__ = [
+    "CONTEXT",
+    "HERE",
+    "News",
+    "WebContext",
+    "busy",
+    "chosen_day",
+    "neutral",
+    "parts",
+    "render",
+    "root_of",
+    "tell",
+    "templates",
+]
+
+log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
+RETURN_WITHIN = dt.timedelta(days=60)
+"""How far ahead a chosen return day may be."""
 News = Callable[[], Awaitable[None]]
 
 
@@ -110,3 +130,42 @@ def neutral(request: web.Request, status: int = 404) -> web.Response:
     context = request.app[CONTEXT]
     lang = browser_language(request.headers.get("Accept-Language"))
     return render(request, "gone.html", Reader.of(context.catalogs, lang), status=status)
+
+
+def parts(rendered: Rendered) -> list[dict[str, str]]:
+    """A rendered text per language (a guardian's language, then Dutch), with its direction."""
+    if not rendered.parts:
+        lang = rendered.lang.split("+")[0]
+        return [{"lang": lang, "dir": direction(lang), "text": rendered.text}]
+    return [{"lang": p.lang, "dir": direction(p.lang), "text": p.text} for p in rendered.parts]
+
+
+def tell(context: WebContext) -> None:
+    """The service plans and sends at once, beside the page (its errors are its own)."""
+    if context.news is None:
+        return
+    task = asyncio.ensure_future(context.news())
+    context.pending.add(task)
+    task.add_done_callback(context.pending.discard)
+
+
+def busy(request: web.Request, reader: Reader, err: OperationalError) -> web.Response:
+    """The database cannot be written now (an import holds SQLite's lock): nothing was
+    stored, and the person is asked to try again in a minute."""
+    log.warning("a page could not store: %s", type(err.orig).__name__ if err.orig else "error")
+    response = render(request, "busy.html", reader, status=503)
+    response.headers["Retry-After"] = "60"
+    return response
+
+
+def chosen_day(context: WebContext, text: str) -> dt.date | None:
+    """The return day chosen on a page: a school day from today, not too far ahead (the
+    offered days shift as days pass)."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    today = context.clock.today()
+    if not today <= day <= today + RETURN_WITHIN or not context.calendar.is_school_day(day):
+        return None
+    return day

@@ -6,6 +6,8 @@
   family. The confirming ``POST`` stores the answer as the tap of the same button in the chat
   would be (:func:`bot.answers.store_tap`, one transaction), then shows the bot's own thanks; a
   second ``POST`` stores nothing and shows the same thanks. "I know when" asks for the day.
+  A link under a staff member's message decides as their button in the chat does
+  (:mod:`bot.web.staff`).
 - ``/w/<token>``: something else, in the person's own words (also a box on the answer page):
   passed on to the spilfiguur as words in the chat are (:func:`bot.answers.store_words`).
 - ``/u/<token>``: stop the messages on the channel the link came on. ``GET`` shows one button;
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,13 +30,24 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.exc import OperationalError
 
+from bot.answers.staff import return_days
 from bot.answers.thanks import ack_context, ack_template
 from bot.answers.written_in import detect
 from bot.links import PATHS, Claim, Purpose
-from bot.web import _store
+from bot.web import _store, staff
 from bot.web._store import Linked, Person
-from bot.web.base import CONTEXT, WebContext, neutral, render, root_of
-from bot.web.i18n import Reader, Said, direction
+from bot.web.base import (
+    CONTEXT,
+    WebContext,
+    busy,
+    chosen_day,
+    neutral,
+    parts,
+    render,
+    root_of,
+    tell,
+)
+from bot.web.i18n import Reader, Said
 from messages import (
     Rendered,
     button_label,
@@ -46,18 +58,12 @@ from messages import (
 )
 from messages import render as render_template
 
-__all__ = ["MAX_TOKEN", "MAX_WORDS", "RETURN_CHOICES", "RETURN_WITHIN", "add_routes"]
-
-log = logging.getLogger(__name__)
+__all__ = ["MAX_TOKEN", "MAX_WORDS", "add_routes"]
 
 MAX_TOKEN = 512
 """Longer than any token Gemist makes: anything longer is not read at all."""
 MAX_WORDS = 2000
 """Characters of own words: a short message, as in a chat."""
-RETURN_CHOICES = 6
-"""School days offered after "I know when", as in the chat."""
-RETURN_WITHIN = dt.timedelta(days=60)
-"""How far ahead a return day may be (the offered days shift as days pass)."""
 RETURN = "return"
 
 
@@ -103,13 +109,18 @@ class Family:
 
 
 async def _family(request: web.Request, purpose: Purpose) -> tuple[Family, Claim] | None:
-    context = request.app[CONTEXT]
     opened = await _opened(request, purpose)
     if opened is None:
         return None
-    found, claim = opened
+    family = _family_of(request.app[CONTEXT], opened[0])
+    return (family, opened[1]) if family is not None else None
+
+
+def _family_of(context: WebContext, found: _store.Found) -> Family | None:
+    """The family member's side of a proven link; None for staff, or a pupil who left or is
+    no longer this guardian's."""
     linked, person = found.linked, found.person
-    if person is None:  # staff, or a pupil who left or is no longer this guardian's
+    if person is None:
         return None
     try:
         message = render_outreach(
@@ -118,7 +129,7 @@ async def _family(request: web.Request, purpose: Purpose) -> tuple[Family, Claim
     except (LookupError, ValueError):
         return None
     reader = Reader.of(context.catalogs, linked.reader, guardian=person.role == "guardian")
-    return Family(linked, person, reader, message), claim
+    return Family(linked, person, reader, message)
 
 
 def _answer(family: Family, claim: Claim) -> tuple[str, str | None] | None:
@@ -140,28 +151,45 @@ def _answer(family: Family, claim: Claim) -> tuple[str, str | None] | None:
 # -- answers -----------------------------------------------------------------------------------
 
 
+async def _answering(
+    request: web.Request, *, confirm: bool
+) -> tuple[Family, Claim, tuple[str, str | None]] | web.Response:
+    """A family member's answer link, proven, with its answer; or the response for anything
+    else: a staff member's decision (:mod:`bot.web.staff`), or the neutral page."""
+    opened = await _opened(request, Purpose.ANSWER)
+    if opened is None:
+        return neutral(request)
+    found, claim = opened
+    if found.staffer is not None:
+        return await staff.page(request, found, claim, confirm=confirm)
+    family = _family_of(request.app[CONTEXT], found)
+    answer = _answer(family, claim) if family is not None else None
+    if family is None or answer is None:
+        return neutral(request)
+    return family, claim, answer
+
+
 async def answer_page(request: web.Request) -> web.Response:
     """The chosen answer and its confirm button; records nothing."""
-    found = await _family(request, Purpose.ANSWER)
-    answer = _answer(*found) if found is not None else None
-    if found is None or answer is None:
-        return neutral(request)
-    return _answer_form(request, found[0], answer[0], ask_day=answer == (RETURN, None))
+    answering = await _answering(request, confirm=False)
+    if isinstance(answering, web.Response):
+        return answering
+    family, _claim, answer = answering
+    return _answer_form(request, family, answer[0], ask_day=answer == (RETURN, None))
 
 
 async def confirm_answer(request: web.Request) -> web.Response:
     """The confirmed answer, stored once; the thanks."""
-    found = await _family(request, Purpose.ANSWER)
-    answer = _answer(*found) if found is not None else None
-    if found is None or answer is None:
-        return neutral(request)
-    family, claim = found
+    answering = await _answering(request, confirm=True)
+    if isinstance(answering, web.Response):
+        return answering
+    family, claim, answer = answering
     context = request.app[CONTEXT]
     key, day = answer
     stored_answer = claim.key
     if key == RETURN and day is None:
         form = await request.post()
-        chosen = _return_day(context, str(form.get("day", "")))
+        chosen = chosen_day(context, str(form.get("day", "")))
         if chosen is None:
             return _answer_form(request, family, key, ask_day=True, day_error=True)
         day, stored_answer = chosen.isoformat(), f"{RETURN}:{chosen.isoformat()}"
@@ -171,23 +199,11 @@ async def confirm_answer(request: web.Request) -> web.Response:
                 conn, family.linked.row, family.person, stored_answer, context.clock.now()
             )
     except OperationalError as err:  # SQLite's write lock, held by a long import
-        return _busy(request, family.reader, err)
+        return busy(request, family.reader, err)
     if stored:
-        _tell(context)
+        tell(context)
     returns = dt.date.fromisoformat(day) if day else None
     return _thanks(request, family, key, returns)
-
-
-def _return_day(context: WebContext, text: str) -> dt.date | None:
-    """The return day chosen on the page: a school day from today, not too far ahead."""
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        return None
-    today = context.clock.today()
-    if not today <= day <= today + RETURN_WITHIN or not context.calendar.is_school_day(day):
-        return None
-    return day
 
 
 def _answer_form(
@@ -201,9 +217,7 @@ def _answer_form(
     days: list[dict[str, str]] = []
     if ask_day:
         template = f"{family.person.role}_return_choice"
-        day = context.clock.today()
-        for _ in range(RETURN_CHOICES):
-            day = context.calendar.next_school_day(day)
+        for day in return_days(context.calendar, context.clock.today()):
             days.append(
                 {"value": day.isoformat(), "label": day_label(template, family.reader.lang, day)}
             )
@@ -211,6 +225,7 @@ def _answer_form(
         **_page(request, family),
         "label": label,
         "days": days,
+        "legend": family.reader.gettext("Op welke dag?"),
         "day_error": family.reader.gettext("Kies eerst een dag.") if day_error else "",
     }
     return render(request, "answer.html", family.reader, values, status=422 if day_error else 200)
@@ -226,21 +241,12 @@ def _page(
     return {
         "school": family.person.about["school"],
         "title": family.person.about["school"],
-        "parts": _parts(family.message),
+        "parts": parts(family.message),
         "words_action": f"{root_of(request)}{PATHS[Purpose.WORDS]}/{token}",
         "max_words": MAX_WORDS,
         "text": text,
         "error": error,
     }
-
-
-def _parts(rendered: Rendered) -> list[dict[str, str]]:
-    """A rendered text per language (a guardian's language, then Dutch), with its direction."""
-    parts = rendered.parts or ()
-    if not parts:
-        lang = rendered.lang.split("+")[0]
-        return [{"lang": lang, "dir": direction(lang), "text": rendered.text}]
-    return [{"lang": p.lang, "dir": direction(p.lang), "text": p.text} for p in parts]
 
 
 def _thanks(
@@ -284,7 +290,7 @@ def _thanks(
     values = {
         "school": family.person.about["school"],
         "title": family.person.about["school"],
-        "parts": _parts(said),
+        "parts": parts(said),
         "more": more,
     }
     return render(request, "thanks.html", family.reader, values)
@@ -336,9 +342,9 @@ async def send_words(request: web.Request) -> web.Response:
                 context.channels,
             )
     except OperationalError as err:
-        return _busy(request, family.reader, err)
+        return busy(request, family.reader, err)
     if stored:
-        _tell(context)
+        tell(context)
     return _thanks(request, family, "free_text")
 
 
@@ -390,26 +396,5 @@ async def unsubscribe(request: web.Request) -> web.Response:
         async with context.engine.begin() as conn:
             await _store.stop(conn, linked, context.clock.now())
     except OperationalError as err:
-        return _busy(request, reader, err)
+        return busy(request, reader, err)
     return render(request, "unsubscribed.html", reader, values)
-
-
-# -- shared ------------------------------------------------------------------------------------
-
-
-def _tell(context: WebContext) -> None:
-    """The service plans and sends at once, beside the page (its errors are its own)."""
-    if context.news is None:
-        return
-    task = asyncio.ensure_future(context.news())
-    context.pending.add(task)
-    task.add_done_callback(context.pending.discard)
-
-
-def _busy(request: web.Request, reader: Reader, err: OperationalError) -> web.Response:
-    """The database cannot be written now (an import holds SQLite's lock): nothing was
-    stored, and the person is asked to try again in a minute."""
-    log.warning("a page could not store: %s", type(err.orig).__name__ if err.orig else "error")
-    response = render(request, "busy.html", reader, status=503)
-    response.headers["Retry-After"] = "60"
-    return response

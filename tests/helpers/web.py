@@ -45,6 +45,7 @@ class School:
     checkin: int
     notice: int
     other_checkin: int
+    nudge: int
     told: list[str] = field(default_factory=list)
 
     def token(
@@ -53,6 +54,8 @@ class School:
         return self.signer.sign(purpose, recipient or self.recipient(row), Claim(row, key))
 
     def recipient(self, row: int) -> Recipient:
+        if row == self.nudge:
+            return Recipient("coordinator", self.s01, "email")
         if row == self.notice:
             return Recipient("guardian", self.g1, "email")
         if row == self.other_checkin:
@@ -92,6 +95,16 @@ class School:
                 sa.select(col(Outreach.payload)).where(col(Outreach.kind) == "coordinator_forward")
             )
             return [dict(payload) for payload in rows]
+
+    async def nudge_state(self) -> tuple[Any, ...]:
+        """Whether the nudge was seen (by whom) and until when it was put off."""
+        async with self.engine.connect() as conn:
+            row = await conn.execute(
+                sa.select(col(Outreach.acknowledged_by), col(Outreach.snoozed_until)).where(
+                    col(Outreach.id) == self.nudge
+                )
+            )
+            return tuple(row.one())
 
     async def contact_state(self, role: str, person: int, channel: str = "email") -> str | None:
         async with self.engine.connect() as conn:
@@ -167,7 +180,12 @@ async def school(engine: AsyncEngine, clock: VirtualClock) -> School:
             conn, "checkin-p2", "pupil_checkin", "pupil", p2, p2, "nl",
             {**about, "first_name": "Kind P2", "episode": "P2:2026-11-17"},
         )  # fmt: skip
-    return School(engine, clock, signer_for(clock), p1, p2, g1, s01, checkin, notice, other)
+        nudge = await _message(
+            conn, "nudge-p1", "coordinator_nudge", "coordinator", s01, p1, "nl",
+            {"reason": "absent_half_days", "first_name": "Kind P1", "class_name": "1A",
+             "missed_half_days": 6, "episode": "P1:2026-11-17"},
+        )  # fmt: skip
+    return School(engine, clock, signer_for(clock), p1, p2, g1, s01, checkin, notice, other, nudge)
 
 
 @asynccontextmanager

@@ -11,10 +11,10 @@ import json
 
 import pytest
 
+from bot.answers.staff import RETURN_CHOICES
 from bot.answers.thanks import ack_context, ack_template
 from bot.config import HelpLines
 from bot.links import Purpose, Recipient
-from bot.web.pages import RETURN_CHOICES
 from messages import render
 from tests.helpers.web import School, client_for, school, signer_for
 
