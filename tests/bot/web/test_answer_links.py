@@ -14,7 +14,7 @@ import pytest
 from bot.answers.staff import RETURN_CHOICES
 from bot.answers.thanks import ack_context, ack_template
 from bot.config import HelpLines
-from bot.links import Purpose, Recipient
+from bot.links import Claim, Purpose, Recipient
 from messages import render
 from tests.helpers.web import School, client_for, school, signer_for
 
@@ -131,7 +131,7 @@ def _bad_tokens(town: School) -> dict[str, str]:
         "another secret": signer_for(town.clock, b"x" * 48).sign(
             Purpose.ANSWER,
             town.recipient(town.checkin),
-            __import__("bot.links").links.Claim(town.checkin, "sick"),
+            Claim(town.checkin, "sick"),
         ),
         "an answer the message did not offer": town.token(
             Purpose.ANSWER, town.checkin, "want_a_call"

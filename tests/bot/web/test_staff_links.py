@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from bot.links import Purpose, Recipient
+from bot.links import Claim, Purpose, Recipient
 from tests.helpers.web import School, client_for, school
 
 
@@ -62,3 +62,40 @@ async def test_a_coordinator_can_stop_the_messages_on_this_channel(town):
         response = await client.post(path, data={"List-Unsubscribe": "One-Click"})
     assert response.status == 200
     assert await town.contact_state("staff", town.s01) == "unsubscribed"
+
+
+async def test_under_the_daily_message_a_link_decides_for_one_pupil(town):
+    """``snooze:0`` under the daily message: one school day later for the nudges it says of
+    pupil 0, without asking when (as the chat's button does)."""
+    import sqlalchemy as sa
+
+    from bot.models import Outreach
+
+    async with town.engine.begin() as conn:
+        digest = await conn.scalar(
+            sa.insert(Outreach)
+            .values(
+                school_id="school", idempotency_key="digest", kind="coordinator_digest",
+                recipient_role="coordinator", recipient_id=town.s01, channel="email",
+                lang="nl", status="sent",
+                payload={"buttons": True, "date": "2026-11-17", "items": [
+                    {"first_name": "Kind P1", "class_name": "1A", "keys": ["nudge-p1"],
+                     "lines": [{"reason": "absent_half_days", "missed_half_days": 6}]},
+                ]},
+                due_at=town.clock.now(), expires_at=town.clock.now() + dt.timedelta(days=1),
+                next_attempt_at=town.clock.now(), sent_at=town.clock.now(),
+                created_at=town.clock.now(), updated_at=town.clock.now(),
+            )
+            .returning(Outreach.id)
+        )  # fmt: skip
+    token = town.signer.sign(
+        Purpose.ANSWER,
+        Recipient("coordinator", town.s01, "email"),
+        Claim(digest, "snooze:0"),
+    )
+    async with client_for(town.context()) as client:
+        page = await (await client.get(f"/a/{token}")).text()
+        assert "Later: Kind P1" in page
+        assert 'type="radio"' not in page
+        assert (await client.post(f"/a/{token}")).status == 200
+    assert await town.nudge_state() == (None, dt.date(2026, 11, 18))
