@@ -273,6 +273,7 @@ async def serve(
                 calendar=calendar,
                 channels=live.pipeline.reach,
                 news=live.news,
+                translator=translator,
             )
             ways_in.append(web_server(settings, pages))
         await live.run(stop, Together(ways_in) if ways_in else None, ready=ready)

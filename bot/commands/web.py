@@ -26,6 +26,7 @@ from bot.exits import Exit
 from bot.links import open_signer
 from bot.redaction import describe_error
 from bot.rules import Rules, RulesError, load_rules
+from bot.translation import TranslationUnavailable, translator_named
 from bot.web import web_context, web_server
 from scheduler.calendar import CalendarFileError, SchoolCalendar
 from scheduler.clock import WallClock
@@ -58,7 +59,9 @@ async def serve_web(args: argparse.Namespace, settings: Settings) -> int:
     try:
         rules = load_rules(settings.rules) if settings.rules is not None else Rules.default()
         calendar = SchoolCalendar.from_settings(settings)
-    except (RulesError, CalendarFileError, OSError) as err:
+        engine_name = settings.translation_engine
+        translator = translator_named(engine_name) if engine_name is not None else None
+    except (RulesError, CalendarFileError, OSError, TranslationUnavailable) as err:
         print(f"gemist web: {err}", file=sys.stderr)
         return Exit.UNUSABLE
     _log_to_stderr()
@@ -76,6 +79,7 @@ async def serve_web(args: argparse.Namespace, settings: Settings) -> int:
             rules=rules,
             calendar=calendar,
             channels=settings.channel_order(frozenset(channels.usable(settings))),
+            translator=translator,
         )
         server = web_server(settings, context)
         try:

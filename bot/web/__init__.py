@@ -22,6 +22,7 @@ from bot.db import connect_reader
 from bot.engine.window import Window
 from bot.links import LinkSigner
 from bot.rules import Rules
+from bot.translation import Translator
 from bot.web.app import create_app
 from bot.web.base import News, WebContext
 from bot.web.server import WebServer
@@ -41,6 +42,7 @@ def web_context(
     calendar: SchoolCalendar,
     channels: ChannelOrder | None = None,
     news: News | None = None,
+    translator: Translator | None = None,
 ) -> WebContext:
     """The pages' context for the school of ``settings``."""
     return WebContext(
@@ -55,6 +57,7 @@ def web_context(
         help_lines=settings.help,
         channels=channels or settings.channel_order(),
         news=news,
+        translator=translator,
     )
 
 

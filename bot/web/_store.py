@@ -67,6 +67,8 @@ class Person:
     roster_id: str
     pupil: int
     about: Mapping[str, object]
+    spilfiguur: int | None = None
+    """The database id of the pupil's spilfiguur, who reads the person's own words."""
     """What the thanks may say: the pupil's first name, the school, who signs, whom to contact."""
 
 
@@ -110,6 +112,7 @@ def _link_query() -> sa.Select[Any]:
             col(Outreach.lang), col(Outreach.status), col(Outreach.payload),
             col(Outreach.channel), col(School.name),
             col(Pupil.pupil_id), col(Pupil.first_name), col(SchoolClass.name),
+            col(Pupil.spilfiguur_id),
             _STAFF.c.first_name, _STAFF.c.last_name, _STAFF.c.role,
             contacts.address_of("staff", _STAFF.c.id, "email"),
             _GUARDIAN.c.guardian_id,
@@ -154,8 +157,8 @@ async def linked_row(conn: AsyncConnection, outreach_id: int) -> Found | None:
         int(pk), school_id, kind, role, int(recipient), pupil, lang, status, payload or {}
     )
     linked = Linked(row, str(channel))
-    person = _person(row, str(school), found[11:19])
-    staff_id = found[19]
+    person = _person(row, str(school), found[11:20])
+    staff_id = found[20]
     staffer = Staffer(role, str(staff_id)) if role in STAFF and staff_id is not None else None
     return Found(linked, person, staffer, str(school))
 
@@ -163,7 +166,9 @@ async def linked_row(conn: AsyncConnection, outreach_id: int) -> Found | None:
 def _person(row: MessageRow, school: str, found: Sequence[Any]) -> Person | None:
     """The pupil or guardian ``row`` went to, answering about its pupil; None when the row is
     about no pupil, went to staff, or its pupil left or is no longer the guardian's."""
-    pupil_id, first_name, class_name, s_first, s_last, s_role, email, guardian_id = found
+    pupil_id, first_name, class_name, spilfiguur, s_first, s_last, s_role, email, guardian_id = (
+        found
+    )
     if row.recipient_role not in FAMILY or row.pupil_id is None or pupil_id is None:
         return None
     if row.recipient_role == "guardian":
@@ -184,7 +189,7 @@ def _person(row: MessageRow, school: str, found: Sequence[Any]) -> Person | None
         "sender": sender,
         "contact": contact,
     }
-    return Person(row.recipient_role, roster_id, row.pupil_id, about)
+    return Person(row.recipient_role, roster_id, row.pupil_id, about, spilfiguur)
 
 
 async def tap(
@@ -202,13 +207,14 @@ async def words(
     row: MessageRow,
     person: Person,
     text: str,
-    language: str | None,
+    reading: tuple[str | None, str | None],
     at: dt.datetime,
     channels: ChannelOrder,
 ) -> bool:
     """Words written on the page, passed on to the spilfiguur as words in the chat are; the
-        same words sent twice from the same message are stored once. ``language``: the one they
-    are written in (:func:`bot.answers.written_in.detect`), None when not recognised."""
+        same words sent twice from the same message are stored once. ``reading``: the language they
+    are written in (:func:`bot.answers.written_in.detect`, None when not recognised) and their
+    machine translation for the spilfiguur (None: none)."""
     digest = hashlib.sha256(text.encode()).hexdigest()[:32]
     return await store_words(
         conn,
@@ -216,12 +222,13 @@ async def words(
         pupil=person.pupil,
         sender_role=person.role,
         sender_id=person.roster_id,
-        language=language,
+        language=reading[0],
         text=text,
         source=f"web:{row.id}:{digest}",
         message_id=row.id,
         at=at,
         channels=channels,
+        translation=reading[1],
     )
 
 

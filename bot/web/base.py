@@ -21,6 +21,7 @@ from bot.config import HelpLines
 from bot.contacts import DEFAULT_ORDER, ChannelOrder
 from bot.engine.window import Window
 from bot.links import LinkSigner
+from bot.translation import Translator
 from bot.web.i18n import Reader, WebCatalogs, browser_language, direction
 from messages import Overrides, Rendered
 from scheduler.calendar import SchoolCalendar
@@ -64,6 +65,8 @@ class WebContext:
     overrides: Overrides | None = None
     help_lines: HelpLines = field(default_factory=HelpLines)
     channels: ChannelOrder = DEFAULT_ORDER
+    translator: Translator | None = None
+    """The school's engine for a family's words (``translation_engine``); None: none."""
     news: News | None = None
     """Someone answered: the service plans and sends at once (:meth:`bot.service.Service.news`)."""
     catalogs: WebCatalogs = field(default_factory=WebCatalogs)

@@ -32,6 +32,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.answers.staff import return_days
 from bot.answers.thanks import ack_context, ack_template
+from bot.answers.translated import translation_for
 from bot.answers.written_in import detect
 from bot.links import PATHS, Claim, Purpose
 from bot.web import _store, staff
@@ -330,6 +331,9 @@ async def send_words(request: web.Request) -> web.Response:
         values = _page(request, family, text=text, error=problem)
         return render(request, "words.html", family.reader, values, status=422)
     language = await asyncio.to_thread(detect, text)
+    translation = await translation_for(
+        context.engine, context.translator, family.person.spilfiguur, language, text
+    )
     try:
         async with context.engine.begin() as conn:
             stored = await _store.words(
@@ -337,7 +341,7 @@ async def send_words(request: web.Request) -> web.Response:
                 family.linked.row,
                 family.person,
                 text,
-                language,
+                (language, translation),
                 context.clock.now(),
                 context.channels,
             )

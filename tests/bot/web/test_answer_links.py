@@ -310,3 +310,25 @@ async def test_the_links_a_channel_gets_open_these_pages(town):
             in await answer.text()
         )
         assert "Ja, stop de berichten" in await stop.text()
+
+
+async def test_words_in_another_language_reach_the_spilfiguur_with_the_schools_translation(town):
+    """As in the chat: with the school's engine, words in a language the spilfiguur may not
+    read are passed on with a machine translation below them."""
+
+    class Upper:
+        name = "upper"
+
+        def translate(self, text: str, source: str, target: str) -> str | None:
+            return f"[{source}>{target}] {text.upper()}"
+
+    context = town.context()
+    context.translator = Upper()
+    words = "Oğlum hasta, ateşi var. Yarın okula gelemeyecek, doktora gidiyoruz."
+    async with client_for(context) as client:
+        path = f"/w/{town.token(Purpose.WORDS, town.notice)}"
+        assert (await client.post(path, data={"text": words})).status == 200
+    [forward] = await town.forwards()
+    assert forward["language"] == "tr"
+    assert forward["translation"] == f"[tr>nl] {words.upper()}"
+    assert forward["writer"] == "Ayşe Yilmaz (moeder)"
