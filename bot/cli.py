@@ -44,6 +44,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "run the bot: poll the feed, plan and send, talk with people on Telegram, until "
         "stopped (SIGINT or SIGTERM)",
     ),
+    "web": (
+        "web",
+        "serve the web application (the pages behind the answer links) on its own, until "
+        "stopped (SIGINT or SIGTERM)",
+    ),
     "hold": ("hold", "days whose outreach a mass absence held back: list, release, discard"),
     "invite": ("invite", "one-time invitation codes and deep links to link a Telegram chat"),
     "backup": ("backup", "a consistent copy of the database (SQLite; PostgreSQL: pg_dump)"),

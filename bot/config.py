@@ -8,10 +8,12 @@ file are the environment names without the ``GEMIST_`` prefix, in lower case
 also from ``GEMIST_HELP_<KEY>``) and ``[retention]`` (how long personal data is kept,
 :mod:`bot.privacy.policy`), whose keys can also be set as ``GEMIST_RETENTION_<KEY>``
 (``GEMIST_RETENTION_FREE_TEXT_YEARS=1``). ``channels`` is the school's order of channels
-(:mod:`bot.contacts.reach`).
+(:mod:`bot.contacts.reach`). ``web_url`` is the public address of the web application
+(:mod:`bot.web`), where the answer links of :mod:`bot.links` lead.
 
-Secrets (the bot's token, the webhook's secret token) are :class:`Secret` and no error message
-quotes them; nor the webhook's URL, whose path some deployments make secret too.
+Secrets (the bot's token, the webhook's secret token, the links' signing secret) are
+:class:`Secret` and no error message quotes them; nor the webhook's URL, whose path some
+deployments make secret too.
 """
 
 from __future__ import annotations
@@ -49,6 +51,18 @@ WEBHOOK_KEYS = ("webhook_url", "webhook_secret", "webhook_listen", "webhook_port
 TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)
 """The only ports Telegram's own servers POST webhook updates to."""
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+WEB_KEYS = (
+    "web_url", "web_secret", "web_host", "web_port", "web_link_days", "web_unsubscribe_days",
+)  # fmt: skip
+DEFAULT_WEB_HOST = "127.0.0.1"
+DEFAULT_WEB_PORT = 8080
+DEFAULT_LINK_DAYS = 14
+"""How long an answer link works: the absence it asks about is long over by then."""
+DEFAULT_UNSUBSCRIBE_DAYS = 90
+"""How long an unsubscribe link works: a family may stop the messages long after one came."""
+MAX_LINK_DAYS = 366
+MIN_WEB_SECRET = 32
+"""Characters a ``web_secret`` needs at least: a signing key nobody can guess."""
 HELP_KEYS = ("line", "phone", "chat", "emergency")
 _PHONE = re.compile(r"\+?[0-9][0-9 ]{1,19}")
 _WEB = re.compile(r"[^\s/][^\s]{2,199}")
@@ -162,6 +176,15 @@ class Settings:
     # The local engine that translates a family's words for the spilfiguur (bot.translation);
     # None: nothing is translated, the forwarded message suggests an interpreter.
     translation_engine: str | None = None
+    # The web application (bot.web): its public address, where the answer links lead (None:
+    # no web application, no answer links), and where it listens behind the reverse proxy.
+    web_url: str | None = None
+    # The answer links' signing key; None: one generated once and kept in the database.
+    web_secret: Secret | None = None
+    web_host: str = DEFAULT_WEB_HOST
+    web_port: int = DEFAULT_WEB_PORT
+    web_link_days: int = DEFAULT_LINK_DAYS
+    web_unsubscribe_days: int = DEFAULT_UNSUBSCRIBE_DAYS
 
 
 def load_settings(
@@ -182,7 +205,7 @@ def load_settings(
     for key in (
         "database_url", "telegram_token", "telegram_api_url", "telegram_bot", "timezone", "rules",
         "absence_feed", "feed_poll_times", "planner_interval_minutes", *WEBHOOK_KEYS,
-        "translation_engine",
+        "translation_engine", *WEB_KEYS,
     ):  # fmt: skip
         if value := env.get(ENV_PREFIX + key.upper()):
             raw[key] = value
@@ -237,6 +260,7 @@ _KNOWN: dict[str, set[str] | None] = {
     "telegram_bot": None, "timezone": None,
     "rules": None, "absence_feed": None, "feed_poll_times": None,
     "planner_interval_minutes": None, **dict.fromkeys(WEBHOOK_KEYS), "translation_engine": None,
+    **dict.fromkeys(WEB_KEYS),
     "school": {"id", "name"},
     "calendar": {"free_days", "ical", "wednesday_afternoon_free"}, "codes": None,
     "messages": None, "help": set(HELP_KEYS), "retention": set(Retention.names()),
@@ -333,7 +357,68 @@ def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
         kwargs["translation_engine"] = _engine(raw["translation_engine"], sources)
     api_url = kwargs.get("telegram_api_url", DEFAULT_TELEGRAM_API_URL)
     kwargs |= _webhook(raw, sources, local_api=api_url.rstrip("/") != DEFAULT_TELEGRAM_API_URL)
+    kwargs |= _web(raw, sources)
     return Settings(**kwargs)
+
+
+def _web(raw: dict[str, Any], sources: dict[str, str]) -> dict[str, Any]:
+    """The web application's keys, checked together: the others mean nothing without
+    ``web_url`` (a misspelt URL variable would otherwise mean no web application, silently)."""
+    if "web_url" not in raw:
+        for key in WEB_KEYS:
+            if key in raw:
+                raise ConfigError(
+                    f"{sources[key]}: {key}: only used with web_url (GEMIST_WEB_URL), "
+                    "which is not set"
+                )
+        return {}
+    kwargs: dict[str, Any] = {"web_url": _web_url(raw["web_url"], sources["web_url"])}
+    if "web_secret" in raw:
+        source = sources["web_secret"]
+        secret = _string(raw["web_secret"], "web_secret", source)
+        if len(secret) < MIN_WEB_SECRET:
+            raise ConfigError(
+                f"{source}: web_secret: expected at least {MIN_WEB_SECRET} characters "
+                "(python3 -c 'import secrets; print(secrets.token_urlsafe(32))' makes one), "
+                "or leave it out to let Gemist keep one in the database"
+            )
+        kwargs["web_secret"] = Secret(secret)
+    if "web_host" in raw:
+        kwargs["web_host"] = _string(raw["web_host"], "web_host", sources["web_host"])
+    if "web_port" in raw:
+        kwargs["web_port"] = _port(raw["web_port"], "web_port", sources["web_port"])
+    for key in ("web_link_days", "web_unsubscribe_days"):
+        if key in raw:
+            kwargs[key] = _days(raw[key], key, sources[key])
+    return kwargs
+
+
+def _web_url(value: Any, source: str) -> str:
+    """The address families open: http or https, a host, maybe a path (a reverse proxy's
+    prefix); no query or fragment. Kept without its trailing slash."""
+    text = _string(value, "web_url", source)
+    unusable = ConfigError(
+        f"{source}: web_url: expected the public address of the web application, like "
+        f"https://gemist.school.example or https://www.school.example/gemist, not {text!r}"
+    )
+    parts = urlsplit(text)
+    try:
+        parts.port  # noqa: B018  (raises for a port that is not a number or out of range)
+    except ValueError:
+        raise unusable from None
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise unusable
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise unusable
+    return text.rstrip("/")
+
+
+def _days(value: Any, key: str, source: str) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_LINK_DAYS:
+        raise ConfigError(f"{source}: {key}: expected a whole number of days, 1 to {MAX_LINK_DAYS}")
+    return value
 
 
 def _engine(value: Any, sources: dict[str, str]) -> str:

@@ -158,6 +158,40 @@ def connect_scratch(path: Path) -> AsyncEngine:
     return engine
 
 
+READ_WAIT = 0.2
+"""Seconds an inline reader (:func:`connect_reader`) waits for a lock at most: never long, as
+it waits on the event loop's own thread."""
+
+
+def connect_reader(engine: AsyncEngine) -> AsyncEngine:
+    """An engine for lookups by key that a busy page makes on every request (the web
+    application's links), beside ``engine``.
+
+    On SQLite, the same file read on the event loop's own thread (:class:`_InlineSqlite`): for
+    a read of a row or two by its key, aiosqlite's hand-over to its worker thread and back costs
+    ten times the read itself. The connection is read-only (``query_only``), and a reader never
+    waits for a writer in WAL mode (an import's long write transaction included); it waits at
+    most :data:`READ_WAIT` for the rare moment SQLite itself locks the WAL index. Other backends
+    have no worker thread: the reader is ``engine`` itself.
+    """
+    path = sqlite_path(engine)
+    if path is None:
+        return engine
+    connector = functools.partial(sqlite3.connect, str(path))
+    reader = create_async_engine(
+        f"sqlite+aiosqlite:///{path}", async_creator=lambda: _InlineSqlite(connector, 64)
+    )
+    sa.event.listen(reader.sync_engine, "connect", _reader_pragmas)
+    return reader
+
+
+def _reader_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.execute(f"PRAGMA busy_timeout={round(READ_WAIT * 1000)}")
+    cursor.close()
+
+
 class _InlineSqlite(aiosqlite.Connection):
     """aiosqlite's connection, each call run at once on the calling thread (no worker thread).
 

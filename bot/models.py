@@ -38,6 +38,7 @@ __all__ = [
     "Reply",
     "School",
     "SchoolClass",
+    "SigningKey",
     "Staff",
     "TeachingAssignment",
     "TimelineView",
@@ -495,3 +496,16 @@ class PrivacyLog(SQLModel, table=True):
     reference: str = Field(max_length=32)
     summary: str = Field(max_length=500)
     command: str = Field(max_length=100)
+
+
+class SigningKey(SQLModel, table=True):
+    """A key Gemist made for itself once and keeps: ``links`` signs the answer links of the
+    web application (:mod:`bot.links`) when the operator set no ``web_secret``, so that ``gemist
+    run`` and ``gemist web`` agree and a restart keeps the links that went out working. Not
+    personal data; never shown."""
+
+    __tablename__ = "signing_key"
+
+    name: str = Field(primary_key=True, max_length=32)
+    value: str = Field(max_length=128)
+    created_at: dt.datetime = _utc()

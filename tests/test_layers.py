@@ -25,6 +25,7 @@ BREAKERS = {
     "integrations-edge": ("integrations/csv/values.py", "import bot.planning.tick"),
     "outbox-below-engine": ("bot/outbox/rendering.py", "import bot.engine.planner"),
     "answers-any-channel": ("bot/answers/replies.py", "import telegram"),
+    "web-any-channel": ("bot/web/pages.py", "import bot.telegram"),
     "private-modules": ("bot/simulate.py", "from bot.engine import _nudges"),
     "channels-are-plug-ins": ("bot/pipeline.py", "import integrations.telegram.channel"),
 }

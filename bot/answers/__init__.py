@@ -12,6 +12,9 @@ in :mod:`bot.answers.episodes`; the writes are
   pause, release or discard a held day, send or keep a held notice);
 - :func:`record_reply`: an answer that names no message (a replies file).
 
+What a staff button decides and how it is acknowledged is :mod:`bot.answers.staff`; the thanks
+a pupil or a parent gets, :mod:`bot.answers.thanks`: both for the chat and the web pages.
+
 Every function but :func:`record_reply` writes in the caller's transaction (an
 ``AsyncConnection``), so that a caller keeps its own order: the bot's inbox stores, then the
 person is thanked. Nothing here knows a chat platform: Telegram, e-mail answer links and the

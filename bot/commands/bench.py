@@ -1,5 +1,5 @@
-"""``gemist bench import``, ``engine``, ``telegram``, ``email``, ``start``: figures printed, not
-asserted."""
+"""``gemist bench import``, ``engine``, ``telegram``, ``email``, ``start``, ``web``: figures
+printed, not asserted."""
 
 from __future__ import annotations
 
@@ -78,6 +78,12 @@ def register(commands: Any) -> None:
     )
     start.add_argument("--runs", type=int, default=10, help="starts of each command")
     start.set_defaults(handler=run_start)
+    web = kinds.add_parser(
+        "web", help="open the answer page of the web application over HTTP, as browsers do"
+    )
+    web.add_argument("--requests", type=int, default=5_000, help="requests to time")
+    web.add_argument("--concurrency", type=int, default=4, help="requests in flight at once")
+    web.set_defaults(handler=run_web)
 
 
 def _databases(parser: argparse.ArgumentParser) -> None:
@@ -139,3 +145,9 @@ async def run_start(args: argparse.Namespace, settings: Settings) -> int:
     text, met = report(await asyncio.to_thread(measure, args.runs))
     print(text)
     return Exit.OK if met else Exit.NOT_MET
+
+
+async def run_web(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bench.web import measure_and_report
+
+    return await measure_and_report(args.requests, args.concurrency)

@@ -50,23 +50,33 @@ from bot.config import ConfigError, Settings
 from bot.db import DatabaseError, async_url, connect
 from bot.domain import Role
 from bot.exits import Exit
+from bot.links import LinkPages, open_signer
 from bot.models import Guardian, Pupil, Staff
 from bot.outbox import CONVERSATIONAL, Capabilities, Channel, DeliveryOutcome, Outgoing
 from bot.outbox.plugin import ChannelContext, ChannelUnavailable
 from bot.redaction import describe_error
 from bot.rules import Rules, RulesError, load_rules
-from bot.service import Service
+from bot.service import Inbound, Service
 from bot.simulate import SimulatedMessage
 from bot.telegram.app import POLL_TIMEOUT, TelegramBot, Webhook
 from bot.telegram.conversation import Conversation
 from bot.translation import TranslationUnavailable, Translator, translator_named
+from bot.web import web_context, web_server
 from integrations.telegram.channel import TelegramChannel
 from integrations.telegram.ratelimit import SendBudget
 from scheduler.calendar import CalendarFileError, SchoolCalendar
 from scheduler.clock import Clock, WallClock
 from scheduler.jobs import Schedule
 
-__all__ = ["DryRunChannel", "Tuning", "conversations", "register", "run_service", "serve"]
+__all__ = [
+    "DryRunChannel",
+    "Together",
+    "Tuning",
+    "conversations",
+    "register",
+    "run_service",
+    "serve",
+]
 
 log = logging.getLogger(__name__)
 
@@ -237,21 +247,67 @@ async def serve(
             )
             await service_on(scratch, printing).run(stop, ready=ready)
         return
+    # With a web application, the links in messages lead to its pages, signed with the key
+    # `gemist web` uses too (web_secret, or the database's own).
+    signer = None if settings.web_url is None else await open_signer(settings, engine, clock)
     context = ChannelContext(
         clock,
         RosterDirectory(engine),
+        pages=LinkPages(settings.web_url, signer) if settings.web_url and signer else None,
         tuning={} if tuning.budget is None else {"telegram": tuning.budget},
     )
     router = channels.build_router(settings, context)
     async with router:  # Telegram is asked who the bot is: InvalidToken here
         live = service_on(engine, router)
         telegram = router.channel("telegram")
-        inbound = (
-            conversations(telegram, live, settings, tuning.poll_timeout, translator)
-            if isinstance(telegram, TelegramChannel)
-            else None
-        )
-        await live.run(stop, inbound, ready=ready)
+        ways_in: list[Inbound] = []
+        if isinstance(telegram, TelegramChannel):
+            ways_in.append(conversations(telegram, live, settings, tuning.poll_timeout, translator))
+        if signer is not None:  # the web application, in this loop
+            pages = web_context(
+                settings,
+                engine=engine,
+                clock=clock,
+                signer=signer,
+                rules=rules,
+                calendar=calendar,
+                channels=live.pipeline.reach,
+                news=live.news,
+                translator=translator,
+            )
+            ways_in.append(web_server(settings, pages))
+        await live.run(stop, Together(ways_in) if ways_in else None, ready=ready)
+
+
+class Together:
+    """Several ways in (the Telegram bot, the web application) as one
+    :class:`~bot.service.Inbound`: started in order; at the stop each stops receiving and
+    each is closed, even when one before it failed."""
+
+    def __init__(self, parts: list[Inbound]) -> None:
+        self.parts = parts
+
+    async def start(self) -> None:
+        for part in self.parts:
+            await part.start()
+
+    async def stop_receiving(self) -> None:
+        await _each([part.stop_receiving for part in self.parts])
+
+    async def close(self) -> None:
+        await _each([part.close for part in self.parts])
+
+
+async def _each(steps: list[Any]) -> None:
+    """Run every step; the first failure is raised after all have run."""
+    failure: BaseException | None = None
+    for step in steps:
+        try:
+            await step()
+        except Exception as err:
+            failure = failure or err
+    if failure is not None:
+        raise failure
 
 
 NO_DRY_RUN = (

@@ -49,6 +49,15 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.answers import MessageRow
+from bot.answers.staff import (
+    CHOICES,
+    PAUSE_DAYS,
+    RETURN_CHOICES,
+    SNOOZE_DAYS,
+    digest_answer,
+    return_days,
+    staff_answer,
+)
 from bot.domain import CONTACT_MOMENTS, OutreachKind
 from bot.telegram import _store, invites
 from bot.telegram.invites import Linked
@@ -62,12 +71,6 @@ __all__ = ["PAUSE_DAYS", "RETURN_CHOICES", "SNOOZE_DAYS", "Acknowledgement", "on
 
 log = logging.getLogger(__name__)
 
-RETURN_CHOICES = 6
-"""School days offered after the "I know when" button."""
-SNOOZE_DAYS = (1, 3)
-"""School days a coordinator can put a nudge off by (the ``snooze:N`` buttons)."""
-PAUSE_DAYS = (5, 10, 20)
-"""School days a coordinator can pause a pupil's family messages for (``pause:N``)."""
 _STAFF_ROLES = ("teacher", "coordinator")
 _FAMILY = ("pupil", "guardian")
 
@@ -214,12 +217,8 @@ def _absence_day(row: MessageRow) -> dt.date | None:
 
 def _return_days(conversation: Conversation, template: str, lang: str) -> list[tuple[str, str]]:
     """The next school days as ``(return:YYYY-MM-DD, "maandag 23 november")``."""
-    day = conversation.clock.today()
-    choices = []
-    for _ in range(RETURN_CHOICES):
-        day = conversation.calendar.next_school_day(day)
-        choices.append((f"return:{day.isoformat()}", day_label(template, lang, day)))
-    return choices
+    days = return_days(conversation.calendar, conversation.clock.today())
+    return [(f"return:{day.isoformat()}", day_label(template, lang, day)) for day in days]
 
 
 async def _staff_tap(
@@ -236,21 +235,23 @@ async def _staff_tap(
         if tap.key in _offered(row):
             await _digest_tap(conversation, chat, row, person, tap, ack)
         return
-    if key not in _offered(row) or (value and key not in _CHOICES):
+    if key not in _offered(row) or (value and key not in CHOICES):
         return
-    if key in _CHOICES and not value:  # first the choice: when, until when
+    if key in CHOICES and not value:  # first the choice: when, until when
         context: dict[str, object] = {"first_name": row.payload.get("first_name", "")}
         buttons = None
         if key == "return":
             buttons = _return_days(conversation, "staff_return_choice", person.lang)
         await conversation.say(
-            chat, _CHOICES[key], person.lang, context, row=row.id, buttons=buttons
+            chat, CHOICES[key], person.lang, context, row=row.id, buttons=buttons
         )
         return
-    answer = _staff_answer(conversation, row, key, value)
+    answer = staff_answer(
+        row, key, value, today=conversation.clock.today(), calendar=conversation.calendar
+    )
     if answer is None:
         return
-    template, context, day = answer
+    template, context, day = answer.template, answer.context, answer.day
     done = await conversation.inbox.write(
         "decision",
         row={**dataclasses.asdict(row), "payload": dict(row.payload)},
@@ -279,11 +280,10 @@ async def _digest_tap(
 ) -> None:
     """A button under one pupil of the daily message: seen, one school day later, or the CLB
     involved already. The other pupils' buttons stay."""
-    action, _, number = tap.key.partition(":")
-    items = row.payload.get("items", [])
-    first_name = items[int(number)].get("first_name", "") if number.isdigit() else ""
-    until = conversation.calendar.school_day_after(conversation.clock.today(), 1)
-    day = until if action == "snooze" else None
+    answer = digest_answer(
+        row, tap.key, today=conversation.clock.today(), calendar=conversation.calendar
+    )
+    day = answer.day
     done = await conversation.inbox.write(
         "decision",
         row={**dataclasses.asdict(row), "payload": dict(row.payload)},
@@ -298,55 +298,7 @@ async def _digest_tap(
         return
     if done:
         conversation.news()
-    context: dict[str, object] = {"first_name": first_name, "date": until}
-    await conversation.say(chat, f"staff_ack.{action}", person.lang, context)
-
-
-_CHOICES = {
-    "snooze": "staff_snooze_choice",
-    "return": "staff_return_choice",
-    "pause": "staff_pause_choice",
-}
-"""The staff buttons that first offer a choice, and the template that offers it."""
-
-
-def _staff_answer(
-    conversation: Conversation, row: MessageRow, key: str, value: str
-) -> tuple[str, dict[str, object], dt.date | None] | None:
-    """What a staff member's tap decides: the acknowledgement (template and values) and the
-    day it is about; None when the tap decides nothing. The decision itself is stored by
-    :func:`bot.answers.decide`."""
-    today = conversation.clock.today()
-    about: dict[str, object] = {"first_name": row.payload.get("first_name", "")}
-    if key == "ack":
-        return (
-            ("staff_ack.read" if row.kind == OutreachKind.TEACHER_WELCOME else "staff_ack.ack"),
-            {},
-            None,
-        )
-    if key == "clb_involved":
-        return "staff_ack.clb_involved", about, None
-    if key in ("send_notice", "keep_notice"):
-        return f"staff_ack.{key}", about, None
-    if key in ("release", "discard"):
-        day = dt.date.fromisoformat(str(row.payload.get("date")))
-        return f"staff_ack.{key}", {"date": day}, day
-    if row.pupil_id is None or not value:
-        return None
-    days = int(value) if value.isdigit() else 0
-    if key == "return":
-        try:
-            back = dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-        return "staff_ack.return", {**about, "date": back}, back
-    if key == "snooze" and days in SNOOZE_DAYS:
-        until = conversation.calendar.school_day_after(today, days)
-        return "staff_ack.snooze", {"date": until}, until
-    if key == "pause" and days in PAUSE_DAYS:
-        ends = conversation.calendar.school_day_after(today, days - 1)
-        return "staff_ack.pause", {**about, "date": ends}, ends
-    return None
+    await conversation.say(chat, answer.template, person.lang, answer.context)
 
 
 async def _conversation_button(

@@ -1,31 +1,16 @@
-"""A family's words machine-translated for their spilfiguur, when the school chose an engine.
-
-Called while the words are passed on (:meth:`bot.telegram.conversation.Conversation._pass_on`):
-without an engine nothing is looked up and nothing is translated. With one, the words are
-translated into the spilfiguur's language when they are in a language the spilfiguur may not
-read (:func:`bot.translation.foreign`), in a thread (a model takes a while), for at most
-:data:`TIMEOUT`: the words go on without a translation rather than wait longer.
-"""
+"""A family's words in the chat, machine-translated for the spilfiguur of the pupil they are
+about (:mod:`bot.answers.translated`, shared with the web application's page)."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
-from bot.models import Staff
+from bot.answers.translated import TIMEOUT
+from bot.answers.translated import translation_for as _for_spilfiguur
 from bot.telegram._store import Pupilship
-from bot.translation import Translator, foreign, machine_translation
+from bot.translation import Translator
 
 __all__ = ["TIMEOUT", "translation_for"]
-
-log = logging.getLogger(__name__)
-
-TIMEOUT = 20.0
-"""Seconds a translation may take before the words go on without it."""
 
 
 async def translation_for(
@@ -37,19 +22,4 @@ async def translation_for(
 ) -> str | None:
     """``text`` (written in ``written_in``) translated for the spilfiguur of ``pupil``, or
     None: no engine, no spilfiguur, a language they read, or no translation to be had."""
-    if translator is None or written_in is None or pupil.spilfiguur_id is None:
-        return None
-    async with engine.connect() as conn:
-        reader = await conn.scalar(
-            sa.select(col(Staff.language)).where(col(Staff.id) == pupil.spilfiguur_id)
-        )
-    if reader is None or not foreign(written_in, str(reader)):
-        return None
-    work = asyncio.to_thread(machine_translation, translator, text, written_in, str(reader))
-    try:
-        return await asyncio.wait_for(work, TIMEOUT)
-    except TimeoutError:
-        log.warning(
-            "the %s translation took more than %s s: passed on without", translator.name, TIMEOUT
-        )
-        return None
+    return await _for_spilfiguur(engine, translator, pupil.spilfiguur_id, written_in, text)

@@ -59,6 +59,7 @@ from telegram.ext import (
 )
 
 from bot.answers import written_in
+from bot.answers.thanks import ack_context, ack_template
 from bot.config import HelpLines
 from bot.consent.store import contactable
 from bot.contacts import DEFAULT_ORDER, ChannelOrder
@@ -66,7 +67,6 @@ from bot.engine.window import Window
 from bot.redaction import describe_error
 from bot.rules import Rules
 from bot.telegram import _store, _timeline, invites
-from bot.telegram._acks import ack_context, ack_template
 from bot.telegram._translate import translation_for
 from bot.telegram.inbox import Inbox
 from bot.telegram.invites import Linked, Refused
@@ -422,7 +422,7 @@ class Conversation:
         row: int = CONVERSATION_ROW,
     ) -> None:
         """Thank a pupil or a parent for their answer ``key`` (or ``free_text``) about a pupil,
-        given to a message about the absence of ``about_day`` (:mod:`bot.telegram._acks`); a
+        given to a message about the absence of ``about_day`` (:mod:`bot.answers.thanks`); a
         button of the thanks ("I want to talk" after "not going well") is an answer to the
         message ``row`` that was answered."""
         now = self.clock.local_now()

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answers.thanks import ack_context, ack_template
 from bot.config import HelpLines
 from bot.engine.window import Window
 from bot.rules import Rules
-from bot.telegram._acks import ack_context, ack_template
 from messages import render
 from scheduler.clock import BRUSSELS
 from tests.helpers.engine import CALENDAR

@@ -9,9 +9,9 @@ import datetime as dt
 
 import pytest
 
+from bot.answers.thanks import ack_template
 from bot.engine.window import Window
 from bot.rules import Rules
-from bot.telegram._acks import ack_template
 from messages import FAMILY_LANGUAGES, render
 from scheduler.clock import BRUSSELS
 from tests.helpers.engine import CALENDAR

@@ -1,4 +1,5 @@
-"""Which thanks a pupil or a parent gets for an answer, and what it needs to say.
+"""Which thanks a pupil or a parent gets for an answer, and what it needs to say: the same
+words in the chat and on the web application's page after a confirmed answer link.
 
 - A pupil's ``not_good``, ``want_to_talk`` and own words need a person. The thanks says
   honestly when one will read them: "vandaag nog" while the school day and the sending hours
