@@ -239,7 +239,7 @@ async def serve(
         return
     context = ChannelContext(
         clock,
-        RosterDirectory(engine),
+        RosterDirectory(engine, clock),
         tuning={} if tuning.budget is None else {"telegram": tuning.budget},
     )
     router = channels.build_router(settings, context)
