@@ -259,6 +259,10 @@ class PupilFacts:
     name_for_staff: str | None = None
     """How staff messages name the pupil when another pupil of the class has the same first
     name ("Kind W."); None: by the first name (:mod:`bot.planning.namesakes`)."""
+    refused: tuple[tuple[str, str], ...] = ()
+    """The pupil's rows that failed for good (an address refused, a channel gone), by key, with
+    the channel they were for: the same step to someone now reached on another channel is a
+    row of its own there (:meth:`bot.engine.planner._Planner.key`)."""
     undelivered: tuple[tuple[str, dt.datetime], ...] = ()
     """The pupil's check-ins that ended without going out (failed, expired, cancelled), by key,
     with when they ended: the guardian notice then follows the rules for an unreachable pupil,

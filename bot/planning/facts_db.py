@@ -217,6 +217,7 @@ async def read_pupils(
     pauses = await _pauses(conn, school_id, chosen)
     unreachable = await _unreachable(conn, school_id, chosen)
     staff_names = await read_names_for_staff(conn, school_id)
+    refused = await _refused(conn, school_id, chosen)
     query = (
         sa.select(
             col(Pupil.id),
@@ -258,6 +259,7 @@ async def read_pupils(
             pauses=tuple(pauses.get(row.id, ())),
             unreachable=tuple(unreachable.get(row.id, ())),
             name_for_staff=staff_names.get(row.id),
+            refused=tuple(refused.get(row.id, ())),
         )
         found.append((facts, _context(school_name, row.name, spilfiguur)))
     return found
@@ -721,6 +723,24 @@ async def _sent(conn: AsyncConnection, school_id: str, chosen: Chosen) -> _Sent:
                 covers=tuple(covers.split()) if covers else (),
             )
         )
+    return found
+
+
+async def _refused(
+    conn: AsyncConnection, school_id: str, chosen: Chosen
+) -> dict[int, list[tuple[str, str]]]:
+    """Per pupil, the keys and channels of the rows about them that failed for good."""
+    query = sa.select(
+        col(Outreach.pupil_id), col(Outreach.idempotency_key), col(Outreach.channel)
+    ).where(col(Outreach.status) == "failed", col(Outreach.pupil_id).is_not(None))
+    school = col(Outreach.school_id) == school_id
+    found: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for pupil_id, key, channel in await conn.execute(
+        _among(conn, query, school, col(Outreach.pupil_id), chosen)
+    ):
+        found[cast(int, pupil_id)].append((key, channel))
+    for rows in found.values():
+        rows.sort()
     return found
 
 

@@ -123,7 +123,7 @@ async def test_staff_are_found_under_their_outbox_roles(engine, clock, sarah):
             sa.text(
                 "SELECT address FROM contact WHERE role = 'staff' AND channel = 'email' "
                 "AND person_id = :id"
-            ),  # fmt: skip
+            ),
             {"id": hanne},
         )
     directory = RosterDirectory(engine, clock)

@@ -70,7 +70,6 @@ def email() -> Iterator[None]:
 
 
 async def _replay(folder: Path, settings: Settings, *, chat: bool) -> list[SimulatedMessage]:
-    folder.mkdir()
     roster = write_roster(
         folder / "roster", [Kid("P01"), TODDLER], [Parent("G01", "P01", chat=chat)]
     )

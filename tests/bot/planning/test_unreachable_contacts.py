@@ -1,6 +1,7 @@
 """A contact that ends on any channel, through the real planner tick (both backends): the person
 is reached on their next contact, or counts as unreachable, and their spilfiguur is told once,
-with the channel and the cause (blocked, bounced, unsubscribed), from the contact's state.
+with the channel and the cause (blocked, bounced, unsubscribed), from the contact's state. A
+message that bounced goes out again on the next contact.
 
 The example school: Lotte (P0001, 12, 1A) has no contact of her own, so her guardians are asked
 at once; her mother Katrien (G001) has an e-mail address and a linked chat, her father Dirk
@@ -21,6 +22,16 @@ from bot.channels.directory import RosterDirectory
 from bot.contacts import ChannelOrder
 from bot.contacts import store as contacts
 from bot.imports import import_absences, import_roster
+from bot.outbox import (
+    Capabilities,
+    Channel,
+    ChannelRouter,
+    DeliveryOutcome,
+    Dispatcher,
+    Outgoing,
+    RecordingChannel,
+)
+from bot.outbox.rendering import RenderingChannel
 from bot.planning.facts_db import load_school_facts
 from bot.planning.tick import planner_tick
 from bot.rules import Rules
@@ -125,7 +136,7 @@ async def test_an_e_mail_only_parent_who_unsubscribed_is_not_planned_and_the_spi
             sa.text(
                 "DELETE FROM contact WHERE role = 'guardian' AND person_id = :id"
                 " AND channel = 'telegram'"
-            ),  # fmt: skip
+            ),
             {"id": katrien},
         )
         await contacts.unsubscribe(conn, "email", "guardian", katrien, at(9, 40))
@@ -159,3 +170,59 @@ async def test_a_parent_who_relinks_is_no_longer_told_of(engine, clock, tmp_path
             sa.text("SELECT status FROM outreach WHERE kind = 'coordinator_nudge'")
         )
         assert list(statuses) == ["withdrawn"]
+
+
+class Mail(Channel):
+    """An e-mail channel whose server knows every address but Katrien's: for hers it answers
+    550 and tells the directory (:meth:`~bot.outbox.plugin.Directory.forget`), as the real
+    channel does."""
+
+    capabilities = Capabilities(buttons=False)
+    unknown = "katrien.peeters@example.org"
+
+    def __init__(self, directory: RosterDirectory) -> None:
+        self.directory = directory
+        self.sent: list[Outgoing] = []
+
+    async def deliver(self, message: Outgoing) -> DeliveryOutcome:
+        role, person = message.recipient_role, message.recipient_id
+        if await self.directory.address_of("email", role, person) == self.unknown:
+            await self.directory.forget("email", role, person)
+            return DeliveryOutcome.invalid_recipient("550 5.1.1 no such user")
+        self.sent.append(message)
+        return DeliveryOutcome.sent()
+
+
+async def test_the_notice_that_bounced_goes_out_on_her_chat(engine, clock, tmp_path):
+    """The notice to Katrien bounces when it is sent: the same step goes to her chat at once,
+    as a row of its own; the bounced one stays as it ended, and nothing is sent twice."""
+    await _school(engine, clock, tmp_path)
+    directory = RosterDirectory(engine, clock)
+    recorded = RecordingChannel(clock)
+    mail = Mail(directory)
+    router = ChannelRouter({"email": mail, "telegram": recorded})
+    dispatcher = Dispatcher(engine, RenderingChannel(router), clock, "w1")
+
+    for minute in (30, 35, 40):  # every few minutes, as the service runs them
+        await _tick(engine, clock, at(10, minute))
+        await dispatcher.drain()
+
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            sa.text(
+                "SELECT idempotency_key, channel, status FROM outreach"
+                " WHERE kind = 'guardian_notice' ORDER BY id"
+            )
+        )
+        notices = [tuple(row) for row in rows]
+    [bounced, _again] = notices
+    assert notices == [
+        (bounced[0], "email", "failed"),
+        (f"{bounced[0]}:via-telegram", "telegram", "sent"),
+    ]
+    to_katrien = [m for m in recorded.deliveries if m.message.kind == "guardian_notice"]
+    assert len(to_katrien) == 1
+    # Pieter, whose address works, hears of it by e-mail, once.
+    assert [(m.kind, m.payload.get("cause")) for m in mail.sent] == [
+        ("coordinator_nudge", "bounced")
+    ]
