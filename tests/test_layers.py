@@ -27,6 +27,7 @@ BREAKERS = {
     "answers-any-channel": ("bot/answers/replies.py", "import telegram"),
     "private-modules": ("bot/simulate.py", "from bot.engine import _nudges"),
     "channels-are-plug-ins": ("bot/pipeline.py", "import integrations.telegram.channel"),
+    "channels-serve-every-channel": ("bot/channels/directory.py", "import bot.telegram.chats"),
 }
 
 
