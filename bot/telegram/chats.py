@@ -2,9 +2,9 @@
 
 A pupil, a guardian and a staff member each have at most one linked chat (their ``telegram``
 contact, :mod:`bot.contacts`). Someone who blocks the bot has that contact ``blocked``: the
-planner then treats them as unreachable (a pupil's guardians are asked at once, for
-instance) until they link again, and the dispatcher reports the failed message to the
-coordinator.
+planner then reaches them on their next contact or treats them as unreachable (a pupil's
+guardians are asked at once, for instance) until they link again, and tells their spilfiguur
+once, from the contact's state.
 """
 
 from __future__ import annotations
