@@ -1,24 +1,18 @@
 """A parent reachable only by e-mail goes through the whole ladder in ``gemist simulate``: the
 school lists ``channels = ["telegram", "email"]``, and the parent gets every message, and is
-heard when she answers, exactly when a parent with a linked chat would, on e-mail.
-
-The e-mail channel is a stand-in plug-in registered here (its capabilities are all the replay
-uses of a channel); the real one, ``integrations/email/``, takes its place once it is built in.
+heard when she answers, exactly when a parent with a linked chat would, on e-mail (the built-in
+plug-in of ``integrations/email/``, as the registry finds it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
 
 from bot.channels import registry as channels
 from bot.config import Settings
-from bot.outbox import Capabilities, Channel, DeliveryOutcome, Outgoing
-from bot.outbox.plugin import ChannelContext, ChannelPlugin
 from bot.rules import Rules
 from bot.simulate import SimulatedMessage, simulate
 from scheduler.calendar import SchoolCalendar
@@ -38,35 +32,6 @@ TODDLER = Kid("F01", age=5, class_name="K1", chat=False, spilfiguur="S02")  # th
 # asked twice, asks for a call on Thursday.
 FEED = absent("P01", "10-20..10-23") + absent("F01", "10-19") + absent("F01", "10-30")
 REPLIES = ["2026-10-22 14:00,guardian,G01,P01,want_a_call"]
-
-
-class NoOptions(BaseModel):
-    pass
-
-
-class StandInEmail(Channel):
-    """What an e-mail channel declares: no buttons, no answers in the channel itself."""
-
-    capabilities = Capabilities(buttons=False, html=True, max_length=None, inbound_answers=False)
-
-    async def deliver(self, message: Outgoing) -> DeliveryOutcome:
-        raise AssertionError("the replay records; it delivers nothing")
-
-
-class StandInEmailPlugin(ChannelPlugin[NoOptions]):
-    name = "email"
-    capabilities = StandInEmail.capabilities
-    settings_model = NoOptions
-
-    def build(self, options: NoOptions, context: ChannelContext) -> Channel:
-        return StandInEmail()
-
-
-@pytest.fixture
-def email() -> Iterator[None]:
-    channels.register(StandInEmailPlugin())
-    yield
-    channels.unregister("email")
 
 
 async def _replay(folder: Path, settings: Settings, *, chat: bool) -> list[SimulatedMessage]:
@@ -91,7 +56,7 @@ def _steps(messages: list[SimulatedMessage]) -> list[tuple[str, str, str]]:
 
 
 @pytest.mark.slow
-async def test_an_e_mail_only_parent_gets_the_same_ladder_as_a_parent_on_telegram(email, tmp_path):
+async def test_an_e_mail_only_parent_gets_the_same_ladder_as_a_parent_on_telegram(tmp_path):
     on_telegram = await _replay(tmp_path / "chat", WITH_EMAIL, chat=True)
     by_email = await _replay(tmp_path / "email", WITH_EMAIL, chat=False)
     without_email = await _replay(tmp_path / "telegram-only", Settings(), chat=False)

@@ -22,22 +22,16 @@ from bot.channels.directory import RosterDirectory
 from bot.contacts import ChannelOrder
 from bot.contacts import store as contacts
 from bot.imports import import_absences, import_roster
-from bot.outbox import (
-    Capabilities,
-    Channel,
-    ChannelRouter,
-    DeliveryOutcome,
-    Dispatcher,
-    Outgoing,
-    RecordingChannel,
-)
+from bot.outbox import ChannelRouter, Dispatcher, RecordingChannel
 from bot.outbox.rendering import RenderingChannel
 from bot.planning.facts_db import load_school_facts
 from bot.planning.tick import planner_tick
 from bot.rules import Rules
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
+from integrations.email.local_server import LocalSmtpServer
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import BRUSSELS, VirtualClock
+from tests.helpers.email import channel as email_channel
 
 EXAMPLE = Path(__file__).parents[3] / "docs" / "example"
 SCHOOL = "sjc"
@@ -172,40 +166,25 @@ async def test_a_parent_who_relinks_is_no_longer_told_of(engine, clock, tmp_path
         assert list(statuses) == ["withdrawn"]
 
 
-class Mail(Channel):
-    """An e-mail channel whose server knows every address but Katrien's: for hers it answers
-    550 and tells the directory (:meth:`~bot.outbox.plugin.Directory.forget`), as the real
-    channel does."""
-
-    capabilities = Capabilities(buttons=False)
-    unknown = "katrien.peeters@example.org"
-
-    def __init__(self, directory: RosterDirectory) -> None:
-        self.directory = directory
-        self.sent: list[Outgoing] = []
-
-    async def deliver(self, message: Outgoing) -> DeliveryOutcome:
-        role, person = message.recipient_role, message.recipient_id
-        if await self.directory.address_of("email", role, person) == self.unknown:
-            await self.directory.forget("email", role, person)
-            return DeliveryOutcome.invalid_recipient("550 5.1.1 no such user")
-        self.sent.append(message)
-        return DeliveryOutcome.sent()
-
-
 async def test_the_notice_that_bounced_goes_out_on_her_chat(engine, clock, tmp_path):
-    """The notice to Katrien bounces when it is sent: the same step goes to her chat at once,
-    as a row of its own; the bounced one stays as it ended, and nothing is sent twice."""
+    """The notice to Katrien bounces when it is sent (the real e-mail channel, a real SMTP
+    server answering 550 for her address): her contact bounces, the same step goes to her chat
+    at once as a row of its own, the bounced one stays as it ended, nothing is sent twice, and
+    Pieter, whose address works, hears of it by e-mail, once."""
     await _school(engine, clock, tmp_path)
     directory = RosterDirectory(engine, clock)
-    recorded = RecordingChannel(clock)
-    mail = Mail(directory)
-    router = ChannelRouter({"email": mail, "telegram": recorded})
-    dispatcher = Dispatcher(engine, RenderingChannel(router), clock, "w1")
-
-    for minute in (30, 35, 40):  # every few minutes, as the service runs them
-        await _tick(engine, clock, at(10, minute))
-        await dispatcher.drain()
+    chat = RecordingChannel(clock)
+    async with LocalSmtpServer() as server:
+        server.refuse_recipient["katrien.peeters@example.org"] = (
+            "550 5.1.1 <katrien.peeters@example.org>: Recipient address rejected: User unknown"
+        )
+        async with email_channel(server, directory) as mail:
+            router = ChannelRouter({"email": mail, "telegram": chat})
+            dispatcher = Dispatcher(engine, RenderingChannel(router), clock, "w1")
+            for minute in (30, 35, 40):  # every few minutes, as the service runs them
+                await _tick(engine, clock, at(10, minute))
+                await dispatcher.drain()
+        received = [message.recipients for message in server.received]
 
     async with engine.connect() as conn:
         rows = await conn.execute(
@@ -220,9 +199,7 @@ async def test_the_notice_that_bounced_goes_out_on_her_chat(engine, clock, tmp_p
         (bounced[0], "email", "failed"),
         (f"{bounced[0]}:via-telegram", "telegram", "sent"),
     ]
-    to_katrien = [m for m in recorded.deliveries if m.message.kind == "guardian_notice"]
-    assert len(to_katrien) == 1
-    # Pieter, whose address works, hears of it by e-mail, once.
-    assert [(m.kind, m.payload.get("cause")) for m in mail.sent] == [
-        ("coordinator_nudge", "bounced")
-    ]
+    assert [m.message.kind for m in chat.deliveries] == ["guardian_notice"]
+    assert received == [("pieter.vandamme@example.org",)]
+    told = _told(await _rows(engine, "coordinator_nudge"))
+    assert told == [("S05", "Katrien Peeters", "email", "bounced", "2026-11-17")]
