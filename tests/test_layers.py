@@ -28,6 +28,7 @@ BREAKERS = {
     "web-any-channel": ("bot/web/pages.py", "import bot.telegram"),
     "private-modules": ("bot/simulate.py", "from bot.engine import _nudges"),
     "channels-are-plug-ins": ("bot/pipeline.py", "import integrations.telegram.channel"),
+    "channels-serve-every-channel": ("bot/channels/directory.py", "import bot.telegram.chats"),
 }
 
 

@@ -165,7 +165,10 @@ async def measure(messages: int, chats: int, seed: int, folder: Path) -> Telegra
             limiter = TelegramRateLimiter()
             bot: ExtBot[None] = ExtBot(TOKEN, base_url=api.base_url, rate_limiter=limiter)
             channel = TelegramChannel(
-                bot, DatabaseChats(engine), secret=callback_secret(TOKEN), budget=limiter.budget
+                bot,
+                DatabaseChats(engine, clock),
+                secret=callback_secret(TOKEN),
+                budget=limiter.budget,
             )
             dispatcher = Dispatcher(engine, RenderingChannel(channel), clock, "bench")
             async with bot:

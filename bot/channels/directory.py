@@ -1,35 +1,46 @@
-"""Where the channels find people's addresses: the roster in the database.
+"""Where the channels find people's addresses: their contacts in the database (:mod:`bot.contacts`).
 
-Today only Telegram's chats are kept (on the person tables, through
-:class:`~bot.telegram.chats.DatabaseChats`); a channel without its addresses here finds nobody,
-and its messages fail as "no address" rather than going anywhere else.
+One directory for every channel: a channel asks for the address of the person a row is for on
+its own name (a chat id on ``telegram``, an address on ``email``) and gets it only while that
+contact is ``active`` and the person is still on the roster. When the channel learns that the
+address will never work (Telegram's 403, an e-mail server's 5xx for the recipient), it calls
+:meth:`RosterDirectory.forget`: the contact ends as ``blocked`` (Telegram) or ``bounced``
+(elsewhere), dated by the clock, and the planner reaches the person on their next contact, or
+nowhere, and tells their spilfiguur once.
 """
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.telegram.chats import DatabaseChats
+from bot.contacts import store as contacts
+from scheduler.clock import Clock
 
 __all__ = ["RosterDirectory"]
 
+log = logging.getLogger(__name__)
+
 
 class RosterDirectory:
-    """:class:`~bot.outbox.plugin.Directory` over the roster tables."""
+    """:class:`~bot.outbox.plugin.Directory` over the ``contact`` table. ``clock`` dates the
+    changes (a replay's virtual one, too): the spilfiguur is told about the day it happened."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._chats = DatabaseChats(engine)
+    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
+        self._engine = engine
+        self._clock = clock
 
     async def address_of(self, channel: str, role: str, person_id: int) -> str | None:
-        if channel != "telegram":
-            return None
-        chat = await self._chats.chat_of(role, person_id)
-        return None if chat is None else str(chat)
+        async with self._engine.connect() as conn:
+            return await contacts.active_address(conn, channel, role, person_id)
 
     async def forget(self, channel: str, role: str, person_id: int) -> None:
-        if channel == "telegram":
-            await self._chats.unlink(role, person_id)
+        async with self._engine.begin() as conn:
+            state = await contacts.refuse(conn, channel, role, person_id, self._clock.now())
+        if state is not None:
+            log.info("%s %s: their %s contact is now %s", role, person_id, channel, state.value)
 
     async def move(self, channel: str, role: str, person_id: int, address: str) -> None:
-        if channel == "telegram":
-            await self._chats.move(role, person_id, int(address))
+        async with self._engine.begin() as conn:
+            await contacts.move(conn, channel, role, person_id, address, self._clock.now())

@@ -252,7 +252,7 @@ async def serve(
     signer = None if settings.web_url is None else await open_signer(settings, engine, clock)
     context = ChannelContext(
         clock,
-        RosterDirectory(engine),
+        RosterDirectory(engine, clock),
         pages=LinkPages(settings.web_url, signer) if settings.web_url and signer else None,
         tuning={} if tuning.budget is None else {"telegram": tuning.budget},
     )

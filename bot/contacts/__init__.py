@@ -3,6 +3,7 @@
 from bot.contacts.reach import (
     CHANNELS,
     DEFAULT_ORDER,
+    ENDED,
     PHONE,
     USABLE_TODAY,
     ChannelOrder,
@@ -10,11 +11,13 @@ from bot.contacts.reach import (
     Reach,
     Reachable,
     reach,
+    refused,
 )
 
 __all__ = [
     "CHANNELS",
     "DEFAULT_ORDER",
+    "ENDED",
     "PHONE",
     "USABLE_TODAY",
     "ChannelOrder",
@@ -22,4 +25,5 @@ __all__ = [
     "Reach",
     "Reachable",
     "reach",
+    "refused",
 ]

@@ -19,6 +19,7 @@ from enum import StrEnum
 __all__ = [
     "CHANNELS",
     "DEFAULT_ORDER",
+    "ENDED",
     "PHONE",
     "USABLE_TODAY",
     "ChannelOrder",
@@ -26,6 +27,7 @@ __all__ = [
     "Reach",
     "Reachable",
     "reach",
+    "refused",
 ]
 
 CHANNELS = ("telegram", "smartschool", "email")
@@ -46,6 +48,19 @@ class ContactState(StrEnum):
     UNSUBSCRIBED = "unsubscribed"  # the person stopped it (/stop): their choice, kept
     BOUNCED = "bounced"  # the address does not exist (an e-mail that came back)
     BLOCKED = "blocked"  # the person blocked the bot
+
+
+ENDED = frozenset({ContactState.UNSUBSCRIBED, ContactState.BOUNCED, ContactState.BLOCKED})
+"""The states in which a contact that was in use no longer reaches the person. The person is
+then reached on their next contact, or is unreachable; either way their spilfiguur hears of
+it once, from the contact's ``since`` (:mod:`bot.planning.facts_db`)."""
+
+
+def refused(channel: str) -> ContactState:
+    """What a contact becomes when its channel refuses the address for good: on Telegram the
+    person blocked the bot or left it; elsewhere the address itself was refused (an e-mail
+    server's 5xx for the recipient): it bounced."""
+    return ContactState.BLOCKED if channel == "telegram" else ContactState.BOUNCED
 
 
 @dataclass(frozen=True, slots=True)

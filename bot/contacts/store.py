@@ -6,6 +6,12 @@ text. A person links a chat with an invitation (a chosen contact); a chat that s
 ``unsubscribed`` and its id erased, as before: a bare /start from that chat learns nothing; a
 chat that blocked the bot is ``blocked``. Neither is used to send again until the person links
 anew with a code.
+
+Every channel ends a contact the same three ways, each dated by ``since``: the channel refused
+the address for good (:func:`refuse`: ``blocked`` on Telegram, ``bounced`` elsewhere), or the
+person asked for no more messages on it (:func:`unsubscribe`: /stop, an e-mail's unsubscribe
+link). The planner then reaches the person on their next contact, or not at all, and tells
+their spilfiguur once (:data:`bot.contacts.ENDED`).
 """
 
 from __future__ import annotations
@@ -19,27 +25,32 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
-from bot.contacts.reach import ChannelOrder, ContactState, Reach, Reachable
-from bot.models import Contact
+from bot.contacts.reach import ChannelOrder, ContactState, Reach, Reachable, refused
+from bot.models import Contact, Guardian, Pupil, Staff
 
 __all__ = [
     "PERSON_ROLES",
     "TELEGRAM",
+    "active_address",
     "address_of",
     "addresses",
     "chat_people",
     "end_chat",
     "link_chat",
+    "move",
     "person_role",
     "reach_of",
     "reachable",
+    "refuse",
     "set_state",
     "telegram_chat",
+    "unsubscribe",
 ]
 
 TELEGRAM = "telegram"
 PERSON_ROLES = ("pupil", "guardian", "staff")
 _STAFF_ROLES = frozenset({"staff", "teacher", "coordinator"})
+_PEOPLE: Mapping[str, Any] = {"pupil": Pupil, "guardian": Guardian, "staff": Staff}
 
 
 def person_role(role: str) -> str:
@@ -94,6 +105,94 @@ async def telegram_chat(conn: AsyncConnection, role: str, person_id: int) -> int
         )
     )
     return int(address) if address else None
+
+
+async def active_address(
+    conn: AsyncConnection, channel: str, role: str, person_id: int
+) -> str | None:
+    """The address of the person's active contact on ``channel``, while the person is on the
+    roster (someone who left the school is reached nowhere); None otherwise."""
+    role = person_role(role)
+    people = _PEOPLE[role]
+    found = await conn.scalar(
+        sa.select(col(Contact.address))
+        .join(people, col(people.id) == col(Contact.person_id))
+        .where(
+            col(Contact.role) == role,
+            col(Contact.person_id) == person_id,
+            col(Contact.channel) == channel,
+            col(Contact.state) == ContactState.ACTIVE.value,
+            col(people.active),
+        )
+    )
+    return None if found is None else str(found)
+
+
+async def refuse(
+    conn: AsyncConnection, channel: str, role: str, person_id: int, now: dt.datetime
+) -> ContactState | None:
+    """``channel`` refused the person's address for good: their active contact there becomes
+    :func:`~bot.contacts.reach.refused` (``blocked`` on Telegram, ``bounced`` elsewhere) as of
+    ``now``. Returns that state, or None when there was no active contact to end (a second
+    refusal of the same address changes nothing, so ``since`` stays the first one's)."""
+    state = refused(channel)
+    ended = await conn.execute(
+        sa.update(Contact)
+        .where(
+            col(Contact.role) == person_role(role),
+            col(Contact.person_id) == person_id,
+            col(Contact.channel) == channel,
+            col(Contact.state) == ContactState.ACTIVE.value,
+        )
+        .values(state=state.value, since=now)
+    )
+    return state if ended.rowcount else None
+
+
+async def unsubscribe(
+    conn: AsyncConnection, channel: str, role: str, person_id: int, now: dt.datetime
+) -> bool:
+    """The person asked for no more messages on ``channel`` (an e-mail's unsubscribe link,
+    /stop): their contact there becomes ``unsubscribed`` as of ``now``, whatever it was, since
+    the person's own word is the strongest. True when it changed; asked again, nothing changes
+    and ``since`` stays. A Telegram chat id is erased as well (it ties the chat to the person
+    and nothing else); an e-mail address stays, as the school's roster gave it, so that the
+    next roster import keeps the contact stopped."""
+    values: dict[str, object] = {"state": ContactState.UNSUBSCRIBED.value, "since": now}
+    if channel == TELEGRAM:
+        values["address"] = None
+    changed = await conn.execute(
+        sa.update(Contact)
+        .where(
+            col(Contact.role) == person_role(role),
+            col(Contact.person_id) == person_id,
+            col(Contact.channel) == channel,
+            col(Contact.state) != ContactState.UNSUBSCRIBED.value,
+        )
+        .values(**values)
+    )
+    return bool(changed.rowcount)
+
+
+async def move(
+    conn: AsyncConnection,
+    channel: str,
+    role: str,
+    person_id: int,
+    address: str,
+    now: dt.datetime,
+) -> None:
+    """The person's address on ``channel`` became ``address`` (a Telegram group chat upgraded
+    to a supergroup): same person, same state, new address."""
+    await conn.execute(
+        sa.update(Contact)
+        .where(
+            col(Contact.role) == person_role(role),
+            col(Contact.person_id) == person_id,
+            col(Contact.channel) == channel,
+        )
+        .values(address=address, since=now)
+    )
 
 
 async def chat_people(conn: AsyncConnection, chat_id: int) -> list[tuple[str, int]]:

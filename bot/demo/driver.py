@@ -162,7 +162,9 @@ class Demo:
             telegram_token=Secret(token), telegram_api_url=api.base_url.removesuffix("/bot")
         )
         budget = SendBudget(per_second=30 * SPEED, per_chat_interval=interval)
-        context = ChannelContext(self.clock, RosterDirectory(engine), tuning={"telegram": budget})
+        context = ChannelContext(
+            self.clock, RosterDirectory(engine, self.clock), tuning={"telegram": budget}
+        )
         router = channels.build_router(settings, context)
         sender = router.channel("telegram")
         if not isinstance(sender, TelegramChannel):

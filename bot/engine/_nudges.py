@@ -34,12 +34,15 @@ do not (the coordinator keeps the overview of a paused pupil, too).
   (``payload["update"]``), when it has more dates than they were told of and a week after they
   last heard of it, about the day it got worse.
 
-- ``unreachable``: once per person around the pupil (the pupil, a guardian) whom Telegram
-  refused a message because they blocked the bot (:class:`~bot.engine.facts.UnreachableFacts`),
-  per day it happened, due then (or the next allowed moment): without it, the family's
-  messages would stop without anyone knowing. The channel has unlinked the chat, so the planner
-  already plans around that person. None when the person has linked a chat again meanwhile. A
-  pupil's nudge has ``payload["variant"] = "unreachable_pupil"`` (its own text).
+- ``unreachable``: once per person around the pupil (the pupil, a guardian) and channel on
+  which their contact ended (:class:`~bot.engine.facts.UnreachableFacts`: the Telegram bot
+  blocked, an e-mail address bounced, or the person unsubscribed), per day it happened, due
+  then (or the next allowed moment): without it, the family's messages on that channel would
+  stop without anyone knowing. The ended contact is not among the person's channels any more,
+  so the planner already reaches them on their next contact, or plans around them. None when
+  the person is reached on that channel again meanwhile (linked a chat anew). The payload says
+  the ``channel`` and the ``cause`` (``blocked``, ``bounced``, ``unsubscribed``); a pupil's
+  nudge has ``payload["variant"] = "unreachable_pupil"`` (its own text).
 
 - ``unacknowledged``: for a nudge that went out and that nobody marked as seen, up to
   ``coordinator.max_reminders`` times, each ``coordinator.reminder_after_school_days`` school
@@ -326,15 +329,17 @@ def _interpreter(plan: _Planner, reply: ReplyFacts) -> dict[str, str]:
 
 def _unreachable(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach]:
     pupil, tz = plan.pupil, plan.window.tz
-    linked_again = {("guardian", g.guardian_id) for g in pupil.guardians if g.channel == "telegram"}
-    if pupil.channel == "telegram":
-        linked_again.add(("pupil", pupil.pupil_id))
+    reached = {("guardian", g.guardian_id, g.channel) for g in pupil.guardians}
+    reached.add(("pupil", pupil.pupil_id, pupil.channel))
     found: list[PlannedOutreach] = []
     seen: set[str] = set()
     for person in sorted(pupil.unreachable, key=lambda item: item.at):
         day = person.at.astimezone(tz).date()
-        scope = f"unreachable-{person.role}-{person.person_id}-{day.isoformat()}"
-        if scope in seen or (person.role, person.person_id) in linked_again:
+        # Telegram's keys stay as they were before other channels, so that an upgrade does not
+        # tell of the same block twice.
+        on = "" if person.channel == "telegram" else f"{person.channel}-"
+        scope = f"unreachable-{person.role}-{person.person_id}-{on}{day.isoformat()}"
+        if scope in seen or (person.role, person.person_id, person.channel) in reached:
             continue
         seen.add(scope)
         payload: dict[str, Any] = {
@@ -342,6 +347,8 @@ def _unreachable(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach
             "date": day.isoformat(),
             "person": person.name,
             "relation": person.relation or "",
+            "channel": person.channel,
+            "cause": person.cause,
         }
         if person.role == "pupil":
             payload["variant"] = "unreachable_pupil"

@@ -20,6 +20,7 @@ __all__ = [
     "NOTICE_DECISION_PREFIX",
     "RETURN_PREFIX",
     "Answer",
+    "Cause",
     "Channel",
     "GuardianFacts",
     "NoticeDecision",
@@ -200,15 +201,21 @@ class SentFacts:
     """The keys of the other nudges this message said too (one message per pupil per day)."""
 
 
+Cause = Literal["blocked", "bounced", "unsubscribed"]
+"""Why a contact no longer reaches its person: an ended :class:`bot.contacts.ContactState`."""
+
+
 @dataclass(frozen=True, slots=True)
 class UnreachableFacts:
-    """The pupil or a guardian of the pupil, whom Telegram refused a message (403: the bot was
-    blocked or deleted, or the account is gone), and when.
+    """The pupil or a guardian of the pupil, whose contact on ``channel`` ended, why (``cause``)
+    and when (``at``): the channel refused the address for good (``blocked``: the Telegram bot
+    was blocked or deleted, or the account is gone; ``bounced``: an e-mail address that does not
+    exist), or the person asked for no more messages there (``unsubscribed``).
 
-    A guardian who blocked the bot is unreachable about every child of theirs, not only the
-    one the refused message was about: each child's spilfiguur needs to know. ``name`` and
-    ``relation`` (the roster's word, "moeder"; None for the pupil) are for the coordinator's
-    text: the planner passes them on without reading them.
+    A guardian who can no longer be reached on a channel is so about every child of theirs:
+    each child's spilfiguur needs to know. ``name`` and ``relation`` (the roster's word,
+    "moeder"; None for the pupil) are for the coordinator's text: the planner passes them on
+    without reading them.
     """
 
     role: Literal["pupil", "guardian"]
@@ -216,6 +223,8 @@ class UnreachableFacts:
     at: dt.datetime
     name: str
     relation: str | None = None
+    channel: str = "telegram"
+    cause: Cause = "blocked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,10 +255,14 @@ class PupilFacts:
     pauses: tuple[tuple[dt.date, dt.date], ...] = ()
     """Days a coordinator paused outreach about the pupil from the bot, as (first, last)."""
     unreachable: tuple[UnreachableFacts, ...] = ()
-    """The pupil or guardians to whom a Telegram message was refused because of a block."""
+    """The pupil or guardians whose contact on a channel ended (blocked, bounced, unsubscribed)."""
     name_for_staff: str | None = None
     """How staff messages name the pupil when another pupil of the class has the same first
     name ("Kind W."); None: by the first name (:mod:`bot.planning.namesakes`)."""
+    refused: tuple[tuple[str, str], ...] = ()
+    """The pupil's rows that failed for good (an address refused, a channel gone), by key, with
+    the channel they were for: the same step to someone now reached on another channel is a
+    row of its own there (:meth:`bot.engine.planner._Planner.key`)."""
     undelivered: tuple[tuple[str, dt.datetime], ...] = ()
     """The pupil's check-ins that ended without going out (failed, expired, cancelled), by key,
     with when they ended: the guardian notice then follows the rules for an unreachable pupil,

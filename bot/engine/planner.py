@@ -306,7 +306,9 @@ class _Planner:
         expired one would otherwise take the notice with it); None while it has not gone out
         yet."""
         pupil, at = self.pupil, self.checkin_time(day)
-        key = self.key(episode.key, OutreachKind.PUPIL_CHECKIN, "pupil", pupil.pupil_id)
+        key = self.key(
+            episode.key, OutreachKind.PUPIL_CHECKIN, "pupil", pupil.pupil_id, pupil.channel
+        )
         sent = next((s.sent_at for s in pupil.sent if s.key == key), None)
         if sent is not None:
             return max(at, sent) + self.rules.guardian.grace_period
@@ -409,11 +411,24 @@ class _Planner:
             return pupil.name_for_staff
         return pupil.first_name
 
-    def key(self, scope: str, step: str, role: str, person_id: str) -> str:
+    def key(
+        self, scope: str, step: str, role: str, person_id: str, channel: str | None = None
+    ) -> str:
         """The idempotency key of the pupil's row for ``step`` to ``role`` ``person_id`` in
-        ``scope`` (see :meth:`outreach`)."""
+        ``scope`` (see :meth:`outreach`), on ``channel``.
+
+        The key names no channel, so that a row stays the same row whoever's channel changes
+        before it goes. Once a row failed for good on one channel (an e-mail that bounced, a
+        blocked chat), the person is reached on their next contact, and the same step there
+        is a row of its own, ``...:via-<channel>``: the outbox keeps the failed one as it
+        ended, and the step is still taken."""
         pupil = self.pupil
-        return f"{pupil.school_id}:{pupil.pupil_id}:{scope}:{step}:{role}:{person_id}"
+        key = f"{pupil.school_id}:{pupil.pupil_id}:{scope}:{step}:{role}:{person_id}"
+        if channel is not None and any(
+            refused == key and on != channel for refused, on in pupil.refused
+        ):
+            return f"{key}:via-{channel}"
+        return key
 
     def outreach(
         self,
@@ -433,7 +448,9 @@ class _Planner:
         about = {} if isinstance(episode, str) else {"episode": episode.key}
         return PlannedOutreach(
             school_id=self.pupil.school_id,
-            idempotency_key=self.key(scope, step or kind, recipient.role, recipient.person_id),
+            idempotency_key=self.key(
+                scope, step or kind, recipient.role, recipient.person_id, recipient.channel
+            ),
             kind=kind,
             recipient_role=recipient.role,
             recipient_id=recipient.id,

@@ -22,12 +22,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
-from bot.contacts import DEFAULT_ORDER, ChannelOrder, Reachable
+from bot.contacts import DEFAULT_ORDER, ENDED, ChannelOrder, Reachable
 from bot.contacts import store as contacts
 from bot.db import one_of
 from bot.domain import HalfDay, OutreachKind, Role
 from bot.engine.episodes import Mark
 from bot.engine.facts import (
+    Cause,
     Channel,
     GuardianFacts,
     PupilFacts,
@@ -54,7 +55,6 @@ from bot.models import (
     Staff,
     TeachingAssignment,
 )
-from bot.outbox.channel import Outcome
 from bot.planning.namesakes import read_names_for_staff
 
 if TYPE_CHECKING:
@@ -217,6 +217,7 @@ async def read_pupils(
     pauses = await _pauses(conn, school_id, chosen)
     unreachable = await _unreachable(conn, school_id, chosen)
     staff_names = await read_names_for_staff(conn, school_id)
+    refused = await _refused(conn, school_id, chosen)
     query = (
         sa.select(
             col(Pupil.id),
@@ -258,6 +259,7 @@ async def read_pupils(
             pauses=tuple(pauses.get(row.id, ())),
             unreachable=tuple(unreachable.get(row.id, ())),
             name_for_staff=staff_names.get(row.id),
+            refused=tuple(refused.get(row.id, ())),
         )
         found.append((facts, _context(school_name, row.name, spilfiguur)))
     return found
@@ -339,7 +341,7 @@ def _recent() -> sa.CompoundSelect[int]:
             mark.retracted_at.is_(None),
             held.decided_at >= start,
         ),
-        *_recently_blocked(school, start),
+        *_recently_unreachable(school, start),
     ]
     return sa.union(*parts)
 
@@ -724,6 +726,24 @@ async def _sent(conn: AsyncConnection, school_id: str, chosen: Chosen) -> _Sent:
     return found
 
 
+async def _refused(
+    conn: AsyncConnection, school_id: str, chosen: Chosen
+) -> dict[int, list[tuple[str, str]]]:
+    """Per pupil, the keys and channels of the rows about them that failed for good."""
+    query = sa.select(
+        col(Outreach.pupil_id), col(Outreach.idempotency_key), col(Outreach.channel)
+    ).where(col(Outreach.status) == "failed", col(Outreach.pupil_id).is_not(None))
+    school = col(Outreach.school_id) == school_id
+    found: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for pupil_id, key, channel in await conn.execute(
+        _among(conn, query, school, col(Outreach.pupil_id), chosen)
+    ):
+        found[cast(int, pupil_id)].append((key, channel))
+    for rows in found.values():
+        rows.sort()
+    return found
+
+
 async def _pauses(
     conn: AsyncConnection, school_id: str, chosen: Chosen
 ) -> dict[int, list[tuple[dt.date, dt.date]]]:
@@ -749,54 +769,55 @@ def _iso_date(text: str | None) -> dt.date | None:
         return None
 
 
-BLOCKED = Outcome.BLOCKED_BY_USER.value
-"""How the outbox's ``last_error`` of a row starts when Telegram refused it because the person
-blocked the bot (:meth:`bot.outbox.DeliveryOutcome.describe`)."""
+ENDED_STATES = sorted(state.value for state in ENDED)
+"""The states of a contact that no longer reaches the person (:data:`bot.contacts.ENDED`)."""
 
 
-def _blocked() -> list[sa.ColumnElement[bool]]:
+def _ended() -> list[sa.ColumnElement[bool]]:
+    return [col(Contact.state).in_(ENDED_STATES)]
+
+
+def _recently_unreachable(school_id: Any, start: Any) -> list[sa.Select[int]]:
+    """The pupils whose own contact, or a guardian's (about any child), ended since ``start``
+    (blocked, bounced, unsubscribed): their spilfiguur is to be told (``unreachable``)."""
+    recent = [col(Contact.school_id) == school_id, col(Contact.since) >= start, *_ended()]
     return [
-        col(Outreach.status) == "failed",
-        col(Outreach.last_error).startswith(BLOCKED, autoescape=True),
-    ]
-
-
-def _recently_blocked(school_id: Any, start: Any) -> list[sa.Select[int]]:
-    """The pupils whose own message, or a guardian's message (about any child), was refused
-    since ``start`` because of a block: their spilfiguur is to be told (``unreachable``)."""
-    recent = [col(Outreach.school_id) == school_id, col(Outreach.updated_at) >= start, *_blocked()]
-    return [
-        sa.select(col(Outreach.recipient_id)).where(
-            col(Outreach.recipient_role) == "pupil", *recent
-        ),
+        sa.select(col(Contact.person_id)).where(col(Contact.role) == "pupil", *recent),
         sa.select(col(GuardianLink.pupil_id))
-        .join(Outreach, col(Outreach.recipient_id) == col(GuardianLink.guardian_id))
-        .where(col(Outreach.recipient_role) == "guardian", *recent),
+        .join(Contact, col(Contact.person_id) == col(GuardianLink.guardian_id))
+        .where(col(Contact.role) == "guardian", *recent),
     ]
 
 
 async def _unreachable(
     conn: AsyncConnection, school_id: str, chosen: Chosen
 ) -> dict[int, list[UnreachableFacts]]:
-    """Per pupil, the pupil themself and the guardians to whom a message was refused because
-    of a block (a guardian's refusal counts for each of their children)."""
+    """Per pupil, the pupil themself and the guardians whose contact on a channel ended, with
+    the channel, the state it ended in and since when (a guardian's counts for each of their
+    children)."""
     found: dict[int, list[UnreachableFacts]] = defaultdict(list)
-    school = col(Outreach.school_id) == school_id
+    school = col(Contact.school_id) == school_id
     pupils = (
         sa.select(
-            col(Outreach.recipient_id),
+            col(Contact.person_id),
             col(Pupil.pupil_id),
             col(Pupil.first_name),
             col(Pupil.last_name),
-            col(Outreach.updated_at),
+            col(Contact.since),
+            col(Contact.channel),
+            col(Contact.state),
         )
-        .join(Outreach, col(Outreach.recipient_id) == col(Pupil.id))
-        .where(col(Outreach.recipient_role) == "pupil", *_blocked())
+        .join(Contact, col(Contact.person_id) == col(Pupil.id))
+        .where(col(Contact.role) == "pupil", *_ended())
     )
-    for pk, pupil_id, first, last, at in await conn.execute(
+    for pk, pupil_id, first, last, at, channel, state in await conn.execute(
         _among(conn, pupils, school, col(Pupil.id), chosen)
     ):
-        found[pk].append(UnreachableFacts("pupil", pupil_id, at, f"{first} {last}"))
+        found[pk].append(
+            UnreachableFacts(
+                "pupil", pupil_id, at, f"{first} {last}", None, channel, cast(Cause, state)
+            )
+        )
     guardians = (
         sa.select(
             col(GuardianLink.pupil_id),
@@ -804,18 +825,30 @@ async def _unreachable(
             col(Guardian.first_name),
             col(Guardian.last_name),
             col(GuardianLink.relation),
-            col(Outreach.updated_at),
+            col(Contact.since),
+            col(Contact.channel),
+            col(Contact.state),
         )
         .join(Guardian, col(Guardian.id) == col(GuardianLink.guardian_id))
-        .join(Outreach, col(Outreach.recipient_id) == col(Guardian.id))
-        .where(col(Outreach.recipient_role) == "guardian", col(Guardian.active), *_blocked())
+        .join(Contact, col(Contact.person_id) == col(Guardian.id))
+        .where(col(Contact.role) == "guardian", col(Guardian.active), *_ended())
     )
-    for pk, guardian_id, first, last, relation, at in await conn.execute(
+    for pk, guardian_id, first, last, relation, at, channel, state in await conn.execute(
         _among(conn, guardians, school, col(GuardianLink.pupil_id), chosen)
     ):
-        found[pk].append(UnreachableFacts("guardian", guardian_id, at, f"{first} {last}", relation))
+        found[pk].append(
+            UnreachableFacts(
+                "guardian",
+                guardian_id,
+                at,
+                f"{first} {last}",
+                relation,
+                channel,
+                cast(Cause, state),
+            )
+        )
     for people in found.values():
-        people.sort(key=lambda person: (person.at, person.role, person.person_id))
+        people.sort(key=lambda person: (person.at, person.role, person.person_id, person.channel))
     return found
 
 

@@ -5,13 +5,13 @@ their private chat: the bot's new status there is ``kicked``. Without that updat
 would learn of the block only when its next message is refused (``403``,
 :mod:`integrations.telegram.channel`), perhaps days later. Both ways end the same:
 
-- the Telegram contact of everyone the chat was linked to becomes ``blocked``
-  (:meth:`DatabaseChats.unlink`'s effect), so the planner plans around the person (a
-  pupil's guardians are asked at once, ...);
-- for a pupil or a guardian, the outbox keeps the same trace a refused message leaves: a row
-  with status ``failed`` and ``last_error`` ``blocked_by_user: ...`` (kind
-  :data:`BLOCK_KIND`, about no pupil and never sent), from which the planner tells the
-  spilfiguur once (``coordinator_nudge``, reason ``unreachable``).
+- the Telegram contact of everyone the chat was linked to becomes ``blocked`` as of that
+  moment (:meth:`DatabaseChats.unlink`'s effect), so the planner plans around the person (a
+  pupil's guardians are asked at once, ...) and, for a pupil or a guardian, tells the
+  spilfiguur once from the contact's state (``coordinator_nudge``, reason ``unreachable``);
+- for a pupil or a guardian, the outbox keeps the same trace a refused message leaves, for
+  the audit trail: a row with status ``failed`` and ``last_error`` ``blocked_by_user: ...``
+  (kind :data:`BLOCK_KIND`, about no pupil and never sent).
 
 Both happen in one transaction. A replayed update changes nothing (the row's idempotency key
 names the update). Unblocking (``kicked`` to ``member``) does nothing by itself: the person

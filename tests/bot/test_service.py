@@ -406,7 +406,9 @@ async def test_with_a_token_run_sends_over_telegram_to_the_configured_api(engine
         settings = Settings(
             telegram_token=Secret("123:SECRET"), telegram_api_url=api.base_url.removesuffix("/bot")
         )
-        router = channels.build_router(settings, ChannelContext(clock, RosterDirectory(engine)))
+        router = channels.build_router(
+            settings, ChannelContext(clock, RosterDirectory(engine, clock))
+        )
         async with router:
             outcome = await router.deliver(_outgoing(pupil, "Hoi Kind"))
 

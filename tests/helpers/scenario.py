@@ -111,12 +111,14 @@ class Kid:
 
 @dataclass(frozen=True, slots=True)
 class Parent:
-    """A guardian of one pupil (one row of guardians.csv)."""
+    """A guardian of one pupil (one row of guardians.csv); ``chat`` False: only an e-mail
+    address, no linked Telegram chat."""
 
     guardian_id: str
     pupil_id: str
     may_contact: bool = True
     language: str = "nl"
+    chat: bool = True
 
 
 def write_roster(folder: Path, kids: Sequence[Kid], parents: Sequence[Parent]) -> Path:
@@ -137,7 +139,8 @@ def write_roster(folder: Path, kids: Sequence[Kid], parents: Sequence[Parent]) -
         guardians.append(
             f"{parent.guardian_id};{parent.pupil_id};Ouder{parent.guardian_id};Test;moeder;"
             f"{parent.language};{parent.guardian_id.lower()}@example.org;;"
-            f"{'yes' if parent.may_contact else 'no'};{chats[parent.guardian_id]}"
+            f"{'yes' if parent.may_contact else 'no'};"
+            f"{chats[parent.guardian_id] if parent.chat else ''}"
         )
     (folder / "pupils.csv").write_text("\n".join(pupils) + "\n", encoding="utf-8")
     (folder / "guardians.csv").write_text("\n".join(guardians) + "\n", encoding="utf-8")

@@ -227,7 +227,7 @@ async def telegram_world(
         calendar = SchoolCalendar()
         rules = Rules.default() if rules is None else rules
         channel = TelegramChannel(
-            client, DatabaseChats(engine), secret=SECRET, budget=limiter.budget
+            client, DatabaseChats(engine, clock), secret=SECRET, budget=limiter.budget
         )
         dispatcher = Dispatcher(
             engine,

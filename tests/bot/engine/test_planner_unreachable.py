@@ -24,11 +24,14 @@ C1 = staff("C", 1)
 TUESDAY = whole_days("11-17", "B")
 
 
-def blocked(role: str, person: str, at: str) -> UnreachableFacts:
-    """``person`` (``G1``, ``P1``) refused a message at local time ``at``."""
+def blocked(
+    role: str, person: str, at: str, channel: str = "telegram", cause: str = "blocked"
+) -> UnreachableFacts:
+    """``person`` (``G1``, ``P1``) can no longer be reached on ``channel`` from local time
+    ``at`` (Telegram refused a message because of a block, by default)."""
     relation = "moeder" if role == "guardian" else None
     name = "Fatima El Amrani" if role == "guardian" else "Yasmine El Amrani"
-    return UnreachableFacts(role, person, local(at), name, relation)  # type: ignore[arg-type]
+    return UnreachableFacts(role, person, local(at), name, relation, channel, cause)  # type: ignore[arg-type]
 
 
 def kid(
@@ -52,6 +55,7 @@ def nudges(planned: Sequence[PlannedOutreach]) -> list[PlannedOutreach]:
 
 
 G1_TUESDAY = blocked("guardian", "G1", "11-17 13:00")
+BOUNCED = blocked("guardian", "G1", "11-17 12:30", "email", "bounced")
 
 # (name, facts, now, expected rows of the unreachable nudges)
 SCENARIOS: list[tuple[str, PupilFacts, str, list[tuple[str, str, str]]]] = [
@@ -105,6 +109,30 @@ SCENARIOS: list[tuple[str, PupilFacts, str, list[tuple[str, str, str]]]] = [
         "11-17 13:05",
         [("coordinator_nudge", "C1", "11-17 10:30"), ("coordinator_nudge", "C1", "11-17 13:00")],
     ),
+    (
+        "an e-mail that bounced, the guardian still on Telegram: told all the same",
+        kid(BOUNCED, guardians=("telegram", "telegram")),
+        "11-17 13:05",
+        [("coordinator_nudge", "C1", "11-17 12:30")],
+    ),
+    (
+        "blocked on Telegram, reached on e-mail now: told all the same",
+        kid(G1_TUESDAY, guardians=("email", "telegram")),
+        "11-17 13:05",
+        [("coordinator_nudge", "C1", "11-17 13:00")],
+    ),
+    (
+        "the same day on two channels: one nudge for each",
+        kid(G1_TUESDAY, BOUNCED),
+        "11-17 13:05",
+        [("coordinator_nudge", "C1", "11-17 12:30"), ("coordinator_nudge", "C1", "11-17 13:00")],
+    ),
+    (
+        "the e-mail address works again (a new one): nothing to tell",
+        kid(BOUNCED, guardians=("email", "telegram")),
+        "11-17 13:05",
+        [],
+    ),
 ]
 
 
@@ -147,3 +175,19 @@ def test_the_family_is_planned_as_unreachable_once_unlinked() -> None:
 def test_the_same_facts_give_the_same_rows() -> None:
     facts = kid(G1_TUESDAY, blocked("pupil", "P1", "11-17 10:30"), channel=None)
     assert plan(facts, "11-17 13:05") == plan(facts, "11-17 19:00")
+
+
+def test_the_nudge_says_the_channel_and_why_and_telegram_keeps_its_keys() -> None:
+    """Telegram's keys are those from before other channels (an upgrade tells nobody twice);
+    another channel's name the channel."""
+    unsubscribed = blocked("guardian", "G1", "11-17 12:30", "email", "unsubscribed")
+    planned = nudges(plan(kid(G1_TUESDAY, unsubscribed), "11-17 13:05"))
+
+    assert [(n.payload["channel"], n.payload["cause"]) for n in planned] == [
+        ("email", "unsubscribed"),
+        ("telegram", "blocked"),
+    ]
+    assert [n.idempotency_key.split(":")[2] for n in planned] == [
+        "unreachable-guardian-G1-email-2026-11-17",
+        "unreachable-guardian-G1-2026-11-17",
+    ]

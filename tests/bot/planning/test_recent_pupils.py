@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.answers import record_reply
+from bot.contacts import store as contacts
 from bot.engine.facts import SenderRole
 from bot.imports import import_absences, import_roster
 from bot.outbox import write_transaction
@@ -165,4 +166,23 @@ async def test_a_correction_to_an_old_mark_brings_its_pupil(engine, clock, tmp_p
     await register("B", datetime(2026, 11, 5, 9, 30, tzinfo=BRUSSELS))
     assert await _recent(engine) == set()  # an old mark is no news
     await register("Z", datetime(2026, 11, 16, 9, 30, tzinfo=BRUSSELS))
+    assert await _recent(engine) == {ruben}
+
+
+async def test_a_contact_that_ended_brings_the_pupils_it_is_about(engine, clock):
+    """Ruben's mother blocked the bot since the news start: he is planned (his spilfiguur is
+    to be told); her e-mail that bounced and his own that he stopped before then are no news."""
+    ruben = await _school(engine, clock)
+    before = SENT  # 10 November, before the news start
+    async with write_transaction(engine) as conn:
+        sarah = await conn.scalar(sa.text("SELECT id FROM guardian WHERE guardian_id = 'G029'"))
+        await contacts.refuse(conn, "email", "guardian", sarah, before)
+        await contacts.unsubscribe(conn, "email", "pupil", ruben, before)
+    assert await _recent(engine) == set()
+
+    async with write_transaction(engine) as conn:
+        await contacts.link_chat(conn, SCHOOL, "guardian", sarah, 52000029, before)
+        await contacts.refuse(
+            conn, "telegram", "guardian", sarah, datetime(2026, 11, 16, 9, 0, tzinfo=BRUSSELS)
+        )
     assert await _recent(engine) == {ruben}

@@ -33,7 +33,7 @@ async def test_a_linked_pupil_has_a_chat_and_others_have_none(engine, clock):
     p1, p2, p3 = [await _pupil(engine, p) for p in ("P1", "P2", "P3")]
     await _link(engine, p1, 7_000_000_001)
     await _link(engine, p3, 7_000_000_003, active=False)  # left the school
-    chats = DatabaseChats(engine)
+    chats = DatabaseChats(engine, clock)
 
     assert await chats.chat_of("pupil", p1) == 7_000_000_001
     assert await chats.chat_of("pupil", p2) is None
@@ -46,7 +46,7 @@ async def test_a_blocked_chat_is_unlinked_and_a_migrated_one_moves(engine, clock
     p1, p2 = await _pupil(engine, "P1"), await _pupil(engine, "P2")
     await _link(engine, p1, 11)
     await _link(engine, p2, -100_22)
-    chats = DatabaseChats(engine)
+    chats = DatabaseChats(engine, clock)
 
     await chats.unlink("pupil", p1)
     await chats.move("pupil", p2, -100_000_000_022)
@@ -66,6 +66,6 @@ async def test_a_blocked_chat_is_unlinked_and_a_migrated_one_moves(engine, clock
         ]
 
 
-async def test_an_unknown_role_is_a_clear_error(engine):
+async def test_an_unknown_role_is_a_clear_error(engine, clock):
     with pytest.raises(LookupError, match="no people with the role 'parent'"):
-        await DatabaseChats(engine).chat_of("parent", 1)
+        await DatabaseChats(engine, clock).chat_of("parent", 1)

@@ -56,7 +56,7 @@ async def test_a_429_is_waited_out_and_every_message_arrives_once(engine, clock,
         limiter = TelegramRateLimiter(SendBudget(per_second=1000, per_chat_interval=0))
         client: ExtBot[None] = ExtBot(TOKEN, base_url=api.base_url, rate_limiter=limiter)
         channel = TelegramChannel(
-            client, DatabaseChats(engine), secret=SECRET, budget=limiter.budget
+            client, DatabaseChats(engine, clock), secret=SECRET, budget=limiter.budget
         )
         dispatcher = Dispatcher(engine, channel, clock, "w1")
         async with client:
