@@ -62,9 +62,13 @@ def plan_digests(
             continue
         moment = rules.coordinator.digest_moment(coordinator.staff_id)
         due = window.next_allowed(window.local(today, moment))
-        payload: dict[str, Any] = {"date": today.isoformat(), "items": _items(rows)}
-        if coordinator.channel == "telegram":
-            payload["buttons"] = True
+        # Every channel carries the per-pupil actions: as buttons in a chat, as answer links in
+        # an e-mail; a channel with neither lists them (bot.outbox.rendering).
+        payload: dict[str, Any] = {
+            "date": today.isoformat(),
+            "items": _items(rows),
+            "buttons": True,
+        }
         found.append(
             PlannedOutreach(
                 school_id=school_id,

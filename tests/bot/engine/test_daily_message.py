@@ -106,7 +106,7 @@ def test_no_daily_message_with_nothing_new_and_nothing_waiting() -> None:
     assert digest(rows, "11-21") == []  # a Saturday
 
 
-def test_the_coordinator_chooses_the_moment_and_email_has_no_buttons() -> None:
+def test_the_coordinator_chooses_the_moment_and_email_offers_the_actions_too() -> None:
     rules = Rules.default().model_copy(
         update={
             "coordinator": Rules.default().coordinator.model_copy(
@@ -127,8 +127,8 @@ def test_the_coordinator_chooses_the_moment_and_email_has_no_buttons() -> None:
     )
     assert message.due_at == local("11-16 12:45").astimezone(UTC)
     rendered = render_outreach(message.kind, "nl", message.payload)
-    assert rendered.buttons == ()
-    assert "Hieronder zeg je per leerling" not in rendered.text  # the line about the buttons
+    # An e-mail carries the per-pupil actions as answer links (integrations/email).
+    assert [b.key for b in rendered.buttons] == ["ack:0", "snooze:0"]
 
 
 def test_the_clb_nudge_offers_clb_involved_and_no_return_date() -> None:
