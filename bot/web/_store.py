@@ -16,7 +16,7 @@ from sqlmodel import col
 
 from bot.answers import Decision, MessageRow, decide, store_tap, store_words
 from bot.answers.staff import StaffAnswer
-from bot.contacts import ChannelOrder, ContactState
+from bot.contacts import ChannelOrder
 from bot.contacts import store as contacts
 from bot.links import Recipient
 from bot.models import Guardian, GuardianLink, Outreach, Pupil, School, SchoolClass, Staff
@@ -259,11 +259,6 @@ async def decision(
 
 async def stop(conn: AsyncConnection, linked: Linked, at: dt.datetime) -> None:
     """The recipient stops the messages on the channel the link came on."""
-    await contacts.set_state(
-        conn,
-        linked.row.recipient_role,
-        linked.row.recipient_id,
-        linked.channel,
-        ContactState.UNSUBSCRIBED,
-        at,
+    await contacts.unsubscribe(
+        conn, linked.channel, linked.row.recipient_role, linked.row.recipient_id, at
     )
