@@ -84,7 +84,8 @@ async def test_a_nudge_marked_seen_during_an_import_is_acknowledged_at_once_and_
         async with engine.connect() as conn:
             by = await conn.scalar(
                 sa.select(col(Outreach.acknowledged_by)).where(
-                    col(Outreach.kind) == "coordinator_nudge"
+                    col(Outreach.kind) == "coordinator_nudge",
+                    col(Outreach.idempotency_key).contains(":P0003:"),  # Emir's, not another's
                 )
             )
         assert by == "telegram:S02"
