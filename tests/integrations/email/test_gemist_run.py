@@ -11,8 +11,13 @@ always give.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import email
+import os
 import re
+import signal
+import sys
+from asyncio.subprocess import DEVNULL, PIPE
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
@@ -20,12 +25,19 @@ from pathlib import Path
 import aiohttp
 import sqlalchemy as sa
 
+from bot.db import connect
+from bot.engine.window import Window
 from bot.imports import import_absences
+from bot.rules import load_rules
 from integrations.csv import CsvAbsenceSource
 from integrations.email.local_server import LocalSmtpServer
+from integrations.telegram import LocalBotApi
+from scheduler.calendar import SchoolCalendar
+from scheduler.clock import BRUSSELS, WallClock
 from tests.helpers.live import live_run
-from tests.helpers.telegram import SCHOOL, SCHOOL_NAME, free_port
+from tests.helpers.telegram import EXAMPLE, SCHOOL, SCHOOL_NAME, TOKEN, free_port
 
+ROOT = Path(__file__).resolve().parents[3]
 WEB = "https://gemist.sint-jozef.example"
 KATRIEN = "katrien.peeters@example.org"
 PIETER = 53_000_005  # Lotte's spilfiguur, his chat on the example roster
@@ -108,3 +120,139 @@ async def test_gemist_run_mails_an_e_mail_only_parent_and_hears_her_answer_by_li
             )
         ).all()
     assert [tuple(row) for row in stored] == [("G001", "want_a_call")]
+
+
+RULES = """\
+pupil:
+  checkin_at: "00:01"
+delivery:
+  not_before: "00:01"
+  not_after: "23:59"
+"""
+"""Every minute of a school day is school time: the ladder's first step is due from 00:01, and
+messages may go out until 23:59."""
+
+
+def _configuration(folder: Path, smtp: LocalSmtpServer, port: int) -> Path:
+    """The school's TOML file, as docs/operators.md writes it, with the e-mail channel."""
+    (folder / "rules.yaml").write_text(RULES, encoding="utf-8")
+    path = folder / "gemist.toml"
+    path.write_text(
+        f'database_url = "sqlite:///{folder / "gemist.db"}"\n'
+        f'rules = "{folder / "rules.yaml"}"\n'
+        'channels = ["telegram", "email"]\n'
+        f'web_url = "{WEB}"\n'
+        f"web_port = {port}\n"
+        '[school]\nid = "sjc"\nname = "Sint-Jozefcollege"\n'
+        f'[email]\nhost = "{smtp.host}"\nport = {smtp.port}\nsecurity = "none"\n'
+        'from_address = "secretariaat@sint-jozef.example"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+async def _katrien_on_e_mail_only(database: str) -> None:
+    """Katrien, Lotte's mother, loses her linked chat: the school reaches her by e-mail."""
+    engine = connect(database)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                sa.text(
+                    "DELETE FROM contact WHERE role = 'guardian' AND channel = 'telegram'"
+                    " AND person_id = (SELECT id FROM guardian WHERE guardian_id = 'G001')"
+                )
+            )
+    finally:
+        await engine.dispose()
+
+
+async def _gemist(folder: Path, api: LocalBotApi, *args: str) -> None:
+    """A ``gemist`` command before the run, which must succeed."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "--config", str(folder / "gemist.toml"), *args,
+        cwd=folder, env=_env(api), stdout=DEVNULL, stderr=DEVNULL,
+    )  # fmt: skip
+    assert await process.wait() == 0, args
+
+
+async def _gemist_run(folder: Path, today: dt.date) -> tuple[int, str, list[EmailMessage], int]:
+    """The example school with Lotte absent ``today`` (when it is a school day) and Katrien on
+    e-mail only, then ``gemist run`` as a process with the configuration of
+    :func:`_configuration`, until her notice went out (when the rules allow it now); its exit
+    code, stderr, the mails the SMTP server received, and the status of /health."""
+    port = free_port()
+    async with LocalBotApi(TOKEN) as api, LocalSmtpServer() as smtp:
+        _configuration(folder, smtp, port)
+        await _gemist(folder, api, "import", "roster", str(EXAMPLE / "roster"))
+        if SchoolCalendar().is_school_day(today):
+            feed = folder / "absences.csv"
+            feed.write_text(
+                f"pupil_id,date,half_day,code\nP0001,{today},am,B\nP0001,{today},pm,B\n",
+                encoding="utf-8",
+            )
+            await _gemist(folder, api, "import", "absences", str(feed))
+        await _katrien_on_e_mail_only(f"sqlite:///{folder / 'gemist.db'}")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "--config", str(folder / "gemist.toml"), "run",
+            cwd=folder, env=_env(api), stdout=DEVNULL, stderr=PIPE,
+        )  # fmt: skip
+        assert process.stderr is not None
+        errors: list[str] = []
+        try:
+            async with asyncio.timeout(30):
+                while "started:" not in (line := (await process.stderr.readline()).decode()):
+                    errors.append(line)
+                    assert line, "".join(errors)
+            errors.append(line)
+            mails = [await _mail_to(smtp, KATRIEN)] if _allowed_now(folder) else []
+            async with (
+                aiohttp.ClientSession() as browser,
+                browser.get(f"http://127.0.0.1:{port}/health") as health,
+            ):
+                status = health.status
+            process.send_signal(signal.SIGTERM)
+            async with asyncio.timeout(15):
+                errors.append((await process.stderr.read()).decode())
+                await process.wait()
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        assert process.returncode is not None
+        return process.returncode, "".join(errors), mails, status
+
+
+def _env(api: LocalBotApi) -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("GEMIST_")} | {
+        "PYTHONPATH": str(ROOT),
+        "GEMIST_TELEGRAM_TOKEN": TOKEN,
+        "GEMIST_TELEGRAM_API_URL": api.base_url.removesuffix("/bot"),
+    }
+
+
+def _allowed_now(folder: Path) -> bool:
+    """Whether the rules let a message go out now: a school day, after 00:01 and before 23:59
+    (Lotte's notice is due from 00:01)."""
+    window = Window(load_rules(folder / "rules.yaml").delivery, SchoolCalendar(), BRUSSELS)
+    now = WallClock().now()
+    return window.next_allowed(now) <= now
+
+
+def test_gemist_run_as_a_process_sends_a_guardians_e_mail_through_its_mail_server(tmp_path):
+    """On the wall clock: on a school day (the rules allow every hour of it) Katrien's notice
+    about Lotte goes out by e-mail through the configured server; on a weekend or a holiday
+    the run starts and stops the same, and nothing is mailed."""
+    today = WallClock().now().astimezone(BRUSSELS).date()
+    returncode, errors, mails, health = asyncio.run(_gemist_run(tmp_path, today))
+
+    assert returncode == 0, errors
+    assert health == 200
+    assert "stopped" in errors
+    if not _allowed_now(tmp_path):
+        assert mails == []
+        return
+    [mail] = mails
+    assert mail["To"].addresses[0].addr_spec == KATRIEN
+    assert mail["From"].addresses[0].addr_spec == "secretariaat@sint-jozef.example"
+    assert "Lotte" in mail["Subject"]
+    assert str(mail["List-Unsubscribe"]).startswith(f"<{WEB}/u/")
