@@ -11,8 +11,8 @@ from typing import Any
 
 from bot.config import Settings
 from bot.demo.driver import SCHOOL_NAME, Demo
-from bot.demo.events import ChatEvent, Origin
-from bot.demo.school import FIRST_DAY, LAST_DAY
+from bot.demo.events import ChatEvent, Origin, Recipient
+from bot.demo.school import BY_EMAIL, FIRST_DAY, LAST_DAY
 from bot.demo.timeline import print_timeline
 from bot.demo.transcript import write_transcripts
 from bot.exits import Exit
@@ -45,12 +45,12 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     started = time.monotonic()
     print(
         f"gemist demo: {SCHOOL_NAME}, {FIRST_DAY:%d %B} to {LAST_DAY:%d %B %Y}, through a local "
-        "Telegram server (nothing leaves this computer)...",
+        "Telegram server and a local mail server (nothing leaves this computer)...",
         file=sys.stderr,
     )
     result = await Demo(args.out).run()
     if not args.quiet:
-        print(_onboarding(result.events, len(result.recipients)))
+        print(_onboarding(result.events, result.recipients))
         print()
         # The timeline tells the two weeks; the buttons taken off answered messages, and the
         # welcomes, are in the transcripts.
@@ -74,12 +74,15 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     return Exit.OK
 
 
-def _onboarding(events: list[ChatEvent], people: int) -> str:
-    """One line for the Sunday evening on which everyone opened their invitation."""
+def _onboarding(events: list[ChatEvent], recipients: list[Recipient]) -> str:
+    """One line for the Sunday evening on which everyone with Telegram opened their
+    invitation, naming the parents who get e-mail instead."""
     before = [e for e in events if e.at.date() < FIRST_DAY]
     welcomed = {e.chat_id for e in before if e.origin is Origin.BOT}
     when = f"{before[0].at:%A %d %B, %H:%M}" if before else "before the first day"
+    by_email = " and ".join(r.name for r in recipients if r.key in BY_EMAIL)
     return (
-        f"{when}: {len(welcomed)} of {people} people (pupils, parents, staff) opened their "
-        "invitation link (/start <code>) and were welcomed in their own language."
+        f"{when}: {len(welcomed)} of {len(recipients)} people (pupils, parents, staff) opened "
+        "their invitation link (/start <code>) and were welcomed in their own language"
+        + (f"; {by_email} have no Telegram and get e-mail." if by_email else ".")
     )

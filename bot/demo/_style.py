@@ -28,6 +28,13 @@ CHAT_CSS = (
 .bar .who{display:flex;flex-direction:column}
 .bar .name{font-weight:600}
 .bar .status{font-size:12px;opacity:.8}
+.mail{position:relative;width:100%;margin:4px 0;padding:8px;border:1px solid #d5dde5;
+ border-radius:10px;background:#fff}
+.mail .head{font-size:13px;border-collapse:collapse;margin-bottom:6px}
+.mail .head th{text-align:left;color:#56606b;font-weight:500;padding:1px 8px 1px 0}
+.mail .body{width:100%;height:420px;border:1px solid #eef1f4;border-radius:6px}
+.mail pre{white-space:pre-wrap;font-size:12px}
+.mail summary{font-size:12px;color:#56606b;cursor:pointer}
 .chat{padding:10px 10px 16px;min-height:480px;
  background:linear-gradient(160deg,#cfe0c3 0%,#b9d5b0 45%,#a8cfc2 100%)}
 .day{display:flex;justify-content:center;margin:12px 0 8px}

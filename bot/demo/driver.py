@@ -2,7 +2,11 @@
 
 Nothing is faked above the network: the local Bot API server (:mod:`integrations.telegram.
 local_server`) runs in this process, and python-telegram-bot talks to it over HTTP as it would
-to Telegram. Everyone on the roster gets an invitation and opens it (``/start <code>``); then
+to Telegram; so does a local SMTP server (:mod:`integrations.email.local_server`), which the
+e-mail channel reaches over SMTP, and Gemist's web application, on a free port of this
+computer, behind the answer links in the e-mails. Everyone on the roster gets an invitation and
+opens it (``/start <code>``), but the parents of :data:`~bot.demo.school.BY_EMAIL`, who have no
+Telegram and are written to by e-mail (one of them answers by following a link); then
 virtual time runs from Monday 16 to Friday 27 November 2026: the register is delivered every
 school morning, the planner and the outbox run every quarter of an hour of school time, and
 people tap the buttons and write what :mod:`bot.demo.school` scripts, at their times.
@@ -18,19 +22,23 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels import registry as channels
 from bot.channels.directory import RosterDirectory
 from bot.config import Secret, Settings
 from bot.db import connect, migrate
-from bot.demo.events import ChatEvent, Recipient, button_key, with_tap_labels
+from bot.demo.events import ChatEvent, Mail, Recipient, button_key, with_tap_labels
+from bot.demo.mailbox import mail_view
 from bot.demo.people import Person, chat_id, people
 from bot.demo.school import (
+    BY_EMAIL,
     FIRST_DAY,
     LAST_DAY,
     MOMENTS,
@@ -42,16 +50,22 @@ from bot.demo.school import (
     Reply,
     StaffTap,
     feed_deliveries,
+    write_roster,
 )
 from bot.imports import import_absences, import_roster
-from bot.outbox import Capabilities, Channel, DeliveryOutcome, Outgoing
+from bot.links import LinkSigner
+from bot.links import lifetimes as link_lifetimes
+from bot.links.pages import LinkPages
+from bot.outbox import Capabilities, Channel, DeliveryOutcome, Outcome, Outgoing
 from bot.outbox.plugin import ChannelContext
 from bot.pipeline import assemble
 from bot.rules import Rules
 from bot.telegram.app import TelegramBot
 from bot.telegram.conversation import Conversation
 from bot.telegram.invites import create_invitations
+from bot.web import WebServer, create_app, web_context
 from integrations.csv import CsvRosterSource
+from integrations.email.local_server import LocalSmtpServer
 from integrations.telegram import LocalBotApi, SendBudget, TelegramChannel
 from integrations.telegram.local_server import SentMessage
 from scheduler.calendar import SchoolCalendar
@@ -67,6 +81,13 @@ STEP = dt.timedelta(minutes=15)
 DAY_STARTS = dt.time(7, 0)
 DAY_ENDS = dt.time(20, 0)
 _POLL = dt.timedelta(seconds=0.1)
+WEB_URL = "https://gemist.sint-jozef.example"
+"""The web application's public address in the demo's e-mails (the demo itself opens the
+links on the application it runs on this computer)."""
+_LINK_SECRET = b"gemist demo: this key signs the links of the demo's own e-mails only"
+"""Fixed, so that two runs write the same links; a school's key is its own (``web_secret``)."""
+_FROM = "secretariaat@sint-jozef.example"
+_REPLY_TO = "leerlingenbegeleiding@sint-jozef.example"
 
 
 @dataclass
@@ -88,6 +109,8 @@ class _KindOf(Channel):
     def __init__(self, inner: Channel) -> None:
         self.inner = inner
         self.kinds: dict[tuple[str, int, str], str] = {}
+        self.mailed: list[str] = []
+        """The kind of each e-mail sent, in the order the SMTP server received them."""
 
     def capabilities_for(self, channel: str) -> Capabilities:
         return self.inner.capabilities_for(channel)
@@ -96,6 +119,8 @@ class _KindOf(Channel):
         outcome = await self.inner.deliver(message)
         key = (message.recipient_role, message.recipient_id, message.text or "")
         self.kinds[key] = message.kind
+        if message.channel == "email" and outcome.kind is Outcome.SENT:
+            self.mailed.append(message.kind)
         return outcome
 
     def ready_in(self, message: Outgoing) -> float:
@@ -116,6 +141,7 @@ class Demo:
         self.people = people(ROSTER)
         self.events: list[ChatEvent] = []
         self._seen = 0
+        self._mails_seen = 0
         self._updates = 0
         self._message_kinds: dict[tuple[int, int], str] = {}
 
@@ -129,10 +155,16 @@ class Demo:
             await self._import_roster(engine)
             token = f"{secrets.randbelow(10**9)}:demo-{secrets.token_urlsafe(12)}"
             interval = 1.0 / SPEED
-            async with LocalBotApi(
-                token, username="GemistDemoBot", per_second=30 * SPEED, per_chat_interval=interval
-            ) as api:
-                await self._run(engine, api, token, interval)
+            async with (
+                LocalBotApi(
+                    token,
+                    username="GemistDemoBot",
+                    per_second=30 * SPEED,
+                    per_chat_interval=interval,
+                ) as api,
+                LocalSmtpServer() as smtp,
+            ):
+                await self._run(engine, api, smtp, token, interval)
                 refused = len(api.rejections)
         finally:
             await engine.dispose()
@@ -144,28 +176,56 @@ class Demo:
         return DemoResult(with_tap_labels(self.events), recipients, self.database, kinds, refused)
 
     async def _import_roster(self, engine: AsyncEngine) -> None:
-        report = await import_roster(
-            engine,
-            CsvRosterSource(ROSTER, today=self.clock.today()),
-            school_id=SCHOOL_ID,
-            school_name=SCHOOL_NAME,
-            clock=self.clock,
-        )
+        """The roster, with no Telegram chat for the parents reached by e-mail."""
+        with tempfile.TemporaryDirectory(prefix="gemist-demo-") as scratch:
+            roster = write_roster(Path(scratch), email_only=BY_EMAIL)
+            report = await import_roster(
+                engine,
+                CsvRosterSource(roster, today=self.clock.today()),
+                school_id=SCHOOL_ID,
+                school_name=SCHOOL_NAME,
+                clock=self.clock,
+            )
         if report.exit_code != 0:
             raise RuntimeError(f"the demo's roster did not import cleanly: {report.error}")
 
     async def _run(
-        self, engine: AsyncEngine, api: LocalBotApi, token: str, interval: float
+        self,
+        engine: AsyncEngine,
+        api: LocalBotApi,
+        smtp: LocalSmtpServer,
+        token: str,
+        interval: float,
     ) -> None:
-        # The school's channels as `gemist run` builds them, on the local Bot API server.
+        # The school's channels as `gemist run` builds them, on the local servers.
         settings = Settings(
-            telegram_token=Secret(token), telegram_api_url=api.base_url.removesuffix("/bot")
+            school_id=SCHOOL_ID,
+            school_name=SCHOOL_NAME,
+            telegram_token=Secret(token),
+            telegram_api_url=api.base_url.removesuffix("/bot"),
+            channels=("telegram", "email"),
+            web_url=WEB_URL,
+            channel_options={
+                "email": {
+                    "host": smtp.host,
+                    "port": smtp.port,
+                    "security": "none",
+                    "from_address": _FROM,
+                    "reply_to": _REPLY_TO,
+                    "rate": 1000,
+                }
+            },
         )
         budget = SendBudget(per_second=30 * SPEED, per_chat_interval=interval)
+        self._signer = LinkSigner(_LINK_SECRET, self.clock, link_lifetimes(settings))
         context = ChannelContext(
-            self.clock, RosterDirectory(engine, self.clock), tuning={"telegram": budget}
+            self.clock,
+            RosterDirectory(engine, self.clock),
+            pages=LinkPages(WEB_URL, self._signer),
+            tuning={"telegram": budget},
         )
         router = channels.build_router(settings, context)
+        reach = settings.channel_order(frozenset(channels.usable(settings)))
         sender = router.channel("telegram")
         if not isinstance(sender, TelegramChannel):
             raise RuntimeError("the demo needs the Telegram channel")
@@ -183,8 +243,21 @@ class Demo:
             channels=channel,
             worker_id="demo",
             overrides=settings.messages,
+            reach=reach,
         )
         self._dispatcher = self._pipeline.dispatcher
+        self._smtp = smtp
+        # The pages behind the links; a confirmed answer is followed by a tick, as a tap is.
+        pages = web_context(
+            settings,
+            engine=engine,
+            clock=self.clock,
+            signer=self._signer,
+            rules=self.rules,
+            calendar=self.calendar,
+            channels=reach,
+        )
+        self._web = WebServer(create_app(pages), "127.0.0.1", 0)
         self._conversation = Conversation(
             engine,
             self.clock,
@@ -195,7 +268,9 @@ class Demo:
             rules=self.rules,
         )
         telegram = TelegramBot(client, self._conversation, poll_timeout=_POLL)
-        async with router:
+        async with router, aiohttp.ClientSession() as browser:
+            self._browser = browser
+            await self._web.start()
             await telegram.start()
             try:
                 for person in self.people:
@@ -205,11 +280,13 @@ class Demo:
                 await self._two_weeks()
             finally:
                 await telegram.stop()
+                await self._web.stop_receiving()
+                await self._web.close()
 
     # -- the story -----------------------------------------------------------------------------
 
     async def _invite_everyone(self, engine: AsyncEngine, api: LocalBotApi) -> None:
-        """Every person opens their invitation link."""
+        """Every person with Telegram opens their invitation link."""
         for role in ("pupil", "guardian", "staff"):
             invited = await create_invitations(
                 engine,
@@ -219,6 +296,8 @@ class Demo:
                 now=self.clock.now(),
             )
             for invitation in invited:
+                if role == "guardian" and invitation.person_id in BY_EMAIL:
+                    continue  # no Telegram: the school writes by e-mail
                 chat = chat_id(role, invitation.person_id)
                 await self._type(chat, f"/start {invitation.code}")
         self._collect()
@@ -286,6 +365,9 @@ class Demo:
         else:
             chat = chat_id(action.sender_role, action.sender_id)
             key, about = (action.answer, action.pupil_id) if action.is_tap else ("", "")
+        if isinstance(action, Reply) and action.sender_id in BY_EMAIL:
+            await self._follow(chat, key, self._first_name(action.pupil_id))
+            return
         if not key:
             await self._type(chat, action.answer)  # type: ignore[union-attr]
             return
@@ -299,6 +381,36 @@ class Demo:
         self.events.append(ChatEvent.tapped(chat, message.message_id, data, self.clock.local_now()))
         await self._api.press(chat, message.message_id, data)
         await self._settle()
+
+    async def _follow(self, chat: int, key: str, about: str) -> None:
+        """A parent reached by e-mail opens the answer link ``key`` in the newest e-mail about
+        ``about``, reads the page (which records nothing) and confirms on it."""
+        found = self._link(chat, key, about)
+        if found is None:
+            return  # the e-mail did not come
+        label, url = found
+        local = f"http://127.0.0.1:{self._web.port}{url.removeprefix(WEB_URL)}"
+        async with self._browser.get(local) as page:
+            page.raise_for_status()
+        async with self._browser.post(local) as confirmed:
+            confirmed.raise_for_status()
+        self._collect()
+        self.events.append(ChatEvent.followed(chat, url, label, self.clock.local_now()))
+        await self.tick()
+        self._collect()
+
+    def _link(self, chat: int, key: str, about: str) -> tuple[str, str] | None:
+        """The text and address of the answer link ``key`` in the newest e-mail to ``chat``
+        about ``about``."""
+        for event in reversed(self.events):
+            mail = event.mail
+            if event.chat_id != chat or mail is None or about not in mail.text:
+                continue
+            for label, url in mail.links:
+                claim = self._signer.peek(url.rsplit("/", 1)[-1])
+                if url.startswith(f"{WEB_URL}/a/") and claim is not None and claim.key == key:
+                    return label, url
+        return None
 
     def _button(self, chat: int, key: str, about: str) -> tuple[SentMessage, str] | None:
         """The newest message to ``chat`` about ``about`` with a button ``key``."""
@@ -339,6 +451,16 @@ class Demo:
                 self._message_kinds[(sent.chat_id, sent.message_id)] = kind
             self.events.append(ChatEvent.from_sent(sent, now, kind))
         self._seen = len(self._api.sent)
+        for index in range(self._mails_seen, len(self._smtp.received)):
+            mail = mail_view(self._smtp.received[index].data)
+            person = self._addressee(mail)
+            if person is not None:
+                kind = self._channel.mailed[index] if index < len(self._channel.mailed) else None
+                self.events.append(ChatEvent.mailed(person.chat_id, mail, now, kind))
+        self._mails_seen = len(self._smtp.received)
+
+    def _addressee(self, mail: Mail) -> Person | None:
+        return next((p for p in self.people if p.email and p.email in mail.to), None)
 
     def _kind(self, person: Person, sent: SentMessage) -> str | None:
         for (role, _recipient, text), kind in self._channel.kinds.items():

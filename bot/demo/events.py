@@ -17,6 +17,7 @@ from typing import Any, Protocol
 __all__ = [
     "ChatButton",
     "ChatEvent",
+    "Mail",
     "Origin",
     "Recipient",
     "SentLike",
@@ -30,6 +31,7 @@ class Origin(enum.StrEnum):
     BOT = "bot"  # a message the bot sent (or edited)
     TEXT = "text"  # the person typed something
     TAP = "tap"  # the person tapped a button under a message of the bot
+    LINK = "link"  # the person followed an answer link in an e-mail and confirmed on the page
 
 
 def button_key(data: str | None) -> str | None:
@@ -71,6 +73,19 @@ class SentLike(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class Mail:
+    """An e-mail as the person's mail program shows it: the sender, the addressee, the subject,
+    the plain text and the HTML part, and the HTML part's links (``(text, address)``)."""
+
+    sender: str
+    to: str
+    subject: str
+    text: str
+    html: str
+    links: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ChatEvent:
     """One thing that happened in one chat, at a virtual local time ``at``.
 
@@ -80,6 +95,10 @@ class ChatEvent:
     - ``Origin.TEXT``: ``text`` as the person typed it.
     - ``Origin.TAP``: ``data`` of the button tapped under bot message ``message_id``; ``text``
       the button's label when the caller knows it (else it is looked up in that message).
+    - ``Origin.BOT`` with ``mail``: an e-mail to someone reached by e-mail (``chat_id`` is the
+      chat the demo keeps for that person); ``text`` its plain text.
+    - ``Origin.LINK``: the person opened the answer link ``data`` of an e-mail and confirmed
+      on the page; ``text`` the link's text.
     """
 
     chat_id: int
@@ -91,6 +110,7 @@ class ChatEvent:
     data: str | None = None
     kind: str | None = None
     edited: bool = False
+    mail: Mail | None = None
 
     @classmethod
     def from_sent(cls, sent: SentLike, at: dt.datetime, kind: str | None = None) -> ChatEvent:
@@ -121,6 +141,16 @@ class ChatEvent:
             chat_id=chat_id, at=at, origin=Origin.TAP, text=label, message_id=message_id,
             data=data,
         )  # fmt: skip
+
+    @classmethod
+    def mailed(cls, chat_id: int, mail: Mail, at: dt.datetime, kind: str | None) -> ChatEvent:
+        """An e-mail the local SMTP server received for the person of ``chat_id``."""
+        return cls(chat_id=chat_id, at=at, origin=Origin.BOT, text=mail.text, kind=kind, mail=mail)
+
+    @classmethod
+    def followed(cls, chat_id: int, url: str, label: str, at: dt.datetime) -> ChatEvent:
+        """The person opened ``url`` from an e-mail and confirmed the answer ``label``."""
+        return cls(chat_id=chat_id, at=at, origin=Origin.LINK, text=label, data=url)
 
     @property
     def key(self) -> str | None:

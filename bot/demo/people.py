@@ -51,6 +51,8 @@ class Person:
     title: str
     detail: str
     pupil_ids: tuple[str, ...] = ()
+    email: str = ""
+    """The address on the roster (empty when there is none)."""
 
     @property
     def chat_id(self) -> int:
@@ -86,7 +88,7 @@ def people(roster: Path = ROSTER) -> list[Person]:
         found.append(
             Person("pupil", row["pupil_id"], row["first_name"], row["last_name"],
                    row["language"] or "nl", ROLE_WORDS["pupil"], row["class"],
-                   (row["pupil_id"],))
+                   (row["pupil_id"],), row.get("email", ""))
         )  # fmt: skip
     guardians: dict[str, tuple[dict[str, str], list[str]]] = {}
     for row in _rows(roster / "guardians.csv"):
@@ -99,7 +101,7 @@ def people(roster: Path = ROSTER) -> list[Person]:
         found.append(
             Person("guardian", guardian_id, row["first_name"], row["last_name"],
                    row["language"] or "nl", row["relation"] or ROLE_WORDS["guardian"],
-                   f"van {children}", tuple(pupils))
+                   f"van {children}", tuple(pupils), row.get("email", ""))
         )  # fmt: skip
     classes: dict[str, list[str]] = {}
     for row in _rows(roster / "teaching.csv"):
@@ -110,7 +112,8 @@ def people(roster: Path = ROSTER) -> list[Person]:
         detail = f"titularis {', '.join(titularis)}" if titularis else ""
         found.append(
             Person("staff", row["staff_id"], row["first_name"], row["last_name"],
-                   row["language"] or "nl", ROLE_WORDS.get(row["role"], row["role"]), detail)
+                   row["language"] or "nl", ROLE_WORDS.get(row["role"], row["role"]), detail,
+                   (), row.get("email", ""))
         )  # fmt: skip
     return found
 

@@ -29,6 +29,7 @@ from integrations.abc import AbsenceBatch, AbsenceRow, AbsenceSource
 from scheduler.calendar import SchoolCalendar
 
 __all__ = [
+    "BY_EMAIL",
     "CORRECTED",
     "EXPECTED",
     "FIRST_DAY",
@@ -244,6 +245,12 @@ class StaffTap:
     key: str
 
 
+BY_EMAIL = ("G004", "G029")
+"""Parents without Telegram: they never open their invitation, and the school has their e-mail
+address, so Gemist writes to them by e-mail. Karim (Yasmine's father, French) answers from his
+mail with a link; Sarah (Ruben's mother) gets every step of Ruben's ladder by e-mail while his
+father Kristof reads it in his chat."""
+
 MOMENTS = (("G030", "evening"),)
 """Parents who choose, right after linking, the part of the day for the school's messages:
 Kristof, Ruben's father, works days and prefers them after 16:00 (``/momenten``)."""
@@ -317,10 +324,17 @@ def write_replies(path: Path, replies: Iterable[Reply] = REPLIES) -> Path:
     return path
 
 
-def write_roster(folder: Path, chats: dict[tuple[str, str], int] | None = None) -> Path:
+def write_roster(
+    folder: Path,
+    chats: dict[tuple[str, str], int] | None = None,
+    *,
+    email_only: Iterable[str] = (),
+) -> Path:
     """A copy of the roster in ``folder``; with ``chats`` (``(role, id)`` to chat id, see
     :func:`bot.demo.people.chat_id`), each person's Telegram chat filled in, as after everyone
-    redeemed their invitation (what ``gemist simulate`` needs to reach them)."""
+    redeemed their invitation (what ``gemist simulate`` needs to reach them). The guardians of
+    ``email_only`` have no Telegram chat in the copy (:data:`BY_EMAIL`)."""
+    no_chat = frozenset(email_only)
     folder.mkdir(parents=True, exist_ok=True)
     roles = {"pupils.csv": ("pupil", "pupil_id"), "guardians.csv": ("guardian", "guardian_id"),
              "staff.csv": ("staff", "staff_id")}  # fmt: skip
@@ -333,6 +347,10 @@ def write_roster(folder: Path, chats: dict[tuple[str, str], int] | None = None) 
             for row in rows:
                 chat = chats.get((role, row[column]))
                 row["telegram"] = str(chat) if chat is not None else ""
+        if name == "guardians.csv":
+            for row in rows:
+                if row["guardian_id"] in no_chat:
+                    row["telegram"] = ""
         with (folder / name).open("w", encoding="utf-8", newline="") as file:
             out = csv.DictWriter(file, fieldnames=list(rows[0]), delimiter=delimiter)
             out.writeheader()

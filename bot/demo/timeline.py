@@ -7,6 +7,8 @@ under a header per day::
     maandag 16 november 2026
       10:30  → Yasmine (leerling, nl)  pupil_checkin  "Hoi Yasmine, we hebben je vandaag gemist…"
       10:42  ← Yasmine taps "Ik ben ziek"
+      12:30  → Karim (vader, fr)  guardian_notice  e-mail "Une question au sujet de Yasmine…"
+      13:05  ← Karim follows the e-mail's link "Je contacte l'école" and confirms on the page
 
 A translated message to a guardian is quoted from its Dutch original (what the watcher reads);
 direction marks and line breaks are left out and long texts cut. Colour only on a terminal that
@@ -108,11 +110,20 @@ def timeline_lines(
                 fields.append(paint("kind", event.kind))
             if event.edited:
                 fields.append("(bewerkt)")
-            fields.append(quote(event.text, limit))
+            if event.mail is not None:  # an e-mail: its subject says it in both languages
+                fields.append(f"e-mail {quote(event.mail.subject, limit)}")
+            else:
+                fields.append(quote(event.text, limit))
             yield f"  {time}  " + "  ".join(fields)
         elif event.origin is Origin.TAP:
             label = _INVISIBLE.sub("", event.text or event.key or "?")
             yield f"  {time}  {paint('in', '←')} {paint('name', name)} taps {quote(label, limit)}"
+        elif event.origin is Origin.LINK:
+            label = quote(_INVISIBLE.sub("", event.text or "?"), limit)
+            yield (
+                f"  {time}  {paint('in', '←')} {paint('name', name)} follows the e-mail's link"
+                f" {label} and confirms on the page"
+            )
         else:
             said = quote(event.text, limit)
             yield f"  {time}  {paint('in', '←')} {paint('name', name)} writes {said}"

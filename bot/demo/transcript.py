@@ -7,6 +7,11 @@ buttons under a message with the one that was tapped marked, and an ``index.html
 everyone. Each page is self-contained (inline CSS, nothing fetched), so it opens offline and can
 be mailed around.
 
+A parent without Telegram reads e-mail: each e-mail is a mail view in the same column (sender,
+addressee, subject, the HTML part as the mail program shows it, links and all, in a sandboxed
+frame, and the plain text part below it), and an answer given by following one of its links
+shows as the link's text on the person's side.
+
 Direction: a reader of a right-to-left language (:func:`messages.is_rtl`: Arabic, Persian,
 Pashto) gets the bot's bubbles with ``dir="rtl"``, and every paragraph has ``dir="auto"``, so
 the Dutch original under a translation stays left-to-right (the renderer starts its lines with
@@ -29,7 +34,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from bot.demo._style import CHAT_CSS, INDEX_CSS
-from bot.demo.events import ChatButton, ChatEvent, Origin, Recipient, with_tap_labels
+from bot.demo.events import ChatButton, ChatEvent, Mail, Origin, Recipient, with_tap_labels
 from messages import is_rtl
 
 __all__ = ["INDEX", "count", "page_name", "render_chat", "render_index", "write_transcripts"]
@@ -125,9 +130,29 @@ def _bubble(bubble: _Bubble, recipient: Recipient) -> str:
     )
 
 
+def _mail(mail: Mail, first: ChatEvent) -> str:
+    """An e-mail as the reader's mail program shows it; its HTML in a frame that runs no
+    script and opens its links in a new window."""
+    kind = f'<span class="kind">{escape(first.kind)}</span>' if first.kind else ""
+    head = "".join(
+        f'<tr><th>{label}</th><td dir="auto">{escape(value)}</td></tr>'
+        for label, value in (("Van", mail.sender), ("Aan", mail.to), ("Onderwerp", mail.subject))
+    )
+    return (
+        f'<div class="row in"><div class="mail">{kind}<table class="head">{head}</table>'
+        f'<iframe class="body" sandbox="allow-popups allow-popups-to-escape-sandbox" '
+        f'title="{escape(mail.subject)}" srcdoc="{escape(mail.html)}"></iframe>'
+        f'<details><summary>tekstversie</summary><pre dir="auto">{escape(mail.text)}</pre>'
+        f'</details><span class="meta" dir="ltr">e-mail · {first.at:%H:%M}</span></div></div>'
+    )
+
+
 def _answer(event: ChatEvent) -> str:
     if event.origin is Origin.TAP:
         body = f'<p dir="auto">{escape(event.text or "")}</p>'
+        css = "row out tap"
+    elif event.origin is Origin.LINK:
+        body = f'<p dir="auto">&#128279; <bdi>{escape(event.text)}</bdi> · bevestigd</p>'
         css = "row out tap"
     else:
         body = _paragraphs(event.text)
@@ -176,7 +201,11 @@ def render_chat(
         if at.date() != last_day:
             last_day = at.date()
             body.append(f'<div class="day"><span>{escape(_day(last_day))}</span></div>')
-        body.append(_bubble(item, recipient) if isinstance(item, _Bubble) else _answer(item))
+        if isinstance(item, _Bubble):
+            mail = item.first.mail
+            body.append(_mail(mail, item.first) if mail else _bubble(item, recipient))
+        else:
+            body.append(_answer(item))
     if not body:
         body.append('<div class="empty">Nog geen berichten.</div>')
     back = f'<a href="{escape(index)}">← iedereen</a> · ' if index else ""

@@ -4,12 +4,14 @@ local Bot API server, every step of the scenario seen in the chat it was meant f
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from bot.cli import main
-from bot.demo.driver import Demo
+from bot.db import connect
+from bot.demo.driver import WEB_URL, Demo
 from bot.demo.events import Origin
 from bot.demo.people import chat_id
-from bot.demo.school import EXPECTED
+from bot.demo.school import BY_EMAIL, EXPECTED
 
 ROLES = {"P": "pupil", "G": "guardian", "S": "staff"}
 
@@ -46,7 +48,9 @@ def test_everyone_is_linked_and_the_limits_were_kept(result):
     _folder, demo = result
     welcomed = {e.chat_id for e in demo.events if e.origin is Origin.BOT and e.at.day == 15}
 
-    assert welcomed == {recipient.chat_id for recipient in demo.recipients}
+    by_email = {chat_id("guardian", guardian) for guardian in BY_EMAIL}
+    # Everyone but the parents without Telegram, who are written to by e-mail.
+    assert welcomed == {recipient.chat_id for recipient in demo.recipients} - by_email
     assert demo.refused == 0  # no 429, no 400: the bot kept the server's limits
 
 
@@ -81,6 +85,12 @@ def test_the_command_prints_a_timeline_and_writes_a_transcript_per_person(tmp_pa
     assert "maandag 16 november 2026" in printed.out
     assert "← Yasmine taps" in printed.out
     assert "pupil_correction" in printed.out
+    assert "Karim El Amrani and Sarah Wouters have no Telegram and get e-mail." in printed.out
+    assert (
+        '12:30  → Karim (vader, fr)  guardian_notice  e-mail "Une question au sujet de Yasmine'
+        in printed.out
+    )
+    assert "13:05  ← Karim follows the e-mail's link \"Je contacte l'école\"" in printed.out
     assert "chat transcripts in" in printed.err
     pages = {path.name for path in out.glob("*.html")}
     assert "index.html" in pages
@@ -92,6 +102,9 @@ def test_the_command_prints_a_timeline_and_writes_a_transcript_per_person(tmp_pa
     assert 'dir="rtl"' in fatima
     assert "Yasmine" in fatima
     assert (out / "demo.db").exists()
+    karim = (out / "G004-karim-el-amrani.html").read_text(encoding="utf-8")
+    assert '<th>Aan</th><td dir="auto">karim.elamrani@example.org</td>' in karim
+    assert f"&lt;a href=&quot;{WEB_URL}/a/" in karim  # the mail's HTML, its links as links
 
 
 @pytest.mark.slow
@@ -131,3 +144,57 @@ def test_the_spilfiguur_hears_of_several_reasons_about_one_pupil_in_one_message(
     assert message.text.index("CLB") < message.text.index("Ook over Ruben")
     assert "4 korte afwezigheden in 8 weken: 16/11, 18/11, 20/11, 23/11" in message.text
     assert "CLB is al betrokken" in {button.label for button in message.buttons}
+
+
+def _mails_to(demo, guardian: str) -> list:
+    chat = chat_id("guardian", guardian)
+    return [e for e in demo.events if e.chat_id == chat and e.mail is not None]
+
+
+@pytest.mark.slow
+def test_a_mother_reachable_only_by_e_mail_gets_every_step_of_the_ladder_her_husband_reads(result):
+    """Sarah (e-mail only) and Kristof (Telegram, evenings), Ruben's parents: the same notices
+    on the same days, hers by e-mail, each with its answer links and a way to stop."""
+    _folder, demo = result
+    kristof = [
+        e.at.date()
+        for e in demo.events
+        if e.chat_id == chat_id("guardian", "G030") and e.kind == "guardian_notice"
+    ]
+    mails = _mails_to(demo, "G029")
+
+    assert [m.at.date() for m in mails if m.kind == "guardian_notice"] == kristof
+    assert len(kristof) >= 3
+    assert not [e for e in demo.events if e.chat_id == chat_id("guardian", "G029") and not e.mail]
+    for event in mails:
+        assert event.mail.to == "sarah.wouters@example.org"
+        assert "Ruben" in event.mail.subject
+        answers = [url for _label, url in event.mail.links if url.startswith(f"{WEB_URL}/a/")]
+        assert answers
+        assert any(url.startswith(f"{WEB_URL}/u/") for _label, url in event.mail.links)
+
+
+@pytest.mark.slow
+async def test_a_father_answers_by_following_the_link_in_his_e_mail_and_it_is_stored_once(result):
+    folder, demo = result
+    [notice] = _mails_to(demo, "G004")
+    [followed] = [e for e in demo.events if e.origin is Origin.LINK]
+    assert followed.chat_id == chat_id("guardian", "G004")
+    assert followed.at.strftime("%d %H:%M") == "16 13:05"
+    assert (followed.text, followed.data) in notice.mail.links
+
+    engine = connect(f"sqlite:///{folder / 'demo.db'}")
+    try:
+        async with engine.connect() as conn:
+            stored = (
+                await conn.execute(
+                    sa.text(
+                        "SELECT r.answer, o.kind, o.channel FROM reply r"
+                        " JOIN outreach o ON o.id = r.outreach_id"
+                        " WHERE r.sender_role = 'guardian' AND r.sender_id = 'G004'"
+                    )
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    assert [tuple(row) for row in stored] == [("will_contact_school", "guardian_notice", "email")]
