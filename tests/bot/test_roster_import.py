@@ -856,7 +856,9 @@ async def test_a_corrected_address_undoes_a_bounce_but_not_a_persons_own_stop(
     # The secretariat corrects G03's address (on both of her rows) and gives G04 and P03 new
     # ones; P02's address that bounced is listed again as it was.
     for relation in ("moeder", "plusmoeder"):
-        edit(folder, "guardians.csv", f"{relation},tr,ayse@example.be", f"{relation},tr,ayse@new.be")
+        edit(
+            folder, "guardians.csv", f"{relation},tr,ayse@example.be", f"{relation},tr,ayse@new.be"
+        )
     edit(folder, "guardians.csv", "nl,els@example.be,", "nl,els@new.be,")
     edit(folder, "pupils.csv", ";ja;;123456789", ";ja;;555")
     clock.advance(dt.timedelta(days=1))
@@ -874,7 +876,9 @@ async def test_a_corrected_address_undoes_a_bounce_but_not_a_persons_own_stop(
     assert await contacts_of(engine, "guardian", "G04") == {
         "email": ("els@example.be", "unsubscribed", False)
     }
-    assert await contacts_of(engine, "pupil", "P03") == {"telegram": ("123456789", "blocked", False)}
+    assert await contacts_of(engine, "pupil", "P03") == {
+        "telegram": ("123456789", "blocked", False)
+    }
 
 
 async def test_a_bounced_address_the_roster_no_longer_lists_stays_bounced(
