@@ -74,8 +74,8 @@ def line_text(piece: Render, payload: Mapping[str, Any]) -> str:
 def variants(payload: Mapping[str, Any]) -> list[str]:
     """The template suffixes a payload asks for, most specific first: its ``variant``, then
     its ``reason``, each first with the ``cause`` of an ended contact (``unreachable.bounced``).
-    A payload planned before causes were told (or a blocked bot) has none: its text is the
-    blocked Telegram bot's, as it always was."""
+    A blocked bot has no text of its own: it reads as ``unreachable`` always did, and so does a
+    payload planned before the planner told the cause."""
     cause = payload.get("cause")
     found: list[str] = []
     for name in (payload.get("variant"), payload.get("reason")):
