@@ -155,7 +155,8 @@ class Contact(SQLModel, table=True):
     number on ``phone`` (a guardian's, for a coordinator to call: never sent on). ``state`` is
     a :class:`bot.contacts.ContactState`, ``since`` when it last changed. ``chosen``: the person
     made or chose this contact themself (linked their chat with an invitation, say); a roster
-    import never overrides it, nor a contact they unsubscribed or that was blocked or bounced.
+    import never overrides it, nor a contact they unsubscribed or that was blocked; a bounced
+    one only with a new address (the school's correction).
     """
 
     __tablename__ = "contact"

@@ -79,6 +79,29 @@ ATTENTION_TEMPLATES = (
         "A reason on one line: the pupil blocked the bot.",
     ),
     _piece(
+        "coordinator_line.unreachable.bounced",
+        N_(
+            "{person} ({relation}) krijgt geen berichten meer via {channel}: het adres klopt "
+            "niet of bestaat niet meer"
+        ),
+        "A reason on one line: a guardian's address bounced.",
+    ),
+    _piece(
+        "coordinator_line.unreachable.unsubscribed",
+        N_("{person} ({relation}) vroeg om geen berichten meer via {channel}"),
+        "A reason on one line: a guardian asked for no more messages there.",
+    ),
+    _piece(
+        "coordinator_line.unreachable_pupil.bounced",
+        N_("krijgt geen berichten meer via {channel}: het adres klopt niet of bestaat niet meer"),
+        "A reason on one line: the pupil's address bounced.",
+    ),
+    _piece(
+        "coordinator_line.unreachable_pupil.unsubscribed",
+        N_("vroeg om geen berichten meer via {channel}"),
+        "A reason on one line: the pupil asked for no more messages there.",
+    ),
+    _piece(
         "coordinator_line.no_answer",
         N_("geen antwoord van de leerling of de ouders sinds de afwezigheid van {date}"),
         "A reason on one line: nobody answered.",

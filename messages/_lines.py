@@ -17,7 +17,7 @@ from messages._placeholders import PLACEHOLDERS, Kind
 from messages._registry import TEMPLATES
 from messages._render import render
 
-__all__ = ["GROUPS", "digest_items", "line_text", "short_dates"]
+__all__ = ["GROUPS", "digest_items", "line_text", "short_dates", "variants"]
 
 GROUPS = ("new", "you", "family")
 """The daily message's groups, in order: new since the last one, waiting for the coordinator,
@@ -65,10 +65,23 @@ def line_text(piece: Render, payload: Mapping[str, Any]) -> str:
         subject = piece(*_subject(payload))
         since = payload.get("since") or payload.get("date")
         return piece("coordinator_line.unacknowledged", {"since": since, "line": subject})
-    for name in (payload.get("variant"), reason):
-        if name and f"coordinator_line.{name}" in TEMPLATES:
+    for name in variants(payload):
+        if f"coordinator_line.{name}" in TEMPLATES:
             return piece(f"coordinator_line.{name}", payload)
     return piece("coordinator_subject.other", {})
+
+
+def variants(payload: Mapping[str, Any]) -> list[str]:
+    """The template suffixes a payload asks for, most specific first: its ``variant``, then
+    its ``reason``, each first with the ``cause`` of an ended contact (``unreachable.bounced``).
+    A blocked bot has no text of its own: it reads as ``unreachable`` always did, and so does a
+    payload planned before the planner told the cause."""
+    cause = payload.get("cause")
+    found: list[str] = []
+    for name in (payload.get("variant"), payload.get("reason")):
+        if name:
+            found += [f"{name}.{cause}", str(name)] if cause else [str(name)]
+    return found
 
 
 def _pattern(payload: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from messages._lines import Render, also_text, dated, digest_items, renderer
+from messages._lines import Render, also_text, dated, digest_items, renderer, variants
 from messages._overrides import Overrides
 from messages._registry import TEMPLATES
 from messages._render import Rendered, RenderedButton, render
@@ -24,10 +24,11 @@ DIGEST = "coordinator_digest"
 
 
 def template_for(kind: str, payload: Mapping[str, Any]) -> str:
-    """The template id of a row: ``kind.variant``, ``kind.reason``, ``kind.repeat`` (a notice
-    after earlier ones this school year), ``kind.soft`` (a notice after the pupil's reassuring
+    """The template id of a row: ``kind.variant``, ``kind.reason`` (each first with the
+    ``cause`` of an ended contact: ``kind.reason.bounced``), ``kind.repeat`` (a notice after
+    earlier ones this school year), ``kind.soft`` (a notice after the pupil's reassuring
     answer), ``kind`` or ``kind.first``."""
-    candidates = [f"{kind}.{payload[name]}" for name in ("variant", "reason") if payload.get(name)]
+    candidates = [f"{kind}.{name}" for name in variants(payload)]
     if payload.get("earlier_notices"):
         candidates.append(f"{kind}.repeat")
     if payload.get("soft"):

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from messages._model import N_
 
-__all__ = ["PLACEHOLDERS", "SIGNER_ROLES", "Kind"]
+__all__ = ["CHANNEL_WORDS", "PLACEHOLDERS", "SIGNER_ROLES", "Kind"]
 
 
 class Kind(StrEnum):
@@ -20,6 +20,7 @@ class Kind(StrEnum):
     QUOTE = "quote"  # someone's own words, as quoted lines that cannot pass for Gemist's
     HALVES = "halves"  # an int count of half-days, shown in school days: 7 as "3,5"
     SIGNER = "signer"  # a person with their role in brackets; a known role is translated
+    CHANNEL = "channel"  # a channel's name ("email"), as the reader calls it: "e-mail"
 
 
 # Translators: a staff member's role, in brackets after their name where they sign a message or
@@ -37,6 +38,12 @@ SIGNER_ROLES = frozenset(
     }
 )
 """The roles a signer's name is followed by (``bot.planning.facts_db.ROLE_LABELS``)."""
+
+# Translators: the name of a channel Gemist sends on, after "via" in a coordinator's message
+# ("krijgt geen berichten meer via e-mail"): the word a school's staff use for it.
+CHANNEL_WORDS: dict[str, str] = {"email": N_("e-mail")}
+"""The channels whose name is a word of the reader's language; any other channel is a name
+(Telegram, Smartschool), shown with a capital."""
 
 
 PLACEHOLDERS: dict[str, Kind] = {
@@ -67,6 +74,7 @@ PLACEHOLDERS: dict[str, Kind] = {
     "words": Kind.TEXT,  # someone's own words on one line of a timeline, between quotes
     "person": Kind.TEXT,  # someone Gemist can no longer reach: first and last name
     "relation": Kind.TEXT,  # that person's tie to the pupil, as the roster words it ("moeder")
+    "channel": Kind.CHANNEL,  # where that person is no longer reached: "telegram", "email"
     "pupil_id": Kind.TEXT,  # the roster's number of a pupil
     "school_year": Kind.TEXT,  # "2026-2027"
     "problematic": Kind.COUNT,  # problematic (B) half-days this school year

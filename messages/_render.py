@@ -45,7 +45,7 @@ from messages._catalogs import Catalogs
 from messages._languages import SOURCE_LANGUAGE, is_rtl, normalize
 from messages._model import N_, Audience, Days, Plural, Template, Text
 from messages._overrides import Overrides
-from messages._placeholders import PLACEHOLDERS, SIGNER_ROLES, Kind
+from messages._placeholders import CHANNEL_WORDS, PLACEHOLDERS, SIGNER_ROLES, Kind
 from messages._quote import quote
 from messages._registry import get_template
 
@@ -339,6 +339,8 @@ def _values(
             shown = _date(_as_date(template, name, value), str(locale), weekday=True)
         elif kind is Kind.LANGUAGE:
             shown = _language_name(str(value), locale)
+        elif kind is Kind.CHANNEL:
+            shown = _channel(str(value), translations)
         elif kind is Kind.QUOTE:
             shown = quote(str(value))
         else:
@@ -375,6 +377,13 @@ def _signer(value: str, translations: gettext.NullTranslations) -> str:
     if found is None or found["role"] not in SIGNER_ROLES:
         return value
     return f"{found['name']} ({translations.gettext(found['role'])})"
+
+
+def _channel(value: str, translations: gettext.NullTranslations) -> str:
+    """A channel as the reader calls it: a word of their language ("e-mail"), or a platform's
+    name with its capital ("Telegram")."""
+    word = CHANNEL_WORDS.get(value)
+    return translations.gettext(word) if word is not None else value[:1].upper() + value[1:]
 
 
 @lru_cache(maxsize=4096)

@@ -37,6 +37,7 @@ SAMPLE_CONTEXT: dict[str, object] = {
     "words": "Yasmine is ziek, ze heeft koorts. Ze komt terug als ze beter is.",
     "person": "Fatima El Amrani",
     "relation": "moeder",
+    "channel": "email",
     "pupil_id": "P0002",
     "school_year": "2026-2027",
     "problematic": 3,

@@ -27,6 +27,11 @@ HELD_BUTTONS = (SEND_NOTICE, KEEP_NOTICE, *NUDGE_BUTTONS)
 WAITS = Text(N_("Het bericht aan de ouders wacht tot jij hieronder beslist."))
 
 _FORWARD_FOOTER = N_("Gemist stuurt dit alleen door: neem zelf contact op als dat nodig is.")
+# An address that bounced: the school's correction is what brings the person back.
+_CHECK_THE_ADDRESS = N_(
+    "Kijk het adres na met het secretariaat: staat het juiste adres in de gegevens van de "
+    "school, dan stuurt Gemist weer berichten."
+)
 
 
 def _forwards() -> tuple[Template, ...]:
@@ -407,6 +412,81 @@ STAFF_TEMPLATES = (
         ),
         NUDGE_BUTTONS,
         "Telegram refused a message to the pupil: they blocked the bot (or left Telegram).",
+    ),
+    # A contact that ended another way (``payload["cause"]``, messages._outreach.template_for):
+    # the address bounced (a correction by the school brings it back), or the person asked for
+    # no more messages there (their choice). ``{channel}`` is where: "e-mail", "Telegram".
+    Template(
+        "coordinator_nudge.unreachable.bounced",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "{person} ({relation} van {first_name}, {class_name}) krijgt geen berichten "
+                    "meer van Gemist via {channel}: het adres klopt niet of bestaat niet meer."
+                )
+            ),
+            Text(_CHECK_THE_ADDRESS),
+            Text(N_("Tot dan lukt het contact misschien met een telefoontje.")),
+        ),
+        NUDGE_BUTTONS,
+        "A guardian's address came back as unknown (an e-mail that bounced).",
+    ),
+    Template(
+        "coordinator_nudge.unreachable.unsubscribed",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "{person} ({relation} van {first_name}, {class_name}) vroeg om geen "
+                    "berichten meer van Gemist te krijgen via {channel}."
+                )
+            ),
+            Text(
+                N_(
+                    "Gemist respecteert die keuze. Misschien lukt het contact op een andere "
+                    "manier, bijvoorbeeld met een telefoontje."
+                )
+            ),
+        ),
+        NUDGE_BUTTONS,
+        "A guardian asked for no more messages on a channel (/stop, an unsubscribe link).",
+    ),
+    Template(
+        "coordinator_nudge.unreachable_pupil.bounced",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "{first_name} ({class_name}) krijgt geen berichten meer van Gemist via "
+                    "{channel}: het adres klopt niet of bestaat niet meer."
+                )
+            ),
+            Text(_CHECK_THE_ADDRESS),
+            Text(N_("Tot dan lukt het contact misschien in een rustig gesprek op school.")),
+        ),
+        NUDGE_BUTTONS,
+        "The pupil's address came back as unknown (an e-mail that bounced).",
+    ),
+    Template(
+        "coordinator_nudge.unreachable_pupil.unsubscribed",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "{first_name} ({class_name}) vroeg om geen berichten meer van Gemist te "
+                    "krijgen via {channel}."
+                )
+            ),
+            Text(
+                N_(
+                    "Gemist respecteert die keuze. Misschien lukt het contact op een andere "
+                    "manier, bijvoorbeeld in een rustig gesprek op school."
+                )
+            ),
+        ),
+        NUDGE_BUTTONS,
+        "The pupil asked for no more messages on a channel (/stop, an unsubscribe link).",
     ),
     Template(
         "hold_alert",

@@ -17,6 +17,10 @@ from messages._model import N_
 
 __all__ = ["SUBJECTS", "subject_for"]
 
+# A contact that ended other than by a blocked bot: the channel is named (the e-mail that
+# bounced), and the blocked bot's own subject would say Telegram.
+_UNREACHABLE_VIA = N_("{first_name} ({class_name}): niet meer bereikbaar via {channel}")
+
 SUBJECTS: dict[str, str] = {
     # Pupils ("je").
     "pupil_checkin.first": N_("We hebben je gemist, {first_name}"),
@@ -77,6 +81,10 @@ SUBJECTS: dict[str, str] = {
     "coordinator_nudge.unreachable_pupil": N_(
         "{first_name} ({class_name}): niet meer bereikbaar via Telegram"
     ),
+    "coordinator_nudge.unreachable.bounced": _UNREACHABLE_VIA,
+    "coordinator_nudge.unreachable.unsubscribed": _UNREACHABLE_VIA,
+    "coordinator_nudge.unreachable_pupil.bounced": _UNREACHABLE_VIA,
+    "coordinator_nudge.unreachable_pupil.unsubscribed": _UNREACHABLE_VIA,
     "hold_alert": N_("Berichten voor {class_name} wachten op jou"),
     "coordinator_digest": N_("Jouw overzicht van {date}"),
     "coordinator_forward": N_("Bericht over {first_name} ({class_name})"),

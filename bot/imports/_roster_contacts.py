@@ -1,9 +1,12 @@
 """The addresses a roster lists (e-mail, phone, a Telegram chat id), kept as contacts.
 
 A roster fills in contacts; it does not undo what the person did. A contact the person chose
-(a chat they linked with their code), or one that was unsubscribed, bounced or blocked, stays
-as it is whatever the roster says. The contacts the roster made follow the roster: a new
-address replaces the old, an address no longer listed is removed. A chat id is the exception,
+(a chat they linked with their code), or one that was unsubscribed or blocked, stays as it is
+whatever the roster says: stopping the messages was the person's own choice. A bounced contact
+stays bounced while the roster lists the address that bounced; a new address for it is the
+school's correction, and the contact is active again with the new address. The contacts the
+roster made follow the roster: a new address replaces the old, an address no longer listed is
+removed. A chat id is the exception,
 as it always was: chats are normally linked through invitations, so a roster without one
 unlinks nobody.
 """
@@ -36,7 +39,7 @@ ROSTER_CHANNELS: Mapping[str, tuple[str, ...]] = {
     "staff": ("email", TELEGRAM),
 }
 """The channels each role's roster file has a column for."""
-_KEPT_STATES = frozenset({ContactState.UNSUBSCRIBED, ContactState.BOUNCED, ContactState.BLOCKED})
+_KEPT_STATES = frozenset({ContactState.UNSUBSCRIBED, ContactState.BLOCKED})
 _KEPT_WHEN_EMPTY = frozenset({TELEGRAM})
 
 
@@ -48,6 +51,8 @@ class ContactPlan:
     """(person, channel, address) of contacts to create."""
     changed: list[tuple[int, str]] = field(default_factory=list)
     """(contact key, new address)."""
+    corrected: list[tuple[int, str]] = field(default_factory=list)
+    """(contact key, new address) of bounced contacts whose address the school corrected."""
     gone: list[int] = field(default_factory=list)
     """Keys of contacts the roster made and no longer lists."""
     touched: set[int] = field(default_factory=set)
@@ -69,6 +74,13 @@ def plan_contacts(stored: StoredContacts, wanted: Wanted, channels: Iterable[str
                 continue
             key, old, state, chosen = known
             if chosen or state in _KEPT_STATES or address == old:
+                continue
+            if state == ContactState.BOUNCED:
+                # Only a new address undoes a bounce; one the roster no longer lists stays, so
+                # that the contact still says why the person cannot be reached there.
+                if address is not None:
+                    result.corrected.append((key, address))
+                    result.touched.add(person)
                 continue
             if address is None:
                 if channel in _KEPT_WHEN_EMPTY:
@@ -131,6 +143,15 @@ class RosterContacts:
                 [
                     {"contact_pk": key, "address": address, "since": self.now}
                     for key, address in changes.changed
+                ],
+            )
+        if changes.corrected:
+            active = ContactState.ACTIVE.value
+            await self.conn.execute(
+                sa.update(Contact).where(by_key),
+                [
+                    {"contact_pk": key, "address": address, "state": active, "since": self.now}
+                    for key, address in changes.corrected
                 ],
             )
         if changes.gone:

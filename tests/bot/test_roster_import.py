@@ -17,11 +17,13 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
 
 from bot.contacts import ContactState
 from bot.contacts.store import link_chat, set_state
 from bot.exits import Exit
 from bot.imports import ImportReport, import_roster
+from bot.models import Contact
 from bot.telegram._store import set_language
 from integrations.abc import RowReject
 from integrations.csv import CsvRosterSource
@@ -769,14 +771,11 @@ async def test_a_reimport_keeps_what_the_person_chose(
         "moeder,nl,samira@example.be,0470 12 34 56,,999",
     )
     edit(folder, "guardians.csv", "vader,tr,,0480 11 22 33,yes,", "vader,tr,,0480 99 99 99,yes,")
-    for relation in ("moeder", "plusmoeder"):
-        edit(
-            folder, "guardians.csv", f"{relation},tr,ayse@example.be", f"{relation},tr,ayse@new.be"
-        )
 
     report = await run(engine, folder, clock)
 
-    # Only G02's new phone number is a change: nothing the others chose moved.
+    # Only G02's new phone number is a change: nothing the others chose moved, and the address
+    # that bounced, listed again, stays bounced.
     assert counts(report)[1] == ("guardians.csv", 5, 1, 4, 0, 0)
     assert await contacts_of(engine, "guardian", "G01") == {
         "telegram": ("777", "active", True),
@@ -824,4 +823,74 @@ async def test_an_address_the_roster_no_longer_lists_is_removed_unless_it_was_st
     assert await contacts_of(engine, "pupil", "P02") == {}
     assert await contacts_of(engine, "pupil", "P03") == {
         "telegram": ("123456789", "unsubscribed", False)
+    }
+
+
+async def since_of(engine: AsyncEngine, role: str, roster_id: str, channel: str) -> dt.datetime:
+    """When the person's contact on ``channel`` last changed, in UTC."""
+    async with engine.connect() as conn:
+        since = await conn.scalar(
+            sa.select(col(Contact.since)).where(
+                col(Contact.role) == role,
+                col(Contact.person_id) == await key(engine, role, roster_id),
+                col(Contact.channel) == channel,
+            )
+        )
+    assert isinstance(since, dt.datetime)
+    return since if since.tzinfo else since.replace(tzinfo=dt.UTC)
+
+
+async def test_a_corrected_address_undoes_a_bounce_but_not_a_persons_own_stop(
+    engine: AsyncEngine, clock: VirtualClock, tmp_path: Path
+) -> None:
+    folder = roster(tmp_path)
+    await run(engine, folder, clock)
+    g03, g04 = await key(engine, "guardian", "G03"), await key(engine, "guardian", "G04")
+    p02, p03 = await key(engine, "pupil", "P02"), await key(engine, "pupil", "P03")
+    async with engine.begin() as conn:
+        # G03's and P02's e-mails came back; G04 unsubscribed; P03 blocked the bot.
+        await set_state(conn, "guardian", g03, "email", ContactState.BOUNCED, NOW)
+        await set_state(conn, "pupil", p02, "email", ContactState.BOUNCED, NOW)
+        await set_state(conn, "guardian", g04, "email", ContactState.UNSUBSCRIBED, NOW)
+        await set_state(conn, "pupil", p03, "telegram", ContactState.BLOCKED, NOW)
+    # The secretariat corrects G03's address (on both of her rows) and gives G04 and P03 new
+    # ones; P02's address that bounced is listed again as it was.
+    for relation in ("moeder", "plusmoeder"):
+        edit(
+            folder, "guardians.csv", f"{relation},tr,ayse@example.be", f"{relation},tr,ayse@new.be"
+        )
+    edit(folder, "guardians.csv", "nl,els@example.be,", "nl,els@new.be,")
+    edit(folder, "pupils.csv", ";ja;;123456789", ";ja;;555")
+    clock.advance(dt.timedelta(days=1))
+
+    await run(engine, folder, clock)
+
+    assert await contacts_of(engine, "guardian", "G03") == {
+        "email": ("ayse@new.be", "active", False)
+    }
+    assert await since_of(engine, "guardian", "G03", "email") == clock.now()
+    assert await contacts_of(engine, "pupil", "P02") == {
+        "email": ("emre.kaya@leerling.be", "bounced", False)
+    }
+    assert await since_of(engine, "pupil", "P02", "email") == NOW
+    assert await contacts_of(engine, "guardian", "G04") == {
+        "email": ("els@example.be", "unsubscribed", False)
+    }
+    assert await contacts_of(engine, "pupil", "P03") == {
+        "telegram": ("123456789", "blocked", False)
+    }
+
+
+async def test_a_bounced_address_the_roster_no_longer_lists_stays_bounced(
+    engine: AsyncEngine, clock: VirtualClock, tmp_path: Path
+) -> None:
+    folder = roster(tmp_path)
+    await run(engine, folder, clock)
+    async with engine.begin() as conn:
+        p02 = await key(engine, "pupil", "P02")
+        await set_state(conn, "pupil", p02, "email", ContactState.BOUNCED, NOW)
+    edit(folder, "pupils.csv", ";emre.kaya@leerling.be;", ";;")
+    await run(engine, folder, clock)
+    assert await contacts_of(engine, "pupil", "P02") == {
+        "email": ("emre.kaya@leerling.be", "bounced", False)
     }

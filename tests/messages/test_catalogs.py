@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 from messages import STAFF_LANGUAGES, TEMPLATES, Audience, Catalogs
 from messages._catalogs import LOCALES_DIR
 from messages._model import fields_of
-from messages._placeholders import SIGNER_ROLES
+from messages._placeholders import CHANNEL_WORDS, SIGNER_ROLES
 from messages._render import TRANSLATION_LABEL
 from tests.messages.support import COMPLETE
 
@@ -30,7 +30,7 @@ ARABIC_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 
 def _source_ids() -> set[str]:
     ids = {msgid for template in TEMPLATES.values() for msgid in template.msgids}
-    return ids | {TRANSLATION_LABEL} | SIGNER_ROLES
+    return ids | {TRANSLATION_LABEL} | SIGNER_ROLES | set(CHANNEL_WORDS.values())
 
 
 def _po_ids(path: Path) -> set[str]:
@@ -62,6 +62,8 @@ def test_complete_languages_translate_everything_their_readers_get(lang: str) ->
     loaded = Catalogs().get(lang)
     assert loaded is not None
     needed = {TRANSLATION_LABEL, *SIGNER_ROLES}  # a signer's role is in every family text
+    if lang in STAFF_LANGUAGES:  # a channel is named to the spilfiguur
+        needed.update(CHANNEL_WORDS.values())
     for template in TEMPLATES.values():
         if (
             lang in STAFF_LANGUAGES

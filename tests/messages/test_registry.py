@@ -60,8 +60,12 @@ NUDGE_REASONS = {
     "pattern",
     "unacknowledged",
     "absent_half_days",
-    "unreachable",
+    "unreachable",  # a blocked bot (and rows planned before causes were told)
     "unreachable_pupil",
+    "unreachable.bounced",
+    "unreachable.unsubscribed",
+    "unreachable_pupil.bounced",
+    "unreachable_pupil.unsubscribed",
     "check_register",  # a guardian notice held: the pupil says they were at school, or wrote
     "held_notice",  # held: the pupil said it is not going well
     "held_talk",  # held: the pupil asked to talk

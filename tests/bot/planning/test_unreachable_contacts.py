@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -203,3 +204,36 @@ async def test_the_notice_that_bounced_goes_out_on_her_chat(engine, clock, tmp_p
     assert received == [("pieter.vandamme@example.org",)]
     told = _told(await _rows(engine, "coordinator_nudge"))
     assert told == [("S05", "Katrien Peeters", "email", "bounced", "2026-11-17")]
+
+
+async def test_a_corrected_address_reaches_the_parent_on_e_mail_again(engine, clock, tmp_path):
+    """The school corrects Katrien's address that bounced before her spilfiguur was told: the
+    next roster import makes her e-mail active again, the planner reaches her there, and the
+    nudge about the bounce is withdrawn."""
+    katrien = await _school(engine, clock, tmp_path)
+    clock.set(at(9, 35))
+    await RosterDirectory(engine, clock).forget("email", "guardian", katrien)
+    await _tick(engine, clock, at(9, 40))  # planned; no dispatcher runs here
+    assert [p["cause"] for _w, _c, p in await _rows(engine, "coordinator_nudge")] == ["bounced"]
+
+    roster = shutil.copytree(EXAMPLE / "roster", tmp_path / "roster")
+    guardians = roster / "guardians.csv"
+    text = guardians.read_text(encoding="utf-8")
+    guardians.write_text(text.replace("katrien.peeters@", "k.peeters@"), encoding="utf-8")
+    clock.set(at(10, 0))
+    source = CsvRosterSource(roster, today=clock.today())
+    await import_roster(engine, source, school_id=SCHOOL, school_name="SJC", clock=clock)
+    await _tick(engine, clock, at(10, 30))
+
+    async with engine.connect() as conn:
+        facts = await load_school_facts(conn, SCHOOL, channels=EMAIL_FIRST)
+        statuses = await conn.scalars(
+            sa.text("SELECT status FROM outreach WHERE kind = 'coordinator_nudge'")
+        )
+        assert list(statuses) == ["withdrawn"]
+    lotte = next(p for p in facts.pupils if p.pupil_id == "P0001")
+    assert [(g.guardian_id, g.channel) for g in lotte.guardians] == [
+        ("G001", "email"),
+        ("G002", None),
+    ]
+    assert [channel for _w, channel, _p in await _rows(engine, "guardian_notice")] == ["email"]
