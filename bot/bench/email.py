@@ -33,7 +33,7 @@ import aiosmtplib
 
 from bot.exits import Exit
 from bot.outbox import Outgoing
-from bot.outbox.plugin import ChannelContext
+from bot.outbox.plugin import ChannelContext, Refusal
 from bot.outbox.rendering import RenderingChannel
 from integrations.email import EmailOptions, SendRate
 from integrations.email.local_server import LocalSmtpServer, Received
@@ -100,7 +100,9 @@ class _Parents:
     async def address_of(self, channel: str, role: str, person_id: int) -> str | None:
         return f"ouder{person_id}@bench.example"
 
-    async def forget(self, channel: str, role: str, person_id: int) -> None:
+    async def forget(
+        self, channel: str, role: str, person_id: int, why: Refusal | None = None
+    ) -> None:
         raise AssertionError("the bench server refuses nobody")
 
     async def move(self, channel: str, role: str, person_id: int, address: str) -> None:

@@ -4,14 +4,17 @@
 Telegram's chats are contacts on the channel ``telegram`` whose address is the chat id as
 text. A person links a chat with an invitation (a chosen contact); a chat that stops (/stop) is
 ``unsubscribed`` and its id erased, as before: a bare /start from that chat learns nothing; a
-chat that blocked the bot is ``blocked``. Neither is used to send again until the person links
-anew with a code.
+chat that blocked the bot is ``blocked``; a chat id Telegram does not know (one the roster gave
+with a typing error) is ``bounced`` and kept, so that a roster import can tell a corrected id
+from the same wrong one. None is used to send again until the person links anew with a code
+(or the roster corrects a bounced id).
 
 Every channel ends a contact the same three ways, each dated by ``since``: the channel refused
-the address for good (:func:`refuse`: ``blocked`` on Telegram, ``bounced`` elsewhere), or the
-person asked for no more messages on it (:func:`unsubscribe`: /stop, an e-mail's unsubscribe
-link). The planner then reaches the person on their next contact, or not at all, and tells
-their spilfiguur once (:data:`bot.contacts.ENDED`).
+the address for good (:func:`refuse`) because the person turned the bot away (``blocked``) or
+because the address is no good (``bounced``: an e-mail that came back, a chat id Telegram does
+not know); or the person asked for no more messages on it (:func:`unsubscribe`: /stop, an
+e-mail's unsubscribe link). The planner then reaches the person on their next contact, or not
+at all, and tells their spilfiguur once (:data:`bot.contacts.ENDED`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from sqlmodel import col
 
 from bot.contacts.reach import ChannelOrder, ContactState, Reach, Reachable, refused
 from bot.models import Contact, Guardian, Pupil, Staff
+from bot.outbox.plugin import Refusal
 
 __all__ = [
     "PERSON_ROLES",
@@ -51,6 +55,8 @@ TELEGRAM = "telegram"
 PERSON_ROLES = ("pupil", "guardian", "staff")
 _STAFF_ROLES = frozenset({"staff", "teacher", "coordinator"})
 _PEOPLE: Mapping[str, Any] = {"pupil": Pupil, "guardian": Guardian, "staff": Staff}
+_ENDS_AS = {Refusal.BLOCKED: ContactState.BLOCKED, Refusal.BOUNCED: ContactState.BOUNCED}
+"""The state a contact ends in for each reason a channel refuses its address (:func:`refuse`)."""
 
 
 def person_role(role: str) -> str:
@@ -129,13 +135,21 @@ async def active_address(
 
 
 async def refuse(
-    conn: AsyncConnection, channel: str, role: str, person_id: int, now: dt.datetime
+    conn: AsyncConnection,
+    channel: str,
+    role: str,
+    person_id: int,
+    now: dt.datetime,
+    why: Refusal | None = None,
 ) -> ContactState | None:
-    """``channel`` refused the person's address for good: their active contact there becomes
-    :func:`~bot.contacts.reach.refused` (``blocked`` on Telegram, ``bounced`` elsewhere) as of
-    ``now``. Returns that state, or None when there was no active contact to end (a second
-    refusal of the same address changes nothing, so ``since`` stays the first one's)."""
-    state = refused(channel)
+    """``channel`` refused the person's address for good, for the reason ``why``: their active
+    contact there ends as of ``now``, ``blocked`` (the person turned the bot away) or
+    ``bounced`` (the address is no good: an e-mail that came back, a chat id Telegram does not
+    know); without ``why``, as the channel's refusals usually end
+    (:func:`~bot.contacts.reach.refused`). Returns that state, or None when there was no
+    active contact to end (a second refusal of the same address changes nothing, so ``since``
+    and the state stay the first one's)."""
+    state = refused(channel) if why is None else _ENDS_AS[why]
     ended = await conn.execute(
         sa.update(Contact)
         .where(

@@ -11,6 +11,13 @@ virtual time runs from Monday 16 to Friday 27 November 2026: the register is del
 school morning, the planner and the outbox run every quarter of an hour of school time, and
 people tap the buttons and write what :mod:`bot.demo.school` scripts, at their times.
 
+Two runs print the same timeline and write the same transcripts: the bot's token, the
+invitation codes (:func:`demo_codes`) and the key of the answer links are fixed for the demo
+(never for a school), and when someone answers, the planner acts once the bot has answered
+them (:meth:`Demo._settle`), as ``gemist run`` does but one after the other: in the same minute
+the person's thanks comes first, then what the planner sent (the spilfiguur's nudge, say),
+instead of whichever of the two reached the server first.
+
 Time is accelerated twice over. The clock jumps from one step to the next (nights and weekends
 in one go: nothing may be sent then), and the sending limits of the server and of the bot are
 scaled down together (:data:`SPEED` times Telegram's), so that two weeks take seconds. The
@@ -20,10 +27,12 @@ hold list`` and the other commands can look at it afterwards.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-import secrets
+import hashlib
+import itertools
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,7 +71,7 @@ from bot.pipeline import assemble
 from bot.rules import Rules
 from bot.telegram.app import TelegramBot
 from bot.telegram.conversation import Conversation
-from bot.telegram.invites import create_invitations
+from bot.telegram.invites import CODE_BYTES, create_invitations
 from bot.web import WebServer, create_app, web_context
 from integrations.csv import CsvRosterSource
 from integrations.email.local_server import LocalSmtpServer
@@ -71,7 +80,7 @@ from integrations.telegram.local_server import SentMessage
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import VirtualClock
 
-__all__ = ["SCHOOL_ID", "SCHOOL_NAME", "SPEED", "Demo", "DemoResult"]
+__all__ = ["SCHOOL_ID", "SCHOOL_NAME", "SPEED", "Demo", "DemoResult", "demo_codes"]
 
 SCHOOL_ID = "sint-jozef"
 SCHOOL_NAME = "Sint-Jozefcollege"
@@ -86,8 +95,27 @@ WEB_URL = "https://gemist.sint-jozef.example"
 links on the application it runs on this computer)."""
 _LINK_SECRET = b"gemist demo: this key signs the links of the demo's own e-mails only"
 """Fixed, so that two runs write the same links; a school's key is its own (``web_secret``)."""
+_TOKEN = "700000001:gemist-demo-token-for-the-local-server"
+"""The bot's token on the demo's own Bot API server (it signs the buttons): fixed, as the
+link key is, so that two runs send the same buttons."""
+_CODE_SEED = b"gemist demo: the invitation codes of the demo's own school only"
 _FROM = "secretariaat@sint-jozef.example"
 _REPLY_TO = "leerlingenbegeleiding@sint-jozef.example"
+
+
+def demo_codes(seed: bytes = _CODE_SEED) -> Callable[[], str]:
+    """Invitation codes for the demo: the same sequence every run, each of the shape of a real
+    code (32 URL-safe characters), derived from ``seed`` and a counter. A school's codes are
+    random (:func:`bot.telegram.invites.new_code`)."""
+    counter = itertools.count()
+
+    def code() -> str:
+        digest = hashlib.blake2b(
+            str(next(counter)).encode(), key=seed, digest_size=CODE_BYTES
+        ).digest()
+        return base64.urlsafe_b64encode(digest).decode()
+
+    return code
 
 
 @dataclass
@@ -143,7 +171,9 @@ class Demo:
         self._seen = 0
         self._mails_seen = 0
         self._updates = 0
+        self._heard = False
         self._message_kinds: dict[tuple[int, int], str] = {}
+        self._codes = demo_codes()
 
     async def run(self) -> DemoResult:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -153,7 +183,7 @@ class Demo:
         try:
             await migrate(engine)
             await self._import_roster(engine)
-            token = f"{secrets.randbelow(10**9)}:demo-{secrets.token_urlsafe(12)}"
+            token = _TOKEN
             interval = 1.0 / SPEED
             async with (
                 LocalBotApi(
@@ -264,7 +294,7 @@ class Demo:
             self.calendar,
             bot=client,
             secret=secret,
-            news=self.tick,
+            news=self._news,
             rules=self.rules,
         )
         telegram = TelegramBot(client, self._conversation, poll_timeout=_POLL)
@@ -294,6 +324,7 @@ class Demo:
                 role=role,
                 bot_username=api.username,
                 now=self.clock.now(),
+                codes=self._codes,
             )
             for invitation in invited:
                 if role == "guardian" and invitation.person_id in BY_EMAIL:
@@ -431,10 +462,19 @@ class Demo:
         await self._api.send_text(chat, text)
         await self._settle()
 
+    async def _news(self) -> None:
+        """The conversation stored something the planner should act on: it does, in
+        :meth:`_settle`, once the bot has answered the person."""
+        self._heard = True
+
     async def _settle(self) -> None:
-        """Wait until the bot has handled what the person did, and acted on it."""
+        """Wait until the bot has handled what the person did, then let the planner act on
+        it: the same order every run (see the module's docstring)."""
         self._updates += 1
         await self._conversation.handled(self._updates)
+        if self._heard:
+            self._heard = False
+            await self.tick()
         self._collect()
 
     def _collect(self) -> None:

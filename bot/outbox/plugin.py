@@ -18,6 +18,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
@@ -29,7 +30,14 @@ from scheduler.clock import Clock
 if TYPE_CHECKING:
     from bot.config import Settings
 
-__all__ = ["AnswerPages", "ChannelContext", "ChannelPlugin", "ChannelUnavailable", "Directory"]
+__all__ = [
+    "AnswerPages",
+    "ChannelContext",
+    "ChannelPlugin",
+    "ChannelUnavailable",
+    "Directory",
+    "Refusal",
+]
 
 Options = TypeVar("Options", bound=BaseModel)
 
@@ -39,6 +47,17 @@ class ChannelUnavailable(Exception):
     says what to set, never a secret's value."""
 
 
+class Refusal(StrEnum):
+    """Why a channel will never reach a person at their address again
+    (:meth:`Directory.forget`). The person's spilfiguur is told which, so it must be true."""
+
+    BLOCKED = "blocked"
+    """The person turned the channel away: they blocked the bot or left it."""
+    BOUNCED = "bounced"
+    """The address itself is no good: a mailbox that does not exist, a chat id Telegram does
+    not know (a typing error in the roster, an account that never was)."""
+
+
 class Directory(Protocol):
     """Where people's addresses on each channel are kept (the roster in the database)."""
 
@@ -46,8 +65,12 @@ class Directory(Protocol):
         """The person's address or chat id on ``channel``, as text; ``None`` when there is
         none or it is not in use."""
 
-    async def forget(self, channel: str, role: str, person_id: int) -> None:
-        """The person blocked us or left on ``channel``: the address is not used again."""
+    async def forget(
+        self, channel: str, role: str, person_id: int, why: Refusal | None = None
+    ) -> None:
+        """``channel`` refused the person's address for good, for the reason ``why``: it is
+        not used again. Without ``why``, the channel's usual reason: a block on Telegram, a
+        bounce elsewhere (an e-mail server's 5xx for the recipient)."""
 
     async def move(self, channel: str, role: str, person_id: int, address: str) -> None:
         """The person's address on ``channel`` changed to ``address`` (a group chat became a

@@ -27,7 +27,7 @@ import datetime as dt
 import enum
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +61,7 @@ __all__ = [
     "deep_link",
     "hash_code",
     "linked",
+    "new_code",
     "redeem",
     "redeem_hash",
     "stop",
@@ -77,6 +78,11 @@ _PEOPLE: dict[str, tuple[Any, Any]] = {
     "staff": (Staff, Staff.staff_id),
 }
 """Per role: the roster table and its column of roster ids."""
+
+
+def new_code() -> str:
+    """A fresh invitation code: 32 URL-safe characters from the system's secure random source."""
+    return secrets.token_urlsafe(CODE_BYTES)
 
 
 def hash_code(code: str) -> str:
@@ -146,10 +152,14 @@ async def create_invitations(
     valid_for: dt.timedelta = VALID_FOR,
     rules: Rules | None = None,
     today: dt.date | None = None,
+    codes: Callable[[], str] = new_code,
 ) -> list[Invited]:
     """A new code for every active person of ``role`` (of ``class_name``: its pupils, their
     guardians, its teachers; only the one with the roster id ``person_id``, when given),
     revoking their earlier unused ones. The codes are returned once and never stored.
+
+    Each code is ``codes()``: :func:`new_code`, random, for every school. Only ``gemist demo``
+    passes its own, made from a fixed seed, so that two of its runs show the same codes.
 
     A guardian's pupils are those they may be contacted about on ``today`` (default: the date
     of ``now``) under ``rules`` (default: :meth:`Rules.default`); a guardian with none is not
@@ -178,7 +188,7 @@ async def create_invitations(
             )
         rows = []
         for pk, roster_id, first, last, lang, pupils in people:
-            code = secrets.token_urlsafe(CODE_BYTES)
+            code = codes()
             rows.append(
                 {
                     "school_id": school_id,

@@ -7,13 +7,22 @@ happens next (wait, try again, give up and tell the coordinator) is the dispatch
 Telegram says                          outcome
 =====================================  ==========================================================
 429 Too Many Requests, ``retry_after``  ``retry_after`` (the whole bot waits: :class:`SendBudget`)
-403 Forbidden (blocked, deactivated)    ``blocked_by_user``; the chat is unlinked
-400 chat not found                      ``invalid_recipient``
+403 Forbidden (blocked, deactivated)    ``blocked_by_user``; the chat is unlinked as ``blocked``
+400 chat not found, user not found,     ``invalid_recipient``; the chat is unlinked as ``bounced``:
+PEER_ID_INVALID, CHAT_ID_INVALID,       no such chat for this bot (a wrong id in the roster), so
+USER_ID_INVALID                         the person is reached on their next channel
 400 group upgraded to a supergroup      sent again at once to the new chat, which is stored
 400 anything else (too long, ...)       ``failed_permanently``
 401 Unauthorized                        ``failed_temporarily`` (a token to fix, not a message)
 timeout, network error, 5xx             ``failed_temporarily``
 =====================================  ==========================================================
+
+The Bot API answers "chat not found" for a chat id it has no chat for (a private chat with a
+person who never opened the bot, an id with a typing error); "user not found" for a user id
+that names nobody; and passes Telegram's own codes on for an id it cannot use
+("Bad Request: PEER_ID_INVALID"). Each says the id is no good, not that the person turned the
+bot away: the contact ends as an e-mail address that bounced does, and the spilfiguur is told
+that the address is wrong, not that the bot was blocked.
 
 A timed-out request may have reached Telegram: trying again may then show the message twice.
 That is the one duplicate this channel allows, and it is rarer than losing a message would be.
@@ -21,6 +30,7 @@ That is the one duplicate this channel allows, and it is rarer than losing a mes
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -37,6 +47,7 @@ from telegram.error import (
 from telegram.ext import ExtBot
 
 from bot.outbox import Capabilities, Channel, DeliveryOutcome, Outgoing
+from bot.outbox.plugin import Refusal
 from integrations.telegram.callbacks import sign
 from integrations.telegram.ratelimit import SendBudget, seconds_of
 
@@ -45,6 +56,13 @@ __all__ = ["ChatDirectory", "TelegramChannel"]
 _MAX_DETAIL = 120
 MAX_TEXT = 4096
 """The longest text ``sendMessage`` takes, in characters."""
+NO_SUCH_CHAT = re.compile(
+    r"(chat not found|user not found|peer_id_invalid|chat_id_invalid|user_id_invalid)\b",
+    re.IGNORECASE,
+)
+"""The Bot API's 400 answers that say the chat id itself is no good. Matched at the start of
+the description as python-telegram-bot gives it (without "Bad Request: "), in any case: it
+capitalises the rest ("Peer_id_invalid"), and a proxy may add the request's path after it."""
 
 
 class ChatDirectory(Protocol):
@@ -53,8 +71,9 @@ class ChatDirectory(Protocol):
     async def chat_of(self, role: str, person_id: int) -> int | None:
         """The linked chat of the pupil, guardian or staff member, if any."""
 
-    async def unlink(self, role: str, person_id: int) -> None:
-        """The person blocked the bot or left: forget the chat."""
+    async def unlink(self, role: str, person_id: int, why: Refusal = Refusal.BLOCKED) -> None:
+        """Forget the chat: the person blocked the bot or left (``blocked``), or Telegram has
+        no such chat (``bounced``: the id is wrong)."""
 
     async def move(self, role: str, person_id: int, chat_id: int) -> None:
         """The person's group chat became a supergroup with the id ``chat_id``."""
@@ -156,14 +175,16 @@ class TelegramChannel(Channel):
         if isinstance(err, RetryAfter):
             return DeliveryOutcome.retry_after(seconds_of(err.retry_after), "429 Too Many Requests")
         if isinstance(err, Forbidden):
-            await self._chats.unlink(*person)
+            await self._chats.unlink(*person, Refusal.BLOCKED)
             self._known.pop(person, None)
             return DeliveryOutcome.blocked_by_user(f"403 {detail}")
         if isinstance(err, InvalidToken):
             return DeliveryOutcome.failed_temporarily("401 Unauthorized: check the bot's token")
         if isinstance(err, BadRequest):
-            if "chat not found" in err.message.lower():
-                return DeliveryOutcome.invalid_recipient("400 chat not found")
+            if no_such_chat := NO_SUCH_CHAT.match(err.message):
+                await self._chats.unlink(*person, Refusal.BOUNCED)
+                self._known.pop(person, None)
+                return DeliveryOutcome.invalid_recipient(f"400 {no_such_chat[1].lower()}")
             return DeliveryOutcome.failed_permanently(f"400 {detail}")
         if isinstance(err, TimedOut):
             return DeliveryOutcome.failed_temporarily("timed out")

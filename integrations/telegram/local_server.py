@@ -8,7 +8,9 @@ texts, and the limits Gemist must respect:
 - more than ``per_second`` messages from the bot within one second, or a second message to a
   chat less than ``per_chat_interval`` after the one before: ``429`` with ``retry_after``;
 - a chat that blocked the bot: ``403``; an unknown chat: ``400 chat not found``; a group that
-  became a supergroup: ``400`` with ``migrate_to_chat_id``;
+  became a supergroup: ``400`` with ``migrate_to_chat_id``; any other answer Telegram gives
+  for a chat id it cannot use (``400 Bad Request: PEER_ID_INVALID``), once a test says so
+  (:meth:`LocalBotApi.refuse_chat`);
 - text over 4096 characters, callback data outside 1-64 bytes: ``400``;
 - ``getUpdates`` while a webhook is set: ``409``;
 - ``answerCallbackQuery`` for a tap older than ``callback_max_age`` seconds (Telegram's is
@@ -129,6 +131,7 @@ class LocalBotApi:
         self.per_chat_interval = per_chat_interval
         self._clock = clock
         self._chats: dict[int, _Chat] = {}
+        self._refused_chats: dict[int, tuple[int, str]] = {}
         self._recent: deque[float] = deque()
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -205,6 +208,11 @@ class LocalBotApi:
         old = self._chats[chat_id]
         old.migrated_to = new_chat_id
         self._chats[new_chat_id] = _Chat(new_chat_id, old.first_name, None, kind="supergroup")
+
+    def refuse_chat(self, chat_id: int, description: str, *, status: int = 400) -> None:
+        """Every message to ``chat_id`` is answered with ``status`` and ``description`` from
+        now on, as Telegram answers for an id it cannot use ("Bad Request: PEER_ID_INVALID")."""
+        self._refused_chats[chat_id] = (status, description)
 
     def fail(self, method: str, status: int = 502, *, times: int = 1) -> None:
         """The next ``times`` calls of ``method`` (``getUpdates``) are answered with ``status``,
@@ -479,7 +487,10 @@ class LocalBotApi:
         }
 
     def _chat_for_sending(self, params: dict[str, Any]) -> _Chat:
-        chat = self._chats.get(_int(params.get("chat_id", 0)))
+        chat_id = _int(params.get("chat_id", 0))
+        if refused := self._refused_chats.get(chat_id):
+            raise ApiError(*refused)
+        chat = self._chats.get(chat_id)
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")
         if chat.migrated_to is not None:

@@ -14,7 +14,13 @@ from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
 from telegram.ext import ExtBot
 
 from bot.outbox import Channel
-from bot.outbox.plugin import ChannelContext, ChannelPlugin, ChannelUnavailable, Directory
+from bot.outbox.plugin import (
+    ChannelContext,
+    ChannelPlugin,
+    ChannelUnavailable,
+    Directory,
+    Refusal,
+)
 from integrations.telegram.callbacks import callback_secret
 from integrations.telegram.channel import TelegramChannel
 from integrations.telegram.ratelimit import SendBudget, TelegramRateLimiter
@@ -65,8 +71,8 @@ class _Chats:
         chat = await self._directory.address_of("telegram", role, person_id)
         return None if chat is None else int(chat)
 
-    async def unlink(self, role: str, person_id: int) -> None:
-        await self._directory.forget("telegram", role, person_id)
+    async def unlink(self, role: str, person_id: int, why: Refusal = Refusal.BLOCKED) -> None:
+        await self._directory.forget("telegram", role, person_id, why)
 
     async def move(self, role: str, person_id: int, chat_id: int) -> None:
         await self._directory.move("telegram", role, person_id, str(chat_id))

@@ -1,6 +1,8 @@
 """The directory every channel asks for addresses (both backends), on the example school: an
-active contact's address on any channel; a refused address ends the contact as ``blocked`` on
-Telegram and ``bounced`` elsewhere, dated by the clock; a moved chat keeps its person."""
+active contact's address on any channel; a refused address ends the contact as the channel
+says why (``blocked``: the person turned the bot away; ``bounced``: the address is no good),
+by default ``blocked`` on Telegram and ``bounced`` elsewhere, dated by the clock; a moved chat
+keeps its person."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from sqlmodel import col
 from bot.channels.directory import RosterDirectory
 from bot.imports import import_roster
 from bot.models import Contact, Guardian
+from bot.outbox.plugin import Refusal
 from integrations.csv import CsvRosterSource
 from scheduler.clock import BRUSSELS, VirtualClock
 
@@ -93,6 +96,37 @@ async def test_a_refused_chat_is_blocked_as_before(engine, clock, sarah):
     assert contacts["telegram"] == ("52000029", "blocked", "17/11 12:00")
     assert contacts["email"][:2] == ("sarah.wouters@example.org", "active")
     assert await directory.address_of("telegram", "guardian", sarah) is None
+
+
+async def test_a_chat_telegram_does_not_know_bounces_and_keeps_its_id(engine, clock, sarah):
+    """The roster gave a chat id Telegram has no chat for: the address is wrong, as an e-mail
+    address that came back is; nobody blocked anything. The id stays, so that a roster import
+    can tell the school's correction from the same wrong id."""
+    clock.set(NOON)
+    directory = RosterDirectory(engine, clock)
+
+    await directory.forget("telegram", "guardian", sarah, Refusal.BOUNCED)
+
+    contacts = await _contacts(engine, sarah)
+    assert contacts["telegram"] == ("52000029", "bounced", "17/11 12:00")
+    assert contacts["email"][:2] == ("sarah.wouters@example.org", "active")
+    assert await directory.address_of("telegram", "guardian", sarah) is None
+
+    # A later refusal of another kind changes nothing: the first reason stays the one told.
+    clock.set(NOON + dt.timedelta(hours=1))
+    await directory.forget("telegram", "guardian", sarah, Refusal.BLOCKED)
+    assert (await _contacts(engine, sarah))["telegram"][1:] == ("bounced", "17/11 12:00")
+
+
+async def test_a_refusal_with_its_reason_is_the_reason_on_any_channel(engine, clock, sarah):
+    clock.set(NOON)
+    directory = RosterDirectory(engine, clock)
+
+    await directory.forget("telegram", "guardian", sarah, Refusal.BLOCKED)
+    await directory.forget("email", "guardian", sarah, Refusal.BOUNCED)
+
+    contacts = await _contacts(engine, sarah)
+    assert (contacts["telegram"][1], contacts["email"][1]) == ("blocked", "bounced")
 
 
 async def test_a_moved_chat_keeps_its_person_and_an_unknown_role_is_named(engine, clock, sarah):

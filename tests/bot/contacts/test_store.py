@@ -12,6 +12,7 @@ from bot.contacts import ContactState
 from bot.contacts import store as contacts
 from bot.imports.runs import ensure_school
 from bot.models import Contact
+from bot.outbox.plugin import Refusal
 from tests.helpers.seed import SCHOOL, seed_pupils
 
 T1 = dt.datetime(2026, 11, 17, 9, 0, tzinfo=dt.UTC)
@@ -84,6 +85,18 @@ async def test_a_refusal_ends_only_an_active_contact(engine, clock):
     found = await _state(engine, person)
     assert found["email"][1:] == ("unsubscribed", T1)
     assert found["telegram"][1:] == ("blocked", T2)
+
+
+async def test_a_refusal_ends_the_contact_for_the_reason_given(engine, clock):
+    person = await _pupil_with(engine, clock)
+
+    async with engine.begin() as conn:
+        chat = await contacts.refuse(conn, "telegram", "pupil", person, T2, Refusal.BOUNCED)
+
+    assert chat is ContactState.BOUNCED
+    found = await _state(engine, person)
+    assert found["telegram"] == ("4242", "bounced", T2)  # the wrong id is kept
+    assert found["email"][1] == "active"
 
 
 async def test_nobody_to_unsubscribe_changes_nothing(engine, clock):

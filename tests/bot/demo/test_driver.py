@@ -11,7 +11,9 @@ from bot.db import connect
 from bot.demo.driver import WEB_URL, Demo
 from bot.demo.events import Origin
 from bot.demo.people import chat_id
-from bot.demo.school import BY_EMAIL, EXPECTED
+from bot.demo.school import BY_EMAIL, EXPECTED, FIRST_DAY
+from bot.demo.timeline import timeline_lines
+from bot.demo.transcript import INDEX, write_transcripts
 
 ROLES = {"P": "pupil", "G": "guardian", "S": "staff"}
 
@@ -75,7 +77,7 @@ def test_taps_and_free_text_reach_the_bot_and_get_an_answer(result):
 
 
 @pytest.mark.slow
-def test_the_command_prints_a_timeline_and_writes_a_transcript_per_person(tmp_path, capsys):
+def test_the_command_prints_a_timeline_and_writes_a_transcript_per_person(tmp_path, capsys, result):
     out = tmp_path / "gemist-demo"
 
     assert main(["demo", "--out", str(out)]) == 0
@@ -105,6 +107,26 @@ def test_the_command_prints_a_timeline_and_writes_a_transcript_per_person(tmp_pa
     karim = (out / "G004-karim-el-amrani.html").read_text(encoding="utf-8")
     assert '<th>Aan</th><td dir="auto">karim.elamrani@example.org</td>' in karim
     assert f"&lt;a href=&quot;{WEB_URL}/a/" in karim  # the mail's HTML, its links as links
+
+    # The command was a second run of the demo: it printed and wrote what the first one (the
+    # fixture's) makes, to the letter: the same invitation codes, the same buttons, and the
+    # messages of one minute in the same order (the tap's thanks before the nudge it sets off).
+    _folder, first = result
+    story = [e for e in first.events if e.at.date() >= FIRST_DAY and not e.edited]
+    timeline = "\n".join(timeline_lines(story, first.recipients))
+    assert timeline in printed.out
+    lines = timeline.splitlines()
+    tap = lines.index('  11:05  ← Maksym taps "Ik wil even praten"')
+    assert lines[tap + 1].startswith("  11:05  → Maksym (leerling, nl)")  # thanked first
+    assert lines[tap + 2].startswith("  11:05  → Hanne (zorgcoördinator, nl)  coordinator_nudge")
+    again = tmp_path / "first-run"
+    written = write_transcripts(first.events, first.recipients, again)
+    chats = [path.name for path in written if path.name != INDEX]
+    assert len(chats) == 80
+    for name in chats:
+        assert (again / name).read_text(encoding="utf-8") == (out / name).read_text(
+            encoding="utf-8"
+        ), name
 
 
 @pytest.mark.slow

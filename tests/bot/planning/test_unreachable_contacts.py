@@ -19,26 +19,35 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.channels import registry as channels
 from bot.channels.directory import RosterDirectory
+from bot.config import Secret, Settings
 from bot.contacts import ChannelOrder
 from bot.contacts import store as contacts
 from bot.imports import import_absences, import_roster
 from bot.outbox import ChannelRouter, Dispatcher, RecordingChannel
+from bot.outbox.plugin import ChannelContext
 from bot.outbox.rendering import RenderingChannel
 from bot.planning.facts_db import load_school_facts
 from bot.planning.tick import planner_tick
 from bot.rules import Rules
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
 from integrations.email.local_server import LocalSmtpServer
+from integrations.telegram import LocalBotApi, SendBudget
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import BRUSSELS, VirtualClock
+from tests.helpers.email import Pages
 from tests.helpers.email import channel as email_channel
+from tests.helpers.email import options as email_options
 
 EXAMPLE = Path(__file__).parents[3] / "docs" / "example"
 SCHOOL = "sjc"
 FEED = "pupil_id,date,half_day,code\nP0001,2026-11-17,am,B\nP0001,2026-11-17,pm,B\n"
 EMAIL_FIRST = ChannelOrder(("email", "telegram"), frozenset({"email", "telegram"}))
 TUESDAY = dt.date(2026, 11, 17)
+ONE_DAY = dt.timedelta(days=1)
+TOKEN = "123456:unknown-chat-test"
+PIETER_CHAT = 53000005  # Pieter's chat in the example roster
 
 
 def at(hour: int, minute: int = 0, day: dt.date = TUESDAY) -> dt.datetime:
@@ -58,7 +67,12 @@ async def _school(engine: AsyncEngine, clock: VirtualClock, tmp_path: Path) -> i
     return katrien
 
 
-async def _tick(engine: AsyncEngine, clock: VirtualClock, when: dt.datetime) -> None:
+async def _tick(
+    engine: AsyncEngine,
+    clock: VirtualClock,
+    when: dt.datetime,
+    order: ChannelOrder = EMAIL_FIRST,
+) -> None:
     clock.set(when)
     await planner_tick(
         engine,
@@ -66,8 +80,15 @@ async def _tick(engine: AsyncEngine, clock: VirtualClock, when: dt.datetime) -> 
         rules=Rules.default(),
         calendar=SchoolCalendar(),
         clock=clock,
-        channels=EMAIL_FIRST,
+        channels=order,
     )
+
+
+def smtp_options(server: LocalSmtpServer) -> dict[str, Any]:
+    """The ``[email]`` table that reaches ``server``, as a school writes it."""
+    found = email_options(server, rate=100_000).model_dump(exclude_none=True)
+    found["from_name"] = "SJC"
+    return {name: str(value) if name == "security" else value for name, value in found.items()}
 
 
 async def _rows(engine: AsyncEngine, kind: str) -> list[tuple[Any, ...]]:
@@ -237,3 +258,65 @@ async def test_a_corrected_address_reaches_the_parent_on_e_mail_again(engine, cl
         ("G002", None),
     ]
     assert [channel for _w, channel, _p in await _rows(engine, "guardian_notice")] == ["email"]
+
+
+async def test_a_chat_telegram_does_not_know_bounces_and_the_notice_goes_out_by_e_mail(
+    engine, clock, tmp_path
+):
+    """The roster gave Katrien a chat id (52000001) that the Bot API server has no chat for;
+    she also has an e-mail address. Both channels are the real ones, built by their plug-ins
+    as ``gemist run`` builds them, in the school's order Telegram first: the notice to her chat
+    is refused ("400 chat not found"), her Telegram contact bounces (the id is wrong; nobody
+    blocked the bot), the same step goes out by e-mail at once, the bad chat is not tried
+    again, and Pieter hears of it on Telegram, once, with the truth: the address bounced."""
+    katrien = await _school(engine, clock, tmp_path)
+    telegram_first = ChannelOrder(("telegram", "email"), frozenset({"telegram", "email"}))
+    async with LocalBotApi(TOKEN) as api, LocalSmtpServer() as server:
+        api.add_user(PIETER_CHAT, "Pieter")  # Katrien's 52000001 is unknown to Telegram
+        settings = Settings(
+            channels=("telegram", "email"),
+            telegram_token=Secret(TOKEN),
+            telegram_api_url=api.base_url.removesuffix("/bot"),
+            channel_options={"email": smtp_options(server)},
+        )
+        context = ChannelContext(
+            clock,
+            RosterDirectory(engine, clock),
+            pages=Pages(),
+            tuning={"telegram": SendBudget(per_second=1000, per_chat_interval=0)},
+        )
+        router = channels.build_router(settings, context)
+        async with router:
+            dispatcher = Dispatcher(engine, RenderingChannel(router), clock, "w1")
+            for when in (at(10, 30), at(10, 35), at(13, 0), at(10, 30, TUESDAY + ONE_DAY)):
+                await _tick(engine, clock, when, telegram_first)
+                await dispatcher.drain()
+        mailed = [message.recipients for message in server.received]
+
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            sa.text(
+                "SELECT idempotency_key, channel, status, last_error FROM outreach"
+                " WHERE kind = 'guardian_notice' ORDER BY id"
+            )
+        )
+        notices = [tuple(row) for row in rows]
+        chat = await conn.execute(
+            sa.text(
+                "SELECT address, state FROM contact WHERE role = 'guardian'"
+                " AND person_id = :id AND channel = 'telegram'"
+            ),
+            {"id": katrien},
+        )
+        contact = tuple(chat.one())
+    key = notices[0][0]
+    assert notices == [
+        (key, "telegram", "failed", "invalid_recipient: 400 chat not found"),
+        (f"{key}:via-email", "email", "sent", None),
+    ]
+    assert mailed == [("katrien.peeters@example.org",)]
+    assert contact == ("52000001", "bounced")
+    assert [(r.status, r.chat_id) for r in api.rejections] == [(400, 52000001)]
+    told = _told(await _rows(engine, "coordinator_nudge"))
+    assert told == [("S05", "Katrien Peeters", "telegram", "bounced", "2026-11-17")]
+    assert len(api.messages_to(PIETER_CHAT)) == 1

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from bot.cli import main
+from bot.demo.driver import demo_codes
 from bot.imports import import_roster
 from bot.models import Contact, Invitation
 from bot.telegram.invites import (
@@ -67,6 +68,38 @@ async def test_codes_are_random_url_safe_and_stored_only_as_hashes(engine, clock
         stored = set((await conn.execute(sa.select(col(Invitation.code_hash)))).scalars())
     assert stored == {hash_code(code) for code in codes}
     assert not stored & set(codes)
+
+
+async def test_two_invitations_of_the_same_people_never_share_a_code(engine, clock):
+    """The codes come from the secure random source every time: nothing seeds them (only the
+    demo passes its own, below)."""
+    await _roster(engine, clock)
+    first = {item.code for item in await _invite(engine, clock, "staff")}
+    second = {item.code for item in await _invite(engine, clock, "staff")}
+    assert len(first) == len(second) > 1
+    assert not first & second
+
+
+def test_the_demo_s_codes_are_the_same_every_run_and_shaped_like_real_ones():
+    first, again = (demo_codes() for _run in range(2))
+    codes = [first() for _ in range(40)]
+    assert codes == [again() for _ in range(40)]
+    assert len(set(codes)) == len(codes)
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{32}", code) for code in codes)
+    assert demo_codes(b"another seed")() != codes[0]
+
+
+async def test_an_invitation_with_the_demo_s_codes_links_as_any_other(engine, clock):
+    await _roster(engine, clock)
+    invited = await create_invitations(
+        engine, school_id=SCHOOL, role="staff", bot_username=BOT, now=clock.now(),
+        codes=demo_codes(),
+    )  # fmt: skip
+
+    expected = demo_codes()
+    assert [item.code for item in invited] == [expected() for _ in invited]
+    done = await redeem(engine, invited[0].code, 5552, clock.now())
+    assert isinstance(done, Linked)
 
 
 async def test_a_guardian_code_links_the_chat_once(engine, clock):

@@ -74,9 +74,41 @@ async def test_the_spilfiguur_is_told_once_and_the_blocked_chat_gets_nothing_mor
     assert len(world.api.messages_to(emir)) > 1  # the pupil's own check-ins still went out
 
 
+async def test_a_chat_telegram_no_longer_knows_bounces_and_is_not_tried_again(world):
+    """Telegram answers "chat not found" for Ayşe's chat: her contact ends as ``bounced`` (the
+    address is no good), not ``blocked``, and Koen is told once, with that cause."""
+    await world.link("pupil", "P0003")
+    ayse = await world.link("guardian", "G005", language_code="tr")
+    koen = await world.link("staff", "S02")
+    await world.feed(absent("P0003", TUESDAY))
+    world.api.refuse_chat(ayse, "Bad Request: chat not found")
+
+    await world.run_until(at(13, 0))
+    await world.feed(absent("P0003", dt.date(2026, 11, 18)))
+    await world.run_until(at(13, 0, dt.date(2026, 11, 18)), step=dt.timedelta(hours=1))
+
+    [notice] = await _rows(world, "guardian_notice")
+    assert (notice.status, notice.last_error) == (
+        "failed",
+        "invalid_recipient: 400 chat not found",
+    )
+    async with world.engine.connect() as conn:
+        assert await telegram_state(conn, "guardian", "G005") == "bounced"
+        causes = await conn.scalars(
+            sa.select(col(Outreach.payload)).where(col(Outreach.kind) == "coordinator_nudge")
+        )
+        told_of = [p["cause"] for p in causes if p.get("reason") == "unreachable"]
+    assert told_of == ["bounced"]
+    assert len(told(world, koen)) == 1
+    refused = [r for r in world.api.rejections if r.chat_id == ayse]
+    assert [(r.status, r.method) for r in refused] == [(400, "sendmessage")]
+
+
 async def test_a_parent_of_two_is_unreachable_about_both_children(world):
     """Fatima is the mother of Yasmine (spilfiguur Koen) and Ilyas (spilfiguur Hanne): a
-    message about Yasmine was refused, and both coordinators need to know."""
+    message about Yasmine was refused, and both coordinators need to know. So does Karim, their
+    father: the roster gives him a chat id (52000004) that Telegram has no chat for (he never
+    opened the bot), so his notice is refused too, and his contact bounces."""
     fatima = await world.link("guardian", "G003")
     koen = await world.link("staff", "S02")
     hanne = await world.link("staff", "S03")
@@ -86,11 +118,16 @@ async def test_a_parent_of_two_is_unreachable_about_both_children(world):
     await world.run_until(at(11, 0))  # Yasmine has no chat: her parents are asked at 10:30
 
     assert [t.split(" krijgt")[0] for t in told(world, koen)] == [
-        "Fatima El Amrani (moeder van Yasmine, 1A)"
+        "Fatima El Amrani (moeder van Yasmine, 1A)",
+        "Karim El Amrani (vader van Yasmine, 1A)",
     ]
     assert [t.split(" krijgt")[0] for t in told(world, hanne)] == [
-        "Fatima El Amrani (moeder van Ilyas, 3A)"
+        "Fatima El Amrani (moeder van Ilyas, 3A)",
+        "Karim El Amrani (vader van Ilyas, 3A)",
     ]
+    async with world.engine.connect() as conn:
+        assert await telegram_state(conn, "guardian", "G003") == "blocked"
+        assert await telegram_state(conn, "guardian", "G004") == "bounced"
 
 
 async def _rows(world, kind: str) -> list[sa.Row]:

@@ -10,6 +10,7 @@ from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.outbox import Outcome, Outgoing
+from bot.outbox.plugin import Refusal
 from integrations.telegram import (
     LocalBotApi,
     SendBudget,
@@ -25,17 +26,20 @@ NOW = dt.datetime(2026, 11, 17, 9, 30, tzinfo=dt.UTC)
 
 
 class Chats:
-    """An in-memory directory: role and row id to chat."""
+    """An in-memory directory: role and row id to chat; :attr:`unlinked` records the chats it
+    was told to forget, :attr:`why` the reason given each time."""
 
     def __init__(self, chats: dict[tuple[str, int], int]) -> None:
         self.chats = dict(chats)
         self.unlinked: list[tuple[str, int]] = []
+        self.why: list[Refusal] = []
 
     async def chat_of(self, role: str, person_id: int) -> int | None:
         return self.chats.get((role, person_id))
 
-    async def unlink(self, role: str, person_id: int) -> None:
+    async def unlink(self, role: str, person_id: int, why: Refusal = Refusal.BLOCKED) -> None:
         self.unlinked.append((role, person_id))
+        self.why.append(why)
         self.chats.pop((role, person_id), None)
 
     async def move(self, role: str, person_id: int, chat_id: int) -> None:
@@ -107,13 +111,70 @@ async def test_someone_without_a_chat_is_an_invalid_recipient(api, setup):
     assert api.sent == []
 
 
-async def test_a_chat_telegram_does_not_know_is_an_invalid_recipient(api, setup):
-    channel, _ = setup
+async def test_a_chat_telegram_does_not_know_is_an_invalid_recipient_and_bounces(api, setup):
+    channel, chats = setup
 
     outcome = await channel.deliver(message(9))
 
     assert outcome.kind is Outcome.INVALID_RECIPIENT
     assert outcome.detail == "400 chat not found"
+    # The id is wrong, nobody blocked anything: the chat is forgotten as an address that
+    # bounced, so that the person is reached on their next channel.
+    assert (chats.unlinked, chats.why) == ([("pupil", 9)], [Refusal.BOUNCED])
+    assert channel.ready_in(message(9)) == 0
+
+
+@pytest.mark.parametrize(
+    ("description", "detail"),
+    [
+        ("Bad Request: chat not found", "400 chat not found"),
+        ("Bad Request: user not found", "400 user not found"),
+        ("Bad Request: PEER_ID_INVALID", "400 peer_id_invalid"),
+        ("[Error]: PEER_ID_INVALID", "400 peer_id_invalid"),  # the Bot API's older wording
+        ("Bad Request: CHAT_ID_INVALID", "400 chat_id_invalid"),
+        ("Bad Request: USER_ID_INVALID", "400 user_id_invalid"),
+    ],
+)
+async def test_every_answer_that_the_chat_id_is_no_good_bounces_the_chat(
+    api, setup, description, detail
+):
+    channel, chats = setup
+    api.refuse_chat(101, description)
+
+    outcome = await channel.deliver(message(1))
+
+    assert (outcome.kind, outcome.detail) == (Outcome.INVALID_RECIPIENT, detail)
+    assert (chats.unlinked, chats.why) == ([("pupil", 1)], [Refusal.BOUNCED])
+
+
+async def test_a_proxy_s_path_after_chat_not_found_still_bounces_and_is_not_stored(api):
+    api.quote_path = "plain"  # "Bad Request: chat not found (POST /bot<token>/sendMessage)"
+    chats = Chats({("pupil", 9): 999})
+    bot: ExtBot[None] = ExtBot(TOKEN, base_url=api.base_url)
+    channel = TelegramChannel(bot, chats, secret=SECRET)
+    async with bot:
+        outcome = await channel.deliver(message(9))
+
+    assert (outcome.kind, outcome.detail) == (Outcome.INVALID_RECIPIENT, "400 chat not found")
+    assert chats.why == [Refusal.BOUNCED]
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Bad Request: have no rights to send a message",  # a group's rights, not its id
+        "Bad Request: reply message not found",
+        "Bad Request: message thread not found",
+    ],
+)
+async def test_other_bad_requests_fail_for_good_and_keep_the_chat(api, setup, description):
+    channel, chats = setup
+    api.refuse_chat(101, description)
+
+    outcome = await channel.deliver(message(1))
+
+    assert outcome.kind is Outcome.FAILED_PERMANENTLY
+    assert chats.unlinked == []
 
 
 async def test_a_blocked_chat_is_reported_and_unlinked(api, setup):
@@ -124,7 +185,17 @@ async def test_a_blocked_chat_is_reported_and_unlinked(api, setup):
 
     assert outcome.kind is Outcome.BLOCKED_BY_USER
     assert "blocked" in (outcome.detail or "")
-    assert chats.unlinked == [("pupil", 2)]
+    assert (chats.unlinked, chats.why) == ([("pupil", 2)], [Refusal.BLOCKED])
+
+
+async def test_a_deactivated_account_is_blocked_as_before(api, setup):
+    channel, chats = setup
+    api.refuse_chat(103, "Forbidden: user is deactivated", status=403)
+
+    outcome = await channel.deliver(message(3))
+
+    assert outcome.kind is Outcome.BLOCKED_BY_USER
+    assert (chats.unlinked, chats.why) == ([("pupil", 3)], [Refusal.BLOCKED])
 
 
 async def test_an_over_long_text_fails_for_good_without_quoting_it(api, setup):
