@@ -44,6 +44,21 @@ ATTENTION_TEMPLATES = (
         "A reason on one line: a guardian who speaks another language asked for a call.",
     ),
     _piece(
+        "coordinator_line.parent_call",
+        N_("{person} ({relation}) vraagt om gebeld te worden (bericht van {date})"),
+        "A reason on one line: a Dutch-speaking guardian asked for a call.",
+    ),
+    _piece(
+        "coordinator_line.parent_call_no_relation",
+        N_("{person}, een ouder, vraagt om gebeld te worden (bericht van {date})"),
+        "A reason on one line: a guardian without a relation in the roster asked for a call.",
+    ),
+    _piece(
+        "coordinator_line.parent_call_unnamed",
+        N_("een ouder vraagt om gebeld te worden (bericht van {date})"),
+        "A reason on one line: a guardian no longer in the roster asked for a call.",
+    ),
+    _piece(
         "coordinator_line.held_notice",
         N_("liet weten dat het niet goed gaat; het bericht aan de ouders wacht op jou"),
         "A reason on one line: the pupil is not doing well, the notice waits.",

@@ -112,7 +112,11 @@ class StaffFacts:
 @dataclass(frozen=True, slots=True)
 class GuardianFacts:
     """A guardian of the pupil; ``may_contact`` is the roster's flag (the rules file's
-    do-not-contact list is checked on top of it)."""
+    do-not-contact list is checked on top of it).
+
+    ``name`` and ``relation`` (the roster's word for this link, "moeder"; None when the roster
+    has none) are for the coordinator's text: the planner passes them on without reading them.
+    """
 
     id: int
     guardian_id: str
@@ -121,6 +125,8 @@ class GuardianFacts:
     may_contact: bool = True
     moment: str | None = None
     """The part of the day they chose (:data:`bot.domain.CONTACT_MOMENTS`); None: any."""
+    name: str = ""
+    relation: str | None = None
 
 
 NOTICE_DECISION_PREFIX = "notice:"

@@ -568,6 +568,9 @@ async def _guardians(
             col(Guardian.guardian_id),
             col(Guardian.language),
             col(Guardian.contact_moment),
+            col(Guardian.first_name),
+            col(Guardian.last_name),
+            col(GuardianLink.relation),
         )
         .join(Guardian, col(Guardian.id) == col(GuardianLink.guardian_id))
         .where(col(Guardian.active))
@@ -586,6 +589,8 @@ async def _guardians(
                 channel_of(reachable.get(row.id, ()), channels),
                 bool(row.may_contact),
                 row.contact_moment,
+                f"{row.first_name} {row.last_name}",
+                row.relation or None,
             )
         )
     for guardians in found.values():
