@@ -53,8 +53,9 @@ do not (the coordinator keeps the overview of a paused pupil, too).
   ``coordinator.max_reminders`` times, each ``coordinator.reminder_after_school_days`` school
   days after the one before (the first after the day it was sent), at ``pupil.checkin_at``, to
   the same coordinator while they are still the pupil's spilfiguur; never two on one day (the
-  latest that has come is the one). Its payload says what it reminds of (``about``, a
-  pattern's ``signal`` and ``count``) and since when (``since``). A reminder is not reminded of
+  latest that has come is the one). Its payload says what it reminds of (``about``, the
+  nudge's variant in ``about_variant``, a pattern's ``signal`` and ``count``) and since when
+  (``since``). A reminder is not reminded of
   again; a CLB-threshold nudge is not reminded of once the spilfiguur said the CLB is involved.
 
 The CLB threshold, many absent half-days and patterns are about what a day's absences add up
@@ -239,6 +240,9 @@ def nudge_reminders(plan: _Planner) -> list[PlannedOutreach]:
         }
         if sent.signal:
             payload |= {"signal": sent.signal, "count": sent.count or 0}
+        if sent.variant:
+            # Not ``variant``: that would pick the reminded nudge's own text for the reminder.
+            payload["about_variant"] = sent.variant
         found += _nudge(plan, sent.key, step, coordinator, due, payload, about=day)
     return found
 

@@ -201,6 +201,8 @@ class SentFacts:
     """A nudge's "remind me later": its reminder waits until this school day."""
     signal: str | None = None
     """A pattern nudge's signal (``weekday_pattern``, ...): the same one is not raised again."""
+    variant: str | None = None
+    """A nudge's variant (``parent_call``, ...): its reminder says what it reminds of."""
     count: int | None = None
     """How many dates a pattern nudge named: an update follows only when there are more."""
     covers: tuple[str, ...] = ()

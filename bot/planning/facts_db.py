@@ -678,6 +678,7 @@ async def _sent(conn: AsyncConnection, school_id: str, chosen: Chosen) -> _Sent:
             payload["signal"].as_string(),
             payload["count"].as_integer(),
             payload["covers"].as_string(),
+            payload["variant"].as_string(),
         )
         .where(
             sa.or_(
@@ -708,6 +709,7 @@ async def _sent(conn: AsyncConnection, school_id: str, chosen: Chosen) -> _Sent:
         signal,
         count,
         covers,
+        variant,
     ) in rows:
         if status != "sent":
             found.undelivered[pupil_id].append((key, ended))
@@ -726,6 +728,7 @@ async def _sent(conn: AsyncConnection, school_id: str, chosen: Chosen) -> _Sent:
                 signal=signal,
                 count=count,
                 covers=tuple(covers.split()) if covers else (),
+                variant=variant,
             )
         )
     return found

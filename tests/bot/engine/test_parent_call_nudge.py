@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.engine.attention import line
-from bot.engine.facts import GuardianFacts, ReplyFacts, SenderRole
+from bot.engine.facts import GuardianFacts, ReplyFacts, SenderRole, SentFacts
 from messages import render_outreach, template_for
 from tests.helpers.engine import whole_days
 from tests.helpers.planner import guardian, local, plan, pupil, staff
@@ -170,3 +170,37 @@ def test_the_daily_message_names_the_parent_who_asked(lang: str, bullet: str) ->
     digest = {"date": "2026-11-18", "items": [item]}
     said = render_outreach("coordinator_digest", lang, {**CONTEXT, **digest}).text
     assert bullet in said
+
+
+@pytest.mark.parametrize(
+    ("lang", "reminded"),
+    [
+        ("nl", "nog open sinds dinsdag 17 november: een ouder vraagt om gebeld te worden"),
+        ("fr", "ouvert depuis le mardi 17 novembre\u00a0: un parent demande à être appelé"),
+        ("en", "still open since Tuesday 17 November: a parent asks to be called"),
+    ],
+)
+def test_a_reminder_of_the_call_says_a_parent_asked(lang: str, reminded: str) -> None:
+    """Nobody marked the nudge as seen: the reminder's line in the daily message still says
+    that a parent asked for the call (the plain reason would read "wil praten")."""
+    facts = pupil(whole_days("11-17"), guardians=(KATRIEN,), spilfiguur=COORDINATOR)
+    went_out = SentFacts(
+        key="2026-11-17-am:20261117T130000Z-guardian",
+        kind="coordinator_nudge",
+        recipient_role="staff",
+        recipient_id=COORDINATOR.id,
+        sent_at=local("11-17 14:00").astimezone(UTC),
+        date=local("11-17 14:00").date(),
+        reason="asks_to_talk",
+        variant="parent_call",
+    )
+    [reminder] = [
+        item
+        for item in plan(dataclasses.replace(facts, sent=(went_out,)), "11-19 23:00")
+        if item.payload.get("reason") == "unacknowledged"
+    ]
+    assert reminder.payload["about_variant"] == "parent_call"
+    item = {"first_name": "Lotte", "class_name": "3B", "group": "you"}
+    digest = {"date": "2026-11-20", "items": [{**item, "lines": [line(reminder.payload)]}]}
+    said = render_outreach("coordinator_digest", lang, {**CONTEXT, **digest}).text
+    assert said.endswith(reminded)
