@@ -12,6 +12,8 @@ from messages._model import N_, Audience, Nn_, Plural, Template, Text
 
 __all__ = ["ATTENTION_TEMPLATES"]
 
+_A_PARENT_CALLS = N_("een ouder vraagt om gebeld te worden")
+
 
 def _piece(template_id: str, text: str | tuple[str, str], description: str) -> Template:
     segment = Plural(text, "count") if isinstance(text, tuple) else Text(text)
@@ -42,6 +44,21 @@ ATTENTION_TEMPLATES = (
         "coordinator_line.call_interpreter",
         N_("een ouder vraagt om gebeld te worden, in het {language} (bericht van {date})"),
         "A reason on one line: a guardian who speaks another language asked for a call.",
+    ),
+    _piece(
+        "coordinator_line.parent_call",
+        N_("{person} ({relation}) vraagt om gebeld te worden (bericht van {date})"),
+        "A reason on one line: a Dutch-speaking guardian asked for a call.",
+    ),
+    _piece(
+        "coordinator_line.parent_call_no_relation",
+        N_("{person}, een ouder, vraagt om gebeld te worden (bericht van {date})"),
+        "A reason on one line: a guardian without a relation in the roster asked for a call.",
+    ),
+    _piece(
+        "coordinator_line.parent_call_unnamed",
+        N_("een ouder vraagt om gebeld te worden (bericht van {date})"),
+        "A reason on one line: a guardian no longer in the roster asked for a call.",
     ),
     _piece(
         "coordinator_line.held_notice",
@@ -160,6 +177,16 @@ ATTENTION_TEMPLATES = (
     # What a reminder is about, in a few words.
     _piece("coordinator_subject.clb_threshold", N_("de CLB-drempel"), "Reminder subject."),
     _piece("coordinator_subject.asks_to_talk", N_("wil praten"), "Reminder subject."),
+    # A guardian's call request (a variant of asks_to_talk): the parent asked, not the pupil.
+    *(
+        _piece(f"coordinator_subject.{variant}", _A_PARENT_CALLS, "Reminder subject.")
+        for variant in (
+            "call_interpreter",
+            "parent_call",
+            "parent_call_no_relation",
+            "parent_call_unnamed",
+        )
+    ),
     _piece("coordinator_subject.held_notice", N_("het bericht aan de ouders wacht"), "Subject."),
     _piece("coordinator_subject.did_not_know", N_("ouder wist het niet"), "Reminder subject."),
     _piece("coordinator_subject.informed_school", N_("registratie nakijken"), "Subject."),

@@ -103,7 +103,7 @@ def _pattern(payload: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
 
 
 def _subject(payload: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    for name in (payload.get("signal"), payload.get("about")):
+    for name in (payload.get("signal"), payload.get("about_variant"), payload.get("about")):
         if name and f"coordinator_subject.{name}" in TEMPLATES:
             return f"coordinator_subject.{name}", {"count": int(payload.get("count") or 0)}
     return "coordinator_subject.other", {}

@@ -33,6 +33,13 @@ _CHECK_THE_ADDRESS = N_(
     "school, dan stuurt Gemist weer berichten."
 )
 
+# What the parent who asked for a call was told (guardian_ack.want_a_call: the spilfiguur
+# calls), and where the spilfiguur finds the number.
+_PARENT_CALL_SOON = N_(
+    "We hebben de ouder gezegd dat jij zo snel mogelijk belt, op een schooldag tijdens de "
+    "schooluren. Lukt dat vandaag nog? Het telefoonnummer staat in de gegevens van de school."
+)
+
 
 def _forwards() -> tuple[Template, ...]:
     """``coordinator_forward`` and its variants: a heading that says who wrote about whom, and
@@ -139,7 +146,7 @@ STAFF_TEMPLATES = (
             ),
         ),
         NUDGE_BUTTONS,
-        "A pupil (or guardian) asked to talk or to be called.",
+        "A pupil asked to talk (a guardian's call has a variant of its own).",
     ),
     Template(
         "coordinator_nudge.call_interpreter",
@@ -160,6 +167,54 @@ STAFF_TEMPLATES = (
         ),
         NUDGE_BUTTONS,
         "A guardian who does not speak Dutch at home asked to be called: with their language.",
+    ),
+    # A Dutch-speaking guardian asked to be called (``payload["variant"]``, bot.engine._nudges):
+    # the parent is named, so that the spilfiguur phones them rather than writing to the pupil.
+    # No phone number: the school's records hold it.
+    Template(
+        "coordinator_nudge.parent_call",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "{person} ({relation} van {first_name}, {class_name}) vraagt om gebeld te "
+                    "worden (bericht van {date})."
+                )
+            ),
+            Text(_PARENT_CALL_SOON),
+        ),
+        NUDGE_BUTTONS,
+        "A Dutch-speaking guardian asked to be called: named, with their tie to the pupil.",
+    ),
+    Template(
+        "coordinator_nudge.parent_call_no_relation",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "{person}, een ouder van {first_name} ({class_name}), vraagt om gebeld te "
+                    "worden (bericht van {date})."
+                )
+            ),
+            Text(_PARENT_CALL_SOON),
+        ),
+        NUDGE_BUTTONS,
+        "A Dutch-speaking guardian asked to be called; the roster gives no relation.",
+    ),
+    Template(
+        "coordinator_nudge.parent_call_unnamed",
+        Audience.COORDINATOR,
+        (
+            Text(
+                N_(
+                    "Een ouder van {first_name} ({class_name}) vraagt om gebeld te worden "
+                    "(bericht van {date})."
+                )
+            ),
+            Text(_PARENT_CALL_SOON),
+        ),
+        NUDGE_BUTTONS,
+        "A guardian asked to be called who is no longer in the roster.",
     ),
     Template(
         "coordinator_nudge.check_register",

@@ -20,6 +20,8 @@ __all__ = ["SUBJECTS", "subject_for"]
 # A contact that ended other than by a blocked bot: the channel is named (the e-mail that
 # bounced), and the blocked bot's own subject would say Telegram.
 _UNREACHABLE_VIA = N_("{first_name} ({class_name}): niet meer bereikbaar via {channel}")
+# A parent asked to be called: the subject says so, not that the pupil wants to talk.
+_PARENT_CALL = N_("{first_name} ({class_name}): een ouder vraagt om gebeld te worden")
 
 SUBJECTS: dict[str, str] = {
     # Pupils ("je").
@@ -60,6 +62,9 @@ SUBJECTS: dict[str, str] = {
     "coordinator_nudge.call_interpreter": N_(
         "{first_name} ({class_name}): een ouder vraagt om gebeld te worden"
     ),
+    "coordinator_nudge.parent_call": _PARENT_CALL,
+    "coordinator_nudge.parent_call_no_relation": _PARENT_CALL,
+    "coordinator_nudge.parent_call_unnamed": _PARENT_CALL,
     "coordinator_nudge.check_register": N_(
         "{first_name} ({class_name}): het bericht aan de ouders wacht op jou"
     ),

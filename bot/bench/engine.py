@@ -89,7 +89,8 @@ BARE_READ = (
     "SELECT person_id, channel, address, state, chosen FROM contact"
     " WHERE role = 'guardian' AND state = 'active'"
     " AND person_id IN (SELECT guardian_id FROM guardian_link WHERE pupil_id IN ({ids}))",
-    "SELECT l.pupil_id, l.may_contact, g.id, g.guardian_id, g.language, g.contact_moment"
+    "SELECT l.pupil_id, l.may_contact, g.id, g.guardian_id, g.language, g.contact_moment,"
+    " g.first_name, g.last_name, l.relation"
     " FROM guardian_link l JOIN guardian g ON g.id = l.guardian_id"
     " WHERE g.active AND l.pupil_id IN ({ids})",
     "SELECT p.id, t.staff_id FROM pupil p JOIN teaching_assignment t ON t.class_id = p.class_id"

@@ -13,8 +13,13 @@ do not (the coordinator keeps the overview of a paused pupil, too).
   school weighs, whatever the reason.
 - ``asks_to_talk``: one per ``want_to_talk`` answer of the pupil or ``want_a_call`` answer of a
   guardian, due when it came (or the next allowed moment), keyed on the answer's instant. A
-  guardian whose language is not Dutch was told an interpreter can be arranged: their nudge
-  has ``payload["variant"] = "call_interpreter"`` and their language in ``payload["language"]``.
+  guardian's call says that a parent asked, not the pupil, so that the spilfiguur phones the
+  parent rather than writing to the child: ``payload["variant"] = "parent_call"`` with their
+  name in ``payload["person"]`` and the roster's relation in ``payload["relation"]``
+  (``parent_call_no_relation`` without a relation, ``parent_call_unnamed`` when the guardian is
+  not in the roster any more). A guardian whose language is not Dutch was told an interpreter
+  can be arranged: their nudge has ``payload["variant"] = "call_interpreter"`` and their
+  language in ``payload["language"]``. No phone number travels: the school's records hold it.
   When the pupil's answer holds the guardian notice, the nudge about the held notice
   (:mod:`bot.engine._notice_holds`) says it instead, with the buttons to decide.
 - ``informed_school`` and ``did_not_know``: the same, for a guardian who says the school was
@@ -48,8 +53,9 @@ do not (the coordinator keeps the overview of a paused pupil, too).
   ``coordinator.max_reminders`` times, each ``coordinator.reminder_after_school_days`` school
   days after the one before (the first after the day it was sent), at ``pupil.checkin_at``, to
   the same coordinator while they are still the pupil's spilfiguur; never two on one day (the
-  latest that has come is the one). Its payload says what it reminds of (``about``, a
-  pattern's ``signal`` and ``count``) and since when (``since``). A reminder is not reminded of
+  latest that has come is the one). Its payload says what it reminds of (``about``, the
+  nudge's variant in ``about_variant``, a pattern's ``signal`` and ``count``) and since when
+  (``since``). A reminder is not reminded of
   again; a CLB-threshold nudge is not reminded of once the spilfiguur said the CLB is involved.
 
 The CLB threshold, many absent half-days and patterns are about what a day's absences add up
@@ -234,6 +240,9 @@ def nudge_reminders(plan: _Planner) -> list[PlannedOutreach]:
         }
         if sent.signal:
             payload |= {"signal": sent.signal, "count": sent.count or 0}
+        if sent.variant:
+            # Not ``variant``: that would pick the reminded nudge's own text for the reminder.
+            payload["about_variant"] = sent.variant
         found += _nudge(plan, sent.key, step, coordinator, due, payload, about=day)
     return found
 
@@ -311,20 +320,27 @@ def _answered(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach]:
         if reply.episode_key is not None:
             payload["episode"] = reply.episode_key
         payload["answered_at"] = instant
-        payload |= _interpreter(plan, reply)
+        payload |= _guardian_call(plan, reply)
         found += _nudge(plan, scope, reason, coordinator, due, payload)
     return found
 
 
-def _interpreter(plan: _Planner, reply: ReplyFacts) -> dict[str, str]:
-    """For a call asked by a guardian whose language is not Dutch: the variant of the nudge
-    that names their language, so that an interpreter can be arranged."""
+def _guardian_call(plan: _Planner, reply: ReplyFacts) -> dict[str, str]:
+    """For a call asked by a guardian: the variant of the nudge that names the parent who asked
+    (the plain ``asks_to_talk`` speaks of the pupil), or, when their language is not Dutch, the
+    one that names their language, so that an interpreter can be arranged."""
     if reply.sender_role != SenderRole.GUARDIAN or reply.answer != Answer.WANT_A_CALL:
         return {}
     sender = next((g for g in plan.pupil.guardians if g.guardian_id == reply.sender_id), None)
-    if sender is None or sender.language.replace("-", "_").split("_")[0].lower() in ("", "nl"):
-        return {}
-    return {"variant": "call_interpreter", "language": sender.language}
+    if sender is None:
+        return {"variant": "parent_call_unnamed"}
+    if sender.language.replace("-", "_").split("_")[0].lower() not in ("", "nl"):
+        return {"variant": "call_interpreter", "language": sender.language}
+    if not sender.name:
+        return {"variant": "parent_call_unnamed"}
+    if not sender.relation:
+        return {"variant": "parent_call_no_relation", "person": sender.name}
+    return {"variant": "parent_call", "person": sender.name, "relation": sender.relation}
 
 
 def _unreachable(plan: _Planner, coordinator: Recipient) -> list[PlannedOutreach]:

@@ -112,7 +112,11 @@ class StaffFacts:
 @dataclass(frozen=True, slots=True)
 class GuardianFacts:
     """A guardian of the pupil; ``may_contact`` is the roster's flag (the rules file's
-    do-not-contact list is checked on top of it)."""
+    do-not-contact list is checked on top of it).
+
+    ``name`` and ``relation`` (the roster's word for this link, "moeder"; None when the roster
+    has none) are for the coordinator's text: the planner passes them on without reading them.
+    """
 
     id: int
     guardian_id: str
@@ -121,6 +125,8 @@ class GuardianFacts:
     may_contact: bool = True
     moment: str | None = None
     """The part of the day they chose (:data:`bot.domain.CONTACT_MOMENTS`); None: any."""
+    name: str = ""
+    relation: str | None = None
 
 
 NOTICE_DECISION_PREFIX = "notice:"
@@ -195,6 +201,8 @@ class SentFacts:
     """A nudge's "remind me later": its reminder waits until this school day."""
     signal: str | None = None
     """A pattern nudge's signal (``weekday_pattern``, ...): the same one is not raised again."""
+    variant: str | None = None
+    """A nudge's variant (``parent_call``, ...): its reminder says what it reminds of."""
     count: int | None = None
     """How many dates a pattern nudge named: an update follows only when there are more."""
     covers: tuple[str, ...] = ()

@@ -568,6 +568,9 @@ async def _guardians(
             col(Guardian.guardian_id),
             col(Guardian.language),
             col(Guardian.contact_moment),
+            col(Guardian.first_name),
+            col(Guardian.last_name),
+            col(GuardianLink.relation),
         )
         .join(Guardian, col(Guardian.id) == col(GuardianLink.guardian_id))
         .where(col(Guardian.active))
@@ -586,6 +589,8 @@ async def _guardians(
                 channel_of(reachable.get(row.id, ()), channels),
                 bool(row.may_contact),
                 row.contact_moment,
+                f"{row.first_name} {row.last_name}",
+                row.relation or None,
             )
         )
     for guardians in found.values():
@@ -673,6 +678,7 @@ async def _sent(conn: AsyncConnection, school_id: str, chosen: Chosen) -> _Sent:
             payload["signal"].as_string(),
             payload["count"].as_integer(),
             payload["covers"].as_string(),
+            payload["variant"].as_string(),
         )
         .where(
             sa.or_(
@@ -703,6 +709,7 @@ async def _sent(conn: AsyncConnection, school_id: str, chosen: Chosen) -> _Sent:
         signal,
         count,
         covers,
+        variant,
     ) in rows:
         if status != "sent":
             found.undelivered[pupil_id].append((key, ended))
@@ -721,6 +728,7 @@ async def _sent(conn: AsyncConnection, school_id: str, chosen: Chosen) -> _Sent:
                 signal=signal,
                 count=count,
                 covers=tuple(covers.split()) if covers else (),
+                variant=variant,
             )
         )
     return found

@@ -84,7 +84,11 @@ def test_every_kind_of_the_contract_has_templates() -> None:
     [
         ("pupil_checkin", {"first", "followup", "welcome_back"}),
         ("guardian_notice", {"first", "soft", "followup", "repeat"}),
-        ("coordinator_nudge", NUDGE_REASONS | {"call_interpreter"}),
+        (
+            "coordinator_nudge",
+            NUDGE_REASONS
+            | {"call_interpreter", "parent_call", "parent_call_no_relation", "parent_call_unnamed"},
+        ),
         # A person reads these today, or ("later") on the next school day; "at school after
         # all" names the day of the absence when it is not today ("on_date").
         (

@@ -76,7 +76,8 @@ async def test_an_e_mail_only_parent_gets_the_same_ladder_as_a_parent_on_telegra
     ]
     assert {"coordinator_nudge", "coordinator_digest"} <= {m.kind for m in by_email}
     nudges = [m.text for m in by_email if m.kind == "coordinator_nudge"]
-    assert any("wil graag met iemand praten" in text for text in nudges)  # her answer, heard
+    # Her answer, heard as hers: the spilfiguur is to call her, not to write to the child.
+    assert any("OuderG01 Test (moeder van KindP01, 3A) vraagt om gebeld" in t for t in nudges)
     assert any("5 halve dagen" in text for text in nudges)
     # Without an e-mail channel she is unreachable: nothing for her, and no e-mail anywhere.
     assert not [m for m in without_email if m.recipient_id == "G01" or m.channel == "email"]

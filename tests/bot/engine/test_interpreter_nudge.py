@@ -18,7 +18,9 @@ COORDINATOR = staff("C", 1)
 
 def asks_for_a_call(language: str, *, sender: str | None = "G1") -> list[dict[str, object]]:
     """The payloads of the nudges after guardian G1 (of that language) tapped "call me"."""
-    parent = dataclasses.replace(guardian(1), language=language)
+    parent = dataclasses.replace(
+        guardian(1), language=language, name="Fatima El Amrani", relation="moeder"
+    )
     answer = ReplyFacts(
         local("11-17 14:00").astimezone(UTC),
         SenderRole.GUARDIAN,
@@ -42,19 +44,25 @@ def asks_for_a_call(language: str, *, sender: str | None = "G1") -> list[dict[st
 
 @pytest.mark.parametrize(
     ("language", "variant"),
-    [("tr", "call_interpreter"), ("ar", "call_interpreter"), ("nl", None), ("nl-BE", None)],
+    [
+        ("tr", "call_interpreter"),
+        ("ar", "call_interpreter"),
+        ("nl", "parent_call"),
+        ("nl-BE", "parent_call"),
+    ],
 )
 def test_the_nudge_names_the_language_of_a_parent_who_does_not_speak_dutch(
-    language: str, variant: str | None
+    language: str, variant: str
 ) -> None:
     [payload] = asks_for_a_call(language)
     assert payload.get("variant") == variant
-    assert payload.get("language") == (language if variant else None)
+    assert payload.get("language") == (language if variant == "call_interpreter" else None)
 
 
-def test_an_answer_whose_sender_is_not_known_gets_the_plain_nudge() -> None:
+def test_an_answer_whose_sender_is_not_known_still_says_a_parent_asked() -> None:
     [payload] = asks_for_a_call("tr", sender=None)
-    assert "variant" not in payload
+    assert payload["variant"] == "parent_call_unnamed"
+    assert "language" not in payload
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -43,3 +44,29 @@ async def test_chosen_pupils_are_read_as_a_read_of_everyone_reads_them(engine, c
     assert sum(len(facts.marks) for facts, _context in expected) == marks == 4
     assert one == [pupil for pupil in expected if pupil[0].pupil_id == "P0022"]
     assert none == []
+
+
+async def test_a_guardian_comes_with_their_name_and_their_tie_to_the_child(engine, clock, tmp_path):
+    """For the spilfiguur's text about a parent who asked for a call: the name and the roster's
+    relation of that link; a link without a relation reads as None, not as an empty word."""
+    folder = tmp_path / "roster"
+    shutil.copytree(EXAMPLE / "roster", folder)
+    path = folder / "guardians.csv"
+    text = path.read_bytes().decode("utf-8")
+    path.write_bytes(
+        text.replace("G030;P0022;Kristof;Wouters;vader;", "G030;P0022;Kristof;Wouters;;").encode(
+            "utf-8"
+        )
+    )
+    roster = CsvRosterSource(folder, today=clock.today())
+    await import_roster(engine, roster, school_id=SCHOOL, school_name="SJC", clock=clock)
+
+    async with engine.connect() as conn:
+        staff = await read_staff(conn, SCHOOL)
+        pupils = await read_pupils(conn, SCHOOL, "SJC", staff, None)
+
+    [ruben] = [facts for facts, _context in pupils if facts.pupil_id == "P0022"]
+    assert [(g.guardian_id, g.name, g.relation) for g in ruben.guardians] == [
+        ("G029", "Sarah Wouters", "moeder"),
+        ("G030", "Kristof Wouters", None),
+    ]
