@@ -1,4 +1,5 @@
-"""What several commands share: opening the database with a clear error.
+"""What several commands share: the school's rules, calendar and translation engine read with a
+clear error, logging on stderr for the long-running commands, and opening the database.
 
 Every command that opens the school's database says which one on stderr (the URL without its
 password; for SQLite the file's full path), so that a ``--config`` used from another folder
@@ -14,18 +15,63 @@ Opening also marks ``interrupted`` the import runs that a killed process left ``
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import redaction
 from bot.config import Settings
 from bot.db import DatabaseError, async_url, connect, display_url, migrate
 from bot.imports.turns import interrupt_stale_runs
+from bot.rules import Rules, RulesError, load_rules
+from bot.translation import TranslationUnavailable, Translator, translator_named
+from scheduler.calendar import CalendarFileError, SchoolCalendar
 
 __all__ = ["open_database", "sqlite_file"]
+
+
+@dataclass(frozen=True, slots=True)
+class School:
+    """What ``gemist run`` and ``gemist web`` read from the school's files before they start."""
+
+    rules: Rules
+    calendar: SchoolCalendar
+    translator: Translator | None
+    """The school's engine for a family's words (``translation_engine``); ``None``: none."""
+
+
+def read_school(settings: Settings, command: str) -> School | None:
+    """The school's rules, calendar and translation engine; ``None`` after saying on stderr,
+    in ``command``'s name, what is wrong with them."""
+    try:
+        rules = load_rules(settings.rules) if settings.rules is not None else Rules.default()
+        calendar = SchoolCalendar.from_settings(settings)
+        engine_name = settings.translation_engine
+        translator = translator_named(engine_name) if engine_name is not None else None
+    except (RulesError, CalendarFileError, OSError, TranslationUnavailable) as err:
+        print(f"{command}: {err}", file=sys.stderr)
+        return None
+    return School(rules, calendar, translator)
+
+
+def log_to_stderr() -> None:
+    """Log at INFO on stderr, as a service does, with every secret covered."""
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # APScheduler says "Running job ..." at INFO every 30 s; its warnings (a missed run) stay.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # httpx logs every request's URL at INFO, and the Bot API's URLs hold the bot's token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    redaction.cover()  # the handler just added redacts too
 
 
 def sqlite_file(url: URL) -> Path | None:

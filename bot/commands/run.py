@@ -41,11 +41,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 from telegram.error import InvalidToken, NetworkError
 
-from bot import redaction
 from bot.backup import BackupError, sqlite_backup
 from bot.channels import registry as channels
 from bot.channels.directory import RosterDirectory
-from bot.commands.common import open_database, sqlite_file
+from bot.commands.common import log_to_stderr, open_database, read_school, sqlite_file
 from bot.config import ConfigError, Settings
 from bot.db import DatabaseError, async_url, connect
 from bot.domain import Role
@@ -55,16 +54,16 @@ from bot.models import Guardian, Pupil, Staff
 from bot.outbox import CONVERSATIONAL, Capabilities, Channel, DeliveryOutcome, Outgoing
 from bot.outbox.plugin import ChannelContext, ChannelUnavailable
 from bot.redaction import describe_error
-from bot.rules import Rules, RulesError, load_rules
+from bot.rules import Rules
 from bot.service import Inbound, Service
 from bot.simulate import SimulatedMessage
 from bot.telegram.app import POLL_TIMEOUT, TelegramBot, Webhook
 from bot.telegram.conversation import Conversation
-from bot.translation import TranslationUnavailable, Translator, translator_named
+from bot.translation import Translator
 from bot.web import web_context, web_server
 from integrations.telegram.channel import TelegramChannel
 from integrations.telegram.ratelimit import SendBudget
-from scheduler.calendar import CalendarFileError, SchoolCalendar
+from scheduler.calendar import SchoolCalendar
 from scheduler.clock import Clock, WallClock
 from scheduler.jobs import Schedule
 
@@ -136,15 +135,11 @@ async def run_service(args: argparse.Namespace, settings: Settings) -> int:
         if not channels.usable(settings) or problems:
             print(no_channel(problems), file=sys.stderr)
             return Exit.UNUSABLE
-    try:
-        rules = load_rules(settings.rules) if settings.rules is not None else Rules.default()
-        calendar = SchoolCalendar.from_settings(settings)
-        engine_name = settings.translation_engine
-        translator = translator_named(engine_name) if engine_name is not None else None
-    except (RulesError, CalendarFileError, OSError, TranslationUnavailable) as err:
-        print(f"gemist run: {err}", file=sys.stderr)
+    school = read_school(settings, "gemist run")
+    if school is None:
         return Exit.UNUSABLE
-    _log_to_stderr()
+    rules, calendar, translator = school.rules, school.calendar, school.translator
+    log_to_stderr()
     if args.dry_run:
         engine = await _dry_run_source(settings)
     else:
@@ -444,17 +439,3 @@ class DryRunChannel(Channel):
                     sa.select(col(Pupil.pupil_id)).where(col(Pupil.id) == message.pupil_id)
                 )
         return str(recipient or message.recipient_id), pupil
-
-
-def _log_to_stderr() -> None:
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # APScheduler says "Running job ..." at INFO every 30 s; its warnings (a missed run) stay.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    # httpx logs every request's URL at INFO, and the Bot API's URLs hold the bot's token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    redaction.cover()  # the handler just added redacts too

@@ -18,17 +18,13 @@ import signal
 import sys
 from typing import Any
 
-from bot import redaction
 from bot.channels import registry as channels
-from bot.commands.common import open_database
+from bot.commands.common import log_to_stderr, open_database, read_school
 from bot.config import Settings
 from bot.exits import Exit
 from bot.links import open_signer
 from bot.redaction import describe_error
-from bot.rules import Rules, RulesError, load_rules
-from bot.translation import TranslationUnavailable, translator_named
 from bot.web import web_context, web_server
-from scheduler.calendar import CalendarFileError, SchoolCalendar
 from scheduler.clock import WallClock
 
 __all__ = ["NO_WEB_URL", "register", "serve_web"]
@@ -56,15 +52,11 @@ async def serve_web(args: argparse.Namespace, settings: Settings) -> int:
     if settings.web_url is None:
         print(NO_WEB_URL, file=sys.stderr)
         return Exit.UNUSABLE
-    try:
-        rules = load_rules(settings.rules) if settings.rules is not None else Rules.default()
-        calendar = SchoolCalendar.from_settings(settings)
-        engine_name = settings.translation_engine
-        translator = translator_named(engine_name) if engine_name is not None else None
-    except (RulesError, CalendarFileError, OSError, TranslationUnavailable) as err:
-        print(f"gemist web: {err}", file=sys.stderr)
+    school = read_school(settings, "gemist web")
+    if school is None:
         return Exit.UNUSABLE
-    _log_to_stderr()
+    rules, calendar, translator = school.rules, school.calendar, school.translator
+    log_to_stderr()
     engine = await open_database(settings, command="gemist web")
     if engine is None:
         return Exit.UNUSABLE
@@ -104,13 +96,3 @@ async def _until_stopped() -> None:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     await stop.wait()
-
-
-def _log_to_stderr() -> None:
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    redaction.cover()
