@@ -17,7 +17,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default as default_policy
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,6 +41,7 @@ from bot.web import create_app, web_context
 from integrations.csv import CsvAbsenceSource, CsvRosterSource
 from integrations.email.local_server import LocalSmtpServer
 from integrations.email.plugin import PLUGIN
+from integrations.email.reading import body, links
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import BRUSSELS, VirtualClock
 
@@ -57,29 +57,6 @@ ONE_CLICK = "List-Unsubscribe=One-Click"
 
 def at(hour: int, minute: int = 0, day: dt.date = TUESDAY) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=BRUSSELS)
-
-
-class _Links(HTMLParser):
-    """Each ``<a href>`` of an HTML part with the text it shows."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[tuple[str, str]] = []
-        self._href: str | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            self._href, self._text = dict(attrs).get("href"), []
-
-    def handle_data(self, data: str) -> None:
-        if self._href is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._href is not None:
-            self.links.append((self._href, " ".join("".join(self._text).split())))
-            self._href = None
 
 
 @dataclass
@@ -228,12 +205,10 @@ async def town(engine: AsyncEngine, clock: VirtualClock, tmp_path: Path) -> Asyn
 def _answer_links(message: EmailMessage) -> dict[str, str]:
     """The links of the mail's HTML part, by the text they show: path only, as the test
     client asks its own server."""
-    html = message.get_body(preferencelist=("html",))
-    assert html is not None
-    parser = _Links()
-    parser.feed(html.get_content())
+    html = body(message, "html")
+    assert html
     found: dict[str, str] = {}
-    for href, text in parser.links:
+    for text, href in links(html):
         if href.startswith(f"{WEB}/"):
             found[text] = urlsplit(href).path
     return found

@@ -14,7 +14,6 @@ import asyncio
 import datetime as dt
 import email
 import os
-import re
 import signal
 import sys
 from asyncio.subprocess import DEVNULL, PIPE
@@ -31,6 +30,7 @@ from bot.imports import import_absences
 from bot.rules import load_rules
 from integrations.csv import CsvAbsenceSource
 from integrations.email.local_server import LocalSmtpServer
+from integrations.email.reading import body, links
 from integrations.telegram import LocalBotApi
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import BRUSSELS, WallClock
@@ -99,9 +99,12 @@ async def test_gemist_run_mails_an_e_mail_only_parent_and_hears_her_answer_by_li
             mail = await _mail_to(server, KATRIEN)
             assert mail["From"].addresses[0].addr_spec == "secretariaat@sint-jozef.example"
             assert "Lotte" in mail["Subject"]
-            html = mail.get_body(preferencelist=("html",)).get_content()
-            links = re.findall(rf'<a href="({re.escape(WEB)}/a/[^"]+)"[^>]*>([^<]+)</a>', html)
-            [call] = [url for url, text in links if "bel" in text.lower()]
+            answers = [
+                (text, href)
+                for text, href in links(body(mail, "html"))
+                if href.startswith(f"{WEB}/a/")
+            ]
+            [call] = [href for text, href in answers if "bel" in text.lower()]
 
             local = f"http://127.0.0.1:{port}{call.removeprefix(WEB)}"
             async with aiohttp.ClientSession() as browser:
