@@ -2,8 +2,9 @@
 
 The planner's facts, the conversations (a message forwarded to the spilfiguur) and the nudges
 all ask :func:`reach`; nothing else chooses a channel. Only an ``active`` contact can be used, on
-a channel the school lists in its order *and* that Gemist can deliver on today (``usable``: a
-channel the school lists but that has no working channel yet, e-mail for now, reaches nobody).
+a channel the school lists in its order *and* that this installation can deliver on (``usable``,
+from the channel registry: a channel the school lists that has no plug-in or lacks its
+settings, Smartschool for now or e-mail without its ``[email]`` table, reaches nobody).
 A contact the person chose comes before the school's order. A person left with no contact is
 unreachable: the planner then plans around them, as it always did for someone without a chat.
 
@@ -37,7 +38,8 @@ PHONE = "phone"
 """A guardian's phone number: how a coordinator calls them, never a channel Gemist sends on."""
 
 USABLE_TODAY = frozenset({"telegram"})
-"""The channels Gemist can deliver on until a registry of channels says otherwise."""
+"""The channels assumed deliverable when a caller does not say (Telegram alone); the commands
+that send pass the registry's own (:func:`bot.channels.registry.usable`)."""
 
 
 class ContactState(StrEnum):
