@@ -27,8 +27,8 @@ def address(identifier: str, coaccount: int = 0) -> str:
 def parse(value: str) -> tuple[str, int]:
     """``(userIdentifier, coaccount)`` of a contact address; ValueError if it is not one."""
     identifier, separator, number = value.strip().partition(_SEPARATOR)
-    if not separator:
-        return address(identifier), 0
-    if not number.isdigit() or not 1 <= int(number) <= 6:
+    if separator and (not number.isdigit() or not 1 <= int(number) <= 6):
         raise ValueError(f"{value!r}: the co-account after # must be 1-6")
-    return address(identifier, int(number)), int(number)
+    coaccount = int(number) if separator else 0
+    address(identifier, coaccount)  # checks the identifier
+    return identifier, coaccount
