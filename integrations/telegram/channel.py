@@ -8,6 +8,8 @@ Telegram says                          outcome
 =====================================  ==========================================================
 429 Too Many Requests, ``retry_after``  ``retry_after`` (the whole bot waits: :class:`SendBudget`)
 403 Forbidden (blocked, deactivated)    ``blocked_by_user``; the chat is unlinked as ``blocked``
+403 bot can't initiate conversation,    ``invalid_recipient``; the chat is unlinked as ``bounced``:
+bot can't send messages to bots         the person never opened the bot, nobody turned it away
 400 chat not found, user not found,     ``invalid_recipient``; the chat is unlinked as ``bounced``:
 PEER_ID_INVALID, CHAT_ID_INVALID,       no such chat for this bot (a wrong id in the roster), so
 USER_ID_INVALID                         the person is reached on their next channel
@@ -60,6 +62,13 @@ NO_SUCH_CHAT = re.compile(
     r"(chat not found|user not found|peer_id_invalid|chat_id_invalid|user_id_invalid)\b",
     re.IGNORECASE,
 )
+NEVER_OPENED = re.compile(
+    r"(bot can't initiate conversation with a user|bot can't send messages to bots)",
+    re.IGNORECASE,
+)
+"""The Bot API's 403 answers for a chat id of someone who never opened this bot (a roster's
+chat id copied from elsewhere) or of another bot: the id is no good for this bot, as with
+"chat not found"; the person did not block anything."""
 """The Bot API's 400 answers that say the chat id itself is no good. Matched at the start of
 the description as python-telegram-bot gives it (without "Bad Request: "), in any case: it
 capitalises the rest ("Peer_id_invalid"), and a proxy may add the request's path after it."""
@@ -174,6 +183,10 @@ class TelegramChannel(Channel):
         detail = _clip(err.message)
         if isinstance(err, RetryAfter):
             return DeliveryOutcome.retry_after(seconds_of(err.retry_after), "429 Too Many Requests")
+        if isinstance(err, Forbidden) and (never := NEVER_OPENED.search(err.message)):
+            await self._chats.unlink(*person, Refusal.BOUNCED)
+            self._known.pop(person, None)
+            return DeliveryOutcome.invalid_recipient(f"403 {never[1].lower()}")
         if isinstance(err, Forbidden):
             await self._chats.unlink(*person, Refusal.BLOCKED)
             self._known.pop(person, None)

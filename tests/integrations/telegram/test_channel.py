@@ -198,6 +198,30 @@ async def test_a_deactivated_account_is_blocked_as_before(api, setup):
     assert (chats.unlinked, chats.why) == ([("pupil", 3)], [Refusal.BLOCKED])
 
 
+@pytest.mark.parametrize(
+    ("description", "detail"),
+    [
+        (
+            "Forbidden: bot can't initiate conversation with a user",
+            "403 bot can't initiate conversation with a user",
+        ),
+        ("Forbidden: bot can't send messages to bots", "403 bot can't send messages to bots"),
+    ],
+)
+async def test_a_chat_that_never_opened_the_bot_bounces_and_is_not_blocked(
+    api, setup, description, detail
+):
+    channel, chats = setup
+    api.refuse_chat(103, description, status=403)
+
+    outcome = await channel.deliver(message(3))
+
+    # A chat id of someone who never pressed Start: the id is no good for this bot. The
+    # spilfiguur must hear "the address is wrong", not "the family blocked the school".
+    assert (outcome.kind, outcome.detail) == (Outcome.INVALID_RECIPIENT, detail)
+    assert (chats.unlinked, chats.why) == ([("pupil", 3)], [Refusal.BOUNCED])
+
+
 async def test_an_over_long_text_fails_for_good_without_quoting_it(api, setup):
     channel, _ = setup
 
