@@ -19,6 +19,7 @@ al betrokken" for the threshold). The digest is never capped and never held (see
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -32,7 +33,7 @@ from bot.outbox.records import PlannedOutreach
 from bot.rules import Rules
 from messages import DIGEST_GROUPS as GROUPS
 
-__all__ = ["KIND", "group_of", "plan_digests"]
+__all__ = ["KIND", "group_of", "plan_digests", "resend_refused"]
 
 KIND = OutreachKind.COORDINATOR_DIGEST
 
@@ -82,6 +83,39 @@ def plan_digests(
                 due_at=due,
                 expires_at=window.expiry(due),
                 payload=payload,
+            )
+        )
+    return found
+
+
+def resend_refused(
+    refused: Iterable[PlannedOutreach],
+    *,
+    coordinators: Mapping[int, StaffFacts],
+    now: dt.datetime,
+) -> list[PlannedOutreach]:
+    """The daily messages that failed for good (``refused``, as stored: an address that
+    bounced, a blocked chat), again on the coordinator's next channel.
+
+    Each goes as a row of its own, ``...:via-<channel>``, as the pupils' steps do
+    (:meth:`bot.engine.planner._Planner.key`): the outbox keeps the failed one as it ended,
+    and what the message said still reaches the coordinator, due when it was. A message
+    refused on the channel the coordinator is still reached on, or one past its expiry, is not
+    sent again.
+    """
+    found: list[PlannedOutreach] = []
+    for row in refused:
+        coordinator = coordinators.get(row.recipient_id)
+        if coordinator is None or coordinator.channel in (None, row.channel):
+            continue
+        if now >= row.expires_at:
+            continue  # too stale to send, as the refused one would have been by now
+        found.append(
+            dataclasses.replace(
+                row,
+                idempotency_key=f"{row.idempotency_key}:via-{coordinator.channel}",
+                channel=coordinator.channel,
+                lang=coordinator.language,
             )
         )
     return found

@@ -83,7 +83,7 @@ from typing import Any, Literal, NamedTuple
 from bot.consent import ADULT_AGE, guardian_consent
 from bot.domain import CONTACT_MOMENTS, CodeClass, HalfDay, OutreachKind, Role, code_class
 from bot.engine._corrections import guardian_corrections, pupil_corrections
-from bot.engine._digest import plan_digests
+from bot.engine._digest import plan_digests, resend_refused
 from bot.engine._followups import guardian_followups, pupil_followups
 from bot.engine._notice_holds import (
     SEND,
@@ -109,6 +109,7 @@ __all__ = [
     "plan_digests",  # the coordinator's daily digest, planned by the tick once a day
     "plan_episodes",
     "plan_pupil",
+    "resend_refused",  # a daily digest refused on one channel, again on the next
 ]
 
 SOFTENING_ANSWERS = frozenset({Answer.SICK, Answer.RATHER_NOT_SAY})

@@ -31,7 +31,7 @@ from bot.engine.attention import is_gathered
 from bot.engine.episodes import Slot, episodes
 from bot.engine.facts import PupilFacts, StaffFacts
 from bot.engine.hold import LOOKBACK_DAYS, Decided, HoldState, Suspect, apply_holds, detect
-from bot.engine.planner import plan_digests, plan_episodes
+from bot.engine.planner import plan_digests, plan_episodes, resend_refused
 from bot.engine.window import Window
 from bot.models import FeedDay, Outreach
 from bot.outbox import (
@@ -60,6 +60,7 @@ __all__ = [
     "horizon_at",
     "plan_school",
     "planner_tick",
+    "refused_digests",
 ]
 
 _P = ParamSpec("_P")
@@ -234,6 +235,7 @@ def plan_school(
     holds: Mapping[tuple[dt.date, str], Decided] | None = None,
     cache: PlanCache | None = None,
     gone: Gone | None = None,
+    refused: Sequence[PlannedOutreach] | None = None,
 ) -> SchoolPlan:
     """The outreach the facts call for now, each row's payload holding its render context.
 
@@ -241,6 +243,8 @@ def plan_school(
     :attr:`SchoolPlan.suspects` and are held from this tick on. ``cache`` keeps each pupil's
     rows for the next tick (:class:`PlanCache`). ``gone``: the coordinators' daily messages
     that went out already (:func:`gone_digests`); what they could not say waits for the next.
+    ``refused``: the daily messages that failed for good, as stored (:func:`refused_digests`):
+    one to a coordinator now reached on another channel goes again there.
     """
     now = clock.now()
     today = clock.today()
@@ -268,6 +272,7 @@ def plan_school(
         window=window,
         today=today,
     )
+    planned += resend_refused(refused or (), coordinators=facts.coordinators, now=now)
     first = facts.since or today - dt.timedelta(days=LOOKBACK_DAYS)
     recent = [day for day in facts.feed_days if first <= day <= today]
     stored = dict(holds or {})
@@ -336,6 +341,37 @@ async def gone_digests(conn: AsyncConnection, school_id: str, since: dt.date) ->
         keys = frozenset(str(key) for item in payload.get("items", ()) for key in item["keys"])
         found[(recipient, day)] = found.get((recipient, day), frozenset()) | keys
     return found
+
+
+async def refused_digests(
+    conn: AsyncConnection, school_id: str, since: dt.date
+) -> list[PlannedOutreach]:
+    """The coordinators' daily messages about a day from ``since`` on that failed for good (an
+    address that bounced, a blocked chat), as they were planned."""
+    start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) - dt.timedelta(days=1)
+    rows = await conn.execute(
+        sa.select(Outreach).where(
+            col(Outreach.school_id) == school_id,
+            col(Outreach.kind) == OutreachKind.COORDINATOR_DIGEST,
+            col(Outreach.status) == Status.FAILED,
+            col(Outreach.due_at) >= start,
+        )
+    )
+    return [
+        PlannedOutreach(
+            school_id=row.school_id,
+            idempotency_key=row.idempotency_key,
+            kind=row.kind,
+            recipient_role=row.recipient_role,
+            recipient_id=row.recipient_id,
+            channel=row.channel,
+            lang=row.lang,
+            due_at=row.due_at,
+            expires_at=row.expires_at,
+            payload=row.payload,
+        )
+        for row in rows
+    ]
 
 
 def _hold_alerts(
@@ -456,8 +492,16 @@ async def planner_tick(
         )
         holds = await load_holds(conn, school_id)
         gone = await gone_digests(conn, school_id, today - dt.timedelta(days=GONE_DAYS))
+        refused = await refused_digests(conn, school_id, today - dt.timedelta(days=GONE_DAYS))
     proposal = plan_school(
-        facts, rules=rules, calendar=calendar, clock=clock, holds=holds, cache=cache, gone=gone
+        facts,
+        rules=rules,
+        calendar=calendar,
+        clock=clock,
+        holds=holds,
+        cache=cache,
+        gone=gone,
+        refused=refused,
     )
     now = clock.now()
     proposed = {item.idempotency_key: item for item in proposal.planned}

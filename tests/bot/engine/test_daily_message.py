@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import UTC
 
-from bot.engine._digest import plan_digests
+from bot.engine._digest import plan_digests, resend_refused
 from bot.engine.facts import PupilFacts
 from bot.engine.window import Window
 from bot.outbox.records import PlannedOutreach
@@ -161,3 +161,24 @@ def test_a_long_absence_nudge_offers_the_return_date_and_every_nudge_seen_and_sn
     for template in TEMPLATES.values():
         if template.id.startswith("coordinator_nudge."):
             assert {"ack", "snooze"} <= {button.key for button in template.buttons}, template.id
+
+
+def test_a_daily_message_refused_on_one_channel_goes_again_on_the_coordinator_s_next() -> None:
+    """The day's message bounced on Telegram (a chat id that was wrong) and the coordinator is
+    now reached by e-mail: the same message is a row of its own there, due when it was, so
+    that the outbox does not take it for the failed one and nothing it said is lost."""
+    pattern = pupil(whole_days(MONDAYS, "Z"), spilfiguur=C1)
+    [refused] = digest(gathered("11-16 23:00", pattern), "11-16")
+    assert refused.channel == C1.channel == "telegram"
+    mailed = dataclasses.replace(C1, channel="email", language="fr")
+
+    [again] = resend_refused([refused], coordinators={C1.id: mailed}, now=local("11-16 10:35"))
+
+    assert again.idempotency_key == f"{refused.idempotency_key}:via-email"
+    assert (again.channel, again.lang) == ("email", "fr")
+    assert (again.payload, again.due_at) == (refused.payload, refused.due_at)
+    # Still reached only on the channel that refused it, or too stale: not sent again.
+    assert resend_refused([refused], coordinators={C1.id: C1}, now=local("11-16 10:35")) == []
+    assert resend_refused([refused], coordinators={}, now=local("11-16 10:35")) == []
+    late = refused.expires_at
+    assert resend_refused([refused], coordinators={C1.id: mailed}, now=late) == []

@@ -14,9 +14,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.answers import record_reply
+from bot.contacts import ChannelOrder
+from bot.contacts import store as contacts
 from bot.engine.facts import SenderRole
 from bot.imports import import_absences
-from bot.outbox import Dispatcher, RecordingChannel, write_transaction
+from bot.outbox import DeliveryOutcome, Dispatcher, RecordingChannel, write_transaction
+from bot.outbox.plugin import Refusal
 from bot.outbox.rendering import RenderingChannel
 from bot.planning.tick import planner_tick
 from integrations.csv import CsvAbsenceSource
@@ -153,3 +156,51 @@ async def test_an_answer_just_before_the_daily_message_that_no_tick_saw_waits_fo
     [daily] = [m for m in next_morning if m.kind == "coordinator_digest"]
     [item] = [i for i in daily.payload["items"] if i["first_name"] == "Ruben"]
     assert [line["reason"] for line in item["lines"]] == ["informed_school"]
+
+
+async def test_a_daily_message_that_bounced_goes_again_on_the_coordinator_s_next_channel(
+    engine, tmp_path
+):
+    """Hanne's chat id turns out to be wrong when her daily message goes (Telegram answers
+    "chat not found", and the channel ends her chat contact as bounced). The message goes out
+    again at the next tick by e-mail, her next contact, with the same lines; nothing twice."""
+    tuesday = TUESDAYS[-1]
+    clock = VirtualClock(datetime.combine(tuesday, time(7, 0), tzinfo=BRUSSELS))
+    await roster(engine, clock)
+    await open_nudge_about_omar(
+        engine, CALENDAR.previous_school_day(CALENDAR.previous_school_day(tuesday))
+    )
+    both = ChannelOrder(("telegram", "email"), frozenset({"telegram", "email"}))
+
+    def chat_not_found(message: Any) -> DeliveryOutcome | None:
+        if message.kind == "coordinator_digest" and message.channel == "telegram":
+            return DeliveryOutcome.invalid_recipient("400 chat not found")
+        return None
+
+    async def tick_and_send(hour: int, minute: int) -> list[Any]:
+        clock.set(clock.localize(tuesday, hour, minute))
+        await planner_tick(
+            engine, school_id=SCHOOL, rules=RULES, calendar=CALENDAR, clock=clock, channels=both
+        )
+        recording = RecordingChannel(clock, chat_not_found)
+        await Dispatcher(engine, RenderingChannel(recording), clock, "w1").drain()
+        return [r.message for r in recording.deliveries if r.message.kind == "coordinator_digest"]
+
+    assert await tick_and_send(10, 30) == []  # refused on Telegram
+    async with write_transaction(engine) as conn:
+        hanne = await conn.scalar(sa.text("SELECT id FROM staff WHERE staff_id = 'S03'"))
+        await contacts.refuse(conn, "telegram", "staff", hanne, clock.now(), Refusal.BOUNCED)
+
+    [mailed] = await tick_and_send(10, 35)
+    assert (mailed.channel, pupils_in(mailed)) == ("email", {"Omar"})
+    assert await tick_and_send(10, 40) == []  # once
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            sa.text(
+                "SELECT idempotency_key, channel, status FROM outreach"
+                " WHERE kind = 'coordinator_digest' ORDER BY id"
+            )
+        )
+        stored = [tuple(row) for row in rows]
+    key = stored[0][0]
+    assert stored == [(key, "telegram", "failed"), (f"{key}:via-email", "email", "sent")]
