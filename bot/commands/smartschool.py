@@ -30,7 +30,8 @@ from integrations.smartschool.settings import SmartschoolOptions
 __all__ = ["TABLE", "read_options", "register"]
 
 TABLE = "smartschool"
-"""The configuration's table (``[smartschool]``) and the variables' infix (``GEMIST_SMARTSCHOOL_``)."""
+"""The configuration's table (``[smartschool]``), and the infix of the variables
+(``GEMIST_SMARTSCHOOL_``)."""
 
 HELP = "Smartschool: check that the access code allows what Gemist needs"
 

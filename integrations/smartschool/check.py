@@ -400,7 +400,7 @@ def _sender_findings(context: _Context) -> None:
                 Status.NOT_FOUND,
                 f"Smartschool has no account {sender!r} (identifier = {context.identifier})",
                 f"check the sender's {_label(context.identifier)}; if Smartschool identifies "
-                f"users by {_label(other)}, set identifier = \"{other}\"",
+                f'users by {_label(other)}, set identifier = "{other}"',
             )
         )
         return
