@@ -45,7 +45,9 @@ def register(commands: Any) -> None:
         "works and what the administrator still has to allow (exit 0 only when all works)",
     )
     check_parser.add_argument(
-        "--json", action="store_true", help="print the report as JSON on stdout"
+        "--json",
+        action="store_true",
+        help="print the report as JSON Lines: one object per check, then a summary",
     )
     check_parser.set_defaults(handler=run_check)
 
@@ -101,7 +103,7 @@ async def run_check(args: argparse.Namespace, settings: Settings) -> int:
             report = await check(
                 client, today=today, sender=options.sender, identifier=options.identifier.value
             )
-    print(json.dumps(as_json(report), indent=2) if args.json else "\n".join(as_text(report)))
+    print("\n".join(as_json_lines(report) if args.json else as_text(report)))
     return Exit.OK if report.ok else Exit.NOT_MET
 
 
@@ -132,20 +134,27 @@ def as_text(report: Report) -> list[str]:
     return lines
 
 
-def as_json(report: Report) -> dict[str, Any]:
-    """The report for a script."""
-    return {
-        "endpoint": report.endpoint,
-        "ok": report.ok,
-        "calls": report.calls,
-        "findings": [
+def as_json_lines(report: Report) -> list[str]:
+    """The report for a script, as JSON Lines: one object per check, then a summary."""
+    lines = [
+        json.dumps(
             {
                 "subject": f.subject,
                 "status": f.status.value,
                 "ok": f.ok,
                 "detail": f.detail,
                 "advice": f.advice,
-            }
-            for f in report.findings
-        ],
+            },
+            ensure_ascii=False,
+        )
+        for f in report.findings
+    ]
+    summary = {
+        "summary": True,
+        "endpoint": report.endpoint,
+        "ok": report.ok,
+        "problems": len(report.problems),
+        "calls": report.calls,
     }
+    lines.append(json.dumps(summary, ensure_ascii=False))
+    return lines

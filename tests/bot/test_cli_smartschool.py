@@ -216,11 +216,18 @@ async def test_json_gives_the_report_to_a_script(
 
     assert await _gemist("--config", str(path), "smartschool", "check", "--json") == 1
 
-    report = json.loads(capsys.readouterr().out)
-    assert report["ok"] is False
-    assert report["calls"] == 8
-    [problem] = [f for f in report["findings"] if not f["ok"]]
+    *findings, summary = map(json.loads, capsys.readouterr().out.splitlines())
+    assert summary == {
+        "summary": True,
+        "endpoint": f"{smartschool.url}/Webservices/V3",
+        "ok": False,
+        "problems": 1,
+        "calls": 8,
+    }
+    [problem] = [f for f in findings if not f["ok"]]
     assert (problem["subject"], problem["status"]) == ("getClassTeachers", "not allowed")
+    assert problem["advice"].startswith("allow getClassTeachers for Gemist's access code")
+    assert len(findings) == 10  # the address, 7 methods, the sender, the identifier
 
 
 # -- the access code never shows ------------------------------------------------------------
