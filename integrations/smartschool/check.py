@@ -7,19 +7,25 @@ free of side effects, so the check can run at any time, as often as needed:
   (``getAllAccountsExtended`` without ``recursive``), or with a user or group that cannot exist
   when nothing real is known yet;
 - ``sendMsg`` is called with a recipient that cannot exist (:data:`PROBE_RECIPIENT`: spaces and
-  a colon, which no Smartschool username or internal number holds), an empty title and an empty
-  body, and no sender. Smartschool checks the access code and the method's permission before the
-  recipient, so "this user does not exist" proves the method is allowed, and there is nobody a
-  message could reach. Nothing is ever sent.
+  a colon, which no Smartschool username or internal number holds), an empty title, an empty
+  body and no sender. The access code and what it allows are checked before a method does its
+  own work (a wrong code is refused by every method, whatever its parameters), so "this user
+  does not exist" proves the method is allowed, and there is nobody a message could reach.
+  Should a school's Smartschool ever look at the recipient first, the answer is the same and
+  still nothing is sent. Nothing is ever sent.
 
 How an answer reads: a document, or a numeric code that comes from the method's own work (an
 unknown user, missing data), means the call got past the access code's checks: the method is
-allowed. Code 8 is a refused access code; :data:`~.const.METHOD_NOT_ALLOWED_CODES` a method the
-code does not allow. Any other code is shown with Smartschool's own text (``returnJsonErrorCodes``,
-which needs no access code) and counted as a problem, since Gemist cannot tell what it means.
-Smartschool's public material names no code for a call from an IP address the access code does
-not allow, nor for webservices that are turned off: when a code's own text speaks of an IP
-address it is reported as such; a refused code says that an IP restriction may be the cause.
+allowed. :data:`~.const.METHOD_NOT_ALLOWED_CODES` is a method the code does not allow. Code 8
+("Het opgegeven webserviceswachtwoord is niet correct.") from every method is a refused access
+code; from some methods while others work with the same code, it can only mean those methods
+are not allowed, and is reported so (Smartschool's public list of codes has none for a method
+not allowed, so Gemist does not rely on one number). Any other code is shown with Smartschool's
+own text (``returnJsonErrorCodes``, which needs no access code) and counted as a problem, since
+Gemist cannot tell what it means. Smartschool's public material names no code for a call from an
+IP address the access code does not allow, nor for webservices that are turned off: when a
+code's own text speaks of an IP address it is reported as such; a refused code says that an IP
+restriction may be the cause.
 
 The access code is never part of a report: the client keeps it, and every text here is made
 from method names, numeric codes and Smartschool's texts.
@@ -29,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -167,8 +173,37 @@ async def check(
             report.add(Finding(method, Status.SKIPPED, f"see {context.stopped.subject} above"))
             continue
         await _probe(context, method)
+    _read_refusals(context)
     _sender_findings(context)
     return report
+
+
+def _read_refusals(context: _Context) -> None:
+    """A refusal of every method is the access code's (or the server's address's): one line
+    says so. A refusal of some methods while others work with the same code is those methods
+    not being allowed, whatever number Smartschool gives it."""
+    findings = context.report.findings
+    refusals = (Status.REFUSED, Status.IP_NOT_ALLOWED)
+    refused = [i for i, f in enumerate(findings) if f.subject in _PROBES and f.status in refusals]
+    if not refused:
+        return
+    methods = [f for f in findings if f.subject in _PROBES]
+    if len(refused) == len(methods):
+        first = findings[refused[0]]
+        for index in refused:
+            subject = findings[index].subject
+            findings[index] = Finding(subject, Status.SKIPPED, "see access code above")
+        findings.insert(refused[0], replace(first, subject="access code"))
+        return
+    for index in refused:
+        finding = findings[index]
+        findings[index] = Finding(
+            finding.subject,
+            Status.NOT_ALLOWED,
+            f"refused although other methods work with this access code: most likely not "
+            f"allowed for it ({finding.detail})",
+            ALLOW_ADVICE.format(method=finding.subject),
+        )
 
 
 async def _reach(client: SmartschoolClient, report: Report) -> dict[int, str] | None:
@@ -223,7 +258,7 @@ async def _probe(context: _Context, method: str) -> None:
             )
         )
     except SmartschoolAccessRefused as err:
-        context.stopped = context.report.add(_refused(context, method, err.code))
+        context.report.add(_refused(context, method, err.code))
     except SmartschoolUnavailable as err:
         context.stopped = context.report.add(
             Finding(
@@ -260,15 +295,15 @@ def _refused(context: _Context, method: str, code: int | None) -> Finding:
     text = _code_text(context, code)
     if _mentions_ip(context, code):
         return Finding(
-            "access code",
+            method,
             Status.IP_NOT_ALLOWED,
-            f"{method}: this server's IP address is not allowed{text}",
+            f"this server's IP address is not allowed{text}",
             "add this server's public IP address to the access code's allowed addresses",
         )
     return Finding(
-        "access code",
+        method,
         Status.REFUSED,
-        f"{method}: access code refused{text}",
+        f"access code refused{text}",
         "check the access_code setting against Smartschool (Algemene configuratie > "
         "Webservices); if the code limits IP addresses, this server's public address must be "
         "among them (Smartschool may answer a call from another address the same way)",
@@ -282,9 +317,7 @@ def _numeric(context: _Context, method: str, code: int | None) -> Finding:
         detail = f"allowed (the probe's input is refused, as meant{_tail(context, code)})"
         return _allowed(method, detail)
     if _mentions_ip(context, code):
-        finding = _refused(context, method, code)
-        context.stopped = finding
-        return finding
+        return _refused(context, method, code)
     return Finding(
         method,
         Status.UNCLEAR,

@@ -169,7 +169,7 @@ async def test_a_refused_code_exits_1_and_says_so(
 
     out = capsys.readouterr().out
     assert "access code refused" in out
-    assert "Not ready: 1 problem (2 calls, nothing was sent)." in out
+    assert "Not ready: 1 problem (8 calls, nothing was sent)." in out
 
 
 async def test_an_unreachable_address_exits_1(

@@ -197,9 +197,24 @@ async def test_a_refused_access_code_stops_the_check_and_says_what_to_do(
     assert "access code refused" in problem.detail
     assert "Het opgegeven webserviceswachtwoord is niet correct." in problem.detail
     assert "IP address" in problem.advice
+    assert report.findings[1] == problem  # right after the address
     skipped = {f.subject for f in report.findings if f.status is Status.SKIPPED}
-    assert skipped == {*NEEDED_METHODS, "sender an.vos"} - {"getAbsentsWithInternalNumberByDate"}
-    assert server.calls == ["returnJsonErrorCodes", "getAbsentsWithInternalNumberByDate"]
+    assert skipped == {*NEEDED_METHODS, "sender an.vos"}
+
+
+async def test_a_refusal_of_some_methods_while_others_work_is_those_methods_not_allowed(
+    recording: RecordingSmartschool,
+) -> None:
+    recording.answer_with = {"sendMsg": "8", "getClassTeachers": "8"}
+
+    report = await _check(recording)
+
+    assert {f.subject for f in report.problems} == {"sendMsg", "getClassTeachers"}
+    for finding in report.problems:
+        assert finding.status is Status.NOT_ALLOWED
+        assert "most likely not allowed" in finding.detail
+        assert finding.advice.startswith(f"allow {finding.subject} for Gemist's access code")
+    assert "access code" not in _by_subject(report)
 
 
 async def test_a_code_whose_text_speaks_of_an_ip_address_is_reported_as_one(
@@ -211,7 +226,7 @@ async def test_a_code_whose_text_speaks_of_an_ip_address_is_reported_as_one(
     report = await _check(recording)
 
     [problem] = report.problems
-    assert problem.status is Status.IP_NOT_ALLOWED
+    assert (problem.subject, problem.status) == ("access code", Status.IP_NOT_ALLOWED)
     assert "IP-adres heeft geen toegang" in problem.detail
     assert "public IP address" in problem.advice
 
