@@ -192,7 +192,7 @@ def _read_refusals(context: _Context) -> None:
         first = findings[refused[0]]
         for index in refused:
             subject = findings[index].subject
-            findings[index] = Finding(subject, Status.SKIPPED, "see access code above")
+            findings[index] = Finding(subject, Status.SKIPPED, "refused too: see access code")
         findings.insert(refused[0], replace(first, subject="access code"))
         return
     for index in refused:
