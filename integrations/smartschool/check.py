@@ -86,6 +86,12 @@ ALLOW_ADVICE = (
 )
 
 
+FORBIDDEN_ADVICE = (
+    "the server forbids this server's calls (HTTP 403): check the access code's allowed IP "
+    "addresses in Smartschool, and any firewall or proxy between this server and Smartschool"
+)
+
+
 class Status(StrEnum):
     """The outcome of one line of the report."""
 
@@ -232,7 +238,9 @@ async def _reach(client: SmartschoolClient, report: Report) -> dict[int, str] | 
                 subject,
                 Status.UNREACHABLE,
                 f"does not answer as Smartschool's webservices ({_reason(err)})",
-                "the url setting should be the school's address, "
+                FORBIDDEN_ADVICE
+                if _forbidden(err)
+                else "the url setting should be the school's address, "
                 "like https://school.smartschool.be",
             )
         )
@@ -282,7 +290,11 @@ async def _probe(context: _Context, method: str) -> None:
             )
         )
     except SmartschoolError as err:
-        context.report.add(_numeric(context, method, err.code))
+        if err.code is None:  # an HTTP answer that is no SOAP answer
+            advice = FORBIDDEN_ADVICE if _forbidden(err) else "check the url setting"
+            context.report.add(Finding(method, Status.ERROR, _reason(err), advice))
+        else:
+            context.report.add(_numeric(context, method, err.code))
     else:
         context.report.add(_allowed(method, "allowed"))
 
@@ -325,6 +337,11 @@ def _numeric(context: _Context, method: str, code: int | None) -> Finding:
         "Gemist cannot tell whether the method is allowed: check its setting for Gemist's "
         "access code",
     )
+
+
+def _forbidden(err: Exception) -> bool:
+    """Whether the answer was HTTP 403, what a web server says to an address it does not let in."""
+    return "HTTP 403" in str(err)
 
 
 def _mentions_ip(context: _Context, code: int | None) -> bool:

@@ -36,8 +36,11 @@ class RecordingSmartschool(LocalSmartschool):
         self.texts: dict[str, str] = {}
         self.fault_on: set[str] = set()
         self.stop_after_first = False
+        self.forbid = False  # HTTP 403 to every call that carries the access code
 
     def _respond(self, data: bytes) -> web.Response:
+        if self.forbid and b"returnJsonErrorCodes" not in data:
+            return web.Response(status=403, text="Forbidden")
         for method in list(self.fault_on):
             if f"<ns1:{method}>".encode() in data:
                 self.fault_on.discard(method)
@@ -292,6 +295,20 @@ async def test_smartschool_stopping_halfway_is_said_and_the_rest_is_not_checked(
     assert "HTTP 503" in found["getAbsentsWithInternalNumberByDate"].detail
     assert found["sendMsg"].status is Status.SKIPPED
     assert [f.subject for f in report.problems] == ["getAbsentsWithInternalNumberByDate"]
+
+
+async def test_http_403_to_the_methods_points_at_the_ip_addresses_and_firewalls(
+    recording: RecordingSmartschool,
+) -> None:
+    recording.forbid = True
+
+    report = await _check(recording)
+
+    finding = _by_subject(report)["sendMsg"]
+    assert finding.status is Status.ERROR
+    assert finding.detail == "HTTP 403; is the address right?"
+    assert "allowed IP addresses" in finding.advice
+    assert not report.ok
 
 
 # -- faults and unreadable answers ----------------------------------------------------------
