@@ -255,7 +255,13 @@ async def _probe(context: _Context, method: str) -> None:
     try:
         await _PROBES[method](context)
     except SmartschoolUnknownUser:
-        context.report.add(_allowed(method, "allowed (the probe's user does not exist, as meant)"))
+        asked_for_sender = method == "getUserDetails" and context.sender is not None
+        detail = (
+            "allowed (it answered: no such account; see the sender below)"
+            if asked_for_sender
+            else 'allowed (it answered "no such user" to the probe, as meant)'
+        )
+        context.report.add(_allowed(method, detail))
     except SmartschoolMethodNotAllowed as err:
         context.report.add(
             Finding(
