@@ -56,6 +56,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "privacy",
         "data protection: retention purge, export or erase one person's data",
     ),
+    "smartschool": (
+        "smartschool",
+        "Smartschool: check that the access code allows what Gemist needs",
+    ),
     "demo": (
         "demo",
         "two school weeks of a sample school through the real bot, offline, in about 30 s",
