@@ -3,7 +3,9 @@
 One :class:`Redactor` knows what must never be shown:
 
 - every secret of the settings: the values of the fields typed :class:`bot.config.Secret` or
-  pydantic's ``SecretStr``/``SecretBytes`` and the password of any URL (``database_url``),
+  pydantic's ``SecretStr``/``SecretBytes``, the password of any URL (``database_url``), and
+  the values of keys named like a secret in the channels' own tables and variables (``[email]
+  password``, ``GEMIST_SMARTSCHOOL_ACCESS_CODE``), which the settings keep as plain text,
   found by walking the settings (dataclasses, pydantic models, mappings and sequences inside
   them), so a new setting typed as a secret (an SMTP password, a Smartschool access code) is
   redacted without touching this module; each also as it looks URL-encoded (a token in a
@@ -58,6 +60,10 @@ _TOKEN_SHAPE = re.compile(r"\d{5,}(?::|%3[Aa])[A-Za-z0-9_-]{20,}")
 _INVITE_LINK = re.compile(r"(start(?:=|%3[Dd]))[^\s&\"'<>\\]+")
 _START_COMMAND = re.compile(r"((?:/|%2[Ff])start(?:@\w+)?(?:[ \t]|%20|\+)+)[^\s\"'<>\\&]+")
 _URL_PASSWORD = re.compile(r"://[^:/@\s]+:([^@/\s]+)@")
+_SECRET_KEY = re.compile(r"(password|passwd|secret|token|access_?code|api_?key)$", re.IGNORECASE)
+"""A key whose plain-string value is a secret: in the channels' own tables and variables,
+which the settings keep unchecked (``[email] password``, ``GEMIST_SMARTSCHOOL_ACCESS_CODE``)
+until a plug-in reads them into its model."""
 
 
 class Redactor:
@@ -103,7 +109,9 @@ def _walk(value: object, depth: int) -> Iterator[str]:
         for item in dataclasses.fields(value):
             yield from _walk(getattr(value, item.name), depth + 1)
     elif isinstance(value, Mapping):
-        for item in value.values():
+        for key, item in value.items():
+            if isinstance(key, str) and isinstance(item, str) and _SECRET_KEY.search(key):
+                yield item
             yield from _walk(item, depth + 1)
     elif isinstance(value, list | tuple | set | frozenset):
         for item in value:

@@ -220,3 +220,22 @@ async def _run_behind_a_quoting_proxy(url: str, tmp_path: Path) -> tuple[int, st
                 process.kill()
                 await process.wait()
     return process.returncode, errors
+
+
+def test_the_channels_own_tables_and_variables_are_searched_for_secrets(tmp_path):
+    """A channel's table is kept as the file wrote it until its plug-in reads it: an SMTP
+    password or a Smartschool access code there is plain text, found by its key."""
+    config = tmp_path / "gemist.toml"
+    config.write_text(
+        '[email]\nhost = "smtp.example.org"\npassword = "smtp-pass-123"\n'
+        '[smartschool]\nurl = "https://school.smartschool.be"\naccess_code = "ss-code-from-file"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(config, environ={"GEMIST_SMARTSCHOOL_ACCESS_CODE": "ss-code-from-env"})
+
+    found = set(settings_secrets(settings))
+
+    assert {"smtp-pass-123", "ss-code-from-file", "ss-code-from-env"} <= found
+    assert "smtp.example.org" not in found and "https://school.smartschool.be" not in found
+    redact = Redactor(found)
+    assert redact("login failed with ss-code-from-env") == f"login failed with {REDACTED}"
