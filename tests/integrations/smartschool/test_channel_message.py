@@ -51,7 +51,9 @@ async def test_a_parent_gets_it_in_her_co_account_from_the_sender_with_the_subje
 
 
 async def test_a_pupil_gets_it_in_the_account_s_own_inbox(school):
-    sent = await _sent(school, outgoing(kind="pupil_checkin", role="pupil", person=2), "lars.peeters")
+    sent = await _sent(
+        school, outgoing(kind="pupil_checkin", role="pupil", person=2), "lars.peeters"
+    )
 
     assert (sent.user_identifier, sent.coaccount) == ("lars.peeters", 0)
     words = text(sent.body)
@@ -82,8 +84,10 @@ async def test_the_translation_comes_first_and_the_dutch_original_below_both_lab
 
     sections = re.findall(r'<div lang="(\w+)" dir="(\w+)">', body)
     assert sections[:2] == [("tr", "ltr"), ("nl", "ltr")]
-    assert words.index("Türkçe") < words.index("Hollandaca orijinal metin") < words.index(
-        "Beste ouder"
+    assert (
+        words.index("Türkçe")
+        < words.index("Hollandaca orijinal metin")
+        < words.index("Beste ouder")
     )
     assert "Cevabınızı buradan seçin:" in words  # the channel's own words in her language
     # The footer in her language, about this Smartschool message.
@@ -110,9 +114,7 @@ async def test_every_answer_is_a_link_with_a_link_for_own_words_and_one_to_stop(
 
     found = links(sent.body)
     answers = [(caption, url) for caption, url in found if "/answer?" in url]
-    assert answers == [
-        (label, f"{WEB}/answer?row=1&key={key}") for key, label in message.buttons
-    ]
+    assert answers == [(label, f"{WEB}/answer?row=1&key={key}") for key, label in message.buttons]
     assert ("Iets anders laten weten", f"{WEB}/words?row=1&t=w") in found
     assert ("Afmelden", f"{WEB}/stop?row=1&t=u") in found
     assert "&amp;key=" in sent.body  # escaped in the HTML, whole again when read
