@@ -42,7 +42,8 @@ async def test_a_paused_channel_s_rows_wait_without_counting_an_attempt_then_go(
     for _ in range(6):
         report = await dispatcher.run_once()
         assert sorted(report.postponed) == sorted(ids.values())
-        assert report.undelivered == [] and report.retried == []
+        assert report.undelivered == []
+        assert report.retried == []
         stored = await rows(engine)
         assert {key: (row["status"], row["attempts"]) for key, row in stored.items()} == {
             "a": ("planned", 0),

@@ -89,10 +89,10 @@ async def test_the_translation_comes_first_and_the_dutch_original_below_both_lab
         < words.index("Hollandaca orijinal metin")
         < words.index("Beste ouder")
     )
-    assert "Cevabınızı buradan seçin:" in words  # the channel's own words in her language
+    assert "Cevabınızı buradan seçin:" in words  # noqa: RUF001 (the channel's own words)
     # The footer in her language, about this Smartschool message.
-    assert "Bu mesajı, Sint-Jozefcollege okulunda bir öğrencinin velisi" in words
-    assert "Smartschool'da doğrudan yanıtlayabilirsiniz" in words
+    assert "Bu mesajı, Sint-Jozefcollege okulunda bir öğrencinin velisi" in words  # noqa: RUF001
+    assert "Smartschool'da doğrudan yanıtlayabilirsiniz" in words  # noqa: RUF001
 
 
 @pytest.mark.parametrize("lang", ["ar", "fa", "ps"])
