@@ -646,8 +646,8 @@ class Demo:
                 )
             )
             ids: dict[str, dict[str, int | None]] = {
-                "pupil": {pupil: row for pupil, row in pupils},
-                "guardian": {guardian: row for guardian, row in guardians},
+                "pupil": dict(pupils.all()),
+                "guardian": dict(guardians.all()),
             }
             for role, roster_id, inbox in contacts:
                 row = ids[role].get(roster_id)
