@@ -129,3 +129,28 @@ def test_the_timeline_and_the_transcripts_say_smartschool(result, tmp_path):
     html = fatima.read_text(encoding="utf-8")
     assert "Smartschool · " in html
     assert "yasmine.elamrani#1" in html
+
+
+@pytest.mark.slow
+def test_ruben_s_parents_get_every_step_of_his_ladder_in_their_co_accounts(result):
+    """Sarah and Kristof, Ruben's parents, both reachable only through Smartschool: the same
+    notices on the same days, each in the parent's own co-account of Ruben's account, with
+    answer links and a way to stop."""
+    _folder, demo = result
+
+    def notices(guardian: str):
+        return [
+            e
+            for e in demo.events
+            if e.chat_id == chat_id("guardian", guardian) and e.kind == "guardian_notice"
+        ]
+
+    sarah, kristof = notices("G029"), notices("G030")
+    assert [e.at.date() for e in sarah] == [e.at.date() for e in kristof]
+    assert len(sarah) >= 3
+    assert {e.mail.to for e in sarah if e.mail} == {"ruben.wouters#1"}
+    assert {e.mail.to for e in kristof if e.mail} == {"ruben.wouters#2"}
+    for event in (*sarah, *kristof):
+        assert event.mail is not None
+        assert "Ruben" in event.mail.subject
+        assert [url for _label, url in event.mail.links if url.startswith(f"{WEB_URL}/a/")]
