@@ -12,12 +12,15 @@ dispatcher's decision:
 Smartschool says                        outcome
 ======================================  =====================================================
 0                                       ``sent``
-no address, or not an inbox address     ``invalid_recipient``; the address is forgotten
+(no address in the directory)           ``invalid_recipient`` "no Smartschool account"
+(an address that is no inbox)           ``invalid_recipient``; the address is forgotten
 unknown user (9, 12), and the sender    ``invalid_recipient``; the address is forgotten, so
 account is known                        the contact becomes ``bounced``: the next channel
                                         takes over and the spilfiguur is told once
 unknown user, and the sender account    ``channel_paused``: [smartschool] sender is wrong,
 is unknown too                          nobody's address is
+unknown user, and the sender cannot be  ``failed_temporarily``: nobody is bounced on a guess
+checked now (getUserDetails fails)
 access code refused (8), method not     ``channel_paused`` for :data:`PAUSE` seconds: nothing
 allowed (101)                           is sent until then, no attempt is counted, nobody is
                                         bounced; an error in the log says what to fix
