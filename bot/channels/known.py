@@ -15,6 +15,7 @@ ENTRY_POINT_GROUP = "gemist.channels"
 BUILT_IN: Mapping[str, str] = {
     "telegram": "integrations.telegram.plugin:PLUGIN",
     "email": "integrations.email.plugin:PLUGIN",
+    "smartschool": "integrations.smartschool.plugin:PLUGIN",
 }
 """The plug-ins that ship with Gemist, as ``module:attribute``: found without installing."""
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.demo.driver import SCHOOL_NAME, Demo
+from bot.demo.driver import PLATFORMS, SCHOOL_NAME, Demo
 from bot.demo.events import ChatEvent, Origin, Recipient
 from bot.demo.school import BY_EMAIL, FIRST_DAY, LAST_DAY
 from bot.demo.timeline import print_timeline
@@ -37,20 +37,33 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--quiet", action="store_true", help="no timeline, only where the transcripts are"
     )
+    parser.add_argument(
+        "--platform",
+        choices=PLATFORMS,
+        default="telegram",
+        help="where pupils and parents read the messages: Telegram chats (default) or their "
+        "Smartschool inboxes, on a local Smartschool server (staff stay on Telegram)",
+    )
     parser.set_defaults(handler=run)
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     """The demo does not touch the configured database: it keeps its own in ``--out``."""
     started = time.monotonic()
+    servers = "Telegram server and a local mail server"
+    if args.platform == "smartschool":
+        servers = "Telegram server, a local Smartschool server and a local mail server"
     print(
         f"gemist demo: {SCHOOL_NAME}, {FIRST_DAY:%d %B} to {LAST_DAY:%d %B %Y}, through a local "
-        "Telegram server and a local mail server (nothing leaves this computer)...",
+        f"{servers} (nothing leaves this computer)...",
         file=sys.stderr,
     )
-    result = await Demo(args.out).run()
+    result = await Demo(args.out, args.platform).run()
     if not args.quiet:
-        print(_onboarding(result.events, result.recipients))
+        if args.platform == "smartschool":
+            print(_on_smartschool(result.events, result.recipients))
+        else:
+            print(_onboarding(result.events, result.recipients))
         print()
         # The timeline tells the two weeks; the buttons taken off answered messages, and the
         # welcomes, are in the transcripts.
@@ -65,9 +78,12 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         "them.",
     )
     sent = sum(result.kinds.values())
+    transcripts = "chat transcripts"
+    if args.platform == "smartschool":
+        transcripts = "transcripts (chats and Smartschool inboxes)"
     summary = ", ".join(f"{count} {kind}" for kind, count in sorted(result.kinds.items()))
     print(
-        f"\n{sent} messages from the ladder ({summary}); {len(pages) - 1} chat transcripts in "
+        f"\n{sent} messages from the ladder ({summary}); {len(pages) - 1} {transcripts} in "
         f"{args.out}/ (open {args.out / 'index.html'}); {time.monotonic() - started:.0f} s.",
         file=sys.stderr,
     )
@@ -85,4 +101,17 @@ def _onboarding(events: list[ChatEvent], recipients: list[Recipient]) -> str:
         f"{when}: {len(welcomed)} of {len(recipients)} people (pupils, parents, staff) opened "
         "their invitation link (/start <code>) and were welcomed in their own language"
         + (f"; {by_email} have no Telegram and get e-mail." if by_email else ".")
+    )
+
+
+def _on_smartschool(events: list[ChatEvent], recipients: list[Recipient]) -> str:
+    """One line for the Sunday evening: the staff opened their invitation on Telegram; the
+    pupils and parents are reached in their Smartschool inboxes."""
+    before = [e for e in events if e.at.date() < FIRST_DAY]
+    welcomed = {e.chat_id for e in before if e.origin is Origin.BOT}
+    when = f"{before[0].at:%A %d %B, %H:%M}" if before else "before the first day"
+    return (
+        f"{when}: {len(welcomed)} staff members opened their invitation link (/start <code>); "
+        f"the pupils and parents of the {len(recipients)} people read Gemist's messages in "
+        "their Smartschool inbox (parents in their co-account) and answer through its links."
     )

@@ -11,6 +11,12 @@ virtual time runs from Monday 16 to Friday 27 November 2026: the register is del
 school morning, the planner and the outbox run every quarter of an hour of school time, and
 people tap the buttons and write what :mod:`bot.demo.school` scripts, at their times.
 
+With ``--platform smartschool`` the pupils and the families are reached through Smartschool
+instead: a local Smartschool server (:mod:`integrations.smartschool.local_server`) runs in the
+process too, every pupil has an account and every parent a co-account of it (contacts on the
+``smartschool`` channel, the inboxes as :mod:`integrations.smartschool.addresses` writes them),
+and they answer by following the links in their Smartschool messages; staff stay on Telegram.
+
 Two runs print the same timeline and write the same transcripts: the bot's token, the
 invitation codes (:func:`demo_codes`) and the key of the answer links are fixed for the demo
 (never for a school), and when someone answers, the planner acts once the bot has answered
@@ -32,12 +38,17 @@ import datetime as dt
 import hashlib
 import itertools
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
 
 from bot.channels import registry as channels
 from bot.channels.directory import RosterDirectory
@@ -62,9 +73,11 @@ from bot.demo.school import (
     write_roster,
 )
 from bot.imports import import_absences, import_roster
-from bot.links import LinkSigner
+from bot.links import PATHS, LinkSigner
 from bot.links import lifetimes as link_lifetimes
 from bot.links.pages import LinkPages
+from bot.links.tokens import Purpose
+from bot.models import Contact, Guardian, Pupil
 from bot.outbox import Capabilities, Channel, DeliveryOutcome, Outcome, Outgoing
 from bot.outbox.plugin import ChannelContext
 from bot.pipeline import assemble
@@ -75,12 +88,25 @@ from bot.telegram.invites import CODE_BYTES, create_invitations
 from bot.web import WebServer, create_app, web_context
 from integrations.csv import CsvRosterSource
 from integrations.email.local_server import LocalSmtpServer
+from integrations.layout import links
+from integrations.layout import text as body_text
+from integrations.smartschool.addresses import address
+from integrations.smartschool.local_school import TEACHER, Account, CoAccount, School
+from integrations.smartschool.local_server import LocalSmartschool, SentMsg
 from integrations.telegram import LocalBotApi, SendBudget, TelegramChannel
 from integrations.telegram.local_server import SentMessage
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import VirtualClock
 
-__all__ = ["SCHOOL_ID", "SCHOOL_NAME", "SPEED", "Demo", "DemoResult", "demo_codes"]
+__all__ = [
+    "PLATFORMS",
+    "SCHOOL_ID",
+    "SCHOOL_NAME",
+    "SPEED",
+    "Demo",
+    "DemoResult",
+    "demo_codes",
+]
 
 SCHOOL_ID = "sint-jozef"
 SCHOOL_NAME = "Sint-Jozefcollege"
@@ -99,6 +125,13 @@ _TOKEN = "700000001:gemist-demo-token-for-the-local-server"
 """The bot's token on the demo's own Bot API server (it signs the buttons): fixed, as the
 link key is, so that two runs send the same buttons."""
 _CODE_SEED = b"gemist demo: the invitation codes of the demo's own school only"
+PLATFORMS = ("telegram", "smartschool")
+"""Where the demo's pupils and families are: in Telegram chats (the default) or in their
+Smartschool inboxes."""
+_SMARTSCHOOL_CODE = "gemist-demo-access-code-of-the-local-smartschool"
+"""The access code of the demo's own Smartschool server (never a school's)."""
+_SMARTSCHOOL_SENDER = "zorgteam"
+"""The Smartschool account the demo's messages come from: the pupil-care team's."""
 _FROM = "secretariaat@sint-jozef.example"
 _REPLY_TO = "leerlingenbegeleiding@sint-jozef.example"
 
@@ -139,6 +172,8 @@ class _KindOf(Channel):
         self.kinds: dict[tuple[str, int, str], str] = {}
         self.mailed: list[str] = []
         """The kind of each e-mail sent, in the order the SMTP server received them."""
+        self.inboxed: list[str] = []
+        """The kind of each Smartschool message sent, in the order the server accepted them."""
 
     def capabilities_for(self, channel: str) -> Capabilities:
         return self.inner.capabilities_for(channel)
@@ -149,6 +184,8 @@ class _KindOf(Channel):
         self.kinds[key] = message.kind
         if message.channel == "email" and outcome.kind is Outcome.SENT:
             self.mailed.append(message.kind)
+        if message.channel == "smartschool" and outcome.kind is Outcome.SENT:
+            self.inboxed.append(message.kind)
         return outcome
 
     def ready_in(self, message: Outgoing) -> float:
@@ -158,7 +195,10 @@ class _KindOf(Channel):
 class Demo:
     """One run of the demo; :meth:`run` does it all."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, platform: str = "telegram") -> None:
+        if platform not in PLATFORMS:
+            raise ValueError(f"no demo platform {platform!r}; one of {', '.join(PLATFORMS)}")
+        self.platform = platform
         self.folder = folder
         self.database = folder / "demo.db"
         # Everyone opens their invitation on the Sunday evening before.
@@ -174,6 +214,20 @@ class Demo:
         self._heard = False
         self._message_kinds: dict[tuple[int, int], str] = {}
         self._codes = demo_codes()
+        self._smartschool: LocalSmartschool | None = None
+        self._inboxes: dict[str, Person] = {}
+        self._inboxed_seen = 0
+
+    @property
+    def by_smartschool(self) -> bool:
+        """Whether the pupils and the families are reached through Smartschool."""
+        return self.platform == "smartschool"
+
+    def _families_apart(self, role: str, person_id: str) -> bool:
+        """Whether this pupil or guardian has no Telegram chat in this run."""
+        if role == "guardian" and person_id in BY_EMAIL:
+            return True
+        return self.by_smartschool and role in ("pupil", "guardian")
 
     async def run(self) -> DemoResult:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -185,15 +239,20 @@ class Demo:
             await self._import_roster(engine)
             token = _TOKEN
             interval = 1.0 / SPEED
-            async with (
-                LocalBotApi(
-                    token,
-                    username="GemistDemoBot",
-                    per_second=30 * SPEED,
-                    per_chat_interval=interval,
-                ) as api,
-                LocalSmtpServer() as smtp,
-            ):
+            async with AsyncExitStack() as servers:
+                api = await servers.enter_async_context(
+                    LocalBotApi(
+                        token,
+                        username="GemistDemoBot",
+                        per_second=30 * SPEED,
+                        per_chat_interval=interval,
+                    )
+                )
+                smtp = await servers.enter_async_context(LocalSmtpServer())
+                if self.by_smartschool:
+                    self._smartschool = await servers.enter_async_context(
+                        LocalSmartschool(await self._smartschool_inboxes(engine), _SMARTSCHOOL_CODE)
+                    )
                 await self._run(engine, api, smtp, token, interval)
                 refused = len(api.rejections)
         finally:
@@ -206,9 +265,11 @@ class Demo:
         return DemoResult(with_tap_labels(self.events), recipients, self.database, kinds, refused)
 
     async def _import_roster(self, engine: AsyncEngine) -> None:
-        """The roster, with no Telegram chat for the parents reached by e-mail."""
+        """The roster, with no Telegram chat for the parents reached by e-mail (and none for
+        any parent when the families are on Smartschool)."""
+        apart = [p.person_id for p in self.people if self._families_apart(p.role, p.person_id)]
         with tempfile.TemporaryDirectory(prefix="gemist-demo-") as scratch:
-            roster = write_roster(Path(scratch), email_only=BY_EMAIL)
+            roster = write_roster(Path(scratch), email_only=apart)
             report = await import_roster(
                 engine,
                 CsvRosterSource(roster, today=self.clock.today()),
@@ -228,23 +289,32 @@ class Demo:
         interval: float,
     ) -> None:
         # The school's channels as `gemist run` builds them, on the local servers.
+        options: dict[str, dict[str, Any]] = {
+            "email": {
+                "host": smtp.host,
+                "port": smtp.port,
+                "security": "none",
+                "from_address": _FROM,
+                "reply_to": _REPLY_TO,
+                "rate": 1000,
+            }
+        }
+        names: tuple[str, ...] = ("telegram", "email")
+        if self._smartschool is not None:
+            names = ("telegram", "smartschool", "email")
+            options["smartschool"] = {
+                "url": self._smartschool.url,
+                "access_code": _SMARTSCHOOL_CODE,
+                "sender": _SMARTSCHOOL_SENDER,
+            }
         settings = Settings(
             school_id=SCHOOL_ID,
             school_name=SCHOOL_NAME,
             telegram_token=Secret(token),
             telegram_api_url=api.base_url.removesuffix("/bot"),
-            channels=("telegram", "email"),
+            channels=names,
             web_url=WEB_URL,
-            channel_options={
-                "email": {
-                    "host": smtp.host,
-                    "port": smtp.port,
-                    "security": "none",
-                    "from_address": _FROM,
-                    "reply_to": _REPLY_TO,
-                    "rate": 1000,
-                }
-            },
+            channel_options=options,
         )
         budget = SendBudget(per_second=30 * SPEED, per_chat_interval=interval)
         self._signer = LinkSigner(_LINK_SECRET, self.clock, link_lifetimes(settings))
@@ -327,16 +397,18 @@ class Demo:
                 codes=self._codes,
             )
             for invitation in invited:
-                if role == "guardian" and invitation.person_id in BY_EMAIL:
-                    continue  # no Telegram: the school writes by e-mail
+                if self._families_apart(role, invitation.person_id):
+                    continue  # no Telegram: the school writes by e-mail or in Smartschool
                 chat = chat_id(role, invitation.person_id)
                 await self._type(chat, f"/start {invitation.code}")
         self._collect()
 
     async def _choose_moments(self) -> None:
         """The parents of :data:`~bot.demo.school.MOMENTS` tap "choose a moment" under their
-        welcome, then their part of the day."""
+        welcome, then their part of the day (in their chat: not on Smartschool)."""
         for guardian_id, moment in MOMENTS:
+            if self._families_apart("guardian", guardian_id):
+                continue
             chat = chat_id("guardian", guardian_id)
             for key in ("moment", f"moment:{moment}"):
                 target = self._button(chat, key, "")
@@ -396,8 +468,12 @@ class Demo:
         else:
             chat = chat_id(action.sender_role, action.sender_id)
             key, about = (action.answer, action.pupil_id) if action.is_tap else ("", "")
-        if isinstance(action, Reply) and action.sender_id in BY_EMAIL:
-            await self._follow(chat, key, self._first_name(action.pupil_id))
+        if isinstance(action, Reply) and self._families_apart(action.sender_role, action.sender_id):
+            about = self._first_name(action.pupil_id)
+            if key:
+                await self._follow(chat, key, about)
+            elif self.by_smartschool:
+                await self._write(chat, action.answer, about)
             return
         if not key:
             await self._type(chat, action.answer)  # type: ignore[union-attr]
@@ -419,28 +495,51 @@ class Demo:
         found = self._link(chat, key, about)
         if found is None:
             return  # the e-mail did not come
-        label, url = found
+        label, url, via = found
         local = f"http://127.0.0.1:{self._web.port}{url.removeprefix(WEB_URL)}"
         async with self._browser.get(local) as page:
             page.raise_for_status()
         async with self._browser.post(local) as confirmed:
             confirmed.raise_for_status()
         self._collect()
-        self.events.append(ChatEvent.followed(chat, url, label, self.clock.local_now()))
+        self.events.append(ChatEvent.followed(chat, url, label, self.clock.local_now(), via))
         await self.tick()
         self._collect()
 
-    def _link(self, chat: int, key: str, about: str) -> tuple[str, str] | None:
-        """The text and address of the answer link ``key`` in the newest e-mail to ``chat``
-        about ``about``."""
+    async def _write(self, chat: int, words: str, about: str) -> None:
+        """A pupil or parent on Smartschool opens the link for own words in the newest message
+        about ``about`` and sends ``words`` from the page."""
+        found = self._link(chat, None, about)
+        if found is None:
+            return  # the message did not come
+        url = found[1]
+        local = f"http://127.0.0.1:{self._web.port}{url.removeprefix(WEB_URL)}"
+        async with self._browser.get(local) as page:
+            page.raise_for_status()
+        self._collect()
+        self.events.append(ChatEvent.typed(chat, words, self.clock.local_now()))
+        async with self._browser.post(local, data={"text": words}) as sent:
+            sent.raise_for_status()
+        await self.tick()
+        self._collect()
+
+    def _link(self, chat: int, key: str | None, about: str) -> tuple[str, str, str] | None:
+        """The text and address of the answer link ``key`` (``None``: the link for own words)
+        in the newest e-mail or Smartschool message to ``chat`` about ``about``, and what
+        carried it."""
+        own_words = f"{WEB_URL}/{PATHS[Purpose.WORDS]}/"
         for event in reversed(self.events):
             mail = event.mail
             if event.chat_id != chat or mail is None or about not in mail.text:
                 continue
             for label, url in mail.links:
+                if key is None:
+                    if url.startswith(own_words):
+                        return label, url, event.via
+                    continue
                 claim = self._signer.peek(url.rsplit("/", 1)[-1])
                 if url.startswith(f"{WEB_URL}/a/") and claim is not None and claim.key == key:
-                    return label, url
+                    return label, url, event.via
         return None
 
     def _button(self, chat: int, key: str, about: str) -> tuple[SentMessage, str] | None:
@@ -498,6 +597,74 @@ class Demo:
                 kind = self._channel.mailed[index] if index < len(self._channel.mailed) else None
                 self.events.append(ChatEvent.mailed(person.chat_id, mail, now, kind))
         self._mails_seen = len(self._smtp.received)
+        if self._smartschool is not None:
+            accepted = self._smartschool.sent
+            for index in range(self._inboxed_seen, len(accepted)):
+                message = accepted[index]
+                inbox = address(message.user_identifier, message.coaccount)
+                person = self._inboxes.get(inbox)
+                if person is not None:
+                    inboxed = self._channel.inboxed
+                    kind = inboxed[index] if index < len(inboxed) else None
+                    view = _inbox_view(message, inbox)
+                    self.events.append(
+                        ChatEvent.mailed(person.chat_id, view, now, kind, via="Smartschool")
+                    )
+            self._inboxed_seen = len(accepted)
+
+    async def _smartschool_inboxes(self, engine: AsyncEngine) -> School:
+        """Every pupil's Smartschool account, every parent a co-account of their first child's
+        (numbered in the roster's order): the local server's school, and the contacts on the
+        ``smartschool`` channel that the Smartschool roster import would write."""
+        accounts: dict[str, Account] = {}
+        contacts: list[tuple[str, str, str]] = []  # (role, roster id, inbox)
+        for person in self.people:
+            if person.role == "pupil":
+                username = _username(person)
+                accounts[person.person_id] = Account(
+                    person.person_id, username, person.first_name, person.last_name
+                )
+                contacts.append(("pupil", person.person_id, username))
+        for person in self.people:
+            if person.role == "guardian" and person.pupil_ids:
+                child = accounts[person.pupil_ids[0]]
+                number = len(child.co_accounts) + 1
+                child.co_accounts.append(
+                    CoAccount(number, person.first_name, person.last_name, person.title)
+                )
+                contacts.append(("guardian", person.person_id, address(child.username, number)))
+        now = self.clock.now()
+        async with engine.begin() as conn:
+            pupils = await conn.execute(
+                sa.select(col(Pupil.pupil_id), col(Pupil.id)).where(
+                    col(Pupil.school_id) == SCHOOL_ID
+                )
+            )
+            guardians = await conn.execute(
+                sa.select(col(Guardian.guardian_id), col(Guardian.id)).where(
+                    col(Guardian.school_id) == SCHOOL_ID
+                )
+            )
+            ids: dict[str, dict[str, int | None]] = {
+                "pupil": dict(pupils.all()),
+                "guardian": dict(guardians.all()),
+            }
+            for role, roster_id, inbox in contacts:
+                row = ids[role].get(roster_id)
+                if row is None:
+                    continue
+                await conn.execute(
+                    sa.insert(Contact).values(
+                        school_id=SCHOOL_ID, role=role, person_id=row, channel="smartschool",
+                        address=inbox, state="active", since=now, chosen=False,
+                    )
+                )  # fmt: skip
+                self._inboxes[inbox] = self._by_id(role, roster_id)
+        sender = Account("Z001", _SMARTSCHOOL_SENDER, "Zorgteam", SCHOOL_NAME, basisrol=TEACHER)
+        return School(accounts=[sender, *accounts.values()])
+
+    def _by_id(self, role: str, roster_id: str) -> Person:
+        return next(p for p in self.people if p.role == role and p.person_id == roster_id)
 
     def _addressee(self, mail: Mail) -> Person | None:
         return next((p for p in self.people if p.email and p.email in mail.to), None)
@@ -510,6 +677,32 @@ class Demo:
 
     def _person(self, chat: int) -> Person | None:
         return next((p for p in self.people if p.chat_id == chat), None)
+
+
+def _username(person: Person) -> str:
+    """A Smartschool user name as schools make them: ``first.last``, lower case, plain letters."""
+
+    def plain(name: str) -> str:
+        folded = unicodedata.normalize(
+            "NFKD", name.replace("\N{LATIN SMALL LETTER DOTLESS I}", "i")
+        ).lower()
+        return "".join(ch for ch in folded if ch.isascii() and ch.isalnum())
+
+    first, last = plain(person.first_name), plain(person.last_name)
+    return f"{first}.{last}" if first and last else person.person_id.lower()
+
+
+def _inbox_view(message: SentMsg, inbox: str) -> Mail:
+    """A Smartschool message as its reader sees it in the inbox: who sends it, to which inbox,
+    the title, the body's text and HTML, and the body's links."""
+    return Mail(
+        sender=f"{message.sender_identifier} (Smartschool)",
+        to=inbox,
+        subject=message.title,
+        text=body_text(message.body),
+        html=message.body,
+        links=links(message.body),
+    )
 
 
 def _role_fits(invited_as: str, recipient_role: str) -> bool:

@@ -99,6 +99,9 @@ class ChatEvent:
       chat the demo keeps for that person); ``text`` its plain text.
     - ``Origin.LINK``: the person opened the answer link ``data`` of an e-mail and confirmed
       on the page; ``text`` the link's text.
+
+    ``via`` says what carried a mail or a link: ``e-mail``, or ``Smartschool`` for a message in
+    a Smartschool inbox (``gemist demo --platform smartschool``), shown in the same way.
     """
 
     chat_id: int
@@ -111,6 +114,7 @@ class ChatEvent:
     kind: str | None = None
     edited: bool = False
     mail: Mail | None = None
+    via: str = "e-mail"
 
     @classmethod
     def from_sent(cls, sent: SentLike, at: dt.datetime, kind: str | None = None) -> ChatEvent:
@@ -143,14 +147,23 @@ class ChatEvent:
         )  # fmt: skip
 
     @classmethod
-    def mailed(cls, chat_id: int, mail: Mail, at: dt.datetime, kind: str | None) -> ChatEvent:
-        """An e-mail the local SMTP server received for the person of ``chat_id``."""
-        return cls(chat_id=chat_id, at=at, origin=Origin.BOT, text=mail.text, kind=kind, mail=mail)
+    def mailed(
+        cls, chat_id: int, mail: Mail, at: dt.datetime, kind: str | None, via: str = "e-mail"
+    ) -> ChatEvent:
+        """An e-mail the local SMTP server received for the person of ``chat_id`` (or, ``via``
+        Smartschool, a message the local Smartschool server put in their inbox)."""
+        return cls(
+            chat_id=chat_id, at=at, origin=Origin.BOT, text=mail.text, kind=kind, mail=mail,
+            via=via,
+        )  # fmt: skip
 
     @classmethod
-    def followed(cls, chat_id: int, url: str, label: str, at: dt.datetime) -> ChatEvent:
-        """The person opened ``url`` from an e-mail and confirmed the answer ``label``."""
-        return cls(chat_id=chat_id, at=at, origin=Origin.LINK, text=label, data=url)
+    def followed(
+        cls, chat_id: int, url: str, label: str, at: dt.datetime, via: str = "e-mail"
+    ) -> ChatEvent:
+        """The person opened ``url`` from an e-mail (a Smartschool message) and confirmed the
+        answer ``label``."""
+        return cls(chat_id=chat_id, at=at, origin=Origin.LINK, text=label, data=url, via=via)
 
     @property
     def key(self) -> str | None:

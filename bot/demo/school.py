@@ -332,8 +332,9 @@ def write_roster(
 ) -> Path:
     """A copy of the roster in ``folder``; with ``chats`` (``(role, id)`` to chat id, see
     :func:`bot.demo.people.chat_id`), each person's Telegram chat filled in, as after everyone
-    redeemed their invitation (what ``gemist simulate`` needs to reach them). The guardians of
-    ``email_only`` have no Telegram chat in the copy (:data:`BY_EMAIL`)."""
+    redeemed their invitation (what ``gemist simulate`` needs to reach them). The guardians (and
+    pupils) of ``email_only`` have no Telegram chat in the copy (:data:`BY_EMAIL`; everyone but
+    the staff when the families are on Smartschool)."""
     no_chat = frozenset(email_only)
     folder.mkdir(parents=True, exist_ok=True)
     roles = {"pupils.csv": ("pupil", "pupil_id"), "guardians.csv": ("guardian", "guardian_id"),
@@ -347,9 +348,10 @@ def write_roster(
             for row in rows:
                 chat = chats.get((role, row[column]))
                 row["telegram"] = str(chat) if chat is not None else ""
-        if name == "guardians.csv":
+        if name in ("guardians.csv", "pupils.csv"):
+            column = roles[name][1]
             for row in rows:
-                if row["guardian_id"] in no_chat:
+                if row[column] in no_chat:
                     row["telegram"] = ""
         with (folder / name).open("w", encoding="utf-8", newline="") as file:
             out = csv.DictWriter(file, fieldnames=list(rows[0]), delimiter=delimiter)

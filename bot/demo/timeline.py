@@ -111,7 +111,7 @@ def timeline_lines(
             if event.edited:
                 fields.append("(bewerkt)")
             if event.mail is not None:  # an e-mail: its subject says it in both languages
-                fields.append(f"e-mail {quote(event.mail.subject, limit)}")
+                fields.append(f"{event.via} {quote(event.mail.subject, limit)}")
             else:
                 fields.append(quote(event.text, limit))
             yield f"  {time}  " + "  ".join(fields)
@@ -120,8 +120,9 @@ def timeline_lines(
             yield f"  {time}  {paint('in', '←')} {paint('name', name)} taps {quote(label, limit)}"
         elif event.origin is Origin.LINK:
             label = quote(_INVISIBLE.sub("", event.text or "?"), limit)
+            source = "e-mail's" if event.via == "e-mail" else f"{event.via} message's"
             yield (
-                f"  {time}  {paint('in', '←')} {paint('name', name)} follows the e-mail's link"
+                f"  {time}  {paint('in', '←')} {paint('name', name)} follows the {source} link"
                 f" {label} and confirms on the page"
             )
         else:

@@ -143,7 +143,8 @@ def _mail(mail: Mail, first: ChatEvent) -> str:
         f'<iframe class="body" sandbox="allow-popups allow-popups-to-escape-sandbox" '
         f'title="{escape(mail.subject)}" srcdoc="{escape(mail.html)}"></iframe>'
         f'<details><summary>tekstversie</summary><pre dir="auto">{escape(mail.text)}</pre>'
-        f'</details><span class="meta" dir="ltr">e-mail · {first.at:%H:%M}</span></div></div>'
+        f'</details><span class="meta" dir="ltr">{escape(first.via)} · {first.at:%H:%M}</span>'
+        "</div></div>"
     )
 
 

@@ -37,6 +37,7 @@ class Outcome(StrEnum):
     INVALID_RECIPIENT = "invalid_recipient"  # no such chat or address
     FAILED_TEMPORARILY = "failed_temporarily"  # network, timeout, 5xx: trying again may work
     FAILED_PERMANENTLY = "failed_permanently"  # the channel refuses this message for good
+    CHANNEL_PAUSED = "channel_paused"  # the channel cannot send at all now: not this message's
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,8 @@ class DeliveryOutcome:
 
     ``detail`` is a short reason for the audit trail and the coordinator ("HTTP 502", "chat not
     found"): never the message text, a phone number or an address, because it is stored and
-    shown. ``delay`` is set only for :attr:`Outcome.RETRY_AFTER`.
+    shown. ``delay`` is set only for :attr:`Outcome.RETRY_AFTER` and
+    :attr:`Outcome.CHANNEL_PAUSED`.
     """
 
     kind: Outcome
@@ -77,6 +79,16 @@ class DeliveryOutcome:
     @classmethod
     def failed_permanently(cls, detail: str | None = None) -> DeliveryOutcome:
         return cls(Outcome.FAILED_PERMANENTLY, detail=detail)
+
+    @classmethod
+    def channel_paused(cls, seconds: float, detail: str | None = None) -> DeliveryOutcome:
+        """The channel cannot send anything for now, for a reason that is neither the message's
+        nor the person's (its credentials were refused, a permission is missing): the row waits
+        ``seconds`` and is tried again, without counting an attempt, until someone fixes the
+        channel or the row expires. The channel says what to fix in its log."""
+        if seconds <= 0:
+            raise ValueError(f"channel_paused needs a positive pause, not {seconds}")
+        return cls(Outcome.CHANNEL_PAUSED, timedelta(seconds=seconds), detail)
 
     def describe(self) -> str:
         """The outcome as the audit trail stores it: ``"retry_after: 429"``."""

@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.outbox import store
 from bot.outbox.backoff import RetryPolicy
-from bot.outbox.channel import Channel, DeliveryOutcome
+from bot.outbox.channel import Channel, DeliveryOutcome, Outcome
+from bot.outbox.policy import decide
 from bot.outbox.records import Outgoing, Status
 from scheduler.clock import Clock
 
@@ -179,6 +180,14 @@ class Dispatcher:
 
     async def _send(self, message: Outgoing, report: DispatchReport) -> None:
         outcome = await self._deliver(message)
+        if outcome.kind is Outcome.CHANNEL_PAUSED:
+            paused = decide(message, outcome, self._clock.now(), self._policy)
+            if paused.status is Status.PLANNED:
+                # Not this message's attempt: it goes back unsent, its attempts as they were,
+                # so that a channel broken for a day does not turn its messages into dead ones.
+                until = paused.next_attempt_at
+                await self._release([message], report.postponed, outcome.describe(), until)
+                return
         decision = await store.complete(
             self._engine, message, outcome, self._clock.now(), self._policy
         )

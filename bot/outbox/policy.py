@@ -8,6 +8,9 @@ outcome                             next status
 ==================================  =============================================================
 sent                                ``sent``
 retry_after(s)                      ``planned`` again, ``s`` from now (the channel knows best)
+channel_paused(s)                   ``planned`` again, ``s`` from now, no attempt counted: the
+                                    channel is broken for everyone, not this message (the
+                                    dispatcher puts the row back unsent)
 failed_temporarily                  ``planned`` again after the :class:`RetryPolicy` backoff
   ... the ``max_attempts``-th time  ``dead``: a dead letter for the coordinator
   ... retry not before expiry       ``expired``: it would be stale by then
@@ -50,6 +53,11 @@ def decide(
     error = outcome.describe()
     if outcome.kind in _GIVE_UP:
         return Decision(Status.FAILED, error=error)
+    if outcome.kind is Outcome.CHANNEL_PAUSED and outcome.delay is not None:
+        paused_until = now + outcome.delay
+        if paused_until >= message.expires_at:
+            return Decision(Status.EXPIRED, error=f"{error} (until after expiry)")
+        return Decision(Status.PLANNED, next_attempt_at=paused_until, error=error)
     attempts = message.attempts + 1  # this attempt included
     if attempts >= policy.max_attempts:
         return Decision(Status.DEAD, error=f"{error} (after {attempts} attempts)")

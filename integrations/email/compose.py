@@ -16,25 +16,29 @@ message twice (a timeout after the server had accepted it) shows it once.
 from __future__ import annotations
 
 import hashlib
-import html
 import secrets
 from collections import OrderedDict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.policy import SMTP, Policy
 from email.utils import format_datetime
-from functools import cache
 from typing import Any
-
-from babel import Locale, UnknownLocaleError
 
 from bot.outbox import Outgoing
 from bot.outbox.plugin import AnswerPages
-from integrations.email.texts import Wording, wording
-from messages import SOURCE_LANGUAGE, is_rtl, normalize_language
+from integrations.email.texts import wording
+from integrations.layout.html import (
+    Link,
+    Section,
+    Wording,
+    attr,
+    direction,
+    escape,
+    fragment,
+    sections,
+)
 
 __all__ = ["MAX_HTML", "Sender", "compose"]
 
@@ -120,19 +124,6 @@ class Sender:
         return str(Address(self.name, addr_spec=self.address))
 
 
-@dataclass(frozen=True, slots=True)
-class _Section:
-    lang: str
-    label: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Link:
-    caption: str
-    url: str
-
-
 def compose(
     message: Outgoing, to: str, sender: Sender, pages: AnswerPages, now: datetime
 ) -> EmailMessage:
@@ -140,9 +131,9 @@ def compose(
     parts = message.parts or ((message.lang.split("+")[0], message.text or ""),)
     reader = parts[0][0]
     words = wording(reader, message.recipient_role, sender.name)
-    sections = _sections(parts, words)
-    answers = [_Link(label, pages.answer(message, key)) for key, label in message.buttons]
-    other = _Link(words.other, pages.words(message))
+    laid_out = sections(parts, words)
+    answers = [Link(label, pages.answer(message, key)) for key, label in message.buttons]
+    other = Link(words.other, pages.words(message))
     unsubscribe = pages.unsubscribe(message)
 
     email = EmailMessage(policy=POLICY)
@@ -159,9 +150,9 @@ def compose(
     email["X-Auto-Response-Suppress"] = "OOF, AutoReply"
     email["List-Unsubscribe"] = f"<{unsubscribe}>"
     email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    plain = _plain(sections, answers, other, words, unsubscribe)
+    plain = _plain(laid_out, answers, other, words, unsubscribe)
     email.set_content(plain, cte=_transfer_encoding(plain))
-    page = _html(sections, answers, other, words, unsubscribe, email["Subject"])
+    page = _html(laid_out, answers, other, words, unsubscribe, email["Subject"])
     if len(page.encode()) <= MAX_HTML:
         # A boundary of our own: random, so it is in no text; left to the library, it is
         # checked against the whole message with a regular expression compiled each time.
@@ -172,18 +163,6 @@ def compose(
     return email
 
 
-def _sections(parts: Sequence[tuple[str, str]], words: Wording) -> list[_Section]:
-    """The reader's language labelled with its name; a Dutch original after a translation
-    labelled as such, in the reader's language (they are looking for their own words)."""
-    if len(parts) == 1:
-        lang, text = parts[0]
-        return [_Section(lang, "", text)]
-    return [
-        _Section(lang, words.original if lang == SOURCE_LANGUAGE else _autonym(lang), text)
-        for lang, text in parts
-    ]
-
-
 def _message_id(message: Outgoing, domain: str) -> str:
     # The row's promise, not the attempt: a second attempt at one row has the same id. The
     # digest keeps the school's ids and keys out of a header that travels everywhere.
@@ -192,9 +171,9 @@ def _message_id(message: Outgoing, domain: str) -> str:
 
 
 def _plain(
-    sections: list[_Section],
-    answers: list[_Link],
-    other: _Link,
+    sections: list[Section],
+    answers: list[Link],
+    other: Link,
     words: Wording,
     unsubscribe: str,
 ) -> str:
@@ -210,7 +189,7 @@ def _plain(
     return "\n\n".join(blocks) + "\n"
 
 
-def _plain_links(answers: list[_Link], other: _Link, words: Wording) -> str:
+def _plain_links(answers: list[Link], other: Link, words: Wording) -> str:
     lines = []
     if answers:
         lines.append(words.choose)
@@ -225,88 +204,26 @@ _BODY = (
     "margin:0;padding:0;background:#f4f4f2;color:#1f1f1f;"
     "font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5"
 )
-_SHEET = "max-width:600px;margin:0 auto;padding:24px;background:#ffffff"
-_LABEL = "margin:0 0 8px;font-size:13px;color:#5a5a5a;text-transform:none"
-_BUTTON = (
-    "display:inline-block;margin:4px 0;padding:10px 16px;border:1px solid #1a5fb4;"
-    "border-radius:6px;color:#1a5fb4;text-decoration:none;font-weight:bold"
-)
-_RULE = "border:0;border-top:1px solid #d8d8d4;margin:24px 0"
-_FOOTER = "margin:24px 0 0;font-size:13px;color:#5a5a5a"
 
 
 def _html(
-    sections: list[_Section],
-    answers: list[_Link],
-    other: _Link,
+    sections: list[Section],
+    answers: list[Link],
+    other: Link,
     words: Wording,
     unsubscribe: str,
     subject: str,
 ) -> str:
     reader = sections[0].lang
-    body: list[str] = []
-    for number, section in enumerate(sections):
-        if number:
-            body.append(f'<hr style="{_RULE}">')
-            body.append(_html_section(section, [], None, words))
-        else:
-            body.append(_html_section(section, answers, other, words))
-    footer = (
-        f'<div lang="{_attr(words.lang)}" dir="{_dir(words.lang)}" style="{_FOOTER}">'
-        f"<p>{_text(words.why)}<br>{_text(words.reply)}</p>"
-        f'<p>{_text(words.stop)} <a href="{_attr(unsubscribe)}" style="color:#5a5a5a">'
-        f"{_text(words.unsubscribe)}</a></p></div>"
-    )
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{_attr(reader)}" dir="{_dir(reader)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{attr(reader)}" dir="{direction(reader)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_text(subject)}</title>\n</head>\n"
-        f'<body style="{_BODY}">\n<div style="{_SHEET}">\n'
-        + "\n".join(body)
-        + f'\n<hr style="{_RULE}">\n{footer}\n</div>\n</body>\n</html>\n'
+        f"<title>{escape(subject)}</title>\n</head>\n"
+        f'<body style="{_BODY}">\n'
+        + fragment(sections, answers, other, words, unsubscribe)
+        + "\n</body>\n</html>\n"
     )
-
-
-def _html_section(
-    section: _Section, answers: list[_Link], other: _Link | None, words: Wording
-) -> str:
-    lang = section.lang
-    inner: list[str] = []
-    if section.label:
-        # The label is in the reader's language, also above the Dutch original.
-        inner.append(
-            f'<p lang="{_attr(words.lang)}" dir="{_dir(words.lang)}" style="{_LABEL}">'
-            f"{_text(section.label)}</p>"
-        )
-    inner.extend(
-        f"<p>{'<br>'.join(_text(line) for line in paragraph.splitlines())}</p>"
-        for paragraph in section.text.split("\n\n")
-        if paragraph.strip()
-    )
-    if answers:
-        inner.append(f"<p>{_text(words.choose)}</p>")
-        inner.extend(
-            f'<p style="margin:0"><a href="{_attr(link.url)}" style="{_BUTTON}">'
-            f"{_text(link.caption)}</a></p>"
-            for link in answers
-        )
-        inner.append(f'<p style="{_LABEL};margin-top:8px">{_text(words.confirm)}</p>')
-    if other is not None:
-        inner.append(
-            f'<p><a href="{_attr(other.url)}" style="color:#1a5fb4">{_text(other.caption)}</a></p>'
-        )
-    return f'<div lang="{_attr(lang)}" dir="{_dir(lang)}">\n' + "\n".join(inner) + "\n</div>"
-
-
-@cache
-def _autonym(lang: str) -> str:
-    """The language's name in itself, as CLDR writes it ("Türkçe", "العربية")."""
-    try:
-        name = Locale.parse(normalize_language(lang)).get_display_name(normalize_language(lang))
-    except (UnknownLocaleError, ValueError):
-        return lang
-    return (name or lang)[:1].upper() + (name or lang)[1:]
 
 
 def _transfer_encoding(text: str) -> str:
@@ -315,15 +232,3 @@ def _transfer_encoding(text: str) -> str:
     if text.isascii() and max(map(len, text.splitlines()), default=0) <= _MAX_LINE:
         return "7bit"
     return "base64"
-
-
-def _dir(lang: str) -> str:
-    return "rtl" if is_rtl(lang) else "ltr"
-
-
-def _text(value: str) -> str:
-    return html.escape(value, quote=False)
-
-
-def _attr(value: str) -> str:
-    return html.escape(value, quote=True)

@@ -9,22 +9,15 @@ with "u", pupils with "je"; staff get the "u" texts, which read well in every st
 from __future__ import annotations
 
 import gettext
-import threading
-from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
-
-from messages import SOURCE_LANGUAGE, normalize_language
+from integrations.layout.catalogs import LOCALES_DIR, Catalogs
+from integrations.layout.html import Wording
+from messages import SOURCE_LANGUAGE
 
 __all__ = ["DOMAIN", "LOCALES_DIR", "MSGIDS", "EmailCatalogs", "Wording", "wording"]
 
 DOMAIN = "email"
-# Installed wheels carry ``locales`` as a top-level package beside ``integrations``.
-LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 
 
 def N_(message: str) -> str:
@@ -67,56 +60,11 @@ MSGIDS = (
 """Every text of the domain: each catalog must translate all of them."""
 
 
-@dataclass(frozen=True, slots=True)
-class Wording:
-    """The e-mail's own texts for one reader, in one language, the school's name filled in."""
-
-    lang: str
-    original: str
-    choose: str
-    confirm: str
-    other: str
-    subject: str
-    why: str
-    reply: str
-    stop: str
-    unsubscribe: str
-
-
-class EmailCatalogs:
+class EmailCatalogs(Catalogs):
     """The ``email`` catalogs under one ``locales`` folder, each compiled once."""
 
     def __init__(self, root: Path = LOCALES_DIR) -> None:
-        self.root = root
-        self._loaded: dict[str, gettext.NullTranslations] = {}
-        self._lock = threading.Lock()
-
-    def path(self, lang: str) -> Path:
-        return self.root / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-
-    def languages(self) -> list[str]:
-        """The languages with an ``email`` catalog, sorted."""
-        return sorted(p.parent.parent.name for p in self.root.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
-
-    def get(self, lang: str) -> gettext.NullTranslations:
-        """The translations for ``lang`` (``pt_BR`` falls back to ``pt``); Dutch, the msgids
-        themselves, when there is no catalog."""
-        code = normalize_language(lang)
-        with self._lock:
-            for candidate in (code, code.split("_")[0]):
-                if candidate not in self._loaded and self.path(candidate).is_file():
-                    self._loaded[candidate] = self._load(candidate)
-                if candidate in self._loaded:
-                    return self._loaded[candidate]
-        return gettext.NullTranslations()
-
-    def _load(self, lang: str) -> gettext.NullTranslations:
-        with self.path(lang).open("rb") as file:
-            catalog = read_po(file, locale=lang, domain=DOMAIN)
-        compiled = BytesIO()
-        write_mo(compiled, catalog)  # leaves fuzzy entries out, as msgfmt does
-        compiled.seek(0)
-        return Translations(compiled, domain=DOMAIN)
+        super().__init__(DOMAIN, root)
 
 
 _CATALOGS = EmailCatalogs()

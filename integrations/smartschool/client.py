@@ -15,6 +15,8 @@ Failure policy, in one place (:meth:`SmartschoolClient._call`):
   temporary: the call is tried ``attempts`` times in all, waiting ``backoff``, 2x, 4x ... between
   tries, then :class:`~.exceptions.SmartschoolUnavailable`. ``sendMsg`` is retried only when the
   request never reached the server (a refused connection), so a message is never sent twice;
+  when a ``sendMsg`` went out and no answer came (a timeout, a dropped connection) the error is
+  :class:`~.exceptions.SmartschoolNoAnswer`: the message may have arrived;
 - a numeric code answers with a clear error (:mod:`.exceptions`); a SOAP fault with
   :class:`~.exceptions.SmartschoolFault`; an answer that is not the JSON it should be with
   :class:`~.exceptions.SmartschoolBadAnswer`.
@@ -49,6 +51,7 @@ from integrations.smartschool.exceptions import (
     SmartschoolBadAnswer,
     SmartschoolError,
     SmartschoolFault,
+    SmartschoolNoAnswer,
     SmartschoolUnavailable,
 )
 
@@ -203,7 +206,8 @@ class SmartschoolClient:
             except SmartschoolUnavailable as err:
                 retry = idempotent or isinstance(err, _NotSent)
                 if not retry or attempt == self._attempts:
-                    raise SmartschoolUnavailable(str(err)) from None
+                    kind = SmartschoolNoAnswer if isinstance(err, SmartschoolNoAnswer) else None
+                    raise (kind or SmartschoolUnavailable)(str(err)) from None
                 delay = self._backoff * 2 ** (attempt - 1)
                 log.warning(
                     "%s; attempt %d of %d, next in %.1f s", err, attempt, self._attempts, delay
@@ -226,10 +230,10 @@ class SmartschoolClient:
             raise _NotSent(f"Smartschool {method}: cannot connect ({err.os_error})") from None
         except TimeoutError:
             limit = self._timeout.total
-            raise SmartschoolUnavailable(f"Smartschool {method}: no answer in {limit} s") from None
+            raise SmartschoolNoAnswer(f"Smartschool {method}: no answer in {limit} s") from None
         except aiohttp.ClientError as err:
             reason = type(err).__name__
-            raise SmartschoolUnavailable(f"Smartschool {method}: {reason}") from None
+            raise SmartschoolNoAnswer(f"Smartschool {method}: {reason}") from None
         return _answer(method, status, data)
 
 
@@ -244,5 +248,7 @@ def _answer(method: str, status: int, data: bytes) -> str:
             raise SmartschoolError(method, f"HTTP {status}; is the address right?") from None
         raise SmartschoolBadAnswer(method, str(err)) from None
     if isinstance(result, _soap.Fault):
-        raise SmartschoolFault(method, f"SOAP fault {result.code}: {result.text}")
+        raise SmartschoolFault(
+            method, f"SOAP fault {result.code}: {result.text}", fault=result.code
+        )
     return result

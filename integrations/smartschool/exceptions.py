@@ -5,6 +5,7 @@
     IntegrationError
      ├── FeedUnavailable
      │    └── SmartschoolUnavailable       network error, 5xx, timeout: retry later
+     │         └── SmartschoolNoAnswer      the call went out, no answer came: it may be done
      ├── FeedAuthError
      │    └── SmartschoolAccessRefused     the access code is refused (code 8)
      │         └── SmartschoolMethodNotAllowed   the code does not allow this method
@@ -32,6 +33,7 @@ __all__ = [
     "SmartschoolError",
     "SmartschoolFault",
     "SmartschoolMethodNotAllowed",
+    "SmartschoolNoAnswer",
     "SmartschoolUnavailable",
     "SmartschoolUnknownUser",
 ]
@@ -52,11 +54,26 @@ class SmartschoolUnknownUser(SmartschoolError):
 
 
 class SmartschoolFault(SmartschoolError):
-    """The server answered a SOAP fault (a malformed call, or an error on its side)."""
+    """The server answered a SOAP fault: ``fault`` is its code, ``SOAP-ENV:Client`` for a call
+    it cannot read, ``SOAP-ENV:Server`` for an error on its side."""
+
+    def __init__(self, method: str, message: str, *, fault: str = "") -> None:
+        super().__init__(method, message)
+        self.fault = fault
+
+    @property
+    def ours(self) -> bool:
+        """Whether the server blames the call (a client fault): sending it again cannot help."""
+        return self.fault.rpartition(":")[2].lower() == "client"
 
 
 class SmartschoolUnavailable(FeedUnavailable):
     """Smartschool cannot be reached now (network, 5xx, timeout); the call may work later."""
+
+
+class SmartschoolNoAnswer(SmartschoolUnavailable):
+    """The request reached Smartschool but no answer came back (a timeout, a dropped
+    connection): a call that changes something (``sendMsg``) may have been carried out."""
 
 
 class SmartschoolAccessRefused(FeedAuthError):

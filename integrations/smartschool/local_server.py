@@ -13,6 +13,7 @@ and answers as Smartschool does:
   number of parameters.
 
 Switches for the unhappy paths: :attr:`~LocalSmartschool.delay` answers slowly,
+:attr:`~LocalSmartschool.late` carries a call out and then answers slowly,
 :meth:`~LocalSmartschool.fail_next` answers HTTP 503 a number of times,
 :meth:`~LocalSmartschool.fault_next` answers one server-side SOAP fault,
 :meth:`~LocalSmartschool.break_next` sends invalid JSON once for a method. Every call is kept in
@@ -75,6 +76,7 @@ class LocalSmartschool:
         self.access_code = access_code
         self.allowed: set[str] | None = None  # None: every method is allowed
         self.delay = 0.0
+        self.late = 0.0  # seconds between carrying a call out and answering it
         self.calls: list[str] = []
         self.sent: list[SentMsg] = []
         self.most_at_once = 0
@@ -142,7 +144,10 @@ class LocalSmartschool:
             if self._failures:
                 self._failures -= 1
                 raise web.HTTPServiceUnavailable()
-            return self._respond(await request.read())
+            response = self._respond(await request.read())
+            if self.late:
+                await asyncio.sleep(self.late)
+            return response
         finally:
             self._at_once -= 1
 
