@@ -25,15 +25,21 @@ access code refused (8), method not     ``channel_paused`` for :data:`PAUSE` sec
 allowed (101)                           is sent until then, no attempt is counted, nobody is
                                         bounced; an error in the log says what to fix
 no connection, HTTP 5xx, server fault   ``failed_temporarily``: tried again later
-no answer after the message went out    ``failed_permanently``: it may have arrived, and
-(timeout, dropped connection), an       Smartschool has no way to send it "once only": it is
-answer that cannot be read              not sent again (never twice); the spilfiguur sees it
+no answer after the message went out    ``failed_temporarily``: tried again later, though it
+(timeout, dropped connection)           may have arrived (see below)
+an answer that cannot be read           ``failed_permanently``: Smartschool answered, so it
+                                        most likely arrived; not sent again
 a fault that blames the call, another   ``failed_permanently`` with Smartschool's code
 numeric code
 ======================================  =====================================================
 
 ``detail`` names the method and Smartschool's code, never an address, the text or the access
 code.
+
+A request that got no answer may have been carried out: Smartschool has no way to send a message
+"once only", so trying again may show it twice. As on Telegram, that is the one duplicate this
+channel allows: a family that misses the school's question is worse off than one that reads it
+twice, and a timeout after the request arrived is rare.
 """
 
 from __future__ import annotations
@@ -82,6 +88,7 @@ CHECK_SENDER = (
     "(GEMIST_SMARTSCHOOL_SENDER), a user identifier of the school's Smartschool"
 )
 MAYBE_SENT = "it may have arrived, so it is not sent again"
+MAYBE_TWICE = "tried again, though it may have arrived"
 
 
 class SmartschoolChannel(Channel):
@@ -148,7 +155,7 @@ class SmartschoolChannel(Channel):
         except SmartschoolAccessRefused:
             return self._paused(CHECK_CODE)
         except SmartschoolNoAnswer as err:
-            return DeliveryOutcome.failed_permanently(f"{err}: {MAYBE_SENT}")
+            return DeliveryOutcome.failed_temporarily(f"{err}: {MAYBE_TWICE}")
         except SmartschoolUnavailable as err:
             return DeliveryOutcome.failed_temporarily(str(err))
         except SmartschoolBadAnswer as err:

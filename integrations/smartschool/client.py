@@ -14,9 +14,10 @@ Failure policy, in one place (:meth:`SmartschoolClient._call`):
 - a network error, an HTTP 5xx without a SOAP fault, or no answer within ``timeout`` seconds is
   temporary: the call is tried ``attempts`` times in all, waiting ``backoff``, 2x, 4x ... between
   tries, then :class:`~.exceptions.SmartschoolUnavailable`. ``sendMsg`` is retried only when the
-  request never reached the server (a refused connection), so a message is never sent twice;
-  when a ``sendMsg`` went out and no answer came (a timeout, a dropped connection) the error is
-  :class:`~.exceptions.SmartschoolNoAnswer`: the message may have arrived;
+  request never reached the server (a refused connection), so the client never sends one twice
+  on its own; when a ``sendMsg`` went out and no answer came (a timeout, a dropped connection)
+  the error is :class:`~.exceptions.SmartschoolNoAnswer`: the message may have arrived, and
+  the channel decides (:mod:`.channel`);
 - a numeric code answers with a clear error (:mod:`.exceptions`); a SOAP fault with
   :class:`~.exceptions.SmartschoolFault`; an answer that is not the JSON it should be with
   :class:`~.exceptions.SmartschoolBadAnswer`.
