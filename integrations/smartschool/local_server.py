@@ -15,7 +15,10 @@ and answers as Smartschool does:
 Switches for the unhappy paths: :attr:`~LocalSmartschool.delay` answers slowly,
 :meth:`~LocalSmartschool.fail_next` answers HTTP 503 a number of times,
 :meth:`~LocalSmartschool.fault_next` answers one server-side SOAP fault,
-:meth:`~LocalSmartschool.break_next` sends invalid JSON once for a method. Every call is kept in
+:meth:`~LocalSmartschool.break_next` sends invalid JSON once for a method, and
+:meth:`~LocalSmartschool.trouble_on` gives one kind of trouble to every call of a method with a
+given first parameter (one date of the absences, say), whatever the order calls come in. Every
+call is kept in
 :attr:`~LocalSmartschool.calls`, every accepted ``sendMsg`` in :attr:`~LocalSmartschool.sent`,
 and :attr:`~LocalSmartschool.most_at_once` tells how many calls were in progress together.
 """
@@ -41,9 +44,12 @@ from integrations.smartschool.const import (
 )
 from integrations.smartschool.local_school import School
 
-__all__ = ["LocalSmartschool", "SentMsg"]
+__all__ = ["TROUBLES", "LocalSmartschool", "SentMsg"]
 
 _INSUFFICIENT_DATA = 14
+TROUBLES = ("fault", "broken_json", "unavailable", "slow")
+"""What :meth:`LocalSmartschool.trouble_on` can do to a call: a server-side SOAP fault, invalid
+JSON in the answer, HTTP 503, or an answer after :attr:`LocalSmartschool.slow_seconds`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +88,8 @@ class LocalSmartschool:
         self._failures = 0
         self._broken: set[str] = set()
         self._fault: str | None = None
+        self._trouble: dict[tuple[str, str], str] = {}
+        self.slow_seconds = 5.0
         self._runner: web.AppRunner | None = None
         self._port = 0
 
@@ -125,6 +133,16 @@ class LocalSmartschool:
         """Answer the next call of ``method`` with invalid JSON inside the SOAP string."""
         self._broken.add(method)
 
+    def trouble_on(self, method: str, first: str, trouble: str | None) -> None:
+        """Give every call of ``method`` whose first parameter after the access code is
+        ``first`` the ``trouble`` (one of :data:`TROUBLES`; None: none any more)."""
+        if trouble is None:
+            self._trouble.pop((method, first), None)
+            return
+        if trouble not in TROUBLES:
+            raise ValueError(f"unknown trouble {trouble!r} (known: {', '.join(TROUBLES)})")
+        self._trouble[(method, first)] = trouble
+
     # -- HTTP ----------------------------------------------------------------------------
 
     async def _wsdl(self, request: web.Request) -> web.Response:
@@ -142,11 +160,30 @@ class LocalSmartschool:
             if self._failures:
                 self._failures -= 1
                 raise web.HTTPServiceUnavailable()
-            return self._respond(await request.read())
+            data = await request.read()
+            trouble = self._trouble_of(data)
+            if trouble == "slow":
+                await asyncio.sleep(self.slow_seconds)
+            elif trouble == "unavailable":
+                raise web.HTTPServiceUnavailable()
+            elif trouble == "fault":
+                return _fault("SOAP-ENV:Server", "internal error")
+            response = self._respond(data, broken=trouble == "broken_json")
+            return response
         finally:
             self._at_once -= 1
 
-    def _respond(self, data: bytes) -> web.Response:
+    def _trouble_of(self, data: bytes) -> str | None:
+        """The trouble set for this call, if any."""
+        if not self._trouble:
+            return None
+        try:
+            method, values = _soap.parse_call(data)
+        except ValueError:
+            return None
+        return self._trouble.get((method, values[1] if len(values) > 1 else ""))
+
+    def _respond(self, data: bytes, *, broken: bool = False) -> web.Response:
         try:
             method, values = _soap.parse_call(data)
         except ValueError as err:
@@ -160,6 +197,8 @@ class LocalSmartschool:
             return _fault("SOAP-ENV:Client", f"Function ('{method}') is not a valid method")
         if len(values) != len(declared):
             return _fault("SOAP-ENV:Client", f"{method}: expected {len(declared)} parameters")
+        if broken:
+            self._broken.add(method)
         try:
             result = self._dispatch(method, values)
         except _Answer as answer:

@@ -28,6 +28,7 @@ from integrations.abc import AbsenceBatch, AbsenceRow, AbsenceSource, RowReject
 from integrations.csv.values import CodeMapper, ValueProblem, check_visible, excerpt
 from integrations.smartschool._answers import Absences
 from integrations.smartschool.client import SmartschoolClient
+from integrations.smartschool.exceptions import SmartschoolBadAnswer
 
 __all__ = ["ABSENCES_METHOD", "NO_MARK", "SmartschoolAbsenceSource"]
 
@@ -68,14 +69,19 @@ class SmartschoolAbsenceSource(AbsenceSource):
         if self._error is not None:
             raise self._error
         results = await asyncio.gather(
-            *(self._client.absents_with_internal_number_by_date(day) for day in self.dates),
-            return_exceptions=True,
+            *(self._one(day) for day in self.dates), return_exceptions=True
         )
         for result in results:
             if isinstance(result, BaseException):
                 self._error = result
                 raise result
         self._answers = dict(zip(self.dates, results, strict=True))  # type: ignore[arg-type]
+
+    async def _one(self, day: dt.date) -> Absences:
+        try:
+            return await self._client.absents_with_internal_number_by_date(day)
+        except SmartschoolBadAnswer as err:  # say which date's answer it was
+            raise SmartschoolBadAnswer(f"{ABSENCES_METHOD} {day.isoformat()}", err.reason) from None
 
     async def batches(self) -> AsyncIterator[AbsenceBatch]:
         await self.read()
