@@ -90,17 +90,19 @@ class SmartschoolAbsenceSource(AbsenceSource):
             yield self._batch(day, self._answers[day])
 
     def _batch(self, day: dt.date, marks: Absences) -> AbsenceBatch:
-        """One date's marks: a record per absent half-day, a reject per unusable one."""
+        """One date's marks: a record per absent half-day, a reject per unusable one. A row
+        is a half-day with a letter (or a pupil entry that cannot be read), so that the rows
+        add up to what was imported, unchanged and rejected, as in a CSV feed."""
         batch = AbsenceBatch()
         where = f"{ABSENCES_METHOD} {day.isoformat()}"
         for number, halves in marks.items():
-            batch.rows += 1
             pupil = number.strip()
             try:
                 if not pupil:
                     raise ValueProblem("a pupil without an internal number")
                 check_visible(pupil)
             except ValueProblem as problem:
+                batch.rows += 1
                 batch.rejects.append(
                     RowReject(where, None, f"pupil {excerpt(number)}", str(problem))
                 )
@@ -110,6 +112,7 @@ class SmartschoolAbsenceSource(AbsenceSource):
                 letter = halves.get(key)
                 if letter is None or letter.strip() in NO_MARK:
                     continue
+                batch.rows += 1
                 try:
                     code = self._codes(letter)
                 except ValueProblem as problem:

@@ -86,6 +86,7 @@ async def marks(engine: AsyncEngine, day: dt.date = DAY) -> dict[tuple[str, str]
 def counts(outcome: DayImport) -> tuple[int, int, int, int, int]:
     assert outcome.report is not None, outcome.error
     [file] = outcome.report.files
+    assert file.rows == file.imported + file.unchanged + file.rejected  # as for a CSV feed
     return file.rows, file.imported, file.unchanged, file.rejected, file.corrections
 
 
@@ -251,7 +252,7 @@ async def test_a_days_absences_are_a_snapshot(engine: AsyncEngine, clock: Virtua
         async with client_of(server) as client:
             [outcome] = await absences(engine, client, clock)
 
-    assert counts(outcome) == (3, 4, 0, 0, 0)
+    assert counts(outcome) == (4, 4, 0, 0, 0)
     assert outcome.report is not None
     assert outcome.report.files[0].file == (f"{ABSENCES_METHOD} {DAY.isoformat()}")
     assert await marks(engine) == {
@@ -278,7 +279,7 @@ async def test_a_change_and_a_removal_two_days_later_arrive_as_corrections(
             outcomes = await absences(engine, client, clock, DAY, THURSDAY)
 
     assert [o.day for o in outcomes] == [DAY, THURSDAY]
-    assert counts(outcomes[0]) == (2, 1, 2, 0, 2)
+    assert counts(outcomes[0]) == (3, 1, 2, 0, 2)
     assert await marks(engine) == {(AMIRA, "am"): "Z", (AMIRA, "pm"): "Z", (LARS, "am"): "Z"}
     assert sorted(await query(engine, "SELECT kind, old_code, new_code FROM mark_correction")) == [
         ("changed", "B", "Z"),
@@ -316,7 +317,7 @@ async def test_an_unknown_internal_number_is_rejected_and_the_others_imported(
         async with client_of(server) as client:
             [outcome] = await absences(engine, client, clock)
 
-    assert counts(outcome) == (4, 4, 0, 2, 0)
+    assert counts(outcome) == (6, 4, 0, 2, 0)
     assert outcome.report is not None
     assert {r.reason for r in outcome.report.files[0].rejects} == {
         "no pupil with id '99999' in the roster"

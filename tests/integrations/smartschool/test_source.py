@@ -37,7 +37,7 @@ async def test_a_day_is_a_snapshot_of_absent_half_days_with_canonical_codes() ->
     ]
     assert batch.rejects == []
     assert batch.kept == []
-    assert batch.rows == 3
+    assert batch.rows == 4
     assert source.covers == (DAY,)
     assert source.location == WHERE
     assert server.calls == [ABSENCES_METHOD]
