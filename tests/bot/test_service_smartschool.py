@@ -8,10 +8,13 @@ import datetime as dt
 import logging
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import Settings
+from bot.commands.run import serve
+from bot.config import ConfigError, Settings, load_settings
+from bot.db import connect, migrate
 from bot.imports.smartschool import SmartschoolFeed
 from bot.outbox import RecordingChannel
 from bot.rules import Rules
@@ -111,3 +114,44 @@ async def test_a_feed_file_wins_over_smartschool(engine: AsyncEngine, tmp_path: 
         assert set(service.jobs()) == {FEED_POLL, PLANNER, DISPATCH, RETENTION}
         await service.jobs()[FEED_POLL]()
         assert server.calls == []
+
+
+async def _serve_dry(tmp_path: Path, environ: dict[str, str]) -> None:
+    path = tmp_path / "gemist.db"
+    engine = connect(f"sqlite:///{path}")
+    await migrate(engine)
+    await engine.dispose()
+    settings = load_settings(environ={"GEMIST_DATABASE_URL": f"sqlite:///{path}", **environ})
+    stop = asyncio.Event()
+    stop.set()  # one round of every job, then stop
+    engine = connect(settings.database_url)
+    try:
+        await serve(
+            settings,
+            engine=engine,
+            clock=morning(),
+            rules=Rules.default(),
+            calendar=SchoolCalendar(),
+            worker_id="dry",
+            dry_run=True,
+            stop=stop,
+        )
+    finally:
+        await engine.dispose()
+
+
+async def test_gemist_run_reads_smartschool_when_it_is_configured(tmp_path: Path) -> None:
+    async with serving() as server:
+        await _serve_dry(
+            tmp_path,
+            {"GEMIST_SMARTSCHOOL_URL": server.url, "GEMIST_SMARTSCHOOL_ACCESS_CODE": ACCESS_CODE},
+        )
+        calls = list(server.calls)
+
+    assert calls[:3] == ["getAllGroupsAndClasses", "getAllAccountsExtended", "getClassTeachers"]
+    assert calls[3:] == ["getAbsentsWithInternalNumberByDate"] * 6  # today and 5 school days
+
+
+async def test_gemist_run_refuses_a_bad_smartschool_setting(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="GEMIST_SMARTSCHOOL_REREAD_DAYS reread_days"):
+        await _serve_dry(tmp_path, {"GEMIST_SMARTSCHOOL_REREAD_DAYS": "99"})

@@ -7,6 +7,7 @@ and every way a call can fail, with nothing valid lost.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -189,7 +190,8 @@ async def test_what_smartschool_does_not_know_stays_and_a_csv_roster_keeps_its_i
     await import_roster(engine, source, school_id="school", school_name="T", clock=clock)
 
     async with serving() as server, client_of(server) as client:
-        report = await roster(engine, client, clock, spilfiguren={"1B": "S01"})
+        mapping = {"1A": "9002", "1B": "S01"}
+        report = await roster(engine, client, clock, spilfiguren=mapping)
 
     assert report.exit_code == Exit.OK, [f.rejects for f in report.files]
     # The coordinator from staff.csv is still active and still a coordinator, and so is the
@@ -199,14 +201,15 @@ async def test_what_smartschool_does_not_know_stays_and_a_csv_roster_keeps_its_i
         [("9001", "coordinator", 1), ("9002", "teacher", 1), ("S01", "coordinator", 1)],
     )
     assert len(await query(engine, "SELECT id FROM teaching_assignment")) == 3
-    # Amira keeps her language and spilfiguur; Noor, new, gets the mapped spilfiguur.
+    # Amira keeps her language and her spilfiguur (the mapping fills in, never overwrites);
+    # Lars and Noor, new, get their class's.
     assert sorted(
         await query(
             engine,
             "SELECT p.pupil_id, p.language, s.staff_id FROM pupil p"
             " LEFT JOIN staff s ON s.id = p.spilfiguur_id",
         )
-    ) == [(AMIRA, "ar", "S01"), (LARS, "nl", None), (NOOR, "nl", "S01")]
+    ) == [(AMIRA, "ar", "S01"), (LARS, "nl", "9002"), (NOOR, "nl", "S01")]
     # Her e-mail from pupils.csv stays beside her inbox.
     assert await contacts(engine, "pupil", AMIRA) == {
         "email": "amira@example.org",
@@ -221,6 +224,20 @@ async def test_what_smartschool_does_not_know_stays_and_a_csv_roster_keeps_its_i
     }
     assert await contacts(engine, "staff", "9001") == {"smartschool": "an.vos"}
     assert again.files[0].corrections == 2  # the CSV file lists only Amira: Lars, Noor left
+
+
+async def test_an_address_smartschool_no_longer_lists_is_removed_and_the_inbox_stays(
+    engine: AsyncEngine, clock: VirtualClock
+) -> None:
+    school = sample_school()
+    async with serving(school) as server, client_of(server) as client:
+        await roster(engine, client, clock)
+        mother = school.accounts[0].co_accounts[0]
+        school.accounts[0].co_accounts[0] = dataclasses.replace(mother, email="", mobile="")
+        report = await roster(engine, client, clock)
+
+    assert report.files[1].imported == 1
+    assert await contacts(engine, "guardian", f"{AMIRA}#1") == {"smartschool": "amira.elamrani#1"}
 
 
 async def test_a_roster_that_cannot_be_read_stores_nothing(
