@@ -351,10 +351,13 @@ class SmartschoolRosterSource(RosterSource):
                     "guardians", f"pupil {pupil_id}", f"{err}: its co-accounts stay as stored"
                 )
 
-        async with asyncio.TaskGroup() as group:  # the first failure cancels the others
-            for pupil_id, (_entry, inbox) in pupils.items():
-                if inbox is not None:
-                    group.create_task(one(pupil_id, inbox))
+        try:
+            async with asyncio.TaskGroup() as group:  # the first failure cancels the others
+                for pupil_id, (_entry, inbox) in pupils.items():
+                    if inbox is not None:
+                        group.create_task(one(pupil_id, inbox))
+        except BaseExceptionGroup as failed:  # the first failure, as a call's own error
+            raise failed.exceptions[0] from None
         return details
 
     def _guardians(

@@ -7,7 +7,11 @@ import datetime as dt
 import pytest
 
 from integrations.abc import GuardianRecord, PupilRecord, StaffRecord, TeachingRecord
-from integrations.smartschool.exceptions import SmartschoolAccessRefused, SmartschoolBadAnswer
+from integrations.smartschool.exceptions import (
+    SmartschoolAccessRefused,
+    SmartschoolBadAnswer,
+    SmartschoolFault,
+)
 from integrations.smartschool.local_school import CoAccount
 from integrations.smartschool.roster import SmartschoolRosterSource, co_accounts, relation
 from integrations.smartschool.settings import Identifier
@@ -165,6 +169,15 @@ async def test_a_failed_call_fails_the_whole_snapshot() -> None:
             await SmartschoolRosterSource(client).snapshot()
         server.access_code = "another"
         with pytest.raises(SmartschoolAccessRefused):
+            await SmartschoolRosterSource(client).snapshot()
+
+
+async def test_a_failed_user_details_call_fails_the_snapshot_with_its_own_error() -> None:
+    school = sample_school()
+    school.co_accounts_in_lists = False
+    async with serving(school) as server, client_of(server) as client:
+        server.trouble_on("getUserDetails", "lars.peeters", "fault")
+        with pytest.raises(SmartschoolFault, match="getUserDetails: SOAP fault"):
             await SmartschoolRosterSource(client).snapshot()
 
 
