@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.exits import Exit
 from bot.imports import import_roster
 from bot.imports.smartschool import (
@@ -402,6 +402,21 @@ def test_the_dates_are_today_and_the_school_days_before_it() -> None:
     saturday = dt.date(2026, 11, 21)
     assert dates_to_read(calendar, saturday, 1) == [dt.date(2026, 11, 20)]
     assert dates_to_read(calendar, monday, 0) == [monday]
+
+
+def test_the_table_of_the_configuration_file_is_read(tmp_path: Path) -> None:
+    config = tmp_path / "gemist.toml"
+    config.write_text(
+        '[smartschool]\nurl = "https://school.smartschool.be"\nroster_time = 05:45:00\n'
+        '[smartschool.spilfiguren]\n"1A" = "S01"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(config, environ={"GEMIST_SMARTSCHOOL_ACCESS_CODE": "s3cret-code"})
+
+    read = options(settings)
+    assert read.configured
+    assert read.roster_time == dt.time(5, 45)
+    assert read.spilfiguren == {"1A": "S01"}
 
 
 def test_the_table_is_read_with_its_variables_and_a_bad_value_named_without_it() -> None:
