@@ -145,6 +145,23 @@ def test_a_date_that_fails_is_named_and_the_others_imported(gemist, smartschool,
     )
 
 
+def test_a_date_that_fails_is_a_json_line_of_its_own(gemist, smartschool, capsys):
+    gemist("import", "roster", "--from", "smartschool")
+    smartschool.on_loop(
+        lambda: smartschool.server.trouble_on(ABSENCES_METHOD, "2026-11-18", "broken_json")
+    )
+    capsys.readouterr()
+
+    code = gemist("import", "absences", "--from", "smartschool", "--date", "2026-11-18", "--json")
+
+    assert code == 2
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines[0]["file"] == f"Smartschool {ABSENCES_METHOD} 2026-11-18 answer"
+    assert lines[0]["line"] is None
+    assert lines[0]["reason"].startswith("the answer is not valid JSON")
+    assert lines[-1]["summary"] is True
+
+
 def test_a_refused_access_code_imports_nothing_and_says_so(gemist, smartschool, capsys):
     smartschool.on_loop(lambda: setattr(smartschool.server, "access_code", "another"))
 
@@ -197,3 +214,22 @@ def test_the_access_code_is_in_no_output_and_no_log_record(
     shown += "".join(f"{r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
     assert shown
     assert ACCESS_CODE not in shown
+
+
+def test_a_date_whose_call_failed_is_a_json_line_naming_the_date(gemist, smartschool, capsys):
+    gemist("import", "roster", "--from", "smartschool")
+    smartschool.on_loop(
+        lambda: smartschool.server.trouble_on(ABSENCES_METHOD, "2026-11-18", "fault")
+    )
+    capsys.readouterr()
+
+    code = gemist("import", "absences", "--from", "smartschool", "--date", "2026-11-18", "--json")
+
+    assert code == 2
+    [line] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert line == {
+        "file": f"{ABSENCES_METHOD} 2026-11-18",
+        "line": None,
+        "column": None,
+        "reason": f"Smartschool {ABSENCES_METHOD}: SOAP fault SOAP-ENV:Server: internal error",
+    }
