@@ -356,6 +356,9 @@ class SmartschoolRosterSource(RosterSource):
                 for pupil_id, (_entry, inbox) in pupils.items():
                     if inbox is not None:
                         group.create_task(one(pupil_id, inbox))
+                    else:  # nothing to ask getUserDetails with
+                        reason = "no usable user identifier: its co-accounts stay as stored"
+                        read.reject("guardians", f"pupil {pupil_id}", reason)
         except BaseExceptionGroup as failed:  # the first failure, as a call's own error
             raise failed.exceptions[0] from None
         return details

@@ -98,6 +98,21 @@ async def test_an_unknown_user_rejects_that_pupils_co_accounts_only() -> None:
     assert snapshot.rejects[0].reason.endswith("its co-accounts stay as stored")
 
 
+async def test_a_pupil_without_a_usable_identifier_keeps_the_co_accounts_stored() -> None:
+    school = sample_school()
+    school.co_accounts_in_lists = False
+    school.accounts[0].username = "amira elamrani"  # a space: no userIdentifier
+    async with serving(school) as server, client_of(server) as client:
+        snapshot = await SmartschoolRosterSource(client).snapshot()
+
+    assert [g.pupil_id for g in snapshot.guardians or []] == [LARS]
+    assert [(r.column, r.reason) for r in snapshot.rejects] == [
+        (f"pupil {AMIRA}", "no usable user identifier: its co-accounts stay as stored")
+    ]
+    assert snapshot.pupils is not None
+    assert snapshot.pupils[0].smartschool is None
+
+
 async def test_inboxes_follow_the_schools_identifier() -> None:
     async with serving() as server, client_of(server) as client:
         source = SmartschoolRosterSource(client, identifier=Identifier.INTERNAL_NUMBER)
