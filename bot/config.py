@@ -269,14 +269,8 @@ _KNOWN: dict[str, set[str] | None] = {
 """The keys a configuration may hold; for tables, the keys inside them."""
 
 
-PLATFORM_TABLES = frozenset({"smartschool"})
-"""The tables of the platforms Gemist reads the roster and the absences from
-(:mod:`bot.imports.smartschool`): kept beside the channels' tables (``channel_options``) whether
-or not a channel plug-in of that name is installed, and checked by their reader."""
-
-
 def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
-    channel_names = _channel_names() | PLATFORM_TABLES
+    channel_names = _channel_names()
     for key in raw:
         if key not in _KNOWN and key not in channel_names:
             known = sorted({*_KNOWN, *channel_names} - {"channel"})
