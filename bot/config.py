@@ -268,12 +268,17 @@ _KNOWN: dict[str, set[str] | None] = {
 }  # fmt: skip
 """The keys a configuration may hold; for tables, the keys inside them."""
 
+PLATFORM_TABLES = frozenset({"smartschool"})
+"""Tables of a platform that serves as a source as well as a channel (``[smartschool]``): kept,
+unchecked, with the channels' tables, whether or not its channel plug-in is installed, for the
+platform's own settings model to validate where it is used."""
+
 
 def _build(raw: dict[str, Any], sources: dict[str, str]) -> Settings:
     channel_names = _channel_names()
     for key in raw:
-        if key not in _KNOWN and key not in channel_names:
-            known = sorted({*_KNOWN, *channel_names} - {"channel"})
+        if key not in _KNOWN and key not in channel_names | PLATFORM_TABLES:
+            known = sorted({*_KNOWN, *channel_names, *PLATFORM_TABLES} - {"channel"})
             raise ConfigError(f"{sources[key]}: unknown key {key!r} (known: {', '.join(known)})")
     # Tables only come from the file.
     source = next(
@@ -540,7 +545,7 @@ def _channel_tables(
 ) -> dict[str, dict[str, Any]]:
     """Each channel's table (``[email]``), left for the channel's plug-in to check."""
     tables: dict[str, dict[str, Any]] = {}
-    for name in channel_names & raw.keys():
+    for name in (channel_names | PLATFORM_TABLES) & raw.keys():
         tables[name] = _table(raw, name, sources[name])
     return tables
 
