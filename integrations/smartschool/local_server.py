@@ -13,14 +13,16 @@ and answers as Smartschool does:
   number of parameters.
 
 Switches for the unhappy paths: :attr:`~LocalSmartschool.delay` answers slowly,
+:attr:`~LocalSmartschool.late` carries a call out and then answers slowly,
 :meth:`~LocalSmartschool.fail_next` answers HTTP 503 a number of times,
 :meth:`~LocalSmartschool.fault_next` answers one server-side SOAP fault,
-:meth:`~LocalSmartschool.break_next` sends invalid JSON once for a method, and
-:meth:`~LocalSmartschool.trouble_on` gives one kind of trouble to every call of a method with a
-given first parameter (one date of the absences, say), whatever the order calls come in. Every
-call is kept in
+:meth:`~LocalSmartschool.break_next` sends invalid JSON once for a method. Every call is kept in
 :attr:`~LocalSmartschool.calls`, every accepted ``sendMsg`` in :attr:`~LocalSmartschool.sent`,
 and :attr:`~LocalSmartschool.most_at_once` tells how many calls were in progress together.
+
+:meth:`~LocalSmartschool.trouble_on` gives one kind of trouble (:data:`TROUBLES`) to every call
+of a method with a given first parameter (one date of the absences, say), whatever the order
+the calls come in.
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ class LocalSmartschool:
         self.access_code = access_code
         self.allowed: set[str] | None = None  # None: every method is allowed
         self.delay = 0.0
+        self.late = 0.0  # seconds between carrying a call out and answering it
         self.calls: list[str] = []
         self.sent: list[SentMsg] = []
         self.most_at_once = 0
@@ -96,7 +99,7 @@ class LocalSmartschool:
 
     async def start(self) -> None:
         """Listen on a free port of 127.0.0.1."""
-        app = web.Application()
+        app = web.Application(middlewares=[self._slow])
         app.router.add_get(WEBSERVICES_PATH, self._wsdl)
         app.router.add_post(WEBSERVICES_PATH, self._handle)
         self._runner = web.AppRunner(app, access_log=None)
@@ -144,6 +147,25 @@ class LocalSmartschool:
             raise ValueError(f"unknown trouble {trouble!r} (known: {', '.join(TROUBLES)})")
         self._trouble[(method, first)] = trouble
 
+    def _trouble_of(self, data: bytes) -> str | None:
+        """The trouble set for this call, if any."""
+        if not self._trouble:
+            return None
+        try:
+            method, values = _soap.parse_call(data)
+        except ValueError:
+            return None
+        return self._trouble.get((method, values[1] if len(values) > 1 else ""))
+
+    @web.middleware
+    async def _slow(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """A call given the trouble ``slow`` is answered after :attr:`slow_seconds`."""
+        posted = self._trouble and request.method == "POST"
+        if posted and self._trouble_of(await request.read()) == "slow":
+            await asyncio.sleep(self.slow_seconds)
+        response: web.StreamResponse = await handler(request)
+        return response
+
     # -- HTTP ----------------------------------------------------------------------------
 
     async def _wsdl(self, request: web.Request) -> web.Response:
@@ -161,35 +183,28 @@ class LocalSmartschool:
             if self._failures:
                 self._failures -= 1
                 raise web.HTTPServiceUnavailable()
-            data = await request.read()
-            trouble = self._trouble_of(data)
-            if trouble == "slow":
-                await asyncio.sleep(self.slow_seconds)
-            elif trouble == "unavailable":
-                raise web.HTTPServiceUnavailable()
-            elif trouble == "fault":
-                return _fault("SOAP-ENV:Server", "internal error")
-            # _respond and _dispatch keep their signatures (tests subclass them): the call's
-            # trouble is told through the server, between two awaits, so for this call only.
-            self._breaking = trouble == "broken_json"
-            try:
-                return self._respond(data)
-            finally:
-                self._breaking = False
+            response = self._respond(await request.read())
+            if self.late:
+                await asyncio.sleep(self.late)
+            return response
         finally:
             self._at_once -= 1
 
-    def _trouble_of(self, data: bytes) -> str | None:
-        """The trouble set for this call, if any."""
-        if not self._trouble:
-            return None
-        try:
-            method, values = _soap.parse_call(data)
-        except ValueError:
-            return None
-        return self._trouble.get((method, values[1] if len(values) > 1 else ""))
-
     def _respond(self, data: bytes) -> web.Response:
+        trouble = self._trouble_of(data)
+        if trouble == "unavailable":
+            raise web.HTTPServiceUnavailable()
+        if trouble == "fault":
+            return _fault("SOAP-ENV:Server", "internal error")
+        # _respond and _dispatch keep their signatures (tests subclass them): a broken answer
+        # is told through the server, in this synchronous stretch, so for this call only.
+        self._breaking = trouble == "broken_json"
+        try:
+            return self._answer(data)
+        finally:
+            self._breaking = False
+
+    def _answer(self, data: bytes) -> web.Response:
         try:
             method, values = _soap.parse_call(data)
         except ValueError as err:

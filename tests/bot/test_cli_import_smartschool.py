@@ -20,7 +20,7 @@ from bot.cli import main
 from integrations.smartschool.local_school import School
 from integrations.smartschool.local_server import LocalSmartschool
 from integrations.smartschool.source import ABSENCES_METHOD
-from tests.helpers.smartschool import ACCESS_CODE, DAY, LARS, sample_school
+from tests.helpers.smartschool_source import ACCESS_CODE, DAY, LARS, sample_school
 
 WHERE = f"{ABSENCES_METHOD} {DAY.isoformat()}"
 

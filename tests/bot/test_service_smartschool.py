@@ -24,7 +24,7 @@ from integrations.smartschool.settings import SmartschoolOptions
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import BRUSSELS, VirtualClock
 from scheduler.jobs import DISPATCH, FEED_POLL, PLANNER, RETENTION, ROSTER_SYNC
-from tests.helpers.smartschool import ACCESS_CODE, serving
+from tests.helpers.smartschool_source import ACCESS_CODE, serving
 
 SETTINGS = Settings(school_id="school", school_name="Testschool")
 

@@ -1,6 +1,6 @@
 """Smartschool as roster and absence source, stored on SQLite and PostgreSQL (``engine``).
 
-The real client against the local server (:mod:`tests.helpers.smartschool`): a roster with
+The real client against the local server (:mod:`tests.helpers.smartschool_source`): a roster with
 co-accounts, a day's absences as a snapshot, corrections made in Smartschool two days later,
 and every way a call can fail, with nothing valid lost.
 """
@@ -35,7 +35,7 @@ from integrations.smartschool.source import ABSENCES_METHOD
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import VirtualClock
 from tests.helpers.feeds import write
-from tests.helpers.smartschool import AMIRA, DAY, LARS, NOOR, client_of, sample_school, serving
+from tests.helpers.smartschool_source import AMIRA, DAY, LARS, NOOR, client_of, sample_school, serving
 
 SETTINGS = Settings(school_id="school", school_name="Testschool")
 THURSDAY = dt.date(2026, 11, 19)

@@ -15,7 +15,7 @@ from integrations.smartschool.exceptions import (
 from integrations.smartschool.local_school import CoAccount
 from integrations.smartschool.roster import SmartschoolRosterSource, co_accounts, relation
 from integrations.smartschool.settings import Identifier
-from tests.helpers.smartschool import AMIRA, LARS, NOOR, client_of, sample_school, serving
+from tests.helpers.smartschool_source import AMIRA, LARS, NOOR, client_of, sample_school, serving
 
 PUPILS = [
     PupilRecord(
