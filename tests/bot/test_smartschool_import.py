@@ -35,7 +35,15 @@ from integrations.smartschool.source import ABSENCES_METHOD
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import VirtualClock
 from tests.helpers.feeds import write
-from tests.helpers.smartschool_source import AMIRA, DAY, LARS, NOOR, client_of, sample_school, serving
+from tests.helpers.smartschool_source import (
+    AMIRA,
+    DAY,
+    LARS,
+    NOOR,
+    client_of,
+    sample_school,
+    serving,
+)
 
 SETTINGS = Settings(school_id="school", school_name="Testschool")
 THURSDAY = dt.date(2026, 11, 19)

@@ -15,7 +15,15 @@ from integrations.smartschool.exceptions import (
     SmartschoolUnavailable,
 )
 from integrations.smartschool.source import ABSENCES_METHOD, SmartschoolAbsenceSource
-from tests.helpers.smartschool_source import AMIRA, DAY, LARS, NOOR, client_of, sample_school, serving
+from tests.helpers.smartschool_source import (
+    AMIRA,
+    DAY,
+    LARS,
+    NOOR,
+    client_of,
+    sample_school,
+    serving,
+)
 
 WHERE = f"{ABSENCES_METHOD} {DAY.isoformat()}"
 
