@@ -7,6 +7,9 @@ restart at 10:00 does not wait until tomorrow for the 09:15 feed), and then lets
 
 - :meth:`Service.poll_feed` imports the configured feed file, on school days, when its contents
   changed since the last poll (size and modification time, then a SHA-256 of the contents);
+  without a feed file, a school *platform* (:class:`Platform`: Smartschool) is read at the same
+  times, and its roster synced daily (:data:`~scheduler.jobs.ROSTER_SYNC`, and once at the
+  start, before the first poll, so that the poll knows today's pupils);
 - :meth:`Service.plan` is the planner tick;
 - :meth:`Service.dispatch` delivers what is due, batch after batch, until nothing is, through
   the school's delivery gate (:class:`~bot.planning.gate.DeliveryGate`: the sending hours and the
@@ -38,6 +41,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import datetime as dt
 import errno
 import hashlib
 import logging
@@ -64,9 +69,17 @@ from bot.rules import Rules
 from integrations.csv import CsvAbsenceSource
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import Clock
-from scheduler.jobs import DISPATCH, FEED_POLL, PLANNER, RETENTION, Schedule, build_scheduler
+from scheduler.jobs import (
+    DISPATCH,
+    FEED_POLL,
+    PLANNER,
+    RETENTION,
+    ROSTER_SYNC,
+    Schedule,
+    build_scheduler,
+)
 
-__all__ = ["NEWS", "FeedFingerprint", "Inbound", "Service"]
+__all__ = ["NEWS", "FeedFingerprint", "Inbound", "Platform", "Service"]
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +132,24 @@ class Inbound(Protocol):
         """Release the connection; after the service has stopped, which may still send."""
 
 
+class Platform(Protocol):
+    """A school platform the absences and the roster are read from (Smartschool:
+    :class:`bot.imports.smartschool.SmartschoolFeed`), built by ``gemist run``: the service
+    names no platform, as it names no channel."""
+
+    roster_time: dt.time
+    """The local time of the daily roster sync."""
+
+    async def poll(self) -> object:
+        """Import the absences of today and the days read again (on a school day)."""
+
+    async def sync_roster(self) -> object:
+        """Import the roster."""
+
+    async def close(self) -> None:
+        """Let go of the connection, once the service has stopped."""
+
+
 class Service:
     """Gemist in live mode for one school: feed polls, planner ticks and dispatch ticks."""
 
@@ -133,13 +164,18 @@ class Service:
         channel: Channel,
         worker_id: str,
         schedule: Schedule | None = None,
+        platform: Platform | None = None,
     ) -> None:
         self.settings = settings
+        # A feed file wins: the school chose it.
+        self.platform = platform if settings.absence_feed is None else None
         self.rules = rules
         self.calendar = calendar
         self.engine = engine
         self.clock = clock
         self.schedule = schedule or Schedule.from_settings(settings)
+        if self.platform is not None and schedule is None:
+            self.schedule = dataclasses.replace(self.schedule, roster_at=self.platform.roster_time)
         self.pipeline = assemble(
             engine,
             school_id=settings.school_id,
@@ -297,7 +333,8 @@ class Service:
         return run
 
     def jobs(self) -> dict[str, Callable[[], Awaitable[None]]]:
-        """The recurring jobs by id (:mod:`scheduler.jobs`); no feed poll without a feed."""
+        """The recurring jobs by id (:mod:`scheduler.jobs`); no feed poll without a feed or a
+        platform, no roster sync without a platform."""
         jobs = {
             PLANNER: self.guarded(PLANNER, self.plan),
             DISPATCH: self.guarded(DISPATCH, self.dispatch),
@@ -305,6 +342,9 @@ class Service:
         }
         if self.settings.absence_feed is not None:
             jobs[FEED_POLL] = self.guarded(FEED_POLL, self.poll_feed)
+        elif self.platform is not None:
+            jobs[FEED_POLL] = self.guarded(FEED_POLL, self.platform.poll)
+            jobs[ROSTER_SYNC] = self.guarded(ROSTER_SYNC, self.platform.sync_roster)
         return jobs
 
     # -- the life cycle ------------------------------------------------------------------------
@@ -315,10 +355,10 @@ class Service:
         recovered = await self.dispatcher.resume()
         if recovered:
             log.info("resumed: %d messages an earlier run left unsent", len(recovered))
-        if self.settings.absence_feed is None:
+        if self.settings.absence_feed is None and self.platform is None:
             log.warning("no absence_feed configured: the feed is not polled")
         jobs = self.jobs()
-        for name in (FEED_POLL, PLANNER, DISPATCH):
+        for name in (ROSTER_SYNC, FEED_POLL, PLANNER, DISPATCH):
             if name in jobs:
                 await jobs[name]()
         # The first purge after an upgrade can take minutes: it runs beside the bot.
@@ -349,6 +389,8 @@ class Service:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
             await asyncio.sleep(0)  # the shutdown runs on the loop's next turn
+        if self.platform is not None:
+            await self.platform.close()
 
     async def run(
         self,

@@ -117,6 +117,9 @@ class PupilRecord:
     email: str | None = None
     telegram_chat_id: int | None = None
     line: int | None = None
+    #: The pupil's own Smartschool inbox, as a contact address (``integrations.smartschool
+    #: .addresses``); after ``line`` so that the CSV layouts need not name it.
+    smartschool: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,8 @@ class GuardianRecord:
     may_contact: bool = True
     telegram_chat_id: int | None = None
     line: int | None = None
+    #: The guardian's Smartschool inbox: a co-account of the pupil's account (``jan#2``).
+    smartschool: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +151,7 @@ class StaffRecord:
     language: str = "nl"
     telegram_chat_id: int | None = None
     line: int | None = None
+    smartschool: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +181,23 @@ class RosterSnapshot:
     #: The file (or endpoint) each part came from, keyed by part name ("pupils", ...).
     locations: Mapping[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: The contact channels each part states, by part (``"pupils"``, ``"guardians"``,
+    #: ``"staff"``): the contacts the roster made on these channels follow it, contacts on
+    #: other channels are left alone (a CSV roster does not remove Smartschool inboxes, nor a
+    #: Smartschool roster the e-mail addresses of a pupils.csv). ``None``: the channels of the
+    #: canonical CSV files (e-mail and Telegram, and a guardian's phone).
+    channels: Mapping[str, tuple[str, ...]] | None = None
+    #: Per part, the fields the source does not know (``"language"``, ``"spilfiguur"``,
+    #: ``"guardian_consent"``, a staff ``"role"``): a person already stored keeps a stored value
+    #: of these; the record's value only fills in what is empty (a new person's, say).
+    kept: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: Parts whose list is not the complete set: listed people are created or updated, but
+    #: nobody stored is made inactive (Smartschool names the class teachers, not every member of
+    #: staff: a care coordinator imported from a file stays).
+    additive: frozenset[str] = frozenset()
+    #: The teaching roles the teaching list is complete for (``None``: every role): stored
+    #: assignments of other roles are left alone.
+    teaching_roles: frozenset[str] | None = None
 
 
 class RosterSource(abc.ABC):

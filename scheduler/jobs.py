@@ -9,6 +9,8 @@ APScheduler runs the recurring ticks only; a message waits as an outbox row (doc
 - :data:`DISPATCH`: the dispatch tick, every 30 s.
 - :data:`RETENTION`: the retention purge (:mod:`bot.privacy.purge`), daily at 03:00 local time,
   every day of the week (data ages on holidays too).
+- :data:`ROSTER_SYNC`: the roster read from the school's platform (Smartschool), daily at
+  06:30 local time by default (``[smartschool] roster_time``): before the first feed poll.
 
 There are no jobs for the morning teacher reminders or the coordinator digest: the planner plans
 them as outbox rows with a due time, and the dispatch tick sends them when that time comes. A
@@ -46,6 +48,7 @@ __all__ = [
     "MISFIRE_GRACE",
     "PLANNER",
     "RETENTION",
+    "ROSTER_SYNC",
     "Schedule",
     "build_scheduler",
 ]
@@ -54,6 +57,7 @@ FEED_POLL = "feed_poll"
 PLANNER = "planner"
 DISPATCH = "dispatch"
 RETENTION = "retention"
+ROSTER_SYNC = "roster_sync"
 
 WEEKDAYS = "mon-fri"
 MISFIRE_GRACE = dt.timedelta(minutes=10)
@@ -72,6 +76,7 @@ class Schedule:
     planner_every: dt.timedelta = dt.timedelta(minutes=5)
     dispatch_every: dt.timedelta = dt.timedelta(seconds=30)
     retention_at: dt.time = dt.time(3, 0)
+    roster_at: dt.time = dt.time(6, 30)
 
     def __post_init__(self) -> None:
         if not self.feed_poll_times:
@@ -110,6 +115,10 @@ class Schedule:
             hour=self.retention_at.hour, minute=self.retention_at.minute, timezone=self.tz
         )
 
+    def roster_trigger(self) -> BaseTrigger:
+        """Every day at :attr:`roster_at`, local wall time."""
+        return CronTrigger(hour=self.roster_at.hour, minute=self.roster_at.minute, timezone=self.tz)
+
     def triggers(self, start: dt.datetime) -> dict[str, BaseTrigger]:
         """Every recurring job's trigger, by job id; ``start`` is the clock's now."""
         return {
@@ -117,6 +126,7 @@ class Schedule:
             PLANNER: self.planner_trigger(start),
             DISPATCH: self.dispatch_trigger(start),
             RETENTION: self.retention_trigger(),
+            ROSTER_SYNC: self.roster_trigger(),
         }
 
 

@@ -1,5 +1,5 @@
-"""``gemist bench import``, ``engine``, ``telegram``, ``email``, ``start``, ``web``: figures
-printed, not asserted."""
+"""``gemist bench import``, ``engine``, ``telegram``, ``email``, ``smartschool``, ``start``,
+``web``: figures printed, not asserted."""
 
 from __future__ import annotations
 
@@ -73,6 +73,15 @@ def register(commands: Any) -> None:
         "--connections", type=int, default=4, help="connections to the server (the pool)"
     )
     email.set_defaults(handler=run_email)
+    smartschool = kinds.add_parser(
+        "smartschool",
+        help="a roster sync and a day's absences from a local Smartschool: calls and seconds",
+    )
+    smartschool.add_argument("--pupils", type=int, default=2_000, help="pupils of the school")
+    smartschool.add_argument(
+        "--co-accounts", type=int, default=3_500, help="their co-accounts (two per pupil at most)"
+    )
+    smartschool.set_defaults(handler=run_smartschool)
     start = kinds.add_parser(
         "start", help="time how long gemist --help and gemist rules check take to start"
     )
@@ -135,6 +144,20 @@ async def run_email(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bench.email import measure_and_report
 
     return await measure_and_report(args.messages, args.recipients, args.connections)
+
+
+async def run_smartschool(args: argparse.Namespace, settings: Settings) -> int:
+    import sys
+
+    from bot.bench.smartschool import measure_and_report
+
+    if args.pupils < 1 or not 0 <= args.co_accounts <= 2 * args.pupils:
+        print(
+            "gemist bench smartschool: --pupils at least 1, --co-accounts from 0 to twice that",
+            file=sys.stderr,
+        )
+        return Exit.UNUSABLE
+    return await measure_and_report(args.pupils, args.co_accounts)
 
 
 async def run_start(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,28 +1,37 @@
-"""``gemist import roster DIR`` and ``gemist import absences FILE``."""
+"""``gemist import roster DIR`` and ``gemist import absences FILE``, or from the school's
+Smartschool: ``gemist import roster --from smartschool`` and ``gemist import absences --from
+smartschool [--date YYYY-MM-DD]`` (by default today and the ``reread_days`` school days before
+it, each date imported on its own: :mod:`bot.imports.smartschool`)."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.commands.common import open_database
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.exits import Exit
 from bot.imports import ImportReport, import_absences
 from bot.imports.turns import RunningImport, Waiting
 from integrations.csv.source import CsvAbsenceSource
+from integrations.exceptions import IntegrationError
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import WallClock
 from scheduler.ical import CalendarFileError
 
-__all__ = ["print_report", "register"]
+if TYPE_CHECKING:
+    from bot.imports.smartschool import DayImport
+
+__all__ = ["print_days", "print_report", "register"]
 
 # A human reading a terminal wants the first problems, not ten thousand lines.
 HUMAN_REJECT_LIMIT = 50
+SOURCES = ("csv", "smartschool")
 
 
 def register(commands: Any) -> None:
@@ -31,18 +40,49 @@ def register(commands: Any) -> None:
     )
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
     roster = kinds.add_parser("roster", help="import or update the roster folder")
-    roster.add_argument("path", metavar="DIR", type=Path)
+    roster.add_argument("path", metavar="DIR", type=Path, nargs="?")
+    roster.add_argument(
+        "--from", dest="source", choices=SOURCES, default="csv",
+        help="csv: the roster folder DIR (default); smartschool: the school's Smartschool",
+    )  # fmt: skip
     roster.add_argument("--json", action="store_true", help="JSON Lines on stdout")
     roster.set_defaults(handler=run_roster)
     absences = kinds.add_parser("absences", help="import an absence feed (snapshot per date)")
-    absences.add_argument("path", metavar="FILE", type=Path)
+    absences.add_argument("path", metavar="FILE", type=Path, nargs="?")
+    absences.add_argument(
+        "--from", dest="source", choices=SOURCES, default="csv",
+        help="csv: the feed FILE (default); smartschool: the school's Smartschool",
+    )  # fmt: skip
+    absences.add_argument(
+        "--date", type=dt.date.fromisoformat, action="append", metavar="YYYY-MM-DD",
+        help="with --from smartschool: the date to read (again for more); default: today and "
+        "the reread_days school days before it",
+    )  # fmt: skip
     absences.add_argument("--json", action="store_true", help="JSON Lines on stdout")
     absences.set_defaults(handler=run_absences)
+
+
+def _source_problem(args: argparse.Namespace, what: str) -> str | None:
+    """What is wrong with the source's arguments, if anything."""
+    if args.source == "smartschool":
+        if args.path is not None:
+            return f"gemist import {args.kind}: give either {what} or --from smartschool"
+        return None
+    if getattr(args, "date", None):
+        return "gemist import absences: --date is for --from smartschool"
+    if args.path is None:
+        return f"gemist import {args.kind}: give the {what} to import, or --from smartschool"
+    return None
 
 
 async def run_absences(args: argparse.Namespace, settings: Settings) -> int:
     """Import an absence feed and report what happened (into the school's existing database:
     a feed means nothing without the roster)."""
+    if (problem := _source_problem(args, "FILE")) is not None:
+        print(problem, file=sys.stderr)
+        return Exit.UNUSABLE
+    if args.source == "smartschool":
+        return await _smartschool_absences(args, settings)
     engine = await open_database(settings, command="gemist import absences")
     if engine is None:
         return Exit.UNUSABLE
@@ -78,6 +118,11 @@ async def run_roster(args: argparse.Namespace, settings: Settings) -> int:
     from bot.imports import import_roster
     from integrations.csv.roster import CsvRosterSource
 
+    if (problem := _source_problem(args, "DIR")) is not None:
+        print(problem, file=sys.stderr)
+        return Exit.UNUSABLE
+    if args.source == "smartschool":
+        return await _smartschool_roster(args, settings)
     engine = await open_database(settings, command="gemist import roster", may_create=True)
     if engine is None:
         return Exit.UNUSABLE
@@ -94,6 +139,108 @@ async def run_roster(args: argparse.Namespace, settings: Settings) -> int:
         await engine.dispose()
     print_report(report, as_json=args.json)
     return report.exit_code
+
+
+async def _smartschool_roster(args: argparse.Namespace, settings: Settings) -> int:
+    """Import the roster from the school's Smartschool."""
+    from bot.imports import smartschool
+
+    command = "gemist import roster --from smartschool"
+    try:
+        school = smartschool.options(settings)
+        client = smartschool.client(school)
+    except ConfigError as err:
+        print(f"{command}: {err}", file=sys.stderr)
+        return Exit.UNUSABLE
+    engine = await open_database(settings, command=command, may_create=True)
+    if engine is None:
+        await client.close()
+        return Exit.UNUSABLE
+    try:
+        report = await smartschool.import_smartschool_roster(
+            engine,
+            client,
+            settings=settings,
+            school=school,
+            clock=WallClock(settings.timezone),
+            waiting=_waiting(settings),
+        )
+    except IntegrationError as err:
+        print(f"gemist: {err}", file=sys.stderr)
+        print("Nothing was imported.", file=sys.stderr)
+        return Exit.UNUSABLE
+    finally:
+        await client.close()
+        await engine.dispose()
+    print_report(report, as_json=args.json)
+    return report.exit_code
+
+
+async def _smartschool_absences(args: argparse.Namespace, settings: Settings) -> int:
+    """Import the absences of the chosen dates from the school's Smartschool, date by date."""
+    from bot.imports import smartschool
+
+    command = "gemist import absences --from smartschool"
+    try:
+        school = smartschool.options(settings)
+        client = smartschool.client(school)
+        calendar = SchoolCalendar.from_settings(settings)
+    except (ConfigError, CalendarFileError) as err:
+        print(f"{command}: {err}", file=sys.stderr)
+        return Exit.UNUSABLE
+    clock = WallClock(settings.timezone)
+    dates = args.date or smartschool.dates_to_read(calendar, clock.today(), school.reread_days)
+    if not dates:
+        await client.close()
+        print(f"{command}: no school day to read; give one with --date", file=sys.stderr)
+        return Exit.UNUSABLE
+    engine = await open_database(settings, command=command)
+    if engine is None:
+        await client.close()
+        return Exit.UNUSABLE
+    try:
+        outcomes = await smartschool.import_absences_by_date(
+            engine,
+            client,
+            dates,
+            settings=settings,
+            clock=clock,
+            calendar=calendar,
+            waiting=_waiting(settings),
+        )
+    except IntegrationError as err:  # the access code refused: no date was imported
+        print(f"gemist: {err}", file=sys.stderr)
+        print("Nothing was imported.", file=sys.stderr)
+        return Exit.UNUSABLE
+    finally:
+        await client.close()
+        await engine.dispose()
+    return print_days(outcomes, as_json=args.json)
+
+
+def print_days(
+    outcomes: Sequence[DayImport],
+    *,
+    as_json: bool,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> Exit:
+    """Print each date's report (or why nothing of it was imported); the worst exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    worst = Exit.OK
+    for outcome in outcomes:
+        if outcome.report is not None:
+            print_report(outcome.report, as_json=as_json, out=out, err=err)
+        else:
+            reason = str(outcome.error)
+            if as_json:
+                line = {"file": outcome.location, "line": None, "column": None, "reason": reason}
+                print(json.dumps(line, ensure_ascii=False), file=out)
+            print(f"gemist: {reason}; nothing of {outcome.day.isoformat()} was imported", file=err)
+        if outcome.exit_code == Exit.UNUSABLE or worst == Exit.OK:
+            worst = outcome.exit_code  # unusable beats rejects beats done
+    return worst
 
 
 def print_report(
@@ -129,9 +276,12 @@ def print_report(
             file=out,
         )
         for reject in file.rejects[:HUMAN_REJECT_LIMIT]:
-            where = f"line {reject.line}" if reject.line is not None else "file"
-            if reject.column:
-                where += f", {reject.column}"
+            if reject.line is None and reject.column:  # a platform's: the column says where
+                where = reject.column
+            else:
+                where = f"line {reject.line}" if reject.line is not None else "file"
+                if reject.column:
+                    where += f", {reject.column}"
             print(f"  {where}: {reject.reason}", file=out)
         if file.rejected > HUMAN_REJECT_LIMIT:
             print(

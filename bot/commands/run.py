@@ -49,6 +49,7 @@ from bot.config import ConfigError, Settings
 from bot.db import DatabaseError, async_url, connect
 from bot.domain import Role
 from bot.exits import Exit
+from bot.imports import smartschool
 from bot.links import LinkPages, open_signer
 from bot.models import Guardian, Pupil, Staff
 from bot.outbox import CONVERSATIONAL, Capabilities, Channel, DeliveryOutcome, Outgoing
@@ -221,8 +222,15 @@ async def serve(
     tuning = tuning or Tuning()
     for name in channels.unknown(settings):
         log.warning("channels: no plug-in for %r; nobody is reached over it", name)
+    platform = smartschool.options(settings)  # ConfigError for a bad [smartschool]
 
     def service_on(store: AsyncEngine, router: Channel) -> Service:
+        feed = None
+        if platform.configured and settings.absence_feed is None:
+            # Without a feed file, Smartschool is the absence and roster source.
+            feed = smartschool.SmartschoolFeed(
+                settings, platform, engine=store, clock=clock, calendar=calendar
+            )
         return Service(
             settings,
             rules=rules,
@@ -232,6 +240,7 @@ async def serve(
             channel=router,
             worker_id=worker_id,
             schedule=tuning.schedule,
+            platform=feed,
         )
 
     if dry_run:  # on a copy: the messages are planned and marked sent there, not here

@@ -38,7 +38,8 @@ ROSTER_CHANNELS: Mapping[str, tuple[str, ...]] = {
     "guardian": ("email", PHONE, TELEGRAM),
     "staff": ("email", TELEGRAM),
 }
-"""The channels each role's roster file has a column for."""
+"""The channels each role's roster file has a column for: what a roster states unless it says
+otherwise (:attr:`~integrations.abc.RosterSnapshot.channels`; Smartschool states its inboxes)."""
 _KEPT_STATES = frozenset({ContactState.UNSUBSCRIBED, ContactState.BLOCKED})
 _KEPT_WHEN_EMPTY = frozenset({TELEGRAM})
 
@@ -122,9 +123,14 @@ class RosterContacts:
             for person, channel, key, address, state, chosen in await self.conn.execute(query)
         }
 
-    async def sync(self, role: str, wanted: Wanted) -> set[int]:
-        """Bring the role's contacts in line with ``wanted``; returns the people touched."""
-        changes = plan_contacts(await self.load(role), wanted, ROSTER_CHANNELS[role])
+    async def sync(
+        self, role: str, wanted: Wanted, channels: Iterable[str] | None = None
+    ) -> set[int]:
+        """Bring the role's contacts on ``channels`` (the roster's: by default the CSV files')
+        in line with ``wanted``; contacts on other channels stay as they are. Returns the
+        people touched."""
+        stated = ROSTER_CHANNELS[role] if channels is None else tuple(channels)
+        changes = plan_contacts(await self.load(role), wanted, stated)
         if changes.new:
             stamp = self.writer.instant(self.now)
             active = ContactState.ACTIVE.value

@@ -9,6 +9,12 @@ provide (``None``) is left as stored.
 A file with rejected rows is not a complete list: a missing person may be the rejected row. So
 from such a file nobody is made inactive and no link is deleted; a warning says so.
 
+A source may know less than the CSV files (:class:`~integrations.abc.RosterSnapshot`): the
+fields it does not know (Smartschool: a language, a spilfiguur) keep their stored value; a part
+that is not the complete set (Smartschool's staff: the class teachers) makes nobody inactive;
+the teaching list may speak for some roles only (Smartschool's titularissen); and the contacts
+follow the roster only on the channels it states.
+
 References are checked here, for every source alike: a pupil's spilfiguur and a teacher's staff
 id must name a staff member, a guardian's pupil a pupil, in the same snapshot or, for a part the
 source leaves out, among the active people stored. A row naming an unknown one is rejected in
@@ -29,6 +35,7 @@ Everything is written in one transaction; an unusable file leaves nothing behind
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Protocol, TypeVar
 
@@ -54,6 +61,12 @@ NOUNS = {
     "staff": "staff member",
     "teaching": "teaching assignment",
 }
+SMARTSCHOOL = "smartschool"
+"""The contact channel of a Smartschool inbox (a roster from Smartschool states it)."""
+#: The part that lists the people of a role (contacts are kept per role).
+PART_OF_ROLE = {"pupil": "pupils", "guardian": "guardians", "staff": "staff"}
+#: The stored column of a record's field, where the two names differ.
+COLUMN_OF = {"spilfiguur": "spilfiguur_id"}
 
 
 class _Located(Protocol):
@@ -151,8 +164,16 @@ class _RosterImport:
         wanted = {
             r.staff_id: (r.first_name, r.last_name, r.role, r.language, True) for r in records
         }
-        addresses = {r.staff_id: _addresses(r.email, r.telegram_chat_id) for r in records}
-        return await self._store_people(store.STAFF, "staff", stored, wanted, addresses)
+        wanted = self._kept(store.STAFF, "staff", stored, wanted)
+        addresses = {
+            r.staff_id: _addresses(r.email, r.telegram_chat_id, smartschool=r.smartschool)
+            for r in records
+        }
+        keys = await self._store_people(store.STAFF, "staff", stored, wanted, addresses)
+        if "staff" in self.snapshot.additive:
+            # Not the complete staff: the others stay, and pupils and classes may name them.
+            return {**_active(stored), **keys}
+        return keys
 
     async def _pupils(self, staff: Mapping[str, int]) -> dict[str, int]:
         """Store the pupils part; return the pupils guardians may name."""
@@ -160,6 +181,16 @@ class _RosterImport:
         records = self.snapshot.pupils
         if records is None:
             return _active(stored)
+        if "spilfiguur" in self.snapshot.kept.get("pupils", ()):
+            # A stored spilfiguur stays: the record's only fills in, so it need not be known.
+            at = store.PUPILS.columns.index("spilfiguur_id")
+            has_one = {key for key, (_pk, values) in stored.items() if values[at] is not None}
+            records = [
+                dataclasses.replace(r, spilfiguur=None)
+                if r.spilfiguur is not None and r.pupil_id in has_one
+                else r
+                for r in records
+            ]
         records = self._known(
             records, "pupils", "spilfiguur", lambda r: r.spilfiguur, staff, "staff", "staff member"
         )
@@ -172,8 +203,42 @@ class _RosterImport:
             )
             for r in records
         }  # fmt: skip
-        addresses = {r.pupil_id: _addresses(r.email, r.telegram_chat_id) for r in records}
+        wanted = self._kept(store.PUPILS, "pupils", stored, wanted)
+        addresses = {
+            r.pupil_id: _addresses(r.email, r.telegram_chat_id, smartschool=r.smartschool)
+            for r in records
+        }
         return await self._store_people(store.PUPILS, "pupils", stored, wanted, addresses)
+
+    def _kept(
+        self,
+        spec: store.People,
+        part: str,
+        stored: store.Stored[str],
+        wanted: dict[str, store.Values],
+    ) -> dict[str, store.Values]:
+        """``wanted`` with the stored values of the fields the source does not know, where a
+        value is stored: the record's value only fills in what is empty."""
+        fields = self.snapshot.kept.get(part)
+        if not fields:
+            return wanted
+        places = [spec.columns.index(COLUMN_OF.get(name, name)) for name in sorted(fields)]
+        merged: dict[str, store.Values] = {}
+        for key, values in wanted.items():
+            known = stored.get(key)
+            if known is not None:
+                listed = list(values)
+                for at in places:
+                    if known[1][at] is not None:
+                        listed[at] = known[1][at]
+                values = tuple(listed)
+            merged[key] = values
+        return merged
+
+    def _channels(self, role: str) -> tuple[str, ...] | None:
+        """The contact channels the roster states for ``role`` (None: the CSV files')."""
+        stated = self.snapshot.channels
+        return None if stated is None else tuple(stated.get(PART_OF_ROLE[role], ()))
 
     async def _store_people(
         self,
@@ -188,6 +253,8 @@ class _RosterImport:
         report = self.files[part]
         report.imported += len(touched)
         report.unchanged += len(changes.same - touched)
+        if part in self.snapshot.additive:
+            return keys
         if self._may_retire(part, len(changes.gone)):
             await self.db.retire_people(spec, changes.gone)
             report.corrections += len(changes.gone)
@@ -207,7 +274,9 @@ class _RosterImport:
         keys = await self.db.write_people(spec, stored, changes)
         by_pk = {keys[key]: key for key in addresses}
         touched = await self.contacts.sync(
-            spec.role, {keys[key]: listed for key, listed in addresses.items()}
+            spec.role,
+            {keys[key]: listed for key, listed in addresses.items()},
+            self._channels(spec.role),
         )
         return keys, changes, changes.touched() | {by_pk[pk] for pk in touched}
 
@@ -225,9 +294,11 @@ class _RosterImport:
             first.setdefault(r.guardian_id, r)
         wanted = {key: (r.first_name, r.last_name, r.language, True) for key, r in first.items()}
         addresses = {
-            key: _addresses(r.email, r.telegram_chat_id, phone=r.phone) for key, r in first.items()
+            key: _addresses(r.email, r.telegram_chat_id, phone=r.phone, smartschool=r.smartschool)
+            for key, r in first.items()
         }
         stored = await self.db.load_people(store.GUARDIANS)
+        wanted = self._kept(store.GUARDIANS, "guardians", stored, wanted)
         keys, people, changed_people = await self._write_people(
             store.GUARDIANS, stored, wanted, addresses
         )
@@ -259,10 +330,12 @@ class _RosterImport:
             records, "teaching", "staff_id", lambda r: r.staff_id, staff, "staff", "staff member"
         )
         await self.db.ensure_classes((r.class_name for r in records), self.classes)
-        changes = store.plan(
-            await self.db.load_links(store.TEACHING),
-            {(staff[r.staff_id], self.classes[r.class_name]): (r.role,) for r in records},
-        )
+        wanted = {(staff[r.staff_id], self.classes[r.class_name]): (r.role,) for r in records}
+        stored = await self.db.load_links(store.TEACHING)
+        roles = self.snapshot.teaching_roles
+        if roles is not None:  # the list speaks for these roles only: the others stay
+            stored = {k: v for k, v in stored.items() if v[1][0] in roles or k in wanted}
+        changes = store.plan(stored, wanted)
         await self.db.write_links(store.TEACHING, changes)
         report = self.files["teaching"]
         report.imported += len(changes.new) + len(changes.changed)
@@ -323,12 +396,18 @@ def _count(number: int, noun: str) -> str:
 
 
 def _addresses(
-    email: str | None, chat: int | None, *, phone: str | None = None
+    email: str | None,
+    chat: int | None,
+    *,
+    phone: str | None = None,
+    smartschool: str | None = None,
 ) -> dict[str, str | None]:
     """A roster row's addresses per channel; a guardian's phone is kept as a contact too."""
     found = {"email": email, "telegram": None if chat is None else str(chat)}
     if phone is not None:
         found[PHONE] = phone
+    if smartschool is not None:
+        found[SMARTSCHOOL] = smartschool
     return found
 
 

@@ -99,7 +99,8 @@ class Layout(Generic[R]):
 
     def __init__(self, record: type[R], fields: Sequence[Field]) -> None:
         expected = [item.name for item in dataclasses.fields(record)]  # type: ignore[arg-type]
-        if [item.attribute for item in fields] + ["line"] != expected:
+        # The fields after ``line`` (a Smartschool inbox) have no column: their default applies.
+        if [item.attribute for item in fields] + ["line"] != expected[: len(fields) + 1]:
             raise TypeError(f"the fields of {record.__name__} are {expected}")
         self.record: Callable[..., R] = record
         self.fields = tuple(fields)

@@ -4,9 +4,12 @@ Seed a :class:`School` with accounts (pupils, teachers), their co-accounts, grou
 classes, class teachers and the absence marks per date; :mod:`.local_server` serves it. The
 shapes follow what public clients of the API read: account lists carry ``internnummer``,
 ``gebruikersnaam``, ``voornaam``, ``naam``, ``geboortedatum``, ``basisrol`` as a numeric
-string and the class only among the account's ``groups``; user details carry co-accounts 1-6
-as ``<field>_coaccount<n>``; groups and classes come as a base64-encoded XML tree under the
-group of everyone (``Iedereen``); absences are ``{"<id>": {"am": ..., "pm": ...}}`` where a letter
+string and the class only among the account's ``groups``; user details, and the account lists
+too as public clients read them from live schools, carry co-accounts 1-6 as
+``<field>_coaccount<n>``, an empty slot's type as the number 0
+(:attr:`School.co_accounts_in_lists` leaves them out of the lists, for a school whose answers
+lack them); groups and classes come as a base64-encoded XML tree under the group of everyone
+(``Iedereen``); absences are ``{"<id>": {"am": ..., "pm": ...}}`` where a letter
 is the school's own absence code, ``"|"`` present and ``null`` nothing registered.
 """
 
@@ -69,6 +72,7 @@ class School:
     class_teachers: dict[str, list[str]] = field(default_factory=dict)  # class → usernames
     absences: dict[str, dict[str, tuple[str | None, str | None]]] = field(default_factory=dict)
     identify_by: str = "username"  # the school setting: "username" or "internal_number"
+    co_accounts_in_lists: bool = True  # getAllAccountsExtended carries the co-account fields
 
     def find(self, identifier: str) -> Account | None:
         """The account ``identifier`` names under the school's setting."""
@@ -106,6 +110,12 @@ class School:
 
     def account_record(self, account: Account) -> dict[str, Any]:
         """One entry of ``getAllAccountsExtended``."""
+        record = self._account_fields(account)
+        if self.co_accounts_in_lists:
+            record.update(self._co_account_fields(account))
+        return record
+
+    def _account_fields(self, account: Account) -> dict[str, Any]:
         return {
             "internnummer": account.internal_number,
             "gebruikersnaam": account.username,
@@ -157,15 +167,20 @@ class School:
 
     def user_details(self, account: Account) -> dict[str, Any]:
         """The ``getUserDetails`` answer: the account and its co-accounts 1-6."""
-        details = self.account_record(account)
+        return self._account_fields(account) | self._co_account_fields(account)
+
+    @staticmethod
+    def _co_account_fields(account: Account) -> dict[str, Any]:
+        """Slots 1-6, an empty one with empty texts and the type 0 (as live answers send it)."""
+        fields: dict[str, Any] = {}
         for n in range(1, 7):
             co = next((c for c in account.co_accounts if c.number == n), None)
-            details[f"voornaam_coaccount{n}"] = co.first_name if co else ""
-            details[f"naam_coaccount{n}"] = co.last_name if co else ""
-            details[f"type_coaccount{n}"] = co.relation if co else ""
-            details[f"email_coaccount{n}"] = co.email if co else ""
-            details[f"mobielnummer_coaccount{n}"] = co.mobile if co else ""
-        return details
+            fields[f"voornaam_coaccount{n}"] = co.first_name if co else ""
+            fields[f"naam_coaccount{n}"] = co.last_name if co else ""
+            fields[f"type_coaccount{n}"] = co.relation if co else 0
+            fields[f"email_coaccount{n}"] = co.email if co else ""
+            fields[f"mobielnummer_coaccount{n}"] = co.mobile if co else ""
+        return fields
 
     def teachers_record(self) -> list[dict[str, Any]]:
         """The ``getClassTeachers`` answer: per class, its titulars."""

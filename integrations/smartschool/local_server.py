@@ -19,6 +19,10 @@ Switches for the unhappy paths: :attr:`~LocalSmartschool.delay` answers slowly,
 :meth:`~LocalSmartschool.break_next` sends invalid JSON once for a method. Every call is kept in
 :attr:`~LocalSmartschool.calls`, every accepted ``sendMsg`` in :attr:`~LocalSmartschool.sent`,
 and :attr:`~LocalSmartschool.most_at_once` tells how many calls were in progress together.
+
+:meth:`~LocalSmartschool.trouble_on` gives one kind of trouble (:data:`TROUBLES`) to every call
+of a method with a given first parameter (one date of the absences, say), whatever the order
+the calls come in.
 """
 
 from __future__ import annotations
@@ -42,9 +46,12 @@ from integrations.smartschool.const import (
 )
 from integrations.smartschool.local_school import School
 
-__all__ = ["LocalSmartschool", "SentMsg"]
+__all__ = ["TROUBLES", "LocalSmartschool", "SentMsg"]
 
 _INSUFFICIENT_DATA = 14
+TROUBLES = ("fault", "broken_json", "unavailable", "slow")
+"""What :meth:`LocalSmartschool.trouble_on` can do to a call: a server-side SOAP fault, invalid
+JSON in the answer, HTTP 503, or an answer after :attr:`LocalSmartschool.slow_seconds`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +91,15 @@ class LocalSmartschool:
         self._failures = 0
         self._broken: set[str] = set()
         self._fault: str | None = None
+        self._trouble: dict[tuple[str, str], str] = {}
+        self._breaking = False
+        self.slow_seconds = 5.0
         self._runner: web.AppRunner | None = None
         self._port = 0
 
     async def start(self) -> None:
         """Listen on a free port of 127.0.0.1."""
-        app = web.Application()
+        app = web.Application(middlewares=[self._slow])
         app.router.add_get(WEBSERVICES_PATH, self._wsdl)
         app.router.add_post(WEBSERVICES_PATH, self._handle)
         self._runner = web.AppRunner(app, access_log=None)
@@ -127,6 +137,35 @@ class LocalSmartschool:
         """Answer the next call of ``method`` with invalid JSON inside the SOAP string."""
         self._broken.add(method)
 
+    def trouble_on(self, method: str, first: str, trouble: str | None) -> None:
+        """Give every call of ``method`` whose first parameter after the access code is
+        ``first`` the ``trouble`` (one of :data:`TROUBLES`; None: none any more)."""
+        if trouble is None:
+            self._trouble.pop((method, first), None)
+            return
+        if trouble not in TROUBLES:
+            raise ValueError(f"unknown trouble {trouble!r} (known: {', '.join(TROUBLES)})")
+        self._trouble[(method, first)] = trouble
+
+    def _trouble_of(self, data: bytes) -> str | None:
+        """The trouble set for this call, if any."""
+        if not self._trouble:
+            return None
+        try:
+            method, values = _soap.parse_call(data)
+        except ValueError:
+            return None
+        return self._trouble.get((method, values[1] if len(values) > 1 else ""))
+
+    @web.middleware
+    async def _slow(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """A call given the trouble ``slow`` is answered after :attr:`slow_seconds`."""
+        posted = self._trouble and request.method == "POST"
+        if posted and self._trouble_of(await request.read()) == "slow":
+            await asyncio.sleep(self.slow_seconds)
+        response: web.StreamResponse = await handler(request)
+        return response
+
     # -- HTTP ----------------------------------------------------------------------------
 
     async def _wsdl(self, request: web.Request) -> web.Response:
@@ -152,6 +191,20 @@ class LocalSmartschool:
             self._at_once -= 1
 
     def _respond(self, data: bytes) -> web.Response:
+        trouble = self._trouble_of(data)
+        if trouble == "unavailable":
+            raise web.HTTPServiceUnavailable()
+        if trouble == "fault":
+            return _fault("SOAP-ENV:Server", "internal error")
+        # _respond and _dispatch keep their signatures (tests subclass them): a broken answer
+        # is told through the server, in this synchronous stretch, so for this call only.
+        self._breaking = trouble == "broken_json"
+        try:
+            return self._answer(data)
+        finally:
+            self._breaking = False
+
+    def _answer(self, data: bytes) -> web.Response:
         try:
             method, values = _soap.parse_call(data)
         except ValueError as err:
@@ -183,8 +236,9 @@ class LocalSmartschool:
             return self._send_msg(values[1:])
         answer = self._documents[method](self, values[1:])
         document = answer if isinstance(answer, str) else json.dumps(answer)
-        if method in self._broken:
-            self._broken.discard(method)
+        if self._breaking or method in self._broken:
+            if not self._breaking:
+                self._broken.discard(method)
             return document[: len(document) // 2] or "{"
         return document
 

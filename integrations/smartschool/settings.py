@@ -7,6 +7,7 @@ is an error at start, not a failed morning. The access code is a secret: never p
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from enum import StrEnum
 
@@ -19,11 +20,15 @@ from integrations.smartschool.const import (
     WEBSERVICES_PATH,
 )
 
-__all__ = ["DEFAULT_REREAD_DAYS", "Identifier", "SmartschoolOptions"]
+__all__ = ["DEFAULT_REREAD_DAYS", "DEFAULT_ROSTER_TIME", "Identifier", "SmartschoolOptions"]
 
 DEFAULT_REREAD_DAYS = 5
 """School days before today whose absences each poll reads again, so that a correction made
 in Smartschool later reaches Gemist as a correction."""
+
+DEFAULT_ROSTER_TIME = dt.time(6, 30)
+"""When ``gemist run`` syncs the roster each day: after the night, before the first feed poll
+(09:15), so that a pupil added yesterday is known when the day's absences come in."""
 
 _URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[^\s?#]*)?$")
 
@@ -62,6 +67,12 @@ class SmartschoolOptions(BaseModel):
     """Tries for a call that failed for a passing reason (network, HTTP 5xx, timeout)."""
     max_concurrent: int = Field(default=DEFAULT_MAX_CONCURRENT, ge=1, le=32)
     """Calls in progress at once at most."""
+    roster_time: dt.time = DEFAULT_ROSTER_TIME
+    """The school's local time at which ``gemist run`` syncs the roster, every day."""
+    spilfiguren: dict[str, str] = Field(default_factory=dict)
+    """Smartschool knows no spilfiguur: per class name, the staff id of the spilfiguur given to
+    a pupil of that class who has none yet (``[smartschool.spilfiguren]``, ``"1A" = "S001"``).
+    A pupil's spilfiguur once stored stays."""
 
     @field_validator("url")
     @classmethod
