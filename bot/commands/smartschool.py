@@ -18,8 +18,6 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
-
 from bot import redaction
 from bot.config import ENV_PREFIX, ConfigError, Settings
 from bot.exits import Exit
@@ -53,25 +51,11 @@ def register(commands: Any) -> None:
 
 
 def read_options(settings: Settings) -> SmartschoolOptions:
-    """Smartschool's settings: the ``[smartschool]`` table, each key overridden by its
-    ``GEMIST_SMARTSCHOOL_<KEY>`` variable; :class:`~bot.config.ConfigError` naming the key and
-    where it came from (never its value: it may be the access code)."""
-    table = dict(settings.channel_options.get(TABLE, {}))
-    sources = dict.fromkeys(table, f"configuration: [{TABLE}]")
-    for key in SmartschoolOptions.model_fields:
-        variable = f"{ENV_PREFIX}{TABLE.upper()}_{key.upper()}"
-        if variable in settings.channel_env:
-            table[key] = settings.channel_env[variable]
-            sources[key] = variable
-    try:
-        return SmartschoolOptions.model_validate(table)
-    except ValidationError as err:
-        problems = "; ".join(
-            f"{sources.get(str(error['loc'][0]), f'[{TABLE}]') if error['loc'] else f'[{TABLE}]'}"
-            f" {'.'.join(map(str, error['loc']))}: {error['msg']}"
-            for error in err.errors(include_input=False, include_url=False)
-        )
-        raise ConfigError(f"smartschool: {problems}") from None
+    """Smartschool's settings, as the source and the channel read them
+    (:func:`bot.imports.smartschool.options`)."""
+    from bot.imports.smartschool import options
+
+    return options(settings)
 
 
 async def run_check(args: argparse.Namespace, settings: Settings) -> int:
