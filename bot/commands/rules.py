@@ -18,6 +18,7 @@ from bot.rules import (
     Ladder,
     Rules,
     RulesError,
+    changed_settings,
     format_duration,
     load_rules,
 )
@@ -62,7 +63,7 @@ def summary(rules: Rules) -> Iterator[str]:
     for label, text in _sections(rules):
         for index, line in enumerate(text):
             yield f"  {label if index == 0 else '':<{width}} {line}"
-    changed = list(_changed(rules.model_dump(), Rules.default().model_dump()))
+    changed = changed_settings(Rules.default(), rules)
     yield ""
     yield (
         f"Changed from the defaults: {', '.join(changed)}"
@@ -231,12 +232,3 @@ def _again(school_days: int, times: int, spacing: str) -> str:
     if not times:
         return "no follow-up"
     return f"again {spacing}{school_days} school days, at most {_count(times)}"
-
-
-def _changed(given: Any, default: Any, path: str = "") -> Iterator[str]:
-    """Dotted keys whose value differs from the default."""
-    if isinstance(given, dict) and isinstance(default, dict):
-        for key, value in given.items():
-            yield from _changed(value, default.get(key), f"{path}.{key}" if path else str(key))
-    elif given != default:
-        yield path
