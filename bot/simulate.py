@@ -129,6 +129,8 @@ __all__ = [
     "ReplayedReply",
     "SimulatedMessage",
     "SimulationError",
+    "read_feed",
+    "read_replies",
     "replay_store",
     "simulate",
 ]
@@ -364,6 +366,21 @@ async def simulate(
         finally:
             await engine.dispose()
     return [message for message in found if message.at.date() >= start]
+
+
+async def read_feed(
+    absences: Path, code_map: Mapping[str, str] | None = None, warn: Warn | None = None
+) -> FeedDays:
+    """An absence feed file read once, day by day, for :func:`replay_store`; rejected rows are
+    told to ``warn`` and left out."""
+    feed = _Feed(CsvAbsenceSource(absences, code_map=code_map))
+    try:
+        await feed.read()
+    except FeedParseError as err:
+        raise SimulationError(str(err)) from err
+    for text in [*feed.source.warnings(), *feed.rejects]:
+        (warn or (lambda _text: None))(text)
+    return feed
 
 
 async def replay_store(
