@@ -26,12 +26,15 @@ same day. The difference between the two sides therefore comes from the rules al
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import multiprocessing
 import shutil
 import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,7 +80,15 @@ _BATCH = 5_000
 _ENDED = ("sent", "cancelled", "expired", "undelivered", "failed")
 """The outbox states in which a row stays as it is: history, not plans."""
 _ROLES = frozenset(role.value for role in SenderRole)
-_SKIPPED = {"rules_version", "signing_key", "timeline_view", "privacy_log", "invitation"}
+_SKIPPED = {
+    "rules_version",
+    "signing_key",
+    "timeline_view",
+    "privacy_log",
+    "invitation",
+    "import_reject",
+    "outreach_event",  # the outbox's audit trail: written, never read to decide
+}
 """Tables a replay never reads: left out of the scratch copy (they hold nothing it needs)."""
 
 
@@ -383,53 +394,68 @@ async def preview(
     overrides: Overrides | None = None,
     channels: Mapping[str, Capabilities] | None = None,
     example_count: int = EXAMPLES,
+    parallel: bool = True,
 ) -> Preview:
     """Replay ``start`` to ``end`` (both included) of the school in ``live`` under the
     ``current`` and the ``proposed`` rules, each on its own scratch copy; ``live`` is read,
-    never written. ``channels``: those ``gemist run`` sends over (default: Telegram)."""
+    never written. ``channels``: those ``gemist run`` sends over (default: Telegram).
+
+    With ``parallel`` the two replays run at the same time, each in a process of its own (the
+    replay is one thread's work; a machine has more); the result is the same either way."""
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
     timings: dict[str, float] = {}
     began = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="gemist-preview-") as folder:
-        base = Path(folder) / "start.db"
-        scratch = connect_scratch(base)
-        try:
-            await migrate(scratch)
-            await snapshot(live, scratch, school_id, start, tz)
-            async with scratch.begin() as conn:
-                await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            await scratch.dispose()
-        async with live.connect() as conn:
-            feed, replies = await _period(conn, school_id, start, end, tz)
-        timings["snapshot"] = time.perf_counter() - began
-        sides: dict[str, list[SimulatedMessage]] = {}
-        for name, rules in (("current", current), ("proposed", proposed)):
-            began = time.perf_counter()
-            copy = Path(folder) / f"{name}.db"
-            shutil.copyfile(base, copy)
-            engine = connect_scratch(copy)
+    # Started first, so that the worker processes come up while the snapshot is written.
+    pool = _pool() if parallel else None
+    try:
+        with tempfile.TemporaryDirectory(prefix="gemist-preview-") as folder:
+            base = Path(folder) / "start.db"
+            scratch = connect_scratch(base)
             try:
-                found = await replay_store(
-                    engine,
-                    feed,
+                await migrate(scratch)
+                await snapshot(live, scratch, school_id, start, tz)
+                async with scratch.begin() as conn:
+                    await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                await scratch.dispose()
+            async with live.connect() as conn:
+                feed, replies = await _period(conn, school_id, start, end, tz)
+            timings["snapshot"] = time.perf_counter() - began
+            sides = [
+                _Side(
+                    name=name,
+                    store=str(Path(folder) / f"{name}.db"),
+                    base=str(base),
+                    feed=feed,
+                    replies=tuple(replies),
                     rules=rules,
                     calendar=calendar,
                     start=start,
                     end=end,
                     tz=tz,
-                    replies=replies,
                     school_id=school_id,
                     school_name=school_name,
                     overrides=overrides,
-                    channels=channels,
+                    channels=None if channels is None else dict(channels),
                 )
-            finally:
-                await engine.dispose()
-            sides[name] = [message for message in found if message.at.date() >= start]
-            timings[name] = time.perf_counter() - began
-    before, after = sides["current"], sides["proposed"]
+                for name, rules in (("current", current), ("proposed", proposed))
+            ]
+            if pool is None:
+                done = [await side.run() for side in sides]
+            else:
+                loop = asyncio.get_running_loop()
+                done = await asyncio.gather(
+                    *(loop.run_in_executor(pool, _run_side, side) for side in sides)
+                )
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+    found = dict(zip(("current", "proposed"), done, strict=True))
+    for name, (_messages, seconds) in found.items():
+        timings[name] = seconds
+    timings["replays"] = time.perf_counter() - began - timings["snapshot"]
+    before, after = found["current"][0], found["proposed"][0]
     return Preview(
         start=start,
         end=end,
@@ -438,6 +464,67 @@ async def preview(
         examples=tuple(examples(before, after, example_count)),
         seconds=timings,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """One replay of the preview, all it needs in values that can go to another process."""
+
+    name: str
+    store: str
+    base: str
+    feed: _StoredFeed
+    replies: tuple[ReplayedReply, ...]
+    rules: Rules
+    calendar: SchoolCalendar
+    start: dt.date
+    end: dt.date
+    tz: ZoneInfo
+    school_id: str
+    school_name: str
+    overrides: Overrides | None
+    channels: dict[str, Capabilities] | None
+
+    async def run(self) -> tuple[list[SimulatedMessage], float]:
+        """The messages of the period on a copy of the school at its start, and the seconds."""
+        began = time.perf_counter()
+        shutil.copyfile(self.base, self.store)
+        engine = connect_scratch(Path(self.store))
+        try:
+            found = await replay_store(
+                engine,
+                self.feed,
+                rules=self.rules,
+                calendar=self.calendar,
+                start=self.start,
+                end=self.end,
+                tz=self.tz,
+                replies=self.replies,
+                school_id=self.school_id,
+                school_name=self.school_name,
+                overrides=self.overrides,
+                channels=self.channels,
+            )
+        finally:
+            await engine.dispose()
+        messages = [message for message in found if message.at.date() >= self.start]
+        return messages, time.perf_counter() - began
+
+
+def _run_side(side: _Side) -> tuple[list[SimulatedMessage], float]:
+    """A side in a worker process, on an event loop of its own."""
+    return asyncio.run(side.run())
+
+
+def _pool() -> ProcessPoolExecutor:
+    """Two workers forked from a server that has imported the replay once: a worker starts in
+    milliseconds, not in the second a fresh interpreter takes to import Gemist."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["bot.simulate", "bot.rulebook.preview"])
+    pool = ProcessPoolExecutor(max_workers=2, mp_context=context)
+    for _ in range(2):  # workers start on demand: ask for both now
+        pool.submit(int)
+    return pool
 
 
 def report(result: Preview, *, text_width: int = 100) -> Iterator[str]:

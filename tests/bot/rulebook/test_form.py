@@ -56,7 +56,8 @@ def test_the_clb_threshold_cannot_exceed_the_legal_five_half_days():
             "6 is too late: the school must involve the CLB from the 5th problematic half-day",
         )
     ]
-    assert none == [] and allowed is not None
+    assert none == []
+    assert allowed is not None
     assert allowed.nudges.problematic_half_days == CLB_HALF_DAYS
 
 
@@ -79,7 +80,9 @@ def test_a_whole_numbers_limits_are_those_the_rules_enforce(setting: Setting):
         ("delivery.expire_after", "59m", "1h", "48h", "48h1m"),
     ],
 )
-def test_a_durations_limits_are_those_the_rules_enforce(path, too_short, shortest, longest, too_long):
+def test_a_durations_limits_are_those_the_rules_enforce(
+    path, too_short, shortest, longest, too_long
+):
     setting = next(s for s in SETTINGS if s.path == path)
 
     assert (setting.minimum, setting.maximum) == (shortest, longest)

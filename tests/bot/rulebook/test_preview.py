@@ -24,11 +24,11 @@ SCHOOL = "sjc"
 START, END = dt.date(2026, 11, 16), dt.date(2026, 11, 27)
 
 
-async def school_with_history(engine: AsyncEngine) -> None:
+async def school_with_history(engine: AsyncEngine, school: str = SCHOOL) -> None:
     """The example school's database after three weeks of ``gemist run`` (replayed into it)."""
     clock = VirtualClock(dt.datetime(2026, 11, 8, 12, tzinfo=BRUSSELS))
     roster = CsvRosterSource(EXAMPLE / "roster", today=clock.today())
-    await import_roster(engine, roster, school_id=SCHOOL, school_name="SJC", clock=clock)
+    await import_roster(engine, roster, school_id=school, school_name="SJC", clock=clock)
     await replay_store(
         engine,
         await read_feed(EXAMPLE / "absences.csv"),
@@ -37,11 +37,11 @@ async def school_with_history(engine: AsyncEngine) -> None:
         start=dt.date(2026, 11, 9),
         end=dt.date(2026, 12, 4),
         tz=BRUSSELS,
-        school_id=SCHOOL,
+        school_id=school,
     )
 
 
-async def preview_of(engine: AsyncEngine, proposed: str) -> Preview:
+async def preview_of(engine: AsyncEngine, proposed: str, *, parallel: bool = False) -> Preview:
     return await preview(
         engine,
         school_id=SCHOOL,
@@ -51,6 +51,7 @@ async def preview_of(engine: AsyncEngine, proposed: str) -> Preview:
         tz=BRUSSELS,
         start=START,
         end=END,
+        parallel=parallel,
     )
 
 
@@ -119,6 +120,16 @@ async def test_messages_before_the_period_are_history_not_preview(engine):
 
     # P0022's first B (9 November) was answered in the history: no message of it comes back.
     assert all(START <= m.at.date() <= END for m in [*result.current, *result.proposed])
+
+
+async def test_the_replays_in_worker_processes_give_what_one_process_gives(engine):
+    await school_with_history(engine)
+
+    alone = await preview_of(engine, "nudges: {problematic_half_days: 2}")
+    apart = await preview_of(engine, "nudges: {problematic_half_days: 2}", parallel=True)
+
+    assert (apart.current, apart.proposed) == (alone.current, alone.proposed)
+    assert apart.examples == alone.examples
 
 
 def test_the_default_period_is_the_last_four_school_weeks_up_to_today():

@@ -41,9 +41,7 @@ async def roster(engine: AsyncEngine, clock: VirtualClock) -> None:
 
 
 async def save(engine: AsyncEngine, text: str, by: str = "S02", **kwargs):  # type: ignore[no-untyped-def]
-    return await versions.save(
-        engine, SCHOOL, text, by=by, at=AT, fallback=FILE_RULES, **kwargs
-    )
+    return await versions.save(engine, SCHOOL, text, by=by, at=AT, fallback=FILE_RULES, **kwargs)
 
 
 async def test_each_save_is_the_next_version_with_who_when_and_what_changed(engine, clock):
@@ -146,9 +144,7 @@ async def test_a_stored_text_this_gemist_refuses_keeps_the_rules_in_force(engine
     assert len([r for r in caplog.records if "version 2 cannot be used" in r.getMessage()]) == 1
 
 
-async def test_the_running_service_plans_with_a_version_saved_since_its_last_tick(
-    engine, tmp_path
-):
+async def test_the_running_service_plans_with_a_version_saved_since_its_last_tick(engine, tmp_path):
     morning = VirtualClock(datetime(2026, 11, 17, 9, 15, tzinfo=BRUSSELS))
     feed = tmp_path / "absences.csv"
     feed.write_text(FEED, encoding="utf-8")  # P0022 absent with B
