@@ -28,11 +28,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import multiprocessing
+import pickle
 import shutil
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -68,6 +70,7 @@ __all__ = [
     "Difference",
     "Example",
     "Preview",
+    "forget_replays",
     "last_school_weeks",
     "preview",
     "snapshot",
@@ -146,7 +149,10 @@ class Preview:
     proposed: tuple[SimulatedMessage, ...]
     examples: tuple[Example, ...]
     seconds: Mapping[str, float] = field(default_factory=dict)
-    """How long each step took: ``snapshot``, ``current``, ``proposed``."""
+    """How long each step took: ``snapshot``, ``current`` and ``proposed`` (each replay that
+    ran), ``replays`` (both, from the end of the snapshot)."""
+    replayed: frozenset[str] = frozenset({"current", "proposed"})
+    """The sides replayed now; the others were kept from an earlier preview (:data:`REMEMBERED`)."""
 
     @property
     def by_kind(self) -> list[Difference]:
@@ -274,23 +280,30 @@ def _as_then(table: sa.Table, row: dict[str, Any], since: dt.datetime, kept: set
 
 async def snapshot(
     live: AsyncEngine, scratch: AsyncEngine, school_id: str, start: dt.date, tz: ZoneInfo
-) -> None:
+) -> bytes:
     """Write into the (migrated, empty) ``scratch`` store what ``live`` held of the school when
-    ``start`` began (see the module's docstring). ``live`` is only read."""
+    ``start`` began (see the module's docstring); ``live`` is only read. Returns a digest of
+    every row written: equal digests, equal stores."""
     since = _local_midnight(start, tz)
     outreach_ids: set[int] = set()
+    digest = hashlib.blake2b(digest_size=32)
     async with live.connect() as source, scratch.begin() as target:
         for table in _tables():
+            digest.update(table.name.encode())
             result = await source.stream(
-                sa.select(table).where(_history_filter(table, school_id, start, since))
+                sa.select(table)
+                .where(_history_filter(table, school_id, start, since))
+                .order_by(*table.primary_key.columns)
             )
             async for chunk in result.mappings().partitions(_BATCH):
                 rows = [dict(row) for row in chunk]
                 for row in rows:
                     _as_then(table, row, since, outreach_ids)
+                    digest.update(repr(tuple(row.values())).encode())
                 if table.name == Outreach.__tablename__:
                     outreach_ids.update(int(row["id"]) for row in rows)
                 await target.execute(sa.insert(table), rows)
+    return digest.digest()
 
 
 # --- the period -------------------------------------------------------------------------------
@@ -414,7 +427,7 @@ async def preview(
             scratch = connect_scratch(base)
             try:
                 await migrate(scratch)
-                await snapshot(live, scratch, school_id, start, tz)
+                history = await snapshot(live, scratch, school_id, start, tz)
                 async with scratch.begin() as conn:
                     await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
@@ -441,21 +454,29 @@ async def preview(
                 )
                 for name, rules in (("current", current), ("proposed", proposed))
             ]
+            keys = [side.key(history) for side in sides]
+            found = {key: _REPLAYS[key] for key in keys if key in _REPLAYS}
+            todo: dict[bytes, _Side] = {}  # the same rules on both sides: one replay
+            for side, key in zip(sides, keys, strict=True):
+                if key not in found:
+                    todo.setdefault(key, side)
+            missing = list(todo.values())
             if pool is None:
-                done = [await side.run() for side in sides]
+                done = [await side.run() for side in missing]
             else:
                 loop = asyncio.get_running_loop()
                 done = await asyncio.gather(
-                    *(loop.run_in_executor(pool, _run_side, side) for side in sides)
+                    *(loop.run_in_executor(pool, _run_side, side) for side in missing)
                 )
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
-    found = dict(zip(("current", "proposed"), done, strict=True))
-    for name, (_messages, seconds) in found.items():
-        timings[name] = seconds
+    for (key, side), (messages, seconds) in zip(todo.items(), done, strict=True):
+        timings[side.name] = seconds
+        found[key] = messages
+        _remember(key, messages)
     timings["replays"] = time.perf_counter() - began - timings["snapshot"]
-    before, after = found["current"][0], found["proposed"][0]
+    before, after = (found[key] for key in keys)
     return Preview(
         start=start,
         end=end,
@@ -463,7 +484,28 @@ async def preview(
         proposed=tuple(after),
         examples=tuple(examples(before, after, example_count)),
         seconds=timings,
+        replayed=frozenset(side.name for side in missing),
     )
+
+
+REMEMBERED = 8
+"""Replays kept in this process: a coordinator who tries one change after another replays the
+rules in force once. A replay depends only on its inputs (the store at the start, the period's
+feed and replies, the rules, the calendar...), and the key is a digest of all of them, so a
+replay found here is the one a new run would give, byte for byte."""
+_REPLAYS: OrderedDict[bytes, list[SimulatedMessage]] = OrderedDict()
+
+
+def _remember(key: bytes, messages: list[SimulatedMessage]) -> None:
+    _REPLAYS[key] = messages
+    _REPLAYS.move_to_end(key)
+    while len(_REPLAYS) > REMEMBERED:
+        _REPLAYS.popitem(last=False)
+
+
+def forget_replays() -> None:
+    """Empty the replays kept in this process."""
+    _REPLAYS.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -484,6 +526,22 @@ class _Side:
     school_name: str
     overrides: Overrides | None
     channels: dict[str, Capabilities] | None
+
+    def key(self, history: bytes) -> bytes:
+        """A digest of everything this replay's messages depend on, with the store at the
+        start of the period as its ``history`` digest."""
+        digest = hashlib.blake2b(history, digest_size=32)
+        for part in (
+            repr(sorted(self.feed.rows.items())),
+            repr(sorted(self.feed.days)),
+            repr(self.replies),
+            self.rules.model_dump_json(),
+            repr((self.start, self.end, str(self.tz), self.school_id, self.school_name)),
+            repr(sorted((self.channels or {}).items())),
+        ):
+            digest.update(part.encode())
+        digest.update(pickle.dumps((self.calendar, self.overrides)))
+        return digest.digest()
 
     async def run(self) -> tuple[list[SimulatedMessage], float]:
         """The messages of the period on a copy of the school at its start, and the seconds."""

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.answers import record_reply
+from bot.engine.facts import SenderRole
 from bot.imports import import_roster
-from bot.rulebook.preview import Preview, last_school_weeks, preview, report
+from bot.rulebook.preview import Preview, forget_replays, last_school_weeks, preview, report
 from bot.rules import Rules, parse_rules
 from bot.simulate import read_feed, replay_store
 from integrations.csv import CsvRosterSource
@@ -130,6 +132,43 @@ async def test_the_replays_in_worker_processes_give_what_one_process_gives(engin
 
     assert (apart.current, apart.proposed) == (alone.current, alone.proposed)
     assert apart.examples == alone.examples
+
+
+async def test_the_rules_in_force_are_replayed_once_while_nothing_else_changes(engine):
+    await school_with_history(engine)
+
+    first = await preview_of(engine, "codes:\n  B: {pupil_checkin: false}\n")
+    second = await preview_of(engine, "nudges: {problematic_half_days: 2}")
+    same = await preview_of(engine, "")
+    forget_replays()
+    fresh = await preview_of(engine, "nudges: {problematic_half_days: 2}")
+
+    assert first.replayed == {"current", "proposed"}
+    assert second.replayed == {"proposed"}
+    assert same.replayed == frozenset()  # the same rules as in force: nothing to replay
+    assert fresh.replayed == {"current", "proposed"}
+    assert (second.current, second.proposed) == (fresh.current, fresh.proposed)
+    assert same.unchanged
+
+
+async def test_a_new_answer_in_the_school_is_a_new_replay(engine):
+    await school_with_history(engine)
+    await preview_of(engine, "")
+    await record_reply(
+        engine,
+        school_id=SCHOOL,
+        pupil_id="P0022",
+        sender_role=SenderRole.PUPIL,
+        sender_id="P0022",
+        answer="want_to_talk",
+        at=dt.datetime(2026, 11, 16, 11, 0, tzinfo=BRUSSELS),
+    )
+
+    again = await preview_of(engine, "")
+
+    assert again.replayed == {"current"}
+    talk = [m for m in again.current if m.kind == "coordinator_nudge" and m.pupil_id == "P0022"]
+    assert talk[0].at.date() == START  # "I want to talk" reaches the spilfiguur that day
 
 
 def test_the_default_period_is_the_last_four_school_weeks_up_to_today():
