@@ -4,7 +4,7 @@ and the running service planning with a version saved since its last tick."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.config import Settings
 from bot.imports import import_roster
 from bot.models import RulesVersion
-from bot.outbox import RecordingChannel
+from bot.outbox import Outgoing, RecordingChannel
+from bot.planning.gate import DeliveryGate
 from bot.rulebook import versions
 from bot.rulebook.versions import CurrentRules, UnknownStaff, UnknownVersion
 from bot.rules import Rules, RulesError, parse_rules
@@ -188,3 +189,20 @@ async def checkins(engine: AsyncEngine) -> set[tuple[str, str]]:
             )
         )
         return {(pupil, status) for pupil, status in rows}
+
+
+async def test_the_delivery_gate_keeps_the_sending_hours_of_the_rules_put_in_force(engine):
+    gate = DeliveryGate(engine, Rules.default(), SchoolCalendar(), BRUSSELS)
+    evening = datetime(2026, 11, 17, 19, 0, tzinfo=BRUSSELS)
+    due = evening.astimezone(UTC)
+    message = Outgoing(
+        id=0, school_id=SCHOOL, idempotency_key="k", kind="hold_alert",
+        recipient_role="coordinator", recipient_id=1, channel="telegram", pupil_id=None,
+        lang="nl", payload={}, text=None, due_at=due, expires_at=due + timedelta(days=1),
+        attempts=0, claimed_by="w1", claimed_at=due,
+    )  # fmt: skip
+
+    assert await gate(message, evening) is None  # before 20:00
+    gate.use(parse_rules("delivery: {not_after: '18:00'}"))
+
+    assert await gate(message, evening) == datetime(2026, 11, 18, 8, 0, tzinfo=BRUSSELS)
