@@ -28,6 +28,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import yaml
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -45,6 +46,7 @@ __all__ = [
     "check_values",
     "describe",
     "form_values",
+    "rules_text",
 ]
 
 DOMAIN = "rules_form"
@@ -584,6 +586,8 @@ def _as_written(data: dict[str, Any]) -> dict[str, Any]:
     for role, cap in list(data["caps"].items()):
         if cap is None:
             data["caps"][role] = "none"
+    if data["nudges"]["absent_half_days"] is None:
+        data["nudges"]["absent_half_days"] = False
     return data
 
 
@@ -645,3 +649,65 @@ def settings_at(paths: Iterable[str]) -> list[Setting]:
     """The settings named, in the form's order (for a summary of what changed)."""
     wanted = set(paths)
     return [setting for setting in SETTINGS if setting.path in wanted]
+
+
+def rules_text(rules: Rules, header: str = "") -> str:
+    """The rules as a rules file, with only the settings that differ from the defaults: what a
+    form saves as a version (:func:`bot.rulebook.versions.save`). ``header`` becomes comment
+    lines at the top (who changed what, say). :func:`~bot.rules.parse_rules` of the text gives
+    ``rules`` back."""
+    given = _written(rules.model_dump())
+    default = _written(Rules.default().model_dump())
+    changed = _differences(given, default)
+    lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    body = (
+        yaml.safe_dump(changed, sort_keys=False, allow_unicode=True, width=100) if changed else ""
+    )
+    return "\n".join([*lines, body]).strip() + "\n" if (lines or body) else ""
+
+
+def _written(data: dict[str, Any]) -> dict[str, Any]:
+    """``model_dump()`` in the file's own notation."""
+    data = _as_written(data)
+    for section, key in (("guardian", "grace_period"), ("delivery", "expire_after")):
+        data[section][key] = _duration(data[section][key])
+    plain: dict[str, Any] = _plain(data)
+    return plain
+
+
+def _plain(value: Any) -> Any:
+    """Times as ``HH:MM``, tuples as lists, enums as their text: what YAML writes plainly."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, StrEnum):
+        return value.value
+    if hasattr(value, "strftime") and not hasattr(value, "year"):  # a time of day
+        return f"{value:%H:%M}"
+    if hasattr(value, "isoformat") and hasattr(value, "year"):  # a date (pauses)
+        return value.isoformat()
+    return value
+
+
+def _differences(given: dict[str, Any], default: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in given.items():
+        other = default.get(key)
+        if isinstance(value, dict) and isinstance(other, dict) and key != "digest_at_for":
+            inner = _differences(value, other)
+            if inner:
+                found[key] = inner
+        elif value != other:
+            found[key] = _without_none(value)
+    return found
+
+
+def _without_none(value: Any) -> Any:
+    """List entries without their empty optional keys (``until: null``)."""
+    if isinstance(value, list):
+        return [
+            {k: v for k, v in item.items() if v is not None} if isinstance(item, dict) else item
+            for item in value
+        ]
+    return value

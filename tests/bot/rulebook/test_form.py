@@ -20,8 +20,9 @@ from bot.rulebook.form import (
     code_label,
     describe,
     form_values,
+    rules_text,
 )
-from bot.rules import CLB_HALF_DAYS, Rules, RulesError, load_rules
+from bot.rules import CLB_HALF_DAYS, Rules, RulesError, load_rules, parse_rules
 
 ROOT = Path(__file__).parents[3]
 EXAMPLE = ROOT / "tests" / "data" / "rules" / "example.yaml"
@@ -226,3 +227,25 @@ def test_the_catalog_template_holds_exactly_the_forms_texts():
     texts = {s.explanation for s in SETTINGS} | {s.legal for s in SETTINGS if s.legal}
 
     assert template == texts | set(CODE_LABELS.values())
+
+
+def test_rules_from_a_form_are_written_as_a_file_of_what_differs_from_the_defaults():
+    example = load_rules(EXAMPLE)
+    off, _ = check_values(
+        {"nudges.absent_half_days": "off", "nudges.patterns.after_holiday": "off",
+         "caps.guardian": "off", "delivery.weekdays": "mon,tue,thu"},
+    )  # fmt: skip
+    assert off is not None
+
+    text = rules_text(example, "saved by S02\non the desk")
+    written = rules_text(off)
+
+    assert text.startswith("# saved by S02\n# on the desk\n")
+    assert parse_rules(text) == example
+    assert "digest_at: 08:15" in text
+    assert "checkin_at" not in text  # a default stays out
+    assert parse_rules(written) == off
+    assert "absent_half_days: false" in written
+    assert "after_holiday: false" in written
+    assert "guardian: none" in written
+    assert rules_text(Rules.default()) == ""
