@@ -70,9 +70,11 @@ __all__ = [
     "Difference",
     "Example",
     "Preview",
+    "examples",
     "forget_replays",
     "last_school_weeks",
     "preview",
+    "report",
     "snapshot",
 ]
 
