@@ -32,7 +32,7 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("imports", "import a roster folder or an absence feed"),
     "calendar": ("calendar", "school days and holidays as the bot sees them"),
-    "rules": ("rules", "the coordinator's rules file"),
+    "rules": ("rules", "the coordinator's rules: check, versions, preview"),
     "bench": ("bench", "benchmarks"),
     "messages": ("messages", "the messages Gemist sends, in every language"),
     "simulate": (

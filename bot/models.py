@@ -36,6 +36,7 @@ __all__ = [
     "Pupil",
     "PupilPause",
     "Reply",
+    "RulesVersion",
     "School",
     "SchoolClass",
     "SigningKey",
@@ -510,3 +511,26 @@ class SigningKey(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=32)
     value: str = Field(max_length=128)
     created_at: dt.datetime = _utc()
+
+
+class RulesVersion(SQLModel, table=True):
+    """One saved version of a school's rules file (docs/rules.md), numbered from 1 per school.
+
+    The running bot plans with the latest (:mod:`bot.rulebook.versions`); a restore saves an
+    earlier text again as a new version (``restored_from``), so the history only grows.
+    ``changes`` names the settings that differ from the version before (``guardian.grace_period``),
+    never their values: pauses and do-not-contact entries can be sensitive. The school is not a
+    foreign key: rules may be saved before the first roster import creates the school's row.
+    """
+
+    __tablename__ = "rules_version"
+    __table_args__ = (sa.UniqueConstraint("school_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(max_length=64)
+    number: int
+    text: str = Field(sa_type=sa.Text)
+    saved_by: str = Field(max_length=64)  # the roster's staff id, or who ran the command
+    saved_at: dt.datetime = _utc()
+    changes: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    restored_from: int | None = None

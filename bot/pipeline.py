@@ -69,6 +69,15 @@ class Pipeline:
             channels=self.reach,
         )
 
+    def use_rules(self, rules: Rules) -> None:
+        """Plan and gate with ``rules`` from the next tick on (a new version was saved); the
+        plans of the last tick were made under the old rules and are not reused."""
+        if rules is self.rules:
+            return
+        self.rules = rules
+        self.gate.use(rules)
+        self.forget_plans()
+
     def forget_plans(self) -> None:
         """Plan from the stored facts again at the next tick (people were erased, say)."""
         self.plans = PlanCache()

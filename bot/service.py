@@ -10,7 +10,8 @@ restart at 10:00 does not wait until tomorrow for the 09:15 feed), and then lets
   without a feed file, a school *platform* (:class:`Platform`: Smartschool) is read at the same
   times, and its roster synced daily (:data:`~scheduler.jobs.ROSTER_SYNC`, and once at the
   start, before the first poll, so that the poll knows today's pupils);
-- :meth:`Service.plan` is the planner tick;
+- :meth:`Service.plan` is the planner tick, under the rules in force: the latest version saved
+  in the database (:mod:`bot.rulebook.versions`), else the rules file;
 - :meth:`Service.dispatch` delivers what is due, batch after batch, until nothing is, through
   the school's delivery gate (:class:`~bot.planning.gate.DeliveryGate`: the sending hours and the
   caps, checked again at the moment of sending), rendered as each channel can show it: the
@@ -65,6 +66,7 @@ from bot.pipeline import assemble
 from bot.privacy.audit import describe, record
 from bot.privacy.purge import purge_in_steps
 from bot.redaction import describe_error
+from bot.rulebook.versions import CurrentRules
 from bot.rules import Rules
 from integrations.csv import CsvAbsenceSource
 from scheduler.calendar import SchoolCalendar
@@ -189,6 +191,9 @@ class Service:
         )
         """Planner tick, gate, rendering and dispatcher over ``channel`` (the school's router)."""
         self.dispatcher = self.pipeline.dispatcher
+        self.current_rules = CurrentRules(engine, settings.school_id, rules)
+        """The latest saved version of the rules, else ``rules`` (the file's): read each tick."""
+        self._rules_listeners: list[Callable[[Rules], None]] = []
         self._feed_seen: FeedFingerprint | None = None
         self._feed_missing = False
         self._stopping = False
@@ -252,12 +257,27 @@ class Service:
         return report
 
     async def plan(self) -> int:
-        """The planner tick; returns the rows newly planned."""
+        """The planner tick, under the rules in force (a version saved since the last tick
+        counts from this one); returns the rows newly planned."""
         async with self._ticks:
+            self.use_rules(await self.current_rules.refresh())
             planned = await self.pipeline.plan()
         if planned:
             log.info("planner: %d new outreach planned", planned)
         return planned
+
+    def use_rules(self, rules: Rules) -> None:
+        """Plan, gate and answer under ``rules`` from now on."""
+        if rules is self.rules:
+            return
+        self.rules = rules
+        self.pipeline.use_rules(rules)
+        for listener in self._rules_listeners:
+            listener(rules)
+
+    def on_new_rules(self, listener: Callable[[Rules], None]) -> None:
+        """Tell ``listener`` (the bot's conversations) of every new set of rules in force."""
+        self._rules_listeners.append(listener)
 
     async def dispatch(self) -> DispatchReport:
         """Deliver what is due, batch after batch, until nothing is or the service stops."""

@@ -79,10 +79,10 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -125,8 +125,13 @@ __all__ = [
     "FIRST_TICK",
     "LAST_TICK",
     "TICK_EVERY",
+    "FeedDays",
+    "ReplayedReply",
     "SimulatedMessage",
     "SimulationError",
+    "read_feed",
+    "read_replies",
+    "replay_store",
     "simulate",
 ]
 
@@ -177,12 +182,22 @@ class SimulatedMessage:
 
 
 @dataclass(frozen=True, slots=True)
-class _Reply:
+class ReplayedReply:
     at: dt.datetime
     sender_role: SenderRole
     sender_id: str
     pupil_id: str
     answer: str
+
+
+class FeedDays(Protocol):
+    """The feed of a replay, day by day: which days it speaks for and their rows."""
+
+    def covers(self, day: dt.date, calendar: SchoolCalendar) -> bool:
+        """Whether the feed has the register of ``day`` (also when nobody was absent)."""
+
+    def day(self, date: dt.date) -> AbsenceSource:
+        """That date's rows, as the school's system would deliver them that morning."""
 
 
 class _Feed:
@@ -242,13 +257,13 @@ class _DaySource(AbsenceSource):
         yield self._batch
 
 
-def read_replies(path: Path, tz: ZoneInfo) -> list[_Reply]:
+def read_replies(path: Path, tz: ZoneInfo) -> list[ReplayedReply]:
     """The replies file (``at,sender_role,sender_id,pupil_id,answer``), in time order.
 
     Read like every canonical file (BOM, ``;`` or ``,``, header names trimmed, not-CSV
     refused); any row that cannot be used makes the whole file unusable.
     """
-    replies: list[_Reply] = []
+    replies: list[ReplayedReply] = []
     try:
         with CsvTable(path, REPLY_COLUMNS) as table:
             for row in table:
@@ -262,7 +277,7 @@ def read_replies(path: Path, tz: ZoneInfo) -> list[_Reply]:
     return sorted(replies, key=lambda reply: reply.at)
 
 
-def _reply(file: str, line: int, row: Mapping[str, str | None], tz: ZoneInfo) -> _Reply:
+def _reply(file: str, line: int, row: Mapping[str, str | None], tz: ZoneInfo) -> ReplayedReply:
     values = {name: (row.get(name) or "").strip() for name in REPLY_COLUMNS}
     try:
         at = dt.datetime.fromisoformat(values["at"])
@@ -284,7 +299,7 @@ def _reply(file: str, line: int, row: Mapping[str, str | None], tz: ZoneInfo) ->
             raise SimulationError(f"{file}, line {line}, column {name}: empty")
     if (problem := answer_problem(role, values["answer"])) is not None:
         raise SimulationError(f"{file}, line {line}, column answer: {problem}")
-    return _Reply(at, role, values["sender_id"], values["pupil_id"], values["answer"])
+    return ReplayedReply(at, role, values["sender_id"], values["pupil_id"], values["answer"])
 
 
 async def simulate(
@@ -353,6 +368,58 @@ async def simulate(
     return [message for message in found if message.at.date() >= start]
 
 
+async def read_feed(
+    absences: Path, code_map: Mapping[str, str] | None = None, warn: Warn | None = None
+) -> FeedDays:
+    """An absence feed file read once, day by day, for :func:`replay_store`; rejected rows are
+    told to ``warn`` and left out."""
+    feed = _Feed(CsvAbsenceSource(absences, code_map=code_map))
+    try:
+        await feed.read()
+    except FeedParseError as err:
+        raise SimulationError(str(err)) from err
+    for text in [*feed.source.warnings(), *feed.rejects]:
+        (warn or (lambda _text: None))(text)
+    return feed
+
+
+async def replay_store(
+    engine: AsyncEngine,
+    feed: FeedDays,
+    *,
+    rules: Rules,
+    calendar: SchoolCalendar,
+    start: dt.date,
+    end: dt.date,
+    tz: ZoneInfo,
+    replies: Sequence[ReplayedReply] = (),
+    school_id: str = "school",
+    school_name: str = "School",
+    overrides: Overrides | None = None,
+    channels: Mapping[str, Capabilities] | None = None,
+    warn: Warn | None = None,
+) -> list[SimulatedMessage]:
+    """Replay ``start`` to ``end`` on a store that already holds the school (its roster and
+    whatever happened before ``start``): the feed's days are imported and the replies stored
+    at their instants, the planner and the dispatcher run as in :func:`simulate`. The store is
+    written to: give a scratch copy, never the school's own database."""
+    replay = _Replay(
+        engine,
+        rules,
+        calendar,
+        tz,
+        school_id,
+        school_name,
+        warn or (lambda _text: None),
+        start,
+        overrides,
+        usable_capabilities(Settings()) if channels is None else channels,
+    )
+    replay.facts_version += 1
+    await replay.read_pupil_ids()
+    return await replay.replay(feed, list(replies), start, end)
+
+
 class _Replay:
     def __init__(
         self,
@@ -415,12 +482,18 @@ class _Replay:
     async def run(
         self,
         roster: Path,
-        feed: _Feed,
-        answers: list[_Reply],
+        feed: FeedDays,
+        answers: list[ReplayedReply],
         start: dt.date,
         end: dt.date,
     ) -> list[SimulatedMessage]:
         await self.import_roster(roster)
+        return await self.replay(feed, answers, start, end)
+
+    async def replay(
+        self, feed: FeedDays, answers: list[ReplayedReply], start: dt.date, end: dt.date
+    ) -> list[SimulatedMessage]:
+        """Walk the days from ``start`` to ``end`` over the store as it is."""
         pending = [reply for reply in answers if reply.at >= self.clock.now()]
         for reply in answers[: len(answers) - len(pending)]:
             self.warn(f"reply at {reply.at.isoformat()} comes before the replay starts: left out")
@@ -446,6 +519,14 @@ class _Replay:
             raise SimulationError(f"roster: {report.error}")
         for text in report.warnings:
             self.warn(f"roster: {text}")
+        await self.read_pupil_ids()
+        for file in report.files:
+            for reject in file.rejects:
+                where = f"line {reject.line}" if reject.line is not None else "file"
+                self.warn(f"{reject.file} {where}: {reject.reason}")
+
+    async def read_pupil_ids(self) -> None:
+        """The roster's pupil ids in the store, and the days it has a feed for."""
         async with self.engine.connect() as conn:
             rows = await conn.execute(
                 sa.select(col(Pupil.pupil_id), col(Pupil.id)).where(
@@ -453,13 +534,13 @@ class _Replay:
                 )
             )
             self.pupil_ids = {pupil_id: pk for pupil_id, pk in rows if pk is not None}
-        for file in report.files:
-            for reject in file.rejects:
-                where = f"line {reject.line}" if reject.line is not None else "file"
-                self.warn(f"{reject.file} {where}: {reject.reason}")
+            days = await conn.execute(
+                sa.select(col(FeedDay.date)).where(col(FeedDay.school_id) == self.school_id)
+            )
+            self.feed_days = frozenset(days.scalars())
 
     def events(
-        self, day: dt.date, feed: _Feed, pending: list[_Reply]
+        self, day: dt.date, feed: FeedDays, pending: list[ReplayedReply]
     ) -> list[tuple[dt.datetime, int, Callable[[], Any]]]:
         """Everything that happens on ``day``, in order (at equal instants: feed, replies,
         ticks)."""
@@ -482,16 +563,16 @@ class _Replay:
         self.clock.set(instant)
         await work
 
-    def feed_action(self, instant: dt.datetime, feed: _Feed, day: dt.date) -> Callable[[], Any]:
+    def feed_action(self, instant: dt.datetime, feed: FeedDays, day: dt.date) -> Callable[[], Any]:
         return lambda: self.at(instant, self.import_day(feed, day))
 
-    def reply_action(self, reply: _Reply) -> Callable[[], Any]:
+    def reply_action(self, reply: ReplayedReply) -> Callable[[], Any]:
         return lambda: self.at(reply.at, self.store_reply(reply))
 
     def tick_action(self, instant: dt.datetime) -> Callable[[], Any]:
         return lambda: self.at(instant, self.tick())
 
-    async def import_day(self, feed: _Feed, day: dt.date) -> None:
+    async def import_day(self, feed: FeedDays, day: dt.date) -> None:
         self.facts_version += 1
         report = await import_absences(
             self.engine,
@@ -517,7 +598,7 @@ class _Replay:
             )
             self.facts.forget(written.scalars())
 
-    async def store_reply(self, reply: _Reply) -> None:
+    async def store_reply(self, reply: ReplayedReply) -> None:
         self.facts_version += 1
         if (pupil := self.pupil_ids.get(reply.pupil_id)) is not None:
             self.facts.forget([pupil])

@@ -1,4 +1,5 @@
-"""``gemist bench import``, ``engine``, ``telegram``, ``email``, ``smartschool``, ``start``,
+"""``gemist bench import``, ``engine``, ``rules-preview``, ``telegram``, ``email``,
+``smartschool``, ``start``,
 ``web``: figures printed, not asserted."""
 
 from __future__ import annotations
@@ -56,6 +57,14 @@ def register(commands: Any) -> None:
     )
     _databases(engine)
     engine.set_defaults(handler=run_engine)
+    preview = kinds.add_parser(
+        "rules-preview",
+        help="time the rules preview of four school weeks, beside a full-year replay",
+    )
+    preview.add_argument("--pupils", type=int, default=1_000, help="pupils of the school")
+    preview.add_argument("--seed", type=int, default=2026, help="seed of the generated school")
+    _databases(preview)
+    preview.set_defaults(handler=run_rules_preview)
     telegram = kinds.add_parser(
         "telegram",
         help="send through python-telegram-bot to the local Bot API server, against its limits",
@@ -131,6 +140,15 @@ async def run_engine(args: argparse.Namespace, settings: Settings) -> int:
 
     args.backends = args.backends or ["sqlite", "postgresql"]
     args.parts = args.parts or ["replay", "tick"]
+    return await asyncio.to_thread(run_command, args)
+
+
+async def run_rules_preview(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from bot.bench.rules_preview import run_command
+
+    args.backends = args.backends or ["sqlite", "postgresql"]
     return await asyncio.to_thread(run_command, args)
 
 

@@ -1,9 +1,12 @@
-"""``gemist rules check FILE``: validate a rules file and show the settings it gives."""
+"""``gemist rules``: check a rules file, keep versions of the rules in the database (``history``,
+``save FILE --by STAFF_ID``, ``restore N --by STAFF_ID``) and preview a change on the school's own
+history (``preview FILE``)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +21,7 @@ from bot.rules import (
     Ladder,
     Rules,
     RulesError,
+    changed_settings,
     format_duration,
     load_rules,
 )
@@ -25,7 +29,7 @@ from bot.rules import (
 
 def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
-        "rules", help="the coordinator's rules file"
+        "rules", help="the coordinator's rules: check, versions, preview"
     )
     actions = parser.add_subparsers(dest="rules_action", metavar="ACTION", required=True)
     check = actions.add_parser(
@@ -35,6 +39,48 @@ def register(commands: Any) -> None:
         "file", nargs="?", type=Path, metavar="FILE", help="the rules file (default: $GEMIST_RULES)"
     )
     check.set_defaults(handler=run)
+    history = actions.add_parser(
+        "history", help="the saved versions of the rules, the one in force first"
+    )
+    history.set_defaults(handler=run_history)
+    save = actions.add_parser(
+        "save", help="save a rules file as the next version: the running bot uses it next tick"
+    )
+    save.add_argument("file", type=Path, metavar="FILE", help="the rules file to save")
+    _by(save)
+    save.set_defaults(handler=run_save)
+    restore = actions.add_parser(
+        "restore", help="put an earlier version back in force (saved as a new version)"
+    )
+    restore.add_argument("number", type=int, metavar="N", help="the version to restore")
+    _by(restore)
+    restore.set_defaults(handler=run_restore)
+    preview = actions.add_parser(
+        "preview",
+        help="replay a past period with the rules in force and with FILE; print the difference",
+    )
+    preview.add_argument("file", type=Path, metavar="FILE", help="the proposed rules file")
+    preview.add_argument(
+        "--from", dest="start", metavar="DATE", type=dt.date.fromisoformat,
+        help="first day (default: the Monday of the fourth school week back)",
+    )  # fmt: skip
+    preview.add_argument(
+        "--to", dest="end", metavar="DATE", type=dt.date.fromisoformat,
+        help="last day (default: today)",
+    )  # fmt: skip
+    preview.add_argument(
+        "--examples", type=int, default=5, metavar="N", help="examples side by side (default 5)"
+    )
+    preview.set_defaults(handler=run_preview)
+
+
+def _by(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--by",
+        required=True,
+        metavar="STAFF_ID",
+        help="the roster's staff id of who saves (kept with the version)",
+    )
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -56,13 +102,185 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     return Exit.OK
 
 
+def _file_rules(settings: Settings) -> Rules | None:
+    """The rules file's rules (the defaults without one); ``None`` after saying why on stderr."""
+    try:
+        return load_rules(settings.rules) if settings.rules is not None else Rules.default()
+    except RulesError as err:
+        for line in err.lines:
+            print(line, file=sys.stderr)
+        return None
+
+
+def _read_proposed(path: Path) -> Rules | None:
+    try:
+        return load_rules(path)
+    except RulesError as err:
+        for line in err.lines:
+            print(line, file=sys.stderr)
+        count = len(err.problems)
+        print(f"{path}: invalid ({count} problem{'s' if count > 1 else ''})", file=sys.stderr)
+        return None
+
+
+async def run_history(args: argparse.Namespace, settings: Settings) -> int:
+    """Every saved version, newest first; or where the rules come from when none is."""
+    from bot.commands.common import open_database
+    from bot.rulebook import versions
+
+    engine = await open_database(settings, command="gemist rules history")
+    if engine is None:
+        return Exit.UNUSABLE
+    try:
+        async with engine.connect() as conn:
+            saved = await versions.history(conn, settings.school_id)
+    finally:
+        await engine.dispose()
+    if not saved:
+        source = settings.rules or "the defaults (no rules file)"
+        print(f"No saved version: the bot uses {source}.")
+        return Exit.OK
+    tz = settings.timezone
+    for index, version in enumerate(saved):
+        mark = "*" if index == 0 else " "
+        print(
+            f"{mark} {version.number:>3}  {version.saved_at.astimezone(tz):%Y-%m-%d %H:%M}  "
+            f"{version.saved_by:<12} {version.summary()}"
+        )
+    print(f"(* in force: version {saved[0].number})")
+    return Exit.OK
+
+
+async def run_save(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate FILE and store it as the next version."""
+    from bot.commands.common import open_database
+    from bot.rulebook import versions
+
+    path: Path = args.file
+    if _read_proposed(path) is None:
+        return Exit.UNUSABLE
+    fallback = _file_rules(settings)
+    if fallback is None:
+        return Exit.UNUSABLE
+    text = (await asyncio.to_thread(path.read_bytes)).decode("utf-8-sig")
+    engine = await open_database(settings, command="gemist rules save")
+    if engine is None:
+        return Exit.UNUSABLE
+    try:
+        saved = await versions.save(
+            engine,
+            settings.school_id,
+            text,
+            by=args.by,
+            at=dt.datetime.now(dt.UTC),
+            fallback=fallback,
+        )
+    except versions.UnknownStaff as err:
+        print(f"gemist rules save: --by {err}", file=sys.stderr)
+        return Exit.UNUSABLE
+    finally:
+        await engine.dispose()
+    print(f"saved version {saved.number} by {saved.saved_by}: {saved.summary()}")
+    print("The running bot uses it from its next planner tick.")
+    return Exit.OK
+
+
+async def run_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """Save version N again as the newest."""
+    from bot.commands.common import open_database
+    from bot.rulebook import versions
+
+    fallback = _file_rules(settings)
+    if fallback is None:
+        return Exit.UNUSABLE
+    engine = await open_database(settings, command="gemist rules restore")
+    if engine is None:
+        return Exit.UNUSABLE
+    try:
+        saved = await versions.restore(
+            engine,
+            settings.school_id,
+            args.number,
+            by=args.by,
+            at=dt.datetime.now(dt.UTC),
+            fallback=fallback,
+        )
+    except (versions.UnknownVersion, versions.UnknownStaff) as err:
+        which = "--by " if isinstance(err, versions.UnknownStaff) else ""
+        print(f"gemist rules restore: {which}{err}", file=sys.stderr)
+        return Exit.UNUSABLE
+    except RulesError as err:
+        print(
+            f"gemist rules restore: version {args.number} can no longer be used:", file=sys.stderr
+        )
+        for line in err.lines:
+            print(line, file=sys.stderr)
+        return Exit.UNUSABLE
+    finally:
+        await engine.dispose()
+    print(f"saved version {saved.number} by {saved.saved_by}: {saved.summary()}")
+    print("The running bot uses it from its next planner tick.")
+    return Exit.OK
+
+
+async def run_preview(args: argparse.Namespace, settings: Settings) -> int:
+    """Replay the period with the rules in force and with FILE; print the difference."""
+    from bot.channels.registry import capabilities
+    from bot.commands.common import open_database
+    from bot.rulebook import versions
+    from bot.rulebook.preview import last_school_weeks, preview, report
+    from scheduler.calendar import CalendarFileError, SchoolCalendar
+
+    proposed = _read_proposed(args.file)
+    fallback = _file_rules(settings)
+    if proposed is None or fallback is None:
+        return Exit.UNUSABLE
+    try:
+        calendar = SchoolCalendar.from_settings(settings)
+    except (CalendarFileError, OSError) as err:
+        print(f"gemist rules preview: {err}", file=sys.stderr)
+        return Exit.UNUSABLE
+    today = dt.datetime.now(settings.timezone).date()
+    default_start, default_end = last_school_weeks(today, calendar)
+    start, end = args.start or default_start, args.end or default_end
+    if end < start:
+        print(f"gemist rules preview: --to {end} is before --from {start}", file=sys.stderr)
+        return Exit.UNUSABLE
+    engine = await open_database(settings, command="gemist rules preview")
+    if engine is None:
+        return Exit.UNUSABLE
+    try:
+        current = versions.CurrentRules(engine, settings.school_id, fallback)
+        rules = await current.refresh()
+        result = await preview(
+            engine,
+            school_id=settings.school_id,
+            current=rules,
+            proposed=proposed,
+            calendar=calendar,
+            tz=settings.timezone,
+            start=start,
+            end=end,
+            school_name=settings.school_name,
+            overrides=settings.messages,
+            channels=capabilities(settings),
+            example_count=args.examples,
+        )
+    finally:
+        await engine.dispose()
+    in_force = f"version {current.number}" if current.number else "the rules file"
+    print(f"Current rules: {in_force}; proposed: {args.file}")
+    print("\n".join(report(result)))
+    return Exit.OK
+
+
 def summary(rules: Rules) -> Iterator[str]:
     """The effective settings, a line or a few per section."""
     width = 15
     for label, text in _sections(rules):
         for index, line in enumerate(text):
             yield f"  {label if index == 0 else '':<{width}} {line}"
-    changed = list(_changed(rules.model_dump(), Rules.default().model_dump()))
+    changed = changed_settings(Rules.default(), rules)
     yield ""
     yield (
         f"Changed from the defaults: {', '.join(changed)}"
@@ -231,12 +449,3 @@ def _again(school_days: int, times: int, spacing: str) -> str:
     if not times:
         return "no follow-up"
     return f"again {spacing}{school_days} school days, at most {_count(times)}"
-
-
-def _changed(given: Any, default: Any, path: str = "") -> Iterator[str]:
-    """Dotted keys whose value differs from the default."""
-    if isinstance(given, dict) and isinstance(default, dict):
-        for key, value in given.items():
-            yield from _changed(value, default.get(key), f"{path}.{key}" if path else str(key))
-    elif given != default:
-        yield path

@@ -379,6 +379,7 @@ def conversations(
         translator=translator,
         channels=service.pipeline.reach,
     )
+    service.on_new_rules(conversation.use_rules)
     return TelegramBot(
         telegram.bot, conversation, webhook=webhook(settings), poll_timeout=poll_timeout
     )

@@ -54,6 +54,11 @@ class DeliveryGate:
         self._rules = rules
         self._window = Window(rules.delivery, calendar, tz)
 
+    def use(self, rules: Rules) -> None:
+        """Check against ``rules`` from now on (a new version was put in force)."""
+        self._rules = rules
+        self._window = Window(rules.delivery, self._window.calendar, self._window.tz)
+
     async def __call__(self, message: Outgoing, now: dt.datetime) -> dt.datetime | None:
         allowed = self._window.next_allowed(now)
         if allowed > now:

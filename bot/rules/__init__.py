@@ -15,6 +15,7 @@ half-days, weeks or times is a whole number and its key says what it counts
 
 from __future__ import annotations
 
+from bot.rules._changes import changed_settings
 from bot.rules._codes import CodeRule, CodeRules, Ladder
 from bot.rules._ladder import (
     CLB_HALF_DAYS,
@@ -30,7 +31,7 @@ from bot.rules._ladder import (
     ShortAbsences,
     TeacherRules,
 )
-from bot.rules._load import Problem, RulesError, load_rules, parse_rules
+from bot.rules._load import Problem, RulesError, load_rules, parse_rules, rules_from
 from bot.rules._people import DoNotContact, Pause
 from bot.rules._rules import Rules
 from bot.rules._safety import Cap, Caps, Delivery, Hold
@@ -62,7 +63,9 @@ __all__ = [
     "SameWeekday",
     "ShortAbsences",
     "TeacherRules",
+    "changed_settings",
     "format_duration",
     "load_rules",
     "parse_rules",
+    "rules_from",
 ]

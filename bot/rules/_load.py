@@ -26,7 +26,7 @@ from bot.rules._codes import CodeRules
 from bot.rules._rules import Rules
 from bot.rules._values import PROBLEM, show
 
-__all__ = ["Problem", "RulesError", "load_rules", "parse_rules"]
+__all__ = ["Problem", "RulesError", "load_rules", "parse_rules", "rules_from"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,12 @@ def parse_rules(text: str, source: str = "<rules>") -> Rules:
         raise RulesError(source, [Problem("", f"not valid YAML: {err}")]) from err
     if raw is None:  # empty, or only comments
         return Rules.default()
+    return rules_from(raw, source)
+
+
+def rules_from(raw: object, source: str = "<rules>") -> Rules:
+    """Validate rules already read into Python values (a web form's, say), with the same
+    problems, at the same keys, as :func:`parse_rules` gives for a file."""
     if not isinstance(raw, dict):
         raise RulesError(
             source,

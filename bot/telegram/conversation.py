@@ -159,6 +159,11 @@ class Conversation:
         self.inbox = Inbox.beside(engine, stored=self.news, replayed=self._replayed)
         """Where answers and free text are stored (:mod:`bot.telegram.inbox`)."""
 
+    def use_rules(self, rules: Rules) -> None:
+        """Answer under ``rules`` from now on: a coordinator saved a new version."""
+        self.rules = rules
+        self.window = Window(rules.delivery, self.calendar, self.clock.tz)
+
     def install(self, application: Application) -> None:  # type: ignore[type-arg]
         """Add the handlers and the error handler to ``application``."""
         from bot.telegram._blocks import on_member
