@@ -84,6 +84,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 TABLES = (
+    "desk_session", "desk_signin",
     "signing_key", "timeline_view", "privacy_log", "invitation", "contact",
     "pupil_pause", "reply", "outreach_event", "outreach",
     "mark_correction", "absence_mark", "feed_day", "import_reject", "guardian_link",
