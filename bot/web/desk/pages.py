@@ -1,0 +1,137 @@
+"""The desk's pages for signed-in staff, each through :func:`~bot.web.desk.base.signed_in`.
+
+- *Vandaag* (``/desk/vandaag``): today's absences as Gemist sees them, the messages that went
+  out, the answers received, the held days waiting for a decision and the messages that could
+  not be delivered; each list a page at a time (``?lijst=afwezig&pagina=2`` shows one list,
+  further on). A teacher sees the welcome reminders sent to them.
+- *Leerling* (``/desk/leerling``: the viewer's pupils; ``/desk/leerling/<id>``: one pupil's
+  timeline, each view recorded). A pupil who is not the viewer's gets the 404 page, as an id
+  that is no pupil does.
+- *Opvolging*, *Regels*, *Bereik*, *Invoer*, *Wachtrij*: not built yet; each says so, to those
+  who may open it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from aiohttp import web
+
+from bot.web.base import CONTEXT
+from bot.web.desk import read
+from bot.web.desk.access import Page, may, scope_of
+from bot.web.desk.base import NAV_LABELS, Signed, desk_render, not_found, signed_in
+
+__all__ = ["add_routes"]
+
+MAX_PAGE = 10_000
+LISTS = ("afwezig", "verstuurd", "antwoorden", "niet_afgeleverd")
+"""The lists of *Vandaag*, by the name ``?lijst=`` gives them."""
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    router.add_get("/desk/vandaag", today, name="desk_today")
+    router.add_get("/desk/leerling", pupils, name="desk_pupils")
+    router.add_get(r"/desk/leerling/{pupil:\d{1,18}}", pupil, name="desk_pupil")
+    for page in (Page.FOLLOW_UP, Page.RULES, Page.REACH, Page.IMPORTS, Page.QUEUE):
+        router.add_get(f"/desk/{page.value}", _not_yet(page), name=f"desk_{page.name.lower()}")
+
+
+def _page_number(request: web.Request) -> int:
+    try:
+        number = int(request.query.get("pagina", "1"))
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+@signed_in(Page.TODAY)
+async def today(request: web.Request, who: Signed) -> web.Response:
+    """What happened today, for the viewer's pupils (a teacher: their welcome reminders)."""
+    context = request.app[CONTEXT]
+    scope = scope_of(who.viewer)
+    day = context.clock.today()
+    tz = context.clock.tz
+    start = context.clock.localize(day, 0)
+    end = context.clock.localize(day + dt.timedelta(days=1), 0)
+    span = read.Today(day, start.astimezone(dt.UTC), end.astimezone(dt.UTC))
+    only = request.query.get("lijst")
+    if only not in LISTS:
+        only = None
+    number = _page_number(request)
+
+    def page_of(name: str) -> int:
+        return number if only == name else 1
+
+    values: dict[str, Any] = {**who.values(Page.TODAY), "title": who.reader.gettext("Vandaag")}
+    async with context.reads.connect() as conn:
+        lists: dict[str, Any] = {}
+        if only in (None, "afwezig"):
+            lists["afwezig"] = await read.absences(conn, scope, span, page_of("afwezig"))
+        if only in (None, "verstuurd"):
+            lists["verstuurd"] = await read.messages_sent(conn, scope, span, page_of("verstuurd"))
+        if only in (None, "antwoorden"):
+            lists["antwoorden"] = await read.answers(conn, scope, span, page_of("antwoorden"))
+        if only in (None, "niet_afgeleverd"):
+            lists["niet_afgeleverd"] = await read.undelivered(
+                conn, scope, span, page_of("niet_afgeleverd")
+            )
+        held = await read.holds(conn, scope) if only is None else []
+    values.update(
+        {
+            "date": day,
+            "lists": lists,
+            "only": only,
+            "held": held,
+            "pupils": scope.any_pupil,
+            "teacher": scope.welcomes_of is not None,
+            "open_pupils": may(who.viewer, Page.PUPIL),
+            "tz": tz,
+        }
+    )
+    return desk_render(request, "desk/today.html", who.reader, values)
+
+
+@signed_in(Page.PUPIL)
+async def pupils(request: web.Request, who: Signed) -> web.Response:
+    """The viewer's pupils, by class and name, each a link to their page."""
+    context = request.app[CONTEXT]
+    async with context.reads.connect() as conn:
+        found = await read.pupils(conn, scope_of(who.viewer), _page_number(request))
+    values = {**who.values(Page.PUPIL), "title": who.reader.gettext("Leerlingen"), "found": found}
+    return desk_render(request, "desk/pupils.html", who.reader, values)
+
+
+@signed_in(Page.PUPIL)
+async def pupil(request: web.Request, who: Signed) -> web.Response:
+    """A pupil's timeline; the view is recorded (who, when). Not the viewer's: 404."""
+    context = request.app[CONTEXT]
+    pupil_id = int(request.match_info["pupil"])
+    now = context.clock.now()
+    async with context.engine.begin() as conn:
+        ref = await read.pupil_ref(conn, pupil_id)
+        if ref is None or not may(who.viewer, Page.PUPIL, ref):
+            return not_found(request, who)
+        header = await read.pupil_header(conn, pupil_id)
+        found = await read.timeline(conn, pupil_id, context.clock.tz, _page_number(request))
+        await read.record_view(conn, ref.school_id, pupil_id, who.viewer.staff_id, now)
+    values: Mapping[str, Any] = {
+        **who.values(Page.PUPIL),
+        "title": header.name if header is not None else "",
+        "pupil": header,
+        "found": found,
+    }
+    return desk_render(request, "desk/pupil.html", who.reader, values)
+
+
+def _not_yet(page: Page) -> Any:
+    @signed_in(page)
+    async def not_yet(request: web.Request, who: Signed) -> web.Response:
+        """A page of the desk that is not built yet."""
+        values = {**who.values(page), "title": who.reader.gettext(NAV_LABELS[page])}
+        return desk_render(request, "desk/not_yet.html", who.reader, values)
+
+    return not_yet
+

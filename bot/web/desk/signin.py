@@ -1,0 +1,141 @@
+"""Signing in to the desk without a password, and signing out.
+
+1. ``GET /desk/aanmelden``: a box for one's e-mail address or staff id; the browser gets its
+   random ``browser`` cookie here (:mod:`bot.web.desk.base`).
+2. ``POST /desk/aanmelden``: whatever was typed, the answer is the same neutral page; when it
+   names one active staff member that a channel reaches, a link goes out through the outbox on
+   their own channel (:func:`bot.web.desk.sessions.ask`), and the running bot is told to send
+   at once.
+3. ``GET /desk/in/<token>``: the link, in the browser that asked, within its lifetime, once:
+   a new session (a new id, whatever the browser had before), and on to *Vandaag*. Anything
+   else (another browser, a link used or expired, an altered token) gets the same page, and a
+   link opened in another browser (a mail filter that follows links) is not used up.
+4. ``POST /desk/afmelden``: the session ends on the server and its cookie is cleared.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy.exc import OperationalError
+
+from bot.web.base import CONTEXT, root_of, tell
+from bot.web.desk import sessions
+from bot.web.desk.base import (
+    DESK,
+    browser_reader,
+    check_form,
+    clear_cookie,
+    cookie_names,
+    csrf_token,
+    desk_render,
+    forbidden,
+    set_cookie,
+    signed,
+)
+
+__all__ = ["add_routes"]
+
+MAX_TOKEN = 100
+"""Longer than any token the desk makes: anything longer is not looked up."""
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    router.add_get("/desk", home, name="desk")
+    router.add_get("/desk/", home)
+    router.add_get("/desk/aanmelden", sign_in_page, name="desk_sign_in")
+    router.add_post("/desk/aanmelden", ask_for_link)
+    router.add_get("/desk/in/{token}", open_link, name="desk_link")
+    router.add_post("/desk/afmelden", sign_out, name="desk_sign_out")
+
+
+async def home(request: web.Request) -> web.StreamResponse:
+    """To *Vandaag* when signed in, else to the sign-in page."""
+    where = "vandaag" if await signed(request) is not None else "aanmelden"
+    raise web.HTTPSeeOther(f"{root_of(request)}desk/{where}")
+
+
+def _browser(request: web.Request) -> str | None:
+    value = request.cookies.get(cookie_names(request.app[CONTEXT].https).browser)
+    return value if value and len(value) <= MAX_TOKEN else None
+
+
+async def sign_in_page(request: web.Request) -> web.StreamResponse:
+    """The box for an e-mail address or a staff id; sets the browser's cookie if it has none."""
+    if await signed(request) is not None:
+        raise web.HTTPSeeOther(f"{root_of(request)}desk/vandaag")
+    https = request.app[CONTEXT].https
+    browser = _browser(request) or sessions.new_secret()
+    reader = browser_reader(request)
+    values = {"csrf": csrf_token(browser), "signed_out": request.query.get("uit") == "1"}
+    response = desk_render(request, "desk/sign_in.html", reader, values)
+    set_cookie(response, https, cookie_names(https).browser, browser)
+    return response
+
+
+async def ask_for_link(request: web.Request) -> web.Response:
+    """The same neutral answer for anything typed; a link for the one person it names."""
+    context = request.app[CONTEXT]
+    desk = request.app[DESK]
+    reader = browser_reader(request)
+    browser = _browser(request)
+    form = await check_form(request, browser)
+    if form is None or browser is None:
+        return forbidden(request, reader)
+    who = str(form.get("who", ""))
+    now = context.clock.now()
+    base_url = context.base_url or f"{request.scheme}://{request.host}"
+    try:
+        async with context.engine.begin() as conn:
+            asker = await sessions.find_staff(conn, who)
+            sent = asker is not None and await sessions.ask(
+                conn,
+                asker,
+                browser,
+                base_url=base_url,
+                now=now,
+                lifetimes=desk.lifetimes,
+                channels=context.channels,
+            )
+    except OperationalError:  # SQLite's write lock, held by a long import: try again
+        return desk_render(request, "desk/busy.html", reader, status=503)
+    if sent:
+        tell(context)
+    return desk_render(request, "desk/link_sent.html", reader)
+
+
+async def open_link(request: web.Request) -> web.StreamResponse:
+    """A new session for the link's staff member, in the browser that asked for it."""
+    context = request.app[CONTEXT]
+    desk = request.app[DESK]
+    https = context.https
+    token = request.match_info["token"]
+    browser = _browser(request)
+    session: str | None = None
+    if browser is not None and len(token) <= MAX_TOKEN:
+        now = context.clock.now()
+        async with context.engine.begin() as conn:
+            staff_id = await sessions.redeem(conn, token, browser, now)
+            if staff_id is not None:
+                old = request.cookies.get(cookie_names(https).session)
+                if old:
+                    await sessions.end(conn, old, now)
+                session = await sessions.open_session(conn, staff_id, now, desk.lifetimes)
+    if session is None:
+        return desk_render(request, "desk/link_gone.html", browser_reader(request), status=404)
+    response = web.HTTPSeeOther(f"{root_of(request)}desk/vandaag")
+    set_cookie(response, https, cookie_names(https).session, session)
+    raise response
+
+
+async def sign_out(request: web.Request) -> web.StreamResponse:
+    """The session ends on the server; the browser forgets its cookie."""
+    context = request.app[CONTEXT]
+    https = context.https
+    session = request.cookies.get(cookie_names(https).session)
+    if await check_form(request, session) is None or session is None:
+        return forbidden(request, browser_reader(request))
+    async with context.engine.begin() as conn:
+        await sessions.end(conn, session, context.clock.now())
+    response = web.HTTPSeeOther(f"{root_of(request)}desk/aanmelden?uit=1")
+    clear_cookie(response, https, cookie_names(https).session)
+    raise response

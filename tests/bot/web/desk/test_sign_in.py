@@ -1,0 +1,188 @@
+"""Signing in to the desk by a link sent on one's own channel: single use, 15 minutes, only in
+the browser that asked; the same neutral answers whatever was typed or went wrong."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import sqlalchemy as sa
+from aiohttp import CookieJar
+from sqlmodel import col
+
+from bot.models import DeskSession, DeskSignIn, Outreach
+from bot.planning.gate import DeliveryGate
+from bot.outbox.records import Outgoing
+from bot.rules import Rules
+from bot.web.desk.base import csrf_token
+from scheduler.calendar import SchoolCalendar
+from tests.bot.web.desk.conftest import Town, ask, csrf_of, path_of, sign_in
+
+
+async def test_a_link_signs_in_the_browser_that_asked(town: Town):
+    async with town.client() as client:
+        answer = await ask(client, "S02")
+        text = await answer.text()
+        links = await town.links("S02")
+        assert len(links) == 1
+        assert links[0]["channel"] == "email"
+        assert links[0]["status"] == "planned"
+        assert links[0]["expires_at"] == town.clock.now() + dt.timedelta(minutes=15)
+        assert "Kijk je berichten na" in text
+        assert town.told == ["news"]  # the running bot sends it at once
+        response = await client.get(path_of(links[0]["link"]))
+        page = await response.text()
+    assert response.status == 200
+    assert response.url.path == "/desk/vandaag"
+    assert "NaamS02 Collega" in page
+
+
+async def test_the_link_goes_on_the_persons_own_channel_in_their_language(town: Town):
+    async with town.client() as client:
+        await ask(client, "S03")  # reached on Telegram only
+        await ask(client, "s04@SCHOOL.example")  # by e-mail address, in any case; reads French
+    assert [link["channel"] for link in await town.links("S03")] == ["telegram"]
+    links = await town.links("S04")
+    assert [(link["channel"], link["lang"]) for link in links] == [("email", "fr")]
+
+
+async def test_the_answer_is_the_same_for_anyone_and_nobody(town: Town):
+    async with town.client() as client:
+        known = await (await ask(client, "S02")).text()
+        unknown = await (await ask(client, "nobody@example.org")).text()
+        empty = await (await ask(client, "")).text()
+    assert known == unknown == empty
+    assert await town.scalar(sa.select(sa.func.count()).select_from(DeskSignIn)) == 1
+
+
+async def test_a_link_in_another_browser_does_not_work_and_is_not_used_up(town: Town):
+    async with town.client() as client:
+        await ask(client, "S02")
+        link = path_of((await town.links("S02"))[0]["link"])
+        client.session._cookie_jar = CookieJar(unsafe=True)  # another browser: no cookies
+        other = await client.get(link)
+        assert other.status == 404
+        assert "Deze link werkt niet (meer)" in await other.text()
+        assert (await client.get("/desk/vandaag")).url.path == "/desk/aanmelden"
+    async with town.client() as elsewhere:
+        await elsewhere.get("/desk/aanmelden")  # a browser cookie of its own
+        assert (await elsewhere.get(link)).status == 404
+    used = await town.scalar(sa.select(col(DeskSignIn.used_at)))
+    assert used is None
+
+
+async def test_a_link_works_once(town: Town):
+    async with town.client() as client:
+        await sign_in(town, client, "S02")
+        link = path_of((await town.links("S02"))[0]["link"])
+        again = await client.get(link)
+        text = await again.text()
+    assert again.status == 404
+    assert "Deze link werkt niet (meer)" in text
+
+
+async def test_a_link_expires_after_15_minutes(town: Town):
+    async with town.client() as client:
+        await ask(client, "S02")
+        link = path_of((await town.links("S02"))[0]["link"])
+        town.clock.advance(dt.timedelta(minutes=15))
+        late = await client.get(link)
+        late_text = await late.text()
+        garbled = await client.get(link[:-3] + "abc")
+        garbled_text = await garbled.text()
+    assert late.status == garbled.status == 404
+    assert late_text == garbled_text  # the same page for every reason
+
+
+async def test_sign_in_gives_a_new_session_id(town: Town):
+    """A browser signed in already that opens a new link gets a new session; the old one
+    ends (the sign-in page itself leads a signed-in browser on to Vandaag)."""
+    async with town.client() as client:
+        await sign_in(town, client, "S02")
+        jar = client.session.cookie_jar.filter_cookies(client.make_url("/"))
+        first, browser = jar["gemist_desk"].value, jar["gemist_desk_browser"].value
+        assert (await client.get("/desk/aanmelden")).url.path == "/desk/vandaag"
+        await client.post("/desk/aanmelden", data={"who": "S02", "csrf": csrf_token(browser)})
+        again = await client.get(path_of((await town.links("S02"))[-1]["link"]))
+        assert again.url.path == "/desk/vandaag"
+        jar = client.session.cookie_jar.filter_cookies(client.make_url("/"))
+        second = jar["gemist_desk"].value
+    assert first != second
+    ended = await town.scalar(
+        sa.select(sa.func.count())
+        .select_from(DeskSession)
+        .where(col(DeskSession.ended_at).isnot(None))
+    )
+    assert ended == 1  # the earlier session ended at the second sign-in
+
+
+async def test_only_hashes_are_stored(town: Town):
+    async with town.client() as client:
+        await sign_in(town, client, "S02")
+        cookies = client.session.cookie_jar.filter_cookies(client.make_url("/"))
+    token = (await town.links("S02"))[0]["link"].rsplit("/", 1)[1]
+    async with town.engine.connect() as conn:
+        stored = [
+            value
+            for table in (DeskSignIn, DeskSession)
+            for row in await conn.execute(sa.select(table))
+            for value in row
+        ]
+    secrets = {token, cookies["gemist_desk"].value, cookies["gemist_desk_browser"].value}
+    assert not secrets & {str(value) for value in stored}
+
+
+async def test_asking_without_the_forms_token_is_refused(town: Town):
+    async with town.client() as client:
+        await client.get("/desk/aanmelden")
+        missing = await client.post("/desk/aanmelden", data={"who": "S02"})
+        wrong = await client.post("/desk/aanmelden", data={"who": "S02", "csrf": "0" * 64})
+    assert missing.status == wrong.status == 403
+    assert await town.links("S02") == []
+
+
+async def test_no_more_than_three_links_wait_at_once(town: Town):
+    async with town.client() as client:
+        answers = [await (await ask(client, "S02")).text() for _ in range(5)]
+    assert len(set(answers)) == 1
+    assert len(await town.links("S02")) == 3
+
+
+async def test_someone_who_left_gets_no_link(town: Town):
+    from bot.models import Staff
+
+    async with town.engine.begin() as conn:
+        await conn.execute(sa.update(Staff).where(col(Staff.staff_id) == "S02").values(active=False))
+    async with town.client() as client:
+        answer = await ask(client, "S02")
+    assert answer.status == 200
+    assert await town.links("S02") == []
+
+
+async def test_the_sign_in_link_is_sent_outside_the_sending_hours():
+    """A link asked for at 22:00 goes at once: the gate holds back no ``desk_signin``."""
+    from scheduler.clock import BRUSSELS
+
+    late = dt.datetime(2026, 11, 17, 22, 0, tzinfo=BRUSSELS)
+    gate = DeliveryGate(None, Rules.default(), SchoolCalendar(), BRUSSELS)  # type: ignore[arg-type]
+    message = Outgoing(
+        id=1, school_id="school", idempotency_key="desk_signin:x", kind="desk_signin",
+        recipient_role="staff", recipient_id=1, channel="email", pupil_id=None, lang="nl",
+        payload={}, text=None, due_at=late, expires_at=late + dt.timedelta(minutes=15),
+        attempts=0, claimed_by="w", claimed_at=late,
+    )  # fmt: skip
+    assert await gate(message, late) is None
+    assert await gate(dataclasses.replace(message, kind="coordinator_nudge"), late) is not None
+
+
+async def test_cookies_are_httponly_lax_and_secure_behind_https(town: Town):
+    town.https = True
+    async with town.client() as client:
+        page = await client.get("/desk/aanmelden")
+        token = await csrf_of(page)
+    cookie = page.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-gemist_desk_browser=")
+    for attribute in ("HttpOnly", "Secure", "SameSite=Lax", "Path=/"):
+        assert attribute in cookie
+    assert "Domain" not in cookie
+    assert token
