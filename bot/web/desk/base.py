@@ -225,6 +225,7 @@ class Signed:
         }
 
 
+NOT_FOUND = D_("Niet gevonden")
 NAV_LABELS: Mapping[Page, str] = {
     Page.TODAY: D_("Vandaag"),
     Page.FOLLOW_UP: D_("Opvolging"),
@@ -257,7 +258,7 @@ def to_sign_in(request: web.Request) -> web.Response:
 
 def not_found(request: web.Request, who: Signed) -> web.Response:
     """The page for a page or pupil that does not exist, or is not the viewer's: the same."""
-    values = {**who.values(""), "title": who.reader.gettext("Niet gevonden")}
+    values = {**who.values(""), "title": who.reader.gettext(NOT_FOUND)}
     return desk_render(request, "desk/not_found.html", who.reader, values, status=404)
 
 

@@ -22,11 +22,12 @@ from aiohttp import web
 from bot.web.base import CONTEXT
 from bot.web.desk import read
 from bot.web.desk.access import Page, may, scope_of
-from bot.web.desk.base import NAV_LABELS, Signed, desk_render, not_found, signed_in
+from bot.web.desk.base import NAV_LABELS, D_, Signed, desk_render, not_found, signed_in
 
 __all__ = ["add_routes"]
 
 MAX_PAGE = 10_000
+PUPILS = D_("Leerlingen")
 LISTS = ("afwezig", "verstuurd", "antwoorden", "niet_afgeleverd")
 """The lists of *Vandaag*, by the name ``?lijst=`` gives them."""
 
@@ -65,7 +66,7 @@ async def today(request: web.Request, who: Signed) -> web.Response:
     def page_of(name: str) -> int:
         return number if only == name else 1
 
-    values: dict[str, Any] = {**who.values(Page.TODAY), "title": who.reader.gettext("Vandaag")}
+    values: dict[str, Any] = {**who.values(Page.TODAY), "title": who.reader.gettext(NAV_LABELS[Page.TODAY])}
     async with context.reads.connect() as conn:
         lists: dict[str, Any] = {}
         if only in (None, "afwezig"):
@@ -100,7 +101,7 @@ async def pupils(request: web.Request, who: Signed) -> web.Response:
     context = request.app[CONTEXT]
     async with context.reads.connect() as conn:
         found = await read.pupils(conn, scope_of(who.viewer), _page_number(request))
-    values = {**who.values(Page.PUPIL), "title": who.reader.gettext("Leerlingen"), "found": found}
+    values = {**who.values(Page.PUPIL), "title": who.reader.gettext(PUPILS), "found": found}
     return desk_render(request, "desk/pupils.html", who.reader, values)
 
 
