@@ -54,7 +54,7 @@ DOMAIN = "desk"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def D_(text: str) -> str:  # noqa: N802 - the marker pybabel extracts for the desk's domain
+def D_(text: str) -> str:
     """Marks a desk text for extraction (``-k D_``); it is translated where it is shown."""
     return text
 

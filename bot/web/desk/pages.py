@@ -22,7 +22,7 @@ from aiohttp import web
 from bot.web.base import CONTEXT
 from bot.web.desk import read
 from bot.web.desk.access import Page, may, scope_of
-from bot.web.desk.base import NAV_LABELS, D_, Signed, desk_render, not_found, signed_in
+from bot.web.desk.base import D_, NAV_LABELS, Signed, desk_render, not_found, signed_in
 
 __all__ = ["add_routes"]
 
@@ -66,7 +66,10 @@ async def today(request: web.Request, who: Signed) -> web.Response:
     def page_of(name: str) -> int:
         return number if only == name else 1
 
-    values: dict[str, Any] = {**who.values(Page.TODAY), "title": who.reader.gettext(NAV_LABELS[Page.TODAY])}
+    values: dict[str, Any] = {
+        **who.values(Page.TODAY),
+        "title": who.reader.gettext(NAV_LABELS[Page.TODAY]),
+    }
     async with context.reads.connect() as conn:
         lists: dict[str, Any] = {}
         if only in (None, "afwezig"):
@@ -135,4 +138,3 @@ def _not_yet(page: Page) -> Any:
         return desk_render(request, "desk/not_yet.html", who.reader, values)
 
     return not_yet
-

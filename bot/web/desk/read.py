@@ -41,8 +41,8 @@ __all__ = [
     "Paged",
     "PupilHeader",
     "PupilLine",
-    "Today",
     "TimelineEntry",
+    "Today",
     "absences",
     "answers",
     "holds",
@@ -153,7 +153,7 @@ class TimelineEntry:
     detail: dict[str, Any]
 
 
-async def _paged(conn: AsyncConnection, query: sa.Select[Any], page: int, size: int) -> Paged[Any]:
+async def _paged(conn: AsyncConnection, query: Any, page: int, size: int) -> Paged[Any]:
     page = max(page, 1)
     rows = (await conn.execute(query.limit(size + 1).offset((page - 1) * size))).all()
     return Paged(rows[:size], page, len(rows) > size)
@@ -223,8 +223,9 @@ async def absences(
     codes: dict[int, dict[str, str]] = {pupil: {} for pupil in ids}
     if ids:
         rows = await conn.execute(
-            sa.select(col(AbsenceMark.pupil_id), col(AbsenceMark.half_day), col(AbsenceMark.code))
-            .where(marks, col(AbsenceMark.pupil_id).in_(ids))
+            sa.select(
+                col(AbsenceMark.pupil_id), col(AbsenceMark.half_day), col(AbsenceMark.code)
+            ).where(marks, col(AbsenceMark.pupil_id).in_(ids))
         )
         for pupil, half, code in rows:
             codes[pupil][half] = code
@@ -242,7 +243,7 @@ def _codes(halves: dict[str, str]) -> str:
     return f"{am}/-" if am else f"-/{pm}"
 
 
-def _message_query(scope: Scope) -> sa.Select[Any]:
+def _message_query(scope: Scope) -> Any:
     return (
         sa.select(
             col(Outreach.id), col(Outreach.kind), col(Outreach.recipient_role),
@@ -331,7 +332,7 @@ async def holds(conn: AsyncConnection, scope: Scope) -> list[Held]:
         .where(col(OutreachHold.school_id) == scope.school_id, col(OutreachHold.status) == "held")
         .order_by(col(OutreachHold.date), col(OutreachHold.scope))
     )  # fmt: skip
-    return [Held(int(r[0]), r[1], str(r[2]), int(r[3]), int(r[4])) for r in rows]
+    return [Held(int(str(r[0])), r[1], str(r[2]), int(r[3]), int(r[4])) for r in rows]
 
 
 async def pupils(

@@ -111,7 +111,7 @@ async def find_staff(conn: AsyncConnection, who: str) -> Asker | None:
         return None
     staff_id, school_id, language = found[0]
     lang = language if language in STAFF_LANGUAGES else "nl"
-    return Asker(int(staff_id), str(school_id), lang)
+    return Asker(int(str(staff_id)), str(school_id), lang)
 
 
 async def ask(
@@ -262,7 +262,7 @@ async def viewer_of(
         )
     lang = language if language in STAFF_LANGUAGES else "nl"
     name = f"{first} {last}"
-    return Viewer(int(staff_id), str(school_id), str(role), name, lang, bool(spilfiguur))
+    return Viewer(int(str(staff_id)), str(school_id), str(role), name, lang, bool(spilfiguur))
 
 
 async def end(conn: AsyncConnection, session: str, now: dt.datetime) -> None:

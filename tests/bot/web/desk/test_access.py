@@ -1,4 +1,4 @@
-"""The authorization matrix: every role × every page of the desk and every pupil, decided in one
+"""The authorization matrix: every role by every page of the desk and every pupil, decided in one
 place (:mod:`bot.web.desk.access`) and kept by every handler. A pupil who is not yours is
 answered 404, as a pupil that does not exist."""
 
@@ -43,7 +43,9 @@ def test_the_pages_each_role_may_open(who: str, page: Page) -> None:
 def test_the_pupils_each_role_may_see(who: str, pupil: str) -> None:
     role, spilfiguur, _pages, pupils = ROLES[who]
     ref = PupilRef(PUPILS[pupil], "school", SPILFIGUREN[pupil])
-    assert may(_viewer(role, spilfiguur), Page.PUPIL, ref) is (pupil in pupils and Page.PUPIL in ROLES[who][2])
+    assert may(_viewer(role, spilfiguur), Page.PUPIL, ref) is (
+        pupil in pupils and Page.PUPIL in ROLES[who][2]
+    )
 
 
 @pytest.mark.parametrize("who", sorted(ROLES))

@@ -87,3 +87,22 @@ async def test_pages_without_a_session_lead_to_the_sign_in_page(town: Town):
             response = await client.get(path)
             assert response.url.path == "/desk/aanmelden", path
             assert response.status == 200
+
+
+async def test_erasing_a_staff_member_takes_their_links_and_sessions(town: Town):
+    """``gemist privacy erase`` of a staff member who used the desk: their sign-in requests and
+    sessions go with them (else the staff row could not be deleted at all)."""
+    from bot.models import DeskSignIn
+    from bot.privacy.erase import erase_person
+    from bot.privacy.people import find_people
+
+    async with town.client() as client:
+        await sign_in(town, client, "S02")
+        async with town.engine.begin() as conn:
+            (member,) = await find_people(conn, "school", "S02", "staff")
+            removed = await erase_person(conn, "school", member)
+        gone = await client.get("/desk/vandaag")
+    assert removed["staff records"] == 1
+    for table in (DeskSignIn, DeskSession):
+        assert await town.scalar(sa.select(sa.func.count()).select_from(table)) == 0
+    assert gone.url.path == "/desk/aanmelden"

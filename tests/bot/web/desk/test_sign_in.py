@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from aiohttp import CookieJar
 from sqlmodel import col
 
-from bot.models import DeskSession, DeskSignIn, Outreach
-from bot.planning.gate import DeliveryGate
+from bot.models import DeskSession, DeskSignIn
 from bot.outbox.records import Outgoing
+from bot.planning.gate import DeliveryGate
 from bot.rules import Rules
 from bot.web.desk.base import csrf_token
 from scheduler.calendar import SchoolCalendar
@@ -152,7 +152,9 @@ async def test_someone_who_left_gets_no_link(town: Town):
     from bot.models import Staff
 
     async with town.engine.begin() as conn:
-        await conn.execute(sa.update(Staff).where(col(Staff.staff_id) == "S02").values(active=False))
+        await conn.execute(
+            sa.update(Staff).where(col(Staff.staff_id) == "S02").values(active=False)
+        )
     async with town.client() as client:
         answer = await ask(client, "S02")
     assert answer.status == 200
