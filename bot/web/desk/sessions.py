@@ -26,7 +26,7 @@ from sqlmodel import col
 from bot.contacts import ChannelOrder
 from bot.contacts import store as contacts
 from bot.domain import OutreachKind, Role
-from bot.models import Contact, DeskSession, DeskSignIn, Pupil, Staff, UTCDateTime
+from bot.models import Contact, DeskSession, DeskSignIn, Outreach, Pupil, Staff, UTCDateTime
 from bot.outbox import PlannedOutreach
 from bot.outbox import store as outbox
 from bot.web.desk.access import Viewer
@@ -175,20 +175,54 @@ async def ask(
 async def redeem(conn: AsyncConnection, token: str, browser: str, now: dt.datetime) -> int | None:
     """The staff member (database id) whose link ``token`` is, used now; None when it is not a
     link, was made for another browser, was used before or expired (the caller says the same
-    for each). A wrong browser does not use the link up."""
-    found = await conn.execute(
-        sa.update(DeskSignIn)
-        .where(
-            col(DeskSignIn.token_hash) == hash_of(token),
-            col(DeskSignIn.browser_hash) == hash_of(browser),
-            col(DeskSignIn.used_at).is_(None),
-            col(DeskSignIn.expires_at) > now,
+    for each). A wrong browser does not use the link up. A used link is blotted out of the
+    message that carried it, so that not even a dead link stays in the database."""
+    found = (
+        await conn.execute(
+            sa.update(DeskSignIn)
+            .where(
+                col(DeskSignIn.token_hash) == hash_of(token),
+                col(DeskSignIn.browser_hash) == hash_of(browser),
+                col(DeskSignIn.used_at).is_(None),
+                col(DeskSignIn.expires_at) > now,
+            )
+            .values(used_at=now)
+            .returning(col(DeskSignIn.staff_id), col(DeskSignIn.outreach_id))
         )
-        .values(used_at=now)
-        .returning(col(DeskSignIn.staff_id))
+    ).one_or_none()
+    if found is None:
+        return None
+    staff_id, outreach_id = found
+    if outreach_id is not None:
+        await _blot(conn, int(outreach_id), token, now)
+    return int(staff_id)
+
+
+USED = "…"
+"""What a used link's token becomes in the message that carried it."""
+
+
+async def _blot(conn: AsyncConnection, outreach_id: int, token: str, now: dt.datetime) -> None:
+    row = (
+        await conn.execute(
+            sa.select(col(Outreach.payload), col(Outreach.text)).where(
+                col(Outreach.id) == outreach_id
+            )
+        )
+    ).one_or_none()
+    if row is None:
+        return
+    payload, text = row
+    link = str((payload or {}).get("link", "")).replace(token, USED)
+    await conn.execute(
+        sa.update(Outreach)
+        .where(col(Outreach.id) == outreach_id)
+        .values(
+            payload={**(payload or {}), "link": link},
+            text=text.replace(token, USED) if text else text,
+            updated_at=now,
+        )
     )
-    staff_id = found.scalar_one_or_none()
-    return int(staff_id) if staff_id is not None else None
 
 
 async def open_session(

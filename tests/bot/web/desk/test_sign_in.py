@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from aiohttp import CookieJar
 from sqlmodel import col
 
-from bot.models import DeskSession, DeskSignIn
+from bot.models import DeskSession, DeskSignIn, Outreach
 from bot.outbox.records import Outgoing
 from bot.planning.gate import DeliveryGate
 from bot.rules import Rules
 from bot.web.desk.base import csrf_token
+from messages import render_outreach
 from scheduler.calendar import SchoolCalendar
 from tests.bot.web.desk.conftest import Town, ask, csrf_of, path_of, sign_in
 
@@ -118,9 +119,11 @@ async def test_sign_in_gives_a_new_session_id(town: Town):
 
 async def test_only_hashes_are_stored(town: Town):
     async with town.client() as client:
-        await sign_in(town, client, "S02")
+        await ask(client, "S02")
+        link = (await town.links("S02"))[0]["link"]
+        token = link.rsplit("/", 1)[1]
+        assert (await client.get(path_of(link))).url.path == "/desk/vandaag"
         cookies = client.session.cookie_jar.filter_cookies(client.make_url("/"))
-    token = (await town.links("S02"))[0]["link"].rsplit("/", 1)[1]
     async with town.engine.connect() as conn:
         stored = [
             value
@@ -130,6 +133,18 @@ async def test_only_hashes_are_stored(town: Town):
         ]
     secrets = {token, cookies["gemist_desk"].value, cookies["gemist_desk_browser"].value}
     assert not secrets & {str(value) for value in stored}
+    # The used link is blotted out of the message that carried it.
+    payload = await town.scalar(
+        sa.select(col(Outreach.payload)).where(col(Outreach.kind) == "desk_signin")
+    )
+    assert token not in str(payload)
+    assert payload["link"].endswith("/desk/in/…")
+
+
+def test_the_message_says_the_link_plainly():
+    text = render_outreach("desk_signin", "en", {"link": "https://x.example/desk/in/abc"}).text
+    assert "https://x.example/desk/in/abc" in text
+    assert "15 minutes" in text
 
 
 async def test_asking_without_the_forms_token_is_refused(town: Town):
