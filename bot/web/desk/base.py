@@ -34,7 +34,7 @@ from bot.web.base import CONTEXT, root_of
 from bot.web.desk import sessions
 from bot.web.desk.access import Page, Viewer, may, pages_of
 from bot.web.i18n import Reader, WebCatalogs, browser_language
-from messages import SOURCE_LANGUAGE, STAFF_LANGUAGES
+from messages import SOURCE_LANGUAGE, STAFF_LANGUAGES, TEMPLATES, Audience, button_label
 
 __all__ = [
     "DESK",
@@ -163,6 +163,7 @@ def desk_render(
             "day": day,
             "moment": moment,
             "hour": hour,
+            "answered": lambda role, answer: answer_words(role, answer, lang, day),
             "kinds": KINDS,
             "roles": ROLES,
             "statuses": STATUSES,
@@ -205,6 +206,35 @@ STATUSES: Mapping[str, str] = {
     "withdrawn": D_("niet meer nodig"),
 }
 """A message's status in words."""
+
+
+def _quick_replies() -> dict[tuple[str, str], str]:
+    """Per (sender role, answer key), the first template of that audience with the button."""
+    found: dict[tuple[str, str], str] = {}
+    for template in TEMPLATES.values():
+        if template.audience in (Audience.PUPIL, Audience.GUARDIAN):
+            for button in template.buttons:
+                found.setdefault((template.audience.value, button.key), template.id)
+    return found
+
+
+_QUICK_REPLIES = _quick_replies()
+
+
+def answer_words(role: str, answer: str, lang: str, day: Callable[[dt.date], str]) -> str:
+    """An answer as the reader of ``lang`` understands it: the words of the button that was
+    tapped (with its day, for "I know when"), or the person's own words as they wrote them."""
+    key, _, value = answer.partition(":")
+    template = _QUICK_REPLIES.get((role, key))
+    if template is None:
+        return answer
+    label = button_label(template, key, lang)
+    if value:
+        try:
+            return f"{label}: {day(dt.date.fromisoformat(value))}"
+        except ValueError:
+            return answer
+    return label
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,7 +98,7 @@ async def test_a_pupils_timeline_shows_marks_messages_and_answers(town: Town):
     assert "Afwezig, code B" in page
     assert "Hoi Kind P1, we hebben je gemist." in page  # the text as it was sent
     assert "verstuurd" in page
-    assert "sick" in page
+    assert "Ik ben ziek" in page  # the words of the button the pupil tapped
     assert "NaamS02 Collega" in page  # their spilfiguur
     assert f'href="../desk/leerling/{town.pupils["P1"]}"' in listed
     assert "Kind P2" not in listed
