@@ -64,6 +64,9 @@ UNDELIVERED = (Status.FAILED.value, Status.DEAD.value)
 NEVER_SHOWN = (OutreachKind.DESK_SIGNIN.value, OutreachKind.TELEGRAM_BLOCK.value)
 """Rows that are no message about care: a sign-in link (it carries a working link while it
 lives), a record that someone blocked the bot."""
+SHOWN = tuple(sorted(kind.value for kind in OutreachKind if kind.value not in NEVER_SHOWN))
+"""The kinds the desk lists, named one by one: a list of a day's messages then reads the index
+on (kind, sent_at) per kind, rather than the whole outbox."""
 STAFF_RECIPIENTS = ("teacher", "coordinator", "staff")
 
 T = TypeVar("T")
@@ -173,7 +176,7 @@ def _pupils_in(scope: Scope) -> sa.ColumnElement[bool]:
 def _messages_in(scope: Scope) -> sa.ColumnElement[bool]:
     """The condition on :class:`Outreach` (outer-joined with its :class:`Pupil`) of the rows
     the scope shows: about its pupils, or to the viewer; a teacher's welcome reminders."""
-    shown = [col(Outreach.school_id) == scope.school_id, col(Outreach.kind).not_in(NEVER_SHOWN)]
+    shown = [col(Outreach.school_id) == scope.school_id, col(Outreach.kind).in_(SHOWN)]
     if scope.whole_school:
         return sa.and_(*shown)
     either: list[sa.ColumnElement[bool]] = []
