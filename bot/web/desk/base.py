@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from typing import Any
 import jinja2
 from aiohttp import web
 from babel.dates import format_date, format_datetime, format_time
+from sqlalchemy.exc import OperationalError
 
 from bot.web.base import CONTEXT, root_of
 from bot.web.desk import sessions
@@ -48,6 +50,8 @@ __all__ = [
     "not_found",
     "signed_in",
 ]
+
+log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 DOMAIN = "desk"
@@ -274,11 +278,18 @@ async def signed(request: web.Request) -> Signed | None:
     session = request.cookies.get(cookie_names(context.https).session)
     if not session:
         return None
-    async with context.engine.begin() as conn:
-        viewer = await sessions.viewer_of(conn, session, context.clock.now(), desk.lifetimes)
-    if viewer is None:
+    now = context.clock.now()
+    async with context.reads.connect() as conn:
+        seen = await sessions.viewer_of(conn, session, now, desk.lifetimes)
+    if seen is None:
         return None
-    return Signed(viewer, reader_for(desk, viewer.lang), csrf_token(session))
+    if seen.touch is not None:
+        try:
+            async with context.engine.begin() as conn:
+                await sessions.touch(conn, seen.touch, now)
+        except OperationalError:  # SQLite's write lock, held by an import: next time, then
+            log.info("a desk session's last use could not be written now")
+    return Signed(seen.viewer, reader_for(desk, seen.viewer.lang), csrf_token(session))
 
 
 def to_sign_in(request: web.Request) -> web.Response:

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.exc import OperationalError
 
 from bot.web.base import CONTEXT
 from bot.web.desk import read
@@ -114,13 +115,18 @@ async def pupil(request: web.Request, who: Signed) -> web.Response:
     context = request.app[CONTEXT]
     pupil_id = int(request.match_info["pupil"])
     now = context.clock.now()
-    async with context.engine.begin() as conn:
-        ref = await read.pupil_ref(conn, pupil_id)
-        if ref is None or not may(who.viewer, Page.PUPIL, ref):
-            return not_found(request, who)
-        header = await read.pupil_header(conn, pupil_id)
-        found = await read.timeline(conn, pupil_id, context.clock.tz, _page_number(request))
-        await read.record_view(conn, ref.school_id, pupil_id, who.viewer.staff_id, now)
+    try:
+        async with context.engine.begin() as conn:
+            ref = await read.pupil_ref(conn, pupil_id)
+            if ref is None or not may(who.viewer, Page.PUPIL, ref):
+                return not_found(request, who)
+            header = await read.pupil_header(conn, pupil_id)
+            found = await read.timeline(conn, pupil_id, context.clock.tz, _page_number(request))
+            await read.record_view(conn, ref.school_id, pupil_id, who.viewer.staff_id, now)
+    except OperationalError:  # the view cannot be recorded now: the page is not shown either
+        return desk_render(
+            request, "desk/busy.html", who.reader, who.values(Page.PUPIL), status=503
+        )
     values: Mapping[str, Any] = {
         **who.values(Page.PUPIL),
         "title": header.name if header is not None else "",

@@ -35,6 +35,7 @@ from messages import STAFF_LANGUAGES
 __all__ = [
     "Asker",
     "Lifetimes",
+    "Seen",
     "ask",
     "end",
     "find_staff",
@@ -42,6 +43,7 @@ __all__ = [
     "new_secret",
     "open_session",
     "redeem",
+    "touch",
     "viewer_of",
 ]
 
@@ -273,12 +275,21 @@ _VIEWER = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A live session's staff member, and the session's row when its ``last_seen_at`` is due
+    to be written (:func:`touch`), else None."""
+
+    viewer: Viewer
+    touch: int | None
+
+
 async def viewer_of(
     conn: AsyncConnection, session: str, now: dt.datetime, lifetimes: Lifetimes
-) -> Viewer | None:
+) -> Seen | None:
     """The signed-in staff member of the session ``session``, now; None when there is no such
     session, it ended, was idle too long, is older than its absolute lifetime, or the person
-    left the roster. Marks the session as used."""
+    left the roster. Reads only: the caller marks the session as used (:func:`touch`)."""
     if not session or len(session) > MAX_WHO:
         return None
     found = (
@@ -290,13 +301,17 @@ async def viewer_of(
     if found is None:
         return None
     row, last_seen, staff_id, school_id, role, first, last, language, spilfiguur = found
-    if now - last_seen >= TOUCH_EVERY:
-        await conn.execute(
-            sa.update(DeskSession).where(col(DeskSession.id) == row).values(last_seen_at=now)
-        )
     lang = language if language in STAFF_LANGUAGES else "nl"
     name = f"{first} {last}"
-    return Viewer(int(str(staff_id)), str(school_id), str(role), name, lang, bool(spilfiguur))
+    viewer = Viewer(int(str(staff_id)), str(school_id), str(role), name, lang, bool(spilfiguur))
+    return Seen(viewer, int(str(row)) if now - last_seen >= TOUCH_EVERY else None)
+
+
+async def touch(conn: AsyncConnection, row: int, now: dt.datetime) -> None:
+    """The session ``row`` was used at ``now`` (its idle time starts again)."""
+    await conn.execute(
+        sa.update(DeskSession).where(col(DeskSession.id) == row).values(last_seen_at=now)
+    )
 
 
 async def end(conn: AsyncConnection, session: str, now: dt.datetime) -> None:

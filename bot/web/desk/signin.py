@@ -44,7 +44,8 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/desk/", home)
     router.add_get("/desk/aanmelden", sign_in_page, name="desk_sign_in")
     router.add_post("/desk/aanmelden", ask_for_link)
-    router.add_get("/desk/in/{token}", open_link, name="desk_link")
+    # GET only: a HEAD (a link checker in the browser) must not use the link up.
+    router.add_get("/desk/in/{token}", open_link, name="desk_link", allow_head=False)
     router.add_post("/desk/afmelden", sign_out, name="desk_sign_out")
 
 

@@ -203,3 +203,13 @@ async def test_cookies_are_httponly_lax_and_secure_behind_https(town: Town):
         assert attribute in cookie
     assert "Domain" not in cookie
     assert token
+
+
+async def test_a_head_request_does_not_use_the_link_up(town: Town):
+    async with town.client() as client:
+        await ask(client, "S02")
+        link = path_of((await town.links("S02"))[0]["link"])
+        head = await client.head(link)
+        opened = await client.get(link)
+    assert head.status == 405
+    assert opened.url.path == "/desk/vandaag"
