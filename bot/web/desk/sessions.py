@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -196,35 +198,37 @@ async def redeem(conn: AsyncConnection, token: str, browser: str, now: dt.dateti
         return None
     staff_id, outreach_id = found
     if outreach_id is not None:
-        await _blot(conn, int(outreach_id), token, now)
+        await _blot(conn, [int(outreach_id)], now)
     return int(staff_id)
 
 
 USED = "…"
-"""What a used link's token becomes in the message that carried it."""
+"""What a used or dead link's token becomes in the message that carried it."""
+_TOKEN = re.compile(r"(/desk/in/)[A-Za-z0-9_-]+")
 
 
-async def _blot(conn: AsyncConnection, outreach_id: int, token: str, now: dt.datetime) -> None:
-    row = (
-        await conn.execute(
-            sa.select(col(Outreach.payload), col(Outreach.text)).where(
-                col(Outreach.id) == outreach_id
-            )
-        )
-    ).one_or_none()
-    if row is None:
+def blotted(text: str) -> str:
+    """``text`` with the token of every sign-in link in it replaced by :data:`USED`."""
+    return _TOKEN.sub(rf"\g<1>{USED}", text)
+
+
+async def _blot(conn: AsyncConnection, outreach_ids: Sequence[int], now: dt.datetime) -> None:
+    """Blot the links out of the messages ``outreach_ids`` (their payload and their text)."""
+    if not outreach_ids:
         return
-    payload, text = row
-    link = str((payload or {}).get("link", "")).replace(token, USED)
-    await conn.execute(
-        sa.update(Outreach)
-        .where(col(Outreach.id) == outreach_id)
-        .values(
-            payload={**(payload or {}), "link": link},
-            text=text.replace(token, USED) if text else text,
-            updated_at=now,
+    rows = await conn.execute(
+        sa.select(col(Outreach.id), col(Outreach.payload), col(Outreach.text)).where(
+            col(Outreach.id).in_(outreach_ids)
         )
     )
+    for row, payload, text in rows.all():
+        values = dict(payload or {})
+        values["link"] = blotted(str(values.get("link", "")))
+        await conn.execute(
+            sa.update(Outreach)
+            .where(col(Outreach.id) == row)
+            .values(payload=values, text=blotted(text) if text else text, updated_at=now)
+        )
 
 
 async def open_session(
@@ -324,8 +328,17 @@ async def end(conn: AsyncConnection, session: str, now: dt.datetime) -> None:
 
 
 async def _forget_old(conn: AsyncConnection, now: dt.datetime) -> None:
-    """Delete the requests and sessions that ended or expired more than a day ago."""
+    """Delete the requests and sessions that ended or expired more than a day ago, and blot
+    the links never used out of their messages."""
     before = now - KEEP_ENDED
+    dead = await conn.scalars(
+        sa.select(col(DeskSignIn.outreach_id)).where(
+            col(DeskSignIn.expires_at) < before,
+            col(DeskSignIn.used_at).is_(None),
+            col(DeskSignIn.outreach_id).is_not(None),
+        )
+    )
+    await _blot(conn, [int(row) for row in dead if row is not None], now)
     await conn.execute(sa.delete(DeskSignIn).where(col(DeskSignIn.expires_at) < before))
     await conn.execute(
         sa.delete(DeskSession).where(

@@ -213,3 +213,29 @@ async def test_a_head_request_does_not_use_the_link_up(town: Town):
         opened = await client.get(link)
     assert head.status == 405
     assert opened.url.path == "/desk/vandaag"
+
+
+async def test_a_link_never_used_is_blotted_out_a_day_after_it_died(town: Town):
+    async with town.client() as client:
+        await ask(client, "S02")
+        token = (await town.links("S02"))[0]["link"].rsplit("/", 1)[1]
+        async with town.engine.begin() as conn:  # the message went out with its text
+            await conn.execute(
+                sa.update(Outreach)
+                .where(col(Outreach.kind) == "desk_signin")
+                .values(status="sent", text=f"Open: https://x/desk/in/{token}")
+            )
+        town.clock.advance(dt.timedelta(days=1, minutes=16))
+        await ask(client, "S01")  # any later request clears what is old
+    async with town.engine.connect() as conn:
+        payload, text = (
+            await conn.execute(
+                sa.select(col(Outreach.payload), col(Outreach.text)).where(
+                    col(Outreach.kind) == "desk_signin",
+                    col(Outreach.recipient_id) == town.staff["S02"],
+                )
+            )
+        ).one()
+    assert token not in str(payload) + text
+    assert text == "Open: https://x/desk/in/…"
+    assert await town.scalar(sa.select(sa.func.count()).select_from(DeskSignIn)) == 1  # S01's
