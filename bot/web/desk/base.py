@@ -171,6 +171,8 @@ def desk_render(
             "kinds": KINDS,
             "roles": ROLES,
             "statuses": STATUSES,
+            "import_kinds": IMPORT_KINDS,
+            "run_statuses": RUN_STATUSES,
             **reader.context(),
             **(values or {}),
         }
@@ -210,6 +212,20 @@ STATUSES: Mapping[str, str] = {
     "withdrawn": D_("niet meer nodig"),
 }
 """A message's status in words."""
+IMPORT_KINDS: Mapping[str, str] = {
+    "roster": D_("leerlingen en personeel"),
+    "absences": D_("afwezigheden"),
+}
+"""What an import brought in (``import_run.kind``)."""
+RUN_STATUSES: Mapping[str, str] = {
+    "running": D_("bezig"),
+    "ok": D_("gelukt"),
+    "partial": D_("gelukt, met geweigerde rijen"),
+    "unusable": D_("niets ingevoerd: de bron was onbruikbaar"),
+    "failed": D_("mislukt"),
+    "interrupted": D_("onderbroken: niets ingevoerd"),
+}
+"""How an import ended (``import_run.status``)."""
 
 
 def _quick_replies() -> dict[tuple[str, str], str]:

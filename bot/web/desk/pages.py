@@ -7,8 +7,10 @@
 - *Leerling* (``/desk/leerling``: the viewer's pupils; ``/desk/leerling/<id>``: one pupil's
   timeline, each view recorded). A pupil who is not the viewer's gets the 404 page, as an id
   that is no pupil does.
-- *Opvolging*, *Regels*, *Bereik*, *Invoer*, *Wachtrij*: not built yet; each says so, to those
-  who may open it.
+- *Invoer* (``/desk/invoer``, ``/desk/invoer/<run>``): the school's imports and the rows each
+  refused, so that the secretariat can fix the source.
+- *Opvolging*, *Regels*, *Bereik*, *Wachtrij*: not built yet; each says so, to those who may
+  open it.
 """
 
 from __future__ import annotations
@@ -36,8 +38,10 @@ LISTS = ("afwezig", "verstuurd", "antwoorden", "niet_afgeleverd")
 def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/desk/vandaag", today, name="desk_today")
     router.add_get("/desk/leerling", pupils, name="desk_pupils")
-    router.add_get(r"/desk/leerling/{pupil:\d{1,18}}", pupil, name="desk_pupil")
-    for page in (Page.FOLLOW_UP, Page.RULES, Page.REACH, Page.IMPORTS, Page.QUEUE):
+    router.add_get(r"/desk/leerling/{pupil:\d{1,9}}", pupil, name="desk_pupil")
+    router.add_get("/desk/invoer", imports, name="desk_imports")
+    router.add_get(r"/desk/invoer/{run:\d{1,9}}", import_run, name="desk_import")
+    for page in (Page.FOLLOW_UP, Page.RULES, Page.REACH, Page.QUEUE):
         router.add_get(f"/desk/{page.value}", _not_yet(page), name=f"desk_{page.name.lower()}")
 
 
@@ -134,6 +138,39 @@ async def pupil(request: web.Request, who: Signed) -> web.Response:
         "found": found,
     }
     return desk_render(request, "desk/pupil.html", who.reader, values)
+
+
+@signed_in(Page.IMPORTS)
+async def imports(request: web.Request, who: Signed) -> web.Response:
+    """The school's imports, the latest first, with what each refused."""
+    context = request.app[CONTEXT]
+    async with context.reads.connect() as conn:
+        found = await read.import_runs(conn, who.viewer.school_id, _page_number(request))
+    values = {
+        **who.values(Page.IMPORTS),
+        "title": who.reader.gettext(NAV_LABELS[Page.IMPORTS]),
+        "found": found,
+    }
+    return desk_render(request, "desk/imports.html", who.reader, values)
+
+
+@signed_in(Page.IMPORTS)
+async def import_run(request: web.Request, who: Signed) -> web.Response:
+    """One import and the rows it refused, so that the secretariat can fix the source."""
+    context = request.app[CONTEXT]
+    run_id = int(request.match_info["run"])
+    async with context.reads.connect() as conn:
+        run = await read.import_run(conn, who.viewer.school_id, run_id)
+        if run is None:
+            return not_found(request, who)
+        found = await read.rejects(conn, run_id, _page_number(request))
+    values = {
+        **who.values(Page.IMPORTS),
+        "title": who.reader.gettext(NAV_LABELS[Page.IMPORTS]),
+        "run": run,
+        "found": found,
+    }
+    return desk_render(request, "desk/import_run.html", who.reader, values)
 
 
 def _not_yet(page: Page) -> Any:

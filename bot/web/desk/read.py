@@ -21,6 +21,8 @@ from sqlmodel import col
 from bot.domain import OutreachKind
 from bot.models import (
     AbsenceMark,
+    ImportReject,
+    ImportRun,
     Outreach,
     OutreachHold,
     Pupil,
@@ -41,16 +43,21 @@ __all__ = [
     "Paged",
     "PupilHeader",
     "PupilLine",
+    "Reject",
+    "Run",
     "TimelineEntry",
     "Today",
     "absences",
     "answers",
     "holds",
+    "import_run",
+    "import_runs",
     "messages_sent",
     "pupil_header",
     "pupil_ref",
     "pupils",
     "record_view",
+    "rejects",
     "timeline",
     "undelivered",
 ]
@@ -444,3 +451,85 @@ async def record_view(
             viewed_at=at,
         )
     )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """An import: what, from where, by whom, when, and what came of it."""
+
+    id: int
+    kind: str
+    source: str
+    started_by: str
+    started_at: dt.datetime
+    status: str
+    rows: int
+    imported: int
+    rejected: int
+    corrections: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A row of an import's source that was refused, and why: what the secretariat fixes."""
+
+    file: str
+    line: int | None
+    column: str | None
+    reason: str
+
+
+_RUN_COLUMNS = (
+    col(ImportRun.id), col(ImportRun.kind), col(ImportRun.source), col(ImportRun.started_by),
+    col(ImportRun.started_at), col(ImportRun.status), col(ImportRun.rows),
+    col(ImportRun.imported), col(ImportRun.rejected), col(ImportRun.corrections),
+)  # fmt: skip
+
+
+def _run(row: Any) -> Run:
+    return Run(
+        int(row[0]), str(row[1]), str(row[2]), str(row[3]), row[4], str(row[5]),
+        int(row[6]), int(row[7]), int(row[8]), int(row[9]),
+    )  # fmt: skip
+
+
+async def import_runs(
+    conn: AsyncConnection, school_id: str, page: int = 1, size: int = PAGE_SIZE
+) -> Paged[Run]:
+    """The school's imports, the latest first."""
+    query = (
+        sa.select(*_RUN_COLUMNS)
+        .where(col(ImportRun.school_id) == school_id)
+        .order_by(col(ImportRun.started_at).desc(), col(ImportRun.id).desc())
+    )
+    found = await _paged(conn, query, page, size)
+    return Paged([_run(row) for row in found.items], found.page, found.more)
+
+
+async def import_run(conn: AsyncConnection, school_id: str, run: int) -> Run | None:
+    """The import ``run`` of the school; None for another school's, or none."""
+    row = (
+        await conn.execute(
+            sa.select(*_RUN_COLUMNS).where(
+                col(ImportRun.id) == run, col(ImportRun.school_id) == school_id
+            )
+        )
+    ).one_or_none()
+    return _run(row) if row is not None else None
+
+
+async def rejects(
+    conn: AsyncConnection, run: int, page: int = 1, size: int = PAGE_SIZE * 4
+) -> Paged[Reject]:
+    """The rows the import ``run`` refused, in the order of its files and lines."""
+    query = (
+        sa.select(
+            col(ImportReject.file), col(ImportReject.line), col(ImportReject.column),
+            col(ImportReject.reason),
+        )
+        .where(col(ImportReject.run_id) == run)
+        .order_by(col(ImportReject.id))
+    )  # fmt: skip
+    found = await _paged(conn, query, page, size)
+    items = [Reject(str(r[0]), r[1], r[2], str(r[3])) for r in found.items]
+    return Paged(items, found.page, found.more)

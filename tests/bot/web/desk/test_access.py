@@ -84,13 +84,15 @@ async def test_every_role_by_every_page_and_pupil_over_http(town: Town, staff_id
         for pupil, key in town.pupils.items():
             opened[pupil] = (await client.get(f"/desk/leerling/{key}")).status
         opened["no such pupil"] = (await client.get("/desk/leerling/987654")).status
+        opened["an id past any key"] = (await client.get("/desk/leerling/99999999999")).status
         opened["no such page"] = (await client.get("/desk/geheim")).status
         sign_out = await client.post("/desk/afmelden", data={"csrf": await csrf_of(
             await client.get("/desk/vandaag"))})  # fmt: skip
         opened["afmelden"] = sign_out.status
     expected = {page: 200 if page in pages else 404 for page in PAGES}
     expected |= {pupil: 200 if pupil in pupils else 404 for pupil in town.pupils}
-    expected |= {"no such pupil": 404, "no such page": 404, "afmelden": 200}
+    expected |= {"no such pupil": 404, "an id past any key": 404, "no such page": 404}
+    expected |= {"afmelden": 200}
     assert opened == expected
     views = await town.scalar(sa.select(sa.func.count()).select_from(TimelineView))
     assert views == len(pupils)  # only the pages that opened were views

@@ -107,7 +107,7 @@ async def test_a_pupils_timeline_shows_marks_messages_and_answers(town: Town):
 async def test_pages_not_built_yet_say_so(town: Town):
     async with town.client() as client:
         await sign_in(town, client, "S01")
-        for page in ("opvolging", "regels", "bereik", "invoer", "wachtrij"):
+        for page in ("opvolging", "regels", "bereik", "wachtrij"):
             text = await (await client.get(f"/desk/{page}")).text()
             assert "Deze pagina is nog niet beschikbaar." in text, page
 
@@ -134,3 +134,36 @@ async def test_every_desk_page_has_the_strict_headers_and_no_script(town: Town):
         assert " style=" not in text
         assert "static/desk.css" in text
     assert css.status == 200
+
+
+async def test_imports_show_each_run_and_the_rows_it_refused(town: Town):
+    from bot.models import ImportReject, ImportRun
+
+    now = town.clock.now()
+    async with town.engine.begin() as conn:
+        run = (
+            await conn.execute(
+                sa.insert(ImportRun).values(
+                    school_id=SCHOOL, kind="roster", source="/data/roster", started_by="cron",
+                    started_at=now, status="partial", rows=12, imported=11, rejected=1,
+                ).returning(col(ImportRun.id))
+            )
+        ).scalar_one()  # fmt: skip
+        await conn.execute(
+            sa.insert(ImportReject).values(
+                run_id=run, file="pupils.csv", line=7, column="birth_date",
+                reason="expected a date like 2012-03-04",
+            )
+        )  # fmt: skip
+    async with town.client() as client:
+        await sign_in(town, client, "S02")
+        listed = await (await client.get("/desk/invoer")).text()
+        detail = await client.get(f"/desk/invoer/{run}")
+        detail_text = await detail.text()
+        other = await client.get("/desk/invoer/987654")
+    assert "gelukt, met geweigerde rijen" in listed
+    assert f'href="../desk/invoer/{run}"' in listed
+    assert detail.status == 200
+    assert "pupils.csv" in detail_text
+    assert "expected a date like 2012-03-04" in detail_text
+    assert other.status == 404
