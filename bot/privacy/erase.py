@@ -244,7 +244,8 @@ async def _erase_staff(
     await conn.execute(
         sa.update(TimelineView).where(col(TimelineView.viewer_id).in_(keys)).values(viewer_id=None)
     )
-    tags = [f"telegram:{member.roster_id}" for member in staff]
+    # Who decided, as the chat and the desk write it: telegram:S02, desk:S02.
+    tags = [f"{where}:{member.roster_id}" for member in staff for where in ("telegram", "desk")]
     named: tuple[tuple[Any, str], ...] = (
         (Outreach, "acknowledged_by"),
         (PupilPause, "created_by"),

@@ -9,8 +9,9 @@
   that is no pupil does.
 - *Invoer* (``/desk/invoer``, ``/desk/invoer/<run>``): the school's imports and the rows each
   refused, so that the secretariat can fix the source.
-- *Opvolging*, *Regels*, *Bereik*, *Wachtrij*: not built yet; each says so, to those who may
-  open it.
+- *Wachtrij* (``/desk/wachtrij``): the held days, to release or discard (a ``POST`` with the
+  form's token), as ``gemist hold`` and the hold alert's buttons do.
+- *Opvolging*, *Regels*, *Bereik*: not built yet; each says so, to those who may open it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.exc import OperationalError
 
-from bot.web.base import CONTEXT
+from bot.engine.hold import HoldState
+from bot.planning.decisions import decide_hold as store_hold_decision
+from bot.planning.decisions import list_holds
+from bot.web.base import CONTEXT, root_of, tell
 from bot.web.desk import read
 from bot.web.desk.access import Page, may, scope_of
 from bot.web.desk.base import D_, NAV_LABELS, Signed, desk_render, not_found, signed_in
@@ -30,6 +34,12 @@ from bot.web.desk.base import D_, NAV_LABELS, Signed, desk_render, not_found, si
 __all__ = ["add_routes"]
 
 MAX_PAGE = 10_000
+MAX_SCOPE = 64
+DECIDED_SHOWN = 20
+"""The decided holds the queue still shows, the latest day first."""
+DESK_TAG = "desk"
+"""How a decision made on the desk names where it came from: ``desk:S02``, beside the chat's
+``telegram:S02`` (an erasure of the staff member blots both)."""
 PUPILS = D_("Leerlingen")
 LISTS = ("afwezig", "verstuurd", "antwoorden", "niet_afgeleverd")
 """The lists of *Vandaag*, by the name ``?lijst=`` gives them."""
@@ -41,7 +51,9 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get(r"/desk/leerling/{pupil:\d{1,9}}", pupil, name="desk_pupil")
     router.add_get("/desk/invoer", imports, name="desk_imports")
     router.add_get(r"/desk/invoer/{run:\d{1,9}}", import_run, name="desk_import")
-    for page in (Page.FOLLOW_UP, Page.RULES, Page.REACH, Page.QUEUE):
+    router.add_get("/desk/wachtrij", queue, name="desk_queue")
+    router.add_post("/desk/wachtrij", decide_hold)
+    for page in (Page.FOLLOW_UP, Page.RULES, Page.REACH):
         router.add_get(f"/desk/{page.value}", _not_yet(page), name=f"desk_{page.name.lower()}")
 
 
@@ -171,6 +183,60 @@ async def import_run(request: web.Request, who: Signed) -> web.Response:
         "found": found,
     }
     return desk_render(request, "desk/import_run.html", who.reader, values)
+
+
+@signed_in(Page.QUEUE)
+async def queue(request: web.Request, who: Signed) -> web.Response:
+    """The held days: those waiting for a decision, each with its two buttons, then the
+    decided ones."""
+    context = request.app[CONTEXT]
+    async with context.reads.connect() as conn:
+        holds = await list_holds(conn, who.viewer.school_id)
+    values = {
+        **who.values(Page.QUEUE),
+        "title": who.reader.gettext(NAV_LABELS[Page.QUEUE]),
+        "waiting": [hold for hold in holds if hold.status == HoldState.HELD.value],
+        "decided": [hold for hold in holds if hold.status != HoldState.HELD.value][:DECIDED_SHOWN],
+        "done": request.query.get("klaar", ""),
+    }
+    return desk_render(request, "desk/queue.html", who.reader, values)
+
+
+@signed_in(Page.QUEUE)
+async def decide_hold(request: web.Request, who: Signed) -> web.StreamResponse:
+    """Release a held day (its messages go out) or discard it (nothing about it goes out),
+    as ``gemist hold`` and the hold alert's buttons do; then back to the queue."""
+    context = request.app[CONTEXT]
+    form = await request.post()
+    state = {"release": HoldState.RELEASED, "discard": HoldState.DISCARDED}.get(
+        str(form.get("decision", ""))
+    )
+    try:
+        day = dt.date.fromisoformat(str(form.get("date", "")))
+    except ValueError:
+        day = None
+    scope = str(form.get("scope", ""))
+    if state is None or day is None or not scope or len(scope) > MAX_SCOPE:
+        return not_found(request, who)
+    by = f"{DESK_TAG}:{await _roster_id(context, who)}"
+    try:
+        async with context.engine.begin() as conn:
+            done = await store_hold_decision(
+                conn, who.viewer.school_id, day, scope, state, by=by, at=context.clock.now()
+            )
+    except OperationalError:
+        return desk_render(
+            request, "desk/busy.html", who.reader, who.values(Page.QUEUE), status=503
+        )
+    if done:
+        tell(context)  # a released day's messages go out at once
+    raise web.HTTPSeeOther(f"{root_of(request)}desk/wachtrij?klaar={'1' if done else '0'}")
+
+
+async def _roster_id(context: Any, who: Signed) -> str:
+    """The staff member's roster id (``S02``): what a decision's ``decided_by`` names."""
+    async with context.reads.connect() as conn:
+        return await read.roster_id(conn, who.viewer.staff_id)
 
 
 def _not_yet(page: Page) -> Any:

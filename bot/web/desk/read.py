@@ -58,6 +58,7 @@ __all__ = [
     "pupils",
     "record_view",
     "rejects",
+    "roster_id",
     "timeline",
     "undelivered",
 ]
@@ -533,3 +534,8 @@ async def rejects(
     found = await _paged(conn, query, page, size)
     items = [Reject(str(r[0]), r[1], r[2], str(r[3])) for r in found.items]
     return Paged(items, found.page, found.more)
+
+
+async def roster_id(conn: AsyncConnection, staff: int) -> str:
+    """The roster's id (``S02``) of the staff member ``staff`` (database id)."""
+    return str(await conn.scalar(sa.select(col(Staff.staff_id)).where(col(Staff.id) == staff)))

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
-from bot.models import TimelineView
+from bot.models import OutreachHold, TimelineView
 from bot.web.desk.access import Page, PupilRef, Viewer, may, pages_of
 from tests.bot.web.desk.conftest import Town, csrf_of, sign_in
 
@@ -86,6 +86,10 @@ async def test_every_role_by_every_page_and_pupil_over_http(town: Town, staff_id
         opened["no such pupil"] = (await client.get("/desk/leerling/987654")).status
         opened["an id past any key"] = (await client.get("/desk/leerling/99999999999")).status
         opened["no such page"] = (await client.get("/desk/geheim")).status
+        token = await csrf_of(await client.get("/desk/vandaag"))
+        release = {"csrf": token, "date": town.clock.today().isoformat(), "scope": "1A"}
+        decided = await client.post("/desk/wachtrij", data={**release, "decision": "release"})
+        opened["wachtrij: vrijgeven"] = decided.status
         sign_out = await client.post("/desk/afmelden", data={"csrf": await csrf_of(
             await client.get("/desk/vandaag"))})  # fmt: skip
         opened["afmelden"] = sign_out.status
@@ -93,9 +97,13 @@ async def test_every_role_by_every_page_and_pupil_over_http(town: Town, staff_id
     expected |= {pupil: 200 if pupil in pupils else 404 for pupil in town.pupils}
     expected |= {"no such pupil": 404, "an id past any key": 404, "no such page": 404}
     expected |= {"afmelden": 200}
+    runs_the_bot = "wachtrij" in pages
+    expected["wachtrij: vrijgeven"] = 200 if runs_the_bot else 404  # 200: after the 303 back
     assert opened == expected
     views = await town.scalar(sa.select(sa.func.count()).select_from(TimelineView))
     assert views == len(pupils)  # only the pages that opened were views
+    status = await town.scalar(sa.select(col(OutreachHold.status)))
+    assert status == ("released" if runs_the_bot else "held")
 
 
 async def test_another_coordinators_pupil_looks_like_no_pupil(town: Town):

@@ -107,7 +107,7 @@ async def test_a_pupils_timeline_shows_marks_messages_and_answers(town: Town):
 async def test_pages_not_built_yet_say_so(town: Town):
     async with town.client() as client:
         await sign_in(town, client, "S01")
-        for page in ("opvolging", "regels", "bereik", "wachtrij"):
+        for page in ("opvolging", "regels", "bereik"):
             text = await (await client.get(f"/desk/{page}")).text()
             assert "Deze pagina is nog niet beschikbaar." in text, page
 
@@ -167,3 +167,42 @@ async def test_imports_show_each_run_and_the_rows_it_refused(town: Town):
     assert "pupils.csv" in detail_text
     assert "expected a date like 2012-03-04" in detail_text
     assert other.status == 404
+
+
+async def test_a_held_day_is_released_from_the_queue_once(town: Town):
+    from bot.models import OutreachHold
+
+    async with town.client() as client:
+        page = await sign_in(town, client, "S02")
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', await page.text()).group(1)
+        queue = await (await client.get("/desk/wachtrij")).text()
+        form = {"csrf": token, "date": town.clock.today().isoformat(), "scope": "1A"}
+        first = await client.post("/desk/wachtrij", data={**form, "decision": "release"})
+        first_text = await first.text()
+        again = await client.post("/desk/wachtrij", data={**form, "decision": "discard"})
+        again_text = await again.text()
+        forged = await client.post("/desk/wachtrij", data={**form, "csrf": "", "decision": "x"})
+    assert "Vrijgeven: de berichten gaan uit" in queue
+    assert first.url.path == "/desk/wachtrij"
+    assert "Genoteerd." in first_text
+    assert "Daar was al over beslist." in again_text
+    assert forged.status == 403
+    async with town.engine.connect() as conn:
+        row = (
+            await conn.execute(sa.select(col(OutreachHold.status), col(OutreachHold.decided_by)))
+        ).one()
+    assert tuple(row) == ("released", "desk:S02")
+    assert town.told[-1] == "news"  # the released day's messages go out at once
+
+
+async def test_a_form_without_its_token_decides_nothing(town: Town):
+    from bot.models import OutreachHold
+
+    async with town.client() as client:
+        await sign_in(town, client, "S01")
+        form = {"date": town.clock.today().isoformat(), "scope": "1A", "decision": "discard"}
+        refused = await client.post("/desk/wachtrij", data=form)
+        refused_text = await refused.text()
+    assert refused.status == 403
+    assert "Dit formulier is verlopen" in refused_text
+    assert await town.scalar(sa.select(col(OutreachHold.status))) == "held"

@@ -106,3 +106,19 @@ async def test_erasing_a_staff_member_takes_their_links_and_sessions(town: Town)
     for table in (DeskSignIn, DeskSession):
         assert await town.scalar(sa.select(sa.func.count()).select_from(table)) == 0
     assert gone.url.path == "/desk/aanmelden"
+
+
+async def test_erasing_a_staff_member_forgets_the_holds_they_decided_on_the_desk(town: Town):
+    from bot.models import OutreachHold
+    from bot.privacy.erase import ERASED, erase_person
+    from bot.privacy.people import find_people
+
+    async with town.client() as client:
+        page = await sign_in(town, client, "S02")
+        form = {"csrf": await csrf_of(page), "date": town.clock.today().isoformat()}
+        await client.post("/desk/wachtrij", data={**form, "scope": "1A", "decision": "release"})
+    assert await town.scalar(sa.select(col(OutreachHold.decided_by))) == "desk:S02"
+    async with town.engine.begin() as conn:
+        (member,) = await find_people(conn, "school", "S02", "staff")
+        await erase_person(conn, "school", member)
+    assert await town.scalar(sa.select(col(OutreachHold.decided_by))) == ERASED
