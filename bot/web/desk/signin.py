@@ -2,10 +2,10 @@
 
 1. ``GET /desk/aanmelden``: a box for one's e-mail address or staff id; the browser gets its
    random ``browser`` cookie here (:mod:`bot.web.desk.base`).
-2. ``POST /desk/aanmelden``: whatever was typed, the answer is the same neutral page; when it
-   names one active staff member that a channel reaches, a link goes out through the outbox on
-   their own channel (:func:`bot.web.desk.sessions.ask`), and the running bot is told to send
-   at once.
+2. ``POST /desk/aanmelden``: whatever was typed, the answer is the same neutral page, given
+   before anyone is looked up; when it names one active staff member that a channel reaches, a
+   link goes out through the outbox on their own channel (:func:`bot.web.desk.sessions.ask`),
+   and the running bot is told to send at once.
 3. ``GET /desk/in/<token>``: the link, in the browser that asked, within its lifetime, once:
    a new session (a new id, whatever the browser had before), and on to *Vandaag*. Anything
    else (another browser, a link used or expired, an altered token) gets the same page, and a
@@ -14,6 +14,9 @@
 """
 
 from __future__ import annotations
+
+import asyncio
+import logging
 
 from aiohttp import web
 from sqlalchemy.exc import OperationalError
@@ -34,6 +37,8 @@ from bot.web.desk.base import (
 )
 
 __all__ = ["add_routes"]
+
+log = logging.getLogger(__name__)
 
 MAX_TOKEN = 100
 """Longer than any token the desk makes: anything longer is not looked up."""
@@ -74,17 +79,28 @@ async def sign_in_page(request: web.Request) -> web.StreamResponse:
 
 
 async def ask_for_link(request: web.Request) -> web.Response:
-    """The same neutral answer for anything typed; a link for the one person it names."""
+    """The same neutral answer for anything typed, at once; the link for the one person it
+    names is looked up and planned beside the answer (:func:`_send_link`), so that neither the
+    page nor the time it takes says whether anyone was found."""
     context = request.app[CONTEXT]
-    desk = request.app[DESK]
     reader = browser_reader(request)
     browser = _browser(request)
     form = await check_form(request, browser)
     if form is None or browser is None:
         return forbidden(request, reader)
     who = str(form.get("who", ""))
-    now = context.clock.now()
     base_url = context.base_url or f"{request.scheme}://{request.host}"
+    task = asyncio.ensure_future(_send_link(request.app, who, browser, base_url))
+    context.pending.add(task)  # the server waits for it at a stop
+    task.add_done_callback(context.pending.discard)
+    return desk_render(request, "desk/link_sent.html", reader)
+
+
+async def _send_link(app: web.Application, who: str, browser: str, base_url: str) -> None:
+    """Plan the sign-in link for the staff member ``who`` names, if any, and tell the running
+    bot to send it at once. Its failures are logged (never what was typed, nor the link)."""
+    context = app[CONTEXT]
+    desk = app[DESK]
     try:
         async with context.engine.begin() as conn:
             asker = await sessions.find_staff(conn, who)
@@ -93,15 +109,18 @@ async def ask_for_link(request: web.Request) -> web.Response:
                 asker,
                 browser,
                 base_url=base_url,
-                now=now,
+                now=context.clock.now(),
                 lifetimes=desk.lifetimes,
                 channels=context.channels,
             )
-    except OperationalError:  # SQLite's write lock, held by a long import: try again
-        return desk_render(request, "desk/busy.html", reader, status=503)
+    except OperationalError as err:  # SQLite's write lock, held by a long import
+        log.warning("a desk sign-in link could not be stored now: %s", type(err.orig).__name__)
+        return
+    except Exception:
+        log.exception("a desk sign-in link could not be planned")
+        return
     if sent:
         tell(context)
-    return desk_render(request, "desk/link_sent.html", reader)
 
 
 async def open_link(request: web.Request) -> web.StreamResponse:

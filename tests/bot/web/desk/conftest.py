@@ -3,6 +3,7 @@ spilfiguren, marks, messages and answers of today; and signing in as anyone of t
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from collections.abc import AsyncIterator
@@ -32,6 +33,7 @@ from bot.models import (
 )
 from bot.rules import Rules
 from bot.web import WebContext, create_app
+from bot.web.base import CONTEXT
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import VirtualClock
 from tests.helpers.seed import SCHOOL, seed_pupils
@@ -110,10 +112,20 @@ async def csrf_of(response: Any) -> str:
     return found.group(1)
 
 
+async def settled(client: TestClient) -> None:
+    """Wait for what the application does beside its answers (the planning of a link)."""
+    pending = list(client.app[CONTEXT].pending)
+    if pending:
+        await asyncio.gather(*pending)
+
+
 async def ask(client: TestClient, who: str) -> Any:
-    """Ask for a sign-in link for ``who`` from the client's browser."""
+    """Ask for a sign-in link for ``who`` from the client's browser (and wait until it is
+    planned: the page answers before anyone is looked up)."""
     token = await csrf_of(await client.get("/desk/aanmelden"))
-    return await client.post("/desk/aanmelden", data={"who": who, "csrf": token})
+    response = await client.post("/desk/aanmelden", data={"who": who, "csrf": token})
+    await settled(client)
+    return response
 
 
 def path_of(link: str) -> str:

@@ -17,7 +17,7 @@ from bot.rules import Rules
 from bot.web.desk.base import csrf_token
 from messages import render_outreach
 from scheduler.calendar import SchoolCalendar
-from tests.bot.web.desk.conftest import Town, ask, csrf_of, path_of, sign_in
+from tests.bot.web.desk.conftest import Town, ask, csrf_of, path_of, settled, sign_in
 
 
 async def test_a_link_signs_in_the_browser_that_asked(town: Town):
@@ -104,6 +104,7 @@ async def test_sign_in_gives_a_new_session_id(town: Town):
         first, browser = jar["gemist_desk"].value, jar["gemist_desk_browser"].value
         assert (await client.get("/desk/aanmelden")).url.path == "/desk/vandaag"
         await client.post("/desk/aanmelden", data={"who": "S02", "csrf": csrf_token(browser)})
+        await settled(client)
         again = await client.get(path_of((await town.links("S02"))[-1]["link"]))
         assert again.url.path == "/desk/vandaag"
         jar = client.session.cookie_jar.filter_cookies(client.make_url("/"))
@@ -239,3 +240,31 @@ async def test_a_link_never_used_is_blotted_out_a_day_after_it_died(town: Town):
     assert token not in str(payload) + text
     assert text == "Open: https://x/desk/in/…"
     assert await town.scalar(sa.select(sa.func.count()).select_from(DeskSignIn)) == 1  # S01's
+
+
+async def test_the_answer_does_not_wait_for_anyone_to_be_looked_up(town: Town, monkeypatch):
+    """The page is the same and comes as soon for a name that is nobody's: the lookup and the
+    link happen beside it (here held back until the answer is in)."""
+    import asyncio
+
+    from bot.web.desk import sessions
+
+    looked_up = asyncio.Event()
+    real = sessions.find_staff
+
+    async def held_back(conn, who):  # type: ignore[no-untyped-def]
+        await looked_up.wait()
+        return await real(conn, who)
+
+    monkeypatch.setattr(sessions, "find_staff", held_back)
+    async with town.client() as client:
+        token = await csrf_of(await client.get("/desk/aanmelden"))
+        post = client.post("/desk/aanmelden", data={"who": "S02", "csrf": token})
+        answer = await asyncio.wait_for(post, timeout=60)  # a guard against a hang, not a timing
+        text = await answer.text()
+        assert await town.links("S02") == []
+        looked_up.set()
+        await settled(client)
+    assert answer.status == 200
+    assert "Kijk je berichten na" in text
+    assert len(await town.links("S02")) == 1
