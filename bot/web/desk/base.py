@@ -173,6 +173,8 @@ def desk_render(
             "statuses": STATUSES,
             "import_kinds": IMPORT_KINDS,
             "run_statuses": RUN_STATUSES,
+            "reasons": REASONS,
+            "channel_names": CHANNEL_NAMES,
             **reader.context(),
             **(values or {}),
         }
@@ -226,6 +228,20 @@ RUN_STATUSES: Mapping[str, str] = {
     "interrupted": D_("onderbroken: niets ingevoerd"),
 }
 """How an import ended (``import_run.status``)."""
+REASONS: Mapping[str, str] = {
+    "none": D_("geen contactgegevens"),
+    "invited": D_("uitnodiging nog niet gebruikt"),
+    "bounced": D_("adres werkt niet"),
+    "blocked": D_("heeft Gemist geblokkeerd"),
+    "unsubscribed": D_("heeft zich afgemeld"),
+    "unused": D_("de school stuurt niet langs dit kanaal"),
+}
+"""Why a person is not reached (:func:`bot.web.desk.read.why_unreachable`), in words."""
+CHANNEL_NAMES: Mapping[str, str] = {
+    "telegram": "Telegram",
+    "email": D_("e-mail"),
+    "smartschool": "Smartschool",
+}
 
 
 def _quick_replies() -> dict[tuple[str, str], str]:

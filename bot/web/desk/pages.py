@@ -11,7 +11,10 @@
   refused, so that the secretariat can fix the source.
 - *Wachtrij* (``/desk/wachtrij``): the held days, to release or discard (a ``POST`` with the
   form's token), as ``gemist hold`` and the hold alert's buttons do.
-- *Opvolging*, *Regels*, *Bereik*: not built yet; each says so, to those who may open it.
+- *Bereik* (``/desk/bereik``): the viewer's pupils and the parents the school may contact whom
+  no channel reaches, and why (no contact, an invitation not used, bounced, blocked,
+  unsubscribed, a channel the school does not send on); the letters to print come later.
+- *Opvolging*, *Regels*: not built yet; each says so, to those who may open it.
 """
 
 from __future__ import annotations
@@ -53,7 +56,8 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get(r"/desk/invoer/{run:\d{1,9}}", import_run, name="desk_import")
     router.add_get("/desk/wachtrij", queue, name="desk_queue")
     router.add_post("/desk/wachtrij", decide_hold)
-    for page in (Page.FOLLOW_UP, Page.RULES, Page.REACH):
+    router.add_get("/desk/bereik", reach, name="desk_reach")
+    for page in (Page.FOLLOW_UP, Page.RULES):
         router.add_get(f"/desk/{page.value}", _not_yet(page), name=f"desk_{page.name.lower()}")
 
 
@@ -150,6 +154,23 @@ async def pupil(request: web.Request, who: Signed) -> web.Response:
         "found": found,
     }
     return desk_render(request, "desk/pupil.html", who.reader, values)
+
+
+@signed_in(Page.REACH)
+async def reach(request: web.Request, who: Signed) -> web.Response:
+    """The viewer's pupils and their parents whom no channel reaches, and why."""
+    context = request.app[CONTEXT]
+    async with context.reads.connect() as conn:
+        found = await read.unreachable(
+            conn, scope_of(who.viewer), context.channels, _page_number(request)
+        )
+    values = {
+        **who.values(Page.REACH),
+        "title": who.reader.gettext(NAV_LABELS[Page.REACH]),
+        "found": found,
+        "open_pupils": may(who.viewer, Page.PUPIL),
+    }
+    return desk_render(request, "desk/reach.html", who.reader, values)
 
 
 @signed_in(Page.IMPORTS)

@@ -18,9 +18,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
+from bot.contacts import ChannelOrder, Reachable
 from bot.domain import OutreachKind
 from bot.models import (
     AbsenceMark,
+    Contact,
+    Guardian,
+    GuardianLink,
     ImportReject,
     ImportRun,
     Outreach,
@@ -47,6 +51,7 @@ __all__ = [
     "Run",
     "TimelineEntry",
     "Today",
+    "Unreachable",
     "absences",
     "answers",
     "holds",
@@ -61,6 +66,8 @@ __all__ = [
     "roster_id",
     "timeline",
     "undelivered",
+    "unreachable",
+    "why_unreachable",
 ]
 
 PAGE_SIZE = 25
@@ -539,3 +546,115 @@ async def rejects(
 async def roster_id(conn: AsyncConnection, staff: int) -> str:
     """The roster's id (``S02``) of the staff member ``staff`` (database id)."""
     return str(await conn.scalar(sa.select(col(Staff.staff_id)).where(col(Staff.id) == staff)))
+
+
+NOT_SENT_ON = ("phone",)
+"""Contacts that are no channel: a guardian's phone number is for the coordinator to call."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unreachable:
+    """A pupil or a guardian whom no channel reaches now, and why (:func:`why_unreachable`)."""
+
+    pupil: int
+    pupil_name: str
+    class_name: str
+    role: str
+    """``pupil``, or ``guardian`` (then ``name`` and ``relation`` say who)."""
+    name: str
+    relation: str | None
+    why: tuple[str, ...]
+
+
+def why_unreachable(
+    contacts: Sequence[tuple[str, str, str | None]], channels: ChannelOrder
+) -> tuple[str, ...]:
+    """Why a person with ``contacts`` (channel, state, address) is not reached: empty when
+    the school's order reaches them; else ``none`` (no contact at all), or per contact its
+    state and channel (``invited:telegram``: an invitation not used yet; ``bounced:email``,
+    ``blocked:telegram``, ``unsubscribed:email``), or ``unused:smartschool`` for an active
+    contact on a channel the school does not send on."""
+    usable = [c for c in contacts if c[0] not in NOT_SENT_ON]
+    if channels.reach(Reachable(channel, address, state) for channel, state, address in usable):
+        return ()
+    if not usable:
+        return ("none",)
+    return tuple(
+        f"{'unused' if state == 'active' else state}:{channel}"
+        for channel, state, _address in sorted(usable)
+    )
+
+
+async def unreachable(
+    conn: AsyncConnection,
+    scope: Scope,
+    channels: ChannelOrder,
+    page: int = 1,
+    size: int = PAGE_SIZE,
+) -> Paged[Unreachable]:
+    """The scope's active pupils, and the guardians the school may contact about them, whom no
+    channel reaches, by class and name."""
+    pupils: list[Any] = list(
+        await conn.execute(
+            sa.select(
+                col(Pupil.id), col(Pupil.first_name), col(Pupil.last_name), col(SchoolClass.name)
+            )
+            .join(SchoolClass, col(SchoolClass.id) == col(Pupil.class_id))
+            .where(_pupils_in(scope), col(Pupil.active))
+            .order_by(col(SchoolClass.name), col(Pupil.last_name), col(Pupil.first_name),
+                      col(Pupil.id))
+        )
+    )  # fmt: skip
+    ids = [row[0] for row in pupils]
+    guardians: dict[int, list[tuple[int, str, str | None]]] = {pupil: [] for pupil in ids}
+    contacts: dict[tuple[str, int], list[tuple[str, str, str | None]]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        linked = await conn.execute(
+            sa.select(
+                col(GuardianLink.pupil_id), col(Guardian.id), col(Guardian.first_name),
+                col(Guardian.last_name), col(GuardianLink.relation),
+            )
+            .join(Guardian, col(Guardian.id) == col(GuardianLink.guardian_id))
+            .where(
+                col(GuardianLink.pupil_id).in_(chunk),
+                col(GuardianLink.may_contact),
+                col(Guardian.active),
+            )
+            .order_by(col(Guardian.last_name), col(Guardian.first_name), col(Guardian.id))
+        )  # fmt: skip
+        linked_rows: list[Any] = list(linked)
+        for pupil, guardian, first, last, relation in linked_rows:
+            guardians[pupil].append((int(guardian), _name(first, last), relation))
+        people = {("pupil", pupil) for pupil in chunk} | {
+            ("guardian", guardian) for pupil in chunk for guardian, _n, _r in guardians[pupil]
+        }
+        for role in ("pupil", "guardian"):
+            keys = [person for who, person in people if who == role]
+            for part in range(0, len(keys), 500):
+                rows = await conn.execute(
+                    sa.select(
+                        col(Contact.person_id), col(Contact.channel), col(Contact.state),
+                        col(Contact.address),
+                    ).where(col(Contact.role) == role,
+                            col(Contact.person_id).in_(keys[part : part + 500]))
+                )  # fmt: skip
+                for person, channel, state, address in rows:
+                    contacts.setdefault((role, person), []).append((channel, state, address))
+    found: list[Unreachable] = []
+    for pupil, first, last, class_name in pupils:
+        name = _name(first, last)
+        why = why_unreachable(contacts.get(("pupil", pupil), []), channels)
+        if why:
+            found.append(Unreachable(pupil, name, str(class_name), "pupil", name, None, why))
+        for guardian, guardian_name, relation in guardians[pupil]:
+            why = why_unreachable(contacts.get(("guardian", guardian), []), channels)
+            if why:
+                found.append(
+                    Unreachable(
+                        pupil, name, str(class_name), "guardian", guardian_name, relation, why
+                    )
+                )
+    page = max(page, 1)
+    start = (page - 1) * size
+    return Paged(found[start : start + size], page, len(found) > start + size)

@@ -107,7 +107,7 @@ async def test_a_pupils_timeline_shows_marks_messages_and_answers(town: Town):
 async def test_pages_not_built_yet_say_so(town: Town):
     async with town.client() as client:
         await sign_in(town, client, "S01")
-        for page in ("opvolging", "regels", "bereik"):
+        for page in ("opvolging", "regels"):
             text = await (await client.get(f"/desk/{page}")).text()
             assert "Deze pagina is nog niet beschikbaar." in text, page
 
@@ -206,3 +206,60 @@ async def test_a_form_without_its_token_decides_nothing(town: Town):
     assert refused.status == 403
     assert "Dit formulier is verlopen" in refused_text
     assert await town.scalar(sa.select(col(OutreachHold.status))) == "held"
+
+
+async def test_reach_lists_whom_no_channel_reaches_and_why(town: Town):
+    from bot.models import Contact, Guardian, GuardianLink
+
+    now = town.clock.now()
+    async with town.engine.begin() as conn:
+        guardians = {}
+        for key, name in (("G1", "Ayşe"), ("G2", "Jan")):
+            guardians[key] = (
+                await conn.execute(
+                    sa.insert(Guardian).values(
+                        school_id=SCHOOL, guardian_id=key, first_name=name, last_name="Ouder",
+                        language="nl",
+                        updated_at=now,
+                    ).returning(col(Guardian.id))
+                )
+            ).scalar_one()  # fmt: skip
+            await conn.execute(
+                sa.insert(GuardianLink).values(
+                    guardian_id=guardians[key], pupil_id=town.pupils["P1"], relation="moeder"
+                )
+            )
+        contacts = (
+            ("pupil", town.pupils["P1"], "telegram", "invited", None),
+            ("guardian", guardians["G1"], "email", "bounced", "ayse@example.org"),
+            ("guardian", guardians["G2"], "email", "active", "jan@example.org"),
+        )
+        for role, person, channel, state, address in contacts:
+            await conn.execute(
+                sa.insert(Contact).values(
+                    school_id=SCHOOL, role=role, person_id=person, channel=channel,
+                    address=address, state=state, chosen=False, since=now,
+                )
+            )  # fmt: skip
+    async with town.client() as client:
+        await sign_in(town, client, "S02")
+        page = await (await client.get("/desk/bereik")).text()
+    assert "uitnodiging nog niet gebruikt (Telegram)" in page  # P1 themself
+    assert "Ayşe Ouder (moeder)" in page
+    assert "adres werkt niet (e-mail)" in page
+    assert "Jan Ouder" not in page  # reached by e-mail
+    assert "Kind P2" not in page  # S03's pupil
+
+
+def test_why_someone_is_not_reached():
+    from bot.contacts import ChannelOrder
+    from bot.web.desk.read import why_unreachable
+
+    order = ChannelOrder(("telegram", "email"), frozenset({"telegram", "email"}))
+    assert why_unreachable([("email", "active", "a@b")], order) == ()
+    assert why_unreachable([], order) == ("none",)
+    assert why_unreachable([("phone", "active", "0470")], order) == ("none",)
+    assert why_unreachable(
+        [("telegram", "blocked", "1"), ("email", "unsubscribed", "a@b")], order
+    ) == ("unsubscribed:email", "blocked:telegram")
+    assert why_unreachable([("smartschool", "active", "x")], order) == ("unused:smartschool",)
