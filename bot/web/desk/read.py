@@ -605,50 +605,47 @@ async def unreachable(
                       col(Pupil.id))
         )
     )  # fmt: skip
-    ids = [row[0] for row in pupils]
-    guardians: dict[int, list[tuple[int, str, str | None]]] = {pupil: [] for pupil in ids}
-    contacts: dict[tuple[str, int], list[tuple[str, str, str | None]]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        linked = await conn.execute(
+    guardians: dict[int, list[tuple[int, str, str | None]]] = {row[0]: [] for row in pupils}
+    mine = sa.and_(_pupils_in(scope), col(Pupil.active))
+    linked: list[Any] = list(
+        await conn.execute(
             sa.select(
                 col(GuardianLink.pupil_id), col(Guardian.id), col(Guardian.first_name),
                 col(Guardian.last_name), col(GuardianLink.relation),
             )
             .join(Guardian, col(Guardian.id) == col(GuardianLink.guardian_id))
-            .where(
-                col(GuardianLink.pupil_id).in_(chunk),
-                col(GuardianLink.may_contact),
-                col(Guardian.active),
-            )
+            .join(Pupil, col(Pupil.id) == col(GuardianLink.pupil_id))
+            .where(mine, col(GuardianLink.may_contact), col(Guardian.active))
             .order_by(col(Guardian.last_name), col(Guardian.first_name), col(Guardian.id))
-        )  # fmt: skip
-        linked_rows: list[Any] = list(linked)
-        for pupil, guardian, first, last, relation in linked_rows:
-            guardians[pupil].append((int(guardian), _name(first, last), relation))
-        people = {("pupil", pupil) for pupil in chunk} | {
-            ("guardian", guardian) for pupil in chunk for guardian, _n, _r in guardians[pupil]
-        }
-        for role in ("pupil", "guardian"):
-            keys = [person for who, person in people if who == role]
-            for part in range(0, len(keys), 500):
-                rows = await conn.execute(
-                    sa.select(
-                        col(Contact.person_id), col(Contact.channel), col(Contact.state),
-                        col(Contact.address),
-                    ).where(col(Contact.role) == role,
-                            col(Contact.person_id).in_(keys[part : part + 500]))
-                )  # fmt: skip
-                for person, channel, state, address in rows:
-                    contacts.setdefault((role, person), []).append((channel, state, address))
+        )
+    )  # fmt: skip
+    for pupil, guardian, first, last, relation in linked:
+        guardians[pupil].append((int(guardian), _name(first, last), relation))
+    contacts: dict[tuple[str, int], set[tuple[str, str, str | None]]] = {}
+    about_pupils = (
+        sa.select(col(Contact.person_id), col(Contact.channel), col(Contact.state),
+                  col(Contact.address))
+        .join(Pupil, col(Pupil.id) == col(Contact.person_id))
+        .where(col(Contact.role) == "pupil", mine)
+    )  # fmt: skip
+    about_guardians = (
+        sa.select(col(Contact.person_id), col(Contact.channel), col(Contact.state),
+                  col(Contact.address))
+        .join(GuardianLink, col(GuardianLink.guardian_id) == col(Contact.person_id))
+        .join(Pupil, col(Pupil.id) == col(GuardianLink.pupil_id))
+        .where(col(Contact.role) == "guardian", mine)
+    )  # fmt: skip
+    for role, query in (("pupil", about_pupils), ("guardian", about_guardians)):
+        for person, channel, state, address in await conn.execute(query):
+            contacts.setdefault((role, int(person)), set()).add((channel, state, address))
     found: list[Unreachable] = []
     for pupil, first, last, class_name in pupils:
         name = _name(first, last)
-        why = why_unreachable(contacts.get(("pupil", pupil), []), channels)
+        why = why_unreachable(sorted(contacts.get(("pupil", pupil), ())), channels)
         if why:
             found.append(Unreachable(pupil, name, str(class_name), "pupil", name, None, why))
         for guardian, guardian_name, relation in guardians[pupil]:
-            why = why_unreachable(contacts.get(("guardian", guardian), []), channels)
+            why = why_unreachable(sorted(contacts.get(("guardian", guardian), ())), channels)
             if why:
                 found.append(
                     Unreachable(
