@@ -133,13 +133,16 @@ async def open_link(request: web.Request) -> web.StreamResponse:
     session: str | None = None
     if browser is not None and len(token) <= MAX_TOKEN:
         now = context.clock.now()
-        async with context.engine.begin() as conn:
-            staff_id = await sessions.redeem(conn, token, browser, now)
-            if staff_id is not None:
-                old = request.cookies.get(cookie_names(https).session)
-                if old:
-                    await sessions.end(conn, old, now)
-                session = await sessions.open_session(conn, staff_id, now, desk.lifetimes)
+        try:
+            async with context.engine.begin() as conn:
+                staff_id = await sessions.redeem(conn, token, browser, now)
+                if staff_id is not None:
+                    old = request.cookies.get(cookie_names(https).session)
+                    if old:
+                        await sessions.end(conn, old, now)
+                    session = await sessions.open_session(conn, staff_id, now, desk.lifetimes)
+        except OperationalError:  # SQLite's write lock: nothing was used, the link still works
+            return desk_render(request, "desk/busy.html", browser_reader(request), status=503)
     if session is None:
         return desk_render(request, "desk/link_gone.html", browser_reader(request), status=404)
     response = web.HTTPSeeOther(f"{root_of(request)}desk/vandaag")
@@ -154,8 +157,11 @@ async def sign_out(request: web.Request) -> web.StreamResponse:
     session = request.cookies.get(cookie_names(https).session)
     if await check_form(request, session) is None or session is None:
         return forbidden(request, browser_reader(request))
-    async with context.engine.begin() as conn:
-        await sessions.end(conn, session, context.clock.now())
+    try:
+        async with context.engine.begin() as conn:
+            await sessions.end(conn, session, context.clock.now())
+    except OperationalError:  # SQLite's write lock: still signed in, try again
+        return desk_render(request, "desk/busy.html", browser_reader(request), status=503)
     response = web.HTTPSeeOther(f"{root_of(request)}desk/aanmelden?uit=1")
     clear_cookie(response, https, cookie_names(https).session)
     raise response

@@ -268,3 +268,30 @@ async def test_the_answer_does_not_wait_for_anyone_to_be_looked_up(town: Town, m
     assert answer.status == 200
     assert "Kijk je berichten na" in text
     assert len(await town.links("S02")) == 1
+
+
+async def test_a_link_opened_while_the_database_is_locked_still_works_after(
+    town: Town, monkeypatch
+):
+    """SQLite's write lock (a long import) when the link is opened: a page that says to try
+    again, and nothing used up."""
+    from sqlalchemy.exc import OperationalError
+
+    from bot.web.desk import sessions
+
+    real = sessions.redeem
+
+    async def locked(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("UPDATE desk_signin", {}, Exception("database is locked"))
+
+    async with town.client() as client:
+        await ask(client, "S02")
+        link = path_of((await town.links("S02"))[0]["link"])
+        monkeypatch.setattr(sessions, "redeem", locked)
+        busy = await client.get(link)
+        busy_text = await busy.text()
+        monkeypatch.setattr(sessions, "redeem", real)
+        opened = await client.get(link)
+    assert busy.status == 503
+    assert "Even geduld" in busy_text
+    assert opened.url.path == "/desk/vandaag"
