@@ -53,6 +53,8 @@ class OutreachKind(StrEnum):
     COORDINATOR_DIGEST = "coordinator_digest"
     COORDINATOR_FORWARD = "coordinator_forward"
     HOLD_ALERT = "hold_alert"
+    DESK_SIGNIN = "desk_signin"
+    """A sign-in link to the coordinator's desk that a staff member asked for: sent at once."""
     TELEGRAM_BLOCK = "telegram_block"
     """A record that a person blocked the bot: about no pupil, never sent."""
 

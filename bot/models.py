@@ -22,6 +22,8 @@ __all__ = [
     "SCHOOL_SCOPE",
     "AbsenceMark",
     "Contact",
+    "DeskSession",
+    "DeskSignIn",
     "FeedDay",
     "Guardian",
     "GuardianLink",
@@ -534,3 +536,48 @@ class RulesVersion(SQLModel, table=True):
     saved_at: dt.datetime = _utc()
     changes: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     restored_from: int | None = None
+
+
+class DeskSignIn(SQLModel, table=True):
+    """A staff member asked for a sign-in link to the coordinator's desk (:mod:`bot.web.desk`).
+
+    Only hashes are kept (SHA-256, hex): of the link's token, and of the browser cookie of the
+    browser that asked, to which the link is bound. The link works once (``used_at``), until
+    ``expires_at``. ``outreach_id`` is the message that carried it."""
+
+    __tablename__ = "desk_signin"
+    __table_args__ = (
+        sa.UniqueConstraint("token_hash"),
+        sa.Index("ix_desk_signin_staff", "staff_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigKey)
+    school_id: str = Field(foreign_key="school.id", max_length=64)
+    staff_id: int = Field(foreign_key="staff.id")
+    token_hash: str = Field(max_length=64)
+    browser_hash: str = Field(max_length=64)
+    created_at: dt.datetime = _utc()
+    expires_at: dt.datetime = _utc()
+    used_at: dt.datetime | None = _utc(default=None)
+    outreach_id: int | None = Field(default=None, sa_type=BigKey)
+
+
+class DeskSession(SQLModel, table=True):
+    """A staff member signed in to the desk: the session behind the browser's cookie, of which
+    only the SHA-256 (hex) is kept. It ends at sign-out (``ended_at``), after ``idle`` without
+    a request (``last_seen_at``), and at ``expires_at`` whatever happens."""
+
+    __tablename__ = "desk_session"
+    __table_args__ = (
+        sa.UniqueConstraint("id_hash"),
+        sa.Index("ix_desk_session_staff", "staff_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigKey)
+    school_id: str = Field(foreign_key="school.id", max_length=64)
+    staff_id: int = Field(foreign_key="staff.id")
+    id_hash: str = Field(max_length=64)
+    created_at: dt.datetime = _utc()
+    last_seen_at: dt.datetime = _utc()
+    expires_at: dt.datetime = _utc()
+    ended_at: dt.datetime | None = _utc(default=None)

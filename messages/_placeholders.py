@@ -96,4 +96,5 @@ PLACEHOLDERS: dict[str, Kind] = {
     "helpline_phone": Kind.TEXT,  # its phone number: "102"
     "helpline_chat": Kind.TEXT,  # where its chat is: "awel.be"
     "emergency": Kind.TEXT,  # the number to call in danger: "112"
+    "link": Kind.TEXT,  # a staff member's sign-in link to the desk, an https address
 }

@@ -58,4 +58,5 @@ SAMPLE_CONTEXT: dict[str, object] = {
     "helpline_phone": "102",
     "helpline_chat": "awel.be",
     "emergency": "112",
+    "link": "https://gemist.sint-jozef.be/desk/in/3q2-7Kx0b9sWmZ4pTnY1vA",
 }

@@ -74,6 +74,22 @@ def _forwards() -> tuple[Template, ...]:
 
 STAFF_TEMPLATES = (
     Template(
+        "desk_signin",
+        Audience.TEACHER,
+        (
+            Text(
+                N_(
+                    "Je vroeg om je aan te melden bij het bureau van Gemist. Open deze link "
+                    "binnen 15 minuten, in dezelfde browser:"
+                )
+            ),
+            Text(N_("{link}")),
+            Text(N_("Vroeg je dit niet? Dan hoef je niets te doen: de link werkt nergens anders.")),
+        ),
+        description="A staff member asked for a sign-in link to the desk (bot.web.desk); "
+        "link is the address, which works once, for 15 minutes, in the browser that asked.",
+    ),
+    Template(
         "teacher_welcome",
         Audience.TEACHER,
         (

@@ -54,6 +54,7 @@ SUBJECTS: dict[str, str] = {
     "letter": N_("{school} gebruikt Gemist"),
     # Staff ("je"). A nudge starts with the pupil, then says the reason in a few words.
     "onboarding.welcome_staff": N_("Welkom bij Gemist, {first_name}!"),
+    "desk_signin": N_("Je link om je aan te melden bij Gemist"),
     "teacher_welcome": N_("{first_name} ({class_name}) komt terug op {date}"),
     "coordinator_nudge.clb_threshold": N_("{first_name} ({class_name}): de CLB-drempel is bereikt"),
     "coordinator_nudge.asks_to_talk": N_(

@@ -84,7 +84,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 TABLES = (
-    "rules_version", "signing_key", "timeline_view", "privacy_log", "invitation", "contact",
+    "desk_session", "desk_signin", "rules_version",
+    "signing_key", "timeline_view", "privacy_log", "invitation", "contact",
     "pupil_pause", "reply", "outreach_event", "outreach",
     "mark_correction", "absence_mark", "feed_day", "import_reject", "guardian_link",
     "teaching_assignment", "pupil", "guardian", "staff", "school_class", "import_run", "school",

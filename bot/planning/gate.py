@@ -2,7 +2,8 @@
 
 The planner already plans inside the delivery window, but a message can reach the dispatcher
 later than planned: a retry after a failure, a backlog after an outage, a release from a hold.
-At the moment of sending, :class:`DeliveryGate` checks, in this order:
+At the moment of sending, :class:`DeliveryGate` checks, in this order (a message the person
+asked for a moment ago, :data:`ON_REQUEST`, goes at once, past both):
 
 1. **The delivery window** (``delivery``): outside the sending hours, on a weekend or a holiday,
    the message waits for the next allowed moment. For everyone, staff included.
@@ -30,7 +31,7 @@ from bot.outbox.tables import OUTREACH
 from bot.rules import Rules
 from scheduler.calendar import SchoolCalendar
 
-__all__ = ["UNCAPPED", "DeliveryGate"]
+__all__ = ["ON_REQUEST", "UNCAPPED", "DeliveryGate"]
 
 UNCAPPED = frozenset(
     {
@@ -42,6 +43,10 @@ UNCAPPED = frozenset(
 )
 """The digest and hold alerts are the coordinator's tools; an apology for our own mistake
 should not wait behind the mistake."""
+
+ON_REQUEST = frozenset({OutreachKind.DESK_SIGNIN})
+"""Messages a staff member asked for themselves, now, and that live minutes (a sign-in link to
+the desk): neither the sending hours nor the caps hold them back."""
 
 
 class DeliveryGate:
@@ -60,6 +65,8 @@ class DeliveryGate:
         self._window = Window(rules.delivery, self._window.calendar, self._window.tz)
 
     async def __call__(self, message: Outgoing, now: dt.datetime) -> dt.datetime | None:
+        if message.kind in ON_REQUEST:
+            return None
         allowed = self._window.next_allowed(now)
         if allowed > now:
             return allowed

@@ -29,6 +29,8 @@ from bot.contacts import store as contacts
 from bot.models import (
     AbsenceMark,
     Contact,
+    DeskSession,
+    DeskSignIn,
     GuardianLink,
     Invitation,
     MarkCorrection,
@@ -232,6 +234,9 @@ async def _erase_staff(
         conn, removed, "teaching assignments",
         sa.delete(TeachingAssignment).where(col(TeachingAssignment.staff_id).in_(keys)),
     )  # fmt: skip
+    # Their sign-in links and sessions on the desk: gone with them (nothing to keep).
+    await conn.execute(sa.delete(DeskSignIn).where(col(DeskSignIn.staff_id).in_(keys)))
+    await conn.execute(sa.delete(DeskSession).where(col(DeskSession.staff_id).in_(keys)))
     pupil = table_of("pupil")
     await conn.execute(
         sa.update(pupil).where(pupil.spilfiguur_id.in_(keys)).values(spilfiguur_id=None)
@@ -239,7 +244,8 @@ async def _erase_staff(
     await conn.execute(
         sa.update(TimelineView).where(col(TimelineView.viewer_id).in_(keys)).values(viewer_id=None)
     )
-    tags = [f"telegram:{member.roster_id}" for member in staff]
+    # Who decided, as the chat and the desk write it: telegram:S02, desk:S02.
+    tags = [f"{where}:{member.roster_id}" for member in staff for where in ("telegram", "desk")]
     named: tuple[tuple[Any, str], ...] = (
         (Outreach, "acknowledged_by"),
         (PupilPause, "created_by"),

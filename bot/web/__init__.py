@@ -1,6 +1,6 @@
 """Gemist's web application (aiohttp): the pages behind the answer links of a message on a
-channel without buttons (:mod:`bot.web.pages`), a health check, and later the coordinator's
-desk.
+channel without buttons (:mod:`bot.web.pages`), a health check, and the coordinator's desk
+for the school's staff (:mod:`bot.web.desk`).
 
 - :func:`~bot.web.app.create_app` builds the application over a
   :class:`~bot.web.base.WebContext` (:func:`web_context` makes one from the settings);
@@ -53,6 +53,7 @@ def web_context(
         calendar=calendar,
         window=Window(rules.delivery, calendar, clock.tz),
         https=(settings.web_url or "").startswith("https://"),
+        base_url=settings.web_url,
         overrides=settings.messages,
         help_lines=settings.help,
         channels=channels or settings.channel_order(),

@@ -1,6 +1,7 @@
 """The application factory: one :class:`aiohttp.web.Application` for ``gemist web``, for
 ``gemist run`` (in the same loop: :class:`~bot.web.server.WebServer`) and for tests (aiohttp's
-test client). The coordinator's desk adds its routes to the same application.
+test client). The coordinator's desk (:mod:`bot.web.desk`) has its routes in the same
+application.
 
 Every response carries the headers of :mod:`bot.web.security`; a path or a method that does not
 exist gets the neutral page, never aiohttp's own text.
@@ -12,7 +13,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.web import pages
+from bot.web import desk, pages
 from bot.web.base import CONTEXT, HERE, WebContext, neutral
 from bot.web.security import add_headers
 
@@ -29,6 +30,7 @@ def create_app(context: WebContext) -> web.Application:
     app.on_response_prepare.append(add_headers(https=context.https))  # type: ignore[arg-type]
     app.router.add_get("/health", health, name="health")
     pages.add_routes(app.router)
+    desk.add_routes(app)
     app.router.add_static("/static/", HERE / "static", name="static", append_version=False)
     app.on_cleanup.append(_close_reader)
     return app

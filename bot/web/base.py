@@ -62,6 +62,9 @@ class WebContext:
     window: Window
     """The school's sending hours: the thanks say when a person will read what was said."""
     https: bool = True
+    base_url: str | None = None
+    """The application's public address (``web_url``): the desk's sign-in links start with it.
+    None: the address the request came to (tests, a local demo)."""
     overrides: Overrides | None = None
     help_lines: HelpLines = field(default_factory=HelpLines)
     channels: ChannelOrder = DEFAULT_ORDER

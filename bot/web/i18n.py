@@ -73,15 +73,17 @@ class Said:
 
 
 class WebCatalogs:
-    """The ``web`` catalogs under one ``locales`` folder, loaded once per language."""
+    """The ``web`` catalogs (or another domain's: the desk's ``desk``) under one ``locales``
+    folder, loaded once per language."""
 
-    def __init__(self, root: Path = LOCALES_DIR) -> None:
+    def __init__(self, root: Path = LOCALES_DIR, domain: str = DOMAIN) -> None:
         self.root = root
+        self.domain = domain
         self._loaded: dict[str, NullTranslations] = {}
         self._lock = threading.Lock()
 
     def path(self, lang: str) -> Path:
-        return self.root / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        return self.root / lang / "LC_MESSAGES" / f"{self.domain}.po"
 
     def get(self, lang: str) -> NullTranslations:
         """The translations into ``lang``; Dutch (the source) and a language without a
@@ -96,11 +98,11 @@ class WebCatalogs:
         if lang == SOURCE_LANGUAGE or not path.is_file():
             return NullTranslations()
         with path.open("rb") as file:
-            catalog = read_po(file, locale=lang, domain=DOMAIN)
+            catalog = read_po(file, locale=lang, domain=self.domain)
         compiled = BytesIO()
         write_mo(compiled, catalog)  # without fuzzy entries
         compiled.seek(0)
-        return Translations(compiled, domain=DOMAIN)
+        return Translations(compiled, domain=self.domain)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ STORED_KINDS = {
     "coordinator_digest",
     "coordinator_forward",
     "hold_alert",
+    "desk_signin",
     "telegram_block",
 }
 

@@ -20,6 +20,7 @@ CONTRACT_KINDS = {
     "hold_alert",
 }
 OTHER_KINDS = {
+    "desk_signin",  # a sign-in link to the desk that a staff member asked for
     "letter",
     "pupil_ack",
     "guardian_ack",

@@ -1,6 +1,6 @@
 """``gemist run`` with ``web_url`` serves the web application in its own loop, hands the answer
 links to the channels, and a confirmed answer on a page makes the service plan and send at once;
-``gemist web`` serves the same pages on its own."""
+``gemist web`` serves the same pages on its own; both serve the coordinator's desk."""
 
 from __future__ import annotations
 
@@ -55,6 +55,9 @@ async def test_gemist_run_serves_the_pages_in_its_loop_and_gives_the_channels_th
                 "/a/" + pages.signer.sign(Purpose.ANSWER, PUPIL, Claim(1, "sick"))
             ) as page:
                 assert page.status == 404  # nothing was sent: no such message
+            async with session.get("/desk/aanmelden") as desk:  # the coordinator's desk too
+                assert desk.status == 200
+                assert 'action="../desk/aanmelden"' in await desk.text()
         # gemist web, another process over the same database, signs and reads the same links.
         other = await open_signer(live.settings, engine, clock)
         token = other.sign(Purpose.ANSWER, PUPIL, Claim(5, "sick"))
@@ -113,7 +116,10 @@ async def test_gemist_web_serves_until_sigterm(tmp_path):
                         break
                 except aiohttp.ClientConnectionError:
                     await asyncio.sleep(0.1)
+            async with session.get(f"http://127.0.0.1:{port}/desk/aanmelden") as desk:
+                desk_status = desk.status
         assert status == 200
+        assert desk_status == 200  # the coordinator's desk, served by gemist web as by run
     finally:
         process.send_signal(signal.SIGTERM)
         _out, err = process.communicate(timeout=30)
