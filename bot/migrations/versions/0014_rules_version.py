@@ -2,7 +2,7 @@
 latest of which the running bot plans with
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-07
 """
 
