@@ -97,7 +97,7 @@ class Unreached:
     channel: str | None
     """The channel of the contact that ended; None for the other reasons."""
     address: str | None
-    """The address that ended (to correct at its source); None for the other reasons."""
+    """For ``bounced``: the address that came back, to correct at its source; else None."""
     since: dt.datetime | None
     """When the contact ended, or when the unused invitation was made; None: not known."""
     reached_on: str | None
@@ -163,7 +163,7 @@ async def unreached(
         family_reached = all(family[ref.pupil] for ref in person.pupils)
         ended = [c for c in contacts.get(key, ()) if c.state in ENDED]
         found: list[tuple[str, str | None, str | None, dt.datetime | None]] = [
-            (str(c.state), c.channel, c.address, c.since) for c in ended
+            (str(c.state), c.channel, _to_correct(c), c.since) for c in ended
         ]
         invitation = invited.get(key)
         expires = None
@@ -198,6 +198,12 @@ async def unreached(
             )
     rows.sort(key=_order)
     return paginate(rows, page, size)
+
+
+def _to_correct(contact: _Contact) -> str | None:
+    """The address of a contact that bounced, to correct; nothing of one the person ended
+    themself (a chat id says nothing to the school)."""
+    return contact.address if contact.state == ContactState.BOUNCED else None
 
 
 def _order(row: Unreached) -> tuple[bool, bool, float, int, str, str, int]:
