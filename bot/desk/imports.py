@@ -202,13 +202,31 @@ async def _reject_counts(conn: AsyncConnection, runs: Sequence[int]) -> dict[int
 
 
 async def _first_rejects(conn: AsyncConnection, runs: Sequence[int]) -> dict[int, list[Reject]]:
-    """The first :data:`REJECTS_SHOWN` rejects of each run, by file and line."""
+    """The first :data:`REJECTS_SHOWN` rejects of each run, by file and line (one query: the
+    rejects numbered per run, SQLite and PostgreSQL alike)."""
     found: dict[int, list[Reject]] = defaultdict(list)
-    for run in runs:
-        rows = await conn.execute(
-            _rejects().where(col(ImportReject.run_id) == run).order_by(*_ORDER).limit(REJECTS_SHOWN)
+    if not runs:
+        return found
+    number = sa.func.row_number().over(partition_by=col(ImportReject.run_id), order_by=_ORDER)
+    numbered = (
+        _rejects()
+        .add_columns(number.label("number"))
+        .where(col(ImportReject.run_id).in_(runs))
+        .subquery()
+    )
+    rows = await conn.execute(
+        sa.select(
+            numbered.c.run_id,
+            numbered.c.file,
+            numbered.c.line,
+            numbered.c.column,
+            numbered.c.reason,
         )
-        found[run] = [Reject(*row[1:]) for row in rows]
+        .where(numbered.c.number <= REJECTS_SHOWN)
+        .order_by(numbered.c.run_id, numbered.c.number)
+    )
+    for run, *reject in rows:
+        found[run].append(Reject(*reject))
     return found
 
 

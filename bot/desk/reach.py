@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -124,179 +125,156 @@ async def unreached(
     size: int = DEFAULT_SIZE,
 ) -> Page[Unreached]:
     """The reach problems of the pupils in ``scope`` and their families (only those of
-    ``reasons``, when given), families nobody reaches first, one page."""
+    ``reasons``, when given), families nobody reaches first, one page.
+
+    Who is reached is asked of the database (an active contact with an address on a channel of
+    the school's order that can be used), so that only the few people with a problem are
+    read in full, and only for the page shown."""
     unknown = set(reasons or ()) - set(REASONS)
     if unknown:
         raise ValueError(f"unknown reasons {sorted(unknown)}: expected some of {REASONS}")
-    pupils = await _pupils(conn, scope)
-    links = await _links(conn, scope, pupils, rules, today)
-    contacts = await _contacts(conn, scope)
+    usable = tuple(channel for channel in channels.order if channel in channels.usable)
+    pupils = await _pupils(conn, scope, usable)
+    links = await _links(conn, scope, usable)
+    ended = await _ended(conn, scope)
     invited = await _invitations(conn, scope)
-    reached = {person: channels.reach(found) for person, found in contacts.items()}
-
-    def reaches(key: tuple[str, int]) -> str | None:
-        found = reached.get(key)
-        return None if found is None else found.channel
-
-    family = {
-        pupil: reaches(("pupil", pupil)) is not None
-        or any(reaches(("guardian", g.guardian)) is not None for g in links.get(pupil, ()))
-        for pupil in pupils
-    }
-    people: list[_Person] = []
-    for pupil, about in pupils.items():
-        people.append(_Person("pupil", pupil, about.roster_id, about.first, about.last, None,
-                              (about.ref,), only_if_alone=True))  # fmt: skip
+    families = _Families(pupils, links, rules, today)
     per_guardian: dict[int, list[_Link]] = defaultdict(list)
-    for guardians in links.values():
-        for link in guardians:
+    for of_pupil in links.values():
+        for link in of_pupil:
             per_guardian[link.guardian].append(link)
+    people: list[tuple[str, int, bool, tuple[int, ...], bool]] = []
+    # Most people are reached and lost no contact: nothing to look into for them.
+    for pupil, (_, _, _, reached) in pupils.items():
+        if not reached or ("pupil", pupil) in ended:
+            people.append(("pupil", pupil, reached, (pupil,), True))
     for guardian, mine in per_guardian.items():
-        first = mine[0]
-        refs = tuple(pupils[link.pupil].ref for link in mine)
-        people.append(_Person("guardian", guardian, first.roster_id, first.first_name,
-                              first.last_name, first.relation, refs))  # fmt: skip
-    rows: list[Unreached] = []
-    for person in people:
-        key = (person.role, person.person)
-        channel = reaches(key)
-        family_reached = all(family[ref.pupil] for ref in person.pupils)
-        ended = [c for c in contacts.get(key, ()) if c.state in ENDED]
-        found: list[tuple[str, str | None, str | None, dt.datetime | None]] = [
-            (str(c.state), c.channel, _to_correct(c), c.since) for c in ended
+        if mine[0].reached and ("guardian", guardian) not in ended:
+            continue
+        about = tuple(link.pupil for link in mine if families.allowed(link))
+        if about:  # a guardian the school may not contact is left alone, not missing
+            people.append(("guardian", guardian, mine[0].reached, about, False))
+    problems: list[_Problem] = []
+    for role, person, reached, about, only_if_alone in people:
+        key = (role, person)
+        gone = ended.get(key, ())
+        family_reached = all(families.reached(pupil) for pupil in about)
+        found: list[tuple[str, str | None, str | None, dt.datetime | None, dt.datetime | None]]
+        found = [
+            (state, channel, address if state == ContactState.BOUNCED else None, since, None)
+            for state, channel, address, since in gone
         ]
-        invitation = invited.get(key)
-        expires = None
-        if channel is None and not ended:
-            if invitation is not None:
-                found.append(("invitation_unused", None, None, invitation[0]))
-                expires = invitation[1]
-            elif not person.only_if_alone or not family_reached:
-                found.append(("no_contact", None, None, None))
-        for reason, on, address, since in found:
-            if reasons is not None and reason not in reasons:
-                continue
-            rows.append(
-                Unreached(
-                    role=person.role,
-                    person=person.person,
-                    roster_id=person.roster_id,
-                    first_name=person.first_name,
-                    last_name=person.last_name,
-                    relation=person.relation,
-                    pupils=person.pupils,
-                    reason=reason,
-                    channel=on,
-                    address=address,
-                    since=since,
-                    reached_on=channel,
-                    family_reached=family_reached,
-                    invitation_expires=expires if reason == "invitation_unused" else None,
-                    remedies=REMEDIES[reason],
-                    letter=LetterFor(person.role, person.person, person.roster_id),
-                )
+        if not reached and not gone:
+            if key in invited:
+                made, expires = invited[key]
+                found.append(("invitation_unused", None, None, made, expires))
+            elif not only_if_alone or not family_reached:
+                found.append(("no_contact", None, None, None, None))
+        problems += [
+            _Problem(
+                reason,
+                role,
+                person,
+                about,
+                channel,
+                address,
+                since,
+                expires,
+                reached,
+                family_reached,
             )
-    rows.sort(key=_order)
-    return paginate(rows, page, size)
-
-
-def _to_correct(contact: _Contact) -> str | None:
-    """The address of a contact that bounced, to correct; nothing of one the person ended
-    themself (a chat id says nothing to the school)."""
-    return contact.address if contact.state == ContactState.BOUNCED else None
-
-
-def _order(row: Unreached) -> tuple[bool, bool, float, int, str, str, int]:
-    """Families nobody reaches, then people nothing reaches, the most recent problem first."""
-    since = -row.since.timestamp() if row.since is not None else 0.0
-    return (
-        row.family_reached,
-        row.reached_on is not None,
-        since,
-        REASONS.index(row.reason),
-        row.last_name,
-        row.first_name,
-        row.person,
-    )
+            for reason, channel, address, since, expires in found
+            if reasons is None or reason in reasons
+        ]
+    problems.sort(key=_Problem.order)
+    chosen = paginate(problems, page, size)
+    rows = await _rows(conn, scope, chosen.items, links, pupils, channels)
+    return Page(tuple(rows), chosen.number, chosen.size, chosen.total)
 
 
 @dataclass(frozen=True, slots=True)
-class _About:
-    roster_id: str
-    first: str
-    last: str
-    ref: PupilRef
-    birth_date: dt.date
-    consent: bool
+class _Problem:
+    reason: str
+    role: str
+    person: int
+    pupils: tuple[int, ...]
+    channel: str | None
+    address: str | None
+    since: dt.datetime | None
+    expires: dt.datetime | None
+    reached: bool
+    family_reached: bool
+
+    def order(self) -> tuple[bool, bool, float, int, bool, int]:
+        """Families nobody reaches, then people nothing reaches, the most recent problem
+        first; pupils before guardians."""
+        since = -self.since.timestamp() if self.since is not None else 0.0
+        return (
+            self.family_reached,
+            self.reached,
+            since,
+            REASONS.index(self.reason),
+            self.role != "pupil",
+            self.person,
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class _Link:
     guardian: int
     roster_id: str
-    first_name: str
-    last_name: str
     relation: str | None
     pupil: int
+    reached: bool
+    may_contact: bool
 
 
-@dataclass(frozen=True, slots=True)
-class _Person:
-    role: str
-    person: int
-    roster_id: str
-    first_name: str
-    last_name: str
-    relation: str | None
-    pupils: tuple[PupilRef, ...]
-    only_if_alone: bool = False
+def _usable(role: str, person: Any, usable: Sequence[str]) -> sa.ColumnElement[bool]:
+    """Whether the person has a contact that reaches them (:func:`bot.contacts.reach`: active,
+    with an address, on a channel of the school's order that can be used)."""
+    if not usable:
+        return sa.false()
+    return sa.exists().where(
+        col(Contact.role) == role,
+        col(Contact.person_id) == person,
+        col(Contact.state) == ContactState.ACTIVE.value,
+        col(Contact.address).is_not(None),
+        col(Contact.channel).in_(usable),
+    )
 
 
-@dataclass(frozen=True, slots=True)
-class _Contact(Reachable):
-    since: dt.datetime | None = None
-
-
-async def _pupils(conn: AsyncConnection, scope: Scope) -> dict[int, _About]:
+async def _pupils(
+    conn: AsyncConnection, scope: Scope, usable: Sequence[str]
+) -> dict[int, tuple[str, dt.date, bool, bool]]:
+    """Per pupil in scope: roster id, birth date, consent to contact the guardians, reached."""
     rows = await conn.execute(
         sa.select(
             col(Pupil.id),
             col(Pupil.pupil_id),
-            col(Pupil.first_name),
-            col(Pupil.last_name),
-            col(SchoolClass.name),
             col(Pupil.birth_date),
             col(Pupil.guardian_consent),
-        )
-        .join(SchoolClass, col(SchoolClass.id) == col(Pupil.class_id))
-        .where(*scope.pupils())
+            _usable("pupil", col(Pupil.id), usable),
+        ).where(*scope.pupils())
     )
-    found = {}
-    for pk, pid, first, last, name, born, consent in rows:
-        pupil = int(pk or 0)
-        found[pupil] = _About(
-            pid, first, last, PupilRef(pupil, first, last, name), born, bool(consent)
-        )
-    return found
+    return {
+        int(pk or 0): (pid, born, bool(consent), bool(reached))
+        for pk, pid, born, consent, reached in rows
+    }
 
 
 async def _links(
-    conn: AsyncConnection,
-    scope: Scope,
-    pupils: dict[int, _About],
-    rules: Rules,
-    today: dt.date,
+    conn: AsyncConnection, scope: Scope, usable: Sequence[str]
 ) -> dict[int, list[_Link]]:
-    """Per pupil in scope: the active guardians the school may contact about them today."""
+    """Per pupil in scope: their active guardians, whether each is reached; whether the school
+    may contact them is :meth:`_Families.allowed`, asked only where it matters."""
     rows = await conn.execute(
         sa.select(
             col(Guardian.id),
             col(Guardian.guardian_id),
-            col(Guardian.first_name),
-            col(Guardian.last_name),
             col(GuardianLink.relation),
             col(GuardianLink.may_contact),
             col(GuardianLink.pupil_id),
+            _usable("guardian", col(Guardian.id), usable),
         )
         .join(GuardianLink, col(GuardianLink.guardian_id) == col(Guardian.id))
         .where(
@@ -304,63 +282,88 @@ async def _links(
             col(Guardian.school_id) == scope.school_id,
             col(GuardianLink.pupil_id).in_(scope.pupil_ids()),
         )
-        .order_by(col(Guardian.guardian_id))
+        .order_by(col(Guardian.guardian_id), col(GuardianLink.pupil_id))
     )
     found: dict[int, list[_Link]] = defaultdict(list)
-    for guardian, roster_id, first, last, relation, may, pupil in rows:
-        about = pupils.get(pupil)
-        if about is None:
-            continue
-        consent = guardian_consent(
-            rules,
-            guardian_id=roster_id,
-            pupil_id=about.roster_id,
-            may_contact=bool(may),
-            pupil_age=age_on(about.birth_date, today),
-            pupil_consent=about.consent,
-        )
-        if consent.allows:
-            found[pupil].append(_Link(int(guardian or 0), roster_id, first, last, relation, pupil))
+    for guardian, roster_id, relation, may, pupil, reached in rows:
+        link = _Link(int(guardian or 0), roster_id, relation, pupil, bool(reached), bool(may))
+        found[pupil].append(link)
     return found
 
 
-async def _contacts(conn: AsyncConnection, scope: Scope) -> dict[tuple[str, int], list[_Contact]]:
+class _Families:
+    """Whether the school may contact a guardian about a pupil
+    (:func:`bot.consent.guardian_consent`), and whether anybody reaches a pupil (the pupil, or
+    a guardian it may contact about them), each worked out once, when asked."""
+
+    def __init__(
+        self,
+        pupils: Mapping[int, tuple[str, dt.date, bool, bool]],
+        links: Mapping[int, Sequence[_Link]],
+        rules: Rules,
+        today: dt.date,
+    ) -> None:
+        self._pupils, self._links, self._rules, self._today = pupils, links, rules, today
+        self._allowed: dict[tuple[int, int], bool] = {}
+        self._reached: dict[int, bool] = {}
+
+    def allowed(self, link: _Link) -> bool:
+        key = (link.guardian, link.pupil)
+        if key not in self._allowed:
+            pupil_id, born, consent, _ = self._pupils[link.pupil]
+            self._allowed[key] = guardian_consent(
+                self._rules,
+                guardian_id=link.roster_id,
+                pupil_id=pupil_id,
+                may_contact=link.may_contact,
+                pupil_age=age_on(born, self._today),
+                pupil_consent=consent,
+            ).allows
+        return self._allowed[key]
+
+    def reached(self, pupil: int) -> bool:
+        if pupil not in self._reached:
+            self._reached[pupil] = self._pupils[pupil][3] or any(
+                link.reached and self.allowed(link) for link in self._links.get(pupil, ())
+            )
+        return self._reached[pupil]
+
+
+def _people(scope: Scope) -> sa.ColumnElement[bool]:
     """The contacts of the pupils in scope and of their guardians."""
     guardians = sa.select(col(GuardianLink.guardian_id)).where(
         col(GuardianLink.pupil_id).in_(scope.pupil_ids())
     )
+    return sa.or_(
+        sa.and_(col(Contact.role) == "pupil", col(Contact.person_id).in_(scope.pupil_ids())),
+        sa.and_(col(Contact.role) == "guardian", col(Contact.person_id).in_(guardians)),
+    )
+
+
+async def _ended(
+    conn: AsyncConnection, scope: Scope
+) -> dict[tuple[str, int], list[tuple[str, str, str | None, dt.datetime]]]:
+    """Per person in scope: their contacts that ended (state, channel, address, since)."""
     rows = await conn.execute(
         sa.select(
             col(Contact.role),
             col(Contact.person_id),
+            col(Contact.state),
             col(Contact.channel),
             col(Contact.address),
-            col(Contact.state),
-            col(Contact.chosen),
             col(Contact.since),
         )
         .where(
             col(Contact.school_id) == scope.school_id,
-            sa.or_(
-                sa.and_(
-                    col(Contact.role) == "pupil", col(Contact.person_id).in_(scope.pupil_ids())
-                ),
-                sa.and_(col(Contact.role) == "guardian", col(Contact.person_id).in_(guardians)),
-            ),
+            col(Contact.state).in_(sorted(ENDED)),
+            _people(scope),
         )
         .order_by(col(Contact.id))
     )
-    found: dict[tuple[str, int], list[_Contact]] = defaultdict(list)
-    for role, person, channel, address, state, chosen, since in rows:
-        found[(role, person)].append(_Contact(channel, address, _state(state), bool(chosen), since))
+    found: dict[tuple[str, int], list[tuple[str, str, str | None, dt.datetime]]] = defaultdict(list)
+    for role, person, state, channel, address, since in rows:
+        found[(role, person)].append((state, channel, address, since))
     return found
-
-
-def _state(value: str) -> ContactState | str:
-    try:
-        return ContactState(value)
-    except ValueError:
-        return value
 
 
 async def _invitations(
@@ -387,3 +390,126 @@ async def _invitations(
     for role, person, made, expires, used, revoked in rows:
         latest[(role, person)] = (made, expires, used is None and revoked is None)
     return {key: (made, expires) for key, (made, expires, unused) in latest.items() if unused}
+
+
+async def _rows(
+    conn: AsyncConnection,
+    scope: Scope,
+    problems: Sequence[_Problem],
+    links: Mapping[int, Sequence[_Link]],
+    pupils: Mapping[int, tuple[str, dt.date, bool, bool]],
+    channels: ChannelOrder,
+) -> list[Unreached]:
+    """The page's problems with the names and classes, and the channel that still reaches
+    each person who is reached."""
+    if not problems:
+        return []
+    refs = await _refs(conn, scope, {pupil for p in problems for pupil in p.pupils})
+    guardians = {p.person for p in problems if p.role == "guardian"}
+    names = await _guardian_names(conn, guardians)
+    on = await _reached_on(conn, [(p.role, p.person) for p in problems if p.reached], channels)
+    relation = {
+        link.guardian: link.relation
+        for pupil in sorted({pupil for p in problems for pupil in p.pupils}, reverse=True)
+        for link in links.get(pupil, ())
+    }
+    rows = []
+    for p in problems:
+        if p.role == "pupil":
+            ref = refs[p.person]
+            roster_id, first, last, related = (
+                pupils[p.person][0],
+                ref.first_name,
+                ref.last_name,
+                None,
+            )
+        else:
+            roster_id, first, last = names[p.person]
+            related = relation.get(p.person)
+        rows.append(
+            Unreached(
+                role=p.role,
+                person=p.person,
+                roster_id=roster_id,
+                first_name=first,
+                last_name=last,
+                relation=related,
+                pupils=tuple(refs[pupil] for pupil in p.pupils),
+                reason=p.reason,
+                channel=p.channel,
+                address=p.address,
+                since=p.since,
+                reached_on=on.get((p.role, p.person)),
+                family_reached=p.family_reached,
+                invitation_expires=p.expires,
+                remedies=REMEDIES[p.reason],
+                letter=LetterFor(p.role, p.person, roster_id),
+            )
+        )
+    return rows
+
+
+async def _refs(conn: AsyncConnection, scope: Scope, pupils: set[int]) -> dict[int, PupilRef]:
+    rows = await conn.execute(
+        sa.select(col(Pupil.id), col(Pupil.first_name), col(Pupil.last_name), col(SchoolClass.name))
+        .join(SchoolClass, col(SchoolClass.id) == col(Pupil.class_id))
+        .where(col(Pupil.id).in_(sorted(pupils)), *scope.pupils())
+    )
+    return {
+        int(pk or 0): PupilRef(int(pk or 0), first, last, name) for pk, first, last, name in rows
+    }
+
+
+async def _guardian_names(
+    conn: AsyncConnection, guardians: set[int]
+) -> dict[int, tuple[str, str, str]]:
+    if not guardians:
+        return {}
+    rows = await conn.execute(
+        sa.select(
+            col(Guardian.id),
+            col(Guardian.guardian_id),
+            col(Guardian.first_name),
+            col(Guardian.last_name),
+        ).where(col(Guardian.id).in_(sorted(guardians)))
+    )
+    return {int(pk or 0): (roster_id, first, last) for pk, roster_id, first, last in rows}
+
+
+async def _reached_on(
+    conn: AsyncConnection, people: Sequence[tuple[str, int]], channels: ChannelOrder
+) -> dict[tuple[str, int], str]:
+    """The channel that reaches each of ``people`` (:func:`bot.contacts.reach`)."""
+    if not people:
+        return {}
+    wanted = set(people)
+    rows = await conn.execute(
+        sa.select(
+            col(Contact.role),
+            col(Contact.person_id),
+            col(Contact.channel),
+            col(Contact.address),
+            col(Contact.state),
+            col(Contact.chosen),
+        ).where(
+            sa.or_(
+                *(
+                    sa.and_(col(Contact.role) == role, col(Contact.person_id).in_(ids))
+                    for role, ids in _by_role(people).items()
+                )
+            )
+        )
+    )
+    found: dict[tuple[str, int], list[Reachable]] = defaultdict(list)
+    for role, person, channel, address, state, chosen in rows:
+        if (role, person) in wanted:
+            found[(role, person)].append(Reachable(channel, address, state, bool(chosen)))
+    reached = {key: channels.reach(contacts) for key, contacts in found.items()}
+    return {key: best.channel for key, best in reached.items() if best is not None}
+
+
+def _by_role(people: Sequence[tuple[str, int]]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = defaultdict(list)
+    for role, person in people:
+        found[role].append(person)
+    return found
