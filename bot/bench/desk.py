@@ -63,7 +63,7 @@ from integrations.csv import CsvAbsenceSource, CsvRosterSource
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import BRUSSELS, VirtualClock
 
-__all__ = ["GOAL_P95_MS", "RUNS", "live_a_year", "measure", "run_command"]
+__all__ = ["GOAL_P95_MS", "READS", "RUNS", "live_a_year", "measure", "report", "run_command"]
 
 SCHOOL = "bench"
 RUNS = 60
@@ -73,6 +73,7 @@ TICKS = (dt.time(11, 0), dt.time(16, 0))
 HEADER = ["pupil_id", "date", "half_day", "code", "expected_return", "note"]
 SEEN = 0.8  # the share of yesterday's nudges a coordinator marks as seen the next morning
 SNOOZED = 0.05
+READS = ("opvolging", "bereik", "invoer", "invoer: rejects", "wachtrij")
 
 
 async def live_a_year(url: str, folder: Path, until: dt.date, seed: int) -> dict[str, int]:
