@@ -47,7 +47,7 @@ from bot.bench.engine import YEAR_START, generate_school
 from bot.bench.feed import scratch_postgres
 from bot.contacts import store as contacts
 from bot.db import connect, migrate
-from bot.desk import Scope, holds, import_runs, open_cases, run_rejects, unreached
+from bot.desk import Scope, hold_queue, import_runs, open_cases, run_rejects, unreached
 from bot.domain import OutreachKind
 from bot.engine.facts import SenderRole
 from bot.engine.hold import HoldState
@@ -315,7 +315,7 @@ async def measure(url: str, today: dt.date, runs: int = RUNS) -> list[dict[str, 
                 "bereik": lambda c, s: unreached(c, s, rules=rules, today=today),
                 "invoer": lambda c, s: import_runs(c, s),
                 "invoer: rejects": lambda c, s: run_rejects(c, s, run),
-                "wachtrij": lambda c, s: holds(c, s, now=now),
+                "wachtrij": lambda c, s: hold_queue(c, s, now=now),
             }
             scopes = {
                 "school": Scope.school(SCHOOL),

@@ -11,7 +11,7 @@ pages need go through the writers the chat uses (:func:`bot.answers.decide`,
   :func:`act` posts a case's action;
 - :func:`unreached` (:mod:`bot.desk.reach`): who cannot be reached, why, and what to do;
 - :func:`import_runs`, :func:`run_rejects` (:mod:`bot.desk.imports`): import runs and rejects;
-- :func:`holds`, :func:`decide_hold` (:mod:`bot.desk.holds`): mass-absence holds.
+- :func:`hold_queue`, :func:`decide_hold` (:mod:`bot.desk.holds`): mass-absence holds.
 
 This package imports nothing of the web application: the pages import it.
 """
@@ -27,7 +27,7 @@ from bot.desk.cases import (
     choices,
     open_cases,
 )
-from bot.desk.holds import Holds, HoldView, holds
+from bot.desk.holds import Holds, HoldView, hold_queue
 from bot.desk.holds import decide as decide_hold
 from bot.desk.imports import Reject, Run, import_runs, run_rejects
 from bot.desk.reach import REASONS, REMEDIES, LetterFor, PupilRef, Unreached, unreached
@@ -56,7 +56,7 @@ __all__ = [
     "act",
     "choices",
     "decide_hold",
-    "holds",
+    "hold_queue",
     "import_runs",
     "open_cases",
     "run_rejects",

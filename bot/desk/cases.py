@@ -221,7 +221,7 @@ async def open_cases(
             col(Outreach.snoozed_until),
         )
         .join(Pupil, col(Pupil.id) == col(Outreach.pupil_id))
-        .where(*_open(scope, start), *scope.pupils())
+        .where(*_open(scope, start), *scope.joined())
     )
     per_pupil: dict[int, list[tuple[int, int, dt.datetime, dt.date | None]]] = defaultdict(list)
     for outreach_id, pupil, reason, sent_at, snoozed in rows:

@@ -29,7 +29,7 @@ from bot.engine.hold import HoldState
 from bot.models import AbsenceMark, Outreach, OutreachHold, Pupil, SchoolClass
 from bot.planning.decisions import decide_hold
 
-__all__ = ["RECENT_DAYS", "HoldView", "Holds", "decide", "holds"]
+__all__ = ["RECENT_DAYS", "HoldView", "Holds", "decide", "hold_queue"]
 
 RECENT_DAYS = 30
 """How long a decided hold stays on the page after its decision."""
@@ -68,7 +68,7 @@ class Holds:
     """Released or discarded within :data:`RECENT_DAYS`, the latest decision first."""
 
 
-async def holds(
+async def hold_queue(
     conn: AsyncConnection,
     scope: Scope,
     *,
@@ -151,7 +151,7 @@ async def _mine(
             col(AbsenceMark.school_id) == scope.school_id,
             col(AbsenceMark.date).in_(days),
             col(AbsenceMark.retracted_at).is_(None),
-            *scope.pupils(),
+            *scope.joined(),
         )
         .distinct()
     )

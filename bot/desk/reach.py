@@ -276,12 +276,13 @@ async def _links(
             col(GuardianLink.pupil_id),
             _usable("guardian", col(Guardian.id), usable),
         )
-        .join(GuardianLink, col(GuardianLink.guardian_id) == col(Guardian.id))
-        .where(
-            col(Guardian.active),
-            col(Guardian.school_id) == scope.school_id,
-            col(GuardianLink.pupil_id).in_(scope.pupil_ids()),
-        )
+        .select_from(Pupil)
+        .join(GuardianLink, col(GuardianLink.pupil_id) == col(Pupil.id))
+        .join(Guardian, col(Guardian.id) == col(GuardianLink.guardian_id))
+        # The guardian is the school's through the link (the roster writes them together):
+        # naming its school_id as well would let PostgreSQL without statistics walk the school's
+        # guardians for every pupil.
+        .where(*scope.pupils(), col(Guardian.active))
         .order_by(col(Guardian.guardian_id), col(GuardianLink.pupil_id))
     )
     found: dict[int, list[_Link]] = defaultdict(list)

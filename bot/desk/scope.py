@@ -62,6 +62,18 @@ class Scope:
             found.append(col(Pupil.spilfiguur_id) == self.spilfiguur)
         return found
 
+    def joined(self) -> list[sa.ColumnExpressionArgument[bool]]:
+        """The conditions on a pupil joined by its key from a row of the school (an outreach
+        row, a mark: written with their pupil's school): active, and of this spilfiguur.
+
+        Leaving out the pupil's own ``school_id`` keeps PostgreSQL from walking the school's
+        pupils once per row when it has no statistics yet (a fresh database, a server without
+        autovacuum): the pupil is then found by its key."""
+        found: list[sa.ColumnExpressionArgument[bool]] = [col(Pupil.active)]
+        if self.spilfiguur is not None:
+            found.append(col(Pupil.spilfiguur_id) == self.spilfiguur)
+        return found
+
     def pupil_ids(self) -> Any:
         """The database ids of the pupils in scope, as a sub-query."""
         return sa.select(col(Pupil.id)).where(*self.pupils())

@@ -13,7 +13,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from bot.desk import Scope, decide_hold, holds
+from bot.desk import Scope, decide_hold, hold_queue
 from bot.engine.hold import HoldState
 from scheduler.clock import VirtualClock
 from tests.bot.desk.school import MONDAY, SCHOOL, at, feed, ids, roster, tick_and_send
@@ -52,7 +52,7 @@ async def hold_id(engine, day: dt.date, scope: str) -> int:
 
 async def read(engine, scope=WHOLE, **kwargs):
     async with engine.connect() as conn:
-        return await holds(conn, scope, now=at(11, 0), **kwargs)
+        return await hold_queue(conn, scope, now=at(11, 0), **kwargs)
 
 
 async def staff(engine, staff_id: str) -> Scope:
@@ -127,6 +127,6 @@ async def test_decided_holds_come_in_pages_and_leave_after_a_while(engine, tmp_p
     page = await read(engine, page=1, size=1)
     assert (page.decided.total, [h.scope for h in page.decided.items]) == (1, ["3A"])
     async with engine.connect() as conn:
-        later = await holds(conn, WHOLE, now=at(11, 0) + dt.timedelta(days=31))
+        later = await hold_queue(conn, WHOLE, now=at(11, 0) + dt.timedelta(days=31))
     assert later.decided.total == 0
     assert [hold.scope for hold in later.waiting] == ["1A"]  # a waiting hold stays
