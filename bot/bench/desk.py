@@ -1,6 +1,7 @@
 """The coordinator desk's reads (:mod:`bot.desk`) on a school of 2,000 pupils with a year of data.
 
-Run as ``python -m bot.bench.desk [--pupils N] [--until DATE] [--backend sqlite|postgresql]``.
+Run as ``python -m bot.bench.desk [--pupils N] [--until DATE] [--backend sqlite|postgresql]``,
+or with ``--database URL`` to time the reads on a school that lived already.
 
 The school is generated as ``gemist bench engine`` generates its schools
 (:func:`bot.bench.engine.generate_school`: classes of 25, a spilfiguur per pupil, everybody on
@@ -357,6 +358,13 @@ def report(backend: str, figures: dict[str, int], results: list[dict[str, Any]])
 
 
 def run_command(args: argparse.Namespace) -> int:
+    if args.database:  # a school that lived already: measure only
+        results = asyncio.run(measure(args.database, args.until))
+        return (
+            Exit.OK
+            if report(sa.make_url(args.database).get_backend_name(), {}, results)
+            else Exit.NOT_MET
+        )
     met = True
     with tempfile.TemporaryDirectory(prefix="gemist-bench-desk-") as tmp:
         folder = Path(tmp) / "school"
@@ -389,6 +397,12 @@ def main(argv: list[str] | None = None) -> int:
         "--backend", dest="backends", action="append", choices=("sqlite", "postgresql")
     )
     parser.add_argument("--postgres", default="postgresql://127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="measure the reads on this database of a school that lived already (school id "
+        f"{SCHOOL!r}), as of --until",
+    )
     args = parser.parse_args(argv)
     args.backends = args.backends or ["sqlite", "postgresql"]
     return run_command(args)

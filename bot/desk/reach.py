@@ -265,8 +265,18 @@ async def _pupils(
 async def _links(
     conn: AsyncConnection, scope: Scope, usable: Sequence[str]
 ) -> dict[int, list[_Link]]:
-    """Per pupil in scope: their active guardians, whether each is reached; whether the school
-    may contact them is :meth:`_Families.allowed`, asked only where it matters."""
+    """The links between the pupils in scope and their active guardians that can matter: those
+    of a pupil nobody reaches directly (is their family reached?) and every link of a guardian
+    who is not reached or lost a contact (which children is the row about?). A reached
+    guardian of a reached pupil, with nothing ended, is nobody's problem: most links are left
+    in the database. Whether the school may contact the guardian is
+    :meth:`_Families.allowed`, asked only where it matters."""
+    guardian_reached = _usable("guardian", col(Guardian.id), usable)
+    ended = sa.exists().where(
+        col(Contact.role) == "guardian",
+        col(Contact.person_id) == col(Guardian.id),
+        col(Contact.state).in_(sorted(ENDED)),
+    )
     rows = await conn.execute(
         sa.select(
             col(Guardian.id),
@@ -274,7 +284,7 @@ async def _links(
             col(GuardianLink.relation),
             col(GuardianLink.may_contact),
             col(GuardianLink.pupil_id),
-            _usable("guardian", col(Guardian.id), usable),
+            guardian_reached,
         )
         .select_from(Pupil)
         .join(GuardianLink, col(GuardianLink.pupil_id) == col(Pupil.id))
@@ -282,7 +292,11 @@ async def _links(
         # The guardian is the school's through the link (the roster writes them together):
         # naming its school_id as well would let PostgreSQL without statistics walk the school's
         # guardians for every pupil.
-        .where(*scope.pupils(), col(Guardian.active))
+        .where(
+            *scope.pupils(),
+            col(Guardian.active),
+            sa.or_(~_usable("pupil", col(Pupil.id), usable), ~guardian_reached, ended),
+        )
         .order_by(col(Guardian.guardian_id), col(GuardianLink.pupil_id))
     )
     found: dict[int, list[_Link]] = defaultdict(list)
