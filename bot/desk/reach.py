@@ -139,57 +139,86 @@ async def unreached(
     ended = await _ended(conn, scope)
     invited = await _invitations(conn, scope)
     families = _Families(pupils, links, rules, today)
+    problems = [
+        problem
+        for person in _looked_into(pupils, links, ended, families)
+        for problem in _problems(person, ended, invited, families)
+        if reasons is None or problem.reason in reasons
+    ]
+    problems.sort(key=_Problem.order)
+    chosen = paginate(problems, page, size)
+    rows = await _rows(conn, scope, chosen.items, links, pupils, channels)
+    return Page(tuple(rows), chosen.number, chosen.size, chosen.total)
+
+
+_Person = tuple[str, int, bool, tuple[int, ...], bool]
+"""(role, database id, reached, the pupils in scope the person is about, listed only when
+their family is not reached either)."""
+
+
+def _looked_into(
+    pupils: Mapping[int, tuple[str, dt.date, bool, bool]],
+    links: Mapping[int, Sequence[_Link]],
+    ended: Mapping[tuple[str, int], object],
+    families: _Families,
+) -> list[_Person]:
+    """The people to look into: not reached, or with a contact that ended. Most people are
+    reached and lost no contact: nothing to look into for them."""
+    found: list[_Person] = [
+        ("pupil", pupil, reached, (pupil,), True)
+        for pupil, (_, _, _, reached) in pupils.items()
+        if not reached or ("pupil", pupil) in ended
+    ]
     per_guardian: dict[int, list[_Link]] = defaultdict(list)
     for of_pupil in links.values():
         for link in of_pupil:
             per_guardian[link.guardian].append(link)
-    people: list[tuple[str, int, bool, tuple[int, ...], bool]] = []
-    # Most people are reached and lost no contact: nothing to look into for them.
-    for pupil, (_, _, _, reached) in pupils.items():
-        if not reached or ("pupil", pupil) in ended:
-            people.append(("pupil", pupil, reached, (pupil,), True))
     for guardian, mine in per_guardian.items():
         if mine[0].reached and ("guardian", guardian) not in ended:
             continue
         about = tuple(link.pupil for link in mine if families.allowed(link))
         if about:  # a guardian the school may not contact is left alone, not missing
-            people.append(("guardian", guardian, mine[0].reached, about, False))
-    problems: list[_Problem] = []
-    for role, person, reached, about, only_if_alone in people:
-        key = (role, person)
-        gone = ended.get(key, ())
-        family_reached = all(families.reached(pupil) for pupil in about)
-        found: list[tuple[str, str | None, str | None, dt.datetime | None, dt.datetime | None]]
-        found = [
-            (state, channel, address if state == ContactState.BOUNCED else None, since, None)
-            for state, channel, address, since in gone
-        ]
-        if not reached and not gone:
-            if key in invited:
-                made, expires = invited[key]
-                found.append(("invitation_unused", None, None, made, expires))
-            elif not only_if_alone or not family_reached:
-                found.append(("no_contact", None, None, None, None))
-        problems += [
-            _Problem(
-                reason,
-                role,
-                person,
-                about,
-                channel,
-                address,
-                since,
-                expires,
-                reached,
-                family_reached,
-            )
-            for reason, channel, address, since, expires in found
-            if reasons is None or reason in reasons
-        ]
-    problems.sort(key=_Problem.order)
-    chosen = paginate(problems, page, size)
-    rows = await _rows(conn, scope, chosen.items, links, pupils, channels)
-    return Page(tuple(rows), chosen.number, chosen.size, chosen.total)
+            found.append(("guardian", guardian, mine[0].reached, about, False))
+    return found
+
+
+def _problems(
+    person: _Person,
+    ended: Mapping[tuple[str, int], Sequence[tuple[str, str, str | None, dt.datetime]]],
+    invited: Mapping[tuple[str, int], tuple[dt.datetime, dt.datetime]],
+    families: _Families,
+) -> list[_Problem]:
+    """The person's problems: each contact that ended; else, when nothing reaches them, the
+    invitation they did not use, or no contact at all."""
+    role, person_id, reached, about, only_if_alone = person
+    key = (role, person_id)
+    gone = ended.get(key, ())
+    family = all(families.reached(pupil) for pupil in about)
+    found = [
+        _Problem(
+            state,
+            role,
+            person_id,
+            about,
+            channel,
+            address if state == ContactState.BOUNCED else None,
+            since,
+            None,
+            reached,
+            family,
+        )
+        for state, channel, address, since in gone
+    ]
+    if reached or gone:
+        return found
+    if key in invited:
+        made, expires = invited[key]
+        found.append(_Problem("invitation_unused", role, person_id, about, None, None, made,
+                              expires, reached, family))  # fmt: skip
+    elif not only_if_alone or not family:
+        found.append(_Problem("no_contact", role, person_id, about, None, None, None, None,
+                              reached, family))  # fmt: skip
+    return found
 
 
 @dataclass(frozen=True, slots=True)
