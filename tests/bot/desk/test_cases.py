@@ -261,3 +261,23 @@ def test_the_choices_are_the_chats_on_that_day():
     )
     assert found.returns[:2] == (TUESDAY, dt.date(2026, 11, 18))
     assert len(found.returns) == 6
+
+
+async def test_a_return_date_is_stored_as_the_spilfiguurs_answer(engine, tmp_path):
+    await cases_school(engine, tmp_path)
+    omar = case_of(await read(engine), "P0017")
+
+    acted = await do(engine, WHOLE, omar, "return", "2026-11-18")
+
+    assert acted is not None
+    assert acted.done
+    assert acted.answer.day == dt.date(2026, 11, 18)
+    async with engine.connect() as conn:
+        stored = (
+            await conn.execute(
+                sa.text("SELECT sender_role, sender_id, answer FROM reply WHERE outreach_id = :id"),
+                {"id": omar.nudges[0].id},
+            )
+        ).all()
+    assert [tuple(row) for row in stored] == [("coordinator", "S03", "return:2026-11-18")]
+    assert "P0017" in pupils(await read(engine))  # a return date is no "seen"
