@@ -26,6 +26,7 @@ BREAKERS = {
     "outbox-below-engine": ("bot/outbox/rendering.py", "import bot.engine.planner"),
     "answers-any-channel": ("bot/answers/replies.py", "import telegram"),
     "web-any-channel": ("bot/web/pages.py", "import bot.telegram"),
+    "desk-below-web": ("bot/desk/scope.py", "import bot.web.base"),
     "private-modules": ("bot/simulate.py", "from bot.engine import _nudges"),
     "channels-are-plug-ins": ("bot/pipeline.py", "import integrations.telegram.channel"),
     "channels-serve-every-channel": ("bot/channels/directory.py", "import bot.telegram.chats"),

@@ -1,0 +1,1 @@
+"""Tests of the coordinator desk's reads (:mod:`bot.desk`)."""
