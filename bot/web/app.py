@@ -17,7 +17,7 @@ from bot.web import desk, pages
 from bot.web.base import CONTEXT, HERE, WebContext, neutral
 from bot.web.security import add_headers
 
-__all__ = ["create_app", "health"]
+__all__ = ["create_app", "health", "no_icon"]
 
 MAX_BODY = 64 * 1024
 """The largest request body: a few words, or the one-click unsubscribe's form."""
@@ -29,6 +29,7 @@ def create_app(context: WebContext) -> web.Application:
     app[CONTEXT] = context
     app.on_response_prepare.append(add_headers(https=context.https))  # type: ignore[arg-type]
     app.router.add_get("/health", health, name="health")
+    app.router.add_get("/favicon.ico", no_icon, name="favicon")
     pages.add_routes(app.router)
     desk.add_routes(app)
     app.router.add_static("/static/", HERE / "static", name="static", append_version=False)
@@ -40,6 +41,11 @@ async def _close_reader(app: web.Application) -> None:
     context = app[CONTEXT]
     if context.reader is not None and context.reader is not context.engine:
         await context.reader.dispose()
+
+
+async def no_icon(request: web.Request) -> web.Response:
+    """Browsers ask for ``/favicon.ico`` on their own: no icon, and nothing to log as missing."""
+    return web.Response(status=204)
 
 
 async def health(request: web.Request) -> web.Response:

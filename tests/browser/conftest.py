@@ -23,7 +23,6 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import pytest_asyncio
@@ -49,9 +48,6 @@ CHROMIUM_FLAGS = (
 )
 PHONE: ViewportSize = {"width": 390, "height": 844}
 """Families open the links from the e-mail on their phone."""
-FAVICON = "/favicon.ico"
-"""Asked for by the browser on its own, not by a page: the application has none (its 404 is the
-neutral page), so the console's error about it says nothing about the page."""
 CSP_VIOLATION = re.compile(r"Content Security Policy|Refused to (load|apply|execute|connect)", re.I)
 
 
@@ -147,7 +143,7 @@ class Visit:
 
     def _on_console(self, message: ConsoleMessage) -> None:
         where = message.location.get("url", "")
-        if message.type in {"error", "warning"} and urlsplit(where).path != FAVICON:
+        if message.type in {"error", "warning"}:
             self.console.append(f"{message.type}: {message.text} ({where})")
 
     async def screenshot(self, name: str) -> None:

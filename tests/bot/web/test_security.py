@@ -69,6 +69,13 @@ async def test_unknown_paths_and_methods_get_the_neutral_page(town):
         assert "POST" in wrong.headers["Allow"]
 
 
+async def test_the_browser_s_own_icon_request_is_answered_empty_not_missing(town):
+    async with client_for(town.context()) as client:
+        icon = await client.get("/favicon.ico")
+        assert icon.status == 204
+        assert await icon.read() == b""
+
+
 async def test_the_neutral_page_speaks_the_browsers_language(town):
     async with client_for(town.context()) as client:
         french = await client.get("/a/x", headers={"Accept-Language": "fr-BE,fr;q=0.9,nl;q=0.8"})
