@@ -11,11 +11,18 @@ virtual time runs from Monday 16 to Friday 27 November 2026: the register is del
 school morning, the planner and the outbox run every quarter of an hour of school time, and
 people tap the buttons and write what :mod:`bot.demo.school` scripts, at their times.
 
-With ``--platform smartschool`` the pupils and the families are reached through Smartschool
-instead: a local Smartschool server (:mod:`integrations.smartschool.local_server`) runs in the
-process too, every pupil has an account and every parent a co-account of it (contacts on the
-``smartschool`` channel, the inboxes as :mod:`integrations.smartschool.addresses` writes them),
-and they answer by following the links in their Smartschool messages; staff stay on Telegram.
+With ``--platform smartschool`` the sample school lives in a local Smartschool server
+(:mod:`integrations.smartschool.local_server`) in the process: every pupil has an account
+(internal number = pupil id), every parent a co-account on each child's account, the titulars
+are the class teachers, and the teachers' absence marks are entered there day by day. Gemist
+gets it all as a school on Smartschool does (:mod:`bot.imports.smartschool`, the functions of
+``gemist run``): the stored files first for what Smartschool does not know (spilfiguur and
+home languages, staff roles and Telegram chats, subject teachers), then the roster synced on
+the Sunday evening and every morning, and at each feed time the day's marks and those of the
+school days before, a date per call (Kacper's mark, removed in Smartschool on the Thursday
+afternoon, arrives as a correction). Pupils and parents are reached in their inboxes and
+answer by following the links of their messages; staff stay on Telegram. Smartschool has no
+date a pupil is expected back: Hamid's teachers hear on the morning he is back.
 
 Two runs print the same timeline and write the same transcripts: the bot's token, the
 invitation codes (:func:`demo_codes`) and the key of the answer links are fixed for the demo
@@ -746,7 +753,6 @@ class Demo:
         added day by day (:meth:`_poll_smartschool`). Each inbox is noted with its person,
         for the transcripts."""
         rows = {name: _csv_rows(ROSTER / name) for name in ("pupils.csv", "guardians.csv")}
-        staff_rows = _csv_rows(ROSTER / "staff.csv")
         teaching_rows = _csv_rows(ROSTER / "teaching.csv")
         pupils = {p.person_id: p for p in self.people if p.role == "pupil"}
         accounts: dict[str, Account] = {}
@@ -795,7 +801,6 @@ class Demo:
                 )  # fmt: skip
                 self._inboxes[username] = person
             class_teachers.setdefault(row["class"], []).append(teachers[row["staff_id"]].username)
-        del staff_rows  # roles and Telegram chats: the stored staff.csv, not Smartschool
         groups = [
             Group("leerlingen", "Leerlingen"),
             *(Group(name, name, official=True, parent="leerlingen") for name in classes),
