@@ -15,6 +15,7 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 
+from bot.commands.demo import _on_smartschool as opening
 from bot.db import connect
 from bot.demo.driver import WEB_URL, Demo
 from bot.demo.events import Origin
@@ -302,3 +303,15 @@ async def test_kacper_s_mark_removed_in_smartschool_arrives_as_a_correction(resu
     assert day.isoformat() in [params[0] for params in _asked(demo, ABSENCES)][-6:]
     apologies = [e for e in demo.events if e.kind == "pupil_correction" and not e.edited]
     assert [(e.chat_id, e.at.date()) for e in apologies] == [(chat_id("pupil", pupil), day)]
+
+
+@pytest.mark.slow
+def test_the_opening_lines_say_what_came_from_the_stored_files_and_what_from_smartschool(result):
+    _folder, demo = result
+    text = opening(demo.events, demo.recipients)
+
+    for said in ("pupils.csv", "spilfiguur", "staff.csv", "synced from Smartschool"):
+        assert said in text
+    assert "every morning at 06:30" in text
+    assert f"the {DEFAULT_REREAD_DAYS} school days before" in text
+    assert "arrives as a correction" in text
