@@ -16,8 +16,8 @@ import pytest
 import sqlalchemy as sa
 
 from bot.commands.demo import _on_smartschool as opening
-from bot.db import connect
-from bot.demo.driver import WEB_URL, Demo
+from bot.db import connect, migrate
+from bot.demo.driver import _SMARTSCHOOL_CODE, WEB_URL, Demo
 from bot.demo.events import Origin
 from bot.demo.people import chat_id
 from bot.demo.school import (
@@ -31,7 +31,9 @@ from bot.demo.school import (
 )
 from bot.demo.timeline import timeline_lines
 from bot.demo.transcript import write_transcripts
+from bot.imports.smartschool import client as smartschool_client
 from bot.imports.smartschool import dates_to_read
+from integrations.smartschool.local_server import LocalSmartschool
 from integrations.smartschool.settings import DEFAULT_REREAD_DAYS
 from scheduler.calendar import SchoolCalendar
 
@@ -315,3 +317,42 @@ def test_the_opening_lines_say_what_came_from_the_stored_files_and_what_from_sma
     assert "every morning at 06:30" in text
     assert f"the {DEFAULT_REREAD_DAYS} school days before" in text
     assert "arrives as a correction" in text
+
+
+async def test_a_mark_removed_in_smartschool_a_school_day_later_arrives_through_the_re_read(
+    tmp_path,
+):
+    """The demo's own wiring, two mornings of it: Ruben's Monday marks are removed in
+    Smartschool on Tuesday; Tuesday's poll reads Monday again and records the correction."""
+    demo = Demo(tmp_path, "smartschool")
+    engine = connect(f"sqlite:///{tmp_path / 'demo.db'}")
+    await migrate(engine)
+    monday, tuesday = feed_deliveries(demo.calendar)[:2]
+    try:
+        async with LocalSmartschool(demo._seed_school(), _SMARTSCHOOL_CODE) as server:
+            demo._smartschool, demo._engine = server, engine
+            demo._ss_client = smartschool_client(demo._ss_options())
+            try:
+                await demo._import_from_smartschool(engine)
+                demo.clock.set(monday.at)
+                await demo._poll_smartschool(monday)
+                del server.school.absences[FIRST_DAY.isoformat()]["P0022"]
+                demo.clock.set(tuesday.at)
+                await demo._poll_smartschool(tuesday)
+            finally:
+                await demo._ss_client.close()
+    finally:
+        await engine.dispose()
+
+    corrections = await _rows(
+        tmp_path,
+        "SELECT p.pupil_id, m.date, c.kind, r.started_at FROM mark_correction c"
+        " JOIN absence_mark m ON m.id = c.mark_id JOIN pupil p ON p.id = m.pupil_id"
+        " JOIN import_run r ON r.id = c.run_id",
+    )
+    tuesday_utc = str(tuesday.at.astimezone(dt.UTC).replace(tzinfo=None))
+    assert [(p, d, k) for p, d, k, _at in corrections] == [
+        ("P0022", FIRST_DAY.isoformat(), "retracted"),
+        ("P0022", FIRST_DAY.isoformat(), "retracted"),
+    ]
+    assert {str(at)[:19] for *_row, at in corrections} == {tuesday_utc}
