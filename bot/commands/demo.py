@@ -16,6 +16,7 @@ from bot.demo.school import BY_EMAIL, FIRST_DAY, LAST_DAY
 from bot.demo.timeline import print_timeline
 from bot.demo.transcript import write_transcripts
 from bot.exits import Exit
+from integrations.smartschool.settings import DEFAULT_REREAD_DAYS, DEFAULT_ROSTER_TIME
 
 __all__ = ["register"]
 
@@ -111,6 +112,15 @@ def _on_smartschool(events: list[ChatEvent], recipients: list[Recipient]) -> str
     welcomed = {e.chat_id for e in before if e.origin is Origin.BOT}
     when = f"{before[0].at:%A %d %B, %H:%M}" if before else "before the first day"
     return (
+        f"{when}: the school's stored files gave what Smartschool does not know (pupils.csv: "
+        "each pupil's spilfiguur and home language under the internal number; staff.csv: "
+        "roles and Telegram; teaching.csv: the subject teachers; the parents' home languages "
+        "by co-account), then the roster was synced from Smartschool (classes, pupils, their "
+        f"parents' co-accounts, the titulars; again every morning at {DEFAULT_ROSTER_TIME:%H:%M})."
+        " At each feed time Gemist reads the day's absence marks in Smartschool and those of "
+        f"the {DEFAULT_REREAD_DAYS} school days before, so that a mark changed there later "
+        "arrives as a correction. Smartschool has no date a pupil is expected back: Hamid's "
+        "teachers hear on the morning he is back.\n"
         f"{when}: {len(welcomed)} staff members opened their invitation link (/start <code>); "
         f"the pupils and parents of the {len(recipients)} people read Gemist's messages in "
         "their Smartschool inbox (parents in their co-account) and answer through its links."

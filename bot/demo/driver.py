@@ -11,11 +11,18 @@ virtual time runs from Monday 16 to Friday 27 November 2026: the register is del
 school morning, the planner and the outbox run every quarter of an hour of school time, and
 people tap the buttons and write what :mod:`bot.demo.school` scripts, at their times.
 
-With ``--platform smartschool`` the pupils and the families are reached through Smartschool
-instead: a local Smartschool server (:mod:`integrations.smartschool.local_server`) runs in the
-process too, every pupil has an account and every parent a co-account of it (contacts on the
-``smartschool`` channel, the inboxes as :mod:`integrations.smartschool.addresses` writes them),
-and they answer by following the links in their Smartschool messages; staff stay on Telegram.
+With ``--platform smartschool`` the sample school lives in a local Smartschool server
+(:mod:`integrations.smartschool.local_server`) in the process: every pupil has an account
+(internal number = pupil id), every parent a co-account on each child's account, the titulars
+are the class teachers, and the teachers' absence marks are entered there day by day. Gemist
+gets it all as a school on Smartschool does (:mod:`bot.imports.smartschool`, the functions of
+``gemist run``): the stored files first for what Smartschool does not know (spilfiguur and
+home languages, staff roles and Telegram chats, subject teachers), then the roster synced on
+the Sunday evening and every morning, and at each feed time the day's marks and those of the
+school days before, a date per call (Kacper's mark, removed in Smartschool on the Thursday
+afternoon, arrives as a correction). Pupils and parents are reached in their inboxes and
+answer by following the links of their messages; staff stay on Telegram. Smartschool has no
+date a pupil is expected back: Hamid's teachers hear on the morning he is back.
 
 Two runs print the same timeline and write the same transcripts: the bot's token, the
 invitation codes (:func:`demo_codes`) and the key of the answer links are fixed for the demo
@@ -34,6 +41,7 @@ hold list`` and the other commands can look at it afterwards.
 from __future__ import annotations
 
 import base64
+import csv
 import datetime as dt
 import hashlib
 import itertools
@@ -46,9 +54,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from bot.channels import registry as channels
 from bot.channels.directory import RosterDirectory
@@ -73,11 +79,21 @@ from bot.demo.school import (
     write_roster,
 )
 from bot.imports import import_absences, import_roster
+from bot.imports.smartschool import (
+    client as smartschool_client,
+)
+from bot.imports.smartschool import (
+    dates_to_read,
+    import_absences_by_date,
+    import_smartschool_roster,
+)
+from bot.imports.smartschool import (
+    options as smartschool_options,
+)
 from bot.links import PATHS, LinkSigner
 from bot.links import lifetimes as link_lifetimes
 from bot.links.pages import LinkPages
 from bot.links.tokens import Purpose
-from bot.models import Contact, Guardian, Pupil
 from bot.outbox import Capabilities, Channel, DeliveryOutcome, Outcome, Outgoing
 from bot.outbox.plugin import ChannelContext
 from bot.pipeline import assemble
@@ -86,13 +102,17 @@ from bot.telegram.app import TelegramBot
 from bot.telegram.conversation import Conversation
 from bot.telegram.invites import CODE_BYTES, create_invitations
 from bot.web import WebServer, create_app, web_context
+from integrations.abc import AbsenceRow
 from integrations.csv import CsvRosterSource
+from integrations.csv.values import parse_date
 from integrations.email.local_server import LocalSmtpServer
 from integrations.layout import links
 from integrations.layout import text as body_text
 from integrations.smartschool.addresses import address
-from integrations.smartschool.local_school import TEACHER, Account, CoAccount, School
+from integrations.smartschool.client import SmartschoolClient
+from integrations.smartschool.local_school import TEACHER, Account, CoAccount, Group, School
 from integrations.smartschool.local_server import LocalSmartschool, SentMsg
+from integrations.smartschool.settings import SmartschoolOptions
 from integrations.telegram import LocalBotApi, SendBudget, TelegramChannel
 from integrations.telegram.local_server import SentMessage
 from scheduler.calendar import SchoolCalendar
@@ -161,6 +181,9 @@ class DemoResult:
     kinds: dict[str, int] = field(default_factory=dict)
     refused: int = 0
     """Requests the local Bot API server refused (a 429 would mean the limits were not kept)."""
+    smartschool_calls: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    """With ``--platform smartschool``: every call the local Smartschool server read, in order
+    (method and parameters, not the access code)."""
 
 
 class _KindOf(Channel):
@@ -217,6 +240,8 @@ class Demo:
         self._smartschool: LocalSmartschool | None = None
         self._inboxes: dict[str, Person] = {}
         self._inboxed_seen = 0
+        self._ss_client: SmartschoolClient
+        self._co_account_ids: dict[tuple[str, str], str] = {}
 
     @property
     def by_smartschool(self) -> bool:
@@ -236,10 +261,18 @@ class Demo:
         engine = connect(f"sqlite:///{self.database}")
         try:
             await migrate(engine)
-            await self._import_roster(engine)
+            if not self.by_smartschool:
+                await self._import_roster(engine)
             token = _TOKEN
             interval = 1.0 / SPEED
             async with AsyncExitStack() as servers:
+                if self.by_smartschool:
+                    self._smartschool = await servers.enter_async_context(
+                        LocalSmartschool(self._seed_school(), _SMARTSCHOOL_CODE)
+                    )
+                    self._ss_client = smartschool_client(self._ss_options())
+                    servers.push_async_callback(self._ss_client.close)
+                    await self._import_from_smartschool(engine)
                 api = await servers.enter_async_context(
                     LocalBotApi(
                         token,
@@ -249,12 +282,9 @@ class Demo:
                     )
                 )
                 smtp = await servers.enter_async_context(LocalSmtpServer())
-                if self.by_smartschool:
-                    self._smartschool = await servers.enter_async_context(
-                        LocalSmartschool(await self._smartschool_inboxes(engine), _SMARTSCHOOL_CODE)
-                    )
                 await self._run(engine, api, smtp, token, interval)
                 refused = len(api.rejections)
+                calls = list(self._smartschool.asked) if self._smartschool else []
         finally:
             await engine.dispose()
         recipients = [person.recipient() for person in self.people]
@@ -262,7 +292,9 @@ class Demo:
         for event in self.events:
             if event.kind is not None and not event.edited:
                 kinds[event.kind] = kinds.get(event.kind, 0) + 1
-        return DemoResult(with_tap_labels(self.events), recipients, self.database, kinds, refused)
+        return DemoResult(
+            with_tap_labels(self.events), recipients, self.database, kinds, refused, calls
+        )
 
     async def _import_roster(self, engine: AsyncEngine) -> None:
         """The roster, with no Telegram chat for the parents reached by e-mail (and none for
@@ -279,6 +311,63 @@ class Demo:
             )
         if report.exit_code != 0:
             raise RuntimeError(f"the demo's roster did not import cleanly: {report.error}")
+
+    def _ss_settings(self) -> Settings:
+        """The school's settings for the Smartschool imports: the local server, the demo's
+        access code (never a school's), the sender account, the default ``reread_days``."""
+        assert self._smartschool is not None
+        return Settings(
+            school_id=SCHOOL_ID,
+            school_name=SCHOOL_NAME,
+            channel_options={"smartschool": self._ss_table()},
+        )
+
+    def _ss_table(self) -> dict[str, Any]:
+        assert self._smartschool is not None
+        return {
+            "url": self._smartschool.url,
+            "access_code": _SMARTSCHOOL_CODE,
+            "sender": _SMARTSCHOOL_SENDER,
+        }
+
+    def _ss_options(self) -> SmartschoolOptions:
+        return smartschool_options(self._ss_settings())
+
+    async def _import_from_smartschool(self, engine: AsyncEngine) -> None:
+        """The roster as a school on Smartschool has it (docs/operators.md, "Smartschool as
+        the source"): first what Smartschool does not know, stored from the school's files
+        (``pupils.csv``: the spilfiguur and home language under the internal numbers;
+        ``staff.csv``: roles and Telegram; ``teaching.csv``: the subject teachers; the
+        parents' home languages under their co-account ids), then the sync from Smartschool
+        with :func:`~bot.imports.smartschool.import_smartschool_roster`, as ``gemist run``
+        does it every morning: the classes, the pupils, their co-accounts, the titulars and
+        everyone's inbox."""
+        apart = [p.person_id for p in self.people if self._families_apart(p.role, p.person_id)]
+        with tempfile.TemporaryDirectory(prefix="gemist-demo-") as scratch:
+            stored = write_roster(Path(scratch), email_only=apart)
+            _languages_by_co_account(stored / "guardians.csv", self._co_account_ids)
+            report = await import_roster(
+                engine,
+                CsvRosterSource(stored, today=self.clock.today()),
+                school_id=SCHOOL_ID,
+                school_name=SCHOOL_NAME,
+                clock=self.clock,
+            )
+        if report.exit_code != 0:
+            raise RuntimeError(f"the demo's stored roster did not import cleanly: {report.error}")
+        settings = self._ss_settings()
+        synced = await import_smartschool_roster(
+            engine,
+            self._ss_client,
+            settings=settings,
+            school=smartschool_options(settings),
+            clock=self.clock,
+            started_by="demo",
+        )
+        if synced.exit_code != 0 or synced.total("rejected") or synced.warnings:
+            rejected = [f"{r.column}: {r.reason}" for f in synced.files for r in f.rejects]
+            problem = synced.error or "; ".join([*synced.warnings, *rejected])
+            raise RuntimeError(f"the demo's Smartschool roster did not sync cleanly: {problem}")
 
     async def _run(
         self,
@@ -302,11 +391,7 @@ class Demo:
         names: tuple[str, ...] = ("telegram", "email")
         if self._smartschool is not None:
             names = ("telegram", "smartschool", "email")
-            options["smartschool"] = {
-                "url": self._smartschool.url,
-                "access_code": _SMARTSCHOOL_CODE,
-                "sender": _SMARTSCHOOL_SENDER,
-            }
+            options["smartschool"] = self._ss_table()
         settings = Settings(
             school_id=SCHOOL_ID,
             school_name=SCHOOL_NAME,
@@ -419,7 +504,11 @@ class Demo:
     async def _two_weeks(self) -> None:
         deliveries = list(feed_deliveries(self.calendar))
         actions: list[Reply | StaffTap] = sorted([*REPLIES, *STAFF_TAPS], key=lambda a: a.at)
+        synced = FIRST_DAY  # the roster was synced on the Sunday evening
         for moment in self._moments():
+            if self.by_smartschool and moment.date() > synced:
+                synced = moment.date()
+                await self._sync_roster(synced)
             self.clock.set(moment)
             while deliveries and deliveries[0].at <= moment:
                 await self._deliver(deliveries.pop(0))
@@ -443,6 +532,9 @@ class Demo:
         return sorted(wanted)
 
     async def _deliver(self, delivery: FeedDelivery) -> None:
+        if self.by_smartschool:
+            await self._poll_smartschool(delivery)
+            return
         report = await import_absences(
             self._engine,
             delivery.source(),
@@ -454,6 +546,46 @@ class Demo:
         )
         if report.error is not None:
             raise RuntimeError(f"the demo's feed did not import: {report.error}")
+
+    async def _sync_roster(self, day: dt.date) -> None:
+        """The morning's roster sync from Smartschool at ``roster_time``, as ``gemist run``
+        does it on every day (nothing changed in the sample school: nothing changes)."""
+        options = self._ss_options()
+        self.clock.set(dt.datetime.combine(day, options.roster_time, tzinfo=TZ))
+        report = await import_smartschool_roster(
+            self._engine,
+            self._ss_client,
+            settings=self._ss_settings(),
+            school=options,
+            clock=self.clock,
+            started_by="demo",
+        )
+        if report.exit_code != 0:
+            raise RuntimeError(f"the demo's Smartschool roster did not sync: {report.error}")
+
+    async def _poll_smartschool(self, delivery: FeedDelivery) -> None:
+        """The register of ``delivery`` is what the teachers marked in Smartschool by then
+        (the afternoon's correction drops Kacper's mark there); Gemist reads today and the
+        ``reread_days`` school days before it, a date per call, as ``gemist run`` polls."""
+        assert self._smartschool is not None
+        marks = self._smartschool.school.absences
+        for day in delivery.dates:
+            marks[day.isoformat()] = _marks(delivery.rows, day, self.calendar)
+        options = self._ss_options()
+        dates = dates_to_read(self.calendar, self.clock.today(), options.reread_days)
+        outcomes = await import_absences_by_date(
+            self._engine,
+            self._ss_client,
+            dates,
+            settings=self._ss_settings(),
+            clock=self.clock,
+            calendar=self.calendar,
+            started_by="demo",
+        )
+        for outcome in outcomes:
+            problem = outcome.error or (outcome.report and outcome.report.error)
+            if problem is not None:
+                raise RuntimeError(f"{outcome.location} did not import: {problem}")
 
     async def tick(self) -> None:
         """The planner, then the outbox until nothing is due."""
@@ -612,56 +744,77 @@ class Demo:
                     )
             self._inboxed_seen = len(accepted)
 
-    async def _smartschool_inboxes(self, engine: AsyncEngine) -> School:
-        """Every pupil's Smartschool account, every parent a co-account of their first child's
-        (numbered in the roster's order): the local server's school, and the contacts on the
-        ``smartschool`` channel that the Smartschool roster import would write."""
+    def _seed_school(self) -> School:
+        """The sample school in its Smartschool: a class group per class under "Leerlingen",
+        every pupil an account (internal number = pupil id, user name ``first.last``, birth
+        date, class), every parent the school may write to a co-account on each of their
+        children's accounts (numbered in the roster's order; relation, e-mail, mobile), the
+        titulars as class teachers, and the care team's sender account. The absence marks are
+        added day by day (:meth:`_poll_smartschool`). Each inbox is noted with its person,
+        for the transcripts."""
+        rows = {name: _csv_rows(ROSTER / name) for name in ("pupils.csv", "guardians.csv")}
+        teaching_rows = _csv_rows(ROSTER / "teaching.csv")
+        pupils = {p.person_id: p for p in self.people if p.role == "pupil"}
         accounts: dict[str, Account] = {}
-        contacts: list[tuple[str, str, str]] = []  # (role, roster id, inbox)
-        for person in self.people:
-            if person.role == "pupil":
+        classes: list[str] = []
+        for row in rows["pupils.csv"]:
+            person = pupils.get(row["pupil_id"])
+            if person is None:
+                continue
+            if row["class"] not in classes:
+                classes.append(row["class"])
+            username = _username(person)
+            accounts[person.person_id] = Account(
+                person.person_id, username, person.first_name, person.last_name,
+                birth_date=parse_date(row["birth_date"]).isoformat(), groups=[row["class"]],
+            )  # fmt: skip
+            self._inboxes[username] = person
+        guardians = {p.person_id: p for p in self.people if p.role == "guardian"}
+        for row in rows["guardians.csv"]:
+            person = guardians.get(row["guardian_id"])
+            child = accounts.get(row["pupil_id"])
+            if person is None or child is None or row["pupil_id"] not in person.pupil_ids:
+                continue  # the school may not write to this parent about this child
+            number = len(child.co_accounts) + 1
+            child.co_accounts.append(
+                CoAccount(
+                    number, row["first_name"], row["last_name"], row["relation"].capitalize(),
+                    email=row.get("email", ""), mobile=row.get("phone", ""),
+                )
+            )  # fmt: skip
+            self._co_account_ids[(row["guardian_id"], row["pupil_id"])] = (
+                f"{child.internal_number}#{number}"
+            )
+            self._inboxes[address(child.username, number)] = person
+        staff = {p.person_id: p for p in self.people if p.role == "staff"}
+        teachers: dict[str, Account] = {}
+        class_teachers: dict[str, list[str]] = {}
+        for row in teaching_rows:
+            person = staff.get(row["staff_id"])
+            if person is None or row["role"] != "titularis":
+                continue
+            if person.person_id not in teachers:
                 username = _username(person)
-                accounts[person.person_id] = Account(
-                    person.person_id, username, person.first_name, person.last_name
-                )
-                contacts.append(("pupil", person.person_id, username))
-        for person in self.people:
-            if person.role == "guardian" and person.pupil_ids:
-                child = accounts[person.pupil_ids[0]]
-                number = len(child.co_accounts) + 1
-                child.co_accounts.append(
-                    CoAccount(number, person.first_name, person.last_name, person.title)
-                )
-                contacts.append(("guardian", person.person_id, address(child.username, number)))
-        now = self.clock.now()
-        async with engine.begin() as conn:
-            pupils = await conn.execute(
-                sa.select(col(Pupil.pupil_id), col(Pupil.id)).where(
-                    col(Pupil.school_id) == SCHOOL_ID
-                )
-            )
-            guardians = await conn.execute(
-                sa.select(col(Guardian.guardian_id), col(Guardian.id)).where(
-                    col(Guardian.school_id) == SCHOOL_ID
-                )
-            )
-            ids: dict[str, dict[str, int | None]] = {
-                "pupil": dict(pupils.all()),
-                "guardian": dict(guardians.all()),
-            }
-            for role, roster_id, inbox in contacts:
-                row = ids[role].get(roster_id)
-                if row is None:
-                    continue
-                await conn.execute(
-                    sa.insert(Contact).values(
-                        school_id=SCHOOL_ID, role=role, person_id=row, channel="smartschool",
-                        address=inbox, state="active", since=now, chosen=False,
-                    )
+                teachers[person.person_id] = Account(
+                    person.person_id, username, person.first_name, person.last_name,
+                    basisrol=TEACHER, groups=["personeel"],
                 )  # fmt: skip
-                self._inboxes[inbox] = self._by_id(role, roster_id)
-        sender = Account("Z001", _SMARTSCHOOL_SENDER, "Zorgteam", SCHOOL_NAME, basisrol=TEACHER)
-        return School(accounts=[sender, *accounts.values()])
+                self._inboxes[username] = person
+            class_teachers.setdefault(row["class"], []).append(teachers[row["staff_id"]].username)
+        groups = [
+            Group("leerlingen", "Leerlingen"),
+            *(Group(name, name, official=True, parent="leerlingen") for name in classes),
+            Group("personeel", "Personeel"),
+        ]
+        sender = Account(
+            "Z001", _SMARTSCHOOL_SENDER, "Zorgteam", SCHOOL_NAME, basisrol=TEACHER,
+            groups=["personeel"],
+        )  # fmt: skip
+        return School(
+            accounts=[sender, *accounts.values(), *teachers.values()],
+            groups=groups,
+            class_teachers=class_teachers,
+        )
 
     def _by_id(self, role: str, roster_id: str) -> Person:
         return next(p for p in self.people if p.role == role and p.person_id == roster_id)
@@ -690,6 +843,49 @@ def _username(person: Person) -> str:
 
     first, last = plain(person.first_name), plain(person.last_name)
     return f"{first}.{last}" if first and last else person.person_id.lower()
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    """A roster file's rows (``;`` or ``,``), values stripped."""
+    text = path.read_text(encoding="utf-8")
+    delimiter = ";" if ";" in text.splitlines()[0] else ","
+    return [
+        {key: (value or "").strip() for key, value in row.items()}
+        for row in csv.DictReader(text.splitlines(), delimiter=delimiter)
+    ]
+
+
+def _languages_by_co_account(path: Path, ids: dict[tuple[str, str], str]) -> None:
+    """Rewrite the stored ``guardians.csv`` as a school on Smartschool keeps it: a parent per
+    co-account (id ``<internal number>#<n>``), with the home language Smartschool does not
+    know; names, relation, e-mail and mobile come from Smartschool."""
+    rows = _csv_rows(path)
+    columns = ["guardian_id", "pupil_id", "first_name", "last_name", "language"]
+    with path.open("w", encoding="utf-8", newline="") as file:
+        out = csv.writer(file, delimiter=";")
+        out.writerow(columns)
+        for row in rows:
+            co_account = ids.get((row["guardian_id"], row["pupil_id"]))
+            if co_account is not None:
+                out.writerow([co_account, *(row[c] for c in columns[1:])])
+
+
+def _marks(
+    rows: Iterable[AbsenceRow], day: dt.date, calendar: SchoolCalendar
+) -> dict[str, tuple[str | None, str | None]]:
+    """A date's marks as Smartschool holds them: per absent pupil the school's letter for
+    each absent half-day, ``|`` (present) for the other half, nothing for a half without
+    lessons (a Wednesday afternoon)."""
+    halves = {str(h) for h in calendar.half_days(day)}
+    absent: dict[str, dict[str, str]] = {}
+    for pupil, date, half, code, *_rest in rows:
+        if date == day:
+            absent.setdefault(pupil, {})[half] = code
+    marks: dict[str, tuple[str | None, str | None]] = {}
+    for pupil, letters in absent.items():
+        am, pm = (letters.get(h, "|") if h in halves else None for h in ("am", "pm"))
+        marks[pupil] = (am, pm)
+    return marks
 
 
 def _inbox_view(message: SentMsg, inbox: str) -> Mail:

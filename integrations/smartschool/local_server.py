@@ -17,7 +17,8 @@ Switches for the unhappy paths: :attr:`~LocalSmartschool.delay` answers slowly,
 :meth:`~LocalSmartschool.fail_next` answers HTTP 503 a number of times,
 :meth:`~LocalSmartschool.fault_next` answers one server-side SOAP fault,
 :meth:`~LocalSmartschool.break_next` sends invalid JSON once for a method. Every call is kept in
-:attr:`~LocalSmartschool.calls`, every accepted ``sendMsg`` in :attr:`~LocalSmartschool.sent`,
+:attr:`~LocalSmartschool.calls` (with its parameters but the access code in
+:attr:`~LocalSmartschool.asked`), every accepted ``sendMsg`` in :attr:`~LocalSmartschool.sent`,
 and :attr:`~LocalSmartschool.most_at_once` tells how many calls were in progress together.
 
 :meth:`~LocalSmartschool.trouble_on` gives one kind of trouble (:data:`TROUBLES`) to every call
@@ -85,6 +86,9 @@ class LocalSmartschool:
         self.delay = 0.0
         self.late = 0.0  # seconds between carrying a call out and answering it
         self.calls: list[str] = []
+        self.asked: list[tuple[str, tuple[str, ...]]] = []
+        """Each call read: its method and its parameters after the access code (none for a
+        method it does not know)."""
         self.sent: list[SentMsg] = []
         self.most_at_once = 0
         self._at_once = 0
@@ -210,6 +214,8 @@ class LocalSmartschool:
         except ValueError as err:
             return _fault("SOAP-ENV:Client", f"Bad Request: {err}")
         self.calls.append(method)
+        # The access code is the first parameter of every method that takes any: never kept.
+        self.asked.append((method, tuple(values[1:]) if METHODS.get(method) else ()))
         if self._fault is not None:
             text, self._fault = self._fault, None
             return _fault("SOAP-ENV:Server", text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 
 import aiohttp
@@ -11,6 +12,7 @@ from integrations.smartschool import _soap
 from integrations.smartschool.client import SmartschoolClient
 from integrations.smartschool.exceptions import SmartschoolError
 from integrations.smartschool.local_server import LocalSmartschool
+from tests.integrations.smartschool.conftest import ACCESS_CODE
 
 WSDL = "{http://schemas.xmlsoap.org/wsdl/}"
 
@@ -81,3 +83,18 @@ async def test_a_school_that_identifies_users_by_internal_number_finds_them_so(
     assert (await client.user_details("20231"))["gebruikersnaam"] == "amira.elamrani"
     await client.send_msg("20232", "Dag", "<p>Dag</p>", sender_identifier="Null", copy_to_lvs=True)
     assert [(m.user_identifier, m.copy_to_lvs) for m in server.sent] == [("20232", True)]
+
+
+async def test_each_call_is_kept_with_its_parameters_but_never_the_access_code(
+    server: LocalSmartschool, client: SmartschoolClient
+) -> None:
+    await client.absents_with_internal_number_by_date(dt.date(2026, 11, 17))
+    await client.all_accounts_extended("leerlingen", recursive=True)
+    await _post(server, _soap.build_call("dropAllTables", [("a", "string", ACCESS_CODE)]))
+
+    assert server.asked == [
+        ("getAbsentsWithInternalNumberByDate", ("2026-11-17",)),
+        ("getAllAccountsExtended", ("leerlingen", "1")),
+        ("dropAllTables", ()),  # a method it does not know: its parameters are not kept
+    ]
+    assert ACCESS_CODE not in repr(server.asked)
