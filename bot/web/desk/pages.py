@@ -14,7 +14,9 @@
 - *Bereik* (``/desk/bereik``): the viewer's pupils and the parents the school may contact whom
   no channel reaches, and why (no contact, an invitation not used, bounced, blocked,
   unsubscribed, a channel the school does not send on); the letters to print come later.
-- *Opvolging*, *Regels*: not built yet; each says so, to those who may open it.
+- *Opvolging* (``/desk/opvolging``): the open cases and their actions, in
+  :mod:`~bot.web.desk.cases`.
+- *Regels*: not built yet; it says so, to those who may open it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from bot.engine.hold import HoldState
 from bot.planning.decisions import decide_hold as store_hold_decision
 from bot.planning.decisions import list_holds
 from bot.web.base import CONTEXT, root_of, tell
-from bot.web.desk import read
+from bot.web.desk import cases, read
 from bot.web.desk.access import Page, may, scope_of
 from bot.web.desk.base import D_, NAV_LABELS, Signed, desk_render, not_found, signed_in
 
@@ -57,7 +59,8 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/desk/wachtrij", queue, name="desk_queue")
     router.add_post("/desk/wachtrij", decide_hold)
     router.add_get("/desk/bereik", reach, name="desk_reach")
-    for page in (Page.FOLLOW_UP, Page.RULES):
+    cases.add_routes(router)
+    for page in (Page.RULES,):
         router.add_get(f"/desk/{page.value}", _not_yet(page), name=f"desk_{page.name.lower()}")
 
 
