@@ -134,10 +134,15 @@ def scope_of(viewer: Viewer) -> Scope:
     return Scope(viewer.school_id, viewer.whole_school, own, welcomes)
 
 
-def desk_scope(viewer: Viewer) -> DeskScope:
-    """The scope of the reads of :mod:`bot.desk` for ``viewer``: the whole school for the
-    direction and the CLB; else the pupils they are the spilfiguur of (none, when they are
-    nobody's: the query then finds nothing, as the pages they may not open would)."""
-    if viewer.whole_school:
+def desk_scope(viewer: Viewer, page: Page) -> DeskScope:
+    """The scope of the reads of :mod:`bot.desk` on ``page`` for ``viewer``: the whole school
+    for the direction and the CLB, and on the pages of the bot's own work (*Invoer*,
+    *Wachtrij*) for the coordinators who run it; else the pupils they are the spilfiguur of
+    (none, when they are nobody's: the query then finds nothing)."""
+    if viewer.whole_school or (page in BOTS_WORK and viewer.role in RUNS_THE_BOT):
         return DeskScope.school(viewer.school_id)
     return DeskScope.of_spilfiguur(viewer.school_id, viewer.staff_id)
+
+
+BOTS_WORK = frozenset({Page.IMPORTS, Page.QUEUE})
+"""The pages of the bot's own work: the whole school's, for those who run it."""

@@ -108,7 +108,7 @@ async def follow_up(request: web.Request, who: Signed) -> web.Response:
     async with context.reads.connect() as conn:
         found = await open_cases(
             conn,
-            desk_scope(who.viewer),
+            desk_scope(who.viewer, Page.FOLLOW_UP),
             today=today,
             rules=context.rules,
             page=number,
@@ -153,7 +153,7 @@ async def follow_up_act(request: web.Request, who: Signed) -> web.StreamResponse
             roster = await read.roster_id(conn, who.viewer.staff_id)
             acted = await act(
                 conn,
-                desk_scope(who.viewer),
+                desk_scope(who.viewer, Page.FOLLOW_UP),
                 int(request.match_info["case"]),
                 key,
                 value,

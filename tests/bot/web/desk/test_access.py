@@ -88,7 +88,8 @@ async def test_every_role_by_every_page_and_pupil_over_http(town: Town, staff_id
         opened["an id past any key"] = (await client.get("/desk/leerling/99999999999")).status
         opened["no such page"] = (await client.get("/desk/geheim")).status
         token = await csrf_of(await client.get("/desk/vandaag"))
-        release = {"csrf": token, "date": town.clock.today().isoformat(), "scope": "1A"}
+        hold = await town.scalar(sa.select(col(OutreachHold.id)))
+        release = {"csrf": token, "hold": str(hold)}
         decided = await client.post("/desk/wachtrij", data={**release, "decision": "release"})
         opened["wachtrij: vrijgeven"] = decided.status
         sign_out = await client.post("/desk/afmelden", data={"csrf": await csrf_of(
