@@ -293,3 +293,16 @@ async def test_the_cases_come_a_page_of_pupils_at_a_time(
     assert "2 tot 2 van 3" in second
     assert "Kind P2" in past  # past the last page: the last page
     assert answer.headers["Location"].endswith("desk/opvolging?pagina=2&klaar=ack")
+
+
+async def test_a_case_this_version_cannot_word_shows_its_reason_and_can_be_seen(town: Town):
+    odd = await nudge(town, "P1", "S02", {"reason": "from_a_newer_version"}, 5)
+    async with town.client() as client:
+        await sign_in(town, client, "S02")
+        page = await page_of(client)
+        assert (await post(client, odd, "ack")).status == 303
+        refused = await post(client, odd, "snooze", "1")  # only "seen" is offered for it
+    assert "from_a_newer_version" in page
+    assert f'action="../desk/opvolging/{odd}"' in page
+    assert refused.status == 404
+    assert (await row(town, odd))[1] == "desk:S02"
