@@ -55,6 +55,9 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 DOMAIN = "desk"
+DESK_TAG = "desk"
+"""How a decision made on the desk names where it came from: ``desk:S02``, beside the chat's
+``telegram:S02`` (an erasure of the staff member blots both)."""
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 

@@ -26,16 +26,13 @@ from bot.desk import DEFAULT_SIZE, Nudge, act, choices, open_cases
 from bot.web.base import CONTEXT, root_of, tell
 from bot.web.desk import read
 from bot.web.desk.access import Page, desk_scope, may
-from bot.web.desk.base import D_, NAV_LABELS, Signed, desk_render, not_found, signed_in
+from bot.web.desk.base import D_, DESK_TAG, NAV_LABELS, Signed, desk_render, not_found, signed_in
 from messages import Overrides, render_outreach
 
-__all__ = ["ACTIONS", "DESK_TAG", "NUDGE_REASONS", "add_routes"]
+__all__ = ["ACTIONS", "NUDGE_REASONS", "add_routes"]
 
 log = logging.getLogger(__name__)
 
-DESK_TAG = "desk"
-"""How an action on the desk names who took it: ``desk:S02`` (the chat writes
-``telegram:S02``)."""
 MAX_PAGE = 10_000
 PAGE_SIZE = DEFAULT_SIZE
 """Pupils per page."""

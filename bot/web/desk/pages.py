@@ -16,12 +16,12 @@
   no channel reaches, why (no contact, an invitation not used, bounced, blocked,
   unsubscribed), and what the school can do (:mod:`bot.desk.reach`); the letter is printed
   with ``gemist invite``, which the page names.
-
-The reads are :mod:`bot.desk`'s, in the scope :func:`~bot.web.desk.access.desk_scope` gives the
-viewer on each page.
 - *Opvolging* (``/desk/opvolging``): the open cases and their actions, in
   :mod:`~bot.web.desk.cases`.
 - *Regels*: not built yet; it says so, to those who may open it.
+
+The reads of *Opvolging*, *Bereik*, *Invoer* and *Wachtrij* are :mod:`bot.desk`'s, in the scope
+:func:`~bot.web.desk.access.desk_scope` gives the viewer on each page.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from bot.web.desk import cases, read
 from bot.web.desk.access import Page, desk_scope, may, scope_of
 from bot.web.desk.base import (
     D_,
+    DESK_TAG,
     NAV_LABELS,
     REMEDY_WORDS,
     Signed,
@@ -55,9 +56,6 @@ __all__ = ["add_routes"]
 MAX_PAGE = 10_000
 MAX_ID = 9
 """The most digits of a database id a form sends."""
-DESK_TAG = "desk"
-"""How a decision made on the desk names where it came from: ``desk:S02``, beside the chat's
-``telegram:S02`` (an erasure of the staff member blots both)."""
 PUPILS = D_("Leerlingen")
 LISTS = ("afwezig", "verstuurd", "antwoorden", "niet_afgeleverd")
 """The lists of *Vandaag*, by the name ``?lijst=`` gives them."""
