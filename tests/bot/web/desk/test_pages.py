@@ -276,3 +276,22 @@ async def test_a_hold_that_is_not_there_is_not_found_and_nothing_is_decided(town
         odd = await client.post("/desk/wachtrij", data={**form, "hold": "1A"})
     assert none.status == odd.status == 404
     assert await town.scalar(sa.select(col(OutreachHold.status))) == "held"
+
+
+async def test_today_names_a_held_day_to_a_spilfiguur_only_when_one_of_theirs_is_absent(
+    town: Town,
+):
+    # The held day of 1A, as the queue shows it: to those who run the bot and the whole school,
+    # and to a spilfiguur when one of their pupils is among the absent (P1 is, P3 is not).
+    assert "Wacht op een beslissing" in await _today(town, "S01")
+    assert "Wacht op een beslissing" not in await _today(town, "S06")
+    async with town.engine.begin() as conn:
+        run = await conn.scalar(sa.select(col(AbsenceMark.run_id)).limit(1))
+        await conn.execute(
+            sa.insert(AbsenceMark).values(
+                school_id=SCHOOL, pupil_id=town.pupils["P3"], date=town.clock.today(),
+                half_day="am", code="B", source="test", first_seen=town.clock.now(),
+                last_seen=town.clock.now(), run_id=run,
+            )
+        )  # fmt: skip
+    assert "Wacht op een beslissing" in await _today(town, "S06")
