@@ -268,7 +268,10 @@ async def test_a_choice_that_is_not_offered_changes_nothing(town: Town):
         await sign_in(town, client, "S02")
         bad = await post(client, ids["asks"], "snooze", "999")
         long = await post(client, ids["asks"], "return", "2026-11-18" * 3)
-    assert bad.status == long.status == 404
+        far = await post(client, ids["asks"], "return", "2030-01-07")
+        past = await post(client, ids["asks"], "return", "2026-11-02")
+    assert bad.status == long.status == far.status == past.status == 404
+    assert await replies(town) == []
     assert tuple(await row(town, ids["asks"])) == (None, None, None)
 
 
