@@ -10,7 +10,8 @@ pages need go through the writers the chat uses (:func:`bot.answers.decide`,
 - :func:`open_cases` (:mod:`bot.desk.cases`): open cases per pupil, most urgent first;
   :func:`act` posts a case's action;
 - :func:`unreached` (:mod:`bot.desk.reach`): who cannot be reached, why, and what to do;
-- :func:`import_runs`, :func:`run_rejects` (:mod:`bot.desk.imports`): import runs and rejects;
+- :func:`import_runs`, :func:`import_run`, :func:`run_rejects` (:mod:`bot.desk.imports`):
+  import runs and rejects;
 - :func:`hold_queue`, :func:`decide_hold` (:mod:`bot.desk.holds`): mass-absence holds.
 
 This package imports nothing of the web application: the pages import it.
@@ -29,7 +30,7 @@ from bot.desk.cases import (
 )
 from bot.desk.holds import Holds, HoldView, hold_queue
 from bot.desk.holds import decide as decide_hold
-from bot.desk.imports import Reject, Run, import_runs, run_rejects
+from bot.desk.imports import Reject, Run, import_run, import_runs, run_rejects
 from bot.desk.reach import REASONS, REMEDIES, LetterFor, PupilRef, Unreached, unreached
 from bot.desk.scope import DEFAULT_SIZE, MAX_SIZE, Page, Scope
 
@@ -57,6 +58,7 @@ __all__ = [
     "choices",
     "decide_hold",
     "hold_queue",
+    "import_run",
     "import_runs",
     "open_cases",
     "run_rejects",

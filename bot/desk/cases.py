@@ -520,6 +520,8 @@ async def act(
     answer = staff_answer(row, key, value, today=today, calendar=calendar)
     if answer is None:
         return None
+    if key == "return" and answer.day not in return_days(calendar, today):
+        return None  # the chat offers these days only; a form can send any date
     decision = Decision(row, key, staff_id, by, at, today, answer.day)
     return Acted(await decide(conn, decision), answer)
 

@@ -23,7 +23,7 @@ from sqlmodel import col
 from bot.desk.scope import DEFAULT_SIZE, Page, Scope, checked, clamp
 from bot.models import ImportReject, ImportRun
 
-__all__ = ["REJECTS_SHOWN", "Reject", "Run", "import_runs", "run_rejects"]
+__all__ = ["REJECTS_SHOWN", "Reject", "Run", "import_run", "import_runs", "run_rejects"]
 
 REJECTS_SHOWN = 20
 """The rejects of each run on the list; :func:`run_rejects` pages through all of them."""
@@ -85,32 +85,54 @@ async def import_runs(
     page = clamp(page, size, total)
     rows = (
         await conn.execute(
-            sa.select(
-                col(ImportRun.id),
-                col(ImportRun.kind),
-                col(ImportRun.source),
-                col(ImportRun.started_by),
-                col(ImportRun.started_at),
-                col(ImportRun.finished_at),
-                col(ImportRun.status),
-                col(ImportRun.rows),
-                col(ImportRun.imported),
-                col(ImportRun.unchanged),
-                col(ImportRun.rejected),
-                col(ImportRun.corrections),
-                col(ImportRun.summary),
-            )
+            _runs()
             .where(*where)
             .order_by(col(ImportRun.started_at).desc(), col(ImportRun.id).desc())
             .limit(size)
             .offset((page - 1) * size)
         )
     ).all()
+    runs = await _built(conn, scope, rows)
+    return Page(tuple(runs), page, size, total)
+
+
+async def import_run(conn: AsyncConnection, scope: Scope, run: int) -> Run | None:
+    """The school's import run ``run``, as :func:`import_runs` lists it; None when the school
+    has no such run (the page answers 404)."""
+    rows = (
+        await conn.execute(
+            _runs().where(col(ImportRun.id) == run, col(ImportRun.school_id) == scope.school_id)
+        )
+    ).all()
+    found = await _built(conn, scope, rows)
+    return found[0] if found else None
+
+
+def _runs() -> Any:
+    return sa.select(
+        col(ImportRun.id),
+        col(ImportRun.kind),
+        col(ImportRun.source),
+        col(ImportRun.started_by),
+        col(ImportRun.started_at),
+        col(ImportRun.finished_at),
+        col(ImportRun.status),
+        col(ImportRun.rows),
+        col(ImportRun.imported),
+        col(ImportRun.unchanged),
+        col(ImportRun.rejected),
+        col(ImportRun.corrections),
+        col(ImportRun.summary),
+    )
+
+
+async def _built(conn: AsyncConnection, scope: Scope, rows: Sequence[Any]) -> list[Run]:
+    """The runs of ``rows`` (of :func:`_runs`), with their reject counts and first rejects."""
     ids = [row.id for row in rows]
     counts = await _reject_counts(conn, ids)
     shown = scope.whole_school
     firsts = await _first_rejects(conn, ids) if shown else {}
-    runs = [
+    return [
         Run(
             id=row.id,
             kind=row.kind,
@@ -131,7 +153,6 @@ async def import_runs(
         )
         for row in rows
     ]
-    return Page(tuple(runs), page, size, total)
 
 
 async def run_rejects(

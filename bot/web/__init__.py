@@ -59,6 +59,7 @@ def web_context(
         channels=channels or settings.channel_order(),
         news=news,
         translator=translator,
+        rules=rules,
     )
 
 

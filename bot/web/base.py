@@ -21,6 +21,7 @@ from bot.config import HelpLines
 from bot.contacts import DEFAULT_ORDER, ChannelOrder
 from bot.engine.window import Window
 from bot.links import LinkSigner
+from bot.rules import Rules
 from bot.translation import Translator
 from bot.web.i18n import Reader, WebCatalogs, browser_language, direction
 from messages import Overrides, Rendered
@@ -79,6 +80,8 @@ class WebContext:
     when None. Disposed with the application."""
     pending: set[asyncio.Task[None]] = field(default_factory=set)
     """The :attr:`news` still running, waited for when the server stops."""
+    rules: Rules = field(default_factory=Rules.default)
+    """The school's rules: the desk counts a pupil's year against their thresholds."""
 
     @property
     def reads(self) -> AsyncEngine:

@@ -21,14 +21,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.desk.scope import Scope as DeskScope
 from bot.domain import StaffRole
 
 __all__ = [
     "WHOLE_SCHOOL",
+    "DeskScope",
     "Page",
     "PupilRef",
     "Scope",
     "Viewer",
+    "desk_scope",
     "may",
     "may_see_pupil",
     "pages_of",
@@ -129,3 +132,17 @@ def scope_of(viewer: Viewer) -> Scope:
     own = viewer.staff_id if viewer.spilfiguur and not viewer.whole_school else None
     welcomes = viewer.staff_id if viewer.role == StaffRole.TEACHER.value else None
     return Scope(viewer.school_id, viewer.whole_school, own, welcomes)
+
+
+def desk_scope(viewer: Viewer, page: Page) -> DeskScope:
+    """The scope of the reads of :mod:`bot.desk` on ``page`` for ``viewer``: the whole school
+    for the direction and the CLB, and on the pages of the bot's own work (*Invoer*,
+    *Wachtrij*) for the coordinators who run it; else the pupils they are the spilfiguur of
+    (none, when they are nobody's: the query then finds nothing)."""
+    if viewer.whole_school or (page in BOTS_WORK and viewer.role in RUNS_THE_BOT):
+        return DeskScope.school(viewer.school_id)
+    return DeskScope.of_spilfiguur(viewer.school_id, viewer.staff_id)
+
+
+BOTS_WORK = frozenset({Page.IMPORTS, Page.QUEUE})
+"""The pages of the bot's own work: the whole school's, for those who run it."""

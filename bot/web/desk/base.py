@@ -55,6 +55,9 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 DOMAIN = "desk"
+DESK_TAG = "desk"
+"""How a decision made on the desk names where it came from: ``desk:S02``, beside the chat's
+``telegram:S02`` (an erasure of the staff member blots both)."""
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -229,14 +232,20 @@ RUN_STATUSES: Mapping[str, str] = {
 }
 """How an import ended (``import_run.status``)."""
 REASONS: Mapping[str, str] = {
-    "none": D_("geen contactgegevens"),
-    "invited": D_("uitnodiging nog niet gebruikt"),
+    "no_contact": D_("geen contactgegevens"),
+    "invitation_unused": D_("uitnodiging nog niet gebruikt"),
     "bounced": D_("adres werkt niet"),
     "blocked": D_("heeft Gemist geblokkeerd"),
     "unsubscribed": D_("heeft zich afgemeld"),
-    "unused": D_("de school stuurt niet langs dit kanaal"),
 }
-"""Why a person is not reached (:func:`bot.web.desk.read.why_unreachable`), in words."""
+"""Why a person is not reached (:data:`bot.desk.reach.REASONS`), in words."""
+REMEDY_WORDS: Mapping[str, str] = {
+    "correct_address": D_("Verbeter het adres in het programma van de school en voer opnieuw in."),
+    "add_address": D_("Vraag een adres en zet het in het programma van de school."),
+    "print_letter": D_("Geef een uitnodigingsbrief mee:"),
+    "talk_in_person": D_("Hun eigen keuze: spreek hen persoonlijk aan."),
+}
+"""What the school can do about it (:data:`bot.desk.reach.REMEDIES`), in words."""
 CHANNEL_NAMES: Mapping[str, str] = {
     "telegram": "Telegram",
     "email": D_("e-mail"),

@@ -8,13 +8,20 @@
   timeline, each view recorded). A pupil who is not the viewer's gets the 404 page, as an id
   that is no pupil does.
 - *Invoer* (``/desk/invoer``, ``/desk/invoer/<run>``): the school's imports and the rows each
-  refused, so that the secretariat can fix the source.
-- *Wachtrij* (``/desk/wachtrij``): the held days, to release or discard (a ``POST`` with the
-  form's token), as ``gemist hold`` and the hold alert's buttons do.
+  refused, so that the secretariat can fix the source (:mod:`bot.desk.imports`).
+- *Wachtrij* (``/desk/wachtrij``): the held days, to release or discard (a ``POST`` of the
+  hold's id with the form's token), as ``gemist hold`` and the hold alert's buttons do
+  (:mod:`bot.desk.holds`).
 - *Bereik* (``/desk/bereik``): the viewer's pupils and the parents the school may contact whom
-  no channel reaches, and why (no contact, an invitation not used, bounced, blocked,
-  unsubscribed, a channel the school does not send on); the letters to print come later.
-- *Opvolging*, *Regels*: not built yet; each says so, to those who may open it.
+  no channel reaches, why (no contact, an invitation not used, bounced, blocked,
+  unsubscribed), and what the school can do (:mod:`bot.desk.reach`); the letter is printed
+  with ``gemist invite``, which the page names.
+- *Opvolging* (``/desk/opvolging``): the open cases and their actions, in
+  :mod:`~bot.web.desk.cases`.
+- *Regels*: not built yet; it says so, to those who may open it.
+
+The reads of *Opvolging*, *Bereik*, *Invoer* and *Wachtrij* are :mod:`bot.desk`'s, in the scope
+:func:`~bot.web.desk.access.desk_scope` gives the viewer on each page.
 """
 
 from __future__ import annotations
@@ -26,23 +33,29 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.exc import OperationalError
 
+from bot.desk import decide_hold as store_hold_decision
+from bot.desk import hold_queue, import_runs, run_rejects, unreached
+from bot.desk import import_run as read_import_run
 from bot.engine.hold import HoldState
-from bot.planning.decisions import decide_hold as store_hold_decision
-from bot.planning.decisions import list_holds
 from bot.web.base import CONTEXT, root_of, tell
-from bot.web.desk import read
-from bot.web.desk.access import Page, may, scope_of
-from bot.web.desk.base import D_, NAV_LABELS, Signed, desk_render, not_found, signed_in
+from bot.web.desk import cases, read
+from bot.web.desk.access import Page, desk_scope, may, scope_of
+from bot.web.desk.base import (
+    D_,
+    DESK_TAG,
+    NAV_LABELS,
+    REMEDY_WORDS,
+    Signed,
+    desk_render,
+    not_found,
+    signed_in,
+)
 
 __all__ = ["add_routes"]
 
 MAX_PAGE = 10_000
-MAX_SCOPE = 64
-DECIDED_SHOWN = 20
-"""The decided holds the queue still shows, the latest day first."""
-DESK_TAG = "desk"
-"""How a decision made on the desk names where it came from: ``desk:S02``, beside the chat's
-``telegram:S02`` (an erasure of the staff member blots both)."""
+MAX_ID = 9
+"""The most digits of a database id a form sends."""
 PUPILS = D_("Leerlingen")
 LISTS = ("afwezig", "verstuurd", "antwoorden", "niet_afgeleverd")
 """The lists of *Vandaag*, by the name ``?lijst=`` gives them."""
@@ -57,7 +70,8 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/desk/wachtrij", queue, name="desk_queue")
     router.add_post("/desk/wachtrij", decide_hold)
     router.add_get("/desk/bereik", reach, name="desk_reach")
-    for page in (Page.FOLLOW_UP, Page.RULES):
+    cases.add_routes(router)
+    for page in (Page.RULES,):
         router.add_get(f"/desk/{page.value}", _not_yet(page), name=f"desk_{page.name.lower()}")
 
 
@@ -103,7 +117,10 @@ async def today(request: web.Request, who: Signed) -> web.Response:
             lists["niet_afgeleverd"] = await read.undelivered(
                 conn, scope, span, page_of("niet_afgeleverd")
             )
-        held = await read.holds(conn, scope) if only is None else []
+        held: tuple[Any, ...] = ()
+        if only is None:  # the held days a decision waits for; the queue has the decided ones
+            queue_scope = desk_scope(who.viewer, Page.QUEUE)
+            held = (await hold_queue(conn, queue_scope, now=context.clock.now(), size=1)).waiting
     values.update(
         {
             "date": day,
@@ -158,17 +175,23 @@ async def pupil(request: web.Request, who: Signed) -> web.Response:
 
 @signed_in(Page.REACH)
 async def reach(request: web.Request, who: Signed) -> web.Response:
-    """The viewer's pupils and their parents whom no channel reaches, and why."""
+    """The viewer's pupils and their parents whom no channel reaches, why, and what to do."""
     context = request.app[CONTEXT]
     async with context.reads.connect() as conn:
-        found = await read.unreachable(
-            conn, scope_of(who.viewer), context.channels, _page_number(request)
+        found = await unreached(
+            conn,
+            desk_scope(who.viewer, Page.REACH),
+            rules=context.rules,
+            today=context.clock.today(),
+            channels=context.channels,
+            page=_page_number(request),
         )
     values = {
         **who.values(Page.REACH),
         "title": who.reader.gettext(NAV_LABELS[Page.REACH]),
         "found": found,
         "open_pupils": may(who.viewer, Page.PUPIL),
+        "remedies": REMEDY_WORDS,
     }
     return desk_render(request, "desk/reach.html", who.reader, values)
 
@@ -178,7 +201,9 @@ async def imports(request: web.Request, who: Signed) -> web.Response:
     """The school's imports, the latest first, with what each refused."""
     context = request.app[CONTEXT]
     async with context.reads.connect() as conn:
-        found = await read.import_runs(conn, who.viewer.school_id, _page_number(request))
+        found = await import_runs(
+            conn, desk_scope(who.viewer, Page.IMPORTS), page=_page_number(request)
+        )
     values = {
         **who.values(Page.IMPORTS),
         "title": who.reader.gettext(NAV_LABELS[Page.IMPORTS]),
@@ -192,11 +217,12 @@ async def import_run(request: web.Request, who: Signed) -> web.Response:
     """One import and the rows it refused, so that the secretariat can fix the source."""
     context = request.app[CONTEXT]
     run_id = int(request.match_info["run"])
+    scope = desk_scope(who.viewer, Page.IMPORTS)
     async with context.reads.connect() as conn:
-        run = await read.import_run(conn, who.viewer.school_id, run_id)
-        if run is None:
-            return not_found(request, who)
-        found = await read.rejects(conn, run_id, _page_number(request))
+        run = await read_import_run(conn, scope, run_id)
+        found = await run_rejects(conn, scope, run_id, page=_page_number(request))
+    if run is None or found is None:
+        return not_found(request, who)
     values = {
         **who.values(Page.IMPORTS),
         "title": who.reader.gettext(NAV_LABELS[Page.IMPORTS]),
@@ -209,15 +235,20 @@ async def import_run(request: web.Request, who: Signed) -> web.Response:
 @signed_in(Page.QUEUE)
 async def queue(request: web.Request, who: Signed) -> web.Response:
     """The held days: those waiting for a decision, each with its two buttons, then the
-    decided ones."""
+    decided ones of the last weeks, a page at a time."""
     context = request.app[CONTEXT]
     async with context.reads.connect() as conn:
-        holds = await list_holds(conn, who.viewer.school_id)
+        holds = await hold_queue(
+            conn,
+            desk_scope(who.viewer, Page.QUEUE),
+            now=context.clock.now(),
+            page=_page_number(request),
+        )
     values = {
         **who.values(Page.QUEUE),
         "title": who.reader.gettext(NAV_LABELS[Page.QUEUE]),
-        "waiting": [hold for hold in holds if hold.status == HoldState.HELD.value],
-        "decided": [hold for hold in holds if hold.status != HoldState.HELD.value][:DECIDED_SHOWN],
+        "waiting": holds.waiting,
+        "decided": holds.decided,
         "done": request.query.get("klaar", ""),
     }
     return desk_render(request, "desk/queue.html", who.reader, values)
@@ -226,29 +257,33 @@ async def queue(request: web.Request, who: Signed) -> web.Response:
 @signed_in(Page.QUEUE)
 async def decide_hold(request: web.Request, who: Signed) -> web.StreamResponse:
     """Release a held day (its messages go out) or discard it (nothing about it goes out),
-    as ``gemist hold`` and the hold alert's buttons do; then back to the queue."""
+    as ``gemist hold`` and the hold alert's buttons do; then back to the queue. A hold that
+    is not the school's, or no hold: the 404 page."""
     context = request.app[CONTEXT]
     form = await request.post()
     state = {"release": HoldState.RELEASED, "discard": HoldState.DISCARDED}.get(
         str(form.get("decision", ""))
     )
-    try:
-        day = dt.date.fromisoformat(str(form.get("date", "")))
-    except ValueError:
-        day = None
-    scope = str(form.get("scope", ""))
-    if state is None or day is None or not scope or len(scope) > MAX_SCOPE:
+    hold = str(form.get("hold", ""))
+    if state is None or not hold.isdigit() or len(hold) > MAX_ID:
         return not_found(request, who)
     by = f"{DESK_TAG}:{await _roster_id(context, who)}"
     try:
         async with context.engine.begin() as conn:
             done = await store_hold_decision(
-                conn, who.viewer.school_id, day, scope, state, by=by, at=context.clock.now()
+                conn,
+                desk_scope(who.viewer, Page.QUEUE),
+                int(hold),
+                state,
+                by=by,
+                at=context.clock.now(),
             )
     except OperationalError:
         return desk_render(
             request, "desk/busy.html", who.reader, who.values(Page.QUEUE), status=503
         )
+    if done is None:
+        return not_found(request, who)
     if done:
         tell(context)  # a released day's messages go out at once
     raise web.HTTPSeeOther(f"{root_of(request)}desk/wachtrij?klaar={'1' if done else '0'}")

@@ -5,6 +5,9 @@ pupil who is not the viewer's.
 Lists that grow are read a page at a time (:class:`Paged`: ``size`` rows and whether more
 follow, by ``LIMIT``/``OFFSET`` on an order that is total). The one write is the record of a
 view of a pupil's page (:func:`record_view`, in ``timeline_view`` beside the chat's ``/pupil``).
+
+The reads of *Opvolging*, *Bereik*, *Invoer* and *Wachtrij* (and the held days *Vandaag*
+names) are :mod:`bot.desk`'s, not here: each read exists once.
 """
 
 from __future__ import annotations
@@ -18,17 +21,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
-from bot.contacts import ChannelOrder, Reachable
 from bot.domain import OutreachKind
 from bot.models import (
     AbsenceMark,
-    Contact,
-    Guardian,
-    GuardianLink,
-    ImportReject,
-    ImportRun,
     Outreach,
-    OutreachHold,
     Pupil,
     Reply,
     SchoolClass,
@@ -42,32 +38,22 @@ __all__ = [
     "PAGE_SIZE",
     "Absent",
     "Answer",
-    "Held",
     "Message",
     "Paged",
     "PupilHeader",
     "PupilLine",
-    "Reject",
-    "Run",
     "TimelineEntry",
     "Today",
-    "Unreachable",
     "absences",
     "answers",
-    "holds",
-    "import_run",
-    "import_runs",
     "messages_sent",
     "pupil_header",
     "pupil_ref",
     "pupils",
     "record_view",
-    "rejects",
     "roster_id",
     "timeline",
     "undelivered",
-    "unreachable",
-    "why_unreachable",
 ]
 
 PAGE_SIZE = 25
@@ -134,15 +120,6 @@ class Answer:
     sender_role: str
     answer: str
     at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Held:
-    id: int
-    date: dt.date
-    scope: str
-    absent: int
-    pupils: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,22 +314,6 @@ async def answers(
     return Paged(items, found.page, found.more)
 
 
-async def holds(conn: AsyncConnection, scope: Scope) -> list[Held]:
-    """The mass-absence holds of the school that wait for a decision (few: one per class and
-    day at most), oldest first; none for a scope without pupils."""
-    if not scope.any_pupil:
-        return []
-    rows = await conn.execute(
-        sa.select(
-            col(OutreachHold.id), col(OutreachHold.date), col(OutreachHold.scope),
-            col(OutreachHold.absent), col(OutreachHold.pupils),
-        )
-        .where(col(OutreachHold.school_id) == scope.school_id, col(OutreachHold.status) == "held")
-        .order_by(col(OutreachHold.date), col(OutreachHold.scope))
-    )  # fmt: skip
-    return [Held(int(str(r[0])), r[1], str(r[2]), int(r[3]), int(r[4])) for r in rows]
-
-
 async def pupils(
     conn: AsyncConnection, scope: Scope, page: int = 1, size: int = PAGE_SIZE
 ) -> Paged[PupilLine]:
@@ -461,197 +422,6 @@ async def record_view(
     )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Run:
-    """An import: what, from where, by whom, when, and what came of it."""
-
-    id: int
-    kind: str
-    source: str
-    started_by: str
-    started_at: dt.datetime
-    status: str
-    rows: int
-    imported: int
-    rejected: int
-    corrections: int
-
-
-@dataclass(frozen=True, slots=True)
-class Reject:
-    """A row of an import's source that was refused, and why: what the secretariat fixes."""
-
-    file: str
-    line: int | None
-    column: str | None
-    reason: str
-
-
-_RUN_COLUMNS = (
-    col(ImportRun.id), col(ImportRun.kind), col(ImportRun.source), col(ImportRun.started_by),
-    col(ImportRun.started_at), col(ImportRun.status), col(ImportRun.rows),
-    col(ImportRun.imported), col(ImportRun.rejected), col(ImportRun.corrections),
-)  # fmt: skip
-
-
-def _run(row: Any) -> Run:
-    return Run(
-        int(row[0]), str(row[1]), str(row[2]), str(row[3]), row[4], str(row[5]),
-        int(row[6]), int(row[7]), int(row[8]), int(row[9]),
-    )  # fmt: skip
-
-
-async def import_runs(
-    conn: AsyncConnection, school_id: str, page: int = 1, size: int = PAGE_SIZE
-) -> Paged[Run]:
-    """The school's imports, the latest first."""
-    query = (
-        sa.select(*_RUN_COLUMNS)
-        .where(col(ImportRun.school_id) == school_id)
-        .order_by(col(ImportRun.started_at).desc(), col(ImportRun.id).desc())
-    )
-    found = await _paged(conn, query, page, size)
-    return Paged([_run(row) for row in found.items], found.page, found.more)
-
-
-async def import_run(conn: AsyncConnection, school_id: str, run: int) -> Run | None:
-    """The import ``run`` of the school; None for another school's, or none."""
-    row = (
-        await conn.execute(
-            sa.select(*_RUN_COLUMNS).where(
-                col(ImportRun.id) == run, col(ImportRun.school_id) == school_id
-            )
-        )
-    ).one_or_none()
-    return _run(row) if row is not None else None
-
-
-async def rejects(
-    conn: AsyncConnection, run: int, page: int = 1, size: int = PAGE_SIZE * 4
-) -> Paged[Reject]:
-    """The rows the import ``run`` refused, in the order of its files and lines."""
-    query = (
-        sa.select(
-            col(ImportReject.file), col(ImportReject.line), col(ImportReject.column),
-            col(ImportReject.reason),
-        )
-        .where(col(ImportReject.run_id) == run)
-        .order_by(col(ImportReject.id))
-    )  # fmt: skip
-    found = await _paged(conn, query, page, size)
-    items = [Reject(str(r[0]), r[1], r[2], str(r[3])) for r in found.items]
-    return Paged(items, found.page, found.more)
-
-
 async def roster_id(conn: AsyncConnection, staff: int) -> str:
     """The roster's id (``S02``) of the staff member ``staff`` (database id)."""
     return str(await conn.scalar(sa.select(col(Staff.staff_id)).where(col(Staff.id) == staff)))
-
-
-NOT_SENT_ON = ("phone",)
-"""Contacts that are no channel: a guardian's phone number is for the coordinator to call."""
-
-
-@dataclass(frozen=True, slots=True)
-class Unreachable:
-    """A pupil or a guardian whom no channel reaches now, and why (:func:`why_unreachable`)."""
-
-    pupil: int
-    pupil_name: str
-    class_name: str
-    role: str
-    """``pupil``, or ``guardian`` (then ``name`` and ``relation`` say who)."""
-    name: str
-    relation: str | None
-    why: tuple[str, ...]
-
-
-def why_unreachable(
-    contacts: Sequence[tuple[str, str, str | None]], channels: ChannelOrder
-) -> tuple[str, ...]:
-    """Why a person with ``contacts`` (channel, state, address) is not reached: empty when
-    the school's order reaches them; else ``none`` (no contact at all), or per contact its
-    state and channel (``invited:telegram``: an invitation not used yet; ``bounced:email``,
-    ``blocked:telegram``, ``unsubscribed:email``), or ``unused:smartschool`` for an active
-    contact on a channel the school does not send on."""
-    usable = [c for c in contacts if c[0] not in NOT_SENT_ON]
-    if channels.reach(Reachable(channel, address, state) for channel, state, address in usable):
-        return ()
-    if not usable:
-        return ("none",)
-    return tuple(
-        f"{'unused' if state == 'active' else state}:{channel}"
-        for channel, state, _address in sorted(usable)
-    )
-
-
-async def unreachable(
-    conn: AsyncConnection,
-    scope: Scope,
-    channels: ChannelOrder,
-    page: int = 1,
-    size: int = PAGE_SIZE,
-) -> Paged[Unreachable]:
-    """The scope's active pupils, and the guardians the school may contact about them, whom no
-    channel reaches, by class and name."""
-    pupils: list[Any] = list(
-        await conn.execute(
-            sa.select(
-                col(Pupil.id), col(Pupil.first_name), col(Pupil.last_name), col(SchoolClass.name)
-            )
-            .join(SchoolClass, col(SchoolClass.id) == col(Pupil.class_id))
-            .where(_pupils_in(scope), col(Pupil.active))
-            .order_by(col(SchoolClass.name), col(Pupil.last_name), col(Pupil.first_name),
-                      col(Pupil.id))
-        )
-    )  # fmt: skip
-    guardians: dict[int, list[tuple[int, str, str | None]]] = {row[0]: [] for row in pupils}
-    mine = sa.and_(_pupils_in(scope), col(Pupil.active))
-    linked: list[Any] = list(
-        await conn.execute(
-            sa.select(
-                col(GuardianLink.pupil_id), col(Guardian.id), col(Guardian.first_name),
-                col(Guardian.last_name), col(GuardianLink.relation),
-            )
-            .join(Guardian, col(Guardian.id) == col(GuardianLink.guardian_id))
-            .join(Pupil, col(Pupil.id) == col(GuardianLink.pupil_id))
-            .where(mine, col(GuardianLink.may_contact), col(Guardian.active))
-            .order_by(col(Guardian.last_name), col(Guardian.first_name), col(Guardian.id))
-        )
-    )  # fmt: skip
-    for pupil, guardian, first, last, relation in linked:
-        guardians[pupil].append((int(guardian), _name(first, last), relation))
-    contacts: dict[tuple[str, int], set[tuple[str, str, str | None]]] = {}
-    about_pupils = (
-        sa.select(col(Contact.person_id), col(Contact.channel), col(Contact.state),
-                  col(Contact.address))
-        .join(Pupil, col(Pupil.id) == col(Contact.person_id))
-        .where(col(Contact.role) == "pupil", mine)
-    )  # fmt: skip
-    about_guardians = (
-        sa.select(col(Contact.person_id), col(Contact.channel), col(Contact.state),
-                  col(Contact.address))
-        .join(GuardianLink, col(GuardianLink.guardian_id) == col(Contact.person_id))
-        .join(Pupil, col(Pupil.id) == col(GuardianLink.pupil_id))
-        .where(col(Contact.role) == "guardian", mine)
-    )  # fmt: skip
-    for role, query in (("pupil", about_pupils), ("guardian", about_guardians)):
-        for person, channel, state, address in await conn.execute(query):
-            contacts.setdefault((role, int(person)), set()).add((channel, state, address))
-    found: list[Unreachable] = []
-    for pupil, first, last, class_name in pupils:
-        name = _name(first, last)
-        why = why_unreachable(sorted(contacts.get(("pupil", pupil), ())), channels)
-        if why:
-            found.append(Unreachable(pupil, name, str(class_name), "pupil", name, None, why))
-        for guardian, guardian_name, relation in guardians[pupil]:
-            why = why_unreachable(sorted(contacts.get(("guardian", guardian), ())), channels)
-            if why:
-                found.append(
-                    Unreachable(
-                        pupil, name, str(class_name), "guardian", guardian_name, relation, why
-                    )
-                )
-    page = max(page, 1)
-    start = (page - 1) * size
-    return Paged(found[start : start + size], page, len(found) > start + size)

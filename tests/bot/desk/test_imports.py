@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bot.desk import Scope, import_runs, run_rejects
+from bot.desk import Scope, import_run, import_runs, run_rejects
 from bot.desk.imports import REJECTS_SHOWN, Reject
 from bot.imports import import_absences
 from integrations.csv import CsvAbsenceSource
@@ -124,3 +124,17 @@ async def test_runs_of_one_kind_in_pages(engine, tmp_path):
 
     assert (page.total, page.number, [run.status for run in page.items]) == (3, 2, ["partial"])
     assert (await read(engine, Scope.school("another school"))).total == 0
+
+
+async def test_one_run_reads_as_the_list_shows_it_and_only_in_its_school(engine, tmp_path):
+    await school(engine, tmp_path)
+    listed = await read(engine)
+
+    async with engine.connect() as conn:
+        each = [await import_run(conn, WHOLE, run.id) for run in listed.items]
+        elsewhere = await import_run(conn, Scope.school("another school"), listed.items[0].id)
+        none = await import_run(conn, WHOLE, 987654)
+
+    assert tuple(each) == listed.items
+    assert elsewhere is None
+    assert none is None

@@ -8,9 +8,10 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
-from bot.models import OutreachHold, TimelineView
+from bot.models import Outreach, OutreachHold, TimelineView
 from bot.web.desk.access import Page, PupilRef, Viewer, may, pages_of
 from tests.bot.web.desk.conftest import Town, csrf_of, sign_in
+from tests.bot.web.desk.test_cases import ASKS, nudge
 
 ALL = set(Page)
 CARE = {Page.TODAY, Page.FOLLOW_UP, Page.PUPIL, Page.REACH}
@@ -87,7 +88,8 @@ async def test_every_role_by_every_page_and_pupil_over_http(town: Town, staff_id
         opened["an id past any key"] = (await client.get("/desk/leerling/99999999999")).status
         opened["no such page"] = (await client.get("/desk/geheim")).status
         token = await csrf_of(await client.get("/desk/vandaag"))
-        release = {"csrf": token, "date": town.clock.today().isoformat(), "scope": "1A"}
+        hold = await town.scalar(sa.select(col(OutreachHold.id)))
+        release = {"csrf": token, "hold": str(hold)}
         decided = await client.post("/desk/wachtrij", data={**release, "decision": "release"})
         opened["wachtrij: vrijgeven"] = decided.status
         sign_out = await client.post("/desk/afmelden", data={"csrf": await csrf_of(
@@ -134,3 +136,40 @@ async def test_a_view_of_a_pupils_page_is_recorded(town: Town):
     assert [tuple(row) for row in rows] == [
         (town.pupils["P1"], town.staff["S02"], "desk", town.clock.now())
     ]
+
+
+# -- the actions of *Opvolging*, by every role on every pupil's case -----------------------------
+
+ACTS = {
+    # staff id: the pupils whose case they may mark as seen (their Opvolging's pupils)
+    "S01": {"P1", "P2", "P3"},  # direction
+    "S02": {"P1"},
+    "S03": {"P2"},
+    "S04": {"P1", "P2", "P3"},  # clb
+    "S05": set(),  # teacher: no Opvolging at all
+    "S06": {"P3"},
+}
+
+
+@pytest.mark.parametrize("staff_id", sorted(ACTS))
+async def test_every_role_by_every_pupils_case_over_http(town: Town, staff_id: str):
+    cases = {pupil: await nudge(town, pupil, "S02", ASKS, 10) for pupil in town.pupils}
+    answered: dict[str, int] = {}
+    async with town.client() as client:
+        await sign_in(town, client, staff_id)
+        for pupil, case in cases.items():
+            token = await csrf_of(await client.get("/desk/vandaag"))
+            answer = await client.post(
+                f"/desk/opvolging/{case}", data={"csrf": token, "action": "ack"},
+                allow_redirects=False,
+            )  # fmt: skip
+            answered[pupil] = answer.status
+    assert answered == {pupil: 303 if pupil in ACTS[staff_id] else 404 for pupil in cases}
+    async with town.engine.connect() as conn:
+        seen = {
+            int(pupil)
+            for (pupil,) in await conn.execute(
+                sa.select(col(Outreach.pupil_id)).where(col(Outreach.acknowledged_at).is_not(None))
+            )
+        }
+    assert seen == {town.pupils[pupil] for pupil in ACTS[staff_id]}

@@ -107,7 +107,7 @@ async def test_a_pupils_timeline_shows_marks_messages_and_answers(town: Town):
 async def test_pages_not_built_yet_say_so(town: Town):
     async with town.client() as client:
         await sign_in(town, client, "S01")
-        for page in ("opvolging", "regels"):
+        for page in ("regels",):
             text = await (await client.get(f"/desk/{page}")).text()
             assert "Deze pagina is nog niet beschikbaar." in text, page
 
@@ -176,7 +176,8 @@ async def test_a_held_day_is_released_from_the_queue_once(town: Town):
         page = await sign_in(town, client, "S02")
         token = re.search(r'name="csrf" value="([0-9a-f]+)"', await page.text()).group(1)
         queue = await (await client.get("/desk/wachtrij")).text()
-        form = {"csrf": token, "date": town.clock.today().isoformat(), "scope": "1A"}
+        hold = await town.scalar(sa.select(col(OutreachHold.id)))
+        form = {"csrf": token, "hold": str(hold)}
         first = await client.post("/desk/wachtrij", data={**form, "decision": "release"})
         first_text = await first.text()
         again = await client.post("/desk/wachtrij", data={**form, "decision": "discard"})
@@ -200,7 +201,8 @@ async def test_a_form_without_its_token_decides_nothing(town: Town):
 
     async with town.client() as client:
         await sign_in(town, client, "S01")
-        form = {"date": town.clock.today().isoformat(), "scope": "1A", "decision": "discard"}
+        hold = await town.scalar(sa.select(col(OutreachHold.id)))
+        form = {"hold": str(hold), "decision": "discard"}
         refused = await client.post("/desk/wachtrij", data=form)
         refused_text = await refused.text()
     assert refused.status == 403
@@ -208,13 +210,13 @@ async def test_a_form_without_its_token_decides_nothing(town: Town):
     assert await town.scalar(sa.select(col(OutreachHold.status))) == "held"
 
 
-async def test_reach_lists_whom_no_channel_reaches_and_why(town: Town):
-    from bot.models import Contact, Guardian, GuardianLink
+async def test_reach_lists_whom_no_channel_reaches_why_and_what_to_do(town: Town):
+    from bot.models import Contact, Guardian, GuardianLink, Invitation
 
     now = town.clock.now()
     async with town.engine.begin() as conn:
         guardians = {}
-        for key, name in (("G1", "Ayşe"), ("G2", "Jan")):
+        for key, name in (("G1", "Ayşe"), ("G2", "Jan"), ("G3", "Dirk")):
             guardians[key] = (
                 await conn.execute(
                     sa.insert(Guardian).values(
@@ -233,6 +235,7 @@ async def test_reach_lists_whom_no_channel_reaches_and_why(town: Town):
             ("pupil", town.pupils["P1"], "telegram", "invited", None),
             ("guardian", guardians["G1"], "email", "bounced", "ayse@example.org"),
             ("guardian", guardians["G2"], "email", "active", "jan@example.org"),
+            ("guardian", guardians["G3"], "phone", "active", "0470 12 34 56"),
         )
         for role, person, channel, state, address in contacts:
             await conn.execute(
@@ -241,25 +244,54 @@ async def test_reach_lists_whom_no_channel_reaches_and_why(town: Town):
                     address=address, state=state, chosen=False, since=now,
                 )
             )  # fmt: skip
+        await conn.execute(
+            sa.insert(Invitation).values(
+                school_id=SCHOOL, role="pupil", person_id=town.pupils["P1"], code_hash="0" * 64,
+                created_at=now, expires_at=now + dt.timedelta(days=30),
+            )
+        )  # fmt: skip
     async with town.client() as client:
         await sign_in(town, client, "S02")
         page = await (await client.get("/desk/bereik")).text()
-    assert "uitnodiging nog niet gebruikt (Telegram)" in page  # P1 themself
+    assert "uitnodiging nog niet gebruikt" in page  # P1 themself: the letter was not used
+    assert "gemist invite --role pupil --person P1" in page  # the letter to print again
     assert "Ayşe Ouder (moeder)" in page
-    assert "adres werkt niet (e-mail)" in page
+    assert 'adres werkt niet (e-mail): <span class="source">ayse@example.org</span>' in page
+    assert "Verbeter het adres in het programma van de school en voer opnieuw in." in page
+    assert "gemist invite --role guardian --person G1" in page
+    assert "Dirk Ouder (moeder)" in page  # a phone number reaches nobody: it is for calling
+    assert "geen contactgegevens" in page
     assert "Jan Ouder" not in page  # reached by e-mail
     assert "Kind P2" not in page  # S03's pupil
 
 
-def test_why_someone_is_not_reached():
-    from bot.contacts import ChannelOrder
-    from bot.web.desk.read import why_unreachable
+async def test_a_hold_that_is_not_there_is_not_found_and_nothing_is_decided(town: Town):
+    from bot.models import OutreachHold
 
-    order = ChannelOrder(("telegram", "email"), frozenset({"telegram", "email"}))
-    assert why_unreachable([("email", "active", "a@b")], order) == ()
-    assert why_unreachable([], order) == ("none",)
-    assert why_unreachable([("phone", "active", "0470")], order) == ("none",)
-    assert why_unreachable(
-        [("telegram", "blocked", "1"), ("email", "unsubscribed", "a@b")], order
-    ) == ("unsubscribed:email", "blocked:telegram")
-    assert why_unreachable([("smartschool", "active", "x")], order) == ("unused:smartschool",)
+    async with town.client() as client:
+        page = await sign_in(town, client, "S01")
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', await page.text()).group(1)
+        form = {"csrf": token, "decision": "release"}
+        none = await client.post("/desk/wachtrij", data={**form, "hold": "987654"})
+        odd = await client.post("/desk/wachtrij", data={**form, "hold": "1A"})
+    assert none.status == odd.status == 404
+    assert await town.scalar(sa.select(col(OutreachHold.status))) == "held"
+
+
+async def test_today_names_a_held_day_to_a_spilfiguur_only_when_one_of_theirs_is_absent(
+    town: Town,
+):
+    # The held day of 1A, as the queue shows it: to those who run the bot and the whole school,
+    # and to a spilfiguur when one of their pupils is among the absent (P1 is, P3 is not).
+    assert "Wacht op een beslissing" in await _today(town, "S01")
+    assert "Wacht op een beslissing" not in await _today(town, "S06")
+    async with town.engine.begin() as conn:
+        run = await conn.scalar(sa.select(col(AbsenceMark.run_id)).limit(1))
+        await conn.execute(
+            sa.insert(AbsenceMark).values(
+                school_id=SCHOOL, pupil_id=town.pupils["P3"], date=town.clock.today(),
+                half_day="am", code="B", source="test", first_seen=town.clock.now(),
+                last_seen=town.clock.now(), run_id=run,
+            )
+        )  # fmt: skip
+    assert "Wacht op een beslissing" in await _today(town, "S06")

@@ -115,8 +115,9 @@ async def test_erasing_a_staff_member_forgets_the_holds_they_decided_on_the_desk
 
     async with town.client() as client:
         page = await sign_in(town, client, "S02")
-        form = {"csrf": await csrf_of(page), "date": town.clock.today().isoformat()}
-        await client.post("/desk/wachtrij", data={**form, "scope": "1A", "decision": "release"})
+        hold = await town.scalar(sa.select(col(OutreachHold.id)))
+        form = {"csrf": await csrf_of(page), "hold": str(hold)}
+        await client.post("/desk/wachtrij", data={**form, "decision": "release"})
     assert await town.scalar(sa.select(col(OutreachHold.decided_by))) == "desk:S02"
     async with town.engine.begin() as conn:
         (member,) = await find_people(conn, "school", "S02", "staff")
