@@ -14,7 +14,8 @@
 - *Bereik* (``/desk/bereik``): the viewer's pupils and the parents the school may contact whom
   no channel reaches, and why (no contact, an invitation not used, bounced, blocked,
   unsubscribed, a channel the school does not send on); the letters to print come later.
-- *Opvolging*, *Regels*: not built yet; each says so, to those who may open it.
+- *Opvolging*: not built yet; it says so, to those who may open it. (*Regels*:
+  :mod:`bot.web.desk.rules`.)
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/desk/wachtrij", queue, name="desk_queue")
     router.add_post("/desk/wachtrij", decide_hold)
     router.add_get("/desk/bereik", reach, name="desk_reach")
-    for page in (Page.FOLLOW_UP, Page.RULES):
+    for page in (Page.FOLLOW_UP,):
         router.add_get(f"/desk/{page.value}", _not_yet(page), name=f"desk_{page.name.lower()}")
 
 

@@ -1,0 +1,350 @@
+"""*Regels*: the rules in force as a form with their explanations and limits; a value the rules
+refuse is shown at its setting and nothing is saved; saving keeps a version by the staff
+member's roster id that the next planner tick uses; restoring; the preview of a change on the
+example school (both backends); the form's token and who may do this."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+import sqlalchemy as sa
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
+
+from bot.models import Pupil, RulesVersion, Staff
+from bot.rulebook import versions
+from bot.rulebook.preview import SchoolPreviews, forget_replays
+from bot.rules import Rules, parse_rules
+from bot.web import create_app
+from bot.web.desk.rules import JOBS
+from scheduler.calendar import SchoolCalendar
+from scheduler.clock import BRUSSELS, VirtualClock
+from tests.bot.rulebook.test_preview import school_with_history
+from tests.bot.web.desk.conftest import Town, csrf_of, sign_in
+from tests.helpers.seed import SCHOOL
+
+
+async def _versions(town: Town) -> list[tuple[int, str, list[str]]]:
+    async with town.engine.connect() as conn:
+        rows = await conn.execute(
+            sa.select(
+                col(RulesVersion.number), col(RulesVersion.saved_by), col(RulesVersion.changes)
+            ).order_by(col(RulesVersion.number))
+        )
+        return [(int(n), str(by), list(changes)) for n, by, changes in rows]
+
+
+async def _form(client: TestClient) -> tuple[str, str]:
+    page = await client.get("/desk/regels")
+    assert page.status == 200
+    return await page.text(), await csrf_of(page)
+
+
+async def test_the_form_shows_every_setting_with_its_explanation_value_and_limits(town: Town):
+    async with town.client() as client:
+        await sign_in(town, client, "S02")
+        text, _token = await _form(client)
+    assert 'name="guardian.grace_period" value="2h"' in text
+    assert "Zo lang heeft de leerling om te antwoorden voor de ouders een bericht krijgen." in text
+    assert 'name="nudges.problematic_half_days" value="5"' in text
+    assert "ten hoogste 5" in text
+    assert "De wet vraagt het CLB te betrekken vanaf de 5de problematische halve dag." in text
+    assert "B (problematisch afwezig)" in text  # the codes' headings
+    assert "Nog geen opgeslagen versie" in text
+    assert "<script" not in text
+    assert " style=" not in text
+
+
+async def test_the_form_speaks_the_readers_language(town: Town):
+    async with town.client() as client:
+        await sign_in(town, client, "S04")  # the CLB worker, who reads French
+        page = await client.get("/desk/regels")
+        text = await page.text()
+    assert page.status == 200
+    assert '<html lang="fr"' in text
+    assert "CLB" in text
+    assert "Zo lang heeft de leerling om te antwoorden" not in text  # rules_form, in French
+
+
+async def test_a_clb_threshold_above_the_law_is_refused_at_its_setting(town: Town):
+    async with town.client() as client:
+        await sign_in(town, client, "S02")
+        _text, token = await _form(client)
+        sent = {"csrf": token, "actie": "opslaan", "nudges.problematic_half_days": "6",
+                "guardian.grace_period": "3h"}  # fmt: skip
+        answer = await client.post("/desk/regels", data=sent)
+        text = await answer.text()
+    assert answer.status == 422
+    assert "Er is niets opgeslagen." in text
+    assert 'name="nudges.problematic_half_days" value="6" aria-invalid="true"' in text
+    problem = text.index('id="nudges.problematic_half_days-problem"')
+    assert "5" in text[problem : text.index("</span>", problem)]  # the rules' own words
+    assert 'name="guardian.grace_period" value="3h"' in text  # what was typed stays
+    assert await _versions(town) == []
+
+
+async def test_saving_keeps_a_version_by_the_staff_id_that_the_next_tick_uses(town: Town):
+    planner = versions.CurrentRules(town.engine, SCHOOL, Rules.default())
+    assert (await planner.refresh()).guardian.grace_period == dt.timedelta(hours=2)
+    async with town.client() as client:
+        await sign_in(town, client, "S02")
+        _text, token = await _form(client)
+        sent = {"csrf": token, "actie": "opslaan", "guardian.grace_period": "3h", "versie": ""}
+        answer = await client.post("/desk/regels", data=sent)
+        text = await answer.text()
+    assert answer.status == 200
+    assert answer.url.path == "/desk/regels"
+    assert "Versie 1 is opgeslagen." in text
+    assert "guardian.grace_period" in text
+    assert await _versions(town) == [(1, "S02", ["guardian.grace_period"])]
+    rules = await planner.refresh()  # what the planner's next tick does first
+    assert planner.number == 1
+    assert rules.guardian.grace_period == dt.timedelta(hours=3)
+
+
+async def test_saving_nothing_new_keeps_no_version(town: Town):
+    async with town.client() as client:
+        await sign_in(town, client, "S01")
+        _text, token = await _form(client)
+        answer = await client.post(
+            "/desk/regels", data={"csrf": token, "actie": "opslaan", "pupil.min_age": "12"}
+        )
+        text = await answer.text()
+    assert "Er is niets gewijzigd" in text
+    assert await _versions(town) == []
+
+
+async def test_a_save_on_rules_changed_meanwhile_is_shown_again_not_saved(town: Town):
+    async with town.client() as client:
+        await sign_in(town, client, "S02")
+        _text, token = await _form(client)  # the form of the file's rules (no version)
+        await versions.save(
+            town.engine, SCHOOL, "pupil:\n  min_age: 14\n", by="S03", at=town.clock.now(),
+            fallback=Rules.default(),
+        )  # fmt: skip
+        answer = await client.post(
+            "/desk/regels",
+            data={"csrf": token, "actie": "opslaan", "versie": "", "guardian.grace_period": "3h"},
+        )
+        text = await answer.text()
+    assert answer.status == 409
+    assert "intussen opgeslagen door iemand anders (versie 1)" in text
+    assert [number for number, _by, _changes in await _versions(town)] == [1]
+
+
+async def test_the_history_shows_who_and_what_and_restores_an_earlier_version(town: Town):
+    for number, (text, by) in enumerate(
+        (("pupil:\n  min_age: 14\n", "S03"), ("pupil:\n  min_age: 15\n", "S01")), start=1
+    ):
+        await versions.save(
+            town.engine, SCHOOL, text, by=by, at=town.clock.now() + dt.timedelta(minutes=number),
+            fallback=Rules.default(),
+        )  # fmt: skip
+    async with town.client() as client:
+        await sign_in(town, client, "S02")
+        page, token = await _form(client)
+        assert "NaamS03 Collega (S03)" in page
+        assert "pupil.min_age" in page
+        assert page.count('action="../desk/regels/herstellen"') == 1  # not the one in force
+        answer = await client.post("/desk/regels/herstellen", data={"csrf": token, "versie": "1"})
+        text = await answer.text()
+        missing = await client.post("/desk/regels/herstellen", data={"csrf": token, "versie": "9"})
+    assert "Versie 3 is opgeslagen." in text
+    assert "versie 1 teruggezet" in text
+    assert missing.status == 404
+    saved = await _versions(town)
+    assert saved[-1] == (3, "S02", ["pupil.min_age"])
+    planner = versions.CurrentRules(town.engine, SCHOOL, Rules.default())
+    assert (await planner.refresh()).pupil.min_age == 14
+
+
+@pytest.mark.parametrize("path", ["/desk/regels", "/desk/regels/herstellen"])
+async def test_a_form_without_its_token_changes_nothing(town: Town, path: str):
+    await versions.save(
+        town.engine, SCHOOL, "pupil:\n  min_age: 14\n", by="S03", at=town.clock.now(),
+        fallback=Rules.default(),
+    )  # fmt: skip
+    async with town.client() as client:
+        await sign_in(town, client, "S02")
+        data = {"actie": "opslaan", "guardian.grace_period": "3h", "versie": "1"}
+        answer = await client.post(path, data=data)
+        wrong = await client.post(path, data={**data, "csrf": "0" * 64})
+    assert answer.status == wrong.status == 403
+    assert len(await _versions(town)) == 1
+
+
+@pytest.mark.parametrize("staff_id", ["S05", "S06"])  # a teacher; a teacher and spilfiguur
+async def test_a_teacher_gets_the_404_page_and_changes_nothing(town: Town, staff_id: str):
+    async with town.client() as client:
+        await sign_in(town, client, staff_id)
+        token = await csrf_of(await client.get("/desk/vandaag"))
+        page = await client.get("/desk/regels")
+        saved = await client.post(
+            "/desk/regels", data={"csrf": token, "actie": "opslaan", "pupil.min_age": "14"}
+        )
+        restored = await client.post("/desk/regels/herstellen", data={"csrf": token, "versie": "1"})
+        preview = await client.get("/desk/regels/voorbeeld")
+    assert [page.status, saved.status, restored.status, preview.status] == [404] * 4
+    assert await _versions(town) == []
+
+
+# -- the preview, on the example school ----------------------------------------------------------
+
+START, END = dt.date(2026, 11, 16), dt.date(2026, 11, 27)
+
+
+@pytest.fixture
+async def example(engine: AsyncEngine) -> AsyncIterator[Town]:
+    forget_replays()
+    await school_with_history(engine, SCHOOL)
+    async with engine.connect() as conn:
+        staff = {
+            s: int(i) for s, i in await conn.execute(sa.select(col(Staff.staff_id), col(Staff.id)))
+        }
+        pupils = {
+            p: int(i) for p, i in await conn.execute(sa.select(col(Pupil.pupil_id), col(Pupil.id)))
+        }
+    yield Town(engine, VirtualClock(dt.datetime(2026, 11, 30, 12, tzinfo=BRUSSELS)), staff, pupils)
+    forget_replays()
+
+
+@asynccontextmanager
+async def previewing(town: Town) -> AsyncIterator[TestClient]:
+    context = town.context()
+    context.previews = SchoolPreviews(school_id=SCHOOL, calendar=SchoolCalendar(), tz=BRUSSELS)
+    async with TestClient(TestServer(create_app(context))) as client:
+        yield client
+
+
+async def test_a_preview_shows_fewer_check_ins_side_by_side_and_offers_to_save(example: Town):
+    town = example
+    async with previewing(town) as client:
+        await sign_in(town, client, "S01")
+        _text, token = await _form(client)
+        gaps: list[float] = []
+        ticking = asyncio.create_task(_ticks(gaps))
+        began = time.perf_counter()
+        sent = {"csrf": token, "actie": "voorbeeld", "codes.B.pupil_checkin": "false",
+                "van": START.isoformat(), "tot": END.isoformat()}  # fmt: skip
+        asked = await client.post("/desk/regels", data=sent, allow_redirects=False)
+        answered = time.perf_counter() - began
+        assert asked.status == 303
+        job = client.app[JOBS].jobs[next(iter(client.app[JOBS].jobs))]
+        waiting = await (await client.get("/desk/regels/voorbeeld")).text()
+        # the server keeps answering while the preview runs
+        health = [(await client.get("/health")).status for _ in range(3)]
+        assert job.task is not None
+        await job.task
+        ticking.cancel()
+        page = await client.get("/desk/regels/voorbeeld")
+        text = await page.text()
+    assert ("wordt berekend" in waiting and 'http-equiv="refresh"' in waiting) or job.done
+    assert health == [200, 200, 200]
+    result = job.result
+    assert result is not None
+    before = {row.name: (row.current, row.proposed) for row in result.by_kind}
+    assert before["pupil_checkin"][1] < before["pupil_checkin"][0]
+    assert "vraag aan de leerling" in text
+    assert "minder" in text
+    assert "Met de voorgestelde regels" in text
+    assert result.examples
+    assert result.examples[0].about in text
+    assert 'name="codes.B.pupil_checkin" value="false"' in text  # "save these rules"
+    assert 'http-equiv="refresh"' not in text
+    assert await _versions(town) == []
+    print(
+        f"\npreview on the example school ({START} to {END}): answered in {answered:.3f}s, "
+        f"result after {job.seconds:.2f}s; the event loop's longest pause {max(gaps):.3f}s; "
+        f"steps {dict(result.seconds)}"
+    )
+
+
+async def _ticks(gaps: list[float]) -> None:
+    """Every 10 ms, how long since the last tick: the event loop's pauses (a figure, printed)."""
+    last = time.perf_counter()
+    while True:
+        await asyncio.sleep(0.01)
+        now = time.perf_counter()
+        gaps.append(now - last - 0.01)
+        last = now
+
+
+async def test_a_coordinator_sees_only_examples_of_their_own_pupils(example: Town):
+    town = example
+    async with previewing(town) as client:
+        await sign_in(town, client, "S03")
+        _text, token = await _form(client)
+        sent = {"csrf": token, "actie": "voorbeeld", "codes.B.pupil_checkin": "false",
+                "van": START.isoformat(), "tot": END.isoformat()}  # fmt: skip
+        await client.post("/desk/regels", data=sent)
+        job = next(iter(client.app[JOBS].jobs.values()))
+        assert job.task is not None
+        await job.task
+        text = await (await client.get("/desk/regels/voorbeeld")).text()
+    async with town.engine.connect() as conn:
+        own = set(
+            (
+                await conn.execute(
+                    sa.select(col(Pupil.pupil_id)).where(
+                        col(Pupil.spilfiguur_id) == town.staff["S03"]
+                    )
+                )
+            ).scalars()
+        )
+    assert "Je ziet alleen voorbeelden over je eigen leerlingen." in text
+    for example in job.result.examples:
+        assert (f"<h3>{example.about} " in text) is (example.about in own)
+
+
+async def test_a_period_in_the_future_is_refused_and_nothing_runs(example: Town):
+    town = example
+    async with previewing(town) as client:
+        await sign_in(town, client, "S01")
+        _text, token = await _form(client)
+        sent = {"csrf": token, "actie": "voorbeeld", "pupil.min_age": "14",
+                "van": "2026-12-01", "tot": "2027-01-15"}  # fmt: skip
+        answer = await client.post("/desk/regels", data=sent)
+        text = await answer.text()
+        jobs = dict(client.app[JOBS].jobs)
+    assert answer.status == 422
+    assert "Kies een geldige periode" in text
+    assert jobs == {}
+
+
+async def test_an_invalid_value_starts_no_preview(example: Town):
+    town = example
+    async with previewing(town) as client:
+        await sign_in(town, client, "S01")
+        _text, token = await _form(client)
+        sent = {"csrf": token, "actie": "voorbeeld", "nudges.problematic_half_days": "6"}
+        answer = await client.post("/desk/regels", data=sent)
+        jobs = dict(client.app[JOBS].jobs)
+    assert answer.status == 422
+    assert jobs == {}
+
+
+async def test_the_rules_parsed_back_from_a_saved_form_are_those_proposed(town: Town):
+    async with town.client() as client:
+        await sign_in(town, client, "S02")
+        _text, token = await _form(client)
+        await client.post("/desk/regels", data={
+            "csrf": token, "actie": "opslaan", "caps.guardian": "off",
+            "nudges.patterns.same_weekday": "off", "delivery.not_after": "19:30",
+        })  # fmt: skip
+    async with town.engine.connect() as conn:
+        saved = await versions.latest(conn, SCHOOL)
+    assert saved is not None
+    rules = parse_rules(saved.text)
+    assert rules.caps.guardian is None
+    assert rules.nudges.patterns.same_weekday is None
+    assert rules.delivery.not_after == dt.time(19, 30)
+    assert sorted(saved.changes) == [
+        "caps.guardian", "delivery.not_after", "nudges.patterns.same_weekday"
+    ]  # fmt: skip
+    await asyncio.sleep(0)
