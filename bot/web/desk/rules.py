@@ -287,11 +287,29 @@ def sections(
             )
         )
     found = [
-        Section(key, SECTIONS[key], tuple(Group(t, tuple(f)) for t, f in groups[key].items()))
+        Section(
+            key,
+            SECTIONS[key],
+            tuple(Group(t, _after_parents(f)) for t, f in groups[key].items()),
+        )
         for key in SECTIONS
         if groups[key]
     ]
     return found, general
+
+
+def _after_parents(fields: list[Field]) -> tuple[Field, ...]:
+    """The settings of a switch or a cap right below it (the file lists the caps' numbers
+    after every cap)."""
+    order = {field.path: index for index, field in enumerate(fields)}
+
+    def place(field: Field) -> tuple[int, int]:
+        parent = field.path.rsplit(".", 1)[0]
+        if field.depth and parent in order:
+            return order[parent], order[field.path]
+        return order[field.path], -1
+
+    return tuple(sorted(fields, key=place))
 
 
 def _home(path: str | None, paths: set[str]) -> str | None:

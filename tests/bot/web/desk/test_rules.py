@@ -19,7 +19,7 @@ from sqlmodel import col
 
 from bot.models import Pupil, RulesVersion, Staff
 from bot.rulebook import versions
-from bot.rulebook.preview import SchoolPreviews, forget_replays
+from bot.rulebook.preview import SchoolPreviews, forget_replays, last_school_weeks
 from bot.rules import Rules, parse_rules
 from bot.web import create_app
 from bot.web.desk.rules import JOBS
@@ -57,6 +57,12 @@ async def test_the_form_shows_every_setting_with_its_explanation_value_and_limit
     assert "De wet vraagt het CLB te betrekken vanaf de 5de problematische halve dag." in text
     assert "B (problematisch afwezig)" in text  # the codes' headings
     assert "Nog geen opgeslagen versie" in text
+    # a cap's numbers right below it, not after every cap as in the file
+    cap, below, next_cap = (
+        text.index(f'name="{path}"')
+        for path in ("caps.guardian", "caps.guardian.per_day", "caps.teacher")
+    )
+    assert cap < below < next_cap
     assert "<script" not in text
     assert " style=" not in text
 
@@ -348,3 +354,28 @@ async def test_the_rules_parsed_back_from_a_saved_form_are_those_proposed(town: 
         "caps.guardian", "delivery.not_after", "nudges.patterns.same_weekday"
     ]  # fmt: skip
     await asyncio.sleep(0)
+
+
+async def test_gemist_web_and_run_hand_the_desk_the_file_rules_and_the_schools_preview(
+    engine: AsyncEngine, clock: VirtualClock
+):
+    from bot.commands.common import rule_previews
+    from bot.config import Settings
+    from bot.web import web_context
+    from tests.helpers.web import signer_for
+
+    settings = Settings(school_id="sjc", school_name="SJC")
+    calendar = SchoolCalendar()
+    rules = parse_rules("pupil:\n  min_age: 14\n")
+    previews = rule_previews(settings, calendar)
+    context = web_context(
+        settings, engine=engine, clock=clock, signer=signer_for(clock), rules=rules,
+        calendar=calendar, previews=previews,
+    )  # fmt: skip
+    assert context.rules is rules
+    assert isinstance(context.previews, SchoolPreviews)
+    assert (context.previews.school_id, context.previews.school_name) == ("sjc", "SJC")
+    today = dt.date(2026, 11, 27)
+    assert context.previews.period(today) == last_school_weeks(today, calendar)
+    if context.reader is not None and context.reader is not engine:
+        await context.reader.dispose()
