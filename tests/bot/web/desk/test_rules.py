@@ -19,7 +19,7 @@ from sqlmodel import col
 
 from bot.models import Pupil, RulesVersion, Staff
 from bot.rulebook import versions
-from bot.rulebook.preview import SchoolPreviews, forget_replays, last_school_weeks
+from bot.rulebook.preview import Preview, SchoolPreviews, forget_replays, last_school_weeks
 from bot.rules import Rules, parse_rules
 from bot.web import create_app
 from bot.web.desk.rules import JOBS
@@ -242,7 +242,6 @@ async def test_a_preview_shows_fewer_check_ins_side_by_side_and_offers_to_save(e
         answered = time.perf_counter() - began
         assert asked.status == 303
         job = client.app[JOBS].jobs[next(iter(client.app[JOBS].jobs))]
-        waiting = await (await client.get("/desk/regels/voorbeeld")).text()
         # the server keeps answering while the preview runs
         health = [(await client.get("/health")).status for _ in range(3)]
         assert job.task is not None
@@ -250,7 +249,6 @@ async def test_a_preview_shows_fewer_check_ins_side_by_side_and_offers_to_save(e
         ticking.cancel()
         page = await client.get("/desk/regels/voorbeeld")
         text = await page.text()
-    assert ("wordt berekend" in waiting and 'http-equiv="refresh"' in waiting) or job.done
     assert health == [200, 200, 200]
     result = job.result
     assert result is not None
@@ -292,20 +290,30 @@ async def test_a_coordinator_sees_only_examples_of_their_own_pupils(example: Tow
         job = next(iter(client.app[JOBS].jobs.values()))
         assert job.task is not None
         await job.task
-        text = await (await client.get("/desk/regels/voorbeeld")).text()
-    async with town.engine.connect() as conn:
-        own = set(
-            (
-                await conn.execute(
-                    sa.select(col(Pupil.pupil_id)).where(
-                        col(Pupil.spilfiguur_id) == town.staff["S03"]
+        cases = [case.about for case in job.result.examples]
+        assert len(cases) > 1
+        # one of the pupils of the examples is given another spilfiguur
+        async with town.engine.begin() as conn:
+            await conn.execute(
+                sa.update(Pupil)
+                .where(col(Pupil.pupil_id) == cases[0])
+                .values(spilfiguur_id=town.staff["S02"])
+            )
+            own = set(
+                (
+                    await conn.execute(
+                        sa.select(col(Pupil.pupil_id)).where(
+                            col(Pupil.spilfiguur_id) == town.staff["S03"]
+                        )
                     )
-                )
-            ).scalars()
-        )
+                ).scalars()
+            )
+        text = await (await client.get("/desk/regels/voorbeeld")).text()
     assert "Je ziet alleen voorbeelden over je eigen leerlingen." in text
-    for example in job.result.examples:
-        assert (f"<h3>{example.about} " in text) is (example.about in own)
+    assert cases[0] not in own
+    for case in cases:
+        assert (f"<h3>{case} " in text) is (case in own)
+    assert any(case in own for case in cases)
 
 
 async def test_a_period_in_the_future_is_refused_and_nothing_runs(example: Town):
@@ -379,3 +387,98 @@ async def test_gemist_web_and_run_hand_the_desk_the_file_rules_and_the_schools_p
     assert context.previews.period(today) == last_school_weeks(today, calendar)
     if context.reader is not None and context.reader is not engine:
         await context.reader.dispose()
+
+
+class HeldPreviews:
+    """A preview that ends when the test says so (or fails, with ``fail``)."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.go = asyncio.Event()
+        self.fail = fail
+        self.asked: list[tuple[Rules, Rules, dt.date, dt.date]] = []
+
+    def period(self, today: dt.date) -> tuple[dt.date, dt.date]:
+        return today - dt.timedelta(days=27), today
+
+    async def run(
+        self, live: AsyncEngine, current: Rules, proposed: Rules, start: dt.date, end: dt.date
+    ) -> Preview:
+        self.asked.append((current, proposed, start, end))
+        await self.go.wait()
+        if self.fail:
+            raise RuntimeError("the replay broke")
+        return Preview(start=start, end=end, current=(), proposed=(), examples=())
+
+
+@asynccontextmanager
+async def held(town: Town, previews: HeldPreviews) -> AsyncIterator[TestClient]:
+    context = town.context()
+    context.previews = previews
+    async with TestClient(TestServer(create_app(context))) as client:
+        yield client
+
+
+@pytest.mark.parametrize("fail", [False, True])
+async def test_the_page_refreshes_until_the_preview_is_there(town: Town, fail: bool):
+    previews = HeldPreviews(fail)
+    async with held(town, previews) as client:
+        await sign_in(town, client, "S02")
+        text, token = await _form(client)
+        assert 'name="van" value="2026-10-21"' in text  # the default period, on the form
+        sent = {"csrf": token, "actie": "voorbeeld", "guardian.grace_period": "3h", "van": "",
+                "tot": ""}  # fmt: skip
+        asked = await client.post("/desk/regels", data=sent)
+        waiting = await asked.text()
+        previews.go.set()
+        job = next(iter(client.app[JOBS].jobs.values()))
+        assert job.task is not None
+        await asyncio.gather(job.task, return_exceptions=True)
+        done = await (await client.get("/desk/regels/voorbeeld")).text()
+    assert asked.url.path == "/desk/regels/voorbeeld"
+    assert "Het voorbeeld wordt berekend." in waiting
+    assert '<meta http-equiv="refresh" content="3">' in waiting
+    assert 'http-equiv="refresh"' not in done
+    ((current, proposed, start, end),) = previews.asked
+    assert current.guardian.grace_period == dt.timedelta(hours=2)
+    assert proposed.guardian.grace_period == dt.timedelta(hours=3)
+    assert (start, end) == (dt.date(2026, 10, 21), dt.date(2026, 11, 17))
+    if fail:
+        assert "Het voorbeeld kon niet berekend worden." in done
+        assert "Deze regels opslaan" not in done
+    else:
+        assert "precies dezelfde berichten" in done
+        assert 'name="guardian.grace_period" value="3h"' in done
+    assert await _versions(town) == []
+
+
+async def test_without_a_preview_there_is_none_to_see(town: Town):
+    async with town.client() as client:
+        await sign_in(town, client, "S01")
+        text = await (await client.get("/desk/regels/voorbeeld")).text()
+        form, _token = await _form(client)
+    assert "Er is geen voorbeeld (meer)" in text
+    assert 'value="voorbeeld"' not in form  # no preview handed in: no button
+
+
+async def test_a_version_this_gemist_no_longer_accepts_is_not_restored(town: Town):
+    now = town.clock.now()
+    async with town.engine.begin() as conn:
+        await conn.execute(
+            sa.insert(RulesVersion).values(
+                school_id=SCHOOL, number=1, text="nudges:\n  problematic_half_days: 9\n",
+                saved_by="S03", saved_at=now, changes=[], restored_from=None,
+            )
+        )  # fmt: skip
+    await versions.save(
+        town.engine, SCHOOL, "pupil:\n  min_age: 14\n", by="S03", at=now,
+        fallback=Rules.default(),
+    )  # fmt: skip
+    async with town.client() as client:
+        await sign_in(town, client, "S02")
+        _text, token = await _form(client)
+        answer = await client.post("/desk/regels/herstellen", data={"csrf": token, "versie": "1"})
+        text = await answer.text()
+    assert answer.status == 422
+    assert "Versie 1 kan niet meer gebruikt worden: " in text
+    assert "problematic_half_days" in text
+    assert len(await _versions(town)) == 2
