@@ -57,7 +57,7 @@ from bot.web.desk import read
 from bot.web.desk.access import Page, Viewer
 from bot.web.desk.base import D_, NAV_LABELS, Signed, desk_render, not_found, signed_in
 
-__all__ = ["JOBS", "PreviewJob", "PreviewJobs", "add_routes"]
+__all__ = ["JOBS", "Outcome", "PreviewJob", "PreviewJobs", "add_routes"]
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +66,10 @@ MAX_PERIOD = dt.timedelta(days=183)
 """The longest period a preview replays: half a school year."""
 REFRESH_SECONDS = 3
 """How often the "being computed" page asks again."""
-KEPT_JOBS = 64
+KEPT_JOBS = 32
 """Previews kept in memory, one per session, the oldest forgotten first."""
+KEPT_FOR = 3600.0
+"""Seconds a finished preview is kept (a session that asks for a new one forgets it sooner)."""
 
 SECTIONS: Mapping[str, str] = {
     "codes": D_("Codes: wat er gebeurt bij elke afwezigheidscode"),
@@ -119,6 +121,37 @@ UNUSABLE_VERSION = D_("Versie %(number)s kan niet meer gebruikt worden: %(proble
 # --- the jobs -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the page shows of a preview, kept instead of the preview itself: the counts and
+    the examples, not every message of both replays (a big school's weeks are many)."""
+
+    start: dt.date
+    end: dt.date
+    current: int
+    proposed: int
+    unchanged: bool
+    by_kind: tuple[Any, ...]
+    by_role: tuple[Any, ...]
+    examples: tuple[Any, ...]
+    seconds: Mapping[str, float]
+
+    @classmethod
+    def of(cls, preview: Any) -> Outcome:
+        """From a :class:`bot.rulebook.preview.Preview`."""
+        return cls(
+            start=preview.start,
+            end=preview.end,
+            current=len(preview.current),
+            proposed=len(preview.proposed),
+            unchanged=preview.unchanged,
+            by_kind=tuple(preview.by_kind),
+            by_role=tuple(preview.by_role),
+            examples=tuple(preview.examples),
+            seconds=dict(preview.seconds),
+        )
+
+
 @dataclass(slots=True)
 class PreviewJob:
     """One session's preview: what was proposed, over which period, and how far it is."""
@@ -131,7 +164,7 @@ class PreviewJob:
     end: dt.date
     began: float = field(default_factory=time.perf_counter)
     task: asyncio.Task[Any] | None = None
-    result: Any = None
+    result: Outcome | None = None
     failed: bool = False
     seconds: float | None = None
     """How long the preview took, from the click to the result (the report's figure)."""
@@ -155,17 +188,23 @@ class PreviewJobs:
         old = self.jobs.pop(key, None)
         if old is not None and old.task is not None and not old.task.done():
             old.task.cancel()
+        now = time.perf_counter()
+        for stale in [
+            k for k, kept in self.jobs.items() if kept.done and now - kept.began > KEPT_FOR
+        ]:
+            del self.jobs[stale]
         self.jobs[key] = job
         while len(self.jobs) > KEPT_JOBS:
             _key, dropped = self.jobs.popitem(last=False)
             if dropped.task is not None and not dropped.task.done():
                 dropped.task.cancel()
         job.task = asyncio.create_task(self._run(job, work))
+        job.task.add_done_callback(lambda _task: work.close())  # cancelled before it began
 
     async def _run(self, job: PreviewJob, work: Any) -> None:
         try:
             async with self.lock:
-                job.result = await work
+                job.result = Outcome.of(await work)
         except asyncio.CancelledError:
             job.failed = True
             raise
@@ -174,8 +213,6 @@ class PreviewJobs:
             log.exception("a rules preview failed")
         finally:
             job.seconds = time.perf_counter() - job.began
-            if job.failed and job.result is None:
-                work.close()
 
     def of(self, key: str) -> PreviewJob | None:
         return self.jobs.get(key)

@@ -482,3 +482,24 @@ async def test_a_version_this_gemist_no_longer_accepts_is_not_restored(town: Tow
     assert "Versie 1 kan niet meer gebruikt worden: " in text
     assert "problematic_half_days" in text
     assert len(await _versions(town)) == 2
+
+
+async def test_finished_previews_are_forgotten_after_an_hour_and_a_session_keeps_one():
+    from bot.web.desk.rules import KEPT_FOR, PreviewJob, PreviewJobs
+
+    day = dt.date(2026, 11, 17)
+    result = Preview(start=day, end=day, current=(), proposed=(), examples=())
+
+    async def done() -> Preview:
+        return result
+
+    jobs = PreviewJobs()
+    jobs.start("old", PreviewJob({}, None, day, day), done())
+    jobs.start("recent", PreviewJob({}, None, day, day), done())
+    await asyncio.gather(*(job.task for job in jobs.jobs.values() if job.task))
+    jobs.jobs["old"].began -= KEPT_FOR + 1
+    again = PreviewJob({}, None, day, day)
+    jobs.start("recent", again, done())  # the session's new preview replaces its last
+    assert jobs.jobs["recent"] is again
+    assert list(jobs.jobs) == ["recent"]
+    await jobs.close()
