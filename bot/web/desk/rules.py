@@ -589,6 +589,9 @@ async def _preview(
     if previews is None:
         notice = str(who.reader.gettext(NO_PREVIEW))
         return await _page(request, who, values=values, notices=[notice], period=period)
+    running = request.app[JOBS].of(who.csrf)
+    if running is not None and not running.done:  # one at a time: a replay is not stopped
+        raise web.HTTPSeeOther(f"{root_of(request)}desk/regels/voorbeeld")
     today = context.clock.today()
     chosen = _period(period, previews.period(today), today)
     if chosen is None:

@@ -435,6 +435,9 @@ async def test_the_page_refreshes_until_the_preview_is_there(town: Town, fail: b
                 "tot": ""}  # fmt: skip
         asked = await client.post("/desk/regels", data=sent)
         waiting = await asked.text()
+        # asked again while it runs: the running one is shown, no second one starts
+        again = await client.post("/desk/regels", data={**sent, "pupil.min_age": "14"})
+        assert "Het voorbeeld wordt berekend." in await again.text()
         previews.go.set()
         job = next(iter(client.app[JOBS].jobs.values()))
         assert job.task is not None
