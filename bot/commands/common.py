@@ -19,6 +19,7 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
@@ -123,3 +124,19 @@ async def open_database(
         )
         return None
     return engine
+
+
+def rule_previews(settings: Settings, calendar: SchoolCalendar) -> Any:
+    """The preview of a rule change for the desk's *Regels* page, bound to the school (a
+    :class:`bot.rulebook.preview.SchoolPreviews`; imported here, as the web application may not)."""
+    from bot.channels.registry import capabilities
+    from bot.rulebook.preview import SchoolPreviews
+
+    return SchoolPreviews(
+        school_id=settings.school_id,
+        calendar=calendar,
+        tz=settings.timezone,
+        school_name=settings.school_name,
+        overrides=settings.messages,
+        channels=capabilities(settings),
+    )

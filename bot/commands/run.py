@@ -44,7 +44,13 @@ from telegram.error import InvalidToken, NetworkError
 from bot.backup import BackupError, sqlite_backup
 from bot.channels import registry as channels
 from bot.channels.directory import RosterDirectory
-from bot.commands.common import log_to_stderr, open_database, read_school, sqlite_file
+from bot.commands.common import (
+    log_to_stderr,
+    open_database,
+    read_school,
+    rule_previews,
+    sqlite_file,
+)
 from bot.config import ConfigError, Settings
 from bot.db import DatabaseError, async_url, connect
 from bot.domain import Role
@@ -278,6 +284,7 @@ async def serve(
                 channels=live.pipeline.reach,
                 news=live.news,
                 translator=translator,
+                previews=rule_previews(settings, calendar),
             )
             ways_in.append(web_server(settings, pages))
         await live.run(stop, Together(ways_in) if ways_in else None, ready=ready)

@@ -19,7 +19,7 @@ import sys
 from typing import Any
 
 from bot.channels import registry as channels
-from bot.commands.common import log_to_stderr, open_database, read_school
+from bot.commands.common import log_to_stderr, open_database, read_school, rule_previews
 from bot.config import Settings
 from bot.exits import Exit
 from bot.links import open_signer
@@ -72,6 +72,7 @@ async def serve_web(args: argparse.Namespace, settings: Settings) -> int:
             calendar=calendar,
             channels=settings.channel_order(frozenset(channels.usable(settings))),
             translator=translator,
+            previews=rule_previews(settings, calendar),
         )
         server = web_server(settings, context)
         try:

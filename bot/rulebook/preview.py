@@ -46,7 +46,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import SQLModel, col
 
-from bot.db import connect_scratch, migrate
+from bot.db import connect, connect_scratch, migrate
 from bot.engine.facts import SenderRole
 from bot.models import (
     AbsenceMark,
@@ -70,6 +70,7 @@ __all__ = [
     "Difference",
     "Example",
     "Preview",
+    "SchoolPreviews",
     "examples",
     "forget_replays",
     "last_school_weeks",
@@ -488,6 +489,71 @@ async def preview(
         seconds=timings,
         replayed=frozenset(side.name for side in missing),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolPreviews:
+    """:func:`preview` bound to one school's settings, for the desk's *Regels* page: the web
+    application may not import the replay itself (the import contracts keep ``bot.simulate``
+    out of ``bot.web``), so ``gemist web`` and ``gemist run`` hand it this."""
+
+    school_id: str
+    calendar: SchoolCalendar
+    tz: ZoneInfo
+    school_name: str = "School"
+    overrides: Overrides | None = None
+    channels: Mapping[str, Capabilities] | None = None
+    parallel: bool = True
+
+    def period(self, today: dt.date) -> tuple[dt.date, dt.date]:
+        """The default period: the last four school weeks up to ``today``."""
+        return last_school_weeks(today, self.calendar)
+
+    async def run(
+        self, live: AsyncEngine, current: Rules, proposed: Rules, start: dt.date, end: dt.date
+    ) -> Preview:
+        """The preview of ``proposed`` against ``current`` over ``start`` to ``end``, of the
+        school in ``live``'s database.
+
+        It runs in a thread of its own, on an event loop and a connection of its own to the
+        same database: reading the school, writing the snapshot and migrating the scratch copy
+        are Python work of a second or more on a big school, and the caller's loop (the web
+        server's) must keep answering meanwhile. The replays themselves run in worker
+        processes, as :func:`preview` does."""
+        url = live.url.render_as_string(hide_password=False)
+        return await asyncio.to_thread(self._apart, url, current, proposed, start, end)
+
+    def _apart(
+        self, url: str, current: Rules, proposed: Rules, start: dt.date, end: dt.date
+    ) -> Preview:
+        return asyncio.run(self._on(url, current, proposed, start, end))
+
+    async def _on(
+        self, url: str, current: Rules, proposed: Rules, start: dt.date, end: dt.date
+    ) -> Preview:
+        engine = connect(url)
+        try:
+            return await self._preview(engine, current, proposed, start, end)
+        finally:
+            await engine.dispose()
+
+    async def _preview(
+        self, live: AsyncEngine, current: Rules, proposed: Rules, start: dt.date, end: dt.date
+    ) -> Preview:
+        return await preview(
+            live,
+            school_id=self.school_id,
+            current=current,
+            proposed=proposed,
+            calendar=self.calendar,
+            tz=self.tz,
+            start=start,
+            end=end,
+            school_name=self.school_name,
+            overrides=self.overrides,
+            channels=self.channels,
+            parallel=self.parallel,
+        )
 
 
 REMEMBERED = 8

@@ -24,7 +24,7 @@ from bot.links import LinkSigner
 from bot.rules import Rules
 from bot.translation import Translator
 from bot.web.app import create_app
-from bot.web.base import News, WebContext
+from bot.web.base import News, RulePreviews, WebContext
 from bot.web.server import WebServer
 from scheduler.calendar import SchoolCalendar
 from scheduler.clock import Clock
@@ -43,6 +43,7 @@ def web_context(
     channels: ChannelOrder | None = None,
     news: News | None = None,
     translator: Translator | None = None,
+    previews: RulePreviews | None = None,
 ) -> WebContext:
     """The pages' context for the school of ``settings``."""
     return WebContext(
@@ -60,6 +61,7 @@ def web_context(
         news=news,
         translator=translator,
         rules=rules,
+        previews=previews,
     )
 
 

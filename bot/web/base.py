@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 from aiohttp import web
@@ -32,6 +32,7 @@ __all__ = [
     "CONTEXT",
     "HERE",
     "News",
+    "RulePreviews",
     "WebContext",
     "busy",
     "chosen_day",
@@ -49,6 +50,17 @@ HERE = Path(__file__).resolve().parent
 RETURN_WITHIN = dt.timedelta(days=60)
 """How far ahead a chosen return day may be."""
 News = Callable[[], Awaitable[None]]
+
+
+class RulePreviews(Protocol):
+    """The preview of a rule change (:class:`bot.rulebook.preview.SchoolPreviews`), handed in
+    by the command that serves the pages: the web application does not import the replay."""
+
+    def period(self, today: dt.date) -> tuple[dt.date, dt.date]: ...
+
+    async def run(
+        self, live: AsyncEngine, current: Rules, proposed: Rules, start: dt.date, end: dt.date
+    ) -> Any: ...
 
 
 @dataclass(slots=True)
@@ -81,7 +93,10 @@ class WebContext:
     pending: set[asyncio.Task[None]] = field(default_factory=set)
     """The :attr:`news` still running, waited for when the server stops."""
     rules: Rules = field(default_factory=Rules.default)
-    """The school's rules: the desk counts a pupil's year against their thresholds."""
+    """The rules file's rules (the defaults without one): in force while no version of the
+    rules is saved (:mod:`bot.rulebook.versions`; *Regels* reads the version in force)."""
+    previews: RulePreviews | None = None
+    """The preview of a rule change on the desk's *Regels* page; None: not offered."""
 
     @property
     def reads(self) -> AsyncEngine:

@@ -8,7 +8,8 @@ application as the answer pages (so ``gemist web`` and ``gemist run`` serve it a
 - :mod:`~bot.web.desk.access`: the one place that decides who may see which page and pupil;
 - :mod:`~bot.web.desk.base`: the layout, cookies, CSRF tokens, and the gate of every page;
 - :mod:`~bot.web.desk.read`: what the pages read, always within the viewer's scope;
-- :mod:`~bot.web.desk.pages`: *Vandaag*, *Leerling*, and the pages still to come.
+- :mod:`~bot.web.desk.pages`: *Vandaag*, *Leerling*, and the pages still to come;
+- :mod:`~bot.web.desk.rules`: *Regels*, the rules as a form, their preview and versions.
 
 The pages speak Dutch, French or English (the staff member's roster language), from their own
 gettext domain ``desk`` (``locales/<lang>/LC_MESSAGES/desk.po``). Catalog work, from the
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.web.desk import pages, signin
+from bot.web.desk import pages, rules, signin
 from bot.web.desk.base import DESK, Desk
 
 __all__ = ["DESK", "Desk", "add_routes"]
@@ -38,3 +39,4 @@ def add_routes(app: web.Application, desk: Desk | None = None) -> None:
     app[DESK] = desk or Desk()
     signin.add_routes(app.router)
     pages.add_routes(app.router)
+    rules.add_routes(app)

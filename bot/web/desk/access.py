@@ -9,6 +9,8 @@ themselves (``pupil.spilfiguur_id``):
   sees their own pupils: their cases, their timelines, the families they cannot reach;
 - **a coordinator** (``coordinator``) also works the school's rules, the imports and the
   held days, as the bot's chat lets them today;
+- **the rules** (*Regels*: read, preview, save, restore) are the coordinators', the care
+  team's (the CLB worker: the law's threshold is theirs to watch) and the direction's;
 - **a teacher** who is nobody's spilfiguur sees only the welcome reminders sent to them.
 
 Everything here is pure: a :class:`Viewer` and what is asked for in, a yes or no out. A pupil
@@ -41,7 +43,11 @@ __all__ = [
 WHOLE_SCHOOL = frozenset({StaffRole.DIRECTION.value, StaffRole.CLB.value})
 """The roles that see every pupil of the school."""
 RUNS_THE_BOT = frozenset({StaffRole.COORDINATOR.value, StaffRole.DIRECTION.value})
-"""The roles that change the rules, follow the imports and decide held days."""
+"""The roles that follow the imports and decide held days."""
+MAKE_THE_RULES = frozenset(
+    {StaffRole.COORDINATOR.value, StaffRole.CLB.value, StaffRole.DIRECTION.value}
+)
+"""The roles that read, preview, save and restore the school's rules (*Regels*)."""
 
 
 class Page(StrEnum):
@@ -108,7 +114,9 @@ def may(viewer: Viewer, page: Page, pupil: PupilRef | None = None) -> bool:
         return True
     if page in (Page.FOLLOW_UP, Page.PUPIL, Page.REACH):
         return viewer.whole_school or viewer.spilfiguur
-    if page in (Page.RULES, Page.IMPORTS, Page.QUEUE):
+    if page is Page.RULES:
+        return viewer.role in MAKE_THE_RULES
+    if page in (Page.IMPORTS, Page.QUEUE):
         return viewer.role in RUNS_THE_BOT
     return False
 

@@ -18,7 +18,7 @@
   with ``gemist invite``, which the page names.
 - *Opvolging* (``/desk/opvolging``): the open cases and their actions, in
   :mod:`~bot.web.desk.cases`.
-- *Regels*: not built yet; it says so, to those who may open it.
+- *Regels*: :mod:`~bot.web.desk.rules`.
 
 The reads of *Opvolging*, *Bereik*, *Invoer* and *Wachtrij* are :mod:`bot.desk`'s, in the scope
 :func:`~bot.web.desk.access.desk_scope` gives the viewer on each page.
@@ -71,8 +71,6 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_post("/desk/wachtrij", decide_hold)
     router.add_get("/desk/bereik", reach, name="desk_reach")
     cases.add_routes(router)
-    for page in (Page.RULES,):
-        router.add_get(f"/desk/{page.value}", _not_yet(page), name=f"desk_{page.name.lower()}")
 
 
 def _page_number(request: web.Request) -> int:

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col
 
-from bot.models import Outreach, OutreachHold, TimelineView
+from bot.models import Outreach, OutreachHold, RulesVersion, TimelineView
 from bot.web.desk.access import Page, PupilRef, Viewer, may, pages_of
 from tests.bot.web.desk.conftest import Town, csrf_of, sign_in
 from tests.bot.web.desk.test_cases import ASKS, nudge
@@ -20,7 +20,7 @@ ROLES = {
     "direction": ("direction", False, ALL, {"P1", "P2", "P3"}),
     "coordinator": ("coordinator", True, ALL, {"P1"}),
     "coordinator without pupils": ("coordinator", False, ALL - CARE | {Page.TODAY}, set()),
-    "clb": ("clb", False, CARE, {"P1", "P2", "P3"}),
+    "clb": ("clb", False, CARE | {Page.RULES}, {"P1", "P2", "P3"}),
     "teacher": ("teacher", False, {Page.TODAY}, set()),
     "teacher and spilfiguur": ("teacher", True, CARE, {"P1"}),
 }
@@ -68,7 +68,7 @@ HTTP = {
     "S01": (set(PAGES), {"P1", "P2", "P3"}),  # direction
     "S02": (set(PAGES), {"P1"}),  # coordinator, spilfiguur of P1
     "S03": (set(PAGES), {"P2"}),  # coordinator, spilfiguur of P2
-    "S04": ({"vandaag", "opvolging", "leerling", "bereik"}, {"P1", "P2", "P3"}),  # clb
+    "S04": ({"vandaag", "opvolging", "leerling", "regels", "bereik"}, {"P1", "P2", "P3"}),  # clb
     "S05": ({"vandaag"}, set()),  # teacher
     "S06": ({"vandaag", "opvolging", "leerling", "bereik"}, {"P3"}),  # teacher, spilfiguur of P3
 }
@@ -92,6 +92,10 @@ async def test_every_role_by_every_page_and_pupil_over_http(town: Town, staff_id
         release = {"csrf": token, "hold": str(hold)}
         decided = await client.post("/desk/wachtrij", data={**release, "decision": "release"})
         opened["wachtrij: vrijgeven"] = decided.status
+        saved = await client.post(
+            "/desk/regels", data={"csrf": token, "actie": "opslaan", "pupil.min_age": "14"}
+        )
+        opened["regels: opslaan"] = saved.status
         sign_out = await client.post("/desk/afmelden", data={"csrf": await csrf_of(
             await client.get("/desk/vandaag"))})  # fmt: skip
         opened["afmelden"] = sign_out.status
@@ -101,11 +105,15 @@ async def test_every_role_by_every_page_and_pupil_over_http(town: Town, staff_id
     expected |= {"afmelden": 200}
     runs_the_bot = "wachtrij" in pages
     expected["wachtrij: vrijgeven"] = 200 if runs_the_bot else 404  # 200: after the 303 back
+    makes_the_rules = "regels" in pages
+    expected["regels: opslaan"] = 200 if makes_the_rules else 404  # 200: after the 303 back
     assert opened == expected
     views = await town.scalar(sa.select(sa.func.count()).select_from(TimelineView))
     assert views == len(pupils)  # only the pages that opened were views
     status = await town.scalar(sa.select(col(OutreachHold.status)))
     assert status == ("released" if runs_the_bot else "held")
+    saved_by = await town.scalar(sa.select(col(RulesVersion.saved_by)))
+    assert saved_by == (staff_id if makes_the_rules else None)
 
 
 async def test_another_coordinators_pupil_looks_like_no_pupil(town: Town):

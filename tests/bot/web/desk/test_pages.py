@@ -104,14 +104,6 @@ async def test_a_pupils_timeline_shows_marks_messages_and_answers(town: Town):
     assert "Kind P2" not in listed
 
 
-async def test_pages_not_built_yet_say_so(town: Town):
-    async with town.client() as client:
-        await sign_in(town, client, "S01")
-        for page in ("regels",):
-            text = await (await client.get(f"/desk/{page}")).text()
-            assert "Deze pagina is nog niet beschikbaar." in text, page
-
-
 async def test_the_desk_speaks_the_staff_members_language(town: Town):
     async with town.client() as client:
         await sign_in(town, client, "S04")  # reads French
