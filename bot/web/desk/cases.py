@@ -27,6 +27,7 @@ from bot.web.base import CONTEXT, root_of, tell
 from bot.web.desk import read
 from bot.web.desk.access import Page, desk_scope, may
 from bot.web.desk.base import D_, DESK_TAG, NAV_LABELS, Signed, desk_render, not_found, signed_in
+from bot.web.desk.rules import in_force
 from messages import Overrides, render_outreach
 
 __all__ = ["ACTIONS", "NUDGE_REASONS", "add_routes"]
@@ -103,11 +104,13 @@ async def follow_up(request: web.Request, who: Signed) -> web.Response:
     today = context.clock.today()
     number = _page_number(request.query.get("pagina", "1"))
     async with context.reads.connect() as conn:
+        # Counted against the thresholds the bot plans with: a version saved on Regels counts.
+        rules = (await in_force(conn, who.viewer.school_id, context.rules)).rules
         found = await open_cases(
             conn,
             desk_scope(who.viewer, Page.FOLLOW_UP),
             today=today,
-            rules=context.rules,
+            rules=rules,
             page=number,
             size=PAGE_SIZE,
         )

@@ -14,6 +14,8 @@ from sqlmodel import col
 
 from bot.desk import choices
 from bot.models import Outreach, PupilPause, Reply
+from bot.rulebook import versions
+from bot.rules import Rules
 from bot.web.desk import cases
 from tests.bot.web.desk.conftest import Town, csrf_of, sign_in
 from tests.helpers.seed import SCHOOL
@@ -309,3 +311,23 @@ async def test_a_case_this_version_cannot_word_shows_its_reason_and_can_be_seen(
     assert f'action="../desk/opvolging/{odd}"' in page
     assert refused.status == 404
     assert (await row(town, odd))[1] == "desk:S02"
+
+
+async def test_the_counts_go_against_the_thresholds_in_force_a_saved_version_included(
+    town: Town,
+):
+    """A version saved on Regels is what the bot plans with from its next tick: the page counts
+    against it, not against the rules file the server started with."""
+    await nudged(town)
+    await versions.save(
+        town.engine,
+        SCHOOL,
+        "nudges:\n  problematic_half_days: 3\n",
+        by="S02",
+        at=dt.datetime(2026, 11, 16, 8, 0, tzinfo=dt.UTC),
+        fallback=Rules.default(),
+    )
+    async with town.client() as client:
+        await sign_in(town, client, "S02")
+        page = await page_of(client)
+    assert "2 van 3 problematische halve dagen" in page
