@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from bot.bench.desk import live_a_year
-from bot.bench.desk_pages import PAGES, measure_pages, report_pages
+from bot.bench.desk_pages import PAGES, PageFigures, measure_pages, report_pages
 from bot.bench.engine import generate_school
 from bot.db import connect
 from bot.models import DeskSession, Staff
@@ -47,3 +47,11 @@ async def test_every_page_answers_both_viewers_and_its_server_time_is_noted(tmp_
             assert sorted(row[0] for row in roles) == ["coordinator", "direction"]
     finally:
         await engine.dispose()
+
+
+def test_a_page_meets_the_goal_only_when_it_was_the_page_itself_within_100_ms():
+    fast, slow = [5.0] * 20, [5.0] * 18 + [150.0] * 2
+    assert PageFigures("vandaag", "direction", fast, fast, {200}).met
+    assert not PageFigures("vandaag", "direction", slow, slow, {200}).met  # p95 150 ms
+    assert not PageFigures("vandaag", "direction", fast, fast, {303}).met  # sent to sign in
+    assert not PageFigures("regels", "spilfiguur", fast, fast, {200, 404}).met
