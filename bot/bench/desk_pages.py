@@ -283,8 +283,24 @@ def report_pages(backend: str, results: list[PageFigures]) -> bool:
 
 def _measure(backend: str, url: str, until: dt.date, figures: dict[str, int], runs: int) -> bool:
     """The reads (:mod:`bot.bench.desk`) and the pages on the lived school of ``url``."""
+    asyncio.run(_statistics(url))
     met = desk.report(backend, figures, asyncio.run(desk.measure(url, until, runs)))
     return report_pages(backend, asyncio.run(measure_pages(url, until, runs))) and met
+
+
+async def _statistics(url: str) -> None:
+    """PostgreSQL's statistics, as the autovacuum keeps them on a live server over a year.
+
+    The year is lived in minutes, and a server can run with the autovacuum off (a test
+    server): without statistics PostgreSQL takes every table for a row or two, and *Vandaag*
+    joined the 2,000 pupils with today's marks in a nested loop (60 ms instead of 2)."""
+    engine = connect(url)
+    try:
+        if engine.dialect.name == "postgresql":
+            async with engine.begin() as conn:
+                await conn.exec_driver_sql("ANALYZE")
+    finally:
+        await engine.dispose()
 
 
 def run_command(args: argparse.Namespace) -> int:
