@@ -50,6 +50,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "stopped (SIGINT or SIGTERM)",
     ),
     "hold": ("hold", "days whose outreach a mass absence held back: list, release, discard"),
+    "desk": ("desk", "the coordinator's desk: print a waiting sign-in link on the server"),
     "invite": ("invite", "one-time invitation codes and deep links to link a Telegram chat"),
     "backup": ("backup", "a consistent copy of the database (SQLite; PostgreSQL: pg_dump)"),
     "privacy": (

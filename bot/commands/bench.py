@@ -1,4 +1,4 @@
-"""``gemist bench import``, ``engine``, ``rules-preview``, ``telegram``, ``email``,
+"""``gemist bench import``, ``engine``, ``rules-preview``, ``desk``, ``telegram``, ``email``,
 ``smartschool``, ``start``,
 ``web``: figures printed, not asserted."""
 
@@ -65,6 +65,28 @@ def register(commands: Any) -> None:
     preview.add_argument("--seed", type=int, default=2026, help="seed of the generated school")
     _databases(preview)
     preview.set_defaults(handler=run_rules_preview)
+    desk = kinds.add_parser(
+        "desk",
+        help="time the coordinator desk's reads and pages (over HTTP) on a school with a year",
+    )
+    desk.add_argument("--pupils", type=int, default=2_000, help="pupils of the school")
+    desk.add_argument("--seed", type=int, default=2026, help="seed of the generated school")
+    desk.add_argument(
+        "--until",
+        type=dt.date.fromisoformat,
+        default=dt.date(2027, 6, 30),
+        metavar="DATE",
+        help="the last day lived, and the desk's today (default 2027-06-30: the whole year)",
+    )
+    desk.add_argument("--runs", type=int, default=60, help="requests timed per page and viewer")
+    desk.add_argument(
+        "--database",
+        metavar="URL",
+        help="instead: measure on this database of a school that lived already (school id "
+        "'bench'), as of --until",
+    )
+    _databases(desk)
+    desk.set_defaults(handler=run_desk)
     telegram = kinds.add_parser(
         "telegram",
         help="send through python-telegram-bot to the local Bot API server, against its limits",
@@ -147,6 +169,15 @@ async def run_rules_preview(args: argparse.Namespace, settings: Settings) -> int
     import asyncio
 
     from bot.bench.rules_preview import run_command
+
+    args.backends = args.backends or ["sqlite", "postgresql"]
+    return await asyncio.to_thread(run_command, args)
+
+
+async def run_desk(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from bot.bench.desk_pages import run_command
 
     args.backends = args.backends or ["sqlite", "postgresql"]
     return await asyncio.to_thread(run_command, args)
