@@ -1,8 +1,11 @@
 """The coordinator's desk in a real browser: asking for a sign-in link, opening it (in the
-browser that asked: signed in; in another: refused), *Vandaag*, a pupil's timeline, releasing
-a held day on *Wachtrij*, and signing out (the session is gone: reloading or going back shows
-the sign-in page). Every page loads under the strict Content Security Policy with nothing
-refused and nothing said in the console.
+browser that asked: signed in; in another: refused), *Vandaag*, a pupil's timeline, *Bereik*,
+*Invoer*, releasing a held day on *Wachtrij*, and signing out (the session is gone: reloading
+or going back shows the sign-in page); marking a case seen on *Opvolging*; on *Regels*, a CLB
+threshold above the law refused at its field, and a rule changed, previewed (the page
+refreshes itself until the replay is done), saved, and then planned with by the bot's next
+tick. Every page loads under the strict Content Security Policy with nothing refused and
+nothing said in the console.
 
 The school is the desk's test school (:func:`tests.bot.web.desk.conftest.build_town`): staff
 of every kind, pupils of two spilfiguren, today's marks, messages and answers, and a held day.
@@ -24,12 +27,19 @@ from playwright.async_api import Browser, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
-from bot.models import DeskSession, OutreachHold
+from bot.models import Contact, DeskSession, Outreach, OutreachHold, RulesVersion
+from bot.planning.tick import planner_tick
+from bot.rulebook import versions
+from bot.rulebook.preview import SchoolPreviews, forget_replays
+from bot.rules import Rules
 from bot.web import WebContext, create_app
 from bot.web.server import WebServer
-from scheduler.clock import VirtualClock
+from scheduler.calendar import SchoolCalendar
+from scheduler.clock import BRUSSELS, VirtualClock
 from tests.bot.web.desk.conftest import Town, build_town
+from tests.bot.web.desk.test_cases import ASKS, CLB, nudge
 from tests.browser.conftest import BROWSER, PHONE, Visit
+from tests.helpers.seed import SCHOOL
 
 pytestmark = BROWSER
 
@@ -73,15 +83,22 @@ class Desk:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def desk(engine: AsyncEngine, clock: VirtualClock) -> AsyncIterator[Desk]:
-    """The desk on a free 127.0.0.1 port, over plain http (as behind a reverse proxy)."""
+    """The desk on a free 127.0.0.1 port, over plain http (as behind a reverse proxy), with the
+    preview of *Regels* as ``gemist web`` sets it up."""
+    forget_replays()
     town = await build_town(engine, clock)
-    context = dataclasses.replace(town.context(), https=False)
+    context = dataclasses.replace(
+        town.context(),
+        https=False,
+        previews=SchoolPreviews(school_id=SCHOOL, calendar=SchoolCalendar(), tz=BRUSSELS),
+    )
     server = WebServer(create_app(context), "127.0.0.1", 0)
     await server.start()
     try:
         yield Desk(town, context, f"http://127.0.0.1:{server.port}")
     finally:
         await server.close()
+        forget_replays()
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -167,7 +184,7 @@ async def test_a_link_signs_in_only_the_browser_that_asked_for_it(desk: Desk, vi
     _clean(other, f"404 {link}", f"404 {link}")
 
 
-async def test_a_coordinator_reads_today_a_timeline_releases_a_hold_and_signs_out(
+async def test_a_coordinator_reads_today_a_timeline_reach_imports_releases_a_hold_signs_out(
     desk: Desk, visit
 ):
     page, town = visit.page, desk.town
@@ -184,6 +201,13 @@ async def test_a_coordinator_reads_today_a_timeline_releases_a_hold_and_signs_ou
     await expect(page.locator("h1")).to_contain_text("Kind P1")
     await expect(page.locator("ol.timeline li").first).to_be_visible()
     await _shots(visit, "pupil")
+
+    await page.locator("nav").get_by_role("link", name="Bereik").click()
+    await expect(page.locator("h1")).to_have_text("Bereik")
+    await _shots(visit, "reach")
+    await page.locator("nav").get_by_role("link", name="Invoer").click()
+    await expect(page.locator("h1")).to_have_text("Invoer")
+    await _shots(visit, "imports")
 
     await page.locator("nav").get_by_role("link", name="Wachtrij").click()
     await expect(page.locator("h1")).to_have_text("Wachtrij")
@@ -212,3 +236,145 @@ async def test_a_coordinator_reads_today_a_timeline_releases_a_hold_and_signs_ou
     assert urlsplit(page.url).path == "/desk/aanmelden"
     await expect(page.locator("nav")).to_have_count(0)
     _clean(visit)
+
+
+async def _seen_by(desk: Desk, outreach: int) -> tuple[object, ...]:
+    async with desk.town.engine.connect() as conn:
+        found = await conn.execute(
+            sa.select(col(Outreach.acknowledged_at), col(Outreach.acknowledged_by)).where(
+                col(Outreach.id) == outreach
+            )
+        )
+        return tuple(found.one())
+
+
+async def test_a_coordinator_marks_a_case_seen_on_follow_up(desk: Desk, visit):
+    page, town = visit.page, desk.town
+    asks = await nudge(town, "P1", STAFF, ASKS, 30)
+    clb = await nudge(town, "P1", STAFF, CLB, 20)
+    await page.goto(desk.url(await _ask_for_link(desk, visit)))
+    await page.locator("nav").get_by_role("link", name="Opvolging").click()
+    await expect(page.locator("h1")).to_have_text("Opvolging")
+    cases = page.locator("li.nudge")
+    await expect(cases).to_have_count(2)
+    await expect(cases.first).to_contain_text("vraagt om een gesprek")  # the most urgent first
+    await _shots(visit, "follow-up")
+
+    await cases.first.get_by_role("button", name="Gezien, ik volg het op").click()
+    await expect(page.locator("p.note")).to_have_text("Genoteerd: gezien.")
+    assert urlsplit(page.url).query == "pagina=1&klaar=ack"
+    await expect(cases).to_have_count(1)  # the seen case is gone; the CLB threshold stays
+    await expect(cases.first).to_contain_text("drempel voor het CLB bereikt")
+    assert await _seen_by(desk, asks) == (town.clock.now(), f"desk:{STAFF}")
+    assert await _seen_by(desk, clb) == (None, None)
+
+    await page.reload()  # back on the page after a redirect: a reload does not post again
+    await expect(cases).to_have_count(1)
+    _clean(visit)
+
+
+async def _rules_versions(desk: Desk) -> list[tuple[int, str, list[str]]]:
+    async with desk.town.engine.connect() as conn:
+        rows = await conn.execute(
+            sa.select(
+                col(RulesVersion.number), col(RulesVersion.saved_by), col(RulesVersion.changes)
+            ).order_by(col(RulesVersion.number))
+        )
+        return [(int(n), str(by), list(changes)) for n, by, changes in rows]
+
+
+async def test_a_clb_threshold_above_the_law_is_refused_at_its_field(desk: Desk, visit):
+    page = visit.page
+    await page.goto(desk.url(await _ask_for_link(desk, visit)))
+    await page.locator("nav").get_by_role("link", name="Regels").click()
+    await expect(page.locator("h1")).to_have_text("Regels")
+    threshold = page.locator('input[name="nudges.problematic_half_days"]')
+    await threshold.fill("6")
+    await page.get_by_role("button", name="Opslaan: Gemist gebruikt deze regels vanaf nu").click()
+    await expect(page.get_by_role("alert")).to_contain_text("Er is niets opgeslagen.")
+    await expect(threshold).to_have_value("6")  # what was typed stays, marked at its field
+    await expect(threshold).to_have_attribute("aria-invalid", "true")
+    problem = page.locator('[id="nudges.problematic_half_days-problem"]')
+    await expect(problem).to_be_visible()
+    await expect(problem).to_contain_text("5")
+    await _shots(visit, "rules-refused")
+    assert await _rules_versions(desk) == []
+    _clean(visit, "422 /desk/regels")
+
+
+async def test_a_rule_changed_previewed_and_saved_is_the_one_the_bot_plans_with(desk: Desk, visit):
+    page, town = visit.page, desk.town
+    await _reachable_p1(town)
+    planner = versions.CurrentRules(town.engine, SCHOOL, Rules.default())  # as `gemist run`'s
+    # The running bot's tick before the change: P1, marked B this morning, gets a check-in.
+    assert await _tick(town, planner) == 1
+    assert await _checkins_of_p1(town) == ["planned"]
+    await page.goto(desk.url(await _ask_for_link(desk, visit)))
+    await page.locator("nav").get_by_role("link", name="Regels").click()
+    await expect(page.locator("h1")).to_have_text("Regels")
+    await _shots(visit, "rules")
+
+    # No check-in of the pupil on a problematic absence (code B): P1 is marked B today.
+    checkin = page.locator('select[name="codes.B.pupil_checkin"]')
+    await checkin.select_option("false")
+    await page.get_by_role("button", name="Voorbeeld bekijken").click()
+    assert urlsplit(page.url).path == "/desk/regels/voorbeeld"
+    # The page refreshes itself (meta refresh) until the replay is done: wait for the result.
+    decided = page.get_by_role("button", name="Deze regels opslaan")
+    await expect(decided).to_be_visible(timeout=60_000)
+    await expect(page.locator("meta[http-equiv=refresh]")).to_have_count(0)
+    difference = page.locator("table.difference").first
+    await expect(difference).to_contain_text("minder")
+    await expect(page.locator("main")).to_contain_text("Met de voorgestelde regels")
+    await _shots(visit, "rules-preview")
+    assert await _rules_versions(desk) == []  # a preview saves nothing
+
+    await decided.click()
+    await expect(page.locator("h1")).to_have_text("Regels")
+    await expect(page.locator("p.note.done")).to_contain_text("Versie 1 is opgeslagen.")
+    await expect(page.locator("p.note.done")).to_contain_text("codes.B.pupil_checkin")
+    await expect(checkin).to_have_value("false")  # the form shows the rules in force now
+    assert await _rules_versions(desk) == [(1, STAFF, ["codes.B.pupil_checkin"])]
+
+    # The running bot's next tick reads the version in force before it plans: the check-in
+    # that is no longer called for is withdrawn, and none is planned again.
+    assert await _tick(town, planner) == 0
+    assert planner.number == 1
+    assert planner.rules.code("B").pupil_checkin is False
+    assert planner.rules.code("Z").pupil_checkin is True  # nothing else changed
+    assert await _checkins_of_p1(town) == ["withdrawn"]
+    _clean(visit)
+
+
+async def _reachable_p1(town: Town) -> None:
+    """P1 linked a chat (the test school's pupils have no contact), and today's class is not
+    held (the held day of :func:`build_town` stops the planner for it): a tick plans for P1."""
+    async with town.engine.begin() as conn:
+        await conn.execute(
+            sa.insert(Contact).values(
+                school_id=SCHOOL, role="pupil", person_id=town.pupils["P1"], channel="telegram",
+                address="5101", state="active", chosen=False, since=town.clock.now(),
+            )
+        )  # fmt: skip
+        await conn.execute(sa.delete(OutreachHold))
+
+
+async def _tick(town: Town, planner: versions.CurrentRules) -> int:
+    """The planner tick as ``gemist run`` runs it: the rules in force first, then the plan."""
+    rules = await planner.refresh()
+    return await planner_tick(
+        town.engine, school_id=SCHOOL, rules=rules, calendar=SchoolCalendar(), clock=town.clock
+    )
+
+
+async def _checkins_of_p1(town: Town) -> list[str]:
+    """The statuses of the check-ins the planner planned for P1 (not the seeded, sent one)."""
+    async with town.engine.connect() as conn:
+        found = await conn.execute(
+            sa.select(col(Outreach.status))
+            .where(col(Outreach.kind) == "pupil_checkin")
+            .where(col(Outreach.pupil_id) == town.pupils["P1"])
+            .where(col(Outreach.idempotency_key) != "checkin-P1")
+            .order_by(col(Outreach.id))
+        )
+        return [str(status) for status in found.scalars()]
