@@ -146,14 +146,15 @@ class Visit:
         if message.type in {"error", "warning"}:
             self.console.append(f"{message.type}: {message.text} ({where})")
 
-    async def screenshot(self, name: str) -> None:
-        """The whole page as ``<GEMIST_SCREENSHOTS>/<name>.png``, only when that is set."""
+    async def screenshot(self, name: str, *, full_page: bool = True) -> None:
+        """The whole page as ``<GEMIST_SCREENSHOTS>/<name>.png``, only when that is set; with
+        ``full_page`` false, only what the window shows (a long form's part that matters)."""
         folder = os.environ.get("GEMIST_SCREENSHOTS")
         if not folder:
             return
         path = Path(folder) / f"{name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        await self.page.screenshot(path=str(path), full_page=True)
+        await self.page.screenshot(path=str(path), full_page=full_page)
         self.shots.append(path)
 
 
