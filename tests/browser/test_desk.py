@@ -299,6 +299,9 @@ async def test_a_clb_threshold_above_the_law_is_refused_at_its_field(desk: Desk,
     problem = page.locator('[id="nudges.problematic_half_days-problem"]')
     await expect(problem).to_be_visible()
     await expect(problem).to_contain_text("5")
+    # On a phone the form wraps its long setting names instead of scrolling sideways.
+    wide = await page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= await page.evaluate("window.innerWidth")
     await threshold.scroll_into_view_if_needed()
     await _shots(visit, "rules-refused", full_page=False)
     assert await _rules_versions(desk) == []
