@@ -205,7 +205,8 @@ async def _erase(engine: AsyncEngine, settings: Settings, args: argparse.Namespa
                          for kind, n in sorted(records.items()))  # fmt: skip
         reference = await record(
             conn, settings.school_id, "erase",
-            f"erased {what} on {now.date().isoformat()}: {describe(removed)}",
+            f"erased {what} on {now.astimezone(settings.timezone).date().isoformat()}: "
+            f"{describe(removed)}",
             f"{COMMAND} erase", now,
         )  # fmt: skip
     print(f"erased {person.role} {person.roster_id}:")
