@@ -3,11 +3,12 @@
 A planner tick reads the facts of the pupils something may be due for, each with their whole
 school year (:func:`~bot.planning.facts_db.load_school_facts`), and most of them are what the
 tick before read. :class:`FactsCache` keeps, per pupil, the facts and the render context read,
-and once the roster's figures (staff, class sizes, coordinators); a tick then reads only the
-pupils it does not hold. It also keeps the count of open nudges per coordinator (the digest's),
-which changes only when a nudge goes out or is acknowledged. What else is school-wide and
-changes with the outbox or the feed (the feed days, the holds, which pupils have news) is read
-by every tick, as without it.
+and once the roster's figures (staff, class sizes, coordinators) and the names staff messages
+use for namesakes (:mod:`bot.planning.namesakes`, which only the roster decides); a tick then
+reads only the pupils it does not hold. It also keeps the count of open nudges per coordinator
+(the digest's), which changes only when a nudge goes out or is acknowledged. What else is
+school-wide and changes with the outbox or the feed (the feed days, the holds, which pupils
+have news) is read by every tick, as without it.
 
 It is right only when its owner tells it of every change to what it holds, and so only
 ``gemist simulate`` uses it: one task writes the replay's private store and knows what each
@@ -44,6 +45,7 @@ from bot.planning.facts_db import (
     read_school_figures,
     read_staff,
 )
+from bot.planning.namesakes import read_names_for_staff
 
 __all__ = ["FactsCache"]
 
@@ -57,6 +59,8 @@ class FactsCache:
     def __init__(self) -> None:
         self._roster: tuple[str, Roster] | None = None
         """The school it was read for, and the roster's figures."""
+        self._staff_names: tuple[str, Mapping[int, str]] | None = None
+        """The school it was read for, and its pupils' names in staff messages (namesakes)."""
         self._school: tuple[str, str] | None = None
         """The school (id and name) the pupils' facts were read for."""
         self._pupils: dict[int, tuple[PupilFacts, Context] | None] = {}
@@ -91,6 +95,7 @@ class FactsCache:
     def forget_all(self) -> None:
         """Anything may have changed (a roster import): read everything again."""
         self._school, self._roster, self._open_nudges = None, None, None
+        self._staff_names = None
         self._pupils.clear()
         self.proposed = {}
 
@@ -143,14 +148,28 @@ class FactsCache:
             self._pupils.clear()
             self._school = (school_id, school_name)
         if chosen is None:
-            everyone = await read_pupils(conn, school_id, school_name, staff, None, channels)
+            names = await self._names_for_staff(conn, school_id)
+            everyone = await read_pupils(
+                conn, school_id, school_name, staff, None, channels, staff_names=names
+            )
             self._pupils.update({facts.id: (facts, context) for facts, context in everyone})
             return everyone
         missing = [pupil for pupil in chosen if pupil not in self._pupils]
         if missing:
-            read = await read_pupils(conn, school_id, school_name, staff, missing, channels)
+            names = await self._names_for_staff(conn, school_id)
+            read = await read_pupils(
+                conn, school_id, school_name, staff, missing, channels, staff_names=names
+            )
             found = {facts.id: (facts, context) for facts, context in read}
             self._pupils.update({pupil: found.get(pupil) for pupil in missing})
         held = [entry for pupil in chosen if (entry := self._pupils[pupil]) is not None]
         held.sort(key=lambda entry: entry[0].pupil_id)
         return held
+
+    async def _names_for_staff(self, conn: AsyncConnection, school_id: str) -> Mapping[int, str]:
+        """:func:`~bot.planning.namesakes.read_names_for_staff`, read on first use and after
+        :meth:`forget_all`: it depends only on the active pupils' classes and names, which only
+        a roster import writes."""
+        if self._staff_names is None or self._staff_names[0] != school_id:
+            self._staff_names = (school_id, await read_names_for_staff(conn, school_id))
+        return self._staff_names[1]

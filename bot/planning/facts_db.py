@@ -205,9 +205,11 @@ async def read_pupils(
     staff: Mapping[int, Person],
     chosen: Chosen,
     channels: ChannelOrder = DEFAULT_ORDER,
+    staff_names: Mapping[int, str] | None = None,
 ) -> list[tuple[PupilFacts, Context]]:
     """The facts and render context of the chosen active pupils (all with None), in the
-    database's order of roster ids."""
+    database's order of roster ids. ``staff_names``: :func:`read_names_for_staff` of the
+    school as it is now, when the caller holds it (read here without it)."""
     marks = await _marks(conn, school_id, chosen)
     guardians = await _guardians(conn, school_id, chosen, channels)
     reachable = await read_contacts(conn, school_id, "pupil", chosen)
@@ -216,7 +218,8 @@ async def read_pupils(
     sent = await _sent(conn, school_id, chosen)
     pauses = await _pauses(conn, school_id, chosen)
     unreachable = await _unreachable(conn, school_id, chosen)
-    staff_names = await read_names_for_staff(conn, school_id)
+    if staff_names is None:
+        staff_names = await read_names_for_staff(conn, school_id)
     refused = await _refused(conn, school_id, chosen)
     query = (
         sa.select(

@@ -138,6 +138,30 @@ async def test_the_roster_is_read_again_after_forget_all(engine, clock, tmp_path
     assert after.context[ruben.id]["sender"] == "Hanne Anders (leerlingenbegeleiding)"
 
 
+async def test_staff_names_of_namesakes_are_read_once_until_forget_all(engine, clock, tmp_path):
+    await _roster(engine, clock)
+    await _feed(engine, clock, tmp_path, MONDAY)
+    cache = FactsCache()
+    await _load(engine, clock, cache)
+    # P0016 (a W. too) becomes a second Ruben in P0022's class: only a roster import does
+    # that, and the owner then calls forget_all. Until then, a pupil read again keeps the
+    # names read once.
+    async with write_transaction(engine) as conn:
+        await conn.execute(
+            sa.text(
+                "UPDATE pupil SET first_name = 'Ruben', class_id = "
+                "(SELECT class_id FROM pupil WHERE pupil_id = 'P0022') WHERE pupil_id = 'P0016'"
+            )
+        )
+    cache.forget([await _pupil_id(engine, "P0022")])
+    kept = await _load(engine, clock, cache)
+    assert {p.pupil_id: p.name_for_staff for p in kept.pupils}["P0022"] is None
+    cache.forget_all()
+    after = await _load(engine, clock, cache)
+    assert after == await _load(engine, clock, None)
+    assert {p.pupil_id: p.name_for_staff for p in after.pupils}["P0022"] == "Ruben Wouters"
+
+
 async def test_a_new_school_name_is_never_taken_from_kept_contexts(engine, clock, tmp_path):
     await _roster(engine, clock)
     await _feed(engine, clock, tmp_path, MONDAY)

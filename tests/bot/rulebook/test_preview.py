@@ -195,3 +195,25 @@ async def test_a_period_that_ends_before_it_starts_is_refused(engine):
             start=END,
             end=START,
         )
+
+
+async def test_the_scratch_store_is_migrated_once_per_process(engine, monkeypatch):
+    import bot.rulebook.preview as module
+
+    await school_with_history(engine)
+    migrations = []
+    migrate = module.migrate
+
+    async def counted(target):  # type: ignore[no-untyped-def]
+        migrations.append(target)
+        await migrate(target)
+
+    monkeypatch.setattr(module, "migrate", counted)
+    monkeypatch.setattr(module, "_MIGRATED", None, raising=False)
+    first = await preview_of(engine, "nudges: {problematic_half_days: 2}")
+    forget_replays()
+    again = await preview_of(engine, "nudges: {problematic_half_days: 2}")
+
+    assert len(migrations) == 1  # the second preview starts from the first one's empty store
+    assert again.replayed == {"current", "proposed"}
+    assert (again.current, again.proposed) == (first.current, first.proposed)
