@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -33,7 +33,12 @@ from bot.contacts.reach import CHANNELS, DEFAULT_ORDER, USABLE_TODAY, ChannelOrd
 from bot.privacy.policy import MAX_YEARS, Retention
 from messages import OverrideError, Overrides, parse_overrides
 
-__all__ = ["ConfigError", "HelpLines", "Secret", "Settings", "load_settings"]
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+_Model = TypeVar("_Model", bound="BaseModel")
+
+__all__ = ["ConfigError", "HelpLines", "Secret", "Settings", "load_settings", "table_options"]
 
 DEFAULT_DATABASE_URL = "sqlite:///gemist.db"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
@@ -185,6 +190,40 @@ class Settings:
     web_port: int = DEFAULT_WEB_PORT
     web_link_days: int = DEFAULT_LINK_DAYS
     web_unsubscribe_days: int = DEFAULT_UNSUBSCRIBE_DAYS
+
+
+def table_options(
+    settings: Settings,
+    name: str,
+    model: type[_Model],
+    *,
+    defaults: Mapping[str, Any] | None = None,
+    prefix: str,
+) -> _Model:
+    """A table of its own (``[email]``, ``[smartschool]``) validated by ``model``: ``defaults``
+    under it, the file's table, then each key's ``GEMIST_<NAME>_<KEY>`` variable over it.
+    :class:`ConfigError` (``prefix``, then every problem) names the key and where it came from,
+    never the value: it may be a secret."""
+    from pydantic import ValidationError  # not at start-up: few commands read such a table
+
+    values: dict[str, Any] = dict(defaults or {})
+    table = settings.channel_options.get(name, {})
+    values.update(table)
+    sources = dict.fromkeys(table, f"configuration: [{name}]")
+    for key in model.model_fields:
+        variable = f"{ENV_PREFIX}{name.upper()}_{key.upper()}"
+        if variable in settings.channel_env:
+            values[key] = settings.channel_env[variable]
+            sources[key] = variable
+    try:
+        return model.model_validate(values)
+    except ValidationError as err:
+        problems = "; ".join(
+            f"{sources.get(str(error['loc'][0]), f'[{name}]') if error['loc'] else ''}"
+            f" {'.'.join(map(str, error['loc']))}: {error['msg']}"
+            for error in err.errors(include_input=False, include_url=False)
+        )
+        raise ConfigError(f"{prefix}{problems}") from None
 
 
 def load_settings(

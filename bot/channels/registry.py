@@ -20,10 +20,10 @@ from functools import cache
 from importlib.metadata import entry_points
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from bot.channels.known import ADDED, BUILT_IN, ENTRY_POINT_GROUP, names
-from bot.config import ENV_PREFIX, ConfigError, Settings
+from bot.config import ConfigError, Settings, table_options
 from bot.outbox import Capabilities, Channel, ChannelRouter
 from bot.outbox.plugin import ChannelContext, ChannelPlugin
 
@@ -84,25 +84,13 @@ def capabilities(settings: Settings) -> dict[str, Capabilities]:
 def options(plugin: AnyPlugin, settings: Settings) -> BaseModel:
     """The plug-in's own settings, validated (see :mod:`bot.outbox.plugin` for where each
     value comes from); :class:`~bot.config.ConfigError` naming the key when one is wrong."""
-    values: dict[str, Any] = dict(plugin.legacy_options(settings))
-    table = settings.channel_options.get(plugin.name, {})
-    values.update(table)
-    sources = dict.fromkeys(table, f"configuration: [{plugin.name}]")
-    for key in plugin.settings_model.model_fields:
-        variable = f"{ENV_PREFIX}{plugin.name.upper()}_{key.upper()}"
-        if variable in settings.channel_env:
-            values[key] = settings.channel_env[variable]
-            sources[key] = variable
-    try:
-        validated: BaseModel = plugin.settings_model.model_validate(values)
-    except ValidationError as err:
-        # Name the key and the reason, never the value: it may be a secret.
-        problems = "; ".join(
-            f"{sources.get(str(error['loc'][0]), f'[{plugin.name}]') if error['loc'] else ''}"
-            f" {'.'.join(map(str, error['loc']))}: {error['msg']}"
-            for error in err.errors(include_input=False, include_url=False)
-        )
-        raise ConfigError(f"channel {plugin.name}:{problems}") from None
+    validated: BaseModel = table_options(
+        settings,
+        plugin.name,
+        plugin.settings_model,
+        defaults=plugin.legacy_options(settings),
+        prefix=f"channel {plugin.name}:",
+    )
     return validated
 
 

@@ -21,12 +21,10 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import ENV_PREFIX, ConfigError, Settings
+from bot.config import ConfigError, Settings, table_options
 from bot.exits import Exit
 from bot.imports.absences import import_absences
 from bot.imports.report import ImportReport
@@ -62,22 +60,7 @@ NOT_CONFIGURED = (
 def options(settings: Settings) -> SmartschoolOptions:
     """The ``[smartschool]`` table with the ``GEMIST_SMARTSCHOOL_<KEY>`` variables over it,
     validated; :class:`ConfigError` naming the key and the reason, never the value."""
-    values: dict[str, Any] = dict(settings.channel_options.get(TABLE, {}))
-    sources = dict.fromkeys(values, f"configuration: [{TABLE}]")
-    for key in SmartschoolOptions.model_fields:
-        variable = f"{ENV_PREFIX}{TABLE.upper()}_{key.upper()}"
-        if variable in settings.channel_env:
-            values[key] = settings.channel_env[variable]
-            sources[key] = variable
-    try:
-        return SmartschoolOptions.model_validate(values)
-    except ValidationError as err:
-        problems = "; ".join(
-            f"{sources.get(str(error['loc'][0]), f'[{TABLE}]') if error['loc'] else ''} "
-            f"{'.'.join(map(str, error['loc']))}: {error['msg']}"
-            for error in err.errors(include_input=False, include_url=False)
-        )
-        raise ConfigError(f"smartschool: {problems}") from None
+    return table_options(settings, TABLE, SmartschoolOptions, prefix="smartschool: ")
 
 
 def client(settings: SmartschoolOptions) -> SmartschoolClient:
