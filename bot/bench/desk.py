@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col
 
 from bot.answers import record_reply
@@ -289,6 +289,17 @@ async def _figures(engine: AsyncEngine) -> dict[str, int]:
 Read = Callable[[Any, Scope], Awaitable[Any]]
 
 
+async def latest_rejected_run(conn: AsyncConnection) -> int | None:
+    """The lived year's newest import run with rejected rows: the *Invoer* page of one run."""
+    found = await conn.scalar(
+        sa.select(col(ImportRun.id))
+        .where(col(ImportRun.school_id) == SCHOOL, col(ImportRun.rejected) > 0)
+        .order_by(col(ImportRun.id).desc())
+        .limit(1)
+    )
+    return None if found is None else int(found)
+
+
 async def measure(url: str, today: dt.date, runs: int = RUNS) -> list[dict[str, Any]]:
     """Each read, for the whole school and the busiest spilfiguur: milliseconds per call."""
     rules = Rules.default()
@@ -303,12 +314,7 @@ async def measure(url: str, today: dt.date, runs: int = RUNS) -> list[dict[str, 
                 .order_by(sa.func.count().desc())
                 .limit(1)
             )
-            run = await conn.scalar(
-                sa.select(col(ImportRun.id))
-                .where(col(ImportRun.school_id) == SCHOOL, col(ImportRun.rejected) > 0)
-                .order_by(col(ImportRun.id).desc())
-                .limit(1)
-            )
+            run = await latest_rejected_run(conn)
             if busiest is None or run is None:
                 raise RuntimeError("the lived year has no spilfiguur or no rejected row")
             reads: dict[str, Read] = {

@@ -46,7 +46,7 @@ from bot.engine.window import Window
 from bot.exits import Exit
 from bot.links import LinkSigner
 from bot.links import lifetimes as link_lifetimes
-from bot.models import AbsenceMark, ImportRun, Pupil, Staff
+from bot.models import AbsenceMark, Pupil, Staff
 from bot.rules import Rules
 from bot.web import WebContext, create_app
 from bot.web.desk import sessions
@@ -173,12 +173,7 @@ async def _viewers(engine: AsyncEngine, now: dt.datetime) -> tuple[list[Viewer],
             .order_by(sa.func.count().desc())
             .limit(1)
         )
-        run = await conn.scalar(
-            sa.select(col(ImportRun.id))
-            .where(col(ImportRun.school_id) == SCHOOL, col(ImportRun.rejected) > 0)
-            .order_by(col(ImportRun.id).desc())
-            .limit(1)
-        )
+        run = await desk.latest_rejected_run(conn)
         if busiest is None or run is None:
             raise RuntimeError("the lived year has no coordinator's pupil or no rejected row")
         viewers = [

@@ -104,38 +104,30 @@ async def _copy(source: str, target: str) -> None:
 
 
 async def _preview(url: str) -> dict[str, Any]:
-    from bot.rulebook.preview import last_school_weeks, preview
+    from bot.rulebook.preview import Preview, last_school_weeks, preview
 
     calendar = SchoolCalendar()
     start, end = last_school_weeks(YEAR_END, calendar)
     engine = connect(url)
+
+    async def timed(proposed: str) -> tuple[Preview, float]:
+        began = time.perf_counter()
+        found = await preview(
+            engine,
+            school_id=SCHOOL,
+            current=Rules.default(),
+            proposed=parse_rules(proposed),
+            calendar=calendar,
+            tz=BRUSSELS,
+            start=start,
+            end=end,
+            school_name="Bench",
+        )
+        return found, time.perf_counter() - began
+
     try:
-        began = time.perf_counter()
-        result = await preview(
-            engine,
-            school_id=SCHOOL,
-            current=Rules.default(),
-            proposed=parse_rules(PROPOSED),
-            calendar=calendar,
-            tz=BRUSSELS,
-            start=start,
-            end=end,
-            school_name="Bench",
-        )
-        seconds = time.perf_counter() - began
-        began = time.perf_counter()
-        another = await preview(
-            engine,
-            school_id=SCHOOL,
-            current=Rules.default(),
-            proposed=parse_rules(ANOTHER),
-            calendar=calendar,
-            tz=BRUSSELS,
-            start=start,
-            end=end,
-            school_name="Bench",
-        )
-        warm = time.perf_counter() - began
+        result, seconds = await timed(PROPOSED)
+        another, warm = await timed(ANOTHER)
     finally:
         await engine.dispose()
     return {
